@@ -1,0 +1,21 @@
+package org.casfs.cas;
+
+/** Both names of some bytes: the SHA-1 id and the SHA-256 that signatures bind. */
+public record Hashes(ObjectId id, Sha256 sha256) {
+  public Hashes {
+    if (id == null || sha256 == null) {
+      throw new NullPointerException("both hashes are required");
+    }
+  }
+
+  /** Hashes {@code bytes} in one pass. */
+  public static Hashes of(byte[] bytes) {
+    return of(bytes, 0, bytes.length);
+  }
+
+  public static Hashes of(byte[] bytes, int offset, int length) {
+    DualDigest d = new DualDigest();
+    d.update(bytes, offset, length);
+    return d.finish();
+  }
+}

@@ -1,0 +1,341 @@
+package org.casfs.cas.store;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.casfs.cas.CorruptObjectException;
+import org.casfs.cas.DualDigest;
+import org.casfs.cas.Hashes;
+import org.casfs.cas.MissingObjectException;
+import org.casfs.cas.ObjectId;
+import org.casfs.cas.ObjectType;
+import org.casfs.cas.Sha256;
+
+/**
+ * The repository's object store: an index and small objects in RocksDB, blobs larger than the
+ * inline threshold as read-only loose files {@code objects/ab/cdef…} (served and read as they
+ * are). A loose file is fsynced before its index entry is written, so the index never names a
+ * file that could be lost; directory entries and the write-ahead log are synced by
+ * {@link #flush()}. Thread-safe.
+ */
+public final class DiskObjectStore implements ObjectStore {
+  static final String INDEX = "index";
+  static final String DATA = "data";
+  private static final int INDEX_RECORD = 1 + 8 + Sha256.LENGTH + 1;
+
+  private final RocksDatabase db;
+  private final Path objectsDir;
+  private final Path tmpDir;
+  private final int inlineThreshold;
+  private final Cache<ObjectId, byte[]> hot;
+  private final Set<Path> dirtyDirs = ConcurrentHashMap.newKeySet();
+  private final Set<Path> madeDirs = ConcurrentHashMap.newKeySet();
+  private final AtomicLong tmpCounter = new AtomicLong();
+
+  DiskObjectStore(RocksDatabase db, Path objectsDir, Path tmpDir, int inlineThreshold, long hotCacheBytes) {
+    this.db = db;
+    this.objectsDir = objectsDir;
+    this.tmpDir = tmpDir;
+    this.inlineThreshold = inlineThreshold;
+    this.hot = Caffeine.newBuilder()
+        .maximumWeight(hotCacheBytes)
+        .weigher((ObjectId k, byte[] v) -> v.length + 64)
+        .build();
+  }
+
+  /** Where a loose blob lives (whether or not it exists). */
+  public Path loosePath(ObjectId id) {
+    String hex = id.name();
+    return objectsDir.resolve(hex.substring(0, 2)).resolve(hex.substring(2));
+  }
+
+  /**
+   * The loose file of a blob, for callers that read ranges of large blobs (FUSE) or send files
+   * as they are (serve); null if the object is stored inline or absent. Such callers must verify
+   * the file themselves before trusting it.
+   */
+  public Path loosePathOrNull(ObjectId id) throws IOException {
+    ObjectInfo info = statOrNull(id);
+    return info != null && isLoose(id) ? loosePath(id) : null;
+  }
+
+  private boolean isLoose(ObjectId id) throws IOException {
+    byte[] rec = db.getOrNull(INDEX, id.toRaw());
+    return rec != null && rec[INDEX_RECORD - 1] == 1;
+  }
+
+  public int inlineThreshold() {
+    return inlineThreshold;
+  }
+
+  @Override
+  public ObjectInfo statOrNull(ObjectId id) throws IOException {
+    byte[] rec = db.getOrNull(INDEX, id.toRaw());
+    return rec == null ? null : decodeIndex(id, rec);
+  }
+
+  private static ObjectInfo decodeIndex(ObjectId id, byte[] rec) throws CorruptObjectException {
+    if (rec.length != INDEX_RECORD) {
+      throw new CorruptObjectException(id, "its index record has " + rec.length + " bytes; run 'casfs fsck'");
+    }
+    ObjectType type = ObjectType.fromCodeOrNull(rec[0]);
+    if (type == null) {
+      throw new CorruptObjectException(id, "its index record names unknown type " + rec[0]);
+    }
+    long size = ByteBuffer.wrap(rec, 1, 8).getLong();
+    return new ObjectInfo(id, type, size, Sha256.fromRaw(rec, 9));
+  }
+
+  private static byte[] encodeIndex(ObjectType type, long size, Sha256 sha256, boolean loose) {
+    ByteBuffer b = ByteBuffer.allocate(INDEX_RECORD);
+    b.put((byte) type.code()).putLong(size);
+    sha256.copyTo(b.array(), 9);
+    b.position(9 + Sha256.LENGTH);
+    b.put((byte) (loose ? 1 : 0));
+    return b.array();
+  }
+
+  @Override
+  public byte[] read(ObjectId id) throws IOException {
+    byte[] cached = hot.getIfPresent(id);
+    if (cached != null) {
+      return cached.clone();
+    }
+    byte[] rec = db.getOrNull(INDEX, id.toRaw());
+    if (rec == null) {
+      throw new MissingObjectException(id, "object");
+    }
+    ObjectInfo info = decodeIndex(id, rec);
+    byte[] bytes;
+    if (rec[INDEX_RECORD - 1] == 1) {
+      if (info.size() > Integer.MAX_VALUE - 8) {
+        throw new IOException("object " + id + " has " + info.size() + " bytes, too many to hold in memory");
+      }
+      try {
+        bytes = Files.readAllBytes(loosePath(id));
+      } catch (NoSuchFileException e) {
+        throw new MissingObjectException(id, "loose blob");
+      }
+    } else {
+      bytes = db.getOrNull(DATA, id.toRaw());
+      if (bytes == null) {
+        throw new MissingObjectException(id, "inline object");
+      }
+    }
+    verify(info, bytes);
+    if (bytes.length <= inlineThreshold) {
+      hot.put(id, bytes.clone());
+    }
+    return bytes;
+  }
+
+  private static void verify(ObjectInfo info, byte[] bytes) throws CorruptObjectException {
+    if (bytes.length != info.size()) {
+      throw new CorruptObjectException(info.id(), "it has " + bytes.length + " bytes where " + info.size()
+          + " were recorded; run 'casfs fsck --repair URL' to fetch a good copy");
+    }
+    Hashes actual = Hashes.of(bytes);
+    if (!actual.id().equals(info.id())) {
+      throw CorruptObjectException.mismatch(info.id(), actual.id());
+    }
+  }
+
+  @Override
+  public InputStream open(ObjectId id) throws IOException {
+    byte[] rec = db.getOrNull(INDEX, id.toRaw());
+    if (rec == null) {
+      throw new MissingObjectException(id, "object");
+    }
+    if (rec[INDEX_RECORD - 1] == 0) {
+      return new ByteArrayInputStream(read(id));
+    }
+    ObjectInfo info = decodeIndex(id, rec);
+    try {
+      return new VerifyingInputStream(Files.newInputStream(loosePath(id)), id, null, info.size());
+    } catch (NoSuchFileException e) {
+      throw new MissingObjectException(id, "loose blob");
+    }
+  }
+
+  @Override
+  public ObjectInfo insert(ObjectType type, byte[] bytes) throws IOException {
+    Hashes h = Hashes.of(bytes);
+    ObjectInfo existing = statOrNull(h.id());
+    if (existing != null && present(existing)) {
+      return existing;
+    }
+    ObjectInfo info = new ObjectInfo(h.id(), type, bytes.length, h.sha256());
+    if (type == ObjectType.BLOB && bytes.length > inlineThreshold) {
+      Path tmp = newTempFile();
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        ByteBuffer buf = ByteBuffer.wrap(bytes);
+        while (buf.hasRemaining()) {
+          ch.write(buf);
+        }
+        ch.force(true);
+      } catch (IOException e) {
+        Files.deleteIfExists(tmp);
+        throw e;
+      }
+      publishLoose(tmp, info);
+    } else {
+      db.batch()
+          .put(DATA, h.id().toRaw(), bytes)
+          .put(INDEX, h.id().toRaw(), encodeIndex(type, bytes.length, h.sha256(), false))
+          .commit(false);
+    }
+    return info;
+  }
+
+  /** For loose objects, the index alone is not enough: the file must be there too. */
+  private boolean present(ObjectInfo info) throws IOException {
+    return !isLoose(info.id()) || Files.exists(loosePath(info.id()));
+  }
+
+  @Override
+  public ObjectInfo insertBlob(InputStream in, long size, Hashes expected) throws IOException {
+    if (size < 0) {
+      throw new IllegalArgumentException("size must not be negative: " + size);
+    }
+    if (size <= inlineThreshold) {
+      byte[] bytes = in.readNBytes((int) size);
+      if (bytes.length != size) {
+        throw new CorruptObjectException(expected == null ? null : expected.id(),
+            "the stream ended after " + bytes.length + " of " + size + " bytes");
+      }
+      if (expected != null) {
+        checkExpected(expected, Hashes.of(bytes));
+      }
+      return insert(ObjectType.BLOB, bytes);
+    }
+    Path tmp = newTempFile();
+    try {
+      DualDigest digest = new DualDigest();
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        byte[] buf = new byte[256 * 1024];
+        long left = size;
+        while (left > 0) {
+          int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+          if (n < 0) {
+            throw new CorruptObjectException(expected == null ? null : expected.id(),
+                "the stream ended after " + (size - left) + " of " + size + " bytes");
+          }
+          digest.update(buf, 0, n);
+          ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
+          while (bb.hasRemaining()) {
+            ch.write(bb);
+          }
+          left -= n;
+        }
+        Hashes actual = digest.finish();
+        if (expected != null) {
+          checkExpected(expected, actual);
+        }
+        ObjectInfo existing = statOrNull(actual.id());
+        if (existing != null && present(existing)) {
+          Files.deleteIfExists(tmp);
+          return existing;
+        }
+        ch.force(true);
+        ObjectInfo info = new ObjectInfo(actual.id(), ObjectType.BLOB, size, actual.sha256());
+        publishLoose(tmp, info);
+        return info;
+      }
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  private static void checkExpected(Hashes expected, Hashes actual) throws CorruptObjectException {
+    if (!expected.id().equals(actual.id())) {
+      throw CorruptObjectException.mismatch(expected.id(), actual.id());
+    }
+    if (!expected.sha256().equals(actual.sha256())) {
+      throw new CorruptObjectException(expected.id(), "its SHA-256 is " + actual.sha256()
+          + " where " + expected.sha256() + " was named (a SHA-1 collision?)");
+    }
+  }
+
+  private Path newTempFile() throws IOException {
+    Path tmp = tmpDir.resolve("obj-" + ProcessHandle.current().pid() + "-" + tmpCounter.incrementAndGet());
+    Files.deleteIfExists(tmp);
+    return Files.createFile(tmp);
+  }
+
+  private void publishLoose(Path tmp, ObjectInfo info) throws IOException {
+    Path target = loosePath(info.id());
+    Path dir = target.getParent();
+    if (madeDirs.add(dir)) {
+      Files.createDirectories(dir);
+    }
+    tmp.toFile().setReadOnly();
+    try {
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      throw new IOException("the staging and object directories must be on one filesystem", e);
+    }
+    dirtyDirs.add(dir);
+    db.batch().put(INDEX, info.id().toRaw(), encodeIndex(info.type(), info.size(), info.sha256(), true)).commit(false);
+  }
+
+  @Override
+  public void flush() throws IOException {
+    for (Path dir : dirtyDirs.toArray(new Path[0])) {
+      dirtyDirs.remove(dir);
+      Fsync.directory(dir);
+    }
+    db.syncWal();
+  }
+
+  @Override
+  public void forEach(Visitor visitor) throws IOException {
+    db.scan(INDEX, new byte[0], (key, value) -> visitor.visit(decodeIndex(ObjectId.fromRaw(key), value)));
+  }
+
+  @Override
+  public boolean remove(ObjectId id) throws IOException {
+    byte[] rec = db.getOrNull(INDEX, id.toRaw());
+    hot.invalidate(id);
+    // The index entry goes first: a crash afterwards leaves at most an orphan file, which gc sweeps.
+    db.batch().delete(INDEX, id.toRaw()).delete(DATA, id.toRaw()).commit(true);
+    boolean removedFile = Files.deleteIfExists(loosePath(id));
+    return rec != null || removedFile;
+  }
+
+  /** Loose files with no index entry (left by a crash between the two steps of remove). */
+  public void forEachOrphan(java.util.function.Consumer<Path> sink) throws IOException {
+    if (!Files.isDirectory(objectsDir)) {
+      return;
+    }
+    try (var fans = Files.newDirectoryStream(objectsDir)) {
+      for (Path fan : fans) {
+        try (var files = Files.newDirectoryStream(fan)) {
+          for (Path f : files) {
+            String hex = fan.getFileName().toString() + f.getFileName();
+            if (!ObjectId.isValid(hex) || statOrNull(ObjectId.fromString(hex)) == null) {
+              sink.accept(f);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    hot.invalidateAll();
+  }
+}

@@ -1,0 +1,96 @@
+package org.casfs.cas.store;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+import org.casfs.cas.CorruptObjectException;
+import org.casfs.cas.Hashes;
+import org.casfs.cas.MissingObjectException;
+import org.casfs.cas.ObjectId;
+import org.casfs.cas.ObjectType;
+
+/**
+ * An object store in memory, for tests and tools that need no durability. Verifies on read like
+ * the disk store (tests may damage objects with {@link #corrupt}). Thread-safe.
+ */
+public final class MemoryObjectStore implements ObjectStore {
+  private record Stored(ObjectInfo info, byte[] bytes) {}
+
+  private final ConcurrentSkipListMap<ObjectId, Stored> objects = new ConcurrentSkipListMap<>();
+
+  @Override
+  public ObjectInfo statOrNull(ObjectId id) {
+    Stored s = objects.get(id);
+    return s == null ? null : s.info;
+  }
+
+  @Override
+  public byte[] read(ObjectId id) throws IOException {
+    Stored s = objects.get(id);
+    if (s == null) {
+      throw new MissingObjectException(id, "object");
+    }
+    Hashes actual = Hashes.of(s.bytes);
+    if (!actual.id().equals(id)) {
+      throw CorruptObjectException.mismatch(id, actual.id());
+    }
+    return s.bytes.clone();
+  }
+
+  @Override
+  public InputStream open(ObjectId id) throws IOException {
+    return new ByteArrayInputStream(read(id));
+  }
+
+  @Override
+  public ObjectInfo insert(ObjectType type, byte[] bytes) {
+    Hashes h = Hashes.of(bytes);
+    Stored s = objects.computeIfAbsent(h.id(),
+        k -> new Stored(new ObjectInfo(k, type, bytes.length, h.sha256()), bytes.clone()));
+    return s.info;
+  }
+
+  @Override
+  public ObjectInfo insertBlob(InputStream in, long size, Hashes expected) throws IOException {
+    if (size > Integer.MAX_VALUE - 8) {
+      throw new IOException("the memory store holds blobs up to 2 GiB");
+    }
+    byte[] bytes = in.readNBytes((int) size);
+    if (bytes.length != size) {
+      throw new CorruptObjectException(expected == null ? null : expected.id(),
+          "the stream ended after " + bytes.length + " of " + size + " bytes");
+    }
+    Hashes actual = Hashes.of(bytes);
+    if (expected != null && !expected.equals(actual)) {
+      throw CorruptObjectException.mismatch(expected.id(), actual.id());
+    }
+    return insert(ObjectType.BLOB, bytes);
+  }
+
+  @Override
+  public void flush() {}
+
+  @Override
+  public void forEach(Visitor visitor) throws IOException {
+    for (Map.Entry<ObjectId, Stored> e : objects.entrySet()) {
+      if (!visitor.visit(e.getValue().info)) {
+        return;
+      }
+    }
+  }
+
+  @Override
+  public boolean remove(ObjectId id) {
+    return objects.remove(id) != null;
+  }
+
+  /** Test hook: replaces the stored bytes of an object without changing its name. */
+  public void corrupt(ObjectId id, byte[] newBytes) {
+    objects.computeIfPresent(id, (k, s) -> new Stored(s.info, newBytes.clone()));
+  }
+
+  @Override
+  public void close() {}
+}

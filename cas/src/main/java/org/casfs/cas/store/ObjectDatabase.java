@@ -1,0 +1,78 @@
+package org.casfs.cas.store;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.io.IOException;
+import org.casfs.cas.CorruptObjectException;
+import org.casfs.cas.Hashes;
+import org.casfs.cas.Manifest;
+import org.casfs.cas.ManifestCodec;
+import org.casfs.cas.ObjectId;
+import org.casfs.cas.ObjectType;
+import org.casfs.cas.Tree;
+import org.casfs.cas.TreeCodec;
+
+/**
+ * Typed access to a store: trees and manifests decoded (and decoded trees cached in bounded
+ * memory), written in their canonical encodings. Thread-safe.
+ */
+public final class ObjectDatabase {
+  private final ObjectStore store;
+  private final Cache<ObjectId, Tree> trees;
+
+  public ObjectDatabase(ObjectStore store, long treeCacheBytes) {
+    this.store = store;
+    this.trees = Caffeine.newBuilder()
+        .maximumWeight(treeCacheBytes)
+        .weigher((ObjectId id, Tree t) -> 128 + t.size() * 160)
+        .build();
+  }
+
+  public ObjectStore store() {
+    return store;
+  }
+
+  /** The tree, verified and decoded. */
+  public Tree readTree(ObjectId id) throws IOException {
+    Tree t = trees.getIfPresent(id);
+    if (t != null) {
+      return t;
+    }
+    t = TreeCodec.decode(id, store.read(id));
+    trees.put(id, t);
+    return t;
+  }
+
+  public Manifest readManifest(ObjectId id) throws IOException {
+    byte[] bytes = store.read(id);
+    return ManifestCodec.decode(id, bytes);
+  }
+
+  /** True if the object is a manifest (decodes as one). */
+  public boolean isManifest(ObjectId id) throws IOException {
+    ObjectInfo info = store.statOrNull(id);
+    if (info == null || info.type() != ObjectType.MANIFEST) {
+      return false;
+    }
+    try {
+      readManifest(id);
+      return true;
+    } catch (CorruptObjectException e) {
+      return false;
+    }
+  }
+
+  public Hashes writeTree(Tree tree) throws IOException {
+    ObjectInfo info = store.insert(ObjectType.TREE, TreeCodec.encode(tree));
+    trees.put(info.id(), tree);
+    return info.hashes();
+  }
+
+  public Hashes writeManifest(Manifest manifest) throws IOException {
+    return store.insert(ObjectType.MANIFEST, ManifestCodec.encode(manifest)).hashes();
+  }
+
+  public void invalidate(ObjectId id) {
+    trees.invalidate(id);
+  }
+}

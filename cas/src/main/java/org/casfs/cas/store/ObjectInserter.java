@@ -1,0 +1,28 @@
+package org.casfs.cas.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import org.casfs.cas.Hashes;
+import org.casfs.cas.ObjectType;
+
+/**
+ * The write role of a store. Inserting an object the store already holds is cheap and returns
+ * the existing info. An object is readable as soon as insert returns; it is durable (survives
+ * power loss, not just a crash of this process) after {@link #flush()}. Callers flush before
+ * anything durable points at what they inserted.
+ */
+public interface ObjectInserter {
+  /** Inserts bytes held in memory. */
+  ObjectInfo insert(ObjectType type, byte[] bytes) throws IOException;
+
+  /**
+   * Streams exactly {@code size} bytes of a blob from {@code in}, hashing as it goes. If
+   * {@code expected} is not null the bytes must hash to it, or nothing is stored and a
+   * {@link org.casfs.cas.CorruptObjectException} is thrown. A stream shorter or longer than
+   * {@code size} is an error and stores nothing.
+   */
+  ObjectInfo insertBlob(InputStream in, long size, Hashes expected) throws IOException;
+
+  /** Makes every object inserted so far durable. */
+  void flush() throws IOException;
+}

@@ -1,0 +1,200 @@
+package org.casfs.cas.store;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * One repository directory, opened by at most one process at a time:
+ *
+ * <pre>
+ * REPO/config      settings ({@link RepoConfig})
+ * REPO/lock        held while open; holds the owner's pid
+ * REPO/objects/    loose blobs
+ * REPO/db/         RocksDB: object index, small objects, and the key spaces of upper modules
+ * REPO/staging/    temporary files, transactions' upper layers, downloads in flight
+ * REPO/keys/       trusted public keys
+ * </pre>
+ *
+ * Thread-safe. Close it to release the lock.
+ */
+public final class Repository implements Closeable {
+  private final Path dir;
+  private final RepoConfig config;
+  private final FileChannel lockChannel;
+  private final FileLock lock;
+  private final RocksDatabase db;
+  private final DiskObjectStore objects;
+  private final ObjectDatabase objectDatabase;
+
+  private Repository(Path dir, RepoConfig config, FileChannel lockChannel, FileLock lock, RocksDatabase db) {
+    this.dir = dir;
+    this.config = config;
+    this.lockChannel = lockChannel;
+    this.lock = lock;
+    this.db = db;
+    this.objects = new DiskObjectStore(db, dir.resolve("objects"), tmpDir(dir), config.inlineThreshold(),
+        config.blobCacheBytes());
+    this.objectDatabase = new ObjectDatabase(objects, config.treeCacheBytes());
+  }
+
+  private static Path tmpDir(Path dir) {
+    return dir.resolve("staging").resolve("tmp");
+  }
+
+  /** True if {@code dir} looks like a repository (has a config). */
+  public static boolean isRepository(Path dir) {
+    return Files.isRegularFile(dir.resolve("config")) && Files.isDirectory(dir.resolve("db"));
+  }
+
+  /**
+   * Creates a repository in {@code dir} (which may exist but must be empty) and opens it.
+   *
+   * @throws IOException if {@code dir} is already a repository or is not empty
+   */
+  public static Repository init(Path dir, RepoConfig config) throws IOException {
+    if (isRepository(dir)) {
+      throw new RepositoryExistsException(dir + " is already a casfs repository");
+    }
+    if (Files.exists(dir)) {
+      if (!Files.isDirectory(dir)) {
+        throw new NotARepositoryException(dir + " exists and is not a directory");
+      }
+      try (var s = Files.list(dir)) {
+        if (s.findAny().isPresent()) {
+          throw new NotARepositoryException(dir + " is not empty; give an empty or new directory");
+        }
+      }
+    }
+    Files.createDirectories(dir);
+    for (String sub : new String[] {"objects", "db", "staging", "staging/tmp", "keys"}) {
+      Files.createDirectories(dir.resolve(sub));
+    }
+    config.write(dir.resolve("config"));
+    return open(dir, true);
+  }
+
+  /** Opens an existing repository, taking its lock. */
+  public static Repository open(Path dir) throws IOException {
+    return open(dir, false);
+  }
+
+  private static Repository open(Path dir, boolean creating) throws IOException {
+    dir = dir.toAbsolutePath().normalize();
+    if (!isRepository(dir)) {
+      throw new NotARepositoryException(dir + " is not a casfs repository (no config or db); run 'casfs init' first");
+    }
+    RepoConfig config = RepoConfig.read(dir.resolve("config"));
+    FileChannel ch = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.READ,
+        StandardOpenOption.WRITE);
+    FileLock lock;
+    try {
+      lock = ch.tryLock();
+    } catch (OverlappingFileLockException e) {
+      lock = null;
+    }
+    if (lock == null) {
+      String owner = readOwner(ch);
+      ch.close();
+      throw new RepositoryLockedException("repository " + dir + " is in use by process " + owner
+          + " (a mount or peer daemon); stop it, or let it carry out the command");
+    }
+    RocksDatabase db = null;
+    try {
+      ch.truncate(0);
+      ch.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
+      Path tmp = tmpDir(dir);
+      Files.createDirectories(tmp);
+      clearTemporaries(tmp);
+      db = RocksDatabase.open(dir.resolve("db"), creating, config.blockCacheBytes());
+      return new Repository(dir, config, ch, lock, db);
+    } catch (IOException | RuntimeException e) {
+      if (db != null) {
+        db.close();
+      }
+      lock.release();
+      ch.close();
+      throw e;
+    }
+  }
+
+  private static String readOwner(FileChannel ch) {
+    try {
+      ByteBuffer b = ByteBuffer.allocate(32);
+      ch.read(b, 0);
+      String s = new String(b.array(), 0, b.position(), StandardCharsets.US_ASCII).strip();
+      return s.isEmpty() ? "(unknown)" : s;
+    } catch (IOException e) {
+      return "(unknown)";
+    }
+  }
+
+  /** Half-written objects from a crash: never indexed, safe to delete while we hold the lock. */
+  private static void clearTemporaries(Path tmp) throws IOException {
+    try (var files = Files.newDirectoryStream(tmp)) {
+      for (Path f : files) {
+        Files.deleteIfExists(f);
+      }
+    }
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  public RepoConfig config() {
+    return config;
+  }
+
+  /** The raw object store. */
+  public DiskObjectStore objects() {
+    return objects;
+  }
+
+  /** Typed, cached access to trees, manifests and blobs. */
+  public ObjectDatabase objectDatabase() {
+    return objectDatabase;
+  }
+
+  /** Durable key spaces for modules above cas (refs, history, journals, peers). */
+  public KeyValueStore kv() {
+    return db;
+  }
+
+  /** A directory for this repository's work files, created on demand, on the objects' filesystem. */
+  public Path stagingDir(String name) throws IOException {
+    Path p = dir.resolve("staging").resolve(name);
+    Files.createDirectories(p);
+    return p;
+  }
+
+  public Path keysDir() {
+    return dir.resolve("keys");
+  }
+
+  /** Makes every object written so far durable, and every batch committed so far. */
+  public void flush() throws IOException {
+    objects.flush();
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      objects.close();
+      db.close();
+    } finally {
+      try {
+        lock.release();
+      } finally {
+        lockChannel.close();
+      }
+    }
+  }
+}

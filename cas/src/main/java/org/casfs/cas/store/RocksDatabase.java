@@ -1,0 +1,223 @@
+package org.casfs.cas.store;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompressionType;
+import org.rocksdb.DBOptions;
+import org.rocksdb.LRUCache;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+/**
+ * The repository's RocksDB: one column family per key space, created on first use. The only
+ * class that sees RocksDB; its exceptions become {@link IOException}s here. Thread-safe.
+ */
+final class RocksDatabase implements KeyValueStore, AutoCloseable {
+  static {
+    RocksDB.loadLibrary();
+  }
+
+  private final Path dir;
+  private final LRUCache blockCache;
+  private final ColumnFamilyOptions cfOptions;
+  private final DBOptions dbOptions;
+  private final RocksDB db;
+  private final Map<String, ColumnFamilyHandle> spaces = new ConcurrentHashMap<>();
+  private final List<ColumnFamilyHandle> handles = new ArrayList<>();
+  private final WriteOptions syncWrite = new WriteOptions().setSync(true);
+  private final WriteOptions asyncWrite = new WriteOptions().setSync(false);
+
+  private RocksDatabase(Path dir, boolean create, long blockCacheBytes) throws IOException {
+    this.dir = dir;
+    blockCache = new LRUCache(blockCacheBytes);
+    BlockBasedTableConfig table = new BlockBasedTableConfig()
+        .setBlockCache(blockCache)
+        .setFilterPolicy(new BloomFilter(10, false))
+        .setBlockSize(16 * 1024);
+    cfOptions = new ColumnFamilyOptions()
+        .setTableFormatConfig(table)
+        .setCompressionType(CompressionType.LZ4_COMPRESSION)
+        .setWriteBufferSize(32L * 1024 * 1024)
+        .setMaxWriteBufferNumber(2);
+    dbOptions = new DBOptions()
+        .setCreateIfMissing(create)
+        .setCreateMissingColumnFamilies(true)
+        .setMaxBackgroundJobs(2)
+        .setKeepLogFileNum(2)
+        .setMaxOpenFiles(256);
+    try {
+      List<byte[]> names = create && !dir.resolve("CURRENT").toFile().exists()
+          ? List.of(RocksDB.DEFAULT_COLUMN_FAMILY)
+          : RocksDB.listColumnFamilies(new org.rocksdb.Options(), dir.toString());
+      List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+      for (byte[] name : names) {
+        descriptors.add(new ColumnFamilyDescriptor(name, cfOptions));
+      }
+      List<ColumnFamilyHandle> opened = new ArrayList<>();
+      db = RocksDB.open(dbOptions, dir.toString(), descriptors, opened);
+      for (int i = 0; i < names.size(); i++) {
+        String name = new String(names.get(i), java.nio.charset.StandardCharsets.UTF_8);
+        spaces.put(name, opened.get(i));
+        handles.add(opened.get(i));
+      }
+    } catch (RocksDBException e) {
+      closeOptions();
+      throw translate("open the database in " + dir, e);
+    }
+  }
+
+  static RocksDatabase open(Path dir, boolean create, long blockCacheBytes) throws IOException {
+    return new RocksDatabase(dir, create, blockCacheBytes);
+  }
+
+  static IOException translate(String doing, RocksDBException e) {
+    String status = e.getStatus() == null ? e.getMessage() : e.getStatus().getCodeString() + ": " + e.getMessage();
+    if (e.getMessage() != null && e.getMessage().contains("lock")) {
+      return new RepositoryLockedException("the database is in use by another process (" + status + ")");
+    }
+    return new IOException("could not " + doing + ": " + status, e);
+  }
+
+  ColumnFamilyHandle space(String name) throws IOException {
+    ColumnFamilyHandle h = spaces.get(name);
+    if (h != null) {
+      return h;
+    }
+    synchronized (this) {
+      h = spaces.get(name);
+      if (h == null) {
+        try {
+          h = db.createColumnFamily(new ColumnFamilyDescriptor(name.getBytes(java.nio.charset.StandardCharsets.UTF_8), cfOptions));
+        } catch (RocksDBException e) {
+          throw translate("create key space " + name, e);
+        }
+        handles.add(h);
+        spaces.put(name, h);
+      }
+      return h;
+    }
+  }
+
+  @Override
+  public byte[] getOrNull(String space, byte[] key) throws IOException {
+    try {
+      return db.get(space(space), key);
+    } catch (RocksDBException e) {
+      throw translate("read " + space, e);
+    }
+  }
+
+  @Override
+  public void scan(String space, byte[] prefix, Visitor visitor) throws IOException {
+    try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(space(space), ro)) {
+      for (it.seek(prefix); it.isValid(); it.next()) {
+        byte[] key = it.key();
+        if (key.length < prefix.length || !Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length)) {
+          break;
+        }
+        if (!visitor.visit(key, it.value())) {
+          break;
+        }
+      }
+      try {
+        it.status();
+      } catch (RocksDBException e) {
+        throw translate("scan " + space, e);
+      }
+    }
+  }
+
+  @Override
+  public Batch batch() {
+    return new RocksBatch();
+  }
+
+  /** Makes every write so far durable. */
+  void syncWal() throws IOException {
+    try {
+      db.syncWal();
+    } catch (RocksDBException e) {
+      throw translate("sync the write-ahead log", e);
+    }
+  }
+
+  Path dir() {
+    return dir;
+  }
+
+  private final class RocksBatch implements Batch {
+    private final WriteBatch batch = new WriteBatch();
+    private IOException failure;
+
+    @Override
+    public Batch put(String space, byte[] key, byte[] value) {
+      try {
+        batch.put(space(space), key, value);
+      } catch (RocksDBException e) {
+        failure = translate("stage a write to " + space, e);
+      } catch (IOException e) {
+        failure = e;
+      }
+      return this;
+    }
+
+    @Override
+    public Batch delete(String space, byte[] key) {
+      try {
+        batch.delete(space(space), key);
+      } catch (RocksDBException e) {
+        failure = translate("stage a delete from " + space, e);
+      } catch (IOException e) {
+        failure = e;
+      }
+      return this;
+    }
+
+    @Override
+    public void commit(boolean sync) throws IOException {
+      try {
+        if (failure != null) {
+          throw failure;
+        }
+        db.write(sync ? syncWrite : asyncWrite, batch);
+      } catch (RocksDBException e) {
+        throw translate("write a batch", e);
+      } finally {
+        batch.close();
+      }
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    for (ColumnFamilyHandle h : handles) {
+      h.close();
+    }
+    handles.clear();
+    spaces.clear();
+    db.close();
+    closeOptions();
+  }
+
+  private void closeOptions() {
+    syncWrite.close();
+    asyncWrite.close();
+    dbOptions.close();
+    cfOptions.close();
+    blockCache.close();
+  }
+}
