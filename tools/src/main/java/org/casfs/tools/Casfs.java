@@ -1,0 +1,96 @@
+package org.casfs.tools;
+
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.casfs.tools.command.InitCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code casfs} command: parses the command line, runs one subcommand, and turns its outcome
+ * into an exit code ({@link ExitCode}) and at most one error line.
+ *
+ * <p>To add a command: write a class extending {@link CasfsCommand} (or {@link RepoCommand}) in
+ * {@code org.casfs.tools.command} and add it to {@code subcommands} below: one line.
+ *
+ * <p>One instance serves one invocation; it carries the environment and whether a terminal is
+ * attached, so tests can run commands in-process with their own streams and variables.
+ */
+@Command(name = "casfs", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
+    versionProvider = Version.class,
+    description = "A content-addressed store for system images: import, check out, mount, "
+        + "switch and share versions.",
+    footer = {"", "Exit codes: 0 ok, 2 bad usage or argument, 3 not a repository or already one, "
+        + "4 verification failed, 5 I/O failure, 6 repository busy, 7 rejected, 1 internal error."},
+    subcommands = {
+        HelpCommand.class,
+        InitCommand.class,
+    })
+public final class Casfs implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  private final Map<String, String> env;
+  private final boolean terminal;
+
+  /** An invocation with these environment variables; {@code terminal} enables progress bars. */
+  public Casfs(Map<String, String> env, boolean terminal) {
+    this.env = Map.copyOf(env);
+    this.terminal = terminal;
+  }
+
+  /** The environment variable, or null. */
+  public String env(String name) {
+    return env.get(name);
+  }
+
+  /** True when a person is watching: progress bars go to stderr. */
+  public boolean terminal() {
+    return terminal;
+  }
+
+  public boolean debug() {
+    return "1".equals(env.get("CASFS_DEBUG"));
+  }
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return ExitCode.USAGE.code();
+  }
+
+  /** The configured command line, writing to {@code out} and {@code err}. */
+  public static CommandLine commandLine(Casfs casfs, PrintWriter out, PrintWriter err) {
+    ErrorReporter reporter = new ErrorReporter(casfs.debug());
+    CommandLine cl = new CommandLine(casfs);
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setExecutionExceptionHandler(reporter);
+    cl.setParameterExceptionHandler(reporter);
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
+    return cl;
+  }
+
+  /** Runs one invocation and returns its exit code; never throws, never exits. */
+  public static int run(Map<String, String> env, boolean terminal, PrintWriter out, PrintWriter err,
+      String... args) {
+    Casfs casfs = new Casfs(env, terminal);
+    try {
+      return commandLine(casfs, out, err).execute(args);
+    } finally {
+      out.flush();
+      err.flush();
+    }
+  }
+
+  public static void main(String[] args) {
+    PrintWriter out = new PrintWriter(System.out, true);
+    PrintWriter err = new PrintWriter(System.err, true);
+    int code = run(System.getenv(), System.console() != null, out, err, args);
+    System.exit(code);
+  }
+}

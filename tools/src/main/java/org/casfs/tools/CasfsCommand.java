@@ -1,0 +1,44 @@
+package org.casfs.tools;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The base of every {@code casfs} subcommand: access to the invocation (environment, terminal,
+ * output streams). Subclasses implement {@link #execute()} and throw on failure; {@link ExitCode}
+ * decides the exit code and {@code ErrorReporter} prints the one error line. Not thread-safe: one
+ * instance per invocation.
+ */
+public abstract class CasfsCommand implements Callable<Integer> {
+  @Spec protected CommandSpec spec;
+
+  /** Does the work. Return normally for exit 0; throw to fail. */
+  protected abstract void execute() throws Exception;
+
+  @Override
+  public final Integer call() throws Exception {
+    execute();
+    out().flush();
+    return ExitCode.OK.code();
+  }
+
+  /** The invocation this command runs in. */
+  protected Casfs casfs() {
+    return (Casfs) spec.root().userObject();
+  }
+
+  protected PrintWriter out() {
+    return spec.commandLine().getOut();
+  }
+
+  protected PrintWriter err() {
+    return spec.commandLine().getErr();
+  }
+
+  /** A progress display for long work: a bar on a terminal, nothing otherwise. */
+  protected Progress progress(String task, long total, String unit) {
+    return Progress.start(casfs().terminal(), err(), task, total, unit);
+  }
+}

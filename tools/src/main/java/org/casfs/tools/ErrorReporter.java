@@ -1,0 +1,103 @@
+package org.casfs.tools;
+
+import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Turns every failure into one line on stderr, {@code casfs: <what failed>; <what to do>}, and
+ * its {@link ExitCode}. A stack trace follows only when {@code CASFS_DEBUG=1}. Thread-safe.
+ */
+final class ErrorReporter implements IExecutionExceptionHandler, IParameterExceptionHandler {
+  private final boolean debug;
+
+  ErrorReporter(boolean debug) {
+    this.debug = debug;
+  }
+
+  @Override
+  public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parseResult) {
+    return report(ex, cmd.getErr());
+  }
+
+  @Override
+  public int handleParseException(ParameterException ex, String[] args) {
+    CommandLine cmd = ex.getCommandLine();
+    String where = cmd.getCommandSpec().qualifiedName();
+    String line = oneLine(ex.getMessage()) + "; see '" + where + " --help'";
+    PrintWriter err = cmd.getErr();
+    err.println("casfs: " + line);
+    if (debug) {
+      ex.printStackTrace(err);
+    }
+    err.flush();
+    return ExitCode.USAGE.code();
+  }
+
+  /** Prints the one line for {@code t} and returns its exit code. */
+  int report(Throwable t, PrintWriter err) {
+    ExitCode code = ExitCode.of(t);
+    err.println("casfs: " + describe(t, code));
+    if (debug) {
+      t.printStackTrace(err);
+    }
+    err.flush();
+    return code.code();
+  }
+
+  /** "what failed; what to do", on one line. */
+  static String describe(Throwable t, ExitCode code) {
+    String what = whatFailed(t);
+    if (what.contains("; ")) {
+      return what;
+    }
+    return what + "; " + code.advice();
+  }
+
+  private static String whatFailed(Throwable t) {
+    if (t instanceof java.io.UncheckedIOException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    String msg = t.getMessage();
+    if (t instanceof FileSystemException f) {
+      String file = f.getFile() == null ? "" : f.getFile();
+      String other = f.getOtherFile() == null ? "" : " -> " + f.getOtherFile();
+      String reason = f.getReason();
+      String kind;
+      if (t instanceof NoSuchFileException) {
+        kind = "no such file or directory";
+      } else if (t instanceof AccessDeniedException) {
+        kind = "permission denied";
+      } else if (t instanceof NotDirectoryException) {
+        kind = "not a directory";
+      } else if (t instanceof DirectoryNotEmptyException) {
+        kind = "directory not empty";
+      } else if (t instanceof FileAlreadyExistsException) {
+        kind = "already exists";
+      } else {
+        kind = reason == null ? "file system error" : reason;
+        reason = null;
+      }
+      return oneLine(kind + ": " + file + other + (reason == null ? "" : " (" + reason + ")"));
+    }
+    if (msg == null || msg.isBlank()) {
+      msg = t.getClass().getSimpleName();
+    } else if (ExitCode.of(t) == ExitCode.INTERNAL) {
+      msg = "internal error: " + t.getClass().getSimpleName() + ": " + msg;
+    }
+    return oneLine(msg);
+  }
+
+  static String oneLine(String s) {
+    return s == null ? "" : s.strip().replaceAll("\\s*[\\r\\n]+\\s*", " ");
+  }
+}

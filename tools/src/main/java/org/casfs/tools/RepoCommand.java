@@ -1,0 +1,33 @@
+package org.casfs.tools;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import org.casfs.cas.store.Repository;
+import picocli.CommandLine.Option;
+
+/**
+ * A command that works on a repository: adds {@code --repo DIR} (default {@code $CASFS_REPO}).
+ * Not thread-safe: one instance per invocation.
+ */
+public abstract class RepoCommand extends CasfsCommand {
+  @Option(names = "--repo", paramLabel = "DIR",
+      description = "the repository directory (default: $CASFS_REPO)")
+  private Path repoOption;
+
+  /** The repository directory the user named, as an absolute path. */
+  protected Path repoDir() {
+    if (repoOption != null) {
+      return repoOption.toAbsolutePath().normalize();
+    }
+    String env = casfs().env("CASFS_REPO");
+    if (env != null && !env.isBlank()) {
+      return Path.of(env).toAbsolutePath().normalize();
+    }
+    throw CliException.usage("no repository given; pass --repo DIR or set CASFS_REPO");
+  }
+
+  /** Opens the repository, taking its lock; close it when done. */
+  protected Repository openRepository() throws IOException {
+    return Repository.open(repoDir());
+  }
+}
