@@ -1,0 +1,63 @@
+package org.casfs.sync.trust;
+
+import java.time.Instant;
+import java.util.function.LongSupplier;
+import org.casfs.cas.Manifest;
+import org.casfs.cas.ObjectId;
+
+/**
+ * Decides whether to accept a version offered by a source, following The Update Framework's
+ * threats: the head must be signed by a trusted key (arbitrary installation, tampering), name this
+ * machine's channel (mix-and-match across channels), carry a sequence higher than what runs
+ * (rollback; a forged higher sequence breaks the signature, so fast-forward fails too) and not be
+ * expired (freeze). The manifest that later arrives must be the one the head names by SHA-1 and
+ * SHA-256, on the same channel ({@link #checkManifest}). Thread-safe; time comes from a clock so
+ * tests can move it.
+ */
+public final class HeadVerifier {
+  private final TrustStore trust;
+  private final String channel;
+  private final LongSupplier clockMillis;
+
+  public HeadVerifier(TrustStore trust, String channel, LongSupplier clockMillis) {
+    this.trust = trust;
+    this.channel = channel;
+    this.clockMillis = clockMillis;
+  }
+
+  /**
+   * Verifies a signed head.
+   *
+   * @param runningSequence the sequence of the version this machine runs (or -1 if none)
+   * @return the head, to be trusted from now on
+   */
+  public Head verify(SignedHead signed, long runningSequence) throws SignatureException {
+    Head head = signed.headUnverified();
+    trust.verify("head of channel " + head.channel() + " (sequence " + head.sequence() + ")", SignatureDomain.HEAD,
+        signed.headBytes(), signed.signatures());
+    if (!head.channel().equals(channel)) {
+      throw new SignatureException(SignatureException.Reason.WRONG_CHANNEL, "the source offers channel '"
+          + head.channel() + "' but this machine follows '" + channel + "'; refusing it");
+    }
+    if (head.sequence() <= runningSequence) {
+      throw new SignatureException(SignatureException.Reason.NOT_NEWER, "the source offers sequence "
+          + head.sequence() + " of channel " + channel + ", not newer than the running " + runningSequence
+          + " (a rollback is refused; roll back locally with 'casfs rollback')");
+    }
+    long now = clockMillis.getAsLong();
+    if (head.expiresMillis() <= now) {
+      throw new SignatureException(SignatureException.Reason.EXPIRED, "the source's head (sequence "
+          + head.sequence() + ") expired at " + Instant.ofEpochMilli(head.expiresMillis())
+          + "; the source may be frozen or replaying old data: ask the origin to re-sign");
+    }
+    return head;
+  }
+
+  /** The manifest named by an accepted head must be on the head's channel. */
+  public static void checkManifest(Head head, ObjectId id, Manifest m) throws SignatureException {
+    if (!m.channel().equals(head.channel())) {
+      throw new SignatureException(SignatureException.Reason.MISMATCH, "manifest " + id + " is for channel '"
+          + m.channel() + "' but its head is for '" + head.channel() + "'; refusing it");
+    }
+  }
+}
