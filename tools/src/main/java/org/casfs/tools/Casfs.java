@@ -1,9 +1,18 @@
 package org.casfs.tools;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.casfs.tools.command.InitCommand;
+import org.casfs.tools.command.LsCommand;
+import org.casfs.tools.command.CatCommand;
+import org.casfs.tools.command.ShowCommand;
+import org.casfs.tools.command.LogCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
@@ -30,17 +39,31 @@ import picocli.CommandLine.Spec;
     subcommands = {
         HelpCommand.class,
         InitCommand.class,
+        LsCommand.class,
+        CatCommand.class,
+        ShowCommand.class,
+        LogCommand.class,
     })
 public final class Casfs implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   private final Map<String, String> env;
   private final boolean terminal;
+  private final OutputStream stdout;
 
-  /** An invocation with these environment variables; {@code terminal} enables progress bars. */
-  public Casfs(Map<String, String> env, boolean terminal) {
+  /**
+   * An invocation with these environment variables; {@code terminal} enables progress bars;
+   * {@code stdout} takes raw bytes ({@code casfs cat}).
+   */
+  public Casfs(Map<String, String> env, boolean terminal, OutputStream stdout) {
     this.env = Map.copyOf(env);
     this.terminal = terminal;
+    this.stdout = stdout;
+  }
+
+  /** Standard output for bytes; flush {@link CasfsCommand#out()} before writing here. */
+  public OutputStream stdout() {
+    return stdout;
   }
 
   /** The environment variable, or null. */
@@ -76,11 +99,16 @@ public final class Casfs implements Callable<Integer> {
   }
 
   /** Runs one invocation and returns its exit code; never throws, never exits. */
-  public static int run(Map<String, String> env, boolean terminal, PrintWriter out, PrintWriter err,
+  public static int run(Map<String, String> env, boolean terminal, OutputStream stdout, OutputStream stderr,
       String... args) {
-    Casfs casfs = new Casfs(env, terminal);
+    PrintWriter out = new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8));
+    PrintWriter err = new PrintWriter(new OutputStreamWriter(stderr, StandardCharsets.UTF_8));
+    Casfs casfs = new Casfs(env, terminal, stdout);
     try {
       return commandLine(casfs, out, err).execute(args);
+    } catch (RuntimeException | Error e) {
+      // picocli reports failures through the handlers; this is the last line of defence.
+      return new ErrorReporter(casfs.debug()).report(e, err);
     } finally {
       out.flush();
       err.flush();
@@ -88,9 +116,8 @@ public final class Casfs implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    PrintWriter out = new PrintWriter(System.out, true);
-    PrintWriter err = new PrintWriter(System.err, true);
-    int code = run(System.getenv(), System.console() != null, out, err, args);
+    OutputStream stdout = new FileOutputStream(FileDescriptor.out);
+    int code = run(System.getenv(), System.console() != null, stdout, System.err, args);
     System.exit(code);
   }
 }

@@ -33,6 +33,12 @@ public abstract class CasfsCommand implements Callable<Integer> {
     return spec.commandLine().getOut();
   }
 
+  /** Standard output for raw bytes (text written to {@link #out()} so far is flushed first). */
+  protected java.io.OutputStream rawOut() {
+    out().flush();
+    return casfs().stdout();
+  }
+
   protected PrintWriter err() {
     return spec.commandLine().getErr();
   }

@@ -1,0 +1,103 @@
+package org.casfs.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.casfs.cas.ObjectId;
+import org.casfs.cas.store.RepoConfig;
+import org.casfs.cas.store.Repository;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** ls, cat, show and log over two hand-made versions, and how VERSION arguments resolve. */
+class ReadCommandsTest {
+  @TempDir Path tmp;
+  Path repoDir;
+  ObjectId v1;
+  ObjectId v2;
+  CliRunner cli;
+
+  @BeforeEach
+  void twoVersions() throws Exception {
+    repoDir = tmp.resolve("repo");
+    try (Repository repo = Repository.init(repoDir, RepoConfig.defaults())) {
+      v1 = HandMadeVersions.write(repo, "alpha\n", "first", null, 1);
+      v2 = HandMadeVersions.write(repo, "beta\n", "second", v1, 2);
+    }
+    cli = CliRunner.forRepo(repoDir);
+  }
+
+  @Test
+  void lsListsLikeLsMinusL() {
+    CliRunner.Result r = cli.run("ls", "second", "/");
+    assertThat(r.code()).as(r.toString()).isZero();
+    assertThat(r.out().lines()).containsExactly(
+        "drwxr-xr-x   1     0     0          0 2023-11-14 22:13:20 bin",
+        "drwxr-xr-x   1     0     0          0 2023-11-14 22:13:20 dev",
+        "drwxr-xr-x   1     0     0          0 2023-11-14 22:13:20 etc",
+        "lrwxrwxrwx   1     0     0          7 2023-11-14 22:13:20 lib -> usr/lib",
+        "drwxr-xr-x   1     0     0          0 2023-11-14 22:13:20 usr");
+    assertThat(cli.run("ls", "second", "bin").out()).startsWith("-rwsr-xr-x   1     0     0         20 ");
+    assertThat(cli.run("ls", "second", "dev").out()).contains("crw-rw-rw-", "1, 3", "null");
+    assertThat(cli.run("ls", "second", "/etc/hostname").out()).endsWith(" 5 2023-11-14 22:13:20 /etc/hostname\n");
+  }
+
+  @Test
+  void catWritesTheBytesOfEachVersion() {
+    assertThat(cli.run("cat", "first", "etc/hostname").out()).isEqualTo("alpha\n");
+    assertThat(cli.run("cat", "second", "/etc/hostname").out()).isEqualTo("beta\n");
+    assertThat(cli.run("cat", v2.name().substring(0, 8), "/usr/lib/empty").stdout()).isEmpty();
+  }
+
+  @Test
+  void versionsResolveByIdPrefixLabelAndParentSteps() {
+    assertThat(cli.run("cat", v1.name(), "etc/hostname").out()).isEqualTo("alpha\n");
+    assertThat(cli.run("cat", v1.name().substring(0, 6), "etc/hostname").out()).isEqualTo("alpha\n");
+    assertThat(cli.run("cat", "second~1", "etc/hostname").out()).isEqualTo("alpha\n");
+    assertThat(cli.run("cat", "current", "etc/hostname").out()).isEqualTo("beta\n");
+    CliRunner.Result tooFar = cli.run("cat", "second~2", "etc/hostname");
+    assertThat(tooFar.code()).isEqualTo(2);
+    assertThat(tooFar.err()).startsWith("casfs: version 'second~2' does not exist").endsWith("\n")
+        .hasLineCount(1);
+  }
+
+  @Test
+  void unknownVersionAndMissingPathAreBadArguments() {
+    CliRunner.Result r = cli.run("ls", "nosuchlabel");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).isEqualTo("casfs: unknown version 'nosuchlabel'; give a version id, a unique prefix of one,"
+        + " a label or 'current' (see 'casfs log')\n");
+    r = cli.run("cat", "first", "/etc/nope");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).startsWith("casfs: no path '/etc/nope' in version first").hasLineCount(1);
+    r = cli.run("cat", "first", "/etc");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("is a directory, not a regular file").hasLineCount(1);
+    assertThat(r.stdout()).isEmpty();
+  }
+
+  @Test
+  void showPrintsManifestsTreesBlobsAndEntries() {
+    String m = cli.run("show", "second").out();
+    assertThat(m).contains("manifest  " + v2, "label     second", "sequence  2", "parent    " + v1,
+        "channel   stable");
+    String root = m.lines().filter(l -> l.startsWith("root      tree ")).findFirst().orElseThrow()
+        .substring("root      tree ".length(), "root      tree ".length() + 40);
+    String tree = cli.run("show", root).out();
+    assertThat(tree).startsWith("tree " + root + "  5 entries").contains(" etc  tree ");
+    String entry = cli.run("show", "second", "/bin/tool").out();
+    assertThat(entry).contains("type      regular", "mode 4755", "xattr     user.note=\"hi\"");
+    String blobId = entry.lines().filter(l -> l.startsWith("blob ")).findFirst().orElseThrow().substring(10, 50);
+    assertThat(cli.run("show", blobId).out()).contains("size      20 (20 B)", "stored    inline in the index");
+  }
+
+  @Test
+  void logFollowsParentsNewestFirst() {
+    CliRunner.Result r = cli.run("log");
+    assertThat(r.code()).isZero();
+    assertThat(r.out().lines()).hasSize(2);
+    assertThat(r.out().lines().findFirst().orElseThrow()).startsWith(v2.name() + "  seq 2").endsWith("second");
+    assertThat(cli.run("log", "-n", "1", "first").out().lines()).singleElement().asString().startsWith(v1.name());
+  }
+}
