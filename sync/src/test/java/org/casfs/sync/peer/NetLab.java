@@ -84,6 +84,11 @@ final class NetLab implements AutoCloseable {
       run("ip", "link", "set", dev, "netns", ns);
     }
     inNs(ns, "ip", "addr", "add", cidr, "dev", dev);
+    if (ns == null) {
+      // Both ends of a root-namespace pair are local addresses: without accept_local the kernel
+      // drops what one end receives from the other as a martian source.
+      run("sysctl", "-q", "-w", "net.ipv4.conf." + dev + ".accept_local=1");
+    }
     inNs(ns, "ip", "link", "set", dev, "up");
     // The first link of a namespace carries the default multicast route; later ones need none
     // because every responder names its interface explicitly.
