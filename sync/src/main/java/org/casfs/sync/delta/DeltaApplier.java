@@ -15,7 +15,7 @@ public interface DeltaApplier {
   DeltaEngine engine();
 
   /** Peak working memory of one {@link #apply}, in bytes, for these sizes. */
-  long memoryBound(long oldSize, long newSize);
+  long applyMemory(long oldSize, long newSize);
 
   /**
    * Reads the body from {@code body} and writes exactly {@code newSize} bytes to {@code out}.

@@ -6,7 +6,7 @@ import java.io.OutputStream;
 /**
  * Computes the body of a delta that turns one blob into another, with one engine. Implementations
  * are stateless and thread-safe; each call allocates its own working memory, which stays under
- * {@link #memoryBound(long, long)}.
+ * {@link #encodeMemory(long, long)}.
  */
 public interface DeltaEncoder {
   DeltaEngine engine();
@@ -15,7 +15,7 @@ public interface DeltaEncoder {
   boolean accepts(long oldSize, long newSize);
 
   /** Peak working memory (heap and native) of one {@link #encode}, in bytes, for these sizes. */
-  long memoryBound(long oldSize, long newSize);
+  long encodeMemory(long oldSize, long newSize);
 
   /**
    * Writes the delta body (without the {@link DeltaHeader}) to {@code out}.

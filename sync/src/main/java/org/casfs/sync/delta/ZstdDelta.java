@@ -36,9 +36,23 @@ final class ZstdDelta implements DeltaEncoder, DeltaApplier {
   static final int MAX_WINDOW_LOG = 27;
 
   private final int level;
+  private final int singleLimit;
+  private final int segment;
+  private final int slack;
 
   ZstdDelta(int level) {
+    this(level, SINGLE_LIMIT, SEGMENT, SLACK);
+  }
+
+  /** Smaller segments than the defaults, so tests can exercise windowing on small blobs. */
+  ZstdDelta(int level, int singleLimit, int segment, int slack) {
+    if (singleLimit > SINGLE_LIMIT || segment > SEGMENT || slack > SLACK || segment <= 0 || slack < 0) {
+      throw new IllegalArgumentException("segment sizes must be within the decoder's limits");
+    }
     this.level = level;
+    this.singleLimit = singleLimit;
+    this.segment = segment;
+    this.slack = slack;
   }
 
   int level() {
@@ -56,7 +70,15 @@ final class ZstdDelta implements DeltaEncoder, DeltaApplier {
   }
 
   @Override
-  public long memoryBound(long oldSize, long newSize) {
+  public long applyMemory(long oldSize, long newSize) {
+    long window = Math.min(oldSize, Math.max(SINGLE_LIMIT, MAX_WINDOW));
+    long segment = Math.min(newSize, SINGLE_LIMIT);
+    // heap window + native dictionary copy + the segment's frame and output
+    return 2 * window + 2 * segment + (4 << 20);
+  }
+
+  @Override
+  public long encodeMemory(long oldSize, long newSize) {
     long window = Math.min(oldSize, Math.max(SINGLE_LIMIT, MAX_WINDOW));
     long segment = Math.min(newSize, SINGLE_LIMIT);
     int log = windowLog(window + segment);
@@ -68,10 +90,10 @@ final class ZstdDelta implements DeltaEncoder, DeltaApplier {
   public void encode(BlobSource oldBlob, BlobSource newBlob, OutputStream out) throws IOException {
     long oldSize = oldBlob.size();
     long newSize = newBlob.size();
-    boolean single = oldSize <= SINGLE_LIMIT && newSize <= SINGLE_LIMIT;
+    boolean single = oldSize <= singleLimit && newSize <= singleLimit;
     long pos = 0;
     do {
-      int newLen = (int) (single ? newSize : Math.min(SEGMENT, newSize - pos));
+      int newLen = (int) (single ? newSize : Math.min(segment, newSize - pos));
       long oldStart;
       long oldEnd;
       if (single) {
@@ -79,9 +101,9 @@ final class ZstdDelta implements DeltaEncoder, DeltaApplier {
         oldEnd = oldSize;
       } else {
         long center = newSize == 0 ? 0 : (long) ((double) pos / newSize * oldSize);
-        oldStart = Math.max(0, center - SLACK);
-        oldEnd = Math.min(oldSize, center + newLen + SLACK);
-        oldStart = Math.max(0, Math.min(oldStart, oldEnd - MAX_WINDOW));
+        oldStart = Math.max(0, center - slack);
+        oldEnd = Math.min(oldSize, center + newLen + slack);
+        oldStart = Math.max(0, Math.min(oldStart, oldEnd - (segment + 2L * slack)));
       }
       byte[] window = oldBlob.read(oldStart, (int) (oldEnd - oldStart));
       byte[] input = newBlob.read(pos, newLen);
