@@ -1,0 +1,42 @@
+package org.casfs.txn;
+
+import java.util.TreeMap;
+import org.casfs.cas.EntryType;
+import org.casfs.cas.Hashes;
+import org.casfs.cas.Metadata;
+import org.casfs.cas.Name;
+
+/**
+ * One inode of a transaction's upper layer. A directory is either still its base tree
+ * ({@code children == null}, so commit reuses the tree id) or materialized into a mutable map.
+ * A regular file's content is the base blob until first modified, then a staging data file.
+ * Guarded by the owning transaction's monitor.
+ */
+final class Node {
+  final long ino;
+  EntryType type;
+  Metadata meta;
+  long rdev;
+  byte[] target;
+  /** Regular file: the content when {@code data < 0}. */
+  Hashes blob;
+  long size;
+  /** Regular file: number of its staging data file, or -1. */
+  int data = -1;
+  /** Directory: the base tree while not materialized. */
+  Hashes baseTree;
+  TreeMap<Name, Node> children;
+  /** The base link group of a hardlinked base file, else 0. */
+  long baseGroup;
+  int nlink = 1;
+
+  Node(long ino, EntryType type, Metadata meta) {
+    this.ino = ino;
+    this.type = type;
+    this.meta = meta;
+  }
+
+  boolean isDir() {
+    return type == EntryType.DIRECTORY;
+  }
+}

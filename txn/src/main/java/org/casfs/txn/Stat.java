@@ -1,0 +1,24 @@
+package org.casfs.txn;
+
+import org.casfs.cas.EntryType;
+import org.casfs.cas.Metadata;
+import org.casfs.cas.Name;
+
+/**
+ * What {@code getattr} and {@code readdir} see of one inode inside a transaction.
+ *
+ * @param name the name it was reached by (the root's is a placeholder)
+ * @param inode a number unique within the open transaction, shared by hardlinks
+ * @param target the symlink target bytes, or null
+ */
+public record Stat(Name name, EntryType type, Metadata meta, long size, long rdev, int nlink, long inode,
+    byte[] target) {
+  /** Full {@code st_mode}: type bits plus permission bits. */
+  public int stMode() {
+    return type.modeBits() | meta.mode();
+  }
+
+  public boolean isDirectory() {
+    return type == EntryType.DIRECTORY;
+  }
+}

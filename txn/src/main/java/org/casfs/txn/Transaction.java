@@ -1,0 +1,456 @@
+package org.casfs.txn;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.casfs.cas.EntryType;
+import org.casfs.cas.Hashes;
+import org.casfs.cas.Metadata;
+import org.casfs.cas.Name;
+import org.casfs.cas.ObjectId;
+import org.casfs.cas.store.Repository;
+
+/**
+ * A copy-on-write change set on top of a base manifest (or on nothing, for a first import).
+ * Operations are path-based and POSIX-like, as a FUSE adapter calls them; reads see the
+ * transaction's own changes. Failures are the JDK's {@code java.nio.file} exceptions (ENOENT,
+ * EEXIST, ENOTEMPTY, ENOTDIR) or {@link FsException} with an {@link Errno}; a refused operation
+ * changes nothing.
+ *
+ * <p>Durability: every operation is appended to a journal in the key-value store before it
+ * returns, and changed file contents live as files in {@code REPO/staging/txn-ID/}. Both survive
+ * the process being killed at any instant: {@link Transactions#openOrNull()} replays the journal
+ * and the transaction continues. Journal writes are not synced one by one (like a journaling
+ * filesystem without fsync); {@link #sync()} makes everything so far survive power loss, and
+ * {@link #commit} syncs before it returns. A write whose journal record was lost in a crash is
+ * lost as a whole; a truncation is journaled before the file shrinks.
+ *
+ * <p>{@link #commit} writes the changed blobs, only the changed trees (unchanged subtrees keep
+ * their ids) and one manifest whose parent is the base, and then forgets the transaction; it
+ * does not move any ref. {@link #abort} leaves nothing behind. Thread-safe: all methods
+ * serialize on this object.
+ */
+public final class Transaction {
+  private final Transactions owner;
+  private final Repository repo;
+  private final long id;
+  private final ObjectId base;
+  private final Path dir;
+  final UpperLayer layer;
+  private final Map<Integer, FileChannel> channels = new HashMap<>();
+  private long journalSeq;
+  private boolean finished;
+  private IOException broken;
+
+  Transaction(Transactions owner, Repository repo, long id, ObjectId base, Path dir, UpperLayer layer, long journalSeq) {
+    this.owner = owner;
+    this.repo = repo;
+    this.id = id;
+    this.base = base;
+    this.dir = dir;
+    this.layer = layer;
+    this.journalSeq = journalSeq;
+  }
+
+  /** A number naming this transaction (also its staging directory {@code txn-ID}). */
+  public long id() {
+    return id;
+  }
+
+  /** The manifest this transaction started from, or null for a transaction on nothing. */
+  public ObjectId base() {
+    return base;
+  }
+
+  /** The directory given to an import that this transaction records, or null. */
+  public synchronized String importSource() {
+    return layer.importSource;
+  }
+
+  Path stagingDir() {
+    return dir;
+  }
+
+  // ---- reads ----
+
+  public synchronized Stat getattr(String path) throws IOException {
+    check();
+    List<Name> names = UpperLayer.split(path);
+    Node n = layer.lookup(path);
+    return stat(names.isEmpty() ? Name.of("root") : names.get(names.size() - 1), n);
+  }
+
+  /** The entry at {@code path}, or null if nothing is there (ENOTDIR still throws). */
+  public synchronized Stat lookupOrNull(String path) throws IOException {
+    check();
+    List<Name> names = UpperLayer.split(path);
+    Node n = layer.lookupOrNull(names);
+    return n == null ? null : stat(names.isEmpty() ? Name.of("root") : names.get(names.size() - 1), n);
+  }
+
+  /** A directory's entries in name order. */
+  public synchronized List<Stat> readdir(String path) throws IOException {
+    check();
+    Node n = layer.lookup(path);
+    if (!n.isDir()) {
+      throw new java.nio.file.NotDirectoryException(path);
+    }
+    List<Stat> out = new ArrayList<>();
+    for (Map.Entry<Name, Node> e : layer.children(n).entrySet()) {
+      out.add(stat(e.getKey(), e.getValue()));
+    }
+    return out;
+  }
+
+  public synchronized byte[] readlink(String path) throws IOException {
+    check();
+    Node n = layer.lookup(path);
+    if (n.type != EntryType.SYMLINK) {
+      throw new FsException(Errno.EINVAL, path, "not a symbolic link");
+    }
+    return n.target.clone();
+  }
+
+  /**
+   * Reads up to {@code dst.remaining()} bytes at {@code offset}; returns how many (0 at or past
+   * the end of the file).
+   */
+  public synchronized int read(String path, long offset, ByteBuffer dst) throws IOException {
+    check();
+    Node n = layer.lookup(path);
+    UpperLayer.requireRegular(n, path);
+    if (offset < 0) {
+      throw new FsException(Errno.EINVAL, path, "negative offset");
+    }
+    if (offset >= n.size || !dst.hasRemaining()) {
+      return 0;
+    }
+    int want = (int) Math.min(dst.remaining(), n.size - offset);
+    if (n.data >= 0) {
+      FileChannel ch = channel(n.data);
+      ByteBuffer slice = dst.slice().limit(want);
+      int total = 0;
+      while (slice.hasRemaining()) {
+        int r = ch.read(slice, offset + total);
+        if (r < 0) {
+          break;
+        }
+        total += r;
+      }
+      // Past the data file's end (a crash cut a write): the file reads as zeros up to its size.
+      while (total < want) {
+        slice.put((byte) 0);
+        total++;
+      }
+      dst.position(dst.position() + total);
+      return total;
+    }
+    return BlobRanges.read(repo, n.blob.id(), offset, dst, want);
+  }
+
+  public synchronized byte[] getxattrOrNull(String path, String name) throws IOException {
+    check();
+    return layer.lookup(path).meta.xattrs().getOrNull(name);
+  }
+
+  public synchronized List<String> listxattr(String path) throws IOException {
+    check();
+    List<String> out = new ArrayList<>();
+    layer.lookup(path).meta.xattrs().names().forEach(out::add);
+    return out;
+  }
+
+  private Stat stat(Name name, Node n) {
+    return new Stat(name, n.type, n.meta, n.isDir() ? 0 : n.size, n.rdev, n.isDir() ? 2 : n.nlink, n.ino, n.target);
+  }
+
+  // ---- changes ----
+
+  private long now() {
+    return owner.clockNanos();
+  }
+
+  private static Metadata meta(int mode, long uid, long gid) {
+    return Metadata.of(mode & Metadata.PERMISSION_MASK, uid, gid, 0);
+  }
+
+  /** Creates an empty regular file; EEXIST if the name is taken. */
+  public synchronized void createFile(String path, int mode, long uid, long gid) throws IOException {
+    check();
+    requireAbsent(path);
+    int data = newDataFile();
+    perform(Op.of(Op.Kind.CREATE, path).withTime(now()).withData(data).withTree(null, meta(mode, uid, gid)));
+  }
+
+  public synchronized void mkdir(String path, int mode, long uid, long gid) throws IOException {
+    check();
+    perform(Op.of(Op.Kind.MKDIR, path).withTime(now()).withTree(null, meta(mode, uid, gid)));
+  }
+
+  /** Makes a device node, fifo, socket or (as mknod(2) allows) an empty regular file. */
+  public synchronized void mknod(String path, EntryType type, int mode, long rdev, long uid, long gid) throws IOException {
+    check();
+    requireAbsent(path);
+    int data = type == EntryType.REGULAR ? newDataFile() : -1;
+    perform(Op.of(Op.Kind.MKNOD, path).withTime(now()).withNumbers(rdev, type.code()).withData(data)
+        .withTree(null, meta(mode, uid, gid)));
+  }
+
+  /** Makes {@code linkPath} a symlink holding {@code target}. */
+  public synchronized void symlink(byte[] target, String linkPath, long uid, long gid) throws IOException {
+    check();
+    perform(Op.of(Op.Kind.SYMLINK, linkPath).withTime(now()).withBytes(target.clone()).withTree(null, meta(0777, uid, gid)));
+  }
+
+  public void symlink(String target, String linkPath, long uid, long gid) throws IOException {
+    symlink(target.getBytes(StandardCharsets.UTF_8), linkPath, uid, gid);
+  }
+
+  /** Adds the name {@code newPath} for the inode at {@code existing}. */
+  public synchronized void link(String existing, String newPath) throws IOException {
+    check();
+    perform(Op.of(Op.Kind.LINK, existing).withPath2(newPath).withTime(now()));
+  }
+
+  public synchronized void unlink(String path) throws IOException {
+    check();
+    perform(Op.of(Op.Kind.UNLINK, path).withTime(now()));
+  }
+
+  public synchronized void rmdir(String path) throws IOException {
+    check();
+    perform(Op.of(Op.Kind.RMDIR, path).withTime(now()));
+  }
+
+  /** rename(2): files and whole directories, replacing a target as POSIX allows. */
+  public synchronized void rename(String from, String to) throws IOException {
+    check();
+    perform(Op.of(Op.Kind.RENAME, from).withPath2(to).withTime(now()));
+  }
+
+  public synchronized void chmod(String path, int mode) throws IOException {
+    check();
+    perform(Op.of(Op.Kind.CHMOD, path).withNumbers(mode, 0));
+  }
+
+  /** Changes owner and group; -1 leaves one unchanged. */
+  public synchronized void chown(String path, long uid, long gid) throws IOException {
+    check();
+    if (uid > 0xffffffffL || gid > 0xffffffffL) {
+      throw new FsException(Errno.EINVAL, path, "uid/gid out of range");
+    }
+    perform(Op.of(Op.Kind.CHOWN, path).withNumbers(uid, gid));
+  }
+
+  /** Sets the modification time (ns since the epoch). */
+  public synchronized void utimens(String path, long mtimeNanos) throws IOException {
+    check();
+    perform(Op.of(Op.Kind.UTIMENS, path).withNumbers(mtimeNanos, 0));
+  }
+
+  public synchronized void setxattr(String path, String name, byte[] value) throws IOException {
+    check();
+    perform(Op.of(Op.Kind.SETXATTR, path).withText(name).withBytes(value.clone()));
+  }
+
+  public synchronized void removexattr(String path, String name) throws IOException {
+    check();
+    perform(Op.of(Op.Kind.REMOVEXATTR, path).withText(name));
+  }
+
+  /** Writes {@code src}'s remaining bytes at {@code offset}, extending the file as needed. */
+  public synchronized int write(String path, long offset, ByteBuffer src) throws IOException {
+    check();
+    Node n = layer.lookup(path);
+    UpperLayer.requireRegular(n, path);
+    if (offset < 0 || offset + src.remaining() > org.casfs.cas.Entry.MAX_SIZE) {
+      throw new FsException(Errno.EINVAL, path, "offset out of range");
+    }
+    int data = n.data >= 0 ? n.data : copyUp(n);
+    int len = src.remaining();
+    FileChannel ch = channel(data);
+    long pos = offset;
+    while (src.hasRemaining()) {
+      pos += ch.write(src, pos);
+    }
+    // Data first, journal second: a crash in between loses this write as a whole.
+    perform(Op.of(Op.Kind.WRITE, path).withTime(now()).withNumbers(offset, len).withData(data));
+    return len;
+  }
+
+  public synchronized void write(String path, long offset, byte[] bytes) throws IOException {
+    write(path, offset, ByteBuffer.wrap(bytes));
+  }
+
+  public synchronized void truncate(String path, long size) throws IOException {
+    check();
+    Node n = layer.lookup(path);
+    UpperLayer.requireRegular(n, path);
+    if (size < 0 || size > org.casfs.cas.Entry.MAX_SIZE) {
+      throw new FsException(Errno.EINVAL, path, "size out of range");
+    }
+    int data = n.data >= 0 ? n.data : copyUp(n);
+    // Journal first, shrink second: after a crash, replay's size wins and the file is cut to it.
+    perform(Op.of(Op.Kind.TRUNCATE, path).withTime(now()).withNumbers(size, 0).withData(data));
+    channel(data).truncate(size);
+    if (channel(data).size() < size) {
+      channel(data).write(ByteBuffer.allocate(1), size - 1);
+    }
+  }
+
+  /**
+   * Replaces the whole root with a tree already in the store (an import's result). Everything
+   * the tree reaches must be in the store and durable (flushed) before this is called.
+   */
+  public synchronized void graftRoot(Hashes tree, Metadata rootMeta) throws IOException {
+    check();
+    perform(Op.of(Op.Kind.GRAFT, "/").withTree(tree, rootMeta));
+  }
+
+  /** Records that an import of {@code sourceDir} runs in this transaction (resumable by rerunning it). */
+  synchronized void markImport(String sourceDir) throws IOException {
+    check();
+    perform(Op.of(Op.Kind.IMPORT_STARTED, "/").withText(sourceDir));
+    sync();
+  }
+
+  /** Makes every change so far survive power loss (fsync of data files and the journal). */
+  public synchronized void sync() throws IOException {
+    check();
+    for (FileChannel ch : channels.values()) {
+      ch.force(true);
+    }
+    org.casfs.cas.store.Fsync.directory(dir);
+    repo.flush();
+  }
+
+  public synchronized CommitResult commit(String label) throws IOException {
+    check();
+    CommitResult r = new CommitWriter(repo, owner, this).commit(label == null ? "" : label);
+    finish();
+    owner.forget(this, false);
+    return r;
+  }
+
+  /** Throws away every change; nothing of this transaction remains. */
+  public synchronized void abort() throws IOException {
+    if (finished) {
+      return;
+    }
+    finish();
+    owner.forget(this, true);
+  }
+
+  /** True once committed or aborted. */
+  public synchronized boolean isFinished() {
+    return finished;
+  }
+
+  // ---- internals ----
+
+  private void finish() throws IOException {
+    finished = true;
+    for (FileChannel ch : channels.values()) {
+      ch.close();
+    }
+    channels.clear();
+  }
+
+  private void check() throws IOException {
+    if (finished) {
+      throw new IllegalStateException("transaction " + id + " is already committed or aborted");
+    }
+    if (broken != null) {
+      throw new IOException("transaction " + id + " could not journal a change; reopen the repository to resume", broken);
+    }
+  }
+
+  private void requireAbsent(String path) throws IOException {
+    List<Name> names = UpperLayer.split(path);
+    Node parent = layer.parentOf(path, names);
+    if (layer.children(parent).containsKey(names.get(names.size() - 1))) {
+      throw new FileAlreadyExistsException(path);
+    }
+  }
+
+  /** Applies {@code op} (which validates first and changes nothing if refused), then journals it. */
+  private void perform(Op op) throws IOException {
+    layer.apply(op);
+    try {
+      owner.journal(id, ++journalSeq, op);
+    } catch (IOException e) {
+      broken = e;
+      throw e;
+    }
+  }
+
+  Path dataPath(int data) {
+    return dir.resolve(Integer.toString(data));
+  }
+
+  private int newDataFile() throws IOException {
+    int data = layer.nextData++;
+    Files.deleteIfExists(dataPath(data));
+    Files.createFile(dataPath(data));
+    return data;
+  }
+
+  /** Copies a base file's content into a new data file, complete before any op names it. */
+  private int copyUp(Node n) throws IOException {
+    int data = layer.nextData++;
+    Path tmp = dir.resolve(data + ".tmp");
+    try (InputStream in = repo.objects().open(n.blob.id())) {
+      Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+    }
+    Files.move(tmp, dataPath(data), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    return data;
+  }
+
+  FileChannel channel(int data) throws IOException {
+    FileChannel ch = channels.get(data);
+    if (ch == null) {
+      ch = FileChannel.open(dataPath(data), StandardOpenOption.READ, StandardOpenOption.WRITE);
+      channels.put(data, ch);
+    }
+    return ch;
+  }
+
+  /** After replay: every data file holds exactly its node's size (a crash may have cut or extended it). */
+  void normalizeDataFiles() throws IOException {
+    java.util.Set<Node> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    normalize(layer.root, seen);
+  }
+
+  private void normalize(Node n, java.util.Set<Node> seen) throws IOException {
+    if (!seen.add(n)) {
+      return;
+    }
+    if (n.isDir() && n.children != null) {
+      for (Node c : new TreeMap<>(n.children).values()) {
+        normalize(c, seen);
+      }
+    } else if (n.data >= 0) {
+      if (!Files.exists(dataPath(n.data))) {
+        Files.createFile(dataPath(n.data));
+      }
+      FileChannel ch = channel(n.data);
+      if (ch.size() > n.size) {
+        ch.truncate(n.size);
+      } else if (ch.size() < n.size) {
+        ch.write(ByteBuffer.allocate(1), n.size - 1);
+      }
+    }
+  }
+}

@@ -1,0 +1,369 @@
+package org.casfs.txn;
+
+import java.io.IOException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.casfs.cas.Entry;
+import org.casfs.cas.EntryType;
+import org.casfs.cas.Hashes;
+import org.casfs.cas.Metadata;
+import org.casfs.cas.Name;
+import org.casfs.cas.Tree;
+import org.casfs.cas.store.ObjectDatabase;
+import org.casfs.cas.store.Snapshot;
+
+/**
+ * The in-memory inode tree of a transaction and the deterministic application of {@link Op}s to
+ * it: the same ops on the same base always give the same tree, which is what makes journal
+ * replay exact. Every op validates completely before it changes anything, so a refused op leaves
+ * the tree as it was. Not thread-safe; the transaction serializes access.
+ */
+final class UpperLayer {
+  private final ObjectDatabase objects;
+  Node root;
+  private long nextIno = 1;
+  int nextData = 0;
+  /** Base hardlink groups to their one shared node, so every name of a group is one inode. */
+  final Map<Long, Node> groupNodes = new HashMap<>();
+  /** Base hardlink groups whose inode changed: commit must rewrite every tree holding them. */
+  final java.util.Set<Long> touchedGroups = new java.util.HashSet<>();
+  String importSource;
+  /** The tree whose link group numbers live on in unmaterialized subtrees: the base or a graft. */
+  Hashes groupSource;
+
+  UpperLayer(ObjectDatabase objects, Hashes baseRoot, Metadata rootMeta) {
+    this.objects = objects;
+    this.root = newNode(EntryType.DIRECTORY, rootMeta);
+    this.groupSource = baseRoot;
+    if (baseRoot != null) {
+      root.baseTree = baseRoot;
+    } else {
+      root.children = new TreeMap<>();
+    }
+  }
+
+  Node newNode(EntryType type, Metadata meta) {
+    return new Node(nextIno++, type, meta);
+  }
+
+  // ---- lookups ----
+
+  static List<Name> split(String path) throws FsException {
+    try {
+      return Snapshot.split(path);
+    } catch (IllegalArgumentException e) {
+      Errno errno = e.getMessage() != null && e.getMessage().contains("longer") ? Errno.ENAMETOOLONG : Errno.EINVAL;
+      throw new FsException(errno, path, e.getMessage());
+    }
+  }
+
+  TreeMap<Name, Node> children(Node dir) throws IOException {
+    if (dir.children == null) {
+      Tree tree = objects.readTree(dir.baseTree.id());
+      TreeMap<Name, Node> map = new TreeMap<>();
+      for (Entry e : tree.entries()) {
+        map.put(e.name(), nodeFromEntry(e));
+      }
+      dir.children = map;
+    }
+    return dir.children;
+  }
+
+  private Node nodeFromEntry(Entry e) {
+    if (e.linkGroup() != 0) {
+      Node shared = groupNodes.get(e.linkGroup());
+      if (shared != null) {
+        return shared;
+      }
+    }
+    Node n = newNode(e.type(), e.meta());
+    n.rdev = e.rdev();
+    n.target = e.target();
+    n.size = e.size();
+    n.nlink = e.nlink();
+    if (e.isRegular()) {
+      n.blob = e.child();
+    } else if (e.isDirectory()) {
+      n.baseTree = e.child();
+    }
+    if (e.linkGroup() != 0) {
+      n.baseGroup = e.linkGroup();
+      groupNodes.put(e.linkGroup(), n);
+    }
+    return n;
+  }
+
+  Node lookupOrNull(List<Name> names) throws IOException {
+    Node n = root;
+    for (Name name : names) {
+      if (!n.isDir()) {
+        return null;
+      }
+      n = children(n).get(name);
+      if (n == null) {
+        return null;
+      }
+    }
+    return n;
+  }
+
+  /** The node at {@code path}; ENOENT or ENOTDIR as the JDK's exceptions. */
+  Node lookup(String path) throws IOException {
+    List<Name> names = split(path);
+    Node n = root;
+    StringBuilder walked = new StringBuilder();
+    for (Name name : names) {
+      if (!n.isDir()) {
+        throw new NotDirectoryException(walked.length() == 0 ? "/" : walked.toString());
+      }
+      walked.append('/').append(name.printable());
+      n = children(n).get(name);
+      if (n == null) {
+        throw new NoSuchFileException(walked.toString());
+      }
+    }
+    return n;
+  }
+
+  /** The directory that holds (or will hold) the last component of {@code path}. */
+  Node parentOf(String path, List<Name> names) throws IOException {
+    if (names.isEmpty()) {
+      throw new FsException(Errno.EBUSY, path, "the root directory cannot be created, removed or renamed");
+    }
+    Node p = root;
+    StringBuilder walked = new StringBuilder();
+    for (Name name : names.subList(0, names.size() - 1)) {
+      if (!p.isDir()) {
+        throw new NotDirectoryException(walked.length() == 0 ? "/" : walked.toString());
+      }
+      walked.append('/').append(name.printable());
+      p = children(p).get(name);
+      if (p == null) {
+        throw new NoSuchFileException(walked.toString());
+      }
+    }
+    if (!p.isDir()) {
+      throw new NotDirectoryException(walked.toString());
+    }
+    return p;
+  }
+
+  private static Name last(List<Name> names) {
+    return names.get(names.size() - 1);
+  }
+
+  private void touchDir(Node dir, long time) {
+    dir.meta = dir.meta.withMtime(time);
+  }
+
+  private void touchInode(Node n) {
+    if (n.baseGroup != 0) {
+      touchedGroups.add(n.baseGroup);
+    }
+  }
+
+  // ---- applying ops ----
+
+  void apply(Op op) throws IOException {
+    switch (op.kind()) {
+      case CREATE, MKDIR, MKNOD, SYMLINK -> create(op);
+      case LINK -> link(op);
+      case UNLINK, RMDIR -> remove(op);
+      case RENAME -> rename(op);
+      case CHMOD, CHOWN, UTIMENS, SETXATTR, REMOVEXATTR -> setMeta(op);
+      case WRITE, TRUNCATE -> content(op);
+      case GRAFT -> graft(op);
+      case IMPORT_STARTED -> importSource = op.text();
+      default -> throw new IllegalStateException("unknown op " + op.kind());
+    }
+    if (op.data() >= nextData) {
+      nextData = op.data() + 1;
+    }
+  }
+
+  private void create(Op op) throws IOException {
+    List<Name> names = split(op.path());
+    Node parent = parentOf(op.path(), names);
+    if (children(parent).containsKey(last(names))) {
+      throw new FileAlreadyExistsException(op.path());
+    }
+    Metadata meta = op.meta().withMtime(op.time());
+    Node n;
+    switch (op.kind()) {
+      case CREATE -> {
+        n = newNode(EntryType.REGULAR, meta);
+        n.data = op.data();
+      }
+      case MKDIR -> {
+        n = newNode(EntryType.DIRECTORY, meta);
+        n.children = new TreeMap<>();
+      }
+      case MKNOD -> {
+        EntryType type = EntryType.fromCodeOrNull((int) op.n2());
+        if (type == null || type == EntryType.DIRECTORY || type == EntryType.SYMLINK) {
+          throw new FsException(Errno.EINVAL, op.path(), "mknod makes regular files, devices, fifos and sockets");
+        }
+        n = newNode(type, meta);
+        n.rdev = type.isDevice() ? op.n1() : 0;
+        if (type == EntryType.REGULAR) {
+          n.data = op.data();
+        }
+      }
+      case SYMLINK -> {
+        byte[] target = op.bytes();
+        if (target.length == 0 || target.length > Entry.MAX_TARGET) {
+          throw new FsException(Errno.ENAMETOOLONG, op.path(), "symlink target must be 1 to 4095 bytes");
+        }
+        n = newNode(EntryType.SYMLINK, meta);
+        n.target = target.clone();
+        n.size = target.length;
+      }
+      default -> throw new IllegalStateException();
+    }
+    children(parent).put(last(names), n);
+    touchDir(parent, op.time());
+  }
+
+  private void link(Op op) throws IOException {
+    Node n = lookup(op.path());
+    if (n.isDir()) {
+      throw new FsException(Errno.EPERM, op.path(), "hard links to directories are not allowed");
+    }
+    List<Name> names = split(op.path2());
+    Node parent = parentOf(op.path2(), names);
+    if (children(parent).containsKey(last(names))) {
+      throw new FileAlreadyExistsException(op.path2());
+    }
+    touchInode(n);
+    n.nlink++;
+    children(parent).put(last(names), n);
+    touchDir(parent, op.time());
+  }
+
+  private void remove(Op op) throws IOException {
+    List<Name> names = split(op.path());
+    Node parent = parentOf(op.path(), names);
+    Node n = children(parent).get(last(names));
+    if (n == null) {
+      throw new NoSuchFileException(op.path());
+    }
+    if (op.kind() == Op.Kind.UNLINK) {
+      if (n.isDir()) {
+        throw new FsException(Errno.EISDIR, op.path(), "is a directory: use rmdir");
+      }
+      touchInode(n);
+      n.nlink--;
+    } else {
+      if (!n.isDir()) {
+        throw new NotDirectoryException(op.path());
+      }
+      if (!children(n).isEmpty()) {
+        throw new DirectoryNotEmptyException(op.path());
+      }
+    }
+    children(parent).remove(last(names));
+    touchDir(parent, op.time());
+  }
+
+  private void rename(Op op) throws IOException {
+    List<Name> from = split(op.path());
+    List<Name> to = split(op.path2());
+    Node fromParent = parentOf(op.path(), from);
+    Node n = children(fromParent).get(last(from));
+    if (n == null) {
+      throw new NoSuchFileException(op.path());
+    }
+    Node toParent = parentOf(op.path2(), to);
+    if (n.isDir() && to.size() > from.size() && to.subList(0, from.size()).equals(from)) {
+      throw new FsException(Errno.EINVAL, op.path2(), "cannot move directory " + op.path() + " into itself");
+    }
+    Node existing = children(toParent).get(last(to));
+    if (existing == n) {
+      return; // POSIX: both names are the same inode, nothing happens
+    }
+    if (existing != null) {
+      if (n.isDir() && !existing.isDir()) {
+        throw new NotDirectoryException(op.path2());
+      }
+      if (!n.isDir() && existing.isDir()) {
+        throw new FsException(Errno.EISDIR, op.path2(), "cannot replace a directory with a non-directory");
+      }
+      if (existing.isDir() && !children(existing).isEmpty()) {
+        throw new DirectoryNotEmptyException(op.path2());
+      }
+      if (!existing.isDir()) {
+        touchInode(existing);
+        existing.nlink--;
+      }
+    }
+    children(fromParent).remove(last(from));
+    children(toParent).put(last(to), n);
+    touchDir(fromParent, op.time());
+    touchDir(toParent, op.time());
+  }
+
+  private void setMeta(Op op) throws IOException {
+    Node n = lookup(op.path());
+    Metadata m = n.meta;
+    switch (op.kind()) {
+      case CHMOD -> m = m.withMode((int) op.n1() & Metadata.PERMISSION_MASK);
+      case CHOWN -> m = m.withOwner(op.n1() < 0 ? m.uid() : op.n1(), op.n2() < 0 ? m.gid() : op.n2());
+      case UTIMENS -> m = m.withMtime(op.n1());
+      case SETXATTR -> {
+        try {
+          m = m.withXattrs(m.xattrs().with(op.text(), op.bytes()));
+        } catch (IllegalArgumentException e) {
+          throw new FsException(Errno.ERANGE, op.path(), e.getMessage());
+        }
+      }
+      case REMOVEXATTR -> {
+        if (m.xattrs().getOrNull(op.text()) == null) {
+          throw new FsException(Errno.ENODATA, op.path(), "no extended attribute " + op.text());
+        }
+        m = m.withXattrs(m.xattrs().without(op.text()));
+      }
+      default -> throw new IllegalStateException();
+    }
+    touchInode(n);
+    n.meta = m;
+  }
+
+  /** Checks that a WRITE or TRUNCATE may act on this node. */
+  static void requireRegular(Node n, String path) throws FsException {
+    if (n.isDir()) {
+      throw new FsException(Errno.EISDIR, path, "is a directory");
+    }
+    if (n.type != EntryType.REGULAR) {
+      throw new FsException(Errno.EINVAL, path, "not a regular file");
+    }
+  }
+
+  private void content(Op op) throws IOException {
+    Node n = lookup(op.path());
+    requireRegular(n, op.path());
+    touchInode(n);
+    if (n.data < 0) {
+      n.data = op.data();
+      n.blob = null;
+    }
+    n.size = op.kind() == Op.Kind.WRITE ? Math.max(n.size, op.n1() + op.n2()) : op.n1();
+    n.meta = n.meta.withMtime(op.time());
+  }
+
+  private void graft(Op op) throws IOException {
+    if (!split(op.path()).isEmpty()) {
+      throw new FsException(Errno.EINVAL, op.path(), "a tree can only be grafted at the root");
+    }
+    groupNodes.clear();
+    touchedGroups.clear();
+    root = newNode(EntryType.DIRECTORY, op.meta());
+    root.baseTree = op.hashes();
+    groupSource = op.hashes();
+  }
+}
