@@ -13,6 +13,11 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -31,7 +36,7 @@ import org.casfs.cas.Sha256;
  * file that could be lost; directory entries and the write-ahead log are synced by
  * {@link #flush()}. Thread-safe.
  */
-public final class DiskObjectStore implements ObjectStore {
+public final class DiskObjectStore implements ObjectStore, RawObjectSource {
   static final String INDEX = "index";
   static final String DATA = "data";
   private static final int INDEX_RECORD = 1 + 8 + Sha256.LENGTH + 1;
@@ -44,6 +49,7 @@ public final class DiskObjectStore implements ObjectStore {
   private final Set<Path> dirtyDirs = ConcurrentHashMap.newKeySet();
   private final Set<Path> madeDirs = ConcurrentHashMap.newKeySet();
   private final AtomicLong tmpCounter = new AtomicLong();
+  private final InsertGuard guard = new InsertGuard();
 
   DiskObjectStore(RocksDatabase db, Path objectsDir, Path tmpDir, int inlineThreshold, long hotCacheBytes) {
     this.db = db;
@@ -74,7 +80,7 @@ public final class DiskObjectStore implements ObjectStore {
 
   private boolean isLoose(ObjectId id) throws IOException {
     byte[] rec = db.getOrNull(INDEX, id.toRaw());
-    return rec != null && rec[INDEX_RECORD - 1] == 1;
+    return rec != null && rec.length == INDEX_RECORD && rec[INDEX_RECORD - 1] == 1;
   }
 
   public int inlineThreshold() {
@@ -159,12 +165,12 @@ public final class DiskObjectStore implements ObjectStore {
     if (rec == null) {
       throw new MissingObjectException(id, "object");
     }
+    ObjectInfo info = decodeIndex(id, rec);
     if (rec[INDEX_RECORD - 1] == 0) {
       return new ByteArrayInputStream(read(id));
     }
-    ObjectInfo info = decodeIndex(id, rec);
     try {
-      return new VerifyingInputStream(Files.newInputStream(loosePath(id)), id, null, info.size());
+      return new VerifyingInputStream(Files.newInputStream(loosePath(id)), id, info.sha256(), info.size());
     } catch (NoSuchFileException e) {
       throw new MissingObjectException(id, "loose blob");
     }
@@ -173,6 +179,12 @@ public final class DiskObjectStore implements ObjectStore {
   @Override
   public ObjectInfo insert(ObjectType type, byte[] bytes) throws IOException {
     Hashes h = Hashes.of(bytes);
+    try (InsertGuard.Ticket t = guard.begin(h.id())) {
+      return insertHashed(type, bytes, h);
+    }
+  }
+
+  private ObjectInfo insertHashed(ObjectType type, byte[] bytes, Hashes h) throws IOException {
     ObjectInfo existing = statOrNull(h.id());
     if (existing != null && present(existing)) {
       return existing;
@@ -244,15 +256,17 @@ public final class DiskObjectStore implements ObjectStore {
         if (expected != null) {
           checkExpected(expected, actual);
         }
-        ObjectInfo existing = statOrNull(actual.id());
-        if (existing != null && present(existing)) {
-          Files.deleteIfExists(tmp);
-          return existing;
+        try (InsertGuard.Ticket t = guard.begin(actual.id())) {
+          ObjectInfo existing = statOrNull(actual.id());
+          if (existing != null && present(existing)) {
+            Files.deleteIfExists(tmp);
+            return existing;
+          }
+          ch.force(true);
+          ObjectInfo info = new ObjectInfo(actual.id(), ObjectType.BLOB, size, actual.sha256());
+          publishLoose(tmp, info);
+          return info;
         }
-        ch.force(true);
-        ObjectInfo info = new ObjectInfo(actual.id(), ObjectType.BLOB, size, actual.sha256());
-        publishLoose(tmp, info);
-        return info;
       }
     } finally {
       Files.deleteIfExists(tmp);
@@ -312,7 +326,124 @@ public final class DiskObjectStore implements ObjectStore {
     // The index entry goes first: a crash afterwards leaves at most an orphan file, which gc sweeps.
     db.batch().delete(INDEX, id.toRaw()).delete(DATA, id.toRaw()).commit(true);
     boolean removedFile = Files.deleteIfExists(loosePath(id));
+    // A read racing with this removal may have refilled the cache after the first invalidation.
+    hot.invalidate(id);
     return rec != null || removedFile;
+  }
+
+  @Override
+  public Sweep beginSweep() {
+    guard.openSweep();
+    return new Sweep() {
+      private boolean closed;
+
+      @Override
+      public List<ObjectInfo> removeUnprotected(Collection<ObjectId> ids) throws IOException {
+        return guard.removeUnprotected(ids, DiskObjectStore.this::removeBatch);
+      }
+
+      @Override
+      public long removeOrphans() throws IOException {
+        List<Path> orphans = new ArrayList<>();
+        forEachOrphan(orphans::add);
+        Map<ObjectId, Path> byId = new HashMap<>();
+        long freed = 0;
+        for (Path f : orphans) {
+          String hex = f.getParent().getFileName().toString() + f.getFileName();
+          if (ObjectId.isValid(hex)) {
+            byId.put(ObjectId.fromString(hex), f);
+          }
+          // Files whose names are no object id are not ours to judge; fsck reports them.
+        }
+        return guard.removeUnprotected(byId.keySet(), free -> {
+          long bytes = 0;
+          for (ObjectId id : free) {
+            if (statOrNull(id) == null) {
+              Path f = byId.get(id);
+              long size = Files.size(f);
+              if (Files.deleteIfExists(f)) {
+                bytes += size;
+              }
+            }
+          }
+          return bytes;
+        });
+      }
+
+      @Override
+      public void close() {
+        if (!closed) {
+          closed = true;
+          guard.closeSweep();
+        }
+      }
+    };
+  }
+
+  /** Called under the guard's write lock: no insert of these ids runs meanwhile. */
+  private List<ObjectInfo> removeBatch(List<ObjectId> ids) throws IOException {
+    List<ObjectInfo> removed = new ArrayList<>();
+    List<ObjectId> loose = new ArrayList<>();
+    KeyValueStore.Batch batch = db.batch();
+    for (ObjectId id : ids) {
+      byte[] rec = db.getOrNull(INDEX, id.toRaw());
+      if (rec == null) {
+        continue;
+      }
+      ObjectInfo info;
+      try {
+        info = decodeIndex(id, rec);
+      } catch (CorruptObjectException e) {
+        // A damaged index record still names an unreachable object: drop it and its bytes.
+        info = new ObjectInfo(id, ObjectType.BLOB, 0, Sha256.fromRaw(new byte[Sha256.LENGTH]));
+      }
+      if (rec.length == INDEX_RECORD && rec[INDEX_RECORD - 1] == 1) {
+        loose.add(id);
+      }
+      removed.add(info);
+      batch.delete(INDEX, id.toRaw()).delete(DATA, id.toRaw());
+    }
+    // Index first, synced: a crash after this leaves at most orphan files, swept next time.
+    batch.commit(true);
+    for (ObjectId id : ids) {
+      hot.invalidate(id);
+    }
+    for (ObjectId id : loose) {
+      Files.deleteIfExists(loosePath(id));
+    }
+    return removed;
+  }
+
+  /**
+   * The object's bytes exactly as stored, unverified and bypassing the cache, for fsck (which
+   * verifies and reports by itself); null if the index does not name it.
+   *
+   * @throws MissingObjectException if the index names it but its bytes are gone
+   */
+  @Override
+  public InputStream openStoredOrNull(ObjectId id) throws IOException {
+    byte[] rec = db.getOrNull(INDEX, id.toRaw());
+    if (rec == null) {
+      return null;
+    }
+    decodeIndex(id, rec);
+    if (rec[INDEX_RECORD - 1] == 1) {
+      try {
+        return Files.newInputStream(loosePath(id));
+      } catch (NoSuchFileException e) {
+        throw new MissingObjectException(id, "loose blob");
+      }
+    }
+    byte[] bytes = db.getOrNull(DATA, id.toRaw());
+    if (bytes == null) {
+      throw new MissingObjectException(id, "inline object");
+    }
+    return new ByteArrayInputStream(bytes);
+  }
+
+  /** True if the object is stored as a loose file (whether or not the file is still there). */
+  public boolean isStoredLoose(ObjectId id) throws IOException {
+    return isLoose(id);
   }
 
   /** Loose files with no index entry (left by a crash between the two steps of remove). */

@@ -3,6 +3,9 @@ package org.casfs.cas.store;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 import org.casfs.cas.CorruptObjectException;
@@ -15,10 +18,11 @@ import org.casfs.cas.ObjectType;
  * An object store in memory, for tests and tools that need no durability. Verifies on read like
  * the disk store (tests may damage objects with {@link #corrupt}). Thread-safe.
  */
-public final class MemoryObjectStore implements ObjectStore {
+public final class MemoryObjectStore implements ObjectStore, RawObjectSource {
   private record Stored(ObjectInfo info, byte[] bytes) {}
 
   private final ConcurrentSkipListMap<ObjectId, Stored> objects = new ConcurrentSkipListMap<>();
+  private final InsertGuard guard = new InsertGuard();
 
   @Override
   public ObjectInfo statOrNull(ObjectId id) {
@@ -36,6 +40,10 @@ public final class MemoryObjectStore implements ObjectStore {
     if (!actual.id().equals(id)) {
       throw CorruptObjectException.mismatch(id, actual.id());
     }
+    if (!actual.sha256().equals(s.info.sha256())) {
+      throw new CorruptObjectException(id, "SHA-256 " + actual.sha256() + " does not match the recorded "
+          + s.info.sha256());
+    }
     return s.bytes.clone();
   }
 
@@ -47,9 +55,11 @@ public final class MemoryObjectStore implements ObjectStore {
   @Override
   public ObjectInfo insert(ObjectType type, byte[] bytes) {
     Hashes h = Hashes.of(bytes);
-    Stored s = objects.computeIfAbsent(h.id(),
-        k -> new Stored(new ObjectInfo(k, type, bytes.length, h.sha256()), bytes.clone()));
-    return s.info;
+    try (InsertGuard.Ticket t = guard.begin(h.id())) {
+      Stored s = objects.computeIfAbsent(h.id(),
+          k -> new Stored(new ObjectInfo(k, type, bytes.length, h.sha256()), bytes.clone()));
+      return s.info;
+    }
   }
 
   @Override
@@ -84,6 +94,47 @@ public final class MemoryObjectStore implements ObjectStore {
   @Override
   public boolean remove(ObjectId id) {
     return objects.remove(id) != null;
+  }
+
+  @Override
+  public Sweep beginSweep() {
+    guard.openSweep();
+    return new Sweep() {
+      private boolean closed;
+
+      @Override
+      public List<ObjectInfo> removeUnprotected(Collection<ObjectId> ids) throws IOException {
+        return guard.removeUnprotected(ids, free -> {
+          List<ObjectInfo> removed = new ArrayList<>();
+          for (ObjectId id : free) {
+            Stored s = objects.remove(id);
+            if (s != null) {
+              removed.add(s.info);
+            }
+          }
+          return removed;
+        });
+      }
+
+      @Override
+      public long removeOrphans() {
+        return 0;
+      }
+
+      @Override
+      public void close() {
+        if (!closed) {
+          closed = true;
+          guard.closeSweep();
+        }
+      }
+    };
+  }
+
+  @Override
+  public InputStream openStoredOrNull(ObjectId id) {
+    Stored s = objects.get(id);
+    return s == null ? null : new ByteArrayInputStream(s.bytes);
   }
 
   /** Test hook: replaces the stored bytes of an object without changing its name. */

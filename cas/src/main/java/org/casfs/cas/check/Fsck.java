@@ -1,0 +1,339 @@
+package org.casfs.cas.check;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import org.casfs.cas.CorruptObjectException;
+import org.casfs.cas.DualDigest;
+import org.casfs.cas.Entry;
+import org.casfs.cas.EntryType;
+import org.casfs.cas.Hashes;
+import org.casfs.cas.Manifest;
+import org.casfs.cas.ManifestCodec;
+import org.casfs.cas.MissingObjectException;
+import org.casfs.cas.ObjectId;
+import org.casfs.cas.ObjectType;
+import org.casfs.cas.Tree;
+import org.casfs.cas.TreeCodec;
+import org.casfs.cas.store.DiskObjectStore;
+import org.casfs.cas.store.ObjectInfo;
+import org.casfs.cas.store.ObjectStore;
+import org.casfs.cas.store.RawObjectSource;
+
+/**
+ * Checks a store: every object's bytes (size, SHA-1 and the recorded SHA-256; trees and
+ * manifests must decode), then every reference reachable from the given manifests (each child
+ * exists, has the type, SHA-256 and size its entry names), then loose files no index entry names.
+ * Each problem names the object and the paths where the checked versions reach it.
+ *
+ * <p>Hashing runs on all cores. Reads nothing into memory beyond one tree or manifest at a time per
+ * thread (blobs are streamed). Changes nothing. One run per instance; not thread-safe.
+ *
+ * <pre>
+ * FsckReport r = new Fsck(repo.objects()).roots(manifestIds).progress(bar).run();
+ * r.lines().forEach(System.out::println);   // exit non-zero if !r.isClean()
+ * </pre>
+ */
+public final class Fsck {
+  /** At most this many paths are listed per problem; a shared subtree could list thousands. */
+  public static final int MAX_PATHS = 8;
+  private static final int BATCH = 64;
+
+  private final ObjectStore store;
+  private final List<ObjectId> roots = new ArrayList<>();
+  private Progress progress = Progress.NONE;
+  private int threads = Runtime.getRuntime().availableProcessors();
+
+  /** Problems found while hashing, by object id: what is wrong with the bytes themselves. */
+  private final Map<ObjectId, Problem> damaged = new ConcurrentHashMap<>();
+  /** All problems with the paths found so far, keyed by id and detail. */
+  private final Map<String, Found> found = new LinkedHashMap<>();
+  private final Map<ObjectId, Boolean> treeClean = new HashMap<>();
+  private long treesWalked;
+
+  public Fsck(ObjectStore store) {
+    this.store = store;
+  }
+
+  /** Versions whose references are checked (manifest ids); without any, only the objects are. */
+  public Fsck roots(Collection<ObjectId> manifests) {
+    roots.addAll(manifests);
+    return this;
+  }
+
+  public Fsck progress(Progress p) {
+    this.progress = p == null ? Progress.NONE : p;
+    return this;
+  }
+
+  /** Hashing threads; by default one per core. */
+  public Fsck threads(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("threads must be at least 1: " + n);
+    }
+    this.threads = n;
+    return this;
+  }
+
+  public FsckReport run() throws IOException {
+    List<ObjectInfo> infos = new ArrayList<>();
+    try {
+      store.forEach(info -> infos.add(info));
+    } catch (CorruptObjectException e) {
+      add(Problem.Kind.CORRUPT, null, e.id(), "object index damaged: " + e.getMessage(), null);
+    }
+    long bytes = checkObjects(infos);
+    int walked = 0;
+    for (ObjectId root : roots) {
+      checkVersion(root);
+      walked++;
+    }
+    for (Problem p : damaged.values()) {
+      found.computeIfAbsent(p.id() + p.detail(), k -> new Found(p.kind(), p.type(), p.id(), p.detail()));
+    }
+    List<Path> orphans = new ArrayList<>();
+    if (store instanceof DiskObjectStore disk) {
+      progress.update("orphans", 0, -1);
+      disk.forEachOrphan(orphans::add);
+    }
+    List<Problem> problems = new ArrayList<>();
+    for (Found f : found.values()) {
+      problems.add(new Problem(f.kind, f.type, f.id, f.detail, new ArrayList<>(f.paths)));
+    }
+    problems.sort(Comparator.comparing(Problem::id, Comparator.nullsFirst(Comparator.naturalOrder()))
+        .thenComparing(Problem::detail));
+    return new FsckReport(infos.size(), bytes, walked, treesWalked, problems, orphans);
+  }
+
+  // ---- phase 1: every object's bytes --------------------------------------------------------
+
+  private long checkObjects(List<ObjectInfo> infos) throws IOException {
+    AtomicLong done = new AtomicLong();
+    AtomicLong bytes = new AtomicLong();
+    long total = infos.size();
+    progress.update("objects", 0, total);
+    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "casfs-fsck");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int from = 0; from < infos.size(); from += BATCH) {
+        List<ObjectInfo> batch = infos.subList(from, Math.min(infos.size(), from + BATCH));
+        futures.add(pool.submit(() -> {
+          for (ObjectInfo info : batch) {
+            Problem p = checkObject(info, bytes);
+            if (p != null) {
+              damaged.put(info.id(), p);
+            }
+          }
+          progress.update("objects", done.addAndGet(batch.size()), total);
+          return null;
+        }));
+      }
+      for (Future<?> f : futures) {
+        f.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("fsck interrupted", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      throw new IllegalStateException("fsck failed", e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+    return bytes.get();
+  }
+
+  /** The problem with this object's bytes, or null if they are sound. */
+  private Problem checkObject(ObjectInfo info, AtomicLong bytesHashed) throws IOException {
+    ObjectId id = info.id();
+    boolean keep = info.type() != ObjectType.BLOB;
+    ByteArrayOutputStream copy = keep ? new ByteArrayOutputStream((int) Math.min(info.size(), 1 << 20)) : null;
+    DualDigest digest = new DualDigest();
+    try (InputStream in = openStored(id)) {
+      if (in == null) {
+        return null; // removed since the enumeration
+      }
+      byte[] buf = new byte[256 * 1024];
+      for (int n; (n = in.read(buf)) > 0; ) {
+        digest.update(buf, 0, n);
+        bytesHashed.addAndGet(n);
+        if (keep) {
+          if (copy.size() + n > info.size()) {
+            keep = false; // longer than recorded: reported below, and not decoded
+            copy = null;
+          } else {
+            copy.write(buf, 0, n);
+          }
+        }
+      }
+    } catch (MissingObjectException e) {
+      return new Problem(Problem.Kind.MISSING, info.type(), id, "its bytes are gone (the index names it)", List.of());
+    } catch (CorruptObjectException e) {
+      return new Problem(Problem.Kind.CORRUPT, info.type(), id, "unreadable: " + e.getMessage(), List.of());
+    }
+    long length = digest.length();
+    Hashes actual = digest.finish();
+    if (!actual.id().equals(id)) {
+      String size = length == info.size() ? "" : "has " + length + " bytes where " + info.size() + " were recorded, ";
+      return new Problem(Problem.Kind.CORRUPT, info.type(), id, "corrupt (" + size + "hashes to " + actual.id() + ")",
+          List.of());
+    }
+    if (length != info.size()) {
+      return new Problem(Problem.Kind.CORRUPT, info.type(), id,
+          "index records " + info.size() + " bytes, the object has " + length, List.of());
+    }
+    if (!actual.sha256().equals(info.sha256())) {
+      return new Problem(Problem.Kind.CORRUPT, info.type(), id, "SHA-256 is " + actual.sha256()
+          + " where the index records " + info.sha256() + " (a SHA-1 collision?)", List.of());
+    }
+    if (info.type() == ObjectType.TREE || info.type() == ObjectType.MANIFEST) {
+      try {
+        if (info.type() == ObjectType.TREE) {
+          TreeCodec.decode(id, copy.toByteArray());
+        } else {
+          ManifestCodec.decode(id, copy.toByteArray());
+        }
+      } catch (CorruptObjectException e) {
+        return new Problem(Problem.Kind.UNDECODABLE, info.type(), id, e.getMessage(), List.of());
+      }
+    }
+    return null;
+  }
+
+  private InputStream openStored(ObjectId id) throws IOException {
+    if (store instanceof RawObjectSource raw) {
+      return raw.openStoredOrNull(id);
+    }
+    return store.contains(id) ? store.open(id) : null;
+  }
+
+  // ---- phase 2: every reference from the given versions ---------------------------------------
+
+  private void checkVersion(ObjectId manifestId) throws IOException {
+    progress.update("references", treesWalked, -1);
+    String where = "version " + manifestId.name().substring(0, 12);
+    if (!checkRef(manifestId, null, ObjectType.MANIFEST, -1, where)) {
+      return;
+    }
+    Manifest m = ManifestCodec.decode(manifestId, store.read(manifestId));
+    if (checkRef(m.root().id(), m.root(), ObjectType.TREE, -1, "/")) {
+      walkTree(m.root().id(), "");
+    }
+  }
+
+  /** Checks one tree's entries (recursing into sound subtrees); true if nothing below is wrong. */
+  private boolean walkTree(ObjectId treeId, String path) throws IOException {
+    Boolean memo = treeClean.get(treeId);
+    if (memo != null && memo) {
+      return true;
+    }
+    if (memo == null) {
+      treesWalked++;
+      if (treesWalked % 256 == 0) {
+        progress.update("references", treesWalked, -1);
+      }
+    }
+    // A tree seen before with problems below is walked again, to record this path too.
+    Tree tree = TreeCodec.decode(treeId, store.read(treeId));
+    boolean clean = true;
+    for (Entry e : tree.entries()) {
+      if (!e.type().hasChildObject()) {
+        continue;
+      }
+      String childPath = path + "/" + e.name().printable();
+      boolean dir = e.type() == EntryType.DIRECTORY;
+      boolean ok = checkRef(e.childId(), e.child(), dir ? ObjectType.TREE : ObjectType.BLOB, dir ? -1 : e.size(),
+          childPath);
+      if (ok && dir) {
+        ok = walkTree(e.childId(), childPath);
+      }
+      clean &= ok;
+    }
+    treeClean.put(treeId, clean);
+    return clean;
+  }
+
+  /** Checks that {@code id} is stored, sound and as {@code ref} names it; records problems at {@code path}. */
+  private boolean checkRef(ObjectId id, Hashes ref, ObjectType expected, long size, String path) throws IOException {
+    ObjectInfo info;
+    try {
+      info = store.statOrNull(id);
+    } catch (CorruptObjectException e) {
+      add(Problem.Kind.CORRUPT, expected, id, "object index damaged: " + e.getMessage(), path);
+      return false;
+    }
+    if (info == null) {
+      add(Problem.Kind.MISSING, expected, id, "missing", path);
+      return false;
+    }
+    boolean ok = true;
+    if (info.type() != expected) {
+      add(Problem.Kind.BAD_REFERENCE, expected, id, "the entry names a " + lower(expected) + ", the store holds a "
+          + lower(info.type()), path);
+      ok = false;
+    }
+    if (ref != null && !ref.sha256().equals(info.sha256())) {
+      add(Problem.Kind.BAD_REFERENCE, expected, id, "the entry names SHA-256 " + ref.sha256()
+          + ", the stored object has " + info.sha256(), path);
+      ok = false;
+    }
+    if (size >= 0 && info.type() == ObjectType.BLOB && info.size() != size) {
+      add(Problem.Kind.BAD_REFERENCE, expected, id, "the entry says " + size + " bytes, the stored blob has "
+          + info.size(), path);
+      ok = false;
+    }
+    Problem bad = damaged.get(id);
+    if (bad != null) {
+      add(bad.kind(), bad.type(), id, bad.detail(), path);
+      ok = false;
+    }
+    return ok;
+  }
+
+  private static String lower(ObjectType t) {
+    return t.name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  private void add(Problem.Kind kind, ObjectType type, ObjectId id, String detail, String pathOrNull) {
+    Found f = found.computeIfAbsent(id + detail, k -> new Found(kind, type, id, detail));
+    if (pathOrNull != null && f.paths.size() < MAX_PATHS) {
+      f.paths.add(pathOrNull);
+    }
+  }
+
+  private static final class Found {
+    final Problem.Kind kind;
+    final ObjectType type;
+    final ObjectId id;
+    final String detail;
+    final LinkedHashSet<String> paths = new LinkedHashSet<>();
+
+    Found(Problem.Kind kind, ObjectType type, ObjectId id, String detail) {
+      this.kind = kind;
+      this.type = type;
+      this.id = id;
+      this.detail = detail;
+    }
+  }
+}

@@ -1,0 +1,53 @@
+package org.casfs.cas.check;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What {@link Fsck} found. Immutable.
+ *
+ * @param objectsChecked objects whose bytes were hashed
+ * @param bytesChecked bytes hashed
+ * @param manifestsWalked manifests whose references were followed
+ * @param treesWalked distinct trees whose entries were checked
+ * @param problems every problem, ordered by object id
+ * @param orphans loose files that no index entry names (left by a crash during gc; harmless,
+ *     removed by the next gc; not counted as problems)
+ */
+public record FsckReport(long objectsChecked, long bytesChecked, int manifestsWalked, long treesWalked,
+    List<Problem> problems, List<Path> orphans) {
+  public FsckReport {
+    problems = List.copyOf(problems);
+    orphans = List.copyOf(orphans);
+  }
+
+  public int problemCount() {
+    return problems.size();
+  }
+
+  public boolean isClean() {
+    return problems.isEmpty();
+  }
+
+  /** One line summing up. */
+  public String summary() {
+    return "checked " + objectsChecked + " objects (" + bytesChecked + " bytes), " + manifestsWalked
+        + " versions, " + treesWalked + " trees: "
+        + (problems.isEmpty() ? "no problems" : problems.size() + (problems.size() == 1 ? " problem" : " problems"))
+        + (orphans.isEmpty() ? "" : ", " + orphans.size() + " orphan files (gc removes them)");
+  }
+
+  /** Every problem on its own line, then the summary: what the CLI prints. */
+  public List<String> lines() {
+    List<String> out = new ArrayList<>();
+    for (Problem p : problems) {
+      out.add(p.toString());
+    }
+    for (Path o : orphans) {
+      out.add("orphan file " + o + " (no index entry)");
+    }
+    out.add(summary());
+    return out;
+  }
+}

@@ -1,0 +1,130 @@
+package org.casfs.cas.check;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.casfs.cas.Entry;
+import org.casfs.cas.Manifest;
+import org.casfs.cas.ManifestCodec;
+import org.casfs.cas.MissingObjectException;
+import org.casfs.cas.ObjectId;
+import org.casfs.cas.Tree;
+import org.casfs.cas.TreeCodec;
+import org.casfs.cas.store.ObjectInfo;
+import org.casfs.cas.store.ObjectStore;
+import org.casfs.cas.store.Sweep;
+
+/**
+ * Removes every object that the given roots do not reach.
+ *
+ * <p>Roots are object ids of any type: manifests (versions to keep: current, previous, staged,
+ * pins, the newest N, downloads in flight), trees or blobs (open transactions' new objects). A
+ * manifest reaches its root tree, a tree its entries' children; a manifest's parent is not
+ * followed (history is kept only as far as the roots say).
+ *
+ * <p>Safety:
+ * <ul>
+ *   <li>Nothing is removed until marking has finished. If a reachable manifest or tree is missing
+ *       or damaged, gc cannot know what it reaches and stops with that object's
+ *       {@link org.casfs.cas.ObjectException} before removing anything: run fsck first. A missing
+ *       reachable blob is only reported by fsck; gc goes on.
+ *   <li>A sweep is opened on the store before marking ({@link ObjectStore#beginSweep()}), so any
+ *       object inserted while gc runs, even one the store already held, survives. Objects
+ *       inserted before gc started must be reachable from the roots.
+ *   <li>Removal deletes index entries (synced) before files, so gc killed at any instant leaves at
+ *       worst orphan loose files, which the next gc removes; never a reachable object lost.
+ * </ul>
+ *
+ * One run per instance; not thread-safe.
+ */
+public final class Gc {
+  private static final int BATCH = 1000;
+
+  private final ObjectStore store;
+  private Progress progress = Progress.NONE;
+
+  public Gc(ObjectStore store) {
+    this.store = store;
+  }
+
+  public Gc progress(Progress p) {
+    this.progress = p == null ? Progress.NONE : p;
+    return this;
+  }
+
+  /** Marks from {@code roots} and removes the rest. */
+  public GcReport run(Collection<ObjectId> roots) throws IOException {
+    try (Sweep sweep = store.beginSweep()) {
+      Set<ObjectId> live = mark(roots);
+      List<ObjectId> dead = new ArrayList<>();
+      store.forEach(info -> {
+        if (!live.contains(info.id())) {
+          dead.add(info.id());
+        }
+        return true;
+      });
+      long removed = 0;
+      long bytes = 0;
+      progress.update("sweep", 0, dead.size());
+      for (int from = 0; from < dead.size(); from += BATCH) {
+        List<ObjectInfo> gone = sweep.removeUnprotected(dead.subList(from, Math.min(dead.size(), from + BATCH)));
+        removed += gone.size();
+        for (ObjectInfo info : gone) {
+          bytes += info.size();
+        }
+        progress.update("sweep", Math.min(dead.size(), from + BATCH), dead.size());
+      }
+      long orphanBytes = sweep.removeOrphans();
+      store.flush();
+      return new GcReport(live.size(), removed, bytes, dead.size() - removed, orphanBytes);
+    }
+  }
+
+  private Set<ObjectId> mark(Collection<ObjectId> roots) throws IOException {
+    Set<ObjectId> live = new HashSet<>();
+    Deque<ObjectId> trees = new ArrayDeque<>();
+    for (ObjectId root : roots) {
+      ObjectInfo info = store.statOrNull(root);
+      if (info == null) {
+        throw new MissingObjectException(root, "gc root (nothing was removed)");
+      }
+      if (!live.add(root)) {
+        continue;
+      }
+      switch (info.type()) {
+        case MANIFEST -> {
+          Manifest m = ManifestCodec.decode(root, store.read(root));
+          if (live.add(m.rootId())) {
+            trees.push(m.rootId());
+          }
+        }
+        case TREE -> trees.push(root);
+        case BLOB -> { }
+      }
+    }
+    long marked = 0;
+    while (!trees.isEmpty()) {
+      ObjectId id = trees.pop();
+      if (!store.contains(id)) {
+        throw new MissingObjectException(id, "reachable tree (nothing was removed; run 'casfs fsck')");
+      }
+      Tree tree = TreeCodec.decode(id, store.read(id));
+      for (Entry e : tree.entries()) {
+        ObjectId child = e.childId();
+        if (child != null && live.add(child) && e.isDirectory()) {
+          trees.push(child);
+        }
+      }
+      if (++marked % 256 == 0) {
+        progress.update("mark", live.size(), -1);
+      }
+    }
+    progress.update("mark", live.size(), live.size());
+    return live;
+  }
+}
