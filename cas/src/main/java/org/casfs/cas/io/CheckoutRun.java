@@ -1,0 +1,282 @@
+package org.casfs.cas.io;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.casfs.cas.CorruptObjectException;
+import org.casfs.cas.Entry;
+import org.casfs.cas.EntryType;
+import org.casfs.cas.Hashes;
+import org.casfs.cas.Metadata;
+import org.casfs.cas.MissingObjectException;
+import org.casfs.cas.Name;
+import org.casfs.cas.ObjectId;
+import org.casfs.cas.Tree;
+import org.casfs.cas.posix.FileStat;
+import org.casfs.cas.posix.Posix;
+import org.casfs.cas.store.ObjectDatabase;
+
+/**
+ * One checkout: a single thread walks the trees, making directories, symlinks and special files
+ * and handing regular files (and hardlink groups) to bounded workers; then hardlinks are made and
+ * directory metadata is applied children first, the root last. Not thread-safe; use once.
+ */
+final class CheckoutRun {
+  private static final int CHUNK = 256 * 1024;
+  private static final byte[] ZEROS = new byte[CHUNK];
+
+  private final ObjectDatabase db;
+  private final int threads;
+  private final Hashes root;
+  private final Metadata rootMeta;
+  private final Path target;
+  private final ProgressListener progress;
+  private final List<Object[]> directories = new ArrayList<>();
+  private final Map<Long, List<Object[]>> linkGroups = new HashMap<>();
+  private final AtomicReference<IOException> failure = new AtomicReference<>();
+  private final AtomicLong tmpCounter = new AtomicLong();
+  private final AtomicLong doneEntries = new AtomicLong();
+  private final AtomicLong doneBytes = new AtomicLong();
+  private final AtomicLong files = new AtomicLong();
+  private final AtomicLong bytes = new AtomicLong();
+  private final AtomicLong hardlinks = new AtomicLong();
+  private long totalEntries;
+  private long totalBytes;
+  private byte[] tmpDir;
+
+  CheckoutRun(ObjectDatabase db, int threads, Hashes root, Metadata rootMeta, Path target,
+      ProgressListener progress) {
+    this.db = db;
+    this.threads = threads;
+    this.root = root;
+    this.rootMeta = rootMeta;
+    this.target = target.toAbsolutePath().normalize();
+    this.progress = progress;
+  }
+
+  CheckoutResult run() throws IOException {
+    Tree top = db.readTree(root.id());
+    byte[] base = prepareTarget();
+    tmpDir = Posix.join(base, freeName(top));
+    Posix.mkdir(tmpDir, 0700);
+    int permits = threads * 4;
+    Semaphore inFlight = new Semaphore(permits);
+    AtomicInteger threadNo = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "casfs-checkout-" + threadNo.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      walk(base, new byte[0], top, pool, inFlight);
+      for (List<Object[]> group : linkGroups.values()) {
+        group.sort((a, b) -> Arrays.compareUnsigned((byte[]) a[0], (byte[]) b[0]));
+        submit(pool, inFlight, () -> writeGroup(group));
+      }
+      inFlight.acquire(permits);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("checkout into " + target + " interrupted");
+    } finally {
+      pool.shutdownNow();
+    }
+    IOException e = failure.get();
+    if (e != null) {
+      throw e;
+    }
+    Posix.rmdir(tmpDir);
+    for (int i = directories.size() - 1; i >= 0; i--) {
+      Object[] d = directories.get(i);
+      MetadataWriter.apply((byte[]) d[0], EntryType.DIRECTORY, (Metadata) d[1]);
+    }
+    MetadataWriter.apply(base, EntryType.DIRECTORY, rootMeta);
+    return new CheckoutResult(totalEntries, files.get(), bytes.get(), hardlinks.get());
+  }
+
+  /** Creates the target, or checks that it is an empty directory. */
+  private byte[] prepareTarget() throws IOException {
+    byte[] base = Posix.bytes(target);
+    FileStat st = Posix.lstatOrNull(base);
+    if (st == null) {
+      Path parent = target.getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      Posix.mkdir(base, 0700);
+    } else if (!st.isDirectory()) {
+      throw new FileAlreadyExistsException(target.toString(), null,
+          "exists and is not a directory; check out into an empty or new directory");
+    } else if (!Posix.list(base).isEmpty()) {
+      throw new FileAlreadyExistsException(target.toString(), null,
+          "is not empty; check out into an empty or new directory");
+    }
+    return base;
+  }
+
+  /** A name for the temporary directory that the root tree does not use. */
+  private static byte[] freeName(Tree top) {
+    while (true) {
+      String name = ".casfs-checkout-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+      if (top.getOrNull(Name.of(name)) == null) {
+        return name.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      }
+    }
+  }
+
+  private void walk(byte[] dirPath, byte[] rel, Tree tree, ExecutorService pool, Semaphore inFlight)
+      throws IOException, InterruptedException {
+    totalEntries += tree.size();
+    for (Entry e : tree.entries()) {
+      IOException failed = failure.get();
+      if (failed != null) {
+        throw failed;
+      }
+      byte[] name = e.name().bytes();
+      byte[] path = Posix.join(dirPath, name);
+      byte[] relPath = rel.length == 0 ? name : Posix.join(rel, name);
+      if (e.isDirectory()) {
+        Posix.mkdir(path, 0700);
+        directories.add(new Object[] {path, e.meta()});
+        doneEntries.incrementAndGet();
+        walk(path, relPath, db.readTree(e.childId()), pool, inFlight);
+      } else if (e.linkGroup() != 0) {
+        linkGroups.computeIfAbsent(e.linkGroup(), k -> new ArrayList<>()).add(new Object[] {relPath, path, e});
+        totalBytes += e.size();
+      } else if (e.isRegular()) {
+        totalBytes += e.size();
+        submit(pool, inFlight, () -> writeFile(path, e));
+      } else {
+        create(path, e);
+        doneEntries.incrementAndGet();
+      }
+    }
+    progress.progress(doneEntries.get(), totalEntries, doneBytes.get(), totalBytes);
+  }
+
+  private interface Job {
+    void run() throws IOException;
+  }
+
+  private void submit(ExecutorService pool, Semaphore inFlight, Job job) throws InterruptedException {
+    inFlight.acquire();
+    pool.execute(() -> {
+      try {
+        if (failure.get() == null) {
+          job.run();
+        }
+      } catch (IOException | RuntimeException e) {
+        IOException io = e instanceof IOException x ? x : new IOException("checkout failed: " + e, e);
+        if (!failure.compareAndSet(null, io)) {
+          failure.get().addSuppressed(io);
+        }
+      } finally {
+        inFlight.release();
+      }
+    });
+  }
+
+  /** The first path of a hardlink group is made; the others are links to it. */
+  private void writeGroup(List<Object[]> group) throws IOException {
+    byte[] first = (byte[]) group.get(0)[1];
+    Entry e = (Entry) group.get(0)[2];
+    if (e.isRegular()) {
+      writeFile(first, e);
+    } else {
+      create(first, e);
+      doneEntries.incrementAndGet();
+    }
+    for (int i = 1; i < group.size(); i++) {
+      Posix.link(first, (byte[]) group.get(i)[1]);
+      hardlinks.incrementAndGet();
+      doneEntries.incrementAndGet();
+    }
+  }
+
+  /** A symlink, device node, fifo or socket, with its metadata. */
+  private static void create(byte[] path, Entry e) throws IOException {
+    if (e.type() == EntryType.SYMLINK) {
+      Posix.symlink(e.target(), path);
+    } else {
+      Posix.mknod(path, e.type().modeBits() | 0600, e.rdev());
+    }
+    MetadataWriter.apply(path, e.type(), e.meta());
+  }
+
+  /** Content under a temporary name, verified, metadata set, then renamed into place. */
+  private void writeFile(byte[] path, Entry e) throws IOException {
+    byte[] tmp = Posix.join(tmpDir, Long.toString(tmpCounter.incrementAndGet()).getBytes(
+        java.nio.charset.StandardCharsets.US_ASCII));
+    int fd = Posix.createNew(tmp, 0600);
+    boolean done = false;
+    try {
+      try {
+        copyBlob(fd, tmp, path, e);
+      } finally {
+        Posix.close(fd, tmp);
+      }
+      MetadataWriter.apply(tmp, EntryType.REGULAR, e.meta());
+      Posix.rename(tmp, path);
+      done = true;
+    } finally {
+      if (!done) {
+        Posix.unlink(tmp);
+      }
+    }
+    files.incrementAndGet();
+    bytes.addAndGet(e.size());
+    progress.progress(doneEntries.incrementAndGet(), totalEntries, doneBytes.get(), totalBytes);
+  }
+
+  private void copyBlob(int fd, byte[] tmp, byte[] path, Entry e) throws IOException {
+    ObjectId id = e.childId();
+    byte[] buf = new byte[CHUNK];
+    long written = 0;
+    try (InputStream in = db.store().open(id)) {
+      for (int n; (n = in.readNBytes(buf, 0, CHUNK)) > 0; ) {
+        written += n;
+        if (written > e.size()) {
+          throw new CorruptObjectException(id, "it is longer than the " + e.size()
+              + " bytes its tree entry records");
+        }
+        if (Arrays.mismatch(buf, 0, n, ZEROS, 0, n) < 0) {
+          Posix.skip(fd, n, tmp); // a hole: zeros read back, sparse files stay sparse
+        } else {
+          Posix.writeFully(fd, buf, 0, n, tmp);
+        }
+        doneBytes.addAndGet(n);
+      }
+      if (written != e.size()) {
+        throw new CorruptObjectException(id, "it has " + written + " bytes where its tree entry records "
+            + e.size());
+      }
+      Posix.truncate(fd, written, tmp);
+    } catch (CorruptObjectException x) {
+      throw new CorruptObjectException(id, reason(x, id) + "; refused to check out " + Posix.printable(path)
+          + " (nothing written there)");
+    } catch (MissingObjectException x) {
+      throw new MissingObjectException(id, "blob of " + Posix.printable(path) + ", object");
+    }
+  }
+
+  private static String reason(CorruptObjectException x, ObjectId id) {
+    String prefix = "object " + id + " is corrupt: ";
+    String m = x.getMessage();
+    return m.startsWith(prefix) ? m.substring(prefix.length()) : m;
+  }
+}

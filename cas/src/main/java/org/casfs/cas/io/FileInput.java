@@ -1,0 +1,82 @@
+package org.casfs.cas.io;
+
+import java.io.IOException;
+import java.io.InputStream;
+import org.casfs.cas.posix.Posix;
+
+/**
+ * Exactly {@code size} bytes of one regular file, opened by raw path (names need not be UTF-8).
+ * A file that turns out shorter or longer than its {@code lstat} size was changed while being
+ * imported: that is an error naming the path, never a silently different blob. Not thread-safe.
+ */
+final class FileInput extends InputStream {
+  private final byte[] path;
+  private final long size;
+  private final int fd;
+  private long position;
+  private boolean closed;
+
+  FileInput(byte[] path, long size) throws IOException {
+    this.path = path;
+    this.size = size;
+    this.fd = Posix.openRead(path);
+  }
+
+  @Override
+  public int read() throws IOException {
+    byte[] one = new byte[1];
+    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+  }
+
+  @Override
+  public int read(byte[] b, int off, int len) throws IOException {
+    if (len == 0) {
+      return 0;
+    }
+    if (position == size) {
+      checkAtEnd();
+      return -1;
+    }
+    int n = Posix.read(fd, b, off, (int) Math.min(len, size - position), path);
+    if (n == 0) {
+      throw changed("it ended after " + position + " of " + size + " bytes");
+    }
+    position += n;
+    if (position == size) {
+      checkAtEnd();
+    }
+    return n;
+  }
+
+  private void checkAtEnd() throws IOException {
+    byte[] probe = new byte[1];
+    if (Posix.read(fd, probe, 0, 1, path) != 0) {
+      throw changed("it grew beyond " + size + " bytes");
+    }
+  }
+
+  private IOException changed(String how) {
+    return new IOException(Posix.printable(path) + " changed while it was imported (" + how
+        + "); import again when it is quiet");
+  }
+
+  /** Reads the whole file into memory; for small files only. */
+  byte[] readAll() throws IOException {
+    byte[] buf = new byte[(int) size];
+    int off = 0;
+    while (off < size) {
+      int n = read(buf, off, (int) size - off);
+      off += n;
+    }
+    checkAtEnd();
+    return buf;
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (!closed) {
+      closed = true;
+      Posix.close(fd, path);
+    }
+  }
+}

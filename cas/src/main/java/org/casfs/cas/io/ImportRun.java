@@ -1,0 +1,235 @@
+package org.casfs.cas.io;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.casfs.cas.Entry;
+import org.casfs.cas.EntryType;
+import org.casfs.cas.Hashes;
+import org.casfs.cas.Metadata;
+import org.casfs.cas.Name;
+import org.casfs.cas.Tree;
+import org.casfs.cas.TreeCodec;
+import org.casfs.cas.Xattrs;
+import org.casfs.cas.posix.FileStat;
+import org.casfs.cas.posix.Posix;
+import org.casfs.cas.store.ObjectDatabase;
+
+/**
+ * One import: a single thread walks the tree (lstat, xattrs, readlink) and hands regular files
+ * to a pool of hashing workers through a bounded number of permits, so memory stays bounded
+ * however large the tree or its files; then the trees are built bottom-up. Not thread-safe; use
+ * once.
+ */
+final class ImportRun {
+  private final ObjectDatabase db;
+  private final ImportOptions options;
+  private final ProgressListener progress;
+  private final byte[] root;
+  private final byte[] rootPrefix;
+  private final BlobImporter blobs;
+  private final StatCache cache;
+  private final LinkGroups links;
+  private final Set<ByteBuffer> filesSeen = new HashSet<>();
+  private final AtomicReference<IOException> failure = new AtomicReference<>();
+  private final AtomicLong doneEntries = new AtomicLong();
+  private final AtomicLong totalEntries = new AtomicLong();
+  private final AtomicLong doneBytes = new AtomicLong();
+  private final AtomicLong totalBytes = new AtomicLong();
+  private long files;
+  private long bytes;
+  private long entries;
+
+  ImportRun(ObjectDatabase db, byte[] root, ImportOptions options, ProgressListener progress) {
+    this.db = db;
+    this.options = options;
+    this.progress = progress;
+    this.root = root;
+    this.rootPrefix = root.length > 0 && root[root.length - 1] == '/' ? root : Posix.join(root, new byte[0]);
+    this.blobs = new BlobImporter(db.store());
+    this.cache = options.statCache() == null ? null : new StatCache(options.statCache(), db.store());
+    this.links = new LinkGroups(rootPrefix.length);
+  }
+
+  ImportResult run() throws IOException {
+    FileStat rootStat = Posix.lstat(root);
+    if (!rootStat.isDirectory()) {
+      throw new IOException(Posix.printable(root) + " is not a directory; import takes a directory");
+    }
+    ScannedNode top = new ScannedNode(null, root, rootStat, xattrs(root));
+    int permits = options.threads() * 4;
+    Semaphore inFlight = new Semaphore(permits);
+    AtomicInteger threadNo = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(options.threads(), r -> {
+      Thread t = new Thread(r, "casfs-import-" + threadNo.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      walk(top, pool, inFlight);
+      inFlight.acquire(permits);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("import of " + Posix.printable(root) + " interrupted");
+    } finally {
+      pool.shutdownNow();
+    }
+    throwIfFailed();
+    Map<ScannedNode, LinkGroups.Group> groups = links.assign();
+    Hashes rootTree = buildTree(top, groups);
+    if (cache != null) {
+      cache.commit(rootPrefix, filesSeen);
+    }
+    Metadata rootMeta = metadata(top);
+    return new ImportResult(rootTree, rootMeta, entries, files, bytes, blobs.newObjects.get(),
+        blobs.reusedObjects.get(), blobs.filesRead.get(), blobs.bytesRead.get());
+  }
+
+  private void throwIfFailed() throws IOException {
+    IOException e = failure.get();
+    if (e != null) {
+      throw e;
+    }
+  }
+
+  private Xattrs xattrs(byte[] path) throws IOException {
+    try {
+      return Xattrs.of(Posix.readXattrs(path));
+    } catch (IllegalArgumentException e) {
+      throw new IOException("cannot import " + Posix.printable(path) + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void walk(ScannedNode dir, ExecutorService pool, Semaphore inFlight)
+      throws IOException, InterruptedException {
+    List<byte[]> names = Posix.list(dir.path);
+    names.sort(Arrays::compareUnsigned);
+    List<ScannedNode> children = new ArrayList<>(names.size());
+    dir.children = children;
+    totalEntries.addAndGet(names.size());
+    for (byte[] name : names) {
+      throwIfFailed();
+      byte[] path = Posix.join(dir.path, name);
+      FileStat st = Posix.lstat(path);
+      ScannedNode node = new ScannedNode(name, path, st, xattrs(path));
+      children.add(node);
+      entries++;
+      if (st.isDirectory()) {
+        doneEntries.incrementAndGet();
+        walk(node, pool, inFlight);
+        continue;
+      }
+      ScannedNode first = st.nlink() > 1 ? links.add(node) : node;
+      if (st.isSymlink()) {
+        node.target = Posix.readlink(path);
+      }
+      if (!st.isRegular()) {
+        doneEntries.incrementAndGet();
+        continue;
+      }
+      files++;
+      bytes += st.size();
+      if (cache != null) {
+        filesSeen.add(ByteBuffer.wrap(path));
+      }
+      if (first != node) {
+        node.sameInode = first;
+        doneEntries.incrementAndGet();
+        continue;
+      }
+      totalBytes.addAndGet(st.size());
+      inFlight.acquire();
+      pool.execute(() -> {
+        try {
+          hash(node);
+        } catch (IOException | RuntimeException e) {
+          IOException io = e instanceof IOException x ? x
+              : new IOException("cannot import " + Posix.printable(node.path) + ": " + e, e);
+          if (!failure.compareAndSet(null, io)) {
+            failure.get().addSuppressed(io);
+          }
+        } finally {
+          inFlight.release();
+        }
+      });
+      progress.progress(doneEntries.get(), totalEntries.get(), doneBytes.get(), totalBytes.get());
+    }
+  }
+
+  private void hash(ScannedNode node) throws IOException {
+    if (failure.get() != null) {
+      return;
+    }
+    Hashes h = cache == null ? null : cache.lookupOrNull(node.path, node.stat);
+    if (h != null) {
+      blobs.noteCached(h);
+    } else {
+      long readStart = System.currentTimeMillis() * 1_000_000L;
+      h = blobs.importFile(node.path, node.stat);
+      if (cache != null) {
+        cache.remember(node.path, node.stat, h, readStart);
+      }
+    }
+    node.blob = h;
+    progress.progress(doneEntries.incrementAndGet(), totalEntries.get(),
+        doneBytes.addAndGet(node.stat.size()), totalBytes.get());
+  }
+
+  private Metadata metadata(ScannedNode node) throws IOException {
+    FileStat st = node.stat;
+    try {
+      return new Metadata(st.permissions(), st.uid(), st.gid(), st.mtimeNanos(), node.xattrs);
+    } catch (IllegalArgumentException e) {
+      throw new IOException("cannot import " + Posix.printable(node.path) + ": " + e.getMessage(), e);
+    }
+  }
+
+  private Hashes buildTree(ScannedNode dir, Map<ScannedNode, LinkGroups.Group> groups) throws IOException {
+    List<Entry> out = new ArrayList<>(dir.children.size());
+    for (ScannedNode child : dir.children) {
+      out.add(entry(child, groups));
+    }
+    Tree tree = Tree.ofSorted(out);
+    Hashes h = Hashes.of(TreeCodec.encode(tree));
+    if (blobs.claim(h.id())) {
+      db.writeTree(tree);
+    }
+    return h;
+  }
+
+  private Entry entry(ScannedNode node, Map<ScannedNode, LinkGroups.Group> groups) throws IOException {
+    Metadata meta = metadata(node);
+    FileStat st = node.stat;
+    try {
+      Name name = Name.of(node.name);
+      EntryType type = EntryType.fromModeOrNull(st.mode());
+      if (type == null) {
+        throw new IOException("cannot import " + Posix.printable(node.path) + ": unknown file type, mode "
+            + Integer.toOctalString(st.mode()));
+      }
+      Entry e = switch (type) {
+        case DIRECTORY -> Entry.directory(name, meta, buildTree(node, groups));
+        case REGULAR -> Entry.file(name, meta, st.size(), node.blobHashes());
+        case SYMLINK -> Entry.symlink(name, meta, node.target);
+        case CHAR_DEVICE, BLOCK_DEVICE -> Entry.special(name, type, meta, st.rdev());
+        case FIFO, SOCKET -> Entry.special(name, type, meta, 0);
+      };
+      LinkGroups.Group g = groups.get(node);
+      return g == null ? e : e.withLink(g.id(), g.nlink());
+    } catch (IllegalArgumentException e) {
+      throw new IOException("cannot import " + Posix.printable(node.path) + ": " + e.getMessage(), e);
+    }
+  }
+}

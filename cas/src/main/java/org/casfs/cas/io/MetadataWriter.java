@@ -1,0 +1,28 @@
+package org.casfs.cas.io;
+
+import java.io.IOException;
+import org.casfs.cas.EntryType;
+import org.casfs.cas.Metadata;
+import org.casfs.cas.posix.Posix;
+
+/**
+ * Applies an entry's metadata to a path, in the one order that keeps every bit: owner first
+ * (chown clears setuid, setgid and file capabilities), then the mode (chmod after chown keeps
+ * setuid), then extended attributes (security.capability survives only after the chown; a
+ * POSIX ACL set last agrees with the mode it came with), and the mtime last. Symlinks have no
+ * mode of their own to set. Thread-safe.
+ */
+final class MetadataWriter {
+  private MetadataWriter() {}
+
+  static void apply(byte[] path, EntryType type, Metadata meta) throws IOException {
+    Posix.lchown(path, meta.uid(), meta.gid());
+    if (type != EntryType.SYMLINK) {
+      Posix.chmod(path, meta.mode());
+    }
+    for (String name : meta.xattrs().names()) {
+      Posix.setXattr(path, name, meta.xattrs().getOrNull(name));
+    }
+    Posix.setMtime(path, meta.mtimeNanos());
+  }
+}

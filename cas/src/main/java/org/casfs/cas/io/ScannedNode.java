@@ -1,0 +1,35 @@
+package org.casfs.cas.io;
+
+import java.util.List;
+import org.casfs.cas.Hashes;
+import org.casfs.cas.Xattrs;
+import org.casfs.cas.posix.FileStat;
+
+/**
+ * One path found by the import walk. Filled by the walking thread, except {@link #blob}, which a
+ * hashing worker sets (volatile: read after the workers are joined).
+ */
+final class ScannedNode {
+  final byte[] name;
+  final byte[] path;
+  final FileStat stat;
+  final Xattrs xattrs;
+  /** The symlink target, or null. */
+  byte[] target;
+  /** Children sorted by name bytes, for directories; null otherwise. */
+  List<ScannedNode> children;
+  /** For a regular file that is another path of an inode already seen: that first path. */
+  ScannedNode sameInode;
+  volatile Hashes blob;
+
+  ScannedNode(byte[] name, byte[] path, FileStat stat, Xattrs xattrs) {
+    this.name = name;
+    this.path = path;
+    this.stat = stat;
+    this.xattrs = xattrs;
+  }
+
+  Hashes blobHashes() {
+    return sameInode != null ? sameInode.blob : blob;
+  }
+}

@@ -1,0 +1,362 @@
+package org.casfs.cas.posix;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeMap;
+import jnr.ffi.LastError;
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.Pointer;
+import jnr.ffi.Runtime;
+import org.casfs.cas.Name;
+
+/**
+ * The file system as the kernel sees it, for exact import and checkout: paths are raw bytes (so
+ * names that are not UTF-8 survive, which {@code java.nio.file} cannot promise), and the calls
+ * cover what the JDK lacks: {@code lstat} with nanosecond times, inode and device numbers, every
+ * extended attribute namespace root may read, {@code lchown}, {@code mknod}, {@code utimensat}
+ * without following symlinks, and {@code readlink} as bytes.
+ *
+ * <p>Every failure is a {@link PosixException} naming the call, the path and the reason; nothing
+ * is skipped silently. Paths are limited to {@code PATH_MAX} (4096 bytes), as the kernel limits
+ * them. Linux only (x86-64 and arm64 constants). Thread-safe: every method is a stateless call.
+ */
+public final class Posix {
+  public static final int ENOENT = 2;
+  public static final int EEXIST = 17;
+  public static final int ERANGE = 34;
+  public static final int ENODATA = 61;
+
+  private static final int AT_FDCWD = -100;
+  private static final int AT_SYMLINK_NOFOLLOW = 0x100;
+  private static final int STATX_BASIC_STATS = 0x7ff;
+  private static final int O_WRONLY = 01;
+  private static final int O_CREAT = 0100;
+  private static final int O_EXCL = 0200;
+  private static final int O_CLOEXEC = 02000000;
+  private static final int O_NOFOLLOW = isArm64() ? 0100000 : 0400000;
+  private static final int SEEK_CUR = 1;
+  private static final long UTIME_OMIT = (1L << 30) - 2;
+  private static final int IO_CHUNK = 256 * 1024;
+
+  private static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
+  private static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
+  private static final Charset PATH_CHARSET =
+      Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
+  private static final ThreadLocal<ByteBuffer> IO_BUFFER =
+      ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(IO_CHUNK));
+
+  private Posix() {}
+
+  private static boolean isArm64() {
+    String arch = System.getProperty("os.arch", "");
+    return arch.equals("aarch64") || arch.equals("arm64");
+  }
+
+  /** The bytes the kernel sees for a JDK path (only ever for paths the JDK could spell). */
+  public static byte[] bytes(Path path) {
+    return path.toString().getBytes(PATH_CHARSET);
+  }
+
+  /** {@code dir + "/" + name}. */
+  public static byte[] join(byte[] dir, byte[] name) {
+    boolean slash = dir.length > 0 && dir[dir.length - 1] == '/';
+    byte[] out = new byte[dir.length + (slash ? 0 : 1) + name.length];
+    System.arraycopy(dir, 0, out, 0, dir.length);
+    if (!slash) {
+      out[dir.length] = '/';
+    }
+    System.arraycopy(name, 0, out, out.length - name.length, name.length);
+    return out;
+  }
+
+  /** A path for messages: one line, control and non-UTF-8 bytes escaped. */
+  public static String printable(byte[] path) {
+    return Name.printable(path);
+  }
+
+  private static byte[] c(byte[] s) {
+    byte[] out = Arrays.copyOf(s, s.length + 1);
+    return out;
+  }
+
+  private static byte[] c(String s) {
+    return c(s.getBytes(StandardCharsets.ISO_8859_1));
+  }
+
+  private static PosixException fail(String call, byte[] path) {
+    int errno = LastError.getLastError(RUNTIME);
+    return new PosixException(call, printable(path), errno, LIBC.strerror(errno));
+  }
+
+  private static PosixException fail(String call, byte[] path, String detail) {
+    int errno = LastError.getLastError(RUNTIME);
+    return new PosixException(call, printable(path) + " (" + detail + ")", errno, LIBC.strerror(errno));
+  }
+
+  private static void check(int rc, String call, byte[] path) throws PosixException {
+    if (rc != 0) {
+      throw fail(call, path);
+    }
+  }
+
+  /** {@code lstat}: the path itself, never what a symlink points at. */
+  public static FileStat lstat(byte[] path) throws PosixException {
+    FileStat st = lstatOrNull(path);
+    if (st == null) {
+      LastError.setLastError(RUNTIME, ENOENT);
+      throw fail("lstat", path);
+    }
+    return st;
+  }
+
+  /** Like {@link #lstat}, but null when nothing is at the path. */
+  public static FileStat lstatOrNull(byte[] path) throws PosixException {
+    byte[] buf = new byte[256];
+    if (LIBC.statx(AT_FDCWD, c(path), AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, buf) != 0) {
+      if (LastError.getLastError(RUNTIME) == ENOENT) {
+        return null;
+      }
+      throw fail("lstat", path);
+    }
+    ByteBuffer b = ByteBuffer.wrap(buf).order(ByteOrder.nativeOrder());
+    long nlink = Integer.toUnsignedLong(b.getInt(16));
+    long uid = Integer.toUnsignedLong(b.getInt(20));
+    long gid = Integer.toUnsignedLong(b.getInt(24));
+    int mode = b.getShort(28) & 0xffff;
+    long ino = b.getLong(32);
+    long size = b.getLong(40);
+    long ctime = b.getLong(96) * 1_000_000_000L + Integer.toUnsignedLong(b.getInt(104));
+    long mtime = b.getLong(112) * 1_000_000_000L + Integer.toUnsignedLong(b.getInt(120));
+    long rdev = makedev(b.getInt(128), b.getInt(132));
+    long dev = makedev(b.getInt(136), b.getInt(140));
+    return new FileStat(mode, uid, gid, size, mtime, ctime, ino, dev, nlink, rdev);
+  }
+
+  /** glibc's {@code makedev}. */
+  public static long makedev(int major, int minor) {
+    long ma = Integer.toUnsignedLong(major);
+    long mi = Integer.toUnsignedLong(minor);
+    return (ma & 0xfffL) << 8 | (ma & 0xfffff000L) << 32 | mi & 0xffL | (mi & 0xffffff00L) << 12;
+  }
+
+  /** The names in a directory (without {@code .} and {@code ..}), as raw bytes, unsorted. */
+  public static List<byte[]> list(byte[] dir) throws PosixException {
+    Pointer d = LIBC.opendir(c(dir));
+    if (d == null) {
+      throw fail("opendir", dir);
+    }
+    List<byte[]> names = new ArrayList<>();
+    try {
+      while (true) {
+        LastError.setLastError(RUNTIME, 0);
+        Pointer ent = LIBC.readdir64(d);
+        if (ent == null) {
+          if (LastError.getLastError(RUNTIME) != 0) {
+            throw fail("readdir", dir);
+          }
+          return names;
+        }
+        int len = ent.indexOf(19, (byte) 0);
+        byte[] name = new byte[len];
+        ent.get(19, name, 0, len);
+        if (!(len == 1 && name[0] == '.' || len == 2 && name[0] == '.' && name[1] == '.')) {
+          names.add(name);
+        }
+      }
+    } finally {
+      LIBC.closedir(d);
+    }
+  }
+
+  /** A symlink's target, exactly as stored. */
+  public static byte[] readlink(byte[] path) throws PosixException {
+    byte[] buf = new byte[4097];
+    long n = LIBC.readlink(c(path), buf, buf.length);
+    if (n < 0) {
+      throw fail("readlink", path);
+    }
+    if (n >= buf.length) {
+      throw new PosixException("readlink", printable(path), 36, "symlink target longer than 4096 bytes");
+    }
+    return Arrays.copyOf(buf, (int) n);
+  }
+
+  /**
+   * Every extended attribute of the path itself (not a symlink's target), names as ISO-8859-1
+   * strings (one char per byte). Any attribute that cannot be read is an error.
+   */
+  public static TreeMap<String, byte[]> readXattrs(byte[] path) throws PosixException {
+    TreeMap<String, byte[]> out = new TreeMap<>();
+    byte[] p = c(path);
+    for (int attempt = 0; ; attempt++) {
+      long size = LIBC.llistxattr(p, null, 0);
+      if (size < 0) {
+        throw fail("llistxattr", path);
+      }
+      if (size == 0) {
+        return out;
+      }
+      byte[] list = new byte[(int) size];
+      long n = LIBC.llistxattr(p, list, size);
+      if (n < 0) {
+        if (LastError.getLastError(RUNTIME) == ERANGE && attempt < 5) {
+          continue; // attributes added meanwhile
+        }
+        throw fail("llistxattr", path);
+      }
+      int start = 0;
+      for (int i = 0; i < n; i++) {
+        if (list[i] == 0) {
+          if (i > start) {
+            String name = new String(list, start, i - start, StandardCharsets.ISO_8859_1);
+            out.put(name, getXattr(p, path, name));
+          }
+          start = i + 1;
+        }
+      }
+      return out;
+    }
+  }
+
+  private static byte[] getXattr(byte[] cpath, byte[] path, String name) throws PosixException {
+    byte[] cname = c(name);
+    for (int attempt = 0; ; attempt++) {
+      long size = LIBC.lgetxattr(cpath, cname, null, 0);
+      if (size < 0) {
+        throw fail("lgetxattr", path, name);
+      }
+      byte[] value = new byte[(int) size];
+      if (size == 0) {
+        return value;
+      }
+      long n = LIBC.lgetxattr(cpath, cname, value, size);
+      if (n >= 0) {
+        return n == size ? value : Arrays.copyOf(value, (int) n);
+      }
+      if (LastError.getLastError(RUNTIME) != ERANGE || attempt >= 5) {
+        throw fail("lgetxattr", path, name);
+      }
+    }
+  }
+
+  /** Sets one extended attribute on the path itself. */
+  public static void setXattr(byte[] path, String name, byte[] value) throws PosixException {
+    if (LIBC.lsetxattr(c(path), c(name), value, value.length, 0) != 0) {
+      throw fail("lsetxattr", path, name);
+    }
+  }
+
+  public static void lchown(byte[] path, long uid, long gid) throws PosixException {
+    check(LIBC.lchown(c(path), (int) uid, (int) gid), "lchown", path);
+  }
+
+  /** {@code chmod}; follows symlinks, so never call it on one (their mode is fixed anyway). */
+  public static void chmod(byte[] path, int mode) throws PosixException {
+    check(LIBC.chmod(c(path), mode), "chmod", path);
+  }
+
+  /** Creates a device node, fifo or socket: {@code mode} holds the type bits too. */
+  public static void mknod(byte[] path, int mode, long rdev) throws PosixException {
+    check(LIBC.mknod(c(path), mode, rdev), "mknod", path);
+  }
+
+  public static void mkdir(byte[] path, int mode) throws PosixException {
+    check(LIBC.mkdir(c(path), mode), "mkdir", path);
+  }
+
+  public static void rmdir(byte[] path) throws PosixException {
+    check(LIBC.rmdir(c(path)), "rmdir", path);
+  }
+
+  public static void unlink(byte[] path) throws PosixException {
+    check(LIBC.unlink(c(path)), "unlink", path);
+  }
+
+  public static void rename(byte[] from, byte[] to) throws PosixException {
+    check(LIBC.rename(c(from), c(to)), "rename to " + printable(to) + " from", from);
+  }
+
+  public static void symlink(byte[] target, byte[] linkPath) throws PosixException {
+    check(LIBC.symlink(c(target), c(linkPath)), "symlink", linkPath);
+  }
+
+  /** A hardlink {@code newPath} to {@code existing} (a symlink is linked, not followed). */
+  public static void link(byte[] existing, byte[] newPath) throws PosixException {
+    check(LIBC.link(c(existing), c(newPath)), "link to " + printable(existing) + " at", newPath);
+  }
+
+  /** Sets the modification time (ns) of the path itself; the access time is left alone. */
+  public static void setMtime(byte[] path, long mtimeNanos) throws PosixException {
+    long[] times = {0, UTIME_OMIT, Math.floorDiv(mtimeNanos, 1_000_000_000L),
+        Math.floorMod(mtimeNanos, 1_000_000_000L)};
+    check(LIBC.utimensat(AT_FDCWD, c(path), times, AT_SYMLINK_NOFOLLOW), "utimensat", path);
+  }
+
+  /** Opens a regular file for reading; a symlink in its place is an error, not followed. */
+  public static int openRead(byte[] path) throws PosixException {
+    int fd = LIBC.open(c(path), O_CLOEXEC | O_NOFOLLOW, 0);
+    if (fd < 0) {
+      throw fail("open", path);
+    }
+    return fd;
+  }
+
+  /** Creates a new file for writing; anything already at the path is an error. */
+  public static int createNew(byte[] path, int mode) throws PosixException {
+    int fd = LIBC.open(c(path), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
+    if (fd < 0) {
+      throw fail("open", path);
+    }
+    return fd;
+  }
+
+  public static void close(int fd, byte[] pathForErrors) throws PosixException {
+    check(LIBC.close(fd), "close", pathForErrors);
+  }
+
+  /** Reads up to {@code len} bytes (at most 256 KiB); 0 means end of file. */
+  public static int read(int fd, byte[] buf, int off, int len, byte[] pathForErrors) throws PosixException {
+    ByteBuffer direct = IO_BUFFER.get();
+    direct.clear();
+    long n = LIBC.read(fd, direct, Math.min(len, IO_CHUNK));
+    if (n < 0) {
+      throw fail("read", pathForErrors);
+    }
+    direct.get(0, buf, off, (int) n);
+    return (int) n;
+  }
+
+  /** Writes all of {@code buf[off, off+len)}. */
+  public static void writeFully(int fd, byte[] buf, int off, int len, byte[] pathForErrors) throws PosixException {
+    ByteBuffer direct = IO_BUFFER.get();
+    while (len > 0) {
+      int chunk = Math.min(len, IO_CHUNK);
+      direct.clear();
+      direct.put(0, buf, off, chunk);
+      long n = LIBC.write(fd, direct, chunk);
+      if (n < 0) {
+        throw fail("write", pathForErrors);
+      }
+      off += (int) n;
+      len -= (int) n;
+    }
+  }
+
+  /** Moves the file offset forward without writing (leaves a hole). */
+  public static void skip(int fd, long count, byte[] pathForErrors) throws PosixException {
+    if (LIBC.lseek(fd, count, SEEK_CUR) < 0) {
+      throw fail("lseek", pathForErrors);
+    }
+  }
+
+  public static void truncate(int fd, long length, byte[] pathForErrors) throws PosixException {
+    check(LIBC.ftruncate(fd, length), "ftruncate", pathForErrors);
+  }
+}

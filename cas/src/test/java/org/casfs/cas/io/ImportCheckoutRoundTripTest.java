@@ -1,0 +1,58 @@
+package org.casfs.cas.io;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.casfs.cas.Entry;
+import org.casfs.cas.EntryType;
+import org.casfs.cas.Tree;
+import org.casfs.cas.store.RepoConfig;
+import org.casfs.cas.store.Repository;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Import then checkout of generated trees gives what real programs cannot tell from the source. */
+class ImportCheckoutRoundTripTest {
+  private ScratchDir work;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    work = new ScratchDir("casfs-roundtrip");
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    work.close();
+  }
+
+  @Test
+  void everyFileTypeAndMetadataCaseRoundTrips() throws Exception {
+    Path src = work.resolve("src");
+    Path out = work.resolve("out");
+    TestTrees.everyCase(src);
+    ImportResult first;
+    ImportResult again;
+    try (Repository repo = Repository.init(work.resolve("repo"), RepoConfig.defaults())) {
+      first = new Importer(repo.objectDatabase()).importDirectory(src, ImportOptions.defaults(), null);
+      new Checkout(repo.objectDatabase()).checkout(first.root(), first.rootMeta(), out, null);
+      again = new Importer(repo.objectDatabase()).importDirectory(out, ImportOptions.defaults(), null);
+
+      Tree top = repo.objectDatabase().readTree(first.root().id());
+      Entry setuid = top.getOrNull(org.casfs.cas.Name.of("setuid"));
+      assertThat(setuid.meta().mode()).isEqualTo(04755);
+      Entry fifo = repo.objectDatabase().readTree(top.getOrNull(org.casfs.cas.Name.of("links")).childId())
+          .getOrNull(org.casfs.cas.Name.of("fifo1"));
+      assertThat(fifo.type()).isEqualTo(EntryType.FIFO);
+      assertThat(fifo.nlink()).isEqualTo(2);
+      assertThat(fifo.linkGroup()).isNotZero();
+    }
+    String expected = TreeListing.of(src);
+    assertThat(expected).contains("p 644 0 0 0 ", "c 666 0 5 0 ", "b 660 0 0 0 ", "s 755 0 0 0 ",
+        "f 4755 0 0 10 ", "f 644 200000 4294967294 1 ", "f 4750 1000 1000 1 ", "security.capability=0x0100000200200000",
+        "system.posix_acl_access=", "trusted.on-a-link", "bad\377\376\200", "new\\nline", " 3 links/three");
+    assertThat(TreeListing.of(out)).isEqualTo(expected);
+    assertThat(again.root()).as("re-importing the checkout gives the same tree ids").isEqualTo(first.root());
+    assertThat(again.rootMeta()).isEqualTo(first.rootMeta());
+  }
+}
