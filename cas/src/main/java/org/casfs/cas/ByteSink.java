@@ -35,9 +35,21 @@ final class ByteSink {
     buf[len++] = (byte) v;
   }
 
-  /** A signed value, zigzag-encoded. */
+  /**
+   * A signed value, zigzag-encoded. The zigzag form of a value beyond +-2^62 has its top bit set,
+   * so it is written as an unsigned 64-bit varint (up to 10 bytes).
+   */
   void zigzag(long v) {
-    varint((v << 1) ^ (v >> 63));
+    unsignedVarint((v << 1) ^ (v >> 63));
+  }
+
+  private void unsignedVarint(long v) {
+    ensure(10);
+    while ((v & ~0x7fL) != 0) {
+      buf[len++] = (byte) ((v & 0x7f) | 0x80);
+      v >>>= 7;
+    }
+    buf[len++] = (byte) v;
   }
 
   void bytes(byte[] b) {

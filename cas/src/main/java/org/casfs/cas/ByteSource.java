@@ -28,19 +28,25 @@ final class ByteSource {
   }
 
   long varint() throws CorruptObjectException {
+    long v = unsignedVarint();
+    if (v < 0) {
+      throw error("varint overflows 63 bits");
+    }
+    return v;
+  }
+
+  /** A varint of up to 64 bits, the top one landing in the sign bit. */
+  private long unsignedVarint() throws CorruptObjectException {
     long v = 0;
     for (int shift = 0; shift < 64; shift += 7) {
       int b = u8();
       if (shift == 63 && (b & 0xfe) != 0) {
-        throw error("varint overflows 63 bits");
+        throw error("varint overflows 64 bits");
       }
       v |= (long) (b & 0x7f) << shift;
       if ((b & 0x80) == 0) {
         if (b == 0 && shift > 0) {
           throw error("varint not in shortest form");
-        }
-        if (v < 0) {
-          throw error("varint overflows 63 bits");
         }
         return v;
       }
@@ -58,7 +64,7 @@ final class ByteSource {
   }
 
   long zigzag() throws CorruptObjectException {
-    long v = varint();
+    long v = unsignedVarint();
     return (v >>> 1) ^ -(v & 1);
   }
 
