@@ -69,6 +69,9 @@ public final class Entry implements Comparable<Entry> {
     if (!type.isDevice() && rdev != 0) {
       return "rdev on a non-device";
     }
+    if (rdev < 0) {
+      return "negative rdev " + rdev;
+    }
     if (linkGroup < 0 || type == EntryType.DIRECTORY && linkGroup != 0) {
       return "bad link group";
     }
