@@ -27,6 +27,15 @@ public record Manifest(Hashes root, Metadata rootMeta, String channel, long sequ
     if (label.length() > MAX_LABEL || label.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
       throw new IllegalArgumentException("label must be at most 256 printable characters");
     }
+    // An unpaired surrogate would be written as '?': the decoded label would differ.
+    for (int i = 0; i < label.length(); i++) {
+      char c = label.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < label.length() && Character.isLowSurrogate(label.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw new IllegalArgumentException("label has an unpaired surrogate at " + i + ", not valid Unicode");
+      }
+    }
     if (sequence < 0) {
       throw new IllegalArgumentException("sequence must not be negative: " + sequence);
     }
