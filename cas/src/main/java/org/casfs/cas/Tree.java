@@ -81,6 +81,9 @@ public final class Tree {
     if (i >= 0) {
       copy.set(i, entry);
     } else {
+      if (entries.size() >= MAX_ENTRIES) {
+        throw new IllegalArgumentException("more than " + MAX_ENTRIES + " entries in one directory");
+      }
       copy.add(-i - 1, entry);
     }
     return new Tree(Collections.unmodifiableList(copy));
