@@ -109,7 +109,7 @@ public final class RandomObjects {
       case FIFO, SOCKET -> Entry.special(name, type, meta, 0);
     };
     if (type != EntryType.DIRECTORY && rnd.nextInt(5) == 0) {
-      e = e.withLink(1 + (rnd.nextBoolean() ? rnd.nextInt(100) : Long.MAX_VALUE - rnd.nextInt(100)),
+      e = e.withLink(rnd.nextBoolean() ? 1 + rnd.nextInt(100) : Long.MAX_VALUE - rnd.nextInt(100),
           2 + (rnd.nextBoolean() ? rnd.nextInt(5) : Integer.MAX_VALUE - 2));
     }
     return e;
