@@ -1,0 +1,107 @@
+package org.casfs.sync.delta;
+
+import com.github.luben.zstd.ZstdCompressCtx;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.casfs.cas.ObjectId;
+import org.casfs.cas.store.ObjectReader;
+
+/**
+ * Per file, the smallest delta: runs every engine the {@link DeltaBudget} allows on a pair,
+ * verifies each result by applying it (a delta that does not reproduce the blob is an engine bug
+ * and is dropped), and keeps the smallest if it is clearly smaller than the zstd-compressed whole
+ * blob. On the real bookworm security update each engine alone costs 2.5-3x the bytes of this
+ * choice (docs/BENCHMARKS.md).
+ *
+ * <p>Memory: one pair at a time per thread, each engine within {@code budget.memoryBytes()}; blobs
+ * are read through {@link BlobSource} (windows for large files). Thread-safe: separate calls may
+ * run in parallel.
+ */
+public final class DeltaPlanner {
+  private final ObjectReader blobs;
+  private final DeltaBudget budget;
+
+  public DeltaPlanner(ObjectReader blobs, DeltaBudget budget) {
+    this.blobs = blobs;
+    this.budget = budget;
+  }
+
+  public DeltaBudget budget() {
+    return budget;
+  }
+
+  /** The encoders the budget allows for a pair of these sizes, cheapest first. */
+  List<DeltaEncoder> encodersFor(long oldSize, long newSize) {
+    List<DeltaEncoder> list = new ArrayList<>();
+    boolean large = Math.max(oldSize, newSize) > budget.largeBlob();
+    list.add(Deltas.zstdEncoder(large ? budget.largeZstdLevel() : budget.zstdLevel()));
+    if (oldSize <= budget.bsdiffLimit() && newSize <= budget.bsdiffLimit()) {
+      list.add(Deltas.bsdiffEncoder(budget.bsdiffLimit()));
+    }
+    list.removeIf(e -> e.encodeMemory(oldSize, newSize) > budget.memoryBytes() || !e.accepts(oldSize, newSize));
+    return list;
+  }
+
+  /** Computes and compares the candidates for one pair. */
+  public FileDelta compute(FilePair pair) throws IOException {
+    long start = System.nanoTime();
+    Map<DeltaEngine, Integer> sizes = new EnumMap<>(DeltaEngine.class);
+    byte[] best = null;
+    DeltaEngine bestEngine = null;
+    long whole;
+    try (BlobSource oldBlob = BlobSources.open(blobs, pair.oldBlob().id(), pair.oldSize());
+        BlobSource newBlob = BlobSources.open(blobs, pair.newBlob().id(), pair.newSize())) {
+      whole = compressedSize(newBlob, pair.newSize() > budget.largeBlob() ? budget.largeZstdLevel() : budget.zstdLevel());
+      for (DeltaEncoder enc : encodersFor(oldBlob.size(), newBlob.size())) {
+        byte[] d = Deltas.create(enc, pair.oldBlob().id(), oldBlob, pair.newBlob(), newBlob);
+        if (!reproduces(d, pair.oldBlob().id(), pair, oldBlob)) {
+          continue;
+        }
+        sizes.put(enc.engine(), d.length);
+        if (best == null || d.length < best.length) {
+          best = d;
+          bestEngine = enc.engine();
+        }
+      }
+    }
+    if (best != null && best.length > budget.keepRatio() * whole) {
+      best = null;
+      bestEngine = null;
+    }
+    return new FileDelta(pair, sizes, whole, best, bestEngine, System.nanoTime() - start);
+  }
+
+  private static boolean reproduces(byte[] delta, ObjectId oldId, FilePair pair, BlobSource oldBlob) throws IOException {
+    try {
+      Deltas.apply(new ByteArrayInputStream(delta), oldId, pair.newBlob(), oldBlob, OutputStream.nullOutputStream());
+      return true;
+    } catch (CorruptDeltaException e) {
+      return false;
+    }
+  }
+
+  /** The size of the whole blob compressed with zstd, as it would go on the wire without a delta. */
+  static long compressedSize(BlobSource blob, int level) throws IOException {
+    if (blob.size() <= BlobSources.IN_MEMORY) {
+      try (ZstdCompressCtx ctx = new ZstdCompressCtx()) {
+        ctx.setLevel(level);
+        return ctx.compress(blob.readAll(BlobSources.IN_MEMORY)).length;
+      }
+    }
+    long total = 0;
+    int chunk = 16 << 20;
+    for (long pos = 0; pos < blob.size(); pos += chunk) {
+      int n = (int) Math.min(chunk, blob.size() - pos);
+      try (ZstdCompressCtx ctx = new ZstdCompressCtx()) {
+        ctx.setLevel(level);
+        total += ctx.compress(blob.read(pos, n)).length;
+      }
+    }
+    return total;
+  }
+}
