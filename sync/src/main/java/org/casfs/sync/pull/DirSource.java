@@ -1,0 +1,85 @@
+package org.casfs.sync.pull;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
+import org.casfs.cas.ObjectId;
+import org.casfs.sync.wire.FetchRequest;
+
+/**
+ * A directory written by {@code casfs mirror} (a USB stick): the same paths as the server, as
+ * plain files. As untrusted as any server: everything read is verified by the puller.
+ * Thread-safe.
+ */
+public final class DirSource implements Source {
+  private final Path dir;
+  private final AtomicLong read = new AtomicLong();
+  private final AtomicLong requests = new AtomicLong();
+
+  public DirSource(Path dir) {
+    this.dir = dir.toAbsolutePath();
+  }
+
+  @Override
+  public String name() {
+    return dir.toString();
+  }
+
+  @Override
+  public byte[] head() throws IOException {
+    requests.incrementAndGet();
+    Path f = dir.resolve("v1/head");
+    if (!Files.isRegularFile(f)) {
+      throw new FileNotFoundException(f + " is missing; is " + dir + " a folder written by 'casfs mirror'?");
+    }
+    try (InputStream in = Files.newInputStream(f)) {
+      byte[] b = in.readNBytes(16 * 1024);
+      read.addAndGet(b.length);
+      return b;
+    }
+  }
+
+  @Override
+  public InputStream openFetchOrNull(FetchRequest request) {
+    return null;
+  }
+
+  @Override
+  public InputStream openObject(ObjectId id, long offset) throws IOException {
+    requests.incrementAndGet();
+    Path f = dir.resolve("v1/objects").resolve(id.name());
+    try {
+      FileChannel ch = FileChannel.open(f);
+      ch.position(offset);
+      InputStream in = Channels.newInputStream(ch);
+      return new java.io.FilterInputStream(in) {
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+          int n = super.read(b, off, len);
+          if (n > 0) {
+            read.addAndGet(n);
+          }
+          return n;
+        }
+      };
+    } catch (NoSuchFileException e) {
+      throw new FileNotFoundException(dir + " does not have object " + id);
+    }
+  }
+
+  @Override
+  public long bytesReceived() {
+    return read.get();
+  }
+
+  @Override
+  public long requests() {
+    return requests.get();
+  }
+}

@@ -1,0 +1,22 @@
+package org.casfs.sync.pull;
+
+import java.io.IOException;
+import java.io.InputStream;
+import org.casfs.cas.store.ObjectReader;
+import org.casfs.sync.wire.FrameHeader;
+
+/**
+ * Turns a frame of an extension type (a delta) into the bytes of the blob the header names. The
+ * puller then verifies those bytes against the tree entry exactly as for a whole blob, so a
+ * decoder never decides what is stored. Implementations are thread-safe.
+ */
+public interface ExtensionFrameDecoder {
+  /** The frame type this decoder reads ({@code >= FrameHeader.FIRST_EXTENSION}). */
+  int type();
+
+  /**
+   * Reads the whole payload (at most {@code header.size()} bytes) and returns a stream of the
+   * reconstructed blob; the caller reads at most the entry's size from it.
+   */
+  InputStream decode(FrameHeader header, InputStream payload, ObjectReader local) throws IOException;
+}

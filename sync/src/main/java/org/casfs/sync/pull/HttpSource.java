@@ -1,0 +1,148 @@
+package org.casfs.sync.pull;
+
+import com.github.luben.zstd.ZstdInputStream;
+import java.io.BufferedInputStream;
+import java.io.FileNotFoundException;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.net.URL;
+import java.util.concurrent.atomic.AtomicLong;
+import org.casfs.cas.ObjectId;
+import org.casfs.sync.wire.FetchRequest;
+import org.casfs.sync.wire.WireException;
+
+/**
+ * A casfs server, peer or static mirror over HTTP/1.1 ({@link HttpURLConnection}: keep-alive,
+ * per-read timeouts). Every body passes a {@link RateGuard}, so trickling sources are cut off;
+ * fetch streams are asked for zstd-compressed. Thread-safe.
+ */
+public final class HttpSource implements Source {
+  private final String base;
+  private final PullConfig config;
+  private final AtomicLong received = new AtomicLong();
+  private final AtomicLong requests = new AtomicLong();
+
+  public HttpSource(String url, PullConfig config) {
+    String u = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    if (!u.startsWith("http://") && !u.startsWith("https://")) {
+      throw new IllegalArgumentException("a source URL starts with http:// or https://: " + url);
+    }
+    this.base = u;
+    this.config = config;
+  }
+
+  @Override
+  public String name() {
+    return base;
+  }
+
+  private HttpURLConnection open(String path) throws IOException {
+    URL url = URI.create(base + path).toURL();
+    HttpURLConnection c = (HttpURLConnection) url.openConnection();
+    c.setConnectTimeout((int) config.connectTimeout().toMillis());
+    c.setReadTimeout((int) config.stallTimeout().toMillis());
+    c.setUseCaches(false);
+    requests.incrementAndGet();
+    return c;
+  }
+
+  private InputStream guarded(InputStream in) {
+    return new RateGuard(in, base, config.minBytesPerSecond(), config.rateWindow().toNanos(), System::nanoTime, received);
+  }
+
+  @Override
+  public byte[] head() throws IOException {
+    HttpURLConnection c = open("/v1/head");
+    int code = c.getResponseCode();
+    if (code != 200) {
+      drain(c);
+      throw new FileNotFoundException(base + "/v1/head answered " + code + "; is this a casfs server or mirror?");
+    }
+    try (InputStream in = guarded(c.getInputStream())) {
+      return in.readNBytes(16 * 1024);
+    }
+  }
+
+  @Override
+  public InputStream openFetchOrNull(FetchRequest request) throws IOException {
+    byte[] body = request.encode();
+    HttpURLConnection c = open("/v1/fetch");
+    c.setRequestMethod("POST");
+    c.setDoOutput(true);
+    c.setFixedLengthStreamingMode(body.length);
+    c.setRequestProperty("Content-Type", "text/plain");
+    c.setRequestProperty("Accept-Encoding", "zstd");
+    try (OutputStream out = c.getOutputStream()) {
+      out.write(body);
+    }
+    int code = c.getResponseCode();
+    if (code == 404 || code == 405 || code == 501 || code == 403) {
+      drain(c);
+      return null;
+    }
+    if (code != 200) {
+      drain(c);
+      throw new WireException(base + "/v1/fetch answered " + code);
+    }
+    InputStream raw = new BufferedInputStream(guarded(c.getInputStream()), 256 * 1024);
+    String enc = c.getHeaderField("Content-Encoding");
+    if (enc == null) {
+      return raw;
+    }
+    if (!enc.equals("zstd")) {
+      raw.close();
+      throw new WireException(base + " sent the fetch stream in unknown encoding " + enc);
+    }
+    return new BufferedInputStream(new ZstdInputStream(raw), 256 * 1024);
+  }
+
+  @Override
+  public InputStream openObject(ObjectId id, long offset) throws IOException {
+    HttpURLConnection c = open("/v1/objects/" + id.name());
+    if (offset > 0) {
+      c.setRequestProperty("Range", "bytes=" + offset + "-");
+    }
+    int code = c.getResponseCode();
+    if (code == 404) {
+      drain(c);
+      throw new FileNotFoundException(base + " does not have object " + id);
+    }
+    if (offset > 0 ? code != 206 : code != 200) {
+      drain(c);
+      throw new WireException(base + "/v1/objects/" + id + " answered " + code);
+    }
+    InputStream in = guarded(c.getInputStream());
+    return new FilterInputStream(in) {
+      @Override
+      public void close() throws IOException {
+        super.close();
+      }
+    };
+  }
+
+  private static void drain(HttpURLConnection c) {
+    try {
+      InputStream e = c.getErrorStream();
+      if (e != null) {
+        e.readNBytes(64 * 1024);
+        e.close();
+      }
+    } catch (IOException ignored) {
+      // the connection is not reused then
+    }
+  }
+
+  @Override
+  public long bytesReceived() {
+    return received.get();
+  }
+
+  @Override
+  public long requests() {
+    return requests.get();
+  }
+}

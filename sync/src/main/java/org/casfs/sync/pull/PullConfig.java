@@ -1,0 +1,40 @@
+package org.casfs.sync.pull;
+
+import java.time.Duration;
+
+/**
+ * Limits of a pull.
+ *
+ * @param minBytesPerSecond a source slower than this over a {@code rateWindow} is given up on
+ * @param rateWindow the window over which the rate is judged
+ * @param stallTimeout a source that sends nothing for this long is given up on
+ * @param connectTimeout for opening connections
+ * @param parallelGets objects fetched at once when walking a static mirror
+ * @param attempts how many rounds over the sources before giving up
+ * @param diskReserveBytes free space to leave on the repository's filesystem
+ */
+public record PullConfig(long minBytesPerSecond, Duration rateWindow, Duration stallTimeout, Duration connectTimeout,
+    int parallelGets, int attempts, long diskReserveBytes) {
+  public PullConfig {
+    if (minBytesPerSecond < 0 || parallelGets < 1 || attempts < 1 || diskReserveBytes < 0) {
+      throw new IllegalArgumentException("pull limits must be positive");
+    }
+  }
+
+  public static PullConfig defaults() {
+    return new PullConfig(4096, Duration.ofSeconds(20), Duration.ofSeconds(30), Duration.ofSeconds(10), 8, 3,
+        64L << 20);
+  }
+
+  public PullConfig withRate(long minBytesPerSecond, Duration window, Duration stall) {
+    return new PullConfig(minBytesPerSecond, window, stall, connectTimeout, parallelGets, attempts, diskReserveBytes);
+  }
+
+  public PullConfig withAttempts(int n) {
+    return new PullConfig(minBytesPerSecond, rateWindow, stallTimeout, connectTimeout, parallelGets, n, diskReserveBytes);
+  }
+
+  public PullConfig withParallelGets(int n) {
+    return new PullConfig(minBytesPerSecond, rateWindow, stallTimeout, connectTimeout, n, attempts, diskReserveBytes);
+  }
+}

@@ -1,0 +1,500 @@
+package org.casfs.sync.pull;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.LongSupplier;
+import org.casfs.cas.CorruptObjectException;
+import org.casfs.cas.Hashes;
+import org.casfs.cas.Manifest;
+import org.casfs.cas.ManifestCodec;
+import org.casfs.cas.ObjectId;
+import org.casfs.cas.ObjectType;
+import org.casfs.cas.Tree;
+import org.casfs.cas.TreeCodec;
+import org.casfs.cas.store.ObjectDatabase;
+import org.casfs.sync.SyncState;
+import org.casfs.sync.trust.Head;
+import org.casfs.sync.trust.HeadVerifier;
+import org.casfs.sync.trust.SignatureException;
+import org.casfs.sync.trust.SignedHead;
+import org.casfs.sync.trust.TrustStore;
+import org.casfs.sync.wire.FetchRequest;
+import org.casfs.sync.wire.FrameHeader;
+import org.casfs.sync.wire.FrameReader;
+import org.casfs.sync.wire.WireException;
+
+/**
+ * Brings a newer signed version into the repository and stages it (optionally switches to it).
+ *
+ * <ol>
+ *   <li>Head: the first source whose head verifies ({@link HeadVerifier}: trusted key, own
+ *       channel, newer than what runs, not expired).
+ *   <li>One fetch stream per streaming source (head + 1 round trip): manifest, trees, blobs. Each
+ *       object is checked against what names it — the manifest against the head, a tree against
+ *       its parent's entry, a blob against its entry's SHA-1, SHA-256 and size — before it is
+ *       stored; a tree that does not decode strictly (names {@code ..}, {@code /}, NUL, …) is
+ *       refused before it is written. Before the first blob, the exact bytes still needed are
+ *       computed from the trees and checked against free disk.
+ *   <li>Whatever is still missing (static mirrors; a stream that broke) is fetched object by
+ *       object with parallel GETs, from each source in turn: per-object fallback. A source that
+ *       sends wrong, unrequested or too many bytes, or sends too slowly, is dropped for the pull.
+ *   <li>Only a complete version is staged; {@code current} moves only with {@code switch}.
+ * </ol>
+ *
+ * Objects stored by a pull that is killed stay (they are verified); a rerun walks the trees it
+ * has and asks only for what is missing. Not thread-safe: one pull at a time per repository.
+ */
+public final class Puller {
+  static final int MAX_MANIFEST_BYTES = 1 << 20;
+  static final int MAX_TREE_BYTES = 256 << 20;
+
+  private final ObjectDatabase db;
+  private final SyncState state;
+  private final HeadVerifier verifier;
+  private final VersionRefs refs;
+  private final PullConfig config;
+  private final Path diskPath;
+  private final Map<Integer, ExtensionFrameDecoder> decoders = new HashMap<>();
+  private PullListener listener = PullListener.QUIET;
+
+  /** Counters of one pull. */
+  private final class Run {
+    final long start = System.nanoTime();
+    long bytesDone;
+    long objectsDone;
+    long bytesTotal;
+    long objectsTotal;
+    long lastReport;
+    String phase = "head";
+
+    synchronized void stored(long bytes) {
+      bytesDone += bytes;
+      objectsDone++;
+      long now = System.nanoTime();
+      if (now - lastReport > 200_000_000L) {
+        lastReport = now;
+        report();
+      }
+    }
+
+    synchronized void report() {
+      listener.progress(new PullProgress(phase, bytesDone, bytesTotal, objectsDone, objectsTotal, System.nanoTime() - start));
+    }
+  }
+
+  public Puller(ObjectDatabase db, SyncState state, TrustStore trust, String channel, VersionRefs refs,
+      PullConfig config, Path diskPath, LongSupplier clockMillis) {
+    this.db = db;
+    this.state = state;
+    this.verifier = new HeadVerifier(trust, channel, clockMillis);
+    this.refs = refs;
+    this.config = config;
+    this.diskPath = diskPath;
+  }
+
+  public Puller listener(PullListener l) {
+    this.listener = l;
+    return this;
+  }
+
+  /** Lets fetch streams carry frames of another type (deltas). */
+  public Puller addDecoder(ExtensionFrameDecoder d) {
+    decoders.put(d.type(), d);
+    return this;
+  }
+
+  /** What a pull did. */
+  public record Result(ObjectId manifest, long sequence, boolean switched, long objectsFetched, long bytesStored,
+      long bytesReceived, long requests) {}
+
+  /** Pulls the newest version the sources offer; see the class comment. */
+  public Result pull(List<Source> sources, boolean switchAfter) throws IOException {
+    if (sources.isEmpty()) {
+      throw new IllegalArgumentException("no source to pull from");
+    }
+    Run run = new Run();
+    long running = runningSequence();
+    SignedHead signed = null;
+    Head head = null;
+    List<String> refusals = new ArrayList<>();
+    SignatureException firstRefusal = null;
+    for (Source s : sources) {
+      try {
+        SignedHead sh = SignedHead.parse(s.head());
+        head = verifier.verify(sh, running);
+        signed = sh;
+        break;
+      } catch (SignatureException e) {
+        refusals.add(s.name() + ": " + e.getMessage());
+        firstRefusal = firstRefusal == null ? e : firstRefusal;
+      } catch (IOException e) {
+        refusals.add(s.name() + ": " + e.getMessage());
+      }
+    }
+    if (head == null) {
+      throw new PullException(firstRefusal != null ? PullException.Kind.REFUSED : PullException.Kind.SOURCES_FAILED,
+          "no acceptable version: " + String.join("; ", refusals), firstRefusal);
+    }
+    ObjectId want = head.manifestId();
+    state.setPullInFlight(want);
+    run.phase = "fetch";
+    Set<Source> dropped = new LinkedHashSet<>();
+    List<String> failures = new ArrayList<>();
+    IOException firstFailure = null;
+    Inventory inv = inventory(head);
+    for (int attempt = 0; attempt < config.attempts() && !inv.complete(); attempt++) {
+      for (Source s : sources) {
+        if (inv.complete() || dropped.contains(s)) {
+          continue;
+        }
+        try {
+          streamFrom(s, head, inv, run);
+          inv = inventory(head);
+          if (!inv.complete()) {
+            fetchEach(s, head, run);
+          }
+        } catch (PullException e) {
+          throw e;
+        } catch (CorruptObjectException | WireException | SlowSourceException | SignatureException e) {
+          dropped.add(s);
+          failures.add(s.name() + " dropped: " + e.getMessage());
+          listener.note(s.name() + " dropped: " + e.getMessage());
+          firstFailure = firstFailure == null ? e : firstFailure;
+        } catch (IOException e) {
+          failures.add(s.name() + ": " + e.getMessage());
+          listener.note(s.name() + " failed, will retry: " + e.getMessage());
+          firstFailure = firstFailure == null ? e : firstFailure;
+        }
+        inv = inventory(head);
+      }
+    }
+    if (!inv.complete()) {
+      throw new PullException(PullException.Kind.SOURCES_FAILED, "version " + want + " is incomplete ("
+          + inv.missingTrees.size() + " trees, " + inv.missingBlobs.size() + " blobs missing) after trying every source: "
+          + String.join("; ", failures) + "; nothing was staged, run the pull again to resume", firstFailure);
+    }
+    db.store().flush();
+    state.putAcceptedHead(want, signed);
+    if (!refs.stage(want)) {
+      throw new IOException("the refs refused to stage " + want + " although every object is present; run 'casfs fsck'");
+    }
+    state.setPullInFlight(null);
+    boolean switched = switchAfter && refs.switchTo(want, "pull " + sources.get(0).name());
+    run.phase = "done";
+    run.report();
+    long received = 0;
+    long requests = 0;
+    for (Source s : sources) {
+      received += s.bytesReceived();
+      requests += s.requests();
+    }
+    return new Result(want, head.sequence(), switched, run.objectsDone, run.bytesDone, received, requests);
+  }
+
+  private long runningSequence() throws IOException {
+    ObjectId cur = refs.currentOrNull();
+    if (cur == null) {
+      return -1;
+    }
+    long seq = db.readManifest(cur).sequence();
+    SignedHead h = state.acceptedHeadOrNull(cur);
+    if (h != null) {
+      seq = Math.max(seq, h.headUnverified().sequence());
+    }
+    return seq;
+  }
+
+  private Inventory inventory(Head head) throws IOException {
+    if (!db.store().contains(head.manifestId())) {
+      return Inventory.of(db, false, null);
+    }
+    Manifest m = db.readManifest(head.manifestId());
+    return Inventory.of(db, true, m.root());
+  }
+
+  private void checkDisk(Inventory inv) throws IOException {
+    long free = Files.getFileStore(diskPath).getUsableSpace();
+    if (inv.missingBlobBytes + config.diskReserveBytes() > free) {
+      throw new PullException(PullException.Kind.NO_SPACE, "the version needs " + inv.missingBlobBytes
+          + " more bytes but " + diskPath + " has only " + free + " free (keeping " + config.diskReserveBytes()
+          + " in reserve); free some space (casfs gc) and pull again; nothing was downloaded", null);
+    }
+  }
+
+  // ---- verification gates: nothing is stored before it matches what names it ----
+
+  private Manifest storeManifest(Head head, byte[] bytes) throws IOException {
+    Hashes actual = Hashes.of(bytes);
+    if (!actual.equals(head.manifest())) {
+      throw new CorruptObjectException(head.manifestId(), "the source sent a manifest hashing to " + actual.id()
+          + " / " + actual.sha256() + " where the signed head names " + head.manifest().id() + " / "
+          + head.manifest().sha256() + " (tampered)");
+    }
+    Manifest m = ManifestCodec.decode(head.manifestId(), bytes);
+    HeadVerifier.checkManifest(head, head.manifestId(), m);
+    db.store().insert(ObjectType.MANIFEST, bytes);
+    return m;
+  }
+
+  private Tree storeTree(Hashes expected, byte[] bytes) throws IOException {
+    Hashes actual = Hashes.of(bytes);
+    if (!actual.id().equals(expected.id())) {
+      throw CorruptObjectException.mismatch(expected.id(), actual.id());
+    }
+    if (!actual.sha256().equals(expected.sha256())) {
+      throw new CorruptObjectException(expected.id(), "its SHA-256 is " + actual.sha256() + " where its parent names "
+          + expected.sha256() + " (a SHA-1 collision?)");
+    }
+    Tree t = TreeCodec.decode(expected.id(), bytes);
+    db.store().insert(ObjectType.TREE, bytes);
+    return t;
+  }
+
+  private void storeBlob(Inventory.Need need, InputStream in) throws IOException {
+    db.store().insertBlob(in, need.size(), need.hashes());
+  }
+
+  // ---- one fetch stream ----
+
+  private void streamFrom(Source s, Head head, Inventory inv, Run run) throws IOException {
+    List<ObjectId> versions = new ArrayList<>(refs.completeVersions());
+    FetchRequest req = new FetchRequest(head.manifestId(), versions, inv.present, List.of());
+    InputStream in = s.openFetchOrNull(req);
+    if (in == null) {
+      return;
+    }
+    try (in) {
+      FrameReader r = new FrameReader(in);
+      Map<ObjectId, Hashes> expectedTrees = new HashMap<>(inv.missingTrees);
+      Inventory blobs = null;
+      FrameHeader h;
+      while ((h = r.next()) != null) {
+        if (h.type() == FrameHeader.MANIFEST) {
+          if (!h.id().equals(head.manifestId()) || h.size() > MAX_MANIFEST_BYTES) {
+            throw new WireException(s.name() + " sent manifest " + h.id() + " (" + h.size()
+                + " bytes) where the signed head names " + head.manifestId());
+          }
+          byte[] bytes = readExactly(r, h);
+          if (db.store().contains(h.id())) {
+            continue;
+          }
+          Manifest m = storeManifest(head, bytes);
+          run.stored(bytes.length);
+          if (!db.store().contains(m.rootId())) {
+            expectedTrees.put(m.rootId(), m.root());
+          }
+        } else if (h.type() == FrameHeader.TREE) {
+          Hashes expected = expectedTrees.remove(h.id());
+          if (expected == null) {
+            if (db.store().contains(h.id())) {
+              r.skipPayload();
+              continue;
+            }
+            throw new WireException(s.name() + " sent tree " + h.id() + " that no tree received so far names");
+          }
+          if (h.size() > MAX_TREE_BYTES) {
+            throw new WireException(s.name() + " declares tree " + h.id() + " of " + h.size() + " bytes, over the limit");
+          }
+          Tree t = storeTree(expected, readExactly(r, h));
+          run.stored(h.size());
+          for (var e : t.entries()) {
+            if (e.isDirectory() && !db.store().contains(e.childId())) {
+              expectedTrees.put(e.childId(), e.child());
+            }
+          }
+        } else {
+          if (blobs == null) {
+            blobs = inventory(head);
+            if (!blobs.treesComplete()) {
+              throw new WireException(s.name() + " sent blobs before every tree of the version");
+            }
+            checkDisk(blobs);
+            synchronized (run) {
+              run.bytesTotal = run.bytesDone + blobs.missingBlobBytes;
+              run.objectsTotal = run.objectsDone + blobs.missingBlobs.size();
+            }
+          }
+          Inventory.Need need = blobs.missingBlobs.get(h.id());
+          if (need == null) {
+            if (db.store().contains(h.id())) {
+              r.skipPayload();
+              continue;
+            }
+            throw new WireException(s.name() + " sent object " + h.id() + " that the version does not need");
+          }
+          if (h.type() == FrameHeader.BLOB) {
+            if (h.size() != need.size()) {
+              throw new CorruptObjectException(h.id(), s.name() + " declares " + h.size()
+                  + " bytes where the tree entry says " + need.size() + "; refusing it");
+            }
+            storeBlob(need, r.payload());
+          } else {
+            ExtensionFrameDecoder d = decoders.get(h.type());
+            if (d == null) {
+              throw new WireException(s.name() + " sent frame type " + h.type() + ", which this casfs does not read");
+            }
+            try (InputStream blob = d.decode(h, r.payload(), db.store())) {
+              storeBlob(need, blob);
+            }
+            r.skipPayload();
+          }
+          run.stored(need.size());
+        }
+      }
+      if (r.ended()) {
+        // A clean end: anything still expected is fetched one by one.
+        return;
+      }
+    }
+  }
+
+  private static byte[] readExactly(FrameReader r, FrameHeader h) throws IOException {
+    byte[] b = r.payload().readNBytes((int) h.size());
+    if (b.length != h.size()) {
+      throw new java.io.EOFException("the fetch stream ended inside object " + h.id());
+    }
+    return b;
+  }
+
+  // ---- object by object (static mirrors, and whatever a stream did not bring) ----
+
+  private void fetchEach(Source s, Head head, Run run) throws IOException {
+    if (!db.store().contains(head.manifestId())) {
+      try (InputStream in = s.openObject(head.manifestId(), 0)) {
+        byte[] bytes = in.readNBytes(MAX_MANIFEST_BYTES + 1);
+        if (bytes.length > MAX_MANIFEST_BYTES) {
+          throw new WireException(s.name() + " sent a manifest over " + MAX_MANIFEST_BYTES + " bytes");
+        }
+        storeManifest(head, bytes);
+        run.stored(bytes.length);
+      }
+    }
+    Inventory inv = inventory(head);
+    while (!inv.missingTrees.isEmpty()) {
+      parallel(inv.missingTrees.values(), t -> {
+        try (InputStream in = s.openObject(t.id(), 0)) {
+          byte[] bytes = in.readNBytes(MAX_TREE_BYTES + 1);
+          storeTree(t, bytes);
+          run.stored(bytes.length);
+        }
+      });
+      inv = inventory(head);
+    }
+    checkDisk(inv);
+    synchronized (run) {
+      run.bytesTotal = run.bytesDone + inv.missingBlobBytes;
+      run.objectsTotal = run.objectsDone + inv.missingBlobs.size();
+    }
+    parallel(inv.missingBlobs.values(), need -> {
+      try (InputStream in = s.openObject(need.hashes().id(), 0)) {
+        LimitedStream limited = new LimitedStream(in, need.size(), s.name(), need.hashes().id());
+        storeBlob(need, limited);
+        run.stored(need.size());
+        limited.checkEnd();
+      }
+    });
+  }
+
+  @FunctionalInterface
+  private interface Job<T> {
+    void run(T item) throws IOException;
+  }
+
+  /** Runs jobs on {@link PullConfig#parallelGets()} threads; rethrows the first failure after all ended. */
+  private <T> void parallel(Iterable<T> items, Job<T> job) throws IOException {
+    ExecutorService pool = Executors.newFixedThreadPool(config.parallelGets(), r -> {
+      Thread t = new Thread(r, "casfs-pull");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (T item : items) {
+        futures.add(pool.submit(() -> {
+          job.run(item);
+          return null;
+        }));
+      }
+      IOException first = null;
+      for (Future<?> f : futures) {
+        try {
+          f.get();
+        } catch (ExecutionException e) {
+          Throwable c = e.getCause();
+          IOException io = c instanceof IOException x ? x : new IOException(c);
+          // A wrong object outranks a missing one: it decides whether the source is dropped.
+          if (first == null || first instanceof FileNotFoundException && !(io instanceof FileNotFoundException)) {
+            first = io;
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new java.io.InterruptedIOException("pull interrupted");
+        }
+      }
+      if (first != null) {
+        throw first;
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /**
+   * Passes at most {@code size} bytes; a source with more bytes than declared (endless data) is
+   * cut off at the declared size and reported.
+   */
+  static final class LimitedStream extends java.io.FilterInputStream {
+    private final String source;
+    private final ObjectId id;
+    private long left;
+
+    LimitedStream(InputStream in, long size, String source, ObjectId id) {
+      super(in);
+      this.left = size;
+      this.source = source;
+      this.id = id;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    /** After the declared bytes: the source must have nothing more to say. */
+    void checkEnd() throws IOException {
+      if (left == 0 && in.read() >= 0) {
+        throw new CorruptObjectException(id, source + " sent more bytes than the tree entry declares"
+            + " (endless data); cut off at the declared size");
+      }
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (left == 0) {
+        if (in.read() >= 0) {
+          throw new CorruptObjectException(id, source + " sent more bytes than the tree entry declares; cut off");
+        }
+        return -1;
+      }
+      int n = in.read(b, off, (int) Math.min(len, left));
+      if (n > 0) {
+        left -= n;
+      }
+      return n;
+    }
+  }
+}

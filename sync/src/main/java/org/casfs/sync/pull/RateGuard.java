@@ -1,0 +1,64 @@
+package org.casfs.sync.pull;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * Counts the bytes of an untrusted stream and gives up on it when it is too slow: in every window
+ * of {@code windowNanos}, at least {@code minBytesPerSecond * window} bytes must arrive, so a
+ * source that trickles (TUF's slow-retrieval attack) costs a bounded time per byte. A source that
+ * sends nothing at all is cut by the socket read timeout. Not thread-safe (one reader).
+ */
+final class RateGuard extends FilterInputStream {
+  private final String source;
+  private final long minBytesPerSecond;
+  private final long windowNanos;
+  private final LongSupplier nanoClock;
+  private final AtomicLong counter;
+  private long windowStart;
+  private long windowBytes;
+
+  RateGuard(InputStream in, String source, long minBytesPerSecond, long windowNanos, LongSupplier nanoClock,
+      AtomicLong counter) {
+    super(in);
+    this.source = source;
+    this.minBytesPerSecond = minBytesPerSecond;
+    this.windowNanos = windowNanos;
+    this.nanoClock = nanoClock;
+    this.counter = counter;
+    this.windowStart = nanoClock.getAsLong();
+  }
+
+  @Override
+  public int read() throws IOException {
+    int b = in.read();
+    account(b < 0 ? 0 : 1);
+    return b;
+  }
+
+  @Override
+  public int read(byte[] b, int off, int len) throws IOException {
+    int n = in.read(b, off, len);
+    account(Math.max(n, 0));
+    return n;
+  }
+
+  private void account(int n) throws SlowSourceException {
+    windowBytes += n;
+    counter.addAndGet(n);
+    long now = nanoClock.getAsLong();
+    long elapsed = now - windowStart;
+    if (elapsed >= windowNanos) {
+      double seconds = elapsed / 1e9;
+      if (windowBytes < minBytesPerSecond * seconds) {
+        throw new SlowSourceException(source + " sent only " + windowBytes + " bytes in " + String.format("%.1f", seconds)
+            + " s (the minimum is " + minBytesPerSecond + " bytes/s); giving up on it as too slow");
+      }
+      windowStart = now;
+      windowBytes = 0;
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package org.casfs.sync.pull;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import org.casfs.cas.ObjectId;
+import org.casfs.sync.wire.FetchRequest;
+
+/**
+ * Somewhere versions can be pulled from: a casfs server or peer, a static mirror over HTTP, or a
+ * mirror directory (a USB stick). Everything a source returns is untrusted; the {@link Puller}
+ * verifies it. Implementations must be thread-safe (objects are fetched in parallel).
+ */
+public interface Source extends Closeable {
+  /** A short name for messages (the URL or directory). */
+  String name();
+
+  /** The bytes of the source's signed head (bounded by the caller). */
+  byte[] head() throws IOException;
+
+  /**
+   * One stream of the objects the request asks for ({@code POST /v1/fetch}), already
+   * decompressed, or null if this source cannot stream (a static mirror).
+   */
+  InputStream openFetchOrNull(FetchRequest request) throws IOException;
+
+  /**
+   * One object's bytes from {@code offset} on, or throws {@link java.io.FileNotFoundException}
+   * if the source does not have it.
+   */
+  InputStream openObject(ObjectId id, long offset) throws IOException;
+
+  /** Bytes received from this source so far, as they crossed the wire (compressed). */
+  long bytesReceived();
+
+  /** Requests made to this source so far. */
+  long requests();
+
+  @Override
+  default void close() throws IOException {}
+}

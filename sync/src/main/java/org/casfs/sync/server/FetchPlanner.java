@@ -1,0 +1,97 @@
+package org.casfs.sync.server;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.casfs.cas.Entry;
+import org.casfs.cas.Manifest;
+import org.casfs.cas.ObjectId;
+import org.casfs.cas.Tree;
+import org.casfs.cas.store.ObjectDatabase;
+import org.casfs.sync.wire.FetchRequest;
+
+/**
+ * Decides what a fetch stream carries: the wanted manifest, then every tree the client lacks in
+ * pre-order (a parent always before its children, so the client can check each object against
+ * the entry that names it as it arrives), then every blob it lacks, each once. Subtrees that a
+ * have-version already contains are skipped whole. Thread-safe (stateless).
+ */
+final class FetchPlanner {
+  /** A blob to send, with the entry at the same path in the client's old version (for deltas). */
+  record BlobItem(Entry entry, Entry oldEntryOrNull) {}
+
+  record Plan(ObjectId manifestOrNull, List<ObjectId> trees, List<BlobItem> blobs, List<ObjectId> exact) {}
+
+  private final ObjectDatabase db;
+
+  FetchPlanner(ObjectDatabase db) {
+    this.db = db;
+  }
+
+  Plan plan(FetchRequest req) throws IOException {
+    if (!req.need().isEmpty()) {
+      List<ObjectId> exact = new ArrayList<>();
+      for (ObjectId id : req.need()) {
+        if (db.store().contains(id)) {
+          exact.add(id);
+        }
+      }
+      return new Plan(null, List.of(), List.of(), exact);
+    }
+    Set<ObjectId> haveTrees = new HashSet<>();
+    Set<ObjectId> haveObjects = new HashSet<>(req.have());
+    Tree oldRoot = null;
+    for (ObjectId v : req.haveVersions()) {
+      if (!db.isManifest(v)) {
+        continue; // a version this server does not hold tells it nothing
+      }
+      Manifest m = db.readManifest(v);
+      haveObjects.add(v);
+      collect(m.rootId(), haveTrees, haveObjects);
+      if (oldRoot == null) {
+        oldRoot = db.readTree(m.rootId());
+      }
+    }
+    Manifest want = db.readManifest(req.want());
+    List<ObjectId> trees = new ArrayList<>();
+    List<BlobItem> blobs = new ArrayList<>();
+    Set<ObjectId> seen = new HashSet<>();
+    walk(want.rootId(), oldRoot, haveTrees, haveObjects, seen, trees, blobs);
+    return new Plan(haveObjects.contains(req.want()) ? null : req.want(), trees, blobs, List.of());
+  }
+
+  private void collect(ObjectId tree, Set<ObjectId> trees, Set<ObjectId> objects) throws IOException {
+    if (!trees.add(tree)) {
+      return;
+    }
+    objects.add(tree);
+    for (Entry e : db.readTree(tree).entries()) {
+      if (e.isDirectory()) {
+        collect(e.childId(), trees, objects);
+      } else if (e.isRegular()) {
+        objects.add(e.childId());
+      }
+    }
+  }
+
+  private void walk(ObjectId treeId, Tree oldTree, Set<ObjectId> haveTrees, Set<ObjectId> have, Set<ObjectId> seen,
+      List<ObjectId> trees, List<BlobItem> blobs) throws IOException {
+    if (haveTrees.contains(treeId) || !seen.add(treeId)) {
+      return;
+    }
+    if (!have.contains(treeId)) {
+      trees.add(treeId);
+    }
+    for (Entry e : db.readTree(treeId).entries()) {
+      Entry old = oldTree == null ? null : oldTree.getOrNull(e.name());
+      if (e.isDirectory()) {
+        Tree oldSub = old != null && old.isDirectory() ? db.readTree(old.childId()) : null;
+        walk(e.childId(), oldSub, haveTrees, have, seen, trees, blobs);
+      } else if (e.isRegular() && !have.contains(e.childId()) && seen.add(e.childId())) {
+        blobs.add(new BlobItem(e, old != null && old.isRegular() ? old : null));
+      }
+    }
+  }
+}

@@ -1,0 +1,399 @@
+package org.casfs.sync.server;
+
+import com.github.luben.zstd.ZstdOutputStream;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.BufferedOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.casfs.cas.ObjectId;
+import org.casfs.cas.ObjectType;
+import org.casfs.cas.store.DiskObjectStore;
+import org.casfs.cas.store.ObjectDatabase;
+import org.casfs.cas.store.ObjectInfo;
+import org.casfs.sync.SyncState;
+import org.casfs.sync.trust.SignedHead;
+import org.casfs.sync.wire.FetchRequest;
+import org.casfs.sync.wire.FrameHeader;
+import org.casfs.sync.wire.FrameWriter;
+import org.casfs.sync.wire.WireException;
+
+/**
+ * The HTTP side of a casfs machine (origin or peer):
+ *
+ * <pre>
+ * GET  /v1/head                  the signed head this machine offers
+ * GET  /v1/objects/{id}          an object's bytes; Range, ETag, immutable caching
+ * GET  /v1/manifests/{id}.sig    a manifest's detached signatures
+ * GET  /v1/deltas/{old}-{new}    a delta, from the {@link DeltaSource} (404 without one)
+ * POST /v1/fetch                 one stream of every object the client lacks ({@link FetchRequest})
+ * </pre>
+ *
+ * Built on the JDK's {@code HttpServer} with a fixed pool of {@link ServerConfig#threads()}
+ * handler threads (further requests wait for one), bodies size-capped, objects streamed with
+ * fixed buffers so memory does not grow with clients or object sizes. Whole objects are read
+ * through the store's verifying reads, so damaged bytes stop the response instead of reaching a
+ * client. Thread-safe; {@link #close()} stops accepting and lets running requests finish for the
+ * configured grace.
+ */
+public final class Server implements Closeable {
+  private static final String IMMUTABLE = "public, max-age=31536000, immutable";
+
+  private final ObjectDatabase db;
+  private final SyncState state;
+  private final ServerConfig config;
+  private final FetchPlanner planner;
+  private final List<FetchHook> hooks = new CopyOnWriteArrayList<>();
+  private volatile DeltaSource deltas = DeltaSource.NONE;
+  private final AtomicLong requests = new AtomicLong();
+  private final AtomicLong bytesSent = new AtomicLong();
+  private HttpServer http;
+  private ExecutorService pool;
+
+  public Server(ObjectDatabase db, SyncState state, ServerConfig config) {
+    this.db = db;
+    this.state = state;
+    this.config = config;
+    this.planner = new FetchPlanner(db);
+  }
+
+  /** Adds a way to send blobs other than whole (deltas); call before or after start. */
+  public Server addFetchHook(FetchHook hook) {
+    hooks.add(hook);
+    return this;
+  }
+
+  public Server deltaSource(DeltaSource source) {
+    this.deltas = source;
+    return this;
+  }
+
+  public synchronized Server start() throws IOException {
+    if (http != null) {
+      throw new IllegalStateException("already started");
+    }
+    AtomicInteger n = new AtomicInteger();
+    pool = new ThreadPoolExecutor(config.threads(), config.threads(), 30, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), r -> {
+          Thread t = new Thread(r, "casfs-serve-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+    http = HttpServer.create(config.address(), 256);
+    http.setExecutor(pool);
+    http.createContext("/", this::handle);
+    http.start();
+    return this;
+  }
+
+  /** Where the server listens (the real port when 0 was asked for). */
+  public InetSocketAddress address() {
+    return http.getAddress();
+  }
+
+  public String url() {
+    return "http://" + address().getHostString() + ":" + address().getPort();
+  }
+
+  /** Requests answered so far (tests count round trips with it). */
+  public long requestCount() {
+    return requests.get();
+  }
+
+  /** Response body bytes written so far (after compression). */
+  public long bytesSent() {
+    return bytesSent.get();
+  }
+
+  private void handle(HttpExchange ex) throws IOException {
+    requests.incrementAndGet();
+    try (ex) {
+      String path = ex.getRequestURI().getRawPath();
+      String method = ex.getRequestMethod();
+      ex.getResponseHeaders().set("Server", "casfs");
+      if (path.equals("/v1/fetch")) {
+        if (!method.equals("POST")) {
+          error(ex, 405, "use POST");
+        } else {
+          fetch(ex);
+        }
+        return;
+      }
+      if (!method.equals("GET") && !method.equals("HEAD")) {
+        error(ex, 405, "only GET and HEAD here");
+        return;
+      }
+      if (path.equals("/v1/head")) {
+        head(ex);
+      } else if (path.startsWith("/v1/objects/")) {
+        object(ex, path.substring("/v1/objects/".length()));
+      } else if (path.startsWith("/v1/manifests/") && path.endsWith(".sig")) {
+        signature(ex, path.substring("/v1/manifests/".length(), path.length() - 4));
+      } else if (path.startsWith("/v1/deltas/")) {
+        delta(ex, path.substring("/v1/deltas/".length()));
+      } else {
+        error(ex, 404, "no such casfs resource");
+      }
+    } catch (WireException e) {
+      error(ex, 400, e.getMessage());
+    } catch (IOException | RuntimeException e) {
+      // The response may be half-sent; closing the exchange drops the connection, which the
+      // client treats as a failed source.
+      ex.close();
+    }
+  }
+
+  private void head(HttpExchange ex) throws IOException {
+    SignedHead h = state.offeredHeadOrNull();
+    if (h == null) {
+      error(ex, 404, "this machine offers no version yet");
+      return;
+    }
+    ex.getResponseHeaders().set("Cache-Control", "no-cache");
+    send(ex, 200, "application/vnd.casfs.head", h.encode());
+  }
+
+  private void signature(HttpExchange ex, String hex) throws IOException {
+    if (!ObjectId.isValid(hex)) {
+      error(ex, 400, "not an object id");
+      return;
+    }
+    byte[] sig = state.manifestSignatureFileOrNull(ObjectId.fromString(hex));
+    if (sig == null) {
+      error(ex, 404, "no signatures for that manifest");
+      return;
+    }
+    ex.getResponseHeaders().set("Cache-Control", "no-cache");
+    send(ex, 200, "text/plain", sig);
+  }
+
+  private void delta(HttpExchange ex, String name) throws IOException {
+    int dash = name.indexOf('-');
+    if (dash < 0 || !ObjectId.isValid(name.substring(0, dash)) || !ObjectId.isValid(name.substring(dash + 1))) {
+      error(ex, 400, "a delta is named {old-id}-{new-id}");
+      return;
+    }
+    byte[] d = deltas.deltaOrNull(ObjectId.fromString(name.substring(0, dash)), ObjectId.fromString(name.substring(dash + 1)));
+    if (d == null) {
+      error(ex, 404, "no such delta");
+      return;
+    }
+    ex.getResponseHeaders().set("Cache-Control", IMMUTABLE);
+    send(ex, 200, "application/octet-stream", d);
+  }
+
+  private void object(HttpExchange ex, String hex) throws IOException {
+    if (!ObjectId.isValid(hex)) {
+      error(ex, 400, "not an object id");
+      return;
+    }
+    ObjectId id = ObjectId.fromString(hex);
+    ObjectInfo info = db.store().statOrNull(id);
+    if (info == null) {
+      error(ex, 404, "no such object");
+      return;
+    }
+    String etag = "\"" + hex + "\"";
+    var h = ex.getResponseHeaders();
+    h.set("ETag", etag);
+    h.set("Cache-Control", IMMUTABLE);
+    h.set("Accept-Ranges", "bytes");
+    h.set("X-Casfs-Type", info.type().name().toLowerCase(java.util.Locale.ROOT));
+    h.set("X-Casfs-Sha256", info.sha256().name());
+    h.set("Content-Type", "application/octet-stream");
+    String inm = ex.getRequestHeaders().getFirst("If-None-Match");
+    if (etag.equals(inm)) {
+      ex.sendResponseHeaders(304, -1);
+      return;
+    }
+    boolean headOnly = ex.getRequestMethod().equals("HEAD");
+    ByteRange.Parsed r = ByteRange.parse(ex.getRequestHeaders().getFirst("Range"), info.size());
+    if (r instanceof ByteRange.Unsatisfiable) {
+      h.set("Content-Range", "bytes */" + info.size());
+      ex.sendResponseHeaders(416, -1);
+      return;
+    }
+    if (r instanceof ByteRange.Partial p) {
+      ByteRange range = p.range();
+      h.set("Content-Range", "bytes " + range.start() + "-" + range.endInclusive() + "/" + info.size());
+      ex.sendResponseHeaders(206, headOnly ? -1 : range.length());
+      if (!headOnly) {
+        sendRange(ex, id, range);
+      }
+      return;
+    }
+    ex.sendResponseHeaders(200, headOnly ? -1 : info.size() == 0 ? -1 : info.size());
+    if (!headOnly && info.size() > 0) {
+      try (InputStream in = db.store().open(id); OutputStream out = ex.getResponseBody()) {
+        bytesSent.addAndGet(in.transferTo(out));
+      }
+    }
+  }
+
+  /** A range is sent from the loose file as it is; the client verifies the whole object. */
+  private void sendRange(HttpExchange ex, ObjectId id, ByteRange range) throws IOException {
+    Path loose = db.store() instanceof DiskObjectStore d ? d.loosePathOrNull(id) : null;
+    try (OutputStream out = ex.getResponseBody()) {
+      if (loose != null) {
+        try (FileChannel ch = FileChannel.open(loose)) {
+          long done = 0;
+          var target = Channels.newChannel(out);
+          while (done < range.length()) {
+            long n = ch.transferTo(range.start() + done, range.length() - done, target);
+            if (n <= 0) {
+              throw new IOException("loose file of " + id + " is shorter than recorded");
+            }
+            done += n;
+          }
+          bytesSent.addAndGet(done);
+        }
+      } else {
+        byte[] all = db.store().read(id);
+        out.write(all, (int) range.start(), (int) range.length());
+        bytesSent.addAndGet(range.length());
+      }
+    }
+  }
+
+  private void fetch(HttpExchange ex) throws IOException {
+    byte[] body;
+    try (InputStream in = ex.getRequestBody()) {
+      body = in.readNBytes(config.maxRequestBytes() + 1);
+    }
+    if (body.length > config.maxRequestBytes()) {
+      error(ex, 413, "fetch request over " + config.maxRequestBytes() + " bytes");
+      return;
+    }
+    FetchRequest req = FetchRequest.parse(body);
+    if (!db.isManifest(req.want())) {
+      error(ex, 404, "this machine does not hold manifest " + req.want());
+      return;
+    }
+    FetchPlanner.Plan plan = planner.plan(req);
+    String accept = ex.getRequestHeaders().getFirst("Accept-Encoding");
+    boolean zstd = config.zstdLevel() > 0 && accept != null && accept.contains("zstd");
+    ex.getResponseHeaders().set("Content-Type", "application/vnd.casfs.fetch");
+    if (zstd) {
+      ex.getResponseHeaders().set("Content-Encoding", "zstd");
+    }
+    ex.sendResponseHeaders(200, 0);
+    CountingOutputStream counted = new CountingOutputStream(ex.getResponseBody());
+    OutputStream raw = new BufferedOutputStream(counted, 256 * 1024);
+    OutputStream out = zstd ? new ZstdOutputStream(raw, config.zstdLevel()) : raw;
+    try (out) {
+      FrameWriter w = new FrameWriter(out);
+      if (plan.manifestOrNull() != null) {
+        w.frame(frameOf(FrameHeader.MANIFEST, plan.manifestOrNull()), db.store().read(plan.manifestOrNull()));
+      }
+      for (ObjectId t : plan.trees()) {
+        w.frame(frameOf(FrameHeader.TREE, t), db.store().read(t));
+      }
+      for (FetchPlanner.BlobItem b : plan.blobs()) {
+        if (!sentByHook(b, req, w)) {
+          sendWhole(w, FrameHeader.BLOB, b.entry().childId());
+        }
+      }
+      for (ObjectId id : plan.exact()) {
+        ObjectInfo info = db.store().statOrNull(id);
+        sendWhole(w, info.type() == ObjectType.BLOB ? FrameHeader.BLOB
+            : info.type() == ObjectType.TREE ? FrameHeader.TREE : FrameHeader.MANIFEST, id);
+      }
+      w.end();
+    } finally {
+      bytesSent.addAndGet(counted.count);
+    }
+  }
+
+  private boolean sentByHook(FetchPlanner.BlobItem b, FetchRequest req, FrameWriter w) throws IOException {
+    for (FetchHook hook : hooks) {
+      if (hook.sendInstead(b.entry(), b.oldEntryOrNull(), req, w)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private FrameHeader frameOf(int type, ObjectId id) throws IOException {
+    ObjectInfo info = db.store().statOrNull(id);
+    if (info == null) {
+      throw new org.casfs.cas.MissingObjectException(id, "object");
+    }
+    return new FrameHeader(type, info.hashes(), info.size());
+  }
+
+  private void sendWhole(FrameWriter w, int type, ObjectId id) throws IOException {
+    FrameHeader h = frameOf(type, id);
+    try (InputStream in = db.store().open(id)) {
+      w.frame(h, in);
+    }
+  }
+
+  private void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
+    ex.getResponseHeaders().set("Content-Type", type);
+    boolean headOnly = ex.getRequestMethod().equals("HEAD");
+    ex.sendResponseHeaders(status, headOnly || body.length == 0 ? -1 : body.length);
+    if (!headOnly) {
+      try (OutputStream out = ex.getResponseBody()) {
+        out.write(body);
+      }
+      bytesSent.addAndGet(body.length);
+    }
+  }
+
+  private void error(HttpExchange ex, int status, String message) throws IOException {
+    send(ex, status, "text/plain; charset=utf-8", (message + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  /** Stops accepting, lets running requests finish within the grace period, then stops the threads. */
+  @Override
+  public synchronized void close() {
+    if (http == null) {
+      return;
+    }
+    http.stop((int) Math.max(0, config.shutdownGrace().toSeconds()));
+    pool.shutdown();
+    try {
+      if (!pool.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
+        pool.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      pool.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+    http = null;
+  }
+
+  private static final class CountingOutputStream extends java.io.FilterOutputStream {
+    long count;
+
+    CountingOutputStream(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+      count += len;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out.write(b);
+      count++;
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package org.casfs.sync.pull;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.casfs.cas.ObjectId;
+import org.casfs.sync.Client;
+import org.casfs.sync.Origin;
+import org.casfs.sync.TestImages;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PullTest {
+  @TempDir Path tmp;
+
+  @Test
+  void clientPullsSwitchesThenPullsTheUpdateInOneRoundTripAfterHead() throws Exception {
+    try (Origin origin = new Origin(tmp.resolve("origin")).serve();
+        Client client = new Client(tmp.resolve("client"), origin.key.publicKey())) {
+      ObjectId v1 = TestImages.version(origin.repo.objectDatabase(), "stable", 1, 42, 6, 20, 0, null);
+      origin.publish(v1);
+      List<PullProgress> seen = new ArrayList<>();
+      Puller.Result r1 = client.puller().listener(seen::add).pull(List.of(new HttpSource(origin.url(), client.config)), true);
+      assertThat(r1.manifest()).isEqualTo(v1);
+      assertThat(r1.switched()).isTrue();
+      assertThat(client.refs.current).isEqualTo(v1);
+      assertThat(seen).isNotEmpty();
+      assertThat(seen.get(seen.size() - 1).bytesDone()).isEqualTo(r1.bytesStored());
+
+      ObjectId v2 = TestImages.version(origin.repo.objectDatabase(), "stable", 2, 42, 6, 20, 0.1, v1);
+      origin.publish(v2);
+      long before = origin.server.requestCount();
+      Puller.Result r2 = client.pull(origin.url(), false);
+      long after = origin.server.requestCount();
+      assertThat(r2.manifest()).isEqualTo(v2);
+      assertThat(client.refs.staged).isEqualTo(v2);
+      assertThat(client.refs.current).isEqualTo(v1);
+      // head + exactly one fetch stream
+      assertThat(after - before).isEqualTo(2);
+      assertThat(r2.bytesStored()).isLessThan(r1.bytesStored() / 3);
+      assertThat(TestImages.verifyAll(client.repo.objectDatabase(), v2)).isGreaterThan(100);
+    }
+  }
+}
