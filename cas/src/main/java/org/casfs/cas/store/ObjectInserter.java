@@ -18,8 +18,9 @@ public interface ObjectInserter {
   /**
    * Streams exactly {@code size} bytes of a blob from {@code in}, hashing as it goes. If
    * {@code expected} is not null the bytes must hash to it, or nothing is stored and a
-   * {@link org.casfs.cas.CorruptObjectException} is thrown. A stream shorter or longer than
-   * {@code size} is an error and stores nothing.
+   * {@link org.casfs.cas.CorruptObjectException} is thrown. A stream shorter than {@code size} is
+   * an error and stores nothing. Bytes after the first {@code size} are left unread, so one stream
+   * can carry many objects; a caller that expects the stream to end there checks that itself.
    */
   ObjectInfo insertBlob(InputStream in, long size, Hashes expected) throws IOException;
 
