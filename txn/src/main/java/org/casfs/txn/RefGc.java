@@ -1,0 +1,101 @@
+package org.casfs.txn;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.casfs.cas.ObjectId;
+import org.casfs.cas.check.Gc;
+import org.casfs.cas.check.GcReport;
+import org.casfs.cas.check.Progress;
+import org.casfs.cas.store.KeyValueStore;
+
+/**
+ * gc with refs: collects the root set and runs the cas {@link Gc}. Kept: {@code current},
+ * {@code previous}, {@code staged}, every pin, the newest N versions ({@code RepoConfig.keepVersions}),
+ * everything the open transaction needs (its base and every base tree and blob its upper layer
+ * still names, grafted import trees included), and any extra roots the caller names (downloads
+ * in flight). Labels alone keep nothing.
+ *
+ * <p>Crash safety comes from {@link Gc} (nothing removed before marking ends; index entries go
+ * before files) and from the order here: completeness markers are dropped before anything is
+ * removed, so a marker never outlives its object; versions that gc removed leave the version
+ * index afterwards. Not thread-safe; run it while no import is in progress.
+ */
+public final class RefGc {
+  private final Versions versions;
+  private Progress progress = Progress.NONE;
+
+  public RefGc(Versions versions) {
+    this.versions = versions;
+  }
+
+  public RefGc progress(Progress p) {
+    this.progress = p == null ? Progress.NONE : p;
+    return this;
+  }
+
+  /** The ids gc keeps as roots (manifests, and trees/blobs of the open transaction). */
+  public Set<ObjectId> roots() throws IOException {
+    Refs refs = versions.refs();
+    Set<ObjectId> roots = new LinkedHashSet<>();
+    for (String ref : List.of(Refs.CURRENT, Refs.PREVIOUS, Refs.STAGED)) {
+      ObjectId id = refs.getOrNull(ref);
+      if (id != null) {
+        roots.add(id);
+      }
+    }
+    roots.addAll(refs.pins().values());
+    List<ObjectId> newest = refs.versionsNewestFirst();
+    roots.addAll(newest.subList(0, Math.min(newest.size(), versions.repository().config().keepVersions())));
+    Transaction t = versions.transactions().openOrNull();
+    if (t != null) {
+      synchronized (t) {
+        if (t.base() != null) {
+          roots.add(t.base());
+        }
+        collect(t.layer.root, roots, new IdentityHashMap<>());
+      }
+    }
+    return roots;
+  }
+
+  private static void collect(Node n, Set<ObjectId> roots, IdentityHashMap<Node, Boolean> seen) {
+    if (seen.put(n, Boolean.TRUE) != null) {
+      return;
+    }
+    if (n.blob != null && n.data < 0) {
+      roots.add(n.blob.id());
+    }
+    if (n.baseTree != null) {
+      roots.add(n.baseTree.id());
+    }
+    if (n.children != null) {
+      for (Node c : n.children.values()) {
+        collect(c, roots, seen);
+      }
+    }
+  }
+
+  public GcReport run(Collection<ObjectId> extraRoots) throws IOException {
+    Set<ObjectId> roots = roots();
+    roots.addAll(extraRoots);
+    versions.completeness().forgetAll();
+    GcReport report = new Gc(versions.repository().objects()).progress(progress).run(roots);
+    List<ObjectId> gone = new ArrayList<>();
+    for (ObjectId v : versions.refs().versionsNewestFirst()) {
+      if (!versions.repository().objects().contains(v)) {
+        gone.add(v);
+      }
+    }
+    if (!gone.isEmpty()) {
+      KeyValueStore.Batch batch = versions.repository().kv().batch();
+      versions.refs().unregisterVersions(batch, gone);
+      batch.commit(true);
+    }
+    return report;
+  }
+}
