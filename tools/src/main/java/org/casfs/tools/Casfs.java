@@ -8,11 +8,16 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.casfs.tools.command.InitCommand;
-import org.casfs.tools.command.LsCommand;
 import org.casfs.tools.command.CatCommand;
-import org.casfs.tools.command.ShowCommand;
+import org.casfs.tools.command.CheckoutCommand;
+import org.casfs.tools.command.DiffCommand;
+import org.casfs.tools.command.FsckCommand;
+import org.casfs.tools.command.GcCommand;
+import org.casfs.tools.command.ImportCommand;
+import org.casfs.tools.command.InitCommand;
 import org.casfs.tools.command.LogCommand;
+import org.casfs.tools.command.LsCommand;
+import org.casfs.tools.command.ShowCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
@@ -39,10 +44,15 @@ import picocli.CommandLine.Spec;
     subcommands = {
         HelpCommand.class,
         InitCommand.class,
+        ImportCommand.class,
+        CheckoutCommand.class,
         LsCommand.class,
         CatCommand.class,
         ShowCommand.class,
         LogCommand.class,
+        DiffCommand.class,
+        FsckCommand.class,
+        GcCommand.class,
     })
 public final class Casfs implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -60,6 +60,9 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
     if (what.contains("; ")) {
       return what;
     }
+    if (t instanceof org.casfs.txn.VersionException) {
+      return what + "; see 'casfs log' for the versions there are";
+    }
     return what + "; " + code.advice();
   }
 

@@ -8,6 +8,7 @@ import org.casfs.cas.ObjectException;
 import org.casfs.cas.store.NotARepositoryException;
 import org.casfs.cas.store.RepositoryExistsException;
 import org.casfs.cas.store.RepositoryLockedException;
+import org.casfs.txn.VersionException;
 import picocli.CommandLine.ParameterException;
 
 /**
@@ -69,6 +70,13 @@ public enum ExitCode {
   public static ExitCode of(Throwable t) {
     if (t instanceof CliException c) {
       return c.exitCode();
+    }
+    if (t instanceof VersionException v) {
+      return switch (v.reason()) {
+        case UNKNOWN, AMBIGUOUS, NO_PARENT -> USAGE;
+        case NO_PREVIOUS -> REJECTED;
+        case INCOMPLETE -> VERIFICATION;
+      };
     }
     for (Map.Entry<Class<? extends Throwable>, ExitCode> e : BY_TYPE) {
       if (e.getKey().isInstance(t)) {

@@ -30,4 +30,9 @@ public abstract class RepoCommand extends CasfsCommand {
   protected Repository openRepository() throws IOException {
     return Repository.open(repoDir());
   }
+
+  /** Opens the repository with its refs and version resolver; close it when done. */
+  protected OpenRepo open() throws IOException {
+    return OpenRepo.of(openRepository());
+  }
 }

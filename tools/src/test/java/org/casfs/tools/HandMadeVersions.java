@@ -15,6 +15,8 @@ import org.casfs.cas.Tree;
 import org.casfs.cas.Xattrs;
 import org.casfs.cas.store.ObjectDatabase;
 import org.casfs.cas.store.Repository;
+import org.casfs.txn.RefUpdate;
+import org.casfs.txn.Versions;
 
 /** Writes small versions straight through the object database, without an importer. */
 final class HandMadeVersions {
@@ -48,6 +50,9 @@ final class HandMadeVersions {
         1_700_000_000_000L + sequence * 1000);
     ObjectId id = db.writeManifest(m).id();
     repo.flush();
+    if (Versions.of(repo).refs().registerVersion(id, m) != RefUpdate.OK) {
+      throw new IllegalStateException("could not register " + id);
+    }
     return id;
   }
 

@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import org.casfs.cas.ObjectId;
 import org.casfs.cas.store.RepoConfig;
 import org.casfs.cas.store.Repository;
+import org.casfs.txn.Actor;
+import org.casfs.txn.Versions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +26,8 @@ class ReadCommandsTest {
     try (Repository repo = Repository.init(repoDir, RepoConfig.defaults())) {
       v1 = HandMadeVersions.write(repo, "alpha\n", "first", null, 1);
       v2 = HandMadeVersions.write(repo, "beta\n", "second", v1, 2);
+      Versions.of(repo).rootPointer().switchTo(v2, "test", Actor.COMMAND);
+      Versions.release(repo);
     }
     cli = CliRunner.forRepo(repoDir);
   }
@@ -58,16 +62,16 @@ class ReadCommandsTest {
     assertThat(cli.run("cat", "current", "etc/hostname").out()).isEqualTo("beta\n");
     CliRunner.Result tooFar = cli.run("cat", "second~2", "etc/hostname");
     assertThat(tooFar.code()).isEqualTo(2);
-    assertThat(tooFar.err()).startsWith("casfs: version 'second~2' does not exist").endsWith("\n")
-        .hasLineCount(1);
+    assertThat(tooFar.err()).startsWith("casfs: second~2: version ").contains("has no parent")
+        .endsWith("\n").hasLineCount(1);
   }
 
   @Test
   void unknownVersionAndMissingPathAreBadArguments() {
     CliRunner.Result r = cli.run("ls", "nosuchlabel");
     assertThat(r.code()).isEqualTo(2);
-    assertThat(r.err()).isEqualTo("casfs: unknown version 'nosuchlabel'; give a version id, a unique prefix of one,"
-        + " a label or 'current' (see 'casfs log')\n");
+    assertThat(r.err()).startsWith("casfs: unknown version 'nosuchlabel'").contains("see 'casfs log'")
+        .hasLineCount(1);
     r = cli.run("cat", "first", "/etc/nope");
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).startsWith("casfs: no path '/etc/nope' in version first").hasLineCount(1);
@@ -97,7 +101,8 @@ class ReadCommandsTest {
     CliRunner.Result r = cli.run("log");
     assertThat(r.code()).isZero();
     assertThat(r.out().lines()).hasSize(2);
-    assertThat(r.out().lines().findFirst().orElseThrow()).startsWith(v2.name() + "  seq 2").endsWith("second");
+    assertThat(r.out().lines().findFirst().orElseThrow()).startsWith(v2.name() + "  seq 2")
+        .endsWith("second  (current)");
     assertThat(cli.run("log", "-n", "1", "first").out().lines()).singleElement().asString().startsWith(v1.name());
   }
 }

@@ -8,8 +8,8 @@ import org.casfs.cas.store.ObjectReader;
 import org.casfs.cas.store.Repository;
 import org.casfs.cas.store.Snapshot;
 import org.casfs.tools.CliException;
+import org.casfs.tools.OpenRepo;
 import org.casfs.tools.RepoCommand;
-import org.casfs.tools.Versions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -30,8 +30,9 @@ public final class CatCommand extends RepoCommand {
 
   @Override
   protected void execute() throws Exception {
-    try (Repository repo = openRepository()) {
-      ObjectId id = new Versions(repo).resolve(version);
+    try (OpenRepo open = open()) {
+      Repository repo = open.repo();
+      ObjectId id = open.resolve(version);
       Entry e = Paths.lookup(Snapshot.open(repo.objectDatabase(), id), path, version);
       if (!e.isRegular()) {
         throw CliException.usage("'" + path + "' in version " + version + " is a " + e.type().name().toLowerCase()

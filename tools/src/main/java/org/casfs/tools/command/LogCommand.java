@@ -1,22 +1,24 @@
 package org.casfs.tools.command;
 
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.casfs.cas.Manifest;
 import org.casfs.cas.ObjectId;
-import org.casfs.cas.store.Repository;
 import org.casfs.tools.Format;
+import org.casfs.tools.OpenRepo;
 import org.casfs.tools.RepoCommand;
-import org.casfs.tools.Versions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code casfs log}: versions newest first, following parents. */
-@Command(name = "log", description = "List versions newest first, following each version's parent.")
+/** {@code casfs log}: versions newest first, following parents, with the refs that point at them. */
+@Command(name = "log", description = "List versions newest first, following each version's parent"
+    + " (from VERSION; default: current, else the newest version).")
 public final class LogCommand extends RepoCommand {
-  @Parameters(index = "0", arity = "0..1", paramLabel = "VERSION", defaultValue = "current",
-      description = "where to start (default: ${DEFAULT-VALUE})")
+  @Parameters(index = "0", arity = "0..1", paramLabel = "VERSION", description = "where to start")
   String start;
 
   @Option(names = {"-n", "--max-count"}, paramLabel = "N", defaultValue = "-1",
@@ -25,19 +27,26 @@ public final class LogCommand extends RepoCommand {
 
   @Override
   protected void execute() throws Exception {
-    try (Repository repo = openRepository()) {
-      Versions versions = new Versions(repo);
-      if (start.equals("current") && versions.newestOrNull() == null) {
+    try (OpenRepo open = open()) {
+      ObjectId id = start == null ? open.currentOrNewestOrNull() : open.resolve(start);
+      if (id == null) {
         out().println("no versions yet; import one with 'casfs import DIR'");
         return;
       }
-      ObjectId id = versions.resolve(start);
+      Map<String, ObjectId> refs = open.txn().refs().all();
       Set<ObjectId> seen = new HashSet<>();
       int shown = 0;
       while (id != null && (max < 0 || shown < max) && seen.add(id)) {
-        Manifest m = repo.objectDatabase().readManifest(id);
+        Manifest m = open.repo().objectDatabase().readManifest(id);
+        List<String> names = new ArrayList<>();
+        for (Map.Entry<String, ObjectId> r : refs.entrySet()) {
+          if (r.getValue().equals(id) && !r.getKey().startsWith("label/")) {
+            names.add(r.getKey());
+          }
+        }
         out().println(id.name() + "  seq " + m.sequence() + "  " + Format.timeMillis(m.createdMillis()) + "  "
-            + m.channel() + (m.label().isEmpty() ? "" : "  " + m.label()));
+            + m.channel() + (m.label().isEmpty() ? "" : "  " + m.label())
+            + (names.isEmpty() ? "" : "  (" + String.join(", ", names) + ")"));
         shown++;
         id = m.parent();
       }

@@ -5,8 +5,8 @@ import org.casfs.cas.ObjectId;
 import org.casfs.cas.store.Repository;
 import org.casfs.cas.store.Snapshot;
 import org.casfs.tools.Format;
+import org.casfs.tools.OpenRepo;
 import org.casfs.tools.RepoCommand;
-import org.casfs.tools.Versions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -21,8 +21,9 @@ public final class LsCommand extends RepoCommand {
 
   @Override
   protected void execute() throws Exception {
-    try (Repository repo = openRepository()) {
-      ObjectId id = new Versions(repo).resolve(version);
+    try (OpenRepo open = open()) {
+      Repository repo = open.repo();
+      ObjectId id = open.resolve(version);
       Snapshot snap = Snapshot.open(repo.objectDatabase(), id);
       Entry e = Paths.lookup(snap, path, version);
       if (!e.isDirectory()) {

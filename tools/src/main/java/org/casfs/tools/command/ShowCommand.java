@@ -16,8 +16,8 @@ import org.casfs.cas.store.Repository;
 import org.casfs.cas.store.Snapshot;
 import org.casfs.tools.CliException;
 import org.casfs.tools.Format;
+import org.casfs.tools.OpenRepo;
 import org.casfs.tools.RepoCommand;
-import org.casfs.tools.Versions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -35,10 +35,10 @@ public final class ShowCommand extends RepoCommand {
 
   @Override
   protected void execute() throws Exception {
-    try (Repository repo = openRepository()) {
-      Versions versions = new Versions(repo);
+    try (OpenRepo open = open()) {
+      Repository repo = open.repo();
       if (path != null) {
-        ObjectId id = versions.resolve(what);
+        ObjectId id = open.resolve(what);
         Entry e = Paths.lookup(Snapshot.open(repo.objectDatabase(), id), path, what);
         showEntry(e, path);
         if (e.isDirectory()) {
@@ -47,9 +47,9 @@ public final class ShowCommand extends RepoCommand {
         }
         return;
       }
-      ObjectInfo info = objectOrNull(versions);
+      ObjectInfo info = objectOrNull(open);
       if (info == null) {
-        info = repo.objects().statOrNull(versions.resolve(what));
+        info = repo.objects().statOrNull(open.resolve(what));
       }
       switch (info.type()) {
         case MANIFEST -> showManifest(repo, info.id());
@@ -59,11 +59,11 @@ public final class ShowCommand extends RepoCommand {
     }
   }
 
-  private ObjectInfo objectOrNull(Versions versions) throws IOException {
-    if (!Versions.looksLikeId(what)) {
+  private ObjectInfo objectOrNull(OpenRepo open) throws IOException {
+    if (!OpenRepo.looksLikeId(what)) {
       return null;
     }
-    List<ObjectInfo> hits = versions.objectsWithPrefix(what);
+    List<ObjectInfo> hits = open.objectsWithPrefix(what);
     if (hits.size() > 1) {
       throw CliException.usage("object prefix '" + what + "' is ambiguous (" + hits.size()
           + " objects start with it); type more digits");

@@ -1,0 +1,96 @@
+package org.casfs.tools;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.casfs.cas.ObjectId;
+import org.casfs.cas.ObjectType;
+import org.casfs.cas.store.ObjectInfo;
+import org.casfs.cas.store.Repository;
+import org.casfs.txn.VersionException;
+import org.casfs.txn.Versions;
+
+/**
+ * A repository opened by a command, with its txn layer (refs, root pointer, resolver). Closing
+ * releases both. Not thread-safe: one per command.
+ */
+public final class OpenRepo implements AutoCloseable {
+  private final Repository repo;
+  private final Versions versions;
+
+  private OpenRepo(Repository repo, Versions versions) {
+    this.repo = repo;
+    this.versions = versions;
+  }
+
+  /** Wraps an opened repository (closed again if the txn layer fails to start). */
+  public static OpenRepo of(Repository repo) throws IOException {
+    try {
+      return new OpenRepo(repo, Versions.of(repo));
+    } catch (IOException | RuntimeException e) {
+      repo.close();
+      throw e;
+    }
+  }
+
+  public Repository repo() {
+    return repo;
+  }
+
+  /** Refs, root pointer, resolver and transactions of this repository. */
+  public Versions txn() {
+    return versions;
+  }
+
+  /** The manifest a VERSION argument names (DESIGN.md "The command line"). */
+  public ObjectId resolve(String version) throws IOException, VersionException {
+    return versions.resolver().resolve(version);
+  }
+
+  /** The version that runs, else the newest known version, else null. */
+  public ObjectId currentOrNewestOrNull() throws IOException {
+    ObjectId current = versions.refs().currentOrNull();
+    if (current != null) {
+      return current;
+    }
+    List<ObjectId> all = versions.refs().versionsNewestFirst();
+    return all.isEmpty() ? null : all.get(0);
+  }
+
+  /** Objects of any type whose id starts with {@code hexPrefix}, in id order. */
+  public List<ObjectInfo> objectsWithPrefix(String hexPrefix) throws IOException {
+    List<ObjectInfo> found = new ArrayList<>();
+    repo.objects().forEach(info -> {
+      String name = info.id().name();
+      if (name.startsWith(hexPrefix)) {
+        found.add(info);
+        return true;
+      }
+      return name.compareTo(hexPrefix) < 0; // ascending ids: past the prefix's range, stop
+    });
+    return found;
+  }
+
+  /** Every manifest object in the store, known to the refs or not (fsck and gc roots). */
+  public List<ObjectId> allManifests() throws IOException {
+    List<ObjectId> found = new ArrayList<>();
+    repo.objects().forEach(info -> {
+      if (info.type() == ObjectType.MANIFEST) {
+        found.add(info.id());
+      }
+      return true;
+    });
+    return found;
+  }
+
+  /** True if {@code s} could be an object id or a prefix of one (4 to 40 lowercase hex digits). */
+  public static boolean looksLikeId(String s) {
+    return s.length() >= 4 && s.length() <= 40 && s.chars().allMatch(c -> c >= '0' && c <= '9' || c >= 'a' && c <= 'f');
+  }
+
+  @Override
+  public void close() throws IOException {
+    Versions.release(repo);
+    repo.close();
+  }
+}

@@ -1,0 +1,66 @@
+package org.casfs.tools.command;
+
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.casfs.cas.ObjectId;
+import org.casfs.cas.io.Checkout;
+import org.casfs.cas.io.CheckoutResult;
+import org.casfs.cas.store.Snapshot;
+import org.casfs.tools.CliException;
+import org.casfs.tools.Format;
+import org.casfs.tools.ImportProgress;
+import org.casfs.tools.OpenRepo;
+import org.casfs.tools.Progress;
+import org.casfs.tools.RepoCommand;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code casfs checkout VERSION DIR}: writes a version into a new or empty directory, exactly
+ * (as root: owners, devices, xattrs, hardlinks). A damaged blob stops it with the object and path
+ * named; no file ever holds a wrong byte.
+ */
+@Command(name = "checkout", description = "Write a version into DIR (absent or empty), exactly.")
+public final class CheckoutCommand extends RepoCommand {
+  @Parameters(index = "0", paramLabel = "VERSION", description = "id, unique id prefix, label or ref")
+  String version;
+
+  @Parameters(index = "1", paramLabel = "DIR", description = "the target directory: absent or empty")
+  Path target;
+
+  @Override
+  protected void execute() throws Exception {
+    Path dir = target.toAbsolutePath().normalize();
+    requireAbsentOrEmpty(dir);
+    try (OpenRepo open = open()) {
+      ObjectId id = open.resolve(version);
+      Snapshot snap = Snapshot.open(open.repo().objectDatabase(), id);
+      long start = System.nanoTime();
+      CheckoutResult r;
+      try (Progress bar = progress("checkout", -1, "MiB")) {
+        r = new Checkout(open.repo().objectDatabase()).checkout(snap, dir, new ImportProgress(bar));
+      }
+      out().println("checked out " + id.name() + " into " + dir + ": " + r.entries() + " entries, " + r.files()
+          + " files, " + Format.bytes(r.bytes()) + ", " + r.hardlinks() + " hardlinks in "
+          + Format.seconds(System.nanoTime() - start));
+    }
+  }
+
+  static void requireAbsentOrEmpty(Path dir) throws java.io.IOException {
+    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+      throw CliException.usage("checkout target " + dir + " exists and is not a directory"
+          + "; give a new or empty directory");
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      if (s.findAny().isPresent()) {
+        throw CliException.usage("checkout target " + dir + " is not empty"
+            + "; give a new or empty directory (nothing was written)");
+      }
+    }
+  }
+}

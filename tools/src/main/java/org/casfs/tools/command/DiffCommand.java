@@ -1,0 +1,49 @@
+package org.casfs.tools.command;
+
+import org.casfs.cas.ObjectId;
+import org.casfs.cas.check.Change;
+import org.casfs.cas.check.DiffReport;
+import org.casfs.cas.check.TreeDiff;
+import org.casfs.cas.store.ObjectDatabase;
+import org.casfs.cas.store.Snapshot;
+import org.casfs.tools.Format;
+import org.casfs.tools.OpenRepo;
+import org.casfs.tools.RepoCommand;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code casfs diff V1 V2}: every added (A), removed (D) and changed (M) path with sizes and what
+ * changed, then the totals. Walks only subtrees whose ids differ.
+ */
+@Command(name = "diff", description = "List paths added (A), removed (D) and changed (M) from V1 to V2, with sizes"
+    + " and totals.")
+public final class DiffCommand extends RepoCommand {
+  @Parameters(index = "0", paramLabel = "V1", description = "the old version")
+  String from;
+
+  @Parameters(index = "1", paramLabel = "V2", description = "the new version")
+  String to;
+
+  @Option(names = "--summary", description = "print only the totals")
+  boolean summaryOnly;
+
+  @Override
+  protected void execute() throws Exception {
+    try (OpenRepo open = open()) {
+      ObjectDatabase db = open.repo().objectDatabase();
+      ObjectId a = open.resolve(from);
+      ObjectId b = open.resolve(to);
+      DiffReport d = new TreeDiff(db).diff(Snapshot.open(db, a), Snapshot.open(db, b));
+      if (!summaryOnly) {
+        for (Change c : d.changes()) {
+          out().println(c);
+        }
+      }
+      out().println(d.added() + " added (" + Format.bytes(d.bytesAdded()) + "), " + d.removed() + " removed ("
+          + Format.bytes(d.bytesRemoved()) + "), " + d.changed() + " changed (" + Format.bytes(d.bytesChanged())
+          + " now); " + d.bytesAdded() + " + " + d.bytesChanged() + " bytes to transfer without deltas");
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package org.casfs.tools.command;
+
+import java.util.LinkedHashSet;
+import java.util.Set;
+import org.casfs.cas.ObjectId;
+import org.casfs.cas.check.Fsck;
+import org.casfs.cas.check.FsckReport;
+import org.casfs.cas.store.Repository;
+import org.casfs.tools.CheckProgress;
+import org.casfs.tools.CliException;
+import org.casfs.tools.ExitCode;
+import org.casfs.tools.Progress;
+import org.casfs.tools.OpenRepo;
+import org.casfs.tools.RepoCommand;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code casfs fsck}: hashes every object and follows every reference from every version; each
+ * problem is one line on stdout naming the object and its paths; exit 4 if there is any.
+ */
+@Command(name = "fsck", description = "Check every object's hash and every reference of every version.")
+public final class FsckCommand extends RepoCommand {
+  @Override
+  protected void execute() throws Exception {
+    try (OpenRepo open = open()) {
+      Repository repo = open.repo();
+      Set<ObjectId> roots = new LinkedHashSet<>(open.allManifests());
+      roots.addAll(open.txn().refs().all().values());
+      FsckReport report;
+      try (Progress bar = progress("fsck", -1, null)) {
+        report = new Fsck(repo.objects()).roots(roots).progress(new CheckProgress(bar)).run();
+      }
+      report.lines().forEach(out()::println);
+      if (!report.isClean()) {
+        throw new CliException(ExitCode.VERIFICATION, "fsck found " + report.problemCount() + " damaged or missing "
+            + (report.problemCount() == 1 ? "object" : "objects") + " (listed above)"
+            + "; run 'casfs fsck --repair URL' to fetch good copies from a server or peer");
+      }
+    }
+  }
+}
