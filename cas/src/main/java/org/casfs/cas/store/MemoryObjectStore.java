@@ -73,8 +73,12 @@ public final class MemoryObjectStore implements ObjectStore, RawObjectSource {
           "the stream ended after " + bytes.length + " of " + size + " bytes");
     }
     Hashes actual = Hashes.of(bytes);
-    if (expected != null && !expected.equals(actual)) {
+    if (expected != null && !expected.id().equals(actual.id())) {
       throw CorruptObjectException.mismatch(expected.id(), actual.id());
+    }
+    if (expected != null && !expected.sha256().equals(actual.sha256())) {
+      throw new CorruptObjectException(expected.id(), "its SHA-256 is " + actual.sha256()
+          + " where " + expected.sha256() + " was named (a SHA-1 collision?)");
     }
     return insert(ObjectType.BLOB, bytes);
   }
