@@ -8,32 +8,31 @@ import org.casfs.cas.Manifest;
 import org.casfs.cas.ObjectId;
 import org.casfs.cas.io.ImportOptions;
 import org.casfs.cas.io.ImportResult;
-import org.casfs.cas.io.Importer;
-import org.casfs.cas.store.ObjectDatabase;
-import org.casfs.cas.store.Repository;
+import org.casfs.tools.AddedObjects;
 import org.casfs.tools.CliException;
 import org.casfs.tools.Format;
 import org.casfs.tools.ImportProgress;
-import org.casfs.tools.NewObjectRecorder;
 import org.casfs.tools.OpenRepo;
 import org.casfs.tools.Progress;
 import org.casfs.tools.RefUpdates;
 import org.casfs.tools.RepoCommand;
 import org.casfs.txn.Actor;
-import org.casfs.txn.RefUpdate;
+import org.casfs.txn.Imports;
+import org.casfs.txn.Transaction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code casfs import DIR}: makes a new version from a directory tree. Its parent is
- * {@code current} (else the newest version), its sequence one higher. The version is registered
- * (so its label resolves) and, with {@code --switch}, becomes {@code current}. If the import fails
- * (an unreadable file, a full disk) the objects it added are removed again: the repository is as
- * it was.
+ * {@code casfs import DIR}: makes a new version from a directory tree, as a transaction on
+ * {@code current} (txn's {@link Imports}): its parent is {@code current}, its sequence one
+ * higher. With {@code --switch} it becomes {@code current}.
+ *
+ * <p>If the process is killed, the open transaction names the directory and the same command
+ * resumes it. If the import fails with an error (an unreadable file, a full disk), the
+ * transaction is aborted and the objects it added are removed: the repository is as it was.
  */
-@Command(name = "import", description = "Import a directory tree exactly as a new version"
-    + " (parent: current, else the newest version).")
+@Command(name = "import", description = "Import a directory tree exactly as a new version (parent: current).")
 public final class ImportCommand extends RepoCommand {
   @Parameters(index = "0", paramLabel = "DIR", description = "the directory to import (its contents become the root)")
   Path source;
@@ -61,48 +60,50 @@ public final class ImportCommand extends RepoCommand {
       throw CliException.usage("--threads must be at least 1");
     }
     try (OpenRepo open = open()) {
-      Repository repo = open.repo();
-      ObjectId parentId = open.currentOrNewestOrNull();
-      long sequence = parentId == null ? 1 : repo.objectDatabase().readManifest(parentId).sequence() + 1;
-      long start = System.nanoTime();
-      NewObjectRecorder recorder = new NewObjectRecorder(repo.objects());
-      ObjectDatabase db = new ObjectDatabase(recorder, repo.config().treeCacheBytes());
-      ImportOptions options = ImportOptions.defaults().withStatCache(repo.kv());
+      ImportOptions options = ImportOptions.defaults().withStatCache(open.repo().kv());
       if (threads != null) {
         options = options.withThreads(threads);
       }
-      ImportResult result;
-      ObjectId id;
-      Manifest m;
+      long start = System.nanoTime();
+      Imports imports = new Imports(open.txn());
+      String interrupted = imports.interruptedOrNull();
+      if (interrupted != null && !interrupted.equals(dir.toString())) {
+        throw CliException.rejected("an interrupted import of " + interrupted + " is open"
+            + "; run 'casfs import " + interrupted + "' to finish it or 'casfs abort' to drop it");
+      }
+      AddedObjects undo = AddedObjects.snapshot(open.repo().objects());
+      Imports.Outcome outcome;
       try (Progress bar = progress("import", -1, "MiB")) {
-        result = new Importer(db).importDirectory(dir, options, new ImportProgress(bar));
-        repo.flush();
-        m = new Manifest(result.root(), result.rootMeta(), repo.config().channel(), sequence, label, parentId,
-            System.currentTimeMillis());
-        id = db.writeManifest(m).id();
-        repo.flush();
+        outcome = imports.run(dir, label, options, new ImportProgress(bar));
+      } catch (IllegalStateException e) {
+        throw CliException.rejected(e.getMessage());
       } catch (IOException | RuntimeException e) {
-        undo(recorder, e);
+        undo(open, undo, e);
         throw e;
       }
-      // From here the version is durable and complete; refs only point at it.
-      RefUpdates.require(open.txn().refs().registerVersion(id, m), "registering the version", id);
-      long took = System.nanoTime() - start;
-      out().println("imported " + dir + ": " + result.entries() + " entries, " + result.files() + " files, "
-          + Format.bytes(result.bytes()) + " (" + result.newObjects() + " new objects, " + result.reusedObjects()
-          + " already stored, " + result.filesRead() + " files read) in " + Format.seconds(took));
+      ObjectId id = outcome.manifest();
+      ImportResult r = outcome.imported();
+      out().println((outcome.resumed() ? "resumed and imported " : "imported ") + dir + ": " + r.entries()
+          + " entries, " + r.files() + " files, " + Format.bytes(r.bytes()) + " (" + r.newObjects()
+          + " new objects, " + r.reusedObjects() + " already stored, " + r.filesRead() + " files read) in "
+          + Format.seconds(System.nanoTime() - start));
       if (switchTo) {
-        RefUpdate r = open.txn().rootPointer().switchTo(id, "import " + dir, Actor.IMPORT);
-        RefUpdates.require(r, "switch to " + id, id);
+        RefUpdates.require(open.txn().rootPointer().switchTo(id, "import " + dir, Actor.IMPORT), "switch to " + id, id);
         out().println("current is now " + id.name());
       }
-      out().println("version " + id.name() + "  seq " + sequence + (label.isEmpty() ? "" : "  " + label));
+      Manifest m = open.repo().objectDatabase().readManifest(id);
+      out().println("version " + id.name() + "  seq " + m.sequence() + (label.isEmpty() ? "" : "  " + label));
     }
   }
 
-  private static void undo(NewObjectRecorder recorder, Exception cause) {
+  /** A failed (not killed) import: drop its transaction and the objects it added. */
+  private static void undo(OpenRepo open, AddedObjects undo, Exception cause) {
     try {
-      recorder.removeAdded();
+      Transaction t = open.txn().transactions().openOrNull();
+      if (t != null) {
+        t.abort();
+      }
+      undo.removeAdded();
     } catch (IOException | RuntimeException e) {
       cause.addSuppressed(e);
     }
