@@ -22,10 +22,8 @@ public record PeerFinderOptions(List<InetAddress> interfaces, String instanceNam
     int capacity, Duration ttl, double resolvesPerSecond, int resolveBurst, Clock clock) {
 
   public PeerFinderOptions {
+    // No interface at all is allowed: static neighbours only, nothing multicast.
     interfaces = List.copyOf(interfaces);
-    if (interfaces.isEmpty()) {
-      throw new IllegalArgumentException("at least one interface address is needed");
-    }
     Objects.requireNonNull(instanceName, "instanceName");
     if (instanceName.isEmpty() || instanceName.length() > 63) {
       throw new IllegalArgumentException("instance name must be 1 to 63 characters: " + instanceName);

@@ -1,0 +1,428 @@
+package org.casfs.sync.peer;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.casfs.cas.ObjectId;
+import org.casfs.cas.store.Repository;
+import org.casfs.sync.SyncState;
+import org.casfs.sync.pull.HttpSource;
+import org.casfs.sync.pull.PullException;
+import org.casfs.sync.pull.PullListener;
+import org.casfs.sync.pull.PullProgress;
+import org.casfs.sync.pull.Puller;
+import org.casfs.sync.pull.Source;
+import org.casfs.sync.server.Server;
+import org.casfs.sync.server.ServerConfig;
+import org.casfs.sync.trust.Head;
+import org.casfs.sync.trust.HeadVerifier;
+import org.casfs.sync.trust.SignatureException;
+import org.casfs.sync.trust.SignedHead;
+import org.casfs.sync.trust.TrustStore;
+import org.casfs.txn.Versions;
+
+/**
+ * The peer daemon: serves the versions this machine holds, announces the newest one on the local
+ * link, listens for neighbours, and when a neighbour offers a newer version of its channel pulls
+ * it — from every neighbour that offers it at once ({@link SwarmSource}) — stages it and, with
+ * auto-switch, flips to it; then offers it in turn. So an update spreads outward hop by hop.
+ *
+ * <p>Announcements are hints: a neighbour is believed only after its signed head passes the
+ * same {@link HeadVerifier} as any server's (trusted key, own channel, newer, not expired), and
+ * every object it sends is verified by the {@link Puller}. Neighbours that fail are left alone
+ * for a growing while ({@link Penalties}); head reads are rate-limited ({@link TokenBucket}) so
+ * an announcement flood costs bounded work. Uploads are bounded by the server's thread count.
+ *
+ * <p>One line is logged per discovery, pull and switch. Thread-safe; one background thread does
+ * all pulling, so at most one pull runs at a time.
+ */
+public final class Peer implements AutoCloseable {
+  private static final Duration STATUS_EVERY = Duration.ofSeconds(2);
+
+  private final PeerConfig config;
+  private final Versions versions;
+  private final Repository repo;
+  private final SyncState state;
+  private final TrustStore trust;
+  private final Consumer<String> log;
+  private final Clock clock;
+  private final String channel;
+  private final HeadVerifier verifier;
+  private final Penalties penalties = new Penalties(Duration.ofSeconds(5), Duration.ofMinutes(10), 1024);
+  private final TokenBucket headBudget;
+  private final Map<String, Instant> lastPolled = new HashMap<>();
+  private final AtomicReference<Transfer> transfer = new AtomicReference<>();
+  private final Object wake = new Object();
+  private boolean wakeRequested;
+  private Server server;
+  private PeerFinder finder;
+  private Thread updater;
+  private volatile boolean closed;
+  private volatile long pullsDone;
+
+  public Peer(PeerConfig config, Versions versions, TrustStore trust, Consumer<String> log, Clock clock) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.versions = versions;
+    this.repo = versions.repository();
+    this.state = new SyncState(repo.kv());
+    this.trust = trust;
+    this.log = log;
+    this.clock = clock;
+    this.channel = repo.config().channel();
+    this.verifier = new HeadVerifier(trust, channel, clock::millis);
+    this.headBudget = new TokenBucket(config.headChecksPerSecond(),
+        Math.max(1, (int) Math.ceil(config.headChecksPerSecond() * 2)));
+  }
+
+  /** Starts serving, announcing, browsing and the update loop. */
+  public synchronized Peer start() throws IOException {
+    ServerConfig sc = new ServerConfig(config.listen(), config.maxUploads(), 32 << 20, 1,
+        Duration.ofSeconds(5));
+    server = new Server(repo.objectDatabase(), state, sc).start();
+    PeerFinderOptions fo = PeerFinderOptions.defaults(config.mdnsInterfaces())
+        .withCapacity(config.neighbourCapacity());
+    if (config.instanceName() != null) {
+      fo = fo.withInstanceName(config.instanceName());
+    }
+    finder = new PeerFinder(fo, this::onNeighbour);
+    finder.start(announcement());
+    for (String url : config.staticPeers()) {
+      URI u = URI.create(url);
+      finder.addStatic(new InetSocketAddress(u.getHost(), u.getPort() < 0 ? 80 : u.getPort()));
+    }
+    log.accept("peer serving on port " + port() + ", channel " + channel + ", offering "
+        + describe(finder.current()) + ", mDNS on " + config.mdnsInterfaces().size()
+        + " interface(s), " + config.staticPeers().size() + " static peer(s)");
+    updater = new Thread(this::loop, "casfs-peer-updater");
+    updater.setDaemon(true);
+    updater.start();
+    return this;
+  }
+
+  public int port() {
+    return server.address().getPort();
+  }
+
+  public Server server() {
+    return server;
+  }
+
+  public PeerFinder finder() {
+    return finder;
+  }
+
+  /** Asks the update loop to look at the neighbours now (an announcement arrived, or a test). */
+  public void wakeUp() {
+    synchronized (wake) {
+      wakeRequested = true;
+      wake.notifyAll();
+    }
+  }
+
+  private void onNeighbour(Neighbour n, NeighbourTable.Outcome outcome) {
+    if (n == null) {
+      return;
+    }
+    String what = n.announcement() == null ? "(version unknown yet)" : "offering " + describe(n.announcement());
+    if (outcome == NeighbourTable.Outcome.ADDED) {
+      log.accept("discovered " + n.source().name().toLowerCase() + " neighbour " + n.key() + " at "
+          + n.baseUrl() + " " + what);
+    } else {
+      log.accept("neighbour " + n.key() + " at " + n.baseUrl() + " now " + what);
+    }
+    wakeUp();
+  }
+
+  private void loop() {
+    Instant nextStatus = Instant.EPOCH;
+    while (!closed) {
+      try {
+        refreshOffer();
+        round();
+        if (config.statusFile() != null && !clock.instant().isBefore(nextStatus)) {
+          writeStatus(config.statusFile());
+          nextStatus = clock.instant().plus(STATUS_EVERY);
+        }
+      } catch (IOException | RuntimeException e) {
+        if (!closed) {
+          log.accept("update round failed: " + e);
+        }
+      }
+      synchronized (wake) {
+        if (!wakeRequested && !closed) {
+          try {
+            wake.wait(Math.min(config.pollInterval().toMillis(), STATUS_EVERY.toMillis()));
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+        wakeRequested = false;
+      }
+    }
+  }
+
+  /** Announces whatever head is offered now (after a pull, or a publish on an origin). */
+  private void refreshOffer() throws IOException {
+    Announcement now = announcement();
+    if (!now.equals(finder.current())) {
+      finder.update(now);
+    }
+  }
+
+  private Announcement announcement() throws IOException {
+    int port = port();
+    SignedHead offered = state.offeredHeadOrNull();
+    if (offered == null) {
+      return Announcement.of(channel, 0, ObjectId.fromRaw(new byte[ObjectId.LENGTH]), port);
+    }
+    try {
+      Head h = offered.headUnverified();
+      return Announcement.of(h.channel(), h.sequence(), h.manifestId(), port);
+    } catch (SignatureException e) {
+      throw new IOException("the offered head does not decode: " + e.getMessage(), e);
+    }
+  }
+
+  /** The sequence this machine already has: what runs, or what it offers (staged), if higher. */
+  long haveSequence() throws IOException {
+    long have = -1;
+    ObjectId cur = versions.refs().currentOrNull();
+    if (cur != null) {
+      have = repo.objectDatabase().readManifest(cur).sequence();
+      SignedHead accepted = state.acceptedHeadOrNull(cur);
+      if (accepted != null) {
+        have = Math.max(have, decodeOr(accepted, have));
+      }
+    }
+    SignedHead offered = state.offeredHeadOrNull();
+    if (offered != null) {
+      have = Math.max(have, decodeOr(offered, have));
+    }
+    return have;
+  }
+
+  private static long decodeOr(SignedHead h, long fallback) {
+    try {
+      return h.headUnverified().sequence();
+    } catch (SignatureException e) {
+      return fallback;
+    }
+  }
+
+  private record Offer(Neighbour neighbour, SignedHead signed, Head head) {}
+
+  private void round() throws IOException {
+    long have = haveSequence();
+    Instant now = clock.instant();
+    List<Neighbour> candidates = new ArrayList<>();
+    for (Neighbour n : finder.neighbours()) {
+      if (!penalties.allowed(n.key(), now)) {
+        continue;
+      }
+      if (n.source() == Neighbour.Source.STATIC) {
+        Instant last = lastPolled.get(n.key());
+        if (last == null || !now.isBefore(last.plus(config.pollInterval()))) {
+          candidates.add(n);
+        }
+      } else if (n.announcement() != null && n.announcement().offersNewer(channel, have)) {
+        candidates.add(n);
+      }
+    }
+    if (candidates.isEmpty()) {
+      return;
+    }
+    // Highest announced version first; among equals, neighbours that served a valid head before.
+    candidates.sort(Comparator.<Neighbour>comparingLong(n -> n.announcement() == null ? Long.MAX_VALUE
+        : n.announcement().sequence()).reversed().thenComparing(n -> !n.verified()));
+    List<Offer> offers = new ArrayList<>();
+    for (Neighbour n : candidates) {
+      if (!headBudget.tryAcquire()) {
+        break; // the rest wait for the next round: bounded work whatever the link announces
+      }
+      lastPolled.put(n.key(), now);
+      Offer o = readHead(n, have);
+      if (o != null) {
+        offers.add(o);
+      }
+    }
+    if (offers.isEmpty()) {
+      return;
+    }
+    long best = offers.stream().mapToLong(o -> o.head().sequence()).max().orElseThrow();
+    ObjectId bestId = offers.stream().filter(o -> o.head().sequence() == best).findFirst()
+        .orElseThrow().head().manifestId();
+    List<Offer> sources = offers.stream().filter(o -> o.head().sequence() == best
+        && o.head().manifestId().equals(bestId)).toList();
+    pull(sources);
+  }
+
+  private Offer readHead(Neighbour n, long have) {
+    String url = n.baseUrl().toString();
+    try {
+      HttpSource src = new HttpSource(url, config.pull());
+      SignedHead signed = SignedHead.parse(src.head());
+      Head head = verifier.verify(signed, have);
+      finder.table().markVerified(n.key(), true);
+      penalties.succeed(n.key());
+      return new Offer(n, signed, head);
+    } catch (SignatureException e) {
+      finder.table().markVerified(n.key(), false);
+      boolean quietNotNewer = e.reason() == SignatureException.Reason.NOT_NEWER
+          && n.source() == Neighbour.Source.STATIC;
+      if (!quietNotNewer && penalties.fail(n.key(), e.reason().name(), clock.instant())) {
+        log.accept("ignored neighbour " + n.key() + " at " + url + ": " + e.getMessage());
+      }
+      return null;
+    } catch (IOException | RuntimeException e) {
+      if (penalties.fail(n.key(), "unreachable", clock.instant())) {
+        log.accept("neighbour " + n.key() + " at " + url + " did not answer: " + e.getMessage());
+      }
+      return null;
+    }
+  }
+
+  private void pull(List<Offer> offers) throws IOException {
+    Head head = offers.get(0).head();
+    SignedHead signed = offers.get(0).signed();
+    List<String> urls = new ArrayList<>();
+    List<Source> sources = new ArrayList<>();
+    Map<String, Neighbour> byUrl = new LinkedHashMap<>();
+    for (Offer o : offers) {
+      String url = o.neighbour().baseUrl().toString();
+      urls.add(url);
+      byUrl.put(stripSlash(url), o.neighbour());
+      sources.add(new HttpSource(url, config.pull()));
+    }
+    long started = clock.millis();
+    SwarmSource swarm = sources.size() > 1 ? new SwarmSource("neighbours " + urls,
+        signed.encode(), sources, repo.stagingDir("swarm"), log) : null;
+    Source source = swarm != null ? swarm : sources.get(0);
+    transfer.set(new Transfer(channel, head.sequence(), head.manifestId().name(), urls, "head", 0,
+        0, 0, 0, List.of(), started, 0, "running"));
+    Puller puller = new Puller(repo.objectDatabase(), state, trust, channel,
+        new RepoVersionRefs(versions), config.pull(), repo.dir(), clock::millis)
+        .listener(new PullListener() {
+          @Override
+          public void progress(PullProgress p) {
+            transfer.set(new Transfer(channel, head.sequence(), head.manifestId().name(), urls,
+                p.phase(), p.bytesDone(), p.bytesTotal(), p.objectsDone(), p.objectsTotal(),
+                perSource(sources), started, 0, "running"));
+          }
+
+          @Override
+          public void note(String message) {
+            log.accept("pull: " + message);
+          }
+        });
+    try (source) {
+      Puller.Result r = puller.pull(List.of(source), config.autoSwitch());
+      state.setOfferedHead(signed);
+      pullsDone++;
+      List<Long> per = perSource(sources);
+      transfer.set(new Transfer(channel, head.sequence(), head.manifestId().name(), urls, "done",
+          r.bytesStored(), r.bytesStored(), r.objectsFetched(), r.objectsFetched(), per, started,
+          clock.millis(), r.switched() ? "switched" : "staged"));
+      StringBuilder shares = new StringBuilder();
+      for (int i = 0; i < urls.size(); i++) {
+        shares.append(i == 0 ? "" : ", ").append(urls.get(i)).append('=').append(per.get(i));
+      }
+      log.accept("pulled " + channel + "#" + head.sequence() + " " + head.manifestId() + " from "
+          + urls.size() + " source(s) in " + (clock.millis() - started) + " ms: "
+          + r.objectsFetched() + " objects, " + r.bytesReceived() + " bytes received (" + shares + ")");
+      if (r.switched()) {
+        log.accept("switched to " + channel + "#" + head.sequence() + " " + head.manifestId());
+      }
+      refreshOffer();
+    } catch (IOException e) {
+      transfer.set(new Transfer(channel, head.sequence(), head.manifestId().name(), urls, "failed",
+          0, 0, 0, 0, perSource(sources), started, clock.millis(),
+          "failed: " + e.getMessage()));
+      log.accept("pull of " + channel + "#" + head.sequence() + " from " + urls + " failed: "
+          + e.getMessage());
+      for (Offer o : offers) {
+        String url = stripSlash(o.neighbour().baseUrl().toString());
+        boolean bad = swarm == null ? !(e instanceof PullException pe
+            && pe.kind() == PullException.Kind.NO_SPACE) : swarm.dropped(url);
+        if (bad) {
+          penalties.fail(o.neighbour().key(), "pull failed", clock.instant());
+          finder.table().markVerified(o.neighbour().key(), false);
+        }
+      }
+    } finally {
+      if (swarm != null) {
+        for (SwarmSource.LaneStats l : swarm.lanes()) {
+          Neighbour n = byUrl.get(l.name());
+          if (l.dropped() && n != null) {
+            penalties.fail(n.key(), "dropped: " + l.droppedWhy(), clock.instant());
+            finder.table().markVerified(n.key(), false);
+          }
+        }
+      }
+    }
+  }
+
+  private static String stripSlash(String url) {
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+
+  private static List<Long> perSource(List<Source> sources) {
+    List<Long> out = new ArrayList<>();
+    for (Source s : sources) {
+      out.add(s.bytesReceived());
+    }
+    return out;
+  }
+
+  private static String describe(Announcement a) {
+    return a.channel() + "#" + a.sequence() + " " + a.manifestId().name().substring(0, 12);
+  }
+
+  /** A consistent picture for {@code casfs status}. */
+  public PeerStatus status() throws IOException {
+    return new PeerStatus(channel, port(), finder.current(), haveSequence(), finder.neighbours(),
+        transfer.get(), pullsDone, server.requestCount(), server.bytesSent(), finder.stats());
+  }
+
+  /** Writes {@link #status()} to {@code file} atomically (temp file, rename). */
+  public void writeStatus(Path file) throws IOException {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.writeString(tmp, status().toText());
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  @Override
+  public void close() {
+    synchronized (this) {
+      closed = true;
+    }
+    wakeUp();
+    if (updater != null) {
+      try {
+        updater.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (finder != null) {
+      finder.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+}
