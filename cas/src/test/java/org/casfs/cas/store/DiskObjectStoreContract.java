@@ -1,0 +1,121 @@
+package org.casfs.cas.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.casfs.cas.CorruptObjectException;
+import org.casfs.cas.Hashes;
+import org.casfs.cas.ObjectId;
+import org.casfs.cas.ObjectType;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The contract on the real store: a {@link Repository} in a temporary directory (real RocksDB,
+ * real loose files), with the inline threshold each subclass chooses.
+ */
+abstract class DiskObjectStoreContract extends ObjectStoreContract {
+  @TempDir
+  Path tmp;
+  Repository repo;
+
+  abstract int inlineThreshold();
+
+  @Override
+  protected ObjectStore newStore() throws IOException {
+    repo = Repository.init(tmp.resolve("repo"), RepoConfig.defaults().withInlineThreshold(inlineThreshold()));
+    return repo.objects();
+  }
+
+  @AfterEach
+  void closeRepo() throws IOException {
+    if (repo != null) {
+      repo.close();
+    }
+  }
+
+  @Override
+  protected int[] sizes() {
+    int t = inlineThreshold();
+    return java.util.stream.IntStream.of(0, 1, t - 1, t, t + 1, t + 70_000).filter(n -> n >= 0).distinct().toArray();
+  }
+
+  @Override
+  protected void damage(ObjectId id, byte[] newBytes) throws IOException {
+    DiskObjectStore disk = repo.objects();
+    if (disk.isStoredLoose(id)) {
+      Path f = disk.loosePath(id);
+      f.toFile().setWritable(true);
+      Files.write(f, newBytes);
+    } else {
+      repo.kv().batch().put(DiskObjectStore.DATA, id.toRaw(), newBytes).commit(true);
+    }
+  }
+
+  @Test
+  void objectsSurviveReopening() throws IOException {
+    List<ObjectId> ids = new ArrayList<>();
+    for (int size : sizes()) {
+      ids.add(store.insert(ObjectType.BLOB, bytes(size, 23)).id());
+    }
+    store.flush();
+    repo.close();
+    repo = Repository.open(tmp.resolve("repo"));
+    store = repo.objects();
+    for (int i = 0; i < ids.size(); i++) {
+      assertThat(store.read(ids.get(i))).isEqualTo(bytes(sizes()[i], 23));
+    }
+  }
+
+  @Test
+  void blobsOverTheThresholdAreReadOnlyLooseFilesAndNothingIsLeftInStaging() throws IOException {
+    DiskObjectStore disk = repo.objects();
+    for (int size : sizes()) {
+      byte[] b = bytes(size, 29);
+      ObjectId id = disk.insertBlob(new ByteArrayInputStream(b), size, null).id();
+      boolean loose = size > inlineThreshold();
+      assertThat(disk.isStoredLoose(id)).isEqualTo(loose);
+      assertThat(disk.loosePathOrNull(id) != null).isEqualTo(loose);
+      if (loose) {
+        Path f = disk.loosePath(id);
+        assertThat(Files.readAllBytes(f)).isEqualTo(b);
+        assertThat(Files.getPosixFilePermissions(f)).noneMatch(p -> p.name().endsWith("WRITE"));
+      }
+      // A refused insert leaves nothing behind either.
+      try {
+        disk.insertBlob(new ByteArrayInputStream(b), size, Hashes.of(new byte[] {1}));
+      } catch (CorruptObjectException expected) {
+        // the point of the exercise
+      }
+    }
+    try (var s = Files.list(tmp.resolve("repo/staging/tmp"))) {
+      assertThat(s.toList()).isEmpty();
+    }
+  }
+
+  @Test
+  void orphanFilesAreFoundAndSweptUnlessAnInsertProtectsThem() throws IOException {
+    DiskObjectStore disk = repo.objects();
+    byte[] b = bytes(inlineThreshold() + 5000, 31);
+    ObjectId id = disk.insert(ObjectType.BLOB, b).id();
+    Path f = disk.loosePath(id);
+    // What a crash between gc's index delete and file delete leaves behind.
+    repo.kv().batch().delete(DiskObjectStore.INDEX, id.toRaw()).commit(true);
+    List<Path> orphans = new ArrayList<>();
+    disk.forEachOrphan(orphans::add);
+    assertThat(orphans).containsExactly(f);
+    try (Sweep sweep = disk.beginSweep()) {
+      assertThat(sweep.removeOrphans()).isEqualTo(b.length);
+    }
+    assertThat(f).doesNotExist();
+    orphans.clear();
+    disk.forEachOrphan(orphans::add);
+    assertThat(orphans).isEmpty();
+  }
+}
