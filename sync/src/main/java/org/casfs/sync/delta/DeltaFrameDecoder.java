@@ -1,0 +1,87 @@
+package org.casfs.sync.delta;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.casfs.cas.store.ObjectInfo;
+import org.casfs.cas.store.ObjectReader;
+import org.casfs.sync.pull.ExtensionFrameDecoder;
+import org.casfs.sync.wire.FrameHeader;
+
+/**
+ * The puller's side of {@link DeltaFetchHook}: reads a delta frame (at most
+ * {@link DeltaService#MAX_DELTA_BYTES}), applies it to the old blob in the local store and returns
+ * the verified new blob (in memory up to {@link BlobSources#IN_MEMORY}, else from a temporary
+ * file in {@code tmpDir} deleted on close). Verified deltas are kept in the {@link DeltaStore}, if
+ * one is given, so this machine can serve them to its neighbours. A delta that is malformed, names
+ * other blobs, needs an old blob this machine lacks, or does not reproduce the blob is a
+ * {@link CorruptDeltaException}. Thread-safe.
+ */
+public final class DeltaFrameDecoder implements ExtensionFrameDecoder {
+  private final Path tmpDir;
+  private final DeltaStore keepOrNull;
+
+  public DeltaFrameDecoder(Path tmpDir, DeltaStore keepOrNull) {
+    this.tmpDir = tmpDir;
+    this.keepOrNull = keepOrNull;
+  }
+
+  @Override
+  public int type() {
+    return DeltaFetchHook.FRAME_TYPE;
+  }
+
+  @Override
+  public InputStream decode(FrameHeader header, InputStream payload, ObjectReader local) throws IOException {
+    String claimed = header.id().name();
+    if (header.size() > DeltaService.MAX_DELTA_BYTES || header.size() < DeltaHeader.LENGTH) {
+      throw new CorruptDeltaException("for " + claimed, header.id(), "its frame declares " + header.size() + " bytes");
+    }
+    byte[] delta = payload.readNBytes((int) header.size());
+    if (delta.length != header.size()) {
+      throw new CorruptDeltaException("for " + claimed, header.id(), "the stream ended inside it");
+    }
+    DeltaHeader h;
+    try {
+      h = DeltaHeader.decode(delta);
+    } catch (DeltaFormatException e) {
+      throw new CorruptDeltaException("for " + claimed, header.id(), e.getMessage());
+    }
+    if (!h.newBlob().equals(header.hashes())) {
+      throw new CorruptDeltaException(h.name(), header.id(), "it rebuilds " + h.newId() + ", not the framed blob");
+    }
+    ObjectInfo old = local.statOrNull(h.oldId());
+    if (old == null) {
+      throw new CorruptDeltaException(h.name(), header.id(), "this machine lacks its old blob " + h.oldId());
+    }
+    InputStream result;
+    try (BlobSource oldBlob = BlobSources.open(local, h.oldId(), old.size())) {
+      if (h.newSize() <= BlobSources.IN_MEMORY) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream((int) h.newSize());
+        Deltas.apply(new ByteArrayInputStream(delta), h.oldId(), h.newBlob(), oldBlob, out);
+        result = new ByteArrayInputStream(out.toByteArray());
+      } else {
+        Files.createDirectories(tmpDir);
+        Path tmp = Files.createTempFile(tmpDir, "delta-", ".blob");
+        try {
+          try (OutputStream out = Files.newOutputStream(tmp)) {
+            Deltas.apply(new ByteArrayInputStream(delta), h.oldId(), h.newBlob(), oldBlob, out);
+          }
+          result = Files.newInputStream(tmp, StandardOpenOption.DELETE_ON_CLOSE);
+        } catch (IOException | RuntimeException e) {
+          Files.deleteIfExists(tmp);
+          throw e;
+        }
+      }
+    }
+    if (keepOrNull != null) {
+      keepOrNull.put(delta);
+    }
+    return result;
+  }
+}

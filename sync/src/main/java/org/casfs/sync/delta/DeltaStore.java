@@ -1,0 +1,233 @@
+package org.casfs.sync.delta;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.casfs.cas.ObjectId;
+
+/**
+ * Deltas kept on disk ({@code REPO/staging/deltas/}), one file per delta named
+ * {@code {old-id}-{new-id}}, within a size budget: when a put takes the total over it, the least
+ * recently used deltas are deleted. Pairs found not worth a delta are remembered as empty
+ * {@code {old-id}-{new-id}.none} files (so a peer does not recompute them on every request;
+ * they count one block each).
+ *
+ * <p>Durability: a cache, not a store of record. Files appear atomically (temp file + rename) but
+ * are not fsynced; a delta damaged by a crash is caught by the header check here and by the
+ * SHA-1/SHA-256 check of whoever applies it. Recency survives restarts through file mtimes.
+ * Thread-safe (one lock; operations are short).
+ */
+public final class DeltaStore {
+  private static final String NONE_SUFFIX = ".none";
+  private static final long NONE_COST = 4096;
+
+  private final Path dir;
+  private final long budgetBytes;
+  /** Access order: the first entry is the least recently used. */
+  private final LinkedHashMap<String, Long> sizes = new LinkedHashMap<>(16, 0.75f, true);
+  private final Map<ObjectId, List<ObjectId>> oldsByNew = new HashMap<>();
+  private long total;
+
+  private DeltaStore(Path dir, long budgetBytes) {
+    this.dir = dir;
+    this.budgetBytes = budgetBytes;
+  }
+
+  /** Opens (creating) the store in {@code dir}; deletes temporaries left by a crash. */
+  public static DeltaStore open(Path dir, long budgetBytes) throws IOException {
+    if (budgetBytes < 0) {
+      throw new IllegalArgumentException("delta budget must not be negative");
+    }
+    Files.createDirectories(dir);
+    DeltaStore s = new DeltaStore(dir, budgetBytes);
+    record Found(String name, long size, FileTime time) {}
+    List<Found> found = new ArrayList<>();
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+      for (Path f : files) {
+        String name = f.getFileName().toString();
+        if (name.startsWith(".tmp-")) {
+          Files.deleteIfExists(f);
+        } else if (parseOrNull(name) != null) {
+          found.add(new Found(name, Files.size(f), Files.getLastModifiedTime(f)));
+        }
+      }
+    }
+    found.sort(Comparator.comparing(Found::time));
+    synchronized (s) {
+      for (Found f : found) {
+        s.track(f.name(), f.name().endsWith(NONE_SUFFIX) ? NONE_COST : f.size());
+      }
+      s.evict();
+    }
+    return s;
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  /** Bytes held (empty markers count {@value #NONE_COST}). */
+  public synchronized long totalBytes() {
+    return total;
+  }
+
+  /** The stored delta's file, or null; marks it used. */
+  public synchronized Path pathOrNull(ObjectId oldId, ObjectId newId) {
+    String name = DeltaHeader.name(oldId, newId);
+    if (sizes.get(name) == null) {
+      return null;
+    }
+    Path p = dir.resolve(name);
+    try {
+      Files.setLastModifiedTime(p, FileTime.fromMillis(System.currentTimeMillis()));
+    } catch (NoSuchFileException e) {
+      untrack(name);
+      return null;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return p;
+  }
+
+  /** The stored delta's bytes, or null. A file whose header does not name the pair is dropped. */
+  public byte[] getOrNull(ObjectId oldId, ObjectId newId) throws IOException {
+    Path p = pathOrNull(oldId, newId);
+    if (p == null) {
+      return null;
+    }
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(p);
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+    try {
+      DeltaHeader h = DeltaHeader.decode(bytes);
+      if (h.oldId().equals(oldId) && h.newId().equals(newId)) {
+        return bytes;
+      }
+    } catch (DeltaFormatException e) {
+      // fall through: damaged
+    }
+    remove(DeltaHeader.name(oldId, newId));
+    return null;
+  }
+
+  /** True if the pair was found not worth a delta. */
+  public synchronized boolean isMarkedNone(ObjectId oldId, ObjectId newId) {
+    return sizes.get(DeltaHeader.name(oldId, newId) + NONE_SUFFIX) != null;
+  }
+
+  /** The old blobs this store has deltas from to {@code newId}. */
+  public synchronized List<ObjectId> oldsFor(ObjectId newId) {
+    return List.copyOf(oldsByNew.getOrDefault(newId, List.of()));
+  }
+
+  /** Stores a delta (header + body); its header names the pair. Evicts to stay in budget. */
+  public void put(byte[] delta) throws IOException {
+    DeltaHeader h = DeltaHeader.decode(delta);
+    write(h.name(), delta);
+  }
+
+  /** Remembers that the pair is not worth a delta. */
+  public void markNone(ObjectId oldId, ObjectId newId) throws IOException {
+    write(DeltaHeader.name(oldId, newId) + NONE_SUFFIX, new byte[0]);
+  }
+
+  private void write(String name, byte[] bytes) throws IOException {
+    if (bytes.length > budgetBytes) {
+      return; // would evict everything and itself
+    }
+    Path tmp = Files.createTempFile(dir, ".tmp-", "");
+    try {
+      Files.write(tmp, bytes);
+      try {
+        Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+      }
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+    synchronized (this) {
+      untrack(name);
+      track(name, name.endsWith(NONE_SUFFIX) ? NONE_COST : bytes.length);
+      evict();
+    }
+  }
+
+  private synchronized void remove(String name) throws IOException {
+    untrack(name);
+    Files.deleteIfExists(dir.resolve(name));
+  }
+
+  private void track(String name, long size) {
+    sizes.put(name, size);
+    total += size;
+    ObjectId[] ids = parseOrNull(name);
+    if (!name.endsWith(NONE_SUFFIX)) {
+      oldsByNew.computeIfAbsent(ids[1], k -> new ArrayList<>(1)).add(ids[0]);
+    }
+  }
+
+  private void untrack(String name) {
+    Long size = sizes.remove(name);
+    if (size == null) {
+      return;
+    }
+    total -= size;
+    ObjectId[] ids = parseOrNull(name);
+    List<ObjectId> olds = oldsByNew.get(ids[1]);
+    if (olds != null) {
+      olds.remove(ids[0]);
+      if (olds.isEmpty()) {
+        oldsByNew.remove(ids[1]);
+      }
+    }
+  }
+
+  private void evict() throws IOException {
+    var it = sizes.entrySet().iterator();
+    while (total > budgetBytes && it.hasNext()) {
+      var e = it.next();
+      String name = e.getKey();
+      it.remove();
+      total -= e.getValue();
+      ObjectId[] ids = parseOrNull(name);
+      List<ObjectId> olds = oldsByNew.get(ids[1]);
+      if (olds != null) {
+        olds.remove(ids[0]);
+        if (olds.isEmpty()) {
+          oldsByNew.remove(ids[1]);
+        }
+      }
+      Files.deleteIfExists(dir.resolve(name));
+    }
+  }
+
+  /** {@code [old, new]} from a file name, or null if it is not a delta's name. */
+  private static ObjectId[] parseOrNull(String name) {
+    String base = name.endsWith(NONE_SUFFIX) ? name.substring(0, name.length() - NONE_SUFFIX.length()) : name;
+    if (base.length() != 81 || base.charAt(40) != '-') {
+      return null;
+    }
+    String a = base.substring(0, 40);
+    String b = base.substring(41);
+    if (!ObjectId.isValid(a) || !ObjectId.isValid(b)) {
+      return null;
+    }
+    return new ObjectId[] {ObjectId.fromString(a), ObjectId.fromString(b)};
+  }
+}
