@@ -16,7 +16,7 @@ public final class LsCommand extends RepoCommand {
   @Parameters(index = "0", paramLabel = "VERSION", description = "id, unique id prefix, label or ref")
   String version;
 
-  @Parameters(index = "1", paramLabel = "PATH", defaultValue = "/", description = "path inside the version (default: /)")
+  @Parameters(index = "1", arity = "0..1", paramLabel = "PATH", defaultValue = "/", description = "path inside the version (default: /)")
   String path;
 
   @Override

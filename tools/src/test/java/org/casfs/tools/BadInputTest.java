@@ -1,0 +1,162 @@
+package org.casfs.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Bad input to the commands, run in-process: each gives exactly one line on stderr of the form
+ * "casfs: what failed; what to do", its own exit code, and leaves the repository as it was.
+ */
+class BadInputTest {
+  @TempDir Path tmp;
+  Path repo;
+  Path src;
+  CliRunner cli;
+
+  @BeforeEach
+  void repoWithOneVersion() throws Exception {
+    repo = tmp.resolve("repo");
+    src = TestTreeFiles.write(tmp.resolve("src"), 1);
+    cli = CliRunner.forRepo(repo);
+    assertThat(cli.run("init").code()).isZero();
+    CliRunner.Result r = cli.run("import", src.toString(), "--label", "v1", "--switch");
+    assertThat(r.code()).as(r.toString()).isZero();
+  }
+
+  static void assertOneLine(CliRunner.Result r, int code, String... fragments) {
+    assertThat(r.code()).as(r.toString()).isEqualTo(code);
+    assertThat(r.err()).as(r.toString()).startsWith("casfs: ").endsWith("\n").hasLineCount(1).contains("; ")
+        .contains(fragments).doesNotContain("Exception", "\tat ");
+  }
+
+  @Test
+  void aPathThatIsNotARepositoryIsExit3() throws Exception {
+    Path notRepo = Files.createDirectories(tmp.resolve("plain"));
+    Files.writeString(notRepo.resolve("notes.txt"), "hello");
+    String before = RepoFingerprint.of(notRepo);
+    for (List<String> args : List.of(List.of("ls", "current"), List.of("import", src.toString()),
+        List.of("fsck"), List.of("gc"), List.of("log"))) {
+      CliRunner.Result r = CliRunner.forRepo(notRepo).run(args.toArray(String[]::new));
+      assertOneLine(r, 3, notRepo.toString(), "is not a casfs repository", "casfs init");
+    }
+    assertThat(RepoFingerprint.of(notRepo)).isEqualTo(before);
+    assertOneLine(CliRunner.forRepo(tmp.resolve("absent")).run("log"), 3, "absent");
+    assertThat(tmp.resolve("absent")).doesNotExist();
+  }
+
+  @Test
+  void initOverAnExistingRepositoryIsExit3() throws Exception {
+    String before = RepoFingerprint.of(repo);
+    assertOneLine(cli.run("init"), 3, repo.toString(), "already a casfs repository");
+    assertThat(RepoFingerprint.of(repo)).isEqualTo(before);
+  }
+
+  @Test
+  void noRepositoryGivenAndUnknownOptionsAreExit2() {
+    assertOneLine(new CliRunner().run("log"), 2, "pass --repo DIR or set CASFS_REPO");
+    assertOneLine(cli.run("ls", "v1", "--bogus"), 2, "Unknown option: '--bogus'", "casfs ls --help");
+    assertOneLine(cli.run("checkout", "v1"), 2, "Missing required parameter", "casfs checkout --help");
+    assertOneLine(cli.run("frobnicate"), 2, "frobnicate");
+    assertOneLine(cli.run("init", "--channel", "no spaces"), 2, "bad channel name");
+  }
+
+  @Test
+  void aRepositoryHeldByAnotherProcessIsExit6() throws Exception {
+    String before = RepoFingerprint.of(repo);
+    Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), HoldRepository.class.getName(), repo.toString())
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    try {
+      BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
+      String ready = out.readLine();
+      assertThat(ready).startsWith("ready ");
+      String pid = Long.toString(holder.pid());
+      assertOneLine(cli.run("import", src.toString(), "--switch"), 6, "in use by process " + pid);
+      assertOneLine(cli.run("ls", "current"), 6, repo.toString(), pid);
+      assertOneLine(cli.run("gc"), 6, pid);
+    } finally {
+      holder.getOutputStream().close();
+      if (!holder.waitFor(20, TimeUnit.SECONDS)) {
+        holder.destroyForcibly().waitFor();
+      }
+    }
+    assertThat(holder.exitValue()).isZero();
+    assertThat(RepoFingerprint.of(repo)).isEqualTo(before);
+  }
+
+  @Test
+  void anUnreadableFileDuringImportIsExit5AndAddsNothing() throws Exception {
+    assumeFalse(TestTreeFiles.isRoot(), "root reads any file; LauncherTest covers this with DAC capabilities dropped");
+    Path src2 = TestTreeFiles.write(tmp.resolve("src2"), 2);
+    Path secret = src2.resolve("etc/zz-secret");
+    Files.writeString(secret, "s");
+    Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("---------"));
+    String before = RepoFingerprint.of(repo);
+    assertOneLine(cli.run("import", src2.toString(), "--switch"), 5, secret.toString());
+    assertThat(RepoFingerprint.of(repo)).isEqualTo(before);
+  }
+
+  @Test
+  void aCheckoutTargetThatIsNotEmptyIsExit2AndUntouched() throws Exception {
+    Path target = Files.createDirectories(tmp.resolve("target"));
+    Files.writeString(target.resolve("keep.txt"), "mine");
+    String repoBefore = RepoFingerprint.of(repo);
+    String targetBefore = RepoFingerprint.of(target);
+    assertOneLine(cli.run("checkout", "v1", target.toString()), 2, target.toString(), "is not empty");
+    Path file = Files.writeString(tmp.resolve("a-file"), "x");
+    assertOneLine(cli.run("checkout", "v1", file.toString()), 2, "is not a directory");
+    assertThat(RepoFingerprint.of(target)).isEqualTo(targetBefore);
+    assertThat(RepoFingerprint.of(repo)).isEqualTo(repoBefore);
+  }
+
+  @Test
+  void anUnknownVersionIsExit2() throws Exception {
+    String before = RepoFingerprint.of(repo);
+    Path target = tmp.resolve("co");
+    assertOneLine(cli.run("checkout", "v9", target.toString()), 2, "unknown version 'v9'", "casfs log");
+    assertThat(target).doesNotExist();
+    assertOneLine(cli.run("cat", "v1~1", "etc/hostname"), 2, "has no parent");
+    assertOneLine(cli.run("diff", "v1", "nope"), 2, "nope");
+    assertOneLine(cli.run("ls", "v1", "/no/such/dir"), 2, "no path '/no/such/dir'");
+    assertOneLine(cli.run("import", tmp.resolve("missing").toString()), 2, "does not exist");
+    assertThat(RepoFingerprint.of(repo)).isEqualTo(before);
+  }
+
+  @Test
+  void aCorruptBlobIsExit4AndNoWrongByteIsWritten() throws Exception {
+    String show = cli.run("show", "v1", "bin/big.bin").out();
+    String blob = show.lines().filter(l -> l.startsWith("blob ")).findFirst().orElseThrow().substring(10, 50);
+    Path loose = repo.resolve("objects").resolve(blob.substring(0, 2)).resolve(blob.substring(2));
+    assertThat(loose).exists();
+    byte[] bytes = Files.readAllBytes(loose);
+    bytes[bytes.length / 2] ^= 0x10;
+    Files.setPosixFilePermissions(loose, PosixFilePermissions.fromString("rw-r--r--"));
+    Files.write(loose, bytes);
+
+    CliRunner.Result cat = cli.run("cat", "v1", "bin/big.bin");
+    assertOneLine(cat, 4, blob);
+    assertThat(cat.stdout()).isEmpty();
+
+    Path target = tmp.resolve("co");
+    assertOneLine(cli.run("checkout", "v1", target.toString()), 4, blob);
+    assertThat(target.resolve("bin/big.bin")).doesNotExist();
+
+    CliRunner.Result fsck = cli.run("fsck");
+    assertOneLine(fsck, 4, "fsck found 1 damaged or missing object");
+    assertThat(fsck.out()).contains("blob " + blob + " at /bin/big.bin");
+    // The other files are fine.
+    assertThat(cli.run("cat", "v1", "etc/hostname").out()).isEqualTo("laptop-1\n");
+  }
+}
