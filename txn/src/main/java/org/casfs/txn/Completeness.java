@@ -25,6 +25,10 @@ import org.casfs.cas.store.ObjectInfo;
 public final class Completeness {
   static final String SPACE = "txn-complete";
 
+  // Manifest and tree markers are kept apart: a tree marker must never vouch for a "manifest".
+  private static final byte MANIFEST = 'm';
+  private static final byte TREE = 't';
+
   private final ObjectDatabase objects;
   private final KeyValueStore kv;
 
@@ -43,8 +47,15 @@ public final class Completeness {
     }
   }
 
+  private static byte[] key(byte kind, ObjectId id) {
+    byte[] k = new byte[1 + ObjectId.LENGTH];
+    k[0] = kind;
+    id.copyTo(k, 1);
+    return k;
+  }
+
   public Result check(ObjectId manifestId) throws IOException {
-    if (kv.getOrNull(SPACE, manifestId.toRaw()) != null) {
+    if (kv.getOrNull(SPACE, key(MANIFEST, manifestId)) != null) {
       return new Result(Verdict.COMPLETE, null);
     }
     ObjectInfo info = objects.store().statOrNull(manifestId);
@@ -67,16 +78,16 @@ public final class Completeness {
     }
     KeyValueStore.Batch batch = kv.batch();
     for (ObjectId t : newlyComplete) {
-      batch.put(SPACE, t.toRaw(), new byte[0]);
+      batch.put(SPACE, key(TREE, t), new byte[0]);
     }
-    batch.put(SPACE, manifestId.toRaw(), new byte[0]);
+    batch.put(SPACE, key(MANIFEST, manifestId), new byte[0]);
     batch.commit(false);
     return new Result(Verdict.COMPLETE, null);
   }
 
   /** The first missing object under this tree, or null; adds checked trees to {@code complete}. */
   private ObjectId missingInTree(ObjectId treeId, Set<ObjectId> complete) throws IOException {
-    if (complete.contains(treeId) || kv.getOrNull(SPACE, treeId.toRaw()) != null) {
+    if (complete.contains(treeId) || kv.getOrNull(SPACE, key(TREE, treeId)) != null) {
       return null;
     }
     Tree tree;
@@ -97,13 +108,6 @@ public final class Completeness {
     }
     complete.add(treeId);
     return null;
-  }
-
-  /** Marks a tree complete without walking it (the caller just wrote it and all it reaches). */
-  void markTrees(KeyValueStore.Batch batch, Iterable<ObjectId> trees) {
-    for (ObjectId t : trees) {
-      batch.put(SPACE, t.toRaw(), new byte[0]);
-    }
   }
 
   /**

@@ -1,0 +1,69 @@
+package org.casfs.txn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.casfs.cas.ObjectId;
+import org.casfs.cas.check.Fsck;
+import org.casfs.cas.check.FsckReport;
+import org.casfs.cas.store.Repository;
+import org.casfs.cas.store.Snapshot;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RefGcTest {
+  @TempDir Path tmp;
+
+  private static ObjectId blobOf(Repository repo, ObjectId version) throws Exception {
+    return Snapshot.open(repo.objectDatabase(), version).lookup("/only-f").childId();
+  }
+
+  @Test
+  void keepsRefsPinsNewestVersionsAndTheOpenTransactionAndRemovesTheRest() throws Exception {
+    try (Repository repo = TestRepos.init(tmp)) { // keepVersions = 3
+      Versions v = Versions.of(repo);
+      List<ObjectId> ids = new ArrayList<>();
+      ObjectId parent = null;
+      for (int i = 1; i <= 8; i++) {
+        parent = TestRepos.commit(v, parent, "v" + i, "/only-f", "content of version " + i, "/shared", "same");
+        ids.add(parent);
+      }
+      ObjectId v1 = ids.get(0);
+      ObjectId v4 = ids.get(3);
+      v.refs().pin("golden", v1);
+      v.rootPointer().flip(null, ids.get(1), "a", Actor.COMMAND);
+      v.rootPointer().flip(ids.get(1), ids.get(2), "b", Actor.COMMAND);
+      v.refs().setStaged(ids.get(4));
+      // v6..v8 are the newest three; only v4 has nothing holding it, except this transaction
+      Transaction t = v.transactions().begin(v4);
+      t.rename("/only-f", "/renamed");
+      ObjectId v4blob = blobOf(repo, v4);
+      assertThat(new RefGc(v).roots()).contains(v1, ids.get(1), ids.get(2), ids.get(4), ids.get(5), ids.get(6),
+          ids.get(7), v4);
+
+      new RefGc(v).run(Set.of());
+      for (ObjectId id : ids) {
+        assertThat(v.completeness().check(id).complete()).as("version %s kept", id).isTrue();
+      }
+      t.abort();
+
+      new RefGc(v).run(Set.of());
+      assertThat(repo.objects().contains(v4)).isFalse();
+      assertThat(repo.objects().contains(v4blob)).isFalse();
+      assertThat(v.refs().getOrNull(Refs.LABEL_PREFIX + "v4")).isNull();
+      assertThatThrownBy(() -> v.resolver().resolve("v4")).isInstanceOf(VersionException.class);
+      assertThat(v.rootPointer().switchTo(v4, "gone", Actor.COMMAND)).isEqualTo(RefUpdate.REJECTED_MISSING_OBJECT);
+      List<ObjectId> kept = new ArrayList<>(ids);
+      kept.remove(v4);
+      for (ObjectId id : kept) {
+        assertThat(v.completeness().check(id).complete()).as("version %s kept", id).isTrue();
+      }
+      FsckReport report = new Fsck(repo.objects()).roots(kept).run();
+      assertThat(report.isClean()).as(String.join("\n", report.lines())).isTrue();
+    }
+  }
+}
