@@ -1,0 +1,8 @@
+package org.casfs.cas.store;
+
+class MemoryKeyValueStoreTest extends KeyValueStoreContract {
+  @Override
+  protected KeyValueStore kv() {
+    return new MemoryKeyValueStore();
+  }
+}
