@@ -22,8 +22,8 @@ import org.casfs.cas.store.KeyValueStore;
  *
  * <p>Crash safety comes from {@link Gc} (nothing removed before marking ends; index entries go
  * before files) and from the order here: completeness markers are dropped before anything is
- * removed, so a marker never outlives its object; versions that gc removed leave the version
- * index afterwards. Not thread-safe; run it while no import is in progress.
+ * removed, so a marker never outlives its object; versions to be removed leave the version
+ * index (and lose their labels) before anything is removed. Not thread-safe; run it while no import is in progress.
  */
 public final class RefGc {
   private final Versions versions;
@@ -83,19 +83,25 @@ public final class RefGc {
   public GcReport run(Collection<ObjectId> extraRoots) throws IOException {
     Set<ObjectId> roots = roots();
     roots.addAll(extraRoots);
-    versions.completeness().forgetAll();
-    GcReport report = new Gc(versions.repository().objects()).progress(progress).run(roots);
-    List<ObjectId> gone = new ArrayList<>();
+    // Names go before objects: versions about to be removed leave the index (and lose their
+    // labels) durably first, so no name ever outlives its version, whenever gc is killed.
+    List<ObjectId> doomed = new ArrayList<>();
     for (ObjectId v : versions.refs().versionsNewestFirst()) {
-      if (!versions.repository().objects().contains(v)) {
-        gone.add(v);
+      if (!roots.contains(v)) {
+        doomed.add(v);
       }
     }
-    if (!gone.isEmpty()) {
+    for (ObjectId labelled : versions.refs().labels().values()) {
+      if (!roots.contains(labelled) && !doomed.contains(labelled)) {
+        doomed.add(labelled);
+      }
+    }
+    if (!doomed.isEmpty()) {
       KeyValueStore.Batch batch = versions.repository().kv().batch();
-      versions.refs().unregisterVersions(batch, gone);
+      versions.refs().unregisterVersions(batch, doomed);
       batch.commit(true);
     }
-    return report;
+    versions.completeness().forgetAll();
+    return new Gc(versions.repository().objects()).progress(progress).run(roots);
   }
 }
