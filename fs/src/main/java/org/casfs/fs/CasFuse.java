@@ -1,0 +1,411 @@
+package org.casfs.fs;
+
+import com.kenai.jffi.MemoryIO;
+import java.nio.ByteBuffer;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import jnr.ffi.Pointer;
+import jnr.ffi.Struct;
+import ru.serce.jnrfuse.FuseFillDir;
+import ru.serce.jnrfuse.FuseStubFS;
+import ru.serce.jnrfuse.struct.FileStat;
+import ru.serce.jnrfuse.struct.FuseFileInfo;
+import ru.serce.jnrfuse.struct.Statvfs;
+import ru.serce.jnrfuse.struct.Timespec;
+
+/**
+ * The kernel's view of a {@link SnapshotImage}: each callback turns the path into bytes, calls
+ * the core, copies bytes or attributes out and maps failures to errno in {@link Errno}. Every
+ * mutating callback is overridden to answer {@code EROFS} ({@link FuseStubFS} would report
+ * success). Thread-safe: callbacks run on several threads at once.
+ */
+public class CasFuse extends FuseStubFS {
+  /** Where libfuse 2 keeps the direct_io/keep_cache bitfield in {@code struct fuse_file_info}. */
+  static final int FILE_INFO_BITS_OFFSET = 20;
+  private static final int DIRECT_IO = 1;
+  private static final int KEEP_CACHE = 2;
+  private static final int O_ACCMODE = 3;
+  private static final int O_TRUNC = 01000;
+
+  private final SnapshotImage image;
+  private final PageCachePolicy cachePolicy;
+  private final Consumer<String> log;
+  private final Charset pathCharset = Charset.defaultCharset();
+  private final Map<Long, Object> handles = new ConcurrentHashMap<>();
+  private final AtomicLong nextHandle = new AtomicLong(1);
+
+  public CasFuse(SnapshotImage image, PageCachePolicy cachePolicy, Consumer<String> log) {
+    this.image = image;
+    this.cachePolicy = cachePolicy;
+    this.log = log;
+  }
+
+  /** The callback table libfuse calls (filled by jnr-fuse's constructor). */
+  ru.serce.jnrfuse.struct.FuseOperations operations() {
+    return fuseOperations;
+  }
+
+  public SnapshotImage image() {
+    return image;
+  }
+
+  /** Open handles (files and directories); 0 once every opener has closed. */
+  public int openHandles() {
+    return handles.size();
+  }
+
+  @Override
+  protected String getFSName() {
+    return "casfs";
+  }
+
+  private byte[] bytes(String path) {
+    return path.getBytes(pathCharset);
+  }
+
+  private int fail(Throwable t) {
+    return -Errno.of(t, log);
+  }
+
+  // ---- reading -------------------------------------------------------------------------------
+
+  @Override
+  public int getattr(String path, FileStat stat) {
+    try {
+      fill(stat, image.getattr(bytes(path)));
+      return 0;
+    } catch (Throwable t) {
+      return fail(t);
+    }
+  }
+
+  @Override
+  public int fgetattr(String path, FileStat stat, FuseFileInfo fi) {
+    Object h = handles.get(fi.fh.get());
+    if (h instanceof OpenFile f) {
+      fill(stat, f.attr());
+      return 0;
+    }
+    return getattr(path, stat);
+  }
+
+  static void fill(FileStat st, Attr a) {
+    st.st_ino.set(a.ino());
+    st.st_mode.set(a.mode());
+    st.st_nlink.set(a.nlink());
+    st.st_uid.set(a.uid());
+    st.st_gid.set(a.gid());
+    st.st_rdev.set(a.rdev());
+    st.st_size.set(a.size());
+    st.st_blocks.set(a.blocks());
+    st.st_blksize.set(4096);
+    setTime(st.st_mtim, a.mtimeNanos());
+    setTime(st.st_atim, a.mtimeNanos());
+    setTime(st.st_ctim, a.ctimeNanos());
+  }
+
+  private static void setTime(Timespec t, long nanos) {
+    t.tv_sec.set(Math.floorDiv(nanos, 1_000_000_000L));
+    t.tv_nsec.set(Math.floorMod(nanos, 1_000_000_000L));
+  }
+
+  @Override
+  public int readlink(String path, Pointer buf, long size) {
+    try {
+      byte[] target = image.readlink(bytes(path));
+      if (size <= 0) {
+        return -Errno.EINVAL;
+      }
+      int n = (int) Math.min(target.length, size - 1);
+      buf.put(0, target, 0, n);
+      buf.putByte(n, (byte) 0);
+      return 0;
+    } catch (Throwable t) {
+      return fail(t);
+    }
+  }
+
+  @Override
+  public int opendir(String path, FuseFileInfo fi) {
+    try {
+      DirListing d = image.opendir(bytes(path));
+      long fh = nextHandle.getAndIncrement();
+      handles.put(fh, d);
+      fi.fh.set(fh);
+      return 0;
+    } catch (Throwable t) {
+      return fail(t);
+    }
+  }
+
+  @Override
+  public int readdir(String path, Pointer buf, FuseFillDir filter, long offset, FuseFileInfo fi) {
+    try {
+      DirListing d = handles.get(fi.fh.get()) instanceof DirListing l ? l : image.opendir(bytes(path));
+      FileStat st = new FileStat(jnr.ffi.Runtime.getSystemRuntime());
+      Pointer stp = Struct.getMemory(st);
+      image.readdir(d, offset, e -> {
+        fill(st, e.attr());
+        byte[] name = e.name();
+        ByteBuffer cname = ByteBuffer.allocate(name.length + 1).put(name).put((byte) 0);
+        cname.flip();
+        return filter.apply(buf, cname, stp, e.nextOffset()) == 0;
+      });
+      return 0;
+    } catch (Throwable t) {
+      return fail(t);
+    }
+  }
+
+  @Override
+  public int releasedir(String path, FuseFileInfo fi) {
+    handles.remove(fi.fh.get());
+    return 0;
+  }
+
+  @Override
+  public int open(String path, FuseFileInfo fi) {
+    int flags = fi.flags.get();
+    if ((flags & O_ACCMODE) != 0 || (flags & O_TRUNC) != 0) {
+      return -Errno.EROFS;
+    }
+    try {
+      byte[] p = bytes(path);
+      OpenFile f = image.open(p);
+      PageCachePolicy.Mode mode = cachePolicy.opened(p, f.blobId());
+      long fh = nextHandle.getAndIncrement();
+      handles.put(fh, f);
+      fi.fh.set(fh);
+      setCacheBits(fi, mode);
+      return 0;
+    } catch (Throwable t) {
+      return fail(t);
+    }
+  }
+
+  static void setCacheBits(FuseFileInfo fi, PageCachePolicy.Mode mode) {
+    Pointer mem = Struct.getMemory(fi);
+    int bits = mem.getInt(FILE_INFO_BITS_OFFSET) & ~(DIRECT_IO | KEEP_CACHE);
+    switch (mode) {
+      case KEEP -> bits |= KEEP_CACHE;
+      case DIRECT -> bits |= DIRECT_IO | KEEP_CACHE;
+      case INVALIDATE -> { }
+    }
+    mem.putInt(FILE_INFO_BITS_OFFSET, bits);
+  }
+
+  @Override
+  public int read(String path, Pointer buf, long size, long offset, FuseFileInfo fi) {
+    try {
+      if (!(handles.get(fi.fh.get()) instanceof OpenFile f)) {
+        return -Errno.EBADF;
+      }
+      if (size <= 0 || offset >= f.size()) {
+        return 0;
+      }
+      int want = (int) Math.min(size, f.size() - offset);
+      // The kernel's buffer itself, as a direct ByteBuffer: file bytes land there with no heap copy.
+      ByteBuffer dst = MemoryIO.getInstance().newDirectByteBuffer(buf.address(), want);
+      return f.read(offset, dst);
+    } catch (Throwable t) {
+      return fail(t);
+    }
+  }
+
+  @Override
+  public int release(String path, FuseFileInfo fi) {
+    Object h = handles.remove(fi.fh.get());
+    if (h instanceof OpenFile f) {
+      cachePolicy.released(f.path(), f.blobId());
+      try {
+        f.close();
+      } catch (Throwable t) {
+        return fail(t);
+      }
+    }
+    return 0;
+  }
+
+  @Override
+  public int flush(String path, FuseFileInfo fi) {
+    return 0;
+  }
+
+  @Override
+  public int getxattr(String path, String name, Pointer value, long size) {
+    try {
+      byte[] v = image.getxattrOrNull(bytes(path), xattrName(name));
+      if (v == null) {
+        return -Errno.ENODATA;
+      }
+      if (size == 0) {
+        return v.length;
+      }
+      if (size < v.length) {
+        return -Errno.ERANGE;
+      }
+      value.put(0, v, 0, v.length);
+      return v.length;
+    } catch (Throwable t) {
+      return fail(t);
+    }
+  }
+
+  /** Xattr names are byte strings; the core keys them as ISO-8859-1 strings of those bytes. */
+  private String xattrName(String name) {
+    return new String(name.getBytes(pathCharset), StandardCharsets.ISO_8859_1);
+  }
+
+  @Override
+  public int listxattr(String path, Pointer list, long size) {
+    try {
+      List<String> names = image.listxattr(bytes(path));
+      int total = 0;
+      for (String n : names) {
+        total += n.length() + 1;
+      }
+      if (size == 0) {
+        return total;
+      }
+      if (size < total) {
+        return -Errno.ERANGE;
+      }
+      long pos = 0;
+      for (String n : names) {
+        byte[] b = n.getBytes(StandardCharsets.ISO_8859_1);
+        list.put(pos, b, 0, b.length);
+        list.putByte(pos + b.length, (byte) 0);
+        pos += b.length + 1;
+      }
+      return total;
+    } catch (Throwable t) {
+      return fail(t);
+    }
+  }
+
+  @Override
+  public int statfs(String path, Statvfs st) {
+    try {
+      FsStats s = image.statfs();
+      st.f_bsize.set(s.blockSize());
+      st.f_frsize.set(s.blockSize());
+      st.f_blocks.set(s.blocks());
+      st.f_bfree.set(s.blocksFree());
+      st.f_bavail.set(s.blocksAvailable());
+      st.f_files.set(s.files());
+      st.f_ffree.set(s.filesFree());
+      st.f_favail.set(s.filesFree());
+      st.f_namemax.set(s.nameMax());
+      return 0;
+    } catch (Throwable t) {
+      return fail(t);
+    }
+  }
+
+  @Override
+  public int access(String path, int mask) {
+    try {
+      image.lookup(bytes(path));
+      return (mask & 2) != 0 ? -Errno.EROFS : 0;
+    } catch (Throwable t) {
+      return fail(t);
+    }
+  }
+
+  // ---- refused: a read-only mount changes nothing ----------------------------------------------
+
+  @Override
+  public int mknod(String path, long mode, long rdev) {
+    return -Errno.EROFS;
+  }
+
+  @Override
+  public int mkdir(String path, long mode) {
+    return -Errno.EROFS;
+  }
+
+  @Override
+  public int unlink(String path) {
+    return -Errno.EROFS;
+  }
+
+  @Override
+  public int rmdir(String path) {
+    return -Errno.EROFS;
+  }
+
+  @Override
+  public int symlink(String oldpath, String newpath) {
+    return -Errno.EROFS;
+  }
+
+  @Override
+  public int rename(String oldpath, String newpath) {
+    return -Errno.EROFS;
+  }
+
+  @Override
+  public int link(String oldpath, String newpath) {
+    return -Errno.EROFS;
+  }
+
+  @Override
+  public int chmod(String path, long mode) {
+    return -Errno.EROFS;
+  }
+
+  @Override
+  public int chown(String path, long uid, long gid) {
+    return -Errno.EROFS;
+  }
+
+  @Override
+  public int truncate(String path, long size) {
+    return -Errno.EROFS;
+  }
+
+  @Override
+  public int ftruncate(String path, long size, FuseFileInfo fi) {
+    return -Errno.EROFS;
+  }
+
+  @Override
+  public int write(String path, Pointer buf, long size, long offset, FuseFileInfo fi) {
+    return -Errno.EROFS;
+  }
+
+  @Override
+  public int create(String path, long mode, FuseFileInfo fi) {
+    return -Errno.EROFS;
+  }
+
+  @Override
+  public int setxattr(String path, String name, Pointer value, long size, int flags) {
+    return -Errno.EROFS;
+  }
+
+  @Override
+  public int removexattr(String path, String name) {
+    return -Errno.EROFS;
+  }
+
+  @Override
+  public int utimens(String path, Timespec[] timespec) {
+    return -Errno.EROFS;
+  }
+
+  @Override
+  public int fallocate(String path, int mode, long off, long length, FuseFileInfo fi) {
+    return -Errno.EROFS;
+  }
+
+  @Override
+  public int fsync(String path, int isdatasync, FuseFileInfo fi) {
+    return 0;
+  }
+}

@@ -1,0 +1,224 @@
+package org.casfs.fs;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.Memory;
+import jnr.ffi.Pointer;
+import jnr.ffi.Runtime;
+import jnr.ffi.Struct;
+import jnr.ffi.byref.IntByReference;
+import jnr.ffi.byref.PointerByReference;
+
+/**
+ * A live FUSE mount of a {@link CasFuse}, served by Java threads this class owns.
+ *
+ * <p>Why own threads: libfuse's multithreaded loop calls back on native threads, which jnr
+ * attaches to the JVM as a brand-new Java thread for every single callback (jnr/jnr-ffi#125);
+ * its single-threaded loop avoids that but lets one slow read stall every process using the
+ * mount. Here {@code threads} Java threads each run libfuse's receive/process step, so callbacks
+ * arrive on attached threads and requests are served in parallel. See docs/BENCHMARKS.md.
+ *
+ * <p>{@link #close()} unmounts (waiting for busy files up to a grace period, then lazily) and
+ * releases libfuse. A shutdown hook does the same on SIGINT/SIGTERM. Thread-safe.
+ */
+public final class FuseMount implements Closeable {
+  private static final int EINTR = 4;
+  private static final int FUSE_BUF_STRUCT = 40;
+  private static volatile LibFuseLoop lib;
+
+  private final Path mountPoint;
+  private final CasFuse fs;
+  private final Pointer fuse;
+  private final Pointer mountPointPtr;
+  private final Pointer session;
+  private final List<Thread> workers = new ArrayList<>();
+  private final CountDownLatch stopped;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final Thread shutdownHook;
+  private final Consumer<String> log;
+
+  private FuseMount(Path mountPoint, CasFuse fs, Pointer fuse, Pointer mountPointPtr, int threads,
+      Consumer<String> log) {
+    this.mountPoint = mountPoint;
+    this.fs = fs;
+    this.fuse = fuse;
+    this.mountPointPtr = mountPointPtr;
+    this.log = log;
+    this.session = lib.fuse_get_session(fuse);
+    this.stopped = new CountDownLatch(threads);
+    Pointer channel = lib.fuse_session_next_chan(session, null);
+    long bufSize = lib.fuse_chan_bufsize(channel);
+    for (int i = 0; i < threads; i++) {
+      Thread t = new Thread(() -> serve(channel, bufSize), "casfs-fuse-" + i);
+      t.setDaemon(true);
+      workers.add(t);
+    }
+    workers.forEach(Thread::start);
+    this.shutdownHook = new Thread(this::closeQuietly, "casfs-unmount");
+    java.lang.Runtime.getRuntime().addShutdownHook(shutdownHook);
+  }
+
+  private static LibFuseLoop lib() {
+    if (lib == null) {
+      synchronized (FuseMount.class) {
+        if (lib == null) {
+          lib = LibraryLoader.create(LibFuseLoop.class).failImmediately().load("fuse");
+        }
+      }
+    }
+    return lib;
+  }
+
+  /**
+   * Mounts {@code fs} at {@code mountPoint} and returns once the kernel answers through it. A
+   * stale mount left there by a killed casfs is cleaned up first.
+   *
+   * @throws MountException if the mountpoint is missing, not a directory or already mounted, or
+   *     the kernel refuses the mount; the message is one line
+   */
+  public static FuseMount mount(CasFuse fs, Path mountPoint, MountOptions options, Consumer<String> log)
+      throws IOException {
+    Path mp = mountPoint.toAbsolutePath().normalize();
+    if (MountTable.isStale(mp)) {
+      log.accept("casfs: cleaning up a stale mount at " + mp + " (its process is gone)");
+      MountTable.fusermountUnmount(mp, true);
+    } else if (MountTable.isMounted(mp)) {
+      throw new MountException("casfs: " + mp + " is already mounted (" + MountTable.typeAtOrNull(mp)
+          + "); unmount it first with 'casfs umount " + mp + "'");
+    }
+    if (!Files.exists(mp, LinkOption.NOFOLLOW_LINKS)) {
+      throw new MountException("casfs: mountpoint " + mp + " does not exist; create an empty directory there");
+    }
+    if (!Files.isDirectory(mp, LinkOption.NOFOLLOW_LINKS)) {
+      throw new MountException("casfs: mountpoint " + mp + " is not a directory");
+    }
+    LibFuseLoop l = lib();
+    String[] argv = {"casfs", "-f", "-o", options.fuseOptionString(), mp.toString()};
+    PointerByReference mpRef = new PointerByReference();
+    IntByReference mt = new IntByReference();
+    var ops = fs.operations();
+    Pointer fuse = l.fuse_setup(argv.length, argv, ops, Struct.size(ops), mpRef, mt, null);
+    if (fuse == null) {
+      throw new MountException("casfs: the kernel refused to mount " + mp + " (see libfuse's message above)");
+    }
+    FuseMount m = new FuseMount(mp, fs, fuse, mpRef.getValue(), options.threads(), log);
+    try {
+      Files.readAttributes(mp, "unix:mode");
+    } catch (IOException e) {
+      m.close();
+      throw new MountException("casfs: the mount at " + mp + " does not answer: " + e.getMessage());
+    }
+    return m;
+  }
+
+  private void serve(Pointer channel, long bufSize) {
+    Runtime rt = Runtime.getSystemRuntime();
+    Pointer fbuf = Memory.allocateDirect(rt, FUSE_BUF_STRUCT, true);
+    Pointer mem = Memory.allocateDirect(rt, (int) bufSize);
+    try {
+      while (lib.fuse_session_exited(session) == 0) {
+        // struct fuse_buf { size_t size; int flags; void *mem; int fd; off_t pos; }
+        fbuf.putLong(0, bufSize);
+        fbuf.putInt(8, 0);
+        fbuf.putAddress(16, mem.address());
+        fbuf.putInt(24, 0);
+        fbuf.putLong(32, 0);
+        PointerByReference chp = new PointerByReference(channel);
+        int res = lib.fuse_session_receive_buf(session, fbuf, chp);
+        if (res == -EINTR) {
+          continue;
+        }
+        if (res <= 0) {
+          if (res < 0) {
+            lib.fuse_session_exit(session);
+          }
+          break;
+        }
+        lib.fuse_session_process_buf(session, fbuf, chp.getValue());
+      }
+    } catch (Throwable t) {
+      log.accept("casfs: request thread died: " + t);
+    } finally {
+      stopped.countDown();
+    }
+  }
+
+  public Path mountPoint() {
+    return mountPoint;
+  }
+
+  public CasFuse fs() {
+    return fs;
+  }
+
+  /** Blocks until the mount goes away (unmounted by {@code casfs umount}, fusermount or close). */
+  public void awaitUnmounted() throws InterruptedException {
+    stopped.await();
+  }
+
+  public boolean awaitUnmounted(long timeout, TimeUnit unit) throws InterruptedException {
+    return stopped.await(timeout, unit);
+  }
+
+  /**
+   * Unmounts: plainly if nothing is busy, else lazily (the kernel detaches the mount now and
+   * drops it when the last open file closes); then waits up to 10 s for requests to drain and
+   * releases libfuse.
+   */
+  @Override
+  public void close() throws IOException {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      java.lang.Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException shuttingDown) {
+      // we are the hook
+    }
+    IOException failure = null;
+    if (stopped.getCount() > 0 && MountTable.isMounted(mountPoint)) {
+      try {
+        MountTable.fusermountUnmount(mountPoint, false);
+      } catch (MountException busy) {
+        try {
+          MountTable.fusermountUnmount(mountPoint, true);
+        } catch (MountException e) {
+          failure = e;
+        }
+      }
+    }
+    boolean drained;
+    try {
+      drained = stopped.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      drained = false;
+    }
+    if (drained) {
+      lib.fuse_teardown(fuse, mountPointPtr);
+    } else {
+      log.accept("casfs: " + mountPoint + " still has open files; it was detached and goes away when they close");
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private void closeQuietly() {
+    try {
+      close();
+    } catch (IOException e) {
+      log.accept(e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package org.casfs.fs;
+
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.casfs.cas.ObjectId;
+
+/**
+ * Decides, per open, how the kernel may cache a file's pages. Blobs never change, so pages stay
+ * cached across opens ({@link Mode#KEEP}) as long as a path keeps the same blob. The kernel keys
+ * its page cache by inode, and a path keeps its inode across a switch, so:
+ *
+ * <ul>
+ *   <li>the first open of a path's new blob drops the old pages ({@link Mode#INVALIDATE});
+ *   <li>while a handle of another blob of that path is still open (a reader of the old version),
+ *       a new blob is read around the cache ({@link Mode#DIRECT}), so neither reader ever gets a
+ *       page of the other's version.
+ * </ul>
+ *
+ * Remembers up to {@code maxPaths} paths (least recently opened forgotten first; a forgotten path
+ * just invalidates once more). Thread-safe.
+ */
+public final class PageCachePolicy {
+  /** How an open file uses the page cache. */
+  public enum Mode { KEEP, INVALIDATE, DIRECT }
+
+  private static final class State {
+    ObjectId cached;
+    final Map<ObjectId, Integer> open = new HashMap<>(2);
+  }
+
+  private final LinkedHashMap<ByteBuffer, State> paths;
+
+  public PageCachePolicy(int maxPaths) {
+    this.paths = new LinkedHashMap<>(1024, 0.75f, true) {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<ByteBuffer, State> eldest) {
+        return size() > maxPaths && eldest.getValue().open.isEmpty();
+      }
+    };
+  }
+
+  /** Records an open of {@code blob} at {@code path}; pair with {@link #released}. */
+  public synchronized Mode opened(byte[] path, ObjectId blob) {
+    State s = paths.computeIfAbsent(ByteBuffer.wrap(path.clone()), k -> new State());
+    boolean otherOpen = false;
+    for (ObjectId o : s.open.keySet()) {
+      if (!o.equals(blob)) {
+        otherOpen = true;
+        break;
+      }
+    }
+    s.open.merge(blob, 1, Integer::sum);
+    if (otherOpen) {
+      return Mode.DIRECT;
+    }
+    if (blob.equals(s.cached)) {
+      return Mode.KEEP;
+    }
+    s.cached = blob;
+    return Mode.INVALIDATE;
+  }
+
+  public synchronized void released(byte[] path, ObjectId blob) {
+    State s = paths.get(ByteBuffer.wrap(path));
+    if (s != null) {
+      s.open.computeIfPresent(blob, (k, n) -> n == 1 ? null : n - 1);
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package org.casfs.fs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.casfs.cas.ObjectId;
+import org.casfs.cas.store.RepoConfig;
+import org.casfs.cas.store.Repository;
+import org.casfs.cas.store.Snapshot;
+
+/**
+ * Test support: a repository in a temp dir holding imported trees, and a real mount of one of its
+ * versions. {@link #close()} unmounts and checks /proc/mounts, so a test that fails still leaves
+ * nothing mounted.
+ */
+final class MountedRepo implements Closeable {
+  final Repository repo;
+  final Path mountPoint;
+  final List<String> log = new CopyOnWriteArrayList<>();
+  SnapshotImage image;
+  CasFuse fs;
+  FuseMount mount;
+
+  MountedRepo(Path tmp) throws IOException {
+    this.repo = Repository.init(tmp.resolve("repo"), RepoConfig.defaults());
+    this.mountPoint = Files.createDirectories(tmp.resolve("mnt"));
+  }
+
+  ObjectId importDir(Path dir) throws IOException {
+    ObjectId id = TestImages.importDir(repo.objectDatabase(), dir, "test", null);
+    repo.flush();
+    return id;
+  }
+
+  Snapshot snapshot(ObjectId id) throws IOException {
+    return Snapshot.open(repo.objectDatabase(), id);
+  }
+
+  MountedRepo mount(ObjectId version, MountOptions options) throws IOException {
+    image = new SnapshotImage(snapshot(version), new BlobVerifier(10_000), repo.dir(), log::add);
+    fs = new CasFuse(image, new PageCachePolicy(10_000), log::add);
+    mount = FuseMount.mount(fs, mountPoint, options, log::add);
+    return this;
+  }
+
+  void unmount() throws IOException {
+    if (mount != null) {
+      try {
+        mount.close();
+      } finally {
+        mount = null;
+      }
+    }
+    assertThat(MountTable.isMounted(mountPoint)).as("still mounted: " + mountPoint).isFalse();
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      unmount();
+    } finally {
+      if (MountTable.isMounted(mountPoint)) {
+        MountTable.fusermountUnmount(mountPoint, true);
+      }
+      repo.close();
+    }
+  }
+}
