@@ -183,7 +183,8 @@ public final class Puller {
     }
     if (!inv.complete()) {
       throw new PullException(PullException.Kind.SOURCES_FAILED, "version " + want + " is incomplete ("
-          + inv.missingTrees.size() + " trees, " + inv.missingBlobs.size() + " blobs missing) after trying every source: "
+          + (inv.manifestPresent ? inv.missingTrees.size() + " trees, " + inv.missingBlobs.size() + " blobs missing"
+              : "its manifest is missing") + ") after trying every source: "
           + String.join("; ", failures) + "; nothing was staged, run the pull again to resume", firstFailure);
     }
     db.store().flush();
@@ -315,17 +316,13 @@ public final class Puller {
               expectedTrees.put(e.childId(), e.child());
             }
           }
+          if (expectedTrees.isEmpty() && blobs == null) {
+            // Every tree is in: the exact bytes still needed are known; check the disk first.
+            blobs = blobsNeeded(head, run);
+          }
         } else {
           if (blobs == null) {
-            blobs = inventory(head);
-            if (!blobs.treesComplete()) {
-              throw new WireException(s.name() + " sent blobs before every tree of the version");
-            }
-            checkDisk(blobs);
-            synchronized (run) {
-              run.bytesTotal = run.bytesDone + blobs.missingBlobBytes;
-              run.objectsTotal = run.objectsDone + blobs.missingBlobs.size();
-            }
+            blobs = blobsNeeded(head, run);
           }
           Inventory.Need need = blobs.missingBlobs.get(h.id());
           if (need == null) {
@@ -359,6 +356,19 @@ public final class Puller {
         return;
       }
     }
+  }
+
+  private Inventory blobsNeeded(Head head, Run run) throws IOException {
+    Inventory inv = inventory(head);
+    if (!inv.treesComplete()) {
+      throw new WireException("the source sent blobs before every tree of the version");
+    }
+    checkDisk(inv);
+    synchronized (run) {
+      run.bytesTotal = run.bytesDone + inv.missingBlobBytes;
+      run.objectsTotal = run.objectsDone + inv.missingBlobs.size();
+    }
+    return inv;
   }
 
   private static byte[] readExactly(FrameReader r, FrameHeader h) throws IOException {
@@ -403,7 +413,6 @@ public final class Puller {
         LimitedStream limited = new LimitedStream(in, need.size(), s.name(), need.hashes().id());
         storeBlob(need, limited);
         run.stored(need.size());
-        limited.checkEnd();
       }
     });
   }
@@ -474,25 +483,19 @@ public final class Puller {
       return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
-    /** After the declared bytes: the source must have nothing more to say. */
-    void checkEnd() throws IOException {
-      if (left == 0 && in.read() >= 0) {
-        throw new CorruptObjectException(id, source + " sent more bytes than the tree entry declares"
-            + " (endless data); cut off at the declared size");
-      }
-    }
-
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
       if (left == 0) {
-        if (in.read() >= 0) {
-          throw new CorruptObjectException(id, source + " sent more bytes than the tree entry declares; cut off");
-        }
         return -1;
       }
       int n = in.read(b, off, (int) Math.min(len, left));
       if (n > 0) {
         left -= n;
+        if (left == 0 && in.read() >= 0) {
+          // Checked before the last bytes are handed on, so the object is never stored.
+          throw new CorruptObjectException(id, source + " sent more bytes than the tree entry declares"
+              + " (endless data); cut off at the declared size");
+        }
       }
       return n;
     }
