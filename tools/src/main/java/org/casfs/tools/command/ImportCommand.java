@@ -71,7 +71,7 @@ public final class ImportCommand extends RepoCommand {
         throw CliException.rejected("an interrupted import of " + interrupted + " is open"
             + "; run 'casfs import " + interrupted + "' to finish it or 'casfs abort' to drop it");
       }
-      AddedObjects undo = AddedObjects.snapshot(open.repo().objects());
+      AddedObjects undo = AddedObjects.snapshot(open.repo().objects(), open.repo().dir().resolve("objects"));
       Imports.Outcome outcome;
       try (Progress bar = progress("import", -1, "MiB")) {
         outcome = imports.run(dir, label, options, new ImportProgress(bar));

@@ -1,0 +1,101 @@
+package org.casfs.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real launcher {@code tools/casfs}, run as a separate process from another working
+ * directory: it passes arguments and exit codes through, and an unreadable file during import
+ * (as root: with the DAC override capabilities dropped by {@code setpriv}) fails with one line,
+ * exit 5, and leaves the repository as it was. The classpath comes from this test run
+ * ({@code CASFS_CLASSPATH}), since during {@code mvn verify} the tools jar is not packaged yet.
+ */
+class LauncherTest {
+  @TempDir Path tmp;
+
+  record Run(int code, String out, String err) {}
+
+  private Run casfs(Path repo, String... args) throws IOException, InterruptedException {
+    return casfs(repo, List.of(), args);
+  }
+
+  private Run casfs(Path repo, List<String> prefix, String... args) throws IOException, InterruptedException {
+    Path launcher = Path.of(System.getProperty("user.dir"), "casfs");
+    List<String> cmd = new ArrayList<>(prefix);
+    cmd.add(launcher.toString());
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(tmp.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    pb.environment().put("CASFS_REPO", repo.toString());
+    pb.environment().put("CASFS_CLASSPATH", System.getProperty("java.class.path"));
+    pb.environment().remove("CASFS_DEBUG");
+    Path out = tmp.resolve("out.txt");
+    Path err = tmp.resolve("err.txt");
+    pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+    Process p = pb.start();
+    try {
+      if (!p.waitFor(120, TimeUnit.SECONDS)) {
+        throw new AssertionError("casfs " + String.join(" ", args) + " did not finish in 120 s");
+      }
+    } finally {
+      p.destroyForcibly();
+    }
+    return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void theLauncherRunsCommandsFromAnyDirectoryAndPassesExitCodesThrough() throws Exception {
+    Path repo = tmp.resolve("repo");
+    Path src = TestTreeFiles.write(tmp.resolve("src"), 7);
+    assertThat(casfs(repo, "init", "--channel", "school").code()).isZero();
+    Run imported = casfs(repo, "import", src.toString(), "--label", "first", "--switch");
+    assertThat(imported.code()).as(imported.err()).isZero();
+    assertThat(imported.out()).contains("current is now ");
+    assertThat(casfs(repo, "cat", "first", "etc/hostname").out()).isEqualTo("laptop-7\n");
+    assertThat(casfs(repo, "ls", "current", "/").out()).contains(" etc", " lib -> bin");
+    Run help = casfs(repo, "checkout", "--help");
+    assertThat(help.code()).isZero();
+    assertThat(help.out()).contains("Usage: casfs checkout", "VERSION", "DIR");
+
+    Run unknown = casfs(repo, "cat", "nope", "etc/hostname");
+    assertThat(unknown.code()).isEqualTo(2);
+    assertThat(unknown.err()).startsWith("casfs: unknown version 'nope'").hasLineCount(1);
+    Run notRepo = casfs(tmp.resolve("src"), "log");
+    assertThat(notRepo.code()).isEqualTo(3);
+    assertThat(notRepo.err()).hasLineCount(1).contains("is not a casfs repository");
+  }
+
+  @Test
+  void anUnreadableFileFailsTheImportWithExit5AndTheRepositoryUnchanged() throws Exception {
+    Path repo = tmp.resolve("repo");
+    assertThat(casfs(repo, "init").code()).isZero();
+    assertThat(casfs(repo, "import", TestTreeFiles.write(tmp.resolve("v1"), 1).toString(), "--switch").code()).isZero();
+    Path src = TestTreeFiles.write(tmp.resolve("v2"), 2);
+    for (int i = 0; i < 8; i++) {
+      Files.write(src.resolve("bin/more" + i + ".bin"), new byte[50_000 + i]); // loose blobs to undo
+    }
+    Path secret = src.resolve("etc/shadow");
+    Files.writeString(secret, "root:*:\n");
+    Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("---------"));
+    String before = RepoFingerprint.of(repo);
+
+    // Root reads anything; without CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH it obeys modes.
+    List<String> asPlainUser = TestTreeFiles.isRoot()
+        ? List.of("setpriv", "--bounding-set", "-dac_override,-dac_read_search") : List.of();
+    Run r = casfs(repo, asPlainUser, "import", src.toString(), "--switch");
+    assertThat(r.code()).as(r.err()).isEqualTo(5);
+    assertThat(r.err()).startsWith("casfs: ").contains(secret.toString(), "Permission denied", "; ").hasLineCount(1);
+    assertThat(r.out()).isEmpty();
+    assertThat(RepoFingerprint.of(repo)).isEqualTo(before);
+  }
+}
