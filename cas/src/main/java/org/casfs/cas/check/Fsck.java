@@ -190,7 +190,7 @@ public final class Fsck {
     } catch (MissingObjectException e) {
       return new Problem(Problem.Kind.MISSING, info.type(), id, "its bytes are gone (the index names it)", List.of());
     } catch (CorruptObjectException e) {
-      return new Problem(Problem.Kind.CORRUPT, info.type(), id, "unreadable: " + e.getMessage(), List.of());
+      return new Problem(Problem.Kind.CORRUPT, info.type(), id, "unreadable: " + withoutId(e), List.of());
     }
     long length = digest.length();
     Hashes actual = digest.finish();
@@ -215,10 +215,17 @@ public final class Fsck {
           ManifestCodec.decode(id, copy.toByteArray());
         }
       } catch (CorruptObjectException e) {
-        return new Problem(Problem.Kind.UNDECODABLE, info.type(), id, e.getMessage(), List.of());
+        return new Problem(Problem.Kind.UNDECODABLE, info.type(), id, withoutId(e), List.of());
       }
     }
     return null;
+  }
+
+  /** The exception's message without its "object ID is corrupt: " opening, which the problem line already says. */
+  private static String withoutId(CorruptObjectException e) {
+    String m = e.getMessage();
+    int at = m.indexOf(" is corrupt: ");
+    return at >= 0 ? m.substring(at + " is corrupt: ".length()) : m;
   }
 
   private InputStream openStored(ObjectId id) throws IOException {
