@@ -8,7 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.casfs.cas.Manifest;
 import org.casfs.cas.ObjectId;
+import org.casfs.cas.io.ImportOptions;
+import org.casfs.cas.io.ImportResult;
+import org.casfs.cas.io.Importer;
 import org.casfs.cas.store.RepoConfig;
 import org.casfs.cas.store.Repository;
 import org.casfs.cas.store.Snapshot;
@@ -25,6 +29,7 @@ final class MountedRepo implements Closeable {
   SnapshotImage image;
   CasFuse fs;
   FuseMount mount;
+  private long sequence;
 
   MountedRepo(Path tmp) throws IOException {
     this.repo = Repository.init(tmp.resolve("repo"), RepoConfig.defaults());
@@ -32,7 +37,10 @@ final class MountedRepo implements Closeable {
   }
 
   ObjectId importDir(Path dir) throws IOException {
-    ObjectId id = TestImages.importDir(repo.objectDatabase(), dir, "test", null);
+    ImportResult r = new Importer(repo.objectDatabase()).importDirectory(dir, ImportOptions.defaults(), null);
+    Manifest m = new Manifest(r.root(), r.rootMeta(), "stable", ++sequence, "test-" + sequence, null,
+        System.currentTimeMillis());
+    ObjectId id = repo.objectDatabase().writeManifest(m).id();
     repo.flush();
     return id;
   }
