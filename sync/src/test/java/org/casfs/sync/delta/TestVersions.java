@@ -16,8 +16,14 @@ final class TestVersions {
   private TestVersions() {}
 
   static ObjectId importVersion(ObjectDatabase db, Path dir, long sequence) throws IOException {
+    return importVersion(db, dir, sequence, null);
+  }
+
+  /** Imports {@code dir} as version {@code sequence} of channel "stable" (the default). */
+  static ObjectId importVersion(ObjectDatabase db, Path dir, long sequence, ObjectId parent) throws IOException {
     ImportResult r = new Importer(db).importDirectory(dir, ImportOptions.defaults(), null);
-    Manifest m = new Manifest(r.root(), r.rootMeta(), "test", sequence, "v" + sequence, null, 0);
+    Manifest m = new Manifest(r.root(), r.rootMeta(), "stable", sequence, "v" + sequence, parent,
+        1_700_000_000_000L + sequence);
     return db.writeManifest(m).id();
   }
 
