@@ -76,9 +76,22 @@ public record Announcement(String channel, long sequence, ObjectId manifestId, i
         port, protocol));
   }
 
+  /** The manifest id a peer that holds no version yet announces. */
+  public static final ObjectId NOTHING = ObjectId.fromRaw(new byte[ObjectId.LENGTH]);
+
+  /** An announcement of a peer that offers no version (it only just joined). */
+  public static Announcement nothing(String channel, int port) {
+    return new Announcement(channel, 0, NOTHING, port, PROTOCOL);
+  }
+
+  /** True when this offers some version (not {@link #nothing}). */
+  public boolean offersSomething() {
+    return !manifestId.equals(NOTHING);
+  }
+
   /** True when this offers a strictly newer version of {@code ourChannel} than {@code ourSequence}. */
   public boolean offersNewer(String ourChannel, long ourSequence) {
-    return channel.equals(ourChannel) && sequence > ourSequence;
+    return offersSomething() && channel.equals(ourChannel) && sequence > ourSequence;
   }
 
   private static Integer smallInt(String s, int maxDigits) {

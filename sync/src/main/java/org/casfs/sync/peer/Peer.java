@@ -158,7 +158,8 @@ public final class Peer implements AutoCloseable {
           writeStatus(config.statusFile());
           nextStatus = clock.instant().plus(STATUS_EVERY);
         }
-      } catch (IOException | RuntimeException e) {
+      } catch (Exception e) {
+        // One bad round (a neighbour, a disk hiccup) must not end the daemon's updates.
         if (!closed) {
           log.accept("update round failed: " + e);
         }
@@ -188,7 +189,7 @@ public final class Peer implements AutoCloseable {
     int port = port();
     SignedHead offered = state.offeredHeadOrNull();
     if (offered == null) {
-      return Announcement.of(channel, 0, ObjectId.fromRaw(new byte[ObjectId.LENGTH]), port);
+      return Announcement.nothing(channel, port);
     }
     try {
       Head h = offered.headUnverified();

@@ -33,6 +33,8 @@ public final class PeerMain {
   private PeerMain() {}
 
   public static void main(String[] args) throws Exception {
+    // JmDNS logs through SLF4J; without a provider SLF4J prints a three-line warning at start.
+    System.setProperty("slf4j.internal.verbosity", "ERROR");
     Path repoDir = null;
     PeerConfig config = PeerConfig.defaults(7420);
     int port = 7420;

@@ -83,7 +83,12 @@ class PeerFinderTest {
 
   static void await(BooleanSupplier condition, java.util.function.Supplier<String> what)
       throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    await(condition, what, 20);
+  }
+
+  static void await(BooleanSupplier condition, java.util.function.Supplier<String> what,
+      int seconds) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("timed out waiting for: " + what.get());
