@@ -34,13 +34,19 @@ public class CasFuse extends FuseStubFS {
 
   private final SnapshotImage image;
   private final PageCachePolicy cachePolicy;
+  private final long staleAttrNanos;
   private final Consumer<String> log;
   private final Charset pathCharset = Charset.defaultCharset();
   private final Map<Long, Object> handles = new ConcurrentHashMap<>();
   private final AtomicLong nextHandle = new AtomicLong(1);
 
-  public CasFuse(SnapshotImage image, PageCachePolicy cachePolicy, Consumer<String> log) {
+  /**
+   * @param attrCacheNanos how long the kernel may keep attributes (the mount's attr_timeout),
+   *     during which a switched file's old size may still be cached
+   */
+  public CasFuse(SnapshotImage image, PageCachePolicy cachePolicy, long attrCacheNanos, Consumer<String> log) {
     this.image = image;
+    this.staleAttrNanos = attrCacheNanos + 200_000_000L;
     this.cachePolicy = cachePolicy;
     this.log = log;
   }
@@ -177,7 +183,7 @@ public class CasFuse extends FuseStubFS {
     try {
       byte[] p = bytes(path);
       OpenFile f = image.open(p);
-      PageCachePolicy.Mode mode = cachePolicy.opened(p, f.blobId());
+      PageCachePolicy.Mode mode = cachePolicy.opened(p, f.blobId(), image.switchedWithin(staleAttrNanos));
       long fh = nextHandle.getAndIncrement();
       handles.put(fh, f);
       fi.fh.set(fh);

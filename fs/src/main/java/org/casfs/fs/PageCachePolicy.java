@@ -15,7 +15,9 @@ import org.casfs.cas.ObjectId;
  *   <li>the first open of a path's new blob drops the old pages ({@link Mode#INVALIDATE});
  *   <li>while a handle of another blob of that path is still open (a reader of the old version),
  *       a new blob is read around the cache ({@link Mode#DIRECT}), so neither reader ever gets a
- *       page of the other's version.
+ *       page of the other's version;
+ *   <li>shortly after a switch (while the kernel may still hold the old version's attributes,
+ *       whose size it would clip reads to), a changed blob is read around the cache as well.
  * </ul>
  *
  * Remembers up to {@code maxPaths} paths (least recently opened forgotten first; a forgotten path
@@ -43,8 +45,12 @@ public final class PageCachePolicy {
     };
   }
 
-  /** Records an open of {@code blob} at {@code path}; pair with {@link #released}. */
-  public synchronized Mode opened(byte[] path, ObjectId blob) {
+  /**
+   * Records an open of {@code blob} at {@code path}; pair with {@link #released}.
+   *
+   * @param attrsMayBeStale true while the kernel may still cache attributes from before a switch
+   */
+  public synchronized Mode opened(byte[] path, ObjectId blob, boolean attrsMayBeStale) {
     State s = paths.computeIfAbsent(ByteBuffer.wrap(path.clone()), k -> new State());
     boolean otherOpen = false;
     for (ObjectId o : s.open.keySet()) {
@@ -59,6 +65,9 @@ public final class PageCachePolicy {
     }
     if (blob.equals(s.cached)) {
       return Mode.KEEP;
+    }
+    if (attrsMayBeStale) {
+      return Mode.DIRECT;
     }
     s.cached = blob;
     return Mode.INVALIDATE;

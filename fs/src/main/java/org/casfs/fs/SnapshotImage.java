@@ -39,6 +39,7 @@ public final class SnapshotImage {
   private final BlobVerifier verifier;
   private final Path statfsPath;
   private final Consumer<String> log;
+  private volatile long lastSwitchNanos;
 
   /**
    * @param statfsPath a path on the filesystem that holds the repository (its free space is
@@ -58,7 +59,17 @@ public final class SnapshotImage {
 
   /** Shows another version from now on; returns the one shown before. */
   public Snapshot switchTo(Snapshot next) {
-    return current.getAndSet(Objects.requireNonNull(next, "next"));
+    Snapshot before = current.getAndSet(Objects.requireNonNull(next, "next"));
+    if (!before.id().equals(next.id())) {
+      lastSwitchNanos = System.nanoTime();
+    }
+    return before;
+  }
+
+  /** True if the shown version changed less than {@code nanos} ago. */
+  public boolean switchedWithin(long nanos) {
+    long t = lastSwitchNanos;
+    return t != 0 && System.nanoTime() - t < nanos;
   }
 
   /** The entry at {@code path} in the current version. */

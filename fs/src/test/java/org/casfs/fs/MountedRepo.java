@@ -51,7 +51,7 @@ final class MountedRepo implements Closeable {
 
   MountedRepo mount(ObjectId version, MountOptions options) throws IOException {
     image = new SnapshotImage(snapshot(version), new BlobVerifier(10_000), repo.dir(), log::add);
-    fs = new CasFuse(image, new PageCachePolicy(10_000), log::add);
+    fs = new CasFuse(image, new PageCachePolicy(10_000), (long) (options.cacheSeconds() * 1e9), log::add);
     mount = FuseMount.mount(fs, mountPoint, options, log::add);
     return this;
   }

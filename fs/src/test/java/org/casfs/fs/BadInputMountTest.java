@@ -1,0 +1,105 @@
+package org.casfs.fs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.casfs.cas.ObjectId;
+import org.casfs.cas.store.Snapshot;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Damaged blobs and unusable mountpoints: one clear failure each, everything else unharmed. */
+class BadInputMountTest {
+  @TempDir Path tmp;
+
+  @Test
+  void corruptBlobGivesEioForThatFileOnlyAndOneLogLine() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("src"));
+    Random r = new Random(7);
+    for (String name : new String[] {"good", "bad"}) {
+      byte[] b = new byte[300_000];
+      r.nextBytes(b);
+      Files.write(src.resolve(name), b);
+    }
+    Files.writeString(src.resolve("small"), "small file\n");
+    try (MountedRepo m = new MountedRepo(tmp)) {
+      ObjectId v = m.importDir(src);
+      ObjectId badBlob = Snapshot.open(m.repo.objectDatabase(), v).lookup("/bad").childId();
+      Path loose = m.repo.objects().loosePathOrNull(badBlob);
+      assertThat(loose).isNotNull();
+      loose.toFile().setWritable(true);
+      try (RandomAccessFile f = new RandomAccessFile(loose.toFile(), "rw")) {
+        f.seek(123_456);
+        int x = f.read();
+        f.seek(123_456);
+        f.write(x ^ 0x01);
+      }
+      m.mount(v, MountOptions.defaults());
+      assertThatThrownBy(() -> Files.readAllBytes(m.mountPoint.resolve("bad")))
+          .isInstanceOf(IOException.class).hasMessageContaining("Input/output error");
+      assertThatThrownBy(() -> Files.readAllBytes(m.mountPoint.resolve("bad")))
+          .isInstanceOf(IOException.class).hasMessageContaining("Input/output error");
+      assertThat(Files.readAllBytes(m.mountPoint.resolve("good"))).isEqualTo(Files.readAllBytes(src.resolve("good")));
+      assertThat(Files.readString(m.mountPoint.resolve("small"))).isEqualTo("small file\n");
+      assertThat(Files.size(m.mountPoint.resolve("bad"))).isEqualTo(300_000);
+      assertThat(m.log).isNotEmpty().allSatisfy(line -> assertThat(line).contains(badBlob.name()).contains("/bad")
+          .doesNotContain("\n"));
+    }
+  }
+
+  @Test
+  void unusableMountpointsAreOneClearLine() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("src"));
+    Files.writeString(src.resolve("a"), "a");
+    try (MountedRepo m = new MountedRepo(tmp)) {
+      ObjectId v = m.importDir(src);
+      SnapshotImage image = new SnapshotImage(m.snapshot(v), new BlobVerifier(10), null, m.log::add);
+      CasFuse fs = new CasFuse(image, new PageCachePolicy(10), 1_000_000_000L, m.log::add);
+      Path missing = tmp.resolve("nope");
+      assertThatThrownBy(() -> FuseMount.mount(fs, missing, MountOptions.defaults(), m.log::add))
+          .isInstanceOf(MountException.class).hasMessage("casfs: mountpoint " + missing + " does not exist;"
+              + " create an empty directory there");
+      Path file = Files.writeString(tmp.resolve("file"), "x");
+      assertThatThrownBy(() -> FuseMount.mount(fs, file, MountOptions.defaults(), m.log::add))
+          .isInstanceOf(MountException.class).hasMessage("casfs: mountpoint " + file + " is not a directory");
+      m.mount(v, MountOptions.defaults());
+      CasFuse second = new CasFuse(image, new PageCachePolicy(10), 1_000_000_000L, m.log::add);
+      assertThatThrownBy(() -> FuseMount.mount(second, m.mountPoint, MountOptions.defaults(), m.log::add))
+          .isInstanceOf(MountException.class).hasMessageStartingWith("casfs: " + m.mountPoint + " is already mounted")
+          .hasMessageNotContaining("\n");
+      assertThat(Files.readString(m.mountPoint.resolve("a"))).isEqualTo("a");
+    }
+  }
+
+  @Test
+  void staleMountOfAKilledProcessIsCleanedOnTheNextMount() throws Exception {
+    // squashfuse killed with SIGKILL leaves exactly what a killed casfs leaves: a FUSE mount
+    // whose server is gone ("Transport endpoint is not connected").
+    Path src = Files.createDirectories(tmp.resolve("src"));
+    Files.writeString(src.resolve("a"), "from casfs");
+    Path sqfs = tmp.resolve("img.sqfs");
+    ReadOnlyMountTest.run("mksquashfs", src.toString(), sqfs.toString(), "-quiet", "-no-progress");
+    try (MountedRepo m = new MountedRepo(tmp)) {
+      ObjectId v = m.importDir(src);
+      Process p = new ProcessBuilder("squashfuse", "-f", sqfs.toString(), m.mountPoint.toString()).start();
+      try {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!MountTable.isMounted(m.mountPoint) && System.nanoTime() < deadline) {
+          Thread.sleep(20);
+        }
+        assertThat(MountTable.isMounted(m.mountPoint)).isTrue();
+      } finally {
+        p.destroyForcibly().waitFor();
+      }
+      assertThat(MountTable.isStale(m.mountPoint)).isTrue();
+      m.mount(v, MountOptions.defaults());
+      assertThat(Files.readString(m.mountPoint.resolve("a"))).isEqualTo("from casfs");
+      assertThat(m.log).anySatisfy(l -> assertThat(l).contains("stale mount"));
+    }
+  }
+}
