@@ -1,0 +1,130 @@
+package org.casfs.cas.io;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.casfs.cas.CorruptObjectException;
+import org.casfs.cas.MissingObjectException;
+import org.casfs.cas.ObjectId;
+import org.casfs.cas.ObjectType;
+import org.casfs.cas.posix.Posix;
+import org.casfs.cas.store.RepoConfig;
+import org.casfs.cas.store.Repository;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Bad input and damaged objects: one clear error naming the path (and object), no wrong byte. */
+class ImportCheckoutErrorsTest {
+  private ScratchDir work;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    work = new ScratchDir("casfs-errors");
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    work.close();
+  }
+
+  @Test
+  void unreadableFileFailsTheImportNamingItsPath() throws Exception {
+    Path src = work.resolve("src");
+    TestTrees.at(src).file("readable", "ok").dir("sub").file("sub/secret", "no").chmod("sub/secret", 0);
+    // Root reads everything; a child without CAP_DAC_OVERRIDE/CAP_DAC_READ_SEARCH cannot.
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p = new ProcessBuilder("setpriv", "--bounding-set=-dac_override,-dac_read_search", java, "-cp",
+        System.getProperty("java.class.path"), ImportMain.class.getName(), work.resolve("repo").toString(),
+        src.toString()).start();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    p.getErrorStream().transferTo(err);
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    String message = err.toString(StandardCharsets.UTF_8);
+    assertThat(p.exitValue()).as(message).isEqualTo(1);
+    assertThat(message).contains("open " + src.resolve("sub/secret"), "Permission denied");
+    assertThat(message.lines().count()).isEqualTo(1);
+    try (Repository repo = Repository.open(work.resolve("repo"))) {
+      List<ObjectType> types = new ArrayList<>();
+      repo.objects().forEach(info -> {
+        types.add(info.type());
+        return true;
+      });
+      assertThat(types).doesNotContain(ObjectType.MANIFEST, ObjectType.TREE);
+    }
+  }
+
+  @Test
+  void damagedLooseBlobIsRefusedNamingObjectAndPath() throws Exception {
+    Path src = work.resolve("src");
+    TestTrees.at(src).randomFile("big", 200_000, 7).file("small", "fine");
+    try (Repository repo = Repository.init(work.resolve("repo"), RepoConfig.defaults())) {
+      ImportResult r = new Importer(repo.objectDatabase()).importDirectory(src, ImportOptions.defaults(), null);
+      ObjectId blob = repo.objectDatabase().readTree(r.root().id()).getOrNull(org.casfs.cas.Name.of("big")).childId();
+      Path loose = repo.objects().loosePath(blob);
+      byte[] bytes = Files.readAllBytes(loose);
+      bytes[123_456] ^= 0x10;
+      loose.toFile().setWritable(true);
+      Files.write(loose, bytes);
+
+      Path out = work.resolve("out");
+      assertThatThrownBy(() -> new Checkout(repo.objectDatabase()).checkout(r.root(), r.rootMeta(), out, null))
+          .isInstanceOf(CorruptObjectException.class)
+          .hasMessageContaining(blob.name())
+          .hasMessageContaining(out.resolve("big").toString());
+      assertThat(Posix.lstatOrNull(Posix.bytes(out.resolve("big")))).as("no file at the damaged path").isNull();
+
+      Files.delete(loose);
+      Path out2 = work.resolve("out2");
+      assertThatThrownBy(() -> new Checkout(repo.objectDatabase()).checkout(r.root(), r.rootMeta(), out2, null))
+          .isInstanceOf(MissingObjectException.class)
+          .hasMessageContaining(blob.name())
+          .hasMessageContaining(out2.resolve("big").toString());
+      assertThat(Posix.lstatOrNull(Posix.bytes(out2.resolve("big")))).isNull();
+    }
+  }
+
+  @Test
+  void checkoutTargetMustBeEmptyOrAbsent() throws Exception {
+    Path src = work.resolve("src");
+    TestTrees.at(src).file("a", "a");
+    Path full = work.resolve("full");
+    TestTrees.at(full).file("existing", "keep me");
+    Path file = work.resolve("plain-file");
+    Files.writeString(file, "x");
+    try (Repository repo = Repository.init(work.resolve("repo"), RepoConfig.defaults())) {
+      ImportResult r = new Importer(repo.objectDatabase()).importDirectory(src, ImportOptions.defaults(), null);
+      Checkout checkout = new Checkout(repo.objectDatabase());
+      assertThatThrownBy(() -> checkout.checkout(r.root(), r.rootMeta(), full, null))
+          .isInstanceOf(FileAlreadyExistsException.class).hasMessageContaining(full + ": is not empty");
+      assertThatThrownBy(() -> checkout.checkout(r.root(), r.rootMeta(), file, null))
+          .isInstanceOf(FileAlreadyExistsException.class).hasMessageContaining("not a directory");
+      assertThat(TestTrees.names(full)).containsExactly("existing");
+      assertThat(Files.readString(file)).isEqualTo("x");
+      Path nested = work.resolve("new/nested/target");
+      checkout.checkout(r.root(), r.rootMeta(), nested, null);
+      assertThat(Files.readString(nested.resolve("a"))).isEqualTo("a");
+    }
+  }
+
+  @Test
+  void importOfNonDirectoryIsRefused() throws Exception {
+    Path file = work.resolve("f");
+    Files.writeString(file, "x");
+    try (Repository repo = Repository.init(work.resolve("repo"), RepoConfig.defaults())) {
+      assertThatThrownBy(() -> new Importer(repo.objectDatabase()).importDirectory(file, ImportOptions.defaults(), null))
+          .hasMessageContaining(file + " is not a directory");
+      assertThatThrownBy(() -> new Importer(repo.objectDatabase())
+          .importDirectory(work.resolve("missing"), ImportOptions.defaults(), null))
+          .hasMessageContaining("lstat " + work.resolve("missing")).hasMessageContaining("No such file");
+    }
+  }
+}

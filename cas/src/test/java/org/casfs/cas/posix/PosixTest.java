@@ -1,0 +1,100 @@
+package org.casfs.cas.posix;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.casfs.cas.io.ScratchDir;
+import org.casfs.cas.io.TestTrees;
+import org.casfs.cas.io.TreeListing;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The libc layer against what coreutils say of the same paths. */
+class PosixTest {
+  private ScratchDir work;
+  private byte[] dir;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    work = new ScratchDir("casfs-posix");
+    dir = Posix.bytes(work.path());
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    work.close();
+  }
+
+  private String stat(String format, String rel) throws Exception {
+    return new String(TreeListing.run(work.path(), "stat", "--format=" + format, rel), StandardCharsets.UTF_8).strip();
+  }
+
+  @Test
+  void namesThatAreNotUtf8SurviveListingCreatingAndOpening() throws Exception {
+    byte[] name = {'n', (byte) 0xff, (byte) 0xc0, '\n', 'x'};
+    TestTrees.at(work.path()).file(name, "content".getBytes(StandardCharsets.US_ASCII));
+    List<byte[]> names = Posix.list(dir);
+    assertThat(names).hasSize(1);
+    assertThat(names.get(0)).isEqualTo(name);
+    byte[] path = Posix.join(dir, name);
+    int fd = Posix.openRead(path);
+    byte[] buf = new byte[100];
+    int n = Posix.read(fd, buf, 0, buf.length, path);
+    Posix.close(fd, path);
+    assertThat(new String(buf, 0, n, StandardCharsets.US_ASCII)).isEqualTo("content");
+    // ls agrees there is exactly that name (escaped by ls -b).
+    String ls = new String(TreeListing.run(work.path(), "ls", "-b"), StandardCharsets.UTF_8).strip();
+    assertThat(ls).isEqualTo("n\\377\\300\\nx");
+  }
+
+  @Test
+  void lstatAgreesWithStat() throws Exception {
+    TestTrees t = TestTrees.at(work.path()).file("f", "12345").chown("f", 4321, 8765).chmod("f", 04751)
+        .mtime("f", 1_234_567_890_987_654_321L).charDevice("dev", 300, 70000).symlink("l", "f").hardlink("f", "h");
+    FileStat st = Posix.lstat(t.path("f"));
+    assertThat(st.isRegular()).isTrue();
+    assertThat(Integer.toOctalString(st.mode())).isEqualTo("104751");
+    assertThat(st.uid() + " " + st.gid() + " " + st.size() + " " + st.ino() + " " + st.nlink())
+        .isEqualTo(stat("%u %g %s %i %h", "f"));
+    assertThat(st.mtimeNanos()).isEqualTo(1_234_567_890_987_654_321L);
+    assertThat(Long.toString(st.dev())).isEqualTo(stat("%d", "f"));
+    FileStat dev = Posix.lstat(t.path("dev"));
+    assertThat(Long.toHexString(dev.rdev() >>> 8 & 0xfff | dev.rdev() >>> 32 & ~0xfffL) + " "
+        + Long.toHexString(dev.rdev() & 0xff | dev.rdev() >>> 12 & ~0xffL)).isEqualTo(stat("%t %T", "dev"));
+    assertThat(Posix.lstat(t.path("l")).isSymlink()).isTrue();
+    assertThat(Posix.readlink(t.path("l"))).isEqualTo(new byte[] {'f'});
+    assertThat(Posix.lstatOrNull(t.path("missing"))).isNull();
+  }
+
+  @Test
+  void xattrsOfEveryNamespaceAndErrorsNameThePath() throws Exception {
+    TestTrees t = TestTrees.at(work.path()).file("f", "x").xattr("f", "user.a", new byte[] {1})
+        .xattr("f", "trusted.b", new byte[0]).xattr("f", "security.capability", TestTrees.CAP_NET_RAW)
+        .symlink("l", "f");
+    assertThat(Posix.readXattrs(t.path("f"))).containsOnlyKeys("user.a", "trusted.b", "security.capability");
+    assertThat(Posix.readXattrs(t.path("l"))).isEmpty();
+    assertThatThrownBy(() -> Posix.setXattr(t.path("l"), "user.x", new byte[] {1}))
+        .isInstanceOf(PosixException.class)
+        .hasMessageContaining("lsetxattr " + work.resolve("l") + " (user.x)");
+    assertThatThrownBy(() -> Posix.readXattrs(t.path("gone")))
+        .hasMessageContaining("llistxattr " + work.resolve("gone")).hasMessageContaining("No such file");
+  }
+
+  @Test
+  void mtimeOfSymlinkIsSetWithoutFollowing() throws Exception {
+    TestTrees t = TestTrees.at(work.path()).file("target", "t").mtime("target", 5_000_000_000L).symlink("l", "target");
+    Posix.setMtime(t.path("l"), 7_000_000_123L);
+    assertThat(Posix.lstat(t.path("l")).mtimeNanos()).isEqualTo(7_000_000_123L);
+    assertThat(Posix.lstat(t.path("target")).mtimeNanos()).isEqualTo(5_000_000_000L);
+    assertThat(stat("%.9Y", "l")).isEqualTo("7.000000123");
+  }
+
+  @Test
+  void joinAndPrintable() {
+    assertThat(new String(Posix.join("/a/".getBytes(), "b".getBytes()))).isEqualTo("/a/b");
+    assertThat(Posix.printable(new byte[] {'a', '\n', (byte) 0xff})).isEqualTo("a\\x0a\\xff");
+  }
+}
