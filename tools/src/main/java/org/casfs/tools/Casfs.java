@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.casfs.tools.command.CatCommand;
 import org.casfs.tools.command.CheckoutCommand;
+import org.casfs.tools.command.DemoCommand;
 import org.casfs.tools.command.DiffCommand;
 import org.casfs.tools.command.FsckCommand;
 import org.casfs.tools.command.GcCommand;
@@ -53,6 +54,7 @@ import picocli.CommandLine.Spec;
         DiffCommand.class,
         FsckCommand.class,
         GcCommand.class,
+        DemoCommand.class,
     })
 public final class Casfs implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -74,6 +76,11 @@ public final class Casfs implements Callable<Integer> {
   /** Standard output for bytes; flush {@link CasfsCommand#out()} before writing here. */
   public OutputStream stdout() {
     return stdout;
+  }
+
+  /** All environment variables of this invocation. */
+  public Map<String, String> environment() {
+    return env;
   }
 
   /** The environment variable, or null. */

@@ -47,12 +47,13 @@ public final class OpenRepo implements AutoCloseable {
     return versions.resolver().resolve(version);
   }
 
-  /** The version that runs, else the newest known version, else null. */
-  public ObjectId currentOrNewestOrNull() throws IOException {
-    ObjectId current = versions.refs().currentOrNull();
-    if (current != null) {
-      return current;
-    }
+  /** The newest known version (by creation time), else current, else null. */
+  public ObjectId newestOrCurrentOrNull() throws IOException {
+    List<ObjectId> all = versions.refs().versionsNewestFirst();
+    return all.isEmpty() ? versions.refs().currentOrNull() : all.get(0);
+  }
+
+
     List<ObjectId> all = versions.refs().versionsNewestFirst();
     return all.isEmpty() ? null : all.get(0);
   }

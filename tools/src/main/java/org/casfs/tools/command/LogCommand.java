@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code casfs log}: versions newest first, following parents, with the refs that point at them. */
 @Command(name = "log", description = "List versions newest first, following each version's parent"
-    + " (from VERSION; default: current, else the newest version).")
+    + " (from VERSION; default: the newest version). Refs pointing at a version are shown in brackets.")
 public final class LogCommand extends RepoCommand {
   @Parameters(index = "0", arity = "0..1", paramLabel = "VERSION", description = "where to start")
   String start;
@@ -28,7 +28,7 @@ public final class LogCommand extends RepoCommand {
   @Override
   protected void execute() throws Exception {
     try (OpenRepo open = open()) {
-      ObjectId id = start == null ? open.currentOrNewestOrNull() : open.resolve(start);
+      ObjectId id = start == null ? open.newestOrCurrentOrNull() : open.resolve(start);
       if (id == null) {
         out().println("no versions yet; import one with 'casfs import DIR'");
         return;
