@@ -53,11 +53,6 @@ public final class OpenRepo implements AutoCloseable {
     return all.isEmpty() ? versions.refs().currentOrNull() : all.get(0);
   }
 
-
-    List<ObjectId> all = versions.refs().versionsNewestFirst();
-    return all.isEmpty() ? null : all.get(0);
-  }
-
   /** Objects of any type whose id starts with {@code hexPrefix}, in id order. */
   public List<ObjectInfo> objectsWithPrefix(String hexPrefix) throws IOException {
     List<ObjectInfo> found = new ArrayList<>();
