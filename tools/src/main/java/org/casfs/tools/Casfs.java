@@ -11,8 +11,6 @@ import java.util.concurrent.Callable;
 import org.casfs.tools.command.CatCommand;
 import org.casfs.tools.command.CheckoutCommand;
 import org.casfs.tools.command.DemoCommand;
-import org.casfs.tools.command.MountCommand;
-import org.casfs.tools.command.UmountCommand;
 import org.casfs.tools.command.DiffCommand;
 import org.casfs.tools.command.FsckCommand;
 import org.casfs.tools.command.GcCommand;
@@ -21,12 +19,6 @@ import org.casfs.tools.command.InitCommand;
 import org.casfs.tools.command.LogCommand;
 import org.casfs.tools.command.LsCommand;
 import org.casfs.tools.command.ShowCommand;
-import org.casfs.tools.command.KeygenCommand;
-import org.casfs.tools.command.MirrorCommand;
-import org.casfs.tools.command.PullCommand;
-import org.casfs.tools.command.ServeCommand;
-import org.casfs.tools.command.SignCommand;
-import org.casfs.tools.command.TrustCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
@@ -63,14 +55,6 @@ import picocli.CommandLine.Spec;
         FsckCommand.class,
         GcCommand.class,
         DemoCommand.class,
-        MountCommand.class,
-        UmountCommand.class,
-        KeygenCommand.class,
-        TrustCommand.class,
-        SignCommand.class,
-        ServeCommand.class,
-        PullCommand.class,
-        MirrorCommand.class,
     })
 public final class Casfs implements Callable<Integer> {
   @Spec CommandSpec spec;
