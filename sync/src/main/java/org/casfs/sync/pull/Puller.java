@@ -105,6 +105,19 @@ public final class Puller {
     this.diskPath = diskPath;
   }
 
+  /** A puller for an opened repository: its trusted keys, channel, refs (through txn) and free disk. */
+  public static Puller of(org.casfs.cas.store.Repository repo, org.casfs.txn.Versions versions, PullConfig config)
+      throws IOException {
+    return new Puller(repo.objectDatabase(), new SyncState(repo.kv()), TrustStore.open(repo.keysDir()),
+        repo.config().channel(), new TxnVersionRefs(versions), config, repo.dir(), System::currentTimeMillis);
+  }
+
+  /** A source for a URL ({@code http://…}) or a mirror directory. */
+  public static Source sourceFor(String urlOrDir, PullConfig config) {
+    return urlOrDir.startsWith("http://") || urlOrDir.startsWith("https://") ? new HttpSource(urlOrDir, config)
+        : new DirSource(Path.of(urlOrDir));
+  }
+
   public Puller listener(PullListener l) {
     this.listener = l;
     return this;
@@ -219,11 +232,62 @@ public final class Puller {
   }
 
   private Inventory inventory(Head head) throws IOException {
-    if (!db.store().contains(head.manifestId())) {
+    return inventory(head.manifestId());
+  }
+
+  private Inventory inventory(ObjectId manifestId) throws IOException {
+    if (!db.store().contains(manifestId)) {
       return Inventory.of(db, false, null);
     }
-    Manifest m = db.readManifest(head.manifestId());
+    Manifest m = db.readManifest(manifestId);
     return Inventory.of(db, true, m.root());
+  }
+
+  /** What a repair did. */
+  public record RepairResult(long objectsFetched, long bytesFetched, List<String> notes) {}
+
+  /**
+   * {@code fsck --repair}: drops the {@code damaged} objects (their bytes do not match their
+   * names) and fetches every object that the {@code versions} reach and the store lacks, from the
+   * sources in turn, each verified against the entry that names it exactly as in a pull. A
+   * missing manifest is checked against the signed head it was accepted under.
+   *
+   * @throws PullException if something is still missing afterwards
+   */
+  public RepairResult repair(List<Source> sources, java.util.Collection<ObjectId> damaged,
+      java.util.Collection<ObjectId> versions) throws IOException {
+    for (ObjectId id : damaged) {
+      db.store().remove(id);
+      db.invalidate(id);
+    }
+    Run run = new Run();
+    run.phase = "repair";
+    List<String> notes = new ArrayList<>();
+    for (ObjectId v : versions) {
+      SignedHead accepted = state.acceptedHeadOrNull(v);
+      Head head = accepted == null ? null : accepted.headUnverified();
+      for (int attempt = 0; attempt < config.attempts() && !inventory(v).complete(); attempt++) {
+        for (Source s : sources) {
+          if (inventory(v).complete()) {
+            break;
+          }
+          try {
+            fetchEach(s, v, head, run, false);
+          } catch (IOException e) {
+            notes.add(s.name() + ": " + e.getMessage());
+            listener.note(s.name() + ": " + e.getMessage());
+          }
+        }
+      }
+      Inventory inv = inventory(v);
+      if (!inv.complete()) {
+        throw new PullException(PullException.Kind.SOURCES_FAILED, "could not repair version " + v + ": "
+            + (inv.manifestPresent ? inv.missingTrees.size() + " trees, " + inv.missingBlobs.size() + " blobs"
+                : "its manifest") + " still missing; " + String.join("; ", notes), null);
+      }
+    }
+    db.store().flush();
+    return new RepairResult(run.objectsDone, run.bytesDone, notes);
   }
 
   private void checkDisk(Inventory inv) throws IOException {
@@ -382,7 +446,18 @@ public final class Puller {
   // ---- object by object (static mirrors, and whatever a stream did not bring) ----
 
   private void fetchEach(Source s, Head head, Run run) throws IOException {
-    if (!db.store().contains(head.manifestId())) {
+    fetchEach(s, head.manifestId(), head, run, true);
+  }
+
+  /**
+   * Fetches whatever of {@code manifestId} is missing, object by object; the manifest itself
+   * (if missing) is checked against {@code head}.
+   */
+  private void fetchEach(Source s, ObjectId manifestId, Head head, Run run, boolean diskCheck) throws IOException {
+    if (!db.store().contains(manifestId)) {
+      if (head == null) {
+        throw new org.casfs.cas.MissingObjectException(manifestId, "manifest (no signed head recorded to check a copy against)");
+      }
       try (InputStream in = s.openObject(head.manifestId(), 0)) {
         byte[] bytes = in.readNBytes(MAX_MANIFEST_BYTES + 1);
         if (bytes.length > MAX_MANIFEST_BYTES) {
@@ -392,7 +467,7 @@ public final class Puller {
         run.stored(bytes.length);
       }
     }
-    Inventory inv = inventory(head);
+    Inventory inv = inventory(manifestId);
     while (!inv.missingTrees.isEmpty()) {
       parallel(inv.missingTrees.values(), t -> {
         try (InputStream in = s.openObject(t.id(), 0)) {
@@ -401,9 +476,11 @@ public final class Puller {
           run.stored(bytes.length);
         }
       });
-      inv = inventory(head);
+      inv = inventory(manifestId);
     }
-    checkDisk(inv);
+    if (diskCheck) {
+      checkDisk(inv);
+    }
     synchronized (run) {
       run.bytesTotal = run.bytesDone + inv.missingBlobBytes;
       run.objectsTotal = run.objectsDone + inv.missingBlobs.size();

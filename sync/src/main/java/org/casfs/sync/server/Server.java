@@ -61,6 +61,8 @@ public final class Server implements Closeable {
   private volatile DeltaSource deltas = DeltaSource.NONE;
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong bytesSent = new AtomicLong();
+  private final AtomicInteger active = new AtomicInteger();
+  private volatile boolean closing;
   private HttpServer http;
   private ExecutorService pool;
 
@@ -121,7 +123,13 @@ public final class Server implements Closeable {
 
   private void handle(HttpExchange ex) throws IOException {
     requests.incrementAndGet();
+    active.incrementAndGet();
     try (ex) {
+      if (closing) {
+        ex.getResponseHeaders().set("Connection", "close");
+        error(ex, 503, "this server is shutting down; try another source");
+        return;
+      }
       String path = ex.getRequestURI().getRawPath();
       String method = ex.getRequestMethod();
       ex.getResponseHeaders().set("Server", "casfs");
@@ -154,6 +162,8 @@ public final class Server implements Closeable {
       // The response may be half-sent; closing the exchange drops the connection, which the
       // client treats as a failed source.
       ex.close();
+    } finally {
+      active.decrementAndGet();
     }
   }
 
@@ -364,7 +374,19 @@ public final class Server implements Closeable {
     if (http == null) {
       return;
     }
-    http.stop((int) Math.max(0, config.shutdownGrace().toSeconds()));
+    // The JDK server's own stop(delay) also waits for idle keep-alive connections; wait only for
+    // requests in progress, then stop.
+    closing = true;
+    long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
+    while (active.get() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    http.stop(0);
     pool.shutdown();
     try {
       if (!pool.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
