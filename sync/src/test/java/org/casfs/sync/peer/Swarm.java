@@ -193,6 +193,20 @@ final class Swarm implements AutoCloseable {
     return log(i).contains("switched to " + channel + "#") && log(i).contains(manifest.name());
   }
 
+  private static final Pattern SWITCHED = Pattern.compile(
+      "^(\\d\\d:\\d\\d:\\d\\d\\.\\d{3}) switched to \\S+ (\\p{XDigit}{40})$");
+
+  /** When laptop i logged its switch to {@code manifest} (wall clock of this machine), or null. */
+  java.time.LocalTime switchTime(int i, ObjectId manifest) throws IOException {
+    for (String line : log(i).split("\n")) {
+      Matcher m = SWITCHED.matcher(line);
+      if (m.find() && m.group(2).equals(manifest.name())) {
+        return java.time.LocalTime.parse(m.group(1));
+      }
+    }
+    return null;
+  }
+
   private static final Pattern PULLED = Pattern.compile(
       "pulled \\S+ (\\p{XDigit}{40}) from \\d+ source\\(s\\) in (\\d+) ms: .*\\((.*)\\)");
 

@@ -27,7 +27,7 @@ class SwarmChainTest {
     assumeTrue(NetLab.available(), "needs root and iproute2");
     String cp = System.getProperty("java.class.path");
     assertThat(cp).as("the test classpath reaches the child processes").contains("jmdns");
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String javaCmd = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     try (Swarm swarm = new Swarm(dir, LAPTOPS, "stable")) {
       for (int i = 0; i < LAPTOPS; i++) {
         swarm.link(i, i + 1);
@@ -36,10 +36,12 @@ class SwarmChainTest {
       ObjectId v1 = TestImages.version(db, "stable", 1, 42, 6, 20, 0, null);
       ObjectId v2 = TestImages.version(db, "stable", 2, 42, 6, 20, 0.1, v1);
       swarm.publish(v1);
-      swarm.start(java, cp);
+      swarm.start(javaCmd, cp);
 
+      java.time.LocalTime published = java.time.LocalTime.now();
       for (ObjectId v : new ObjectId[] {v1, v2}) {
         if (v == v2) {
+          published = java.time.LocalTime.now();
           swarm.publish(v2);
         }
         int far = LAPTOPS;
@@ -50,6 +52,13 @@ class SwarmChainTest {
             return false;
           }
         }, () -> "far end to switch to " + v + "; logs:\n" + logs(swarm), 180);
+        StringBuilder hops = new StringBuilder(v == v1 ? "v1 (from start)" : "v2");
+        for (int i = 1; i <= LAPTOPS; i++) {
+          var t = swarm.switchTime(i, v);
+          hops.append(" | laptop ").append(i).append(" +")
+              .append(t == null ? "?" : java.time.Duration.between(published, t).toMillis()).append(" ms");
+        }
+        System.out.println("swarm chain: " + hops);
         for (int i = 1; i <= LAPTOPS; i++) {
           Map<String, Long> sources = swarm.sourcesOf(i, v);
           assertThat(sources).as("laptop %d pulled %s from %s", i, v, sources).isNotEmpty();
