@@ -93,14 +93,14 @@ public final class FuseMount implements Closeable {
       log.accept("casfs: cleaning up a stale mount at " + mp + " (its process is gone)");
       MountTable.fusermountUnmount(mp, true);
     } else if (MountTable.isMounted(mp)) {
-      throw new MountException("casfs: " + mp + " is already mounted (" + MountTable.typeAtOrNull(mp)
+      throw new MountException(mp + " is already mounted (" + MountTable.typeAtOrNull(mp)
           + "); unmount it first with 'casfs umount " + mp + "'");
     }
     if (!Files.exists(mp, LinkOption.NOFOLLOW_LINKS)) {
-      throw new MountException("casfs: mountpoint " + mp + " does not exist; create an empty directory there");
+      throw new MountException("mountpoint " + mp + " does not exist; create an empty directory there");
     }
     if (!Files.isDirectory(mp, LinkOption.NOFOLLOW_LINKS)) {
-      throw new MountException("casfs: mountpoint " + mp + " is not a directory");
+      throw new MountException("mountpoint " + mp + " is not a directory");
     }
     LibFuseLoop l = lib();
     String[] argv = {"casfs", "-f", "-o", options.fuseOptionString(), mp.toString()};
@@ -109,14 +109,14 @@ public final class FuseMount implements Closeable {
     var ops = fs.operations();
     Pointer fuse = l.fuse_setup(argv.length, argv, ops, Struct.size(ops), mpRef, mt, null);
     if (fuse == null) {
-      throw new MountException("casfs: the kernel refused to mount " + mp + " (see libfuse's message above)");
+      throw new MountException("the kernel refused to mount " + mp + " (see libfuse's message above)");
     }
     FuseMount m = new FuseMount(mp, fs, fuse, mpRef.getValue(), options.threads(), log);
     try {
       Files.readAttributes(mp, "unix:mode");
     } catch (IOException e) {
       m.close();
-      throw new MountException("casfs: the mount at " + mp + " does not answer: " + e.getMessage());
+      throw new MountException("the mount at " + mp + " does not answer: " + e.getMessage());
     }
     return m;
   }

@@ -62,15 +62,15 @@ class BadInputMountTest {
       CasFuse fs = new CasFuse(image, new PageCachePolicy(10), 1_000_000_000L, m.log::add);
       Path missing = tmp.resolve("nope");
       assertThatThrownBy(() -> FuseMount.mount(fs, missing, MountOptions.defaults(), m.log::add))
-          .isInstanceOf(MountException.class).hasMessage("casfs: mountpoint " + missing + " does not exist;"
+          .isInstanceOf(MountException.class).hasMessage("mountpoint " + missing + " does not exist;"
               + " create an empty directory there");
       Path file = Files.writeString(tmp.resolve("file"), "x");
       assertThatThrownBy(() -> FuseMount.mount(fs, file, MountOptions.defaults(), m.log::add))
-          .isInstanceOf(MountException.class).hasMessage("casfs: mountpoint " + file + " is not a directory");
+          .isInstanceOf(MountException.class).hasMessage("mountpoint " + file + " is not a directory");
       m.mount(v, MountOptions.defaults());
       CasFuse second = new CasFuse(image, new PageCachePolicy(10), 1_000_000_000L, m.log::add);
       assertThatThrownBy(() -> FuseMount.mount(second, m.mountPoint, MountOptions.defaults(), m.log::add))
-          .isInstanceOf(MountException.class).hasMessageStartingWith("casfs: " + m.mountPoint + " is already mounted")
+          .isInstanceOf(MountException.class).hasMessageStartingWith("" + m.mountPoint + " is already mounted")
           .hasMessageNotContaining("\n");
       assertThat(Files.readString(m.mountPoint.resolve("a"))).isEqualTo("a");
     }

@@ -11,6 +11,8 @@ import java.util.concurrent.Callable;
 import org.casfs.tools.command.CatCommand;
 import org.casfs.tools.command.CheckoutCommand;
 import org.casfs.tools.command.DemoCommand;
+import org.casfs.tools.command.MountCommand;
+import org.casfs.tools.command.UmountCommand;
 import org.casfs.tools.command.DiffCommand;
 import org.casfs.tools.command.FsckCommand;
 import org.casfs.tools.command.GcCommand;
@@ -55,6 +57,8 @@ import picocli.CommandLine.Spec;
         FsckCommand.class,
         GcCommand.class,
         DemoCommand.class,
+        MountCommand.class,
+        UmountCommand.class,
     })
 public final class Casfs implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -1,0 +1,64 @@
+package org.casfs.tools.command;
+
+import java.nio.file.Path;
+import org.casfs.cas.ObjectId;
+import org.casfs.fs.ImageMount;
+import org.casfs.fs.MountException;
+import org.casfs.fs.MountOptions;
+import org.casfs.tools.CliException;
+import org.casfs.tools.OpenRepo;
+import org.casfs.tools.RepoCommand;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code casfs mount MOUNTPOINT [--version V]}: presents a version as a read-only filesystem and
+ * stays in the foreground until unmounted ({@code casfs umount}, Ctrl-C or SIGTERM unmount
+ * cleanly). Without {@code --version} the mount follows {@code current}: a switch shows within a
+ * second. This process owns the repository while it runs.
+ */
+@Command(name = "mount", description = "Mount a version read-only at MOUNTPOINT (follows 'current' unless --version);"
+    + " runs until 'casfs umount MOUNTPOINT' or Ctrl-C.")
+public final class MountCommand extends RepoCommand {
+  @Parameters(index = "0", paramLabel = "MOUNTPOINT", description = "an existing empty directory")
+  Path mountPoint;
+
+  @Option(names = "--version", paramLabel = "V", description = "pin this version instead of following 'current'")
+  String version;
+
+  @Option(names = "--threads", paramLabel = "N", defaultValue = "8",
+      description = "request threads (1 = single-threaded dispatch; default: ${DEFAULT-VALUE})")
+  int threads;
+
+  @Option(names = "--private", description = "only the mounting user sees the mount; device nodes and setuid bits"
+      + " are ignored (default as root: allow_other, dev, suid, as a system root needs)")
+  boolean privateMount;
+
+  @Override
+  protected void execute() throws Exception {
+    MountOptions options = MountOptions.defaults().withThreads(threads);
+    if (!privateMount && "root".equals(System.getProperty("user.name"))) {
+      options = options.asSystemRoot();
+    }
+    try (OpenRepo open = open()) {
+      ObjectId pinned = version == null ? null : open.resolve(version);
+      ImageMount mount;
+      try {
+        mount = ImageMount.start(open.txn(), mountPoint, pinned, options, line -> {
+          err().println(line);
+          err().flush();
+        });
+      } catch (MountException e) {
+        throw CliException.usage(e.getMessage());
+      }
+      try (mount) {
+        out().println("mounted " + mount.shown().name() + " at " + mount.fuse().mountPoint() + " (read-only, "
+            + (mount.following() ? "following current" : "pinned") + "); stop with 'casfs umount "
+            + mount.fuse().mountPoint() + "' or Ctrl-C");
+        out().flush();
+        mount.awaitUnmounted();
+      }
+    }
+  }
+}
