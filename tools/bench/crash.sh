@@ -10,9 +10,13 @@ cd "$root"
 kills="${1:-300}"
 seed="${2:-}"
 mvn -o -q -B -pl txn -am install -DskipTests
-cpfile="$(mktemp)"
-trap 'rm -f "$cpfile"' EXIT
-mvn -o -q -B -pl txn dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cpfile"
-cp="txn/target/test-classes:txn/target/classes:$(cat "$cpfile")"
+snap="$(mktemp -d)"
+trap 'rm -rf "$snap"' EXIT
+mvn -o -q -B -pl txn dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$snap/cp"
+# A private copy of the classes: a rebuild in the working tree must not change them under the
+# child JVMs that start throughout the run.
+cp -r txn/target/test-classes "$snap/test-classes"
+cp -r txn/target/classes "$snap/classes"
+cp="$snap/test-classes:$snap/classes:$(cat "$snap/cp")"
 # shellcheck disable=SC2086
 java -cp "$cp" org.casfs.txn.CrashHarness "$kills" $seed
