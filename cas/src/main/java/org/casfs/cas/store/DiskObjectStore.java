@@ -292,8 +292,10 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
   private void publishLoose(Path tmp, ObjectInfo info) throws IOException {
     Path target = loosePath(info.id());
     Path dir = target.getParent();
-    if (madeDirs.add(dir)) {
+    // Created before it is marked made: another thread that sees the mark may move into it at once.
+    if (!madeDirs.contains(dir)) {
       Files.createDirectories(dir);
+      madeDirs.add(dir);
     }
     tmp.toFile().setReadOnly();
     try {
