@@ -3,6 +3,7 @@ package org.casfs.tools;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
@@ -13,6 +14,10 @@ import picocli.CommandLine.Spec;
  */
 public abstract class CasfsCommand implements Callable<Integer> {
   @Spec protected CommandSpec spec;
+
+  // Only --help is shared: subcommands are free to use --version (mount --version V).
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+  private boolean help;
 
   /** Does the work. Return normally for exit 0; throw to fail. */
   protected abstract void execute() throws Exception;

@@ -13,7 +13,7 @@ public final class CheckProgress implements org.casfs.cas.check.Progress {
   public synchronized void update(String newPhase, long done, long total) {
     if (!newPhase.equals(phase)) {
       phase = newPhase;
-      bar.message(newPhase);
+      bar.message(" " + newPhase);
     }
     bar.total(total < 0 ? Math.max(done, 1) : total);
     bar.stepTo(done);

@@ -18,6 +18,6 @@ public final class ImportProgress implements ProgressListener {
       lastTotal = totalBytes;
     }
     bar.stepTo(doneBytes);
-    bar.message(doneEntries + "/" + totalEntries + " entries");
+    bar.message(" " + doneEntries + "/" + totalEntries + " entries");
   }
 }
