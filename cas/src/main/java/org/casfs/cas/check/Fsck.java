@@ -92,10 +92,11 @@ public final class Fsck {
 
   public FsckReport run() throws IOException {
     List<ObjectInfo> infos = new ArrayList<>();
-    try {
-      store.forEach(info -> infos.add(info));
-    } catch (CorruptObjectException e) {
-      add(Problem.Kind.CORRUPT, null, e.id(), "object index damaged: " + e.getMessage(), null);
+    if (store instanceof DiskObjectStore disk) {
+      disk.forEachReportingDamage(infos::add,
+          e -> add(Problem.Kind.CORRUPT, null, e.id(), "index record damaged: " + withoutId(e), null));
+    } else {
+      store.forEach(infos::add);
     }
     long bytes = checkObjects(infos);
     int walked = 0;
@@ -287,7 +288,7 @@ public final class Fsck {
     try {
       info = store.statOrNull(id);
     } catch (CorruptObjectException e) {
-      add(Problem.Kind.CORRUPT, expected, id, "object index damaged: " + e.getMessage(), path);
+      add(Problem.Kind.CORRUPT, null, id, "index record damaged: " + withoutId(e), path);
       return false;
     }
     if (info == null) {

@@ -57,10 +57,29 @@ public final class Gc {
     return this;
   }
 
-  /** Marks from {@code roots} and removes the rest. */
+  /** Where roots come from, asked once the sweep is open. */
+  @FunctionalInterface
+  public interface RootSource {
+    Collection<ObjectId> roots() throws IOException;
+  }
+
+  /**
+   * Marks from {@code roots} and removes the rest. The roots must have been collected while no
+   * writer could insert objects they do not reach; otherwise use {@link #run(RootSource)}.
+   */
   public GcReport run(Collection<ObjectId> roots) throws IOException {
+    List<ObjectId> copy = List.copyOf(roots);
+    return run(() -> copy);
+  }
+
+  /**
+   * Opens the sweep, then asks {@code roots} for the roots, then marks and removes the rest. An
+   * object a writer inserts after the roots were collected is protected by the sweep, and one it
+   * inserted before is named by the roots: no window between the two.
+   */
+  public GcReport run(RootSource roots) throws IOException {
     try (Sweep sweep = store.beginSweep()) {
-      Set<ObjectId> live = mark(roots);
+      Set<ObjectId> live = mark(roots.roots());
       List<ObjectId> dead = new ArrayList<>();
       store.forEach(info -> {
         if (!live.contains(info.id())) {

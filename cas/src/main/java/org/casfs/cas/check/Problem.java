@@ -35,7 +35,8 @@ public record Problem(Kind kind, ObjectType type, ObjectId id, String detail, Li
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder();
-    sb.append(type == null ? "object" : type.name().toLowerCase(java.util.Locale.ROOT)).append(' ').append(id);
+    sb.append(type == null ? "object" : type.name().toLowerCase(java.util.Locale.ROOT)).append(' ')
+        .append(id == null ? "(no id)" : id.name());
     if (!paths.isEmpty()) {
       sb.append(" at ").append(String.join(", ", paths));
     }

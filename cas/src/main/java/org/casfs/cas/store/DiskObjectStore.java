@@ -321,6 +321,31 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
     db.scan(INDEX, new byte[0], (key, value) -> visitor.visit(decodeIndex(ObjectId.fromRaw(key), value)));
   }
 
+  /**
+   * Like {@link #forEach}, but a damaged index record goes to {@code damaged} and the walk goes on
+   * (forEach stops at it): for fsck, which must see everything.
+   */
+  public void forEachReportingDamage(Visitor visitor, java.util.function.Consumer<CorruptObjectException> damaged)
+      throws IOException {
+    db.scan(INDEX, new byte[0], (key, value) -> {
+      ObjectId id;
+      if (key.length != ObjectId.LENGTH) {
+        damaged.accept(new CorruptObjectException(null, "the object index has a key of " + key.length
+            + " bytes; run 'casfs fsck --repair URL'"));
+        return true;
+      }
+      id = ObjectId.fromRaw(key);
+      ObjectInfo info;
+      try {
+        info = decodeIndex(id, value);
+      } catch (CorruptObjectException e) {
+        damaged.accept(e);
+        return true;
+      }
+      return visitor.visit(info);
+    });
+  }
+
   @Override
   public boolean remove(ObjectId id) throws IOException {
     byte[] rec = db.getOrNull(INDEX, id.toRaw());
@@ -360,11 +385,14 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
         return guard.removeUnprotected(byId.keySet(), free -> {
           long bytes = 0;
           for (ObjectId id : free) {
-            if (statOrNull(id) == null) {
-              Path f = byId.get(id);
-              long size = Files.size(f);
-              if (Files.deleteIfExists(f)) {
+            Path f = byId.get(id);
+            if (statOrNull(id) == null && f.equals(loosePath(id))) {
+              try {
+                long size = Files.size(f);
+                Files.delete(f);
                 bytes += size;
+              } catch (NoSuchFileException gone) {
+                // removed meanwhile: nothing to free
               }
             }
           }
@@ -455,6 +483,10 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
     }
     try (var fans = Files.newDirectoryStream(objectsDir)) {
       for (Path fan : fans) {
+        if (!Files.isDirectory(fan, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          sink.accept(fan); // nothing of ours lives directly in objects/
+          continue;
+        }
         try (var files = Files.newDirectoryStream(fan)) {
           for (Path f : files) {
             String hex = fan.getFileName().toString() + f.getFileName();

@@ -131,6 +131,21 @@ class GcTest {
   }
 
   @Test
+  void rootsAreCollectedAfterTheSweepOpensSoNoWriteFallsBetween() throws Exception {
+    MemoryObjectStore store = new MemoryObjectStore();
+    Fixture f = new Fixture(store);
+    ObjectId v = f.version(f.file("a", "a"));
+    byte[] racing = "written by a transaction while gc collected its roots".getBytes();
+    GcReport r = new Gc(store).run(() -> {
+      ObjectStore asStore = store;
+      asStore.insert(ObjectType.BLOB, racing); // not among the roots returned
+      return List.of(v);
+    });
+    assertThat(store.contains(Hashes.of(racing).id())).isTrue();
+    assertThat(r.keptInserted()).isEqualTo(1);
+  }
+
+  @Test
   void onARealRepositoryLooseFilesGoAndOrphansAreSwept() throws Exception {
     try (Repository repo = Repository.init(tmp.resolve("repo"), RepoConfig.defaults().withInlineThreshold(100))) {
       Fixture f = new Fixture(repo.objects());

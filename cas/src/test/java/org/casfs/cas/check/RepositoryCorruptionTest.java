@@ -128,6 +128,24 @@ class RepositoryCorruptionTest {
   }
 
   @Test
+  void aDamagedIndexRecordIsReportedAndTheRestIsStillChecked() throws IOException {
+    try (Repository repo = Repository.init(tmp.resolve("repo"), RepoConfig.defaults())) {
+      Fixture f = new Fixture(repo.objects());
+      ObjectId v = f.version(f.file("a", "a"), f.file("b", "b"));
+      ObjectId a = f.blob("a".getBytes()).id();
+      ObjectId b = f.blob("b".getBytes()).id();
+      repo.kv().batch().put("index", a.toRaw(), new byte[] {1, 2, 3}).commit(true);
+      repo.kv().batch().put(DATA_SPACE, b.toRaw(), "c".getBytes()).commit(true);
+      FsckReport r = new Fsck(repo.objects()).roots(List.of(v)).run();
+      assertThat(r.lines()).containsExactly(
+          "object " + a + " at /a: index record damaged: its index record has 3 bytes; run 'casfs fsck'",
+          "blob " + b + " at /b: corrupt (hashes to " + org.casfs.cas.Hashes.of("c".getBytes()).id() + ")",
+          r.summary());
+      assertThat(r.problemCount()).isEqualTo(2);
+    }
+  }
+
+  @Test
   void orphanLooseFilesAreListedButAreNoProblem() throws IOException {
     try (Repository repo = Repository.init(tmp.resolve("repo"), RepoConfig.defaults().withInlineThreshold(0))) {
       Fixture f = new Fixture(repo.objects());
