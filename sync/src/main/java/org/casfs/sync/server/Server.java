@@ -301,11 +301,12 @@ public final class Server implements Closeable {
       ex.getResponseHeaders().set("Content-Encoding", "zstd");
     }
     ex.sendResponseHeaders(200, 0);
-    CountingOutputStream counted = new CountingOutputStream(ex.getResponseBody());
+    CountingOutputStream counted = new CountingOutputStream(ex.getResponseBody(), bytesSent);
     OutputStream raw = new BufferedOutputStream(counted, 256 * 1024);
     OutputStream out = zstd ? new ZstdOutputStream(raw, config.zstdLevel()) : raw;
     try (out) {
       FrameWriter w = new FrameWriter(out);
+      // counted adds to bytesSent as the stream goes (progress of long streams is visible)
       if (plan.manifestOrNull() != null) {
         w.frame(frameOf(FrameHeader.MANIFEST, plan.manifestOrNull()), db.store().read(plan.manifestOrNull()));
       }
@@ -323,8 +324,6 @@ public final class Server implements Closeable {
             : info.type() == ObjectType.TREE ? FrameHeader.TREE : FrameHeader.MANIFEST, id);
       }
       w.end();
-    } finally {
-      bytesSent.addAndGet(counted.count);
     }
   }
 
@@ -400,22 +399,23 @@ public final class Server implements Closeable {
   }
 
   private static final class CountingOutputStream extends java.io.FilterOutputStream {
-    long count;
+    private final AtomicLong total;
 
-    CountingOutputStream(OutputStream out) {
+    CountingOutputStream(OutputStream out, AtomicLong total) {
       super(out);
+      this.total = total;
     }
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
       out.write(b, off, len);
-      count += len;
+      total.addAndGet(len);
     }
 
     @Override
     public void write(int b) throws IOException {
       out.write(b);
-      count++;
+      total.incrementAndGet();
     }
   }
 }
