@@ -46,12 +46,25 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
   /** Prints the one line for {@code t} and returns its exit code. */
   int report(Throwable t, PrintWriter err) {
     ExitCode code = ExitCode.of(t);
+    if (isBrokenPipe(t) && !debug) {
+      // The reader went away ('casfs cat ... | head'): not our failure, nothing to say.
+      return code.code();
+    }
     err.println("casfs: " + describe(t, code));
     if (debug) {
       t.printStackTrace(err);
     }
     err.flush();
     return code.code();
+  }
+
+  private static boolean isBrokenPipe(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof java.io.IOException && "Broken pipe".equals(c.getMessage())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** "what failed; what to do", on one line. */
