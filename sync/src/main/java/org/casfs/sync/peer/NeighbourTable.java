@@ -42,7 +42,7 @@ public final class NeighbourTable {
 
   /**
    * Records a report about a neighbour. A known key is refreshed (and its announcement replaced
-   * when it changed, keeping its verified mark only if the version did not change); an unknown
+   * when it changed; it stays verified unless its address changed); an unknown
    * key is added if there is room or an unverified entry to evict.
    */
   public synchronized Outcome offer(Neighbour report) {
@@ -56,7 +56,9 @@ public final class NeighbourTable {
             updated.lastSeen(), old.source(), false);
         changed = true;
       }
-      entries.put(report.key(), changed ? updated.withVerified(false) : updated);
+      // "Verified" marks a neighbour that has been honest (served a valid head); a new version
+      // announced by it does not undo that, only a failure (markVerified false) or a move does.
+      entries.put(report.key(), updated);
       return changed ? Outcome.CHANGED : Outcome.REFRESHED;
     }
     if (report.source() == Neighbour.Source.MDNS && multicastCount() >= capacity

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -74,6 +75,9 @@ public final class Peer implements AutoCloseable {
   private Thread updater;
   private volatile boolean closed;
   private volatile long pullsDone;
+  private final TokenBucket discoveryLogBudget = new TokenBucket(2, 30);
+  private final java.util.concurrent.atomic.AtomicLong suppressedDiscoveryLines = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong headChecks = new java.util.concurrent.atomic.AtomicLong();
 
   public Peer(PeerConfig config, Versions versions, TrustStore trust, Consumer<String> log, Clock clock) {
     this.config = Objects.requireNonNull(config, "config");
@@ -137,6 +141,15 @@ public final class Peer implements AutoCloseable {
   private void onNeighbour(Neighbour n, NeighbourTable.Outcome outcome) {
     if (n == null) {
       return;
+    }
+    if (!discoveryLogBudget.tryAcquire()) {
+      suppressedDiscoveryLines.incrementAndGet(); // a flood must not flood the log too
+      wakeUp();
+      return;
+    }
+    long suppressed = suppressedDiscoveryLines.getAndSet(0);
+    if (suppressed > 0) {
+      log.accept("(" + suppressed + " discovery lines suppressed: too many announcements)");
     }
     String what = n.announcement() == null ? "(version unknown yet)" : "offering " + describe(n.announcement());
     if (outcome == NeighbourTable.Outcome.ADDED) {
@@ -235,27 +248,34 @@ public final class Peer implements AutoCloseable {
       if (!penalties.allowed(n.key(), now)) {
         continue;
       }
-      if (n.source() == Neighbour.Source.STATIC) {
-        Instant last = lastPolled.get(n.key());
-        if (last == null || !now.isBefore(last.plus(config.pollInterval()))) {
-          candidates.add(n);
-        }
-      } else if (n.announcement() != null && n.announcement().offersNewer(channel, have)) {
+      boolean claimsNewer = n.announcement() != null && n.announcement().offersNewer(channel, have);
+      // Static neighbours have no announcements, and an announcement can be lost (multicast is
+      // unreliable, more so under a flood): so static and known-honest neighbours are also
+      // polled every pollInterval. Their number is bounded by the table.
+      boolean poll = (n.source() == Neighbour.Source.STATIC || n.verified()) && due(n.key(), now);
+      if (claimsNewer || poll) {
         candidates.add(n);
       }
     }
+    lastPolled.keySet().retainAll(finder.neighbours().stream().map(Neighbour::key).toList());
     if (candidates.isEmpty()) {
       return;
     }
-    // Highest announced version first; among equals, neighbours that served a valid head before.
-    candidates.sort(Comparator.<Neighbour>comparingLong(n -> n.announcement() == null ? Long.MAX_VALUE
-        : n.announcement().sequence()).reversed().thenComparing(n -> !n.verified()));
+    // Neighbours that served a valid head before go first: an announced sequence is the
+    // announcer's claim, so ordering by it would let a flood of fake "sequence 99" names starve
+    // the real neighbours. The unverified rest go in random order, which gives a real newcomer a
+    // fair share of the head-read budget however many fakes surround it.
+    Collections.shuffle(candidates);
+    candidates.sort(Comparator.comparing((Neighbour n) -> !n.verified()));
     List<Offer> offers = new ArrayList<>();
     for (Neighbour n : candidates) {
       if (!headBudget.tryAcquire()) {
         break; // the rest wait for the next round: bounded work whatever the link announces
       }
-      lastPolled.put(n.key(), now);
+      if (n.source() == Neighbour.Source.STATIC || n.verified()) {
+        lastPolled.put(n.key(), now); // polled ones only: a flood must not grow this map
+      }
+      headChecks.incrementAndGet();
       Offer o = readHead(n, have);
       if (o != null) {
         offers.add(o);
@@ -272,6 +292,11 @@ public final class Peer implements AutoCloseable {
     pull(sources);
   }
 
+  private boolean due(String key, Instant now) {
+    Instant last = lastPolled.get(key);
+    return last == null || !now.isBefore(last.plus(config.pollInterval()));
+  }
+
   private Offer readHead(Neighbour n, long have) {
     String url = n.baseUrl().toString();
     try {
@@ -282,10 +307,13 @@ public final class Peer implements AutoCloseable {
       penalties.succeed(n.key());
       return new Offer(n, signed, head);
     } catch (SignatureException e) {
+      boolean claimedNewer = n.announcement() != null && n.announcement().offersNewer(channel, have);
+      if (e.reason() == SignatureException.Reason.NOT_NEWER && !claimedNewer) {
+        return null; // an honest neighbour with nothing new for us: poll again later
+      }
+      // It announced something its signed head does not back: a liar, or a bad key.
       finder.table().markVerified(n.key(), false);
-      boolean quietNotNewer = e.reason() == SignatureException.Reason.NOT_NEWER
-          && n.source() == Neighbour.Source.STATIC;
-      if (!quietNotNewer && penalties.fail(n.key(), e.reason().name(), clock.instant())) {
+      if (penalties.fail(n.key(), e.reason().name(), clock.instant())) {
         log.accept("ignored neighbour " + n.key() + " at " + url + ": " + e.getMessage());
       }
       return null;
@@ -391,6 +419,11 @@ public final class Peer implements AutoCloseable {
 
   private static String describe(Announcement a) {
     return a.channel() + "#" + a.sequence() + " " + a.manifestId().name().substring(0, 12);
+  }
+
+  /** How many neighbour heads this peer has read (bounded by the head-read budget). */
+  public long headChecks() {
+    return headChecks.get();
   }
 
   /** A consistent picture for {@code casfs status}. */
