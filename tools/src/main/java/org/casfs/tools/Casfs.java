@@ -21,10 +21,19 @@ import org.casfs.tools.command.InitCommand;
 import org.casfs.tools.command.LogCommand;
 import org.casfs.tools.command.LsCommand;
 import org.casfs.tools.command.ShowCommand;
+import org.casfs.tools.command.SwitchCommand;
+import org.casfs.tools.command.RollbackCommand;
+import org.casfs.tools.command.HistoryCommand;
+import org.casfs.tools.command.StatusCommand;
+import org.casfs.tools.command.CommitCommand;
+import org.casfs.tools.command.AbortCommand;
+import org.casfs.tools.command.PinCommand;
+import org.casfs.tools.command.UnpinCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
@@ -37,7 +46,7 @@ import picocli.CommandLine.Spec;
  * <p>One instance serves one invocation; it carries the environment and whether a terminal is
  * attached, so tests can run commands in-process with their own streams and variables.
  */
-@Command(name = "casfs", mixinStandardHelpOptions = true,
+@Command(name = "casfs", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
     versionProvider = Version.class,
     description = "A content-addressed store for system images: import, check out, mount, "
         + "switch and share versions.",
@@ -58,6 +67,14 @@ import picocli.CommandLine.Spec;
         DemoCommand.class,
         MountCommand.class,
         UmountCommand.class,
+        SwitchCommand.class,
+        RollbackCommand.class,
+        HistoryCommand.class,
+        StatusCommand.class,
+        CommitCommand.class,
+        AbortCommand.class,
+        PinCommand.class,
+        UnpinCommand.class,
     })
 public final class Casfs implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -1,0 +1,63 @@
+package org.casfs.tools.command;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.casfs.cas.ObjectId;
+import org.casfs.tools.Format;
+import org.casfs.tools.OpenRepo;
+import org.casfs.tools.RepoCommand;
+import org.casfs.txn.Refs;
+import org.casfs.txn.Transaction;
+import picocli.CommandLine.Command;
+
+/** {@code casfs status}: refs, pins, the open transaction and disk use. */
+@Command(name = "status", description = "Show current, previous, staged, pins, the open transaction (or"
+    + " interrupted import) and the repository's disk use.")
+public final class StatusCommand extends RepoCommand {
+  @Override
+  protected void execute() throws Exception {
+    try (OpenRepo open = open()) {
+      Refs refs = open.txn().refs();
+      line("current", refs.currentOrNull(), open);
+      line("previous", refs.previousOrNull(), open);
+      line("staged", refs.stagedOrNull(), open);
+      Map<String, ObjectId> pins = refs.pins();
+      out().println("pins:      " + (pins.isEmpty() ? "(none)" : ""));
+      pins.forEach((name, id) -> out().println("  " + name + "  " + id));
+      Transaction t = open.txn().transactions().openOrNull();
+      if (t == null) {
+        out().println("transaction: (none)");
+      } else if (t.importSource() != null) {
+        out().println("transaction: " + t.id() + ", an interrupted import of " + t.importSource()
+            + ": rerun 'casfs import " + t.importSource() + "' to finish it, or 'casfs abort'");
+      } else {
+        out().println("transaction: " + t.id() + " on " + (t.base() == null ? "(nothing)" : t.base().name())
+            + ": 'casfs commit' or 'casfs abort'");
+      }
+      Path dir = open.repo().dir();
+      out().println("disk use:  objects " + Format.bytes(size(dir.resolve("objects"))) + ", db "
+          + Format.bytes(size(dir.resolve("db"))) + ", staging " + Format.bytes(size(dir.resolve("staging"))));
+    }
+  }
+
+  private void line(String name, ObjectId id, OpenRepo open) throws IOException {
+    String label = "";
+    if (id != null) {
+      String l = open.repo().objectDatabase().readManifest(id).label();
+      label = l.isEmpty() ? "" : "  " + l;
+    }
+    out().printf("%-10s %s%s%n", name + ":", id == null ? "(none)" : id.name(), label);
+  }
+
+  private static long size(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+    }
+  }
+}

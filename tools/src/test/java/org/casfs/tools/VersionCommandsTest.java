@@ -1,0 +1,123 @@
+package org.casfs.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.casfs.cas.ObjectId;
+import org.casfs.cas.store.RepoConfig;
+import org.casfs.cas.store.Repository;
+import org.casfs.txn.Actor;
+import org.casfs.txn.Transaction;
+import org.casfs.txn.Versions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** switch, rollback, history, status, pin, unpin, commit and abort through the CLI. */
+class VersionCommandsTest {
+  @TempDir Path tmp;
+  Path repoDir;
+  ObjectId v1;
+  ObjectId v2;
+  CliRunner cli;
+
+  @BeforeEach
+  void twoVersions() throws Exception {
+    repoDir = tmp.resolve("repo");
+    try (Repository repo = Repository.init(repoDir, RepoConfig.defaults())) {
+      v1 = HandMadeVersions.write(repo, "alpha\n", "first", null, 1);
+      v2 = HandMadeVersions.write(repo, "beta\n", "second", v1, 2);
+      Versions.of(repo).rootPointer().switchTo(v2, "test", Actor.COMMAND);
+      Versions.release(repo);
+    }
+    cli = CliRunner.forRepo(repoDir);
+  }
+
+  private ObjectId current() throws Exception {
+    try (Repository repo = Repository.open(repoDir)) {
+      ObjectId c = Versions.of(repo).refs().currentOrNull();
+      Versions.release(repo);
+      return c;
+    }
+  }
+
+  @Test
+  void switchRollbackAndHistory() throws Exception {
+    CliRunner.Result r = cli.run("switch", "first");
+    assertThat(r.code()).as(r.toString()).isZero();
+    assertThat(r.out()).contains("current: " + v1, "previous: " + v2);
+    assertThat(current()).isEqualTo(v1);
+    assertThat(cli.run("switch", "first").out()).startsWith("already current");
+    r = cli.run("rollback");
+    assertThat(r.code()).as(r.toString()).isZero();
+    assertThat(current()).isEqualTo(v2);
+    r = cli.run("rollback", "--to", v1.name().substring(0, 10));
+    assertThat(r.code()).as(r.toString()).isZero();
+    assertThat(current()).isEqualTo(v1);
+    r = cli.run("history");
+    assertThat(r.out().lines()).hasSize(4);
+    assertThat(r.out().lines().findFirst().orElseThrow()).startsWith("4 ").contains("-> " + v1.name(), "rollback");
+    r = cli.run("status");
+    assertThat(r.code()).as(r.toString()).isZero();
+    assertThat(r.out()).contains("current:   " + v1.name() + "  first", "previous:  " + v2.name(), "transaction: (none)",
+        "disk use:");
+  }
+
+  @Test
+  void badVersionsAreOneLineAndChangeNothing() throws Exception {
+    CliRunner.Result r = cli.run("switch", "nosuch");
+    assertThat(r.code()).as(r.toString()).isEqualTo(2);
+    assertThat(r.err().lines()).hasSize(1);
+    assertThat(r.err()).contains("unknown version 'nosuch'");
+    r = cli.run("rollback", "--to", "first");
+    assertThat(r.code()).as(r.toString()).isEqualTo(2);
+    assertThat(r.err()).contains("never ran here");
+    assertThat(current()).isEqualTo(v2);
+
+    Path fresh = tmp.resolve("fresh");
+    Repository.init(fresh, RepoConfig.defaults()).close();
+    r = CliRunner.forRepo(fresh).run("rollback");
+    assertThat(r.code()).as(r.toString()).isEqualTo(7);
+    assertThat(r.err()).contains("no previous version");
+    assertThat(cli.run("commit").code()).isEqualTo(2);
+    assertThat(cli.run("abort").code()).isEqualTo(2);
+    assertThat(cli.run("unpin", "nothing").code()).isEqualTo(2);
+  }
+
+  @Test
+  void pinAndUnpin() {
+    CliRunner.Result r = cli.run("pin", "first", "--name", "golden");
+    assertThat(r.code()).as(r.toString()).isZero();
+    assertThat(cli.run("status").out()).contains("golden  " + v1);
+    assertThat(cli.run("switch", "golden").code()).isZero();
+    r = cli.run("unpin", "golden");
+    assertThat(r.out()).contains("removed 1 pin");
+    assertThat(cli.run("pin", "first").out()).contains("pin/" + v1.name());
+    assertThat(cli.run("unpin", "first").out()).contains("removed 1 pin");
+  }
+
+  @Test
+  void commitTheOpenTransactionAndSwitch() throws Exception {
+    try (Repository repo = Repository.open(repoDir)) {
+      Transaction t = Versions.of(repo).transactions().begin(v2);
+      t.write("/etc/hostname", 0, ByteBuffer.wrap("gamma\n".getBytes(StandardCharsets.UTF_8)));
+      Versions.release(repo);
+    }
+    assertThat(cli.run("status").out()).contains("transaction: ", "on " + v2.name());
+    CliRunner.Result r = cli.run("commit", "--label", "third", "--switch");
+    assertThat(r.code()).as(r.toString()).isZero();
+    assertThat(r.out()).contains("trees written: 2, files: 1", "current: ");
+    assertThat(cli.run("cat", "current", "/etc/hostname").out()).isEqualTo("gamma\n");
+    assertThat(cli.run("cat", "third~1", "/etc/hostname").out()).isEqualTo("beta\n");
+
+    try (Repository repo = Repository.open(repoDir)) {
+      Versions.of(repo).transactions().begin(v1).unlink("/etc/hostname");
+      Versions.release(repo);
+    }
+    r = cli.run("abort");
+    assertThat(r.code()).as(r.toString()).isZero();
+    assertThat(cli.run("status").out()).contains("transaction: (none)");
+  }
+}
