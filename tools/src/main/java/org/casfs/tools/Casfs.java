@@ -33,7 +33,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
@@ -46,7 +45,7 @@ import picocli.CommandLine.Spec;
  * <p>One instance serves one invocation; it carries the environment and whether a terminal is
  * attached, so tests can run commands in-process with their own streams and variables.
  */
-@Command(name = "casfs", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
+@Command(name = "casfs", mixinStandardHelpOptions = true,
     versionProvider = Version.class,
     description = "A content-addressed store for system images: import, check out, mount, "
         + "switch and share versions.",
