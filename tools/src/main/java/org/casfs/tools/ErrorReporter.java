@@ -33,7 +33,11 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
   public int handleParseException(ParameterException ex, String[] args) {
     CommandLine cmd = ex.getCommandLine();
     String where = cmd.getCommandSpec().qualifiedName();
-    String line = oneLine(ex.getMessage()) + "; see '" + where + " --help'";
+    String hint = "";
+    if (ex instanceof picocli.CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+      hint = " (did you mean " + String.join(" or ", u.getSuggestions()) + "?)";
+    }
+    String line = oneLine(ex.getMessage()) + hint + "; see '" + where + " --help'";
     PrintWriter err = cmd.getErr();
     err.println("casfs: " + line);
     if (debug) {
