@@ -458,5 +458,13 @@ public final class Peer implements AutoCloseable {
     if (server != null) {
       server.close();
     }
+    if (config.statusFile() != null) {
+      try {
+        // A status file outliving its daemon would show neighbours and transfers that are gone.
+        Files.deleteIfExists(config.statusFile());
+      } catch (IOException e) {
+        log.accept("could not remove " + config.statusFile() + ": " + e.getMessage());
+      }
+    }
   }
 }

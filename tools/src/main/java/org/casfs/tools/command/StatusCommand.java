@@ -19,6 +19,14 @@ import picocli.CommandLine.Command;
 public final class StatusCommand extends RepoCommand {
   @Override
   protected void execute() throws Exception {
+    if (peerStatus()) {
+      try {
+        open().close();
+      } catch (org.casfs.cas.store.RepositoryLockedException e) {
+        out().println("(the repository is held by the running peer daemon: stop it for refs and disk use)");
+        return;
+      }
+    }
     try (OpenRepo open = open()) {
       Refs refs = open.txn().refs();
       line("current", refs.currentOrNull(), open);
@@ -59,5 +67,20 @@ public final class StatusCommand extends RepoCommand {
     try (Stream<Path> s = Files.walk(dir)) {
       return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
     }
+  }
+
+  /** Prints the peer daemon's status file (neighbours, versions, transfer) if there is one. */
+  private boolean peerStatus() throws IOException {
+    Path file = repoDir().resolve("peer.status");
+    if (!Files.isRegularFile(file)) {
+      return false;
+    }
+    long age = (System.currentTimeMillis() - Files.getLastModifiedTime(file).toMillis()) / 1000;
+    out().println("peer daemon (status written " + age + " s ago" + (age > 10 ? ", the daemon may have stopped" : "")
+        + "):");
+    for (String line : Files.readAllLines(file)) {
+      out().println("  " + line);
+    }
+    return true;
   }
 }
