@@ -25,6 +25,7 @@ import org.casfs.cas.TreeCodec;
 import org.casfs.cas.Xattrs;
 import org.casfs.cas.posix.FileStat;
 import org.casfs.cas.posix.Posix;
+import org.casfs.cas.posix.PosixException;
 import org.casfs.cas.store.ObjectDatabase;
 
 /**
@@ -155,8 +156,7 @@ final class ImportRun {
         try {
           hash(node);
         } catch (IOException | RuntimeException e) {
-          IOException io = e instanceof IOException x ? x
-              : new IOException("cannot import " + Posix.printable(node.path) + ": " + e, e);
+          IOException io = namingPath(node.path, e);
           if (!failure.compareAndSet(null, io)) {
             failure.get().addSuppressed(io);
           }
@@ -166,6 +166,15 @@ final class ImportRun {
       });
       progress.progress(doneEntries.get(), totalEntries.get(), doneBytes.get(), totalBytes.get());
     }
+  }
+
+  /** The error as is if it names the path already (libc failures do), else wrapped so it does. */
+  private static IOException namingPath(byte[] path, Exception e) {
+    String where = Posix.printable(path);
+    if (e instanceof IOException io && (e instanceof PosixException || String.valueOf(e.getMessage()).contains(where))) {
+      return io;
+    }
+    return new IOException("cannot import " + where + ": " + e, e);
   }
 
   private void hash(ScannedNode node) throws IOException {
