@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -49,7 +48,24 @@ public final class Transaction {
   private final ObjectId base;
   private final Path dir;
   final UpperLayer layer;
-  private final Map<Integer, FileChannel> channels = new HashMap<>();
+  /** Open data files, the least recently used closed beyond {@value #MAX_OPEN_CHANNELS}. */
+  private final Map<Integer, FileChannel> channels = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<Integer, FileChannel> eldest) {
+      if (size() <= MAX_OPEN_CHANNELS) {
+        return false;
+      }
+      try {
+        eldest.getValue().close();
+      } catch (IOException e) {
+        // A read-only close of a data file we still have on disk: nothing is lost.
+      }
+      return true;
+    }
+  };
+  private static final int MAX_OPEN_CHANNELS = 128;
   private long journalSeq;
   private boolean finished;
   private IOException broken;
@@ -173,7 +189,7 @@ public final class Transaction {
   }
 
   private Stat stat(Name name, Node n) {
-    return new Stat(name, n.type, n.meta, n.isDir() ? 0 : n.size, n.rdev, n.isDir() ? 2 : n.nlink, n.ino, n.target);
+    return new Stat(name, n.type, n.meta, n.isDir() ? 0 : n.size, n.rdev, n.isDir() ? 1 : n.nlink, n.ino, n.target);
   }
 
   // ---- changes ----
@@ -278,7 +294,7 @@ public final class Transaction {
     if (offset < 0 || offset + src.remaining() > org.casfs.cas.Entry.MAX_SIZE) {
       throw new FsException(Errno.EINVAL, path, "offset out of range");
     }
-    int data = n.data >= 0 ? n.data : copyUp(n);
+    int data = n.data >= 0 ? n.data : copyUp(n, Long.MAX_VALUE);
     int len = src.remaining();
     FileChannel ch = channel(data);
     long pos = offset;
@@ -301,7 +317,7 @@ public final class Transaction {
     if (size < 0 || size > org.casfs.cas.Entry.MAX_SIZE) {
       throw new FsException(Errno.EINVAL, path, "size out of range");
     }
-    int data = n.data >= 0 ? n.data : copyUp(n);
+    int data = n.data >= 0 ? n.data : copyUp(n, size);
     // Journal first, shrink second: after a crash, replay's size wins and the file is cut to it.
     perform(Op.of(Op.Kind.TRUNCATE, path).withTime(now()).withNumbers(size, 0).withData(data));
     channel(data).truncate(size);
@@ -407,12 +423,34 @@ public final class Transaction {
     return data;
   }
 
-  /** Copies a base file's content into a new data file, complete before any op names it. */
-  private int copyUp(Node n) throws IOException {
+  /**
+   * Copies (at most {@code limit} bytes of) a base file's content into a new data file, complete
+   * before any op names it. A truncation copies only what survives it, so the usual "truncate to
+   * 0, write anew" copies nothing.
+   */
+  private int copyUp(Node n, long limit) throws IOException {
     int data = layer.nextData++;
     Path tmp = dir.resolve(data + ".tmp");
-    try (InputStream in = repo.objects().open(n.blob.id())) {
-      Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+    if (limit >= n.size) {
+      try (InputStream in = repo.objects().open(n.blob.id())) {
+        Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } else {
+      try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+          StandardOpenOption.TRUNCATE_EXISTING)) {
+        ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
+        for (long at = 0; at < limit; ) {
+          buf.clear().limit((int) Math.min(buf.capacity(), limit - at));
+          int r = BlobRanges.read(repo, n.blob.id(), at, buf, buf.remaining());
+          if (r <= 0) {
+            break;
+          }
+          buf.flip();
+          while (buf.hasRemaining()) {
+            at += out.write(buf, at);
+          }
+        }
+      }
     }
     Files.move(tmp, dataPath(data), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     return data;
