@@ -8,9 +8,12 @@ set -euo pipefail
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
 cd "$root"
 mvn -o -q -B -pl txn -am install -DskipTests
-cpfile="$(mktemp)"
-trap 'rm -f "$cpfile"' EXIT
-mvn -o -q -B -pl txn dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cpfile"
-cp="txn/target/test-classes:txn/target/classes:$(cat "$cpfile")"
+snap="$(mktemp -d)"
+trap 'rm -rf "$snap"' EXIT
+mvn -o -q -B -pl txn dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$snap/cp"
+# A private copy of the classes, so a rebuild in the working tree cannot change them mid-run.
+cp -r txn/target/test-classes "$snap/test-classes"
+cp -r txn/target/classes "$snap/classes"
+cp="$snap/test-classes:$snap/classes:$(cat "$snap/cp")"
 # shellcheck disable=SC2086
 java ${JAVA_OPTS:-} -cp "$cp" org.openjdk.jmh.Main "$@"
