@@ -21,6 +21,13 @@ import org.casfs.tools.command.InitCommand;
 import org.casfs.tools.command.LogCommand;
 import org.casfs.tools.command.LsCommand;
 import org.casfs.tools.command.ShowCommand;
+import org.casfs.tools.command.KeygenCommand;
+import org.casfs.tools.command.MirrorCommand;
+import org.casfs.tools.command.PullCommand;
+import org.casfs.tools.command.ServeCommand;
+import org.casfs.tools.command.PeerCommand;
+import org.casfs.tools.command.SignCommand;
+import org.casfs.tools.command.TrustCommand;
 import org.casfs.tools.command.SwitchCommand;
 import org.casfs.tools.command.RollbackCommand;
 import org.casfs.tools.command.HistoryCommand;
@@ -66,6 +73,13 @@ import picocli.CommandLine.Spec;
         DemoCommand.class,
         MountCommand.class,
         UmountCommand.class,
+        KeygenCommand.class,
+        TrustCommand.class,
+        SignCommand.class,
+        ServeCommand.class,
+        PeerCommand.class,
+        PullCommand.class,
+        MirrorCommand.class,
         SwitchCommand.class,
         RollbackCommand.class,
         HistoryCommand.class,

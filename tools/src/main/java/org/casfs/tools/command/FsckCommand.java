@@ -20,6 +20,10 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "fsck", description = "Check every object's hash and every reference of every version.")
 public final class FsckCommand extends RepoCommand {
+  @picocli.CommandLine.Option(names = "--repair", paramLabel = "URL",
+      description = "fetch every missing or damaged object from this server, peer, mirror URL or mirror directory")
+  private String repairFrom;
+
   @Override
   protected void execute() throws Exception {
     try (OpenRepo open = open()) {
@@ -31,6 +35,9 @@ public final class FsckCommand extends RepoCommand {
         report = new Fsck(repo.objects()).roots(roots).progress(new CheckProgress(bar)).run();
       }
       report.lines().forEach(out()::println);
+      if (!report.isClean() && repairFrom != null) {
+        report = RepairStep.repair(open, report, repairFrom, out());
+      }
       if (!report.isClean()) {
         throw new CliException(ExitCode.VERIFICATION, "fsck found " + report.problemCount() + " damaged or missing "
             + (report.problemCount() == 1 ? "object" : "objects") + " (listed above)"

@@ -1,0 +1,25 @@
+package org.casfs.tools.command;
+
+import java.nio.file.Path;
+import org.casfs.sync.Mirror;
+import org.casfs.sync.SyncState;
+import org.casfs.tools.OpenRepo;
+import org.casfs.tools.RepoCommand;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code casfs mirror DIR}: writes the offered version as static files that nginx, a CDN or a USB stick serves. */
+@Command(name = "mirror", description = "Write the offered version as static files (same paths as 'casfs serve').")
+public final class MirrorCommand extends RepoCommand {
+  @Parameters(paramLabel = "DIR", description = "the directory to write (created if absent; re-runs add what is new)")
+  private Path dir;
+
+  @Override
+  protected void execute() throws Exception {
+    try (OpenRepo open = open()) {
+      Mirror.Result r = new Mirror(open.repo().objectDatabase(), new SyncState(open.repo().kv())).write(dir);
+      out().println("mirrored " + r.manifest() + " to " + dir.toAbsolutePath() + ": " + r.objectsWritten()
+          + " objects written (" + r.bytesWritten() + " bytes), " + r.objectsSkipped() + " already there");
+    }
+  }
+}

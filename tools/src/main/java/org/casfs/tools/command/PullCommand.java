@@ -1,0 +1,89 @@
+package org.casfs.tools.command;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.casfs.cas.ObjectException;
+import org.casfs.sync.pull.DirSource;
+import org.casfs.sync.pull.PullConfig;
+import org.casfs.sync.pull.PullException;
+import org.casfs.sync.pull.PullListener;
+import org.casfs.sync.pull.PullProgress;
+import org.casfs.sync.pull.Puller;
+import org.casfs.sync.pull.Source;
+import org.casfs.sync.trust.SignatureException;
+import org.casfs.tools.CliException;
+import org.casfs.tools.ExitCode;
+import org.casfs.tools.OpenRepo;
+import org.casfs.tools.Progress;
+import org.casfs.tools.RepoCommand;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code casfs pull URL|--from-dir DIR [--switch]}: fetches the newest signed version, verifies
+ * everything, stages it and optionally switches. Exit 4 for a version or object that fails
+ * verification, 7 for a version that is not newer, 5 for no space or unreachable sources.
+ */
+@Command(name = "pull", description = "Pull the newest signed version from a server, peer or mirror; stage it.")
+public final class PullCommand extends RepoCommand {
+  static final class From {
+    @Parameters(paramLabel = "URL", description = "http://host:port of a casfs server, peer or static mirror")
+    String url;
+
+    @Option(names = "--from-dir", paramLabel = "DIR", description = "a folder written by 'casfs mirror' (a USB stick)")
+    Path dir;
+  }
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  private From from;
+
+  @Option(names = "--switch", description = "switch to the version once it is verified")
+  private boolean switchAfter;
+
+  @Override
+  protected void execute() throws Exception {
+    PullConfig config = PullConfig.defaults();
+    Source source = from.dir != null ? new DirSource(from.dir) : Puller.sourceFor(from.url, config);
+    try (OpenRepo open = open(); Progress bar = progress("pull", -1, "MiB")) {
+      PullListener listener = new PullListener() {
+        @Override
+        public void progress(PullProgress p) {
+          if (p.bytesTotal() > 0) {
+            bar.total(p.bytesTotal());
+          }
+          bar.stepTo(p.bytesDone());
+          bar.message(p.objectsDone() + "/" + p.objectsTotal() + " objects"
+              + (p.etaSeconds() >= 0 ? ", ETA " + p.etaSeconds() + " s" : ""));
+        }
+
+        @Override
+        public void note(String line) {
+          err().println(line);
+        }
+      };
+      Puller.Result r;
+      try {
+        r = Puller.of(open.repo(), open.txn(), config).listener(listener).pull(List.of(source), switchAfter);
+      } catch (PullException e) {
+        throw new CliException(exitCodeOf(e), e.getMessage(), e);
+      }
+      bar.close();
+      out().println((r.switched() ? "switched to " : "staged ") + r.manifest() + " (sequence " + r.sequence() + "): "
+          + r.objectsFetched() + " objects, " + r.bytesStored() + " bytes stored, " + r.bytesReceived()
+          + " bytes received in " + r.requests() + " requests"
+          + (r.switched() ? "" : "; run 'casfs switch staged' to use it"));
+    }
+  }
+
+  static ExitCode exitCodeOf(PullException e) {
+    if (e.getCause() instanceof SignatureException s) {
+      return s.reason() == SignatureException.Reason.NOT_NEWER ? ExitCode.REJECTED : ExitCode.VERIFICATION;
+    }
+    if (e.kind() == PullException.Kind.NO_SPACE) {
+      return ExitCode.IO;
+    }
+    return e.getCause() instanceof ObjectException ? ExitCode.VERIFICATION : ExitCode.IO;
+  }
+}

@@ -1,0 +1,48 @@
+package org.casfs.tools.command;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import org.casfs.sync.SyncState;
+import org.casfs.sync.server.Server;
+import org.casfs.sync.server.ServerConfig;
+import org.casfs.tools.OpenRepo;
+import org.casfs.tools.RepoCommand;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code casfs serve}: serves this repository's offered version over HTTP until stopped (SIGTERM/SIGINT). */
+@Command(name = "serve", description = "Serve the offered version over HTTP (head, objects, fetch streams).")
+public final class ServeCommand extends RepoCommand {
+  @Option(names = "--port", paramLabel = "P", defaultValue = "8470", description = "port (default: ${DEFAULT-VALUE})")
+  private int port;
+
+  @Option(names = "--bind", paramLabel = "ADDR", defaultValue = "0.0.0.0", description = "address (default: ${DEFAULT-VALUE})")
+  private String bind;
+
+  @Option(names = "--threads", paramLabel = "N", defaultValue = "16", description = "requests served at once")
+  private int threads;
+
+  @Option(names = "--zstd", paramLabel = "LEVEL", defaultValue = "1",
+      description = "compression level of fetch streams, 0 for none (default: ${DEFAULT-VALUE})")
+  private int zstd;
+
+  @Override
+  protected void execute() throws Exception {
+    try (OpenRepo open = open()) {
+      ServerConfig config = new ServerConfig(new InetSocketAddress(bind, port), threads, 32 << 20, zstd,
+          Duration.ofSeconds(5));
+      CountDownLatch stop = new CountDownLatch(1);
+      try (Server server = new Server(open.repo().objectDatabase(), new SyncState(open.repo().kv()), config).start()) {
+        Thread hook = new Thread(() -> {
+          server.close();
+          stop.countDown();
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
+        out().println("serving " + open.repo().dir() + " at " + server.url());
+        out().flush();
+        stop.await();
+      }
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package org.casfs.tools.command;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import org.casfs.cas.ObjectId;
+import org.casfs.sync.Publisher;
+import org.casfs.sync.SyncState;
+import org.casfs.sync.trust.Head;
+import org.casfs.sync.trust.SigningKey;
+import org.casfs.tools.CliException;
+import org.casfs.tools.OpenRepo;
+import org.casfs.tools.RepoCommand;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code casfs sign VERSION}: on an origin, signs a version and offers it as the head of its
+ * channel (sequence above every earlier head, expiring after {@code --expires} days).
+ */
+@Command(name = "sign", description = "Sign a version and offer it to clients (origin only).")
+public final class SignCommand extends RepoCommand {
+  @Parameters(paramLabel = "VERSION", description = "the version to sign")
+  private String version;
+
+  @Option(names = "--key", paramLabel = "FILE", description = "the private key (default: $CASFS_KEY or ~/.casfs/signing.key)")
+  private Path key;
+
+  @Option(names = "--expires", paramLabel = "DAYS", defaultValue = "7",
+      description = "days until clients refuse this head unless it is re-signed (default: ${DEFAULT-VALUE})")
+  private int days;
+
+  @Override
+  protected void execute() throws Exception {
+    if (days < 1 || days > 3650) {
+      throw CliException.usage("--expires must be 1 to 3650 days: " + days);
+    }
+    SigningKey k = SigningKey.readFrom(KeygenCommand.keyPath(key, casfs()::env));
+    try (OpenRepo open = open()) {
+      ObjectId id = open.resolve(version);
+      Head h = new Publisher(open.repo().objectDatabase(), new SyncState(open.repo().kv()), k, System::currentTimeMillis)
+          .publish(id, Duration.ofDays(days)).headUnverified();
+      out().println("signed " + id + " as " + h.channel() + " #" + h.sequence() + " by key " + h.keyId()
+          + ", expires " + Instant.ofEpochMilli(h.expiresMillis()));
+    }
+  }
+}

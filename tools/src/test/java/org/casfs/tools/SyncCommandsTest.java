@@ -1,0 +1,92 @@
+package org.casfs.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.casfs.cas.ObjectId;
+import org.casfs.cas.store.Repository;
+import org.casfs.sync.SyncState;
+import org.casfs.sync.server.Server;
+import org.casfs.sync.server.ServerConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** keygen, trust, sign, mirror, pull (HTTP and --from-dir), fsck --repair, through the CLI. */
+class SyncCommandsTest {
+  @TempDir Path tmp;
+
+  private Path tree(String name, long seed) throws Exception {
+    Path d = tmp.resolve(name);
+    Files.createDirectories(d.resolve("etc"));
+    Random r = new Random(seed);
+    for (int i = 0; i < 5; i++) {
+      byte[] b = new byte[20_000 + r.nextInt(100_000)];
+      r.nextBytes(b);
+      Files.write(d.resolve("etc").resolve("f" + i), b);
+    }
+    Files.writeString(d.resolve("hello"), "hello " + name + "\n");
+    return d;
+  }
+
+  @Test
+  void originSignsMirrorsAndServesClientsPullVerifySwitchAndRepair() throws Exception {
+    Path originDir = tmp.resolve("origin");
+    Path key = tmp.resolve("keys/origin.key");
+    CliRunner origin = CliRunner.forRepo(originDir).env("CASFS_KEY", key.toString());
+    assertThat(origin.run("init").code()).isZero();
+    CliRunner.Result kg = origin.run("keygen");
+    assertThat(kg.code()).as(kg.toString()).isZero();
+    String pub = kg.out().strip();
+    assertThat(pub).startsWith("ed25519:");
+    assertThat(origin.run("keygen").code()).as("refuses to overwrite a key").isNotZero();
+    assertThat(origin.run("import", tree("v1", 1).toString(), "--label", "v1").code()).isZero();
+    CliRunner.Result signed = origin.run("sign", "v1");
+    assertThat(signed.code()).as(signed.toString()).isZero();
+    assertThat(signed.out()).contains("stable #");
+    Path mirror = tmp.resolve("usb");
+    assertThat(origin.run("mirror", mirror.toString()).code()).isZero();
+    assertThat(mirror.resolve("v1/head")).exists();
+
+    // A client that does not trust the key refuses the version (exit 4) and changes nothing.
+    CliRunner client = CliRunner.forRepo(tmp.resolve("client"));
+    assertThat(client.run("init").code()).isZero();
+    CliRunner.Result untrusted = client.run("pull", "--from-dir", mirror.toString(), "--switch");
+    assertThat(untrusted.code()).as(untrusted.toString()).isEqualTo(4);
+    assertThat(untrusted.err()).contains("does not trust");
+
+    assertThat(client.run("trust", pub).code()).isZero();
+    CliRunner.Result pulled = client.run("pull", "--from-dir", mirror.toString(), "--switch");
+    assertThat(pulled.code()).as(pulled.toString()).isZero();
+    assertThat(pulled.out()).contains("switched to");
+    CliRunner.Result again = client.run("pull", "--from-dir", mirror.toString());
+    assertThat(again.code()).as("same version again is not newer").isEqualTo(7);
+
+    // v2 over HTTP from the origin's server.
+    assertThat(origin.run("import", tree("v2", 2).toString(), "--label", "v2").code()).isZero();
+    assertThat(origin.run("sign", "v2").code()).isZero();
+    ObjectId v2;
+    try (Repository repo = Repository.open(originDir);
+        Server server = new Server(repo.objectDatabase(), new SyncState(repo.kv()), ServerConfig.loopback(0)).start()) {
+      v2 = new SyncState(repo.kv()).offeredHeadOrNull().headUnverified().manifestId();
+      CliRunner.Result http = client.run("pull", server.url());
+      assertThat(http.code()).as(http.toString()).isZero();
+      assertThat(http.out()).contains("staged " + v2);
+    }
+    assertThat(client.run("cat", "current", "/hello").out()).isEqualTo("hello v1\n");
+
+    // Damage the client; fsck finds it, fsck --repair fetches it back from the mirror of v2.
+    assertThat(origin.run("mirror", mirror.toString()).code()).isZero();
+    try (Repository repo = Repository.open(tmp.resolve("client"))) {
+      var root = repo.objectDatabase().readTree(repo.objectDatabase().readManifest(v2).rootId());
+      var etc = repo.objectDatabase().readTree(root.getOrNull(org.casfs.cas.Name.of("etc")).childId());
+      repo.objects().remove(etc.entries().get(0).childId());
+    }
+    assertThat(client.run("fsck").code()).isEqualTo(4);
+    CliRunner.Result repaired = client.run("fsck", "--repair", mirror.toString());
+    assertThat(repaired.code()).as(repaired.toString()).isZero();
+    assertThat(repaired.out()).contains("repaired: fetched 1 objects");
+    assertThat(client.run("fsck").code()).isZero();
+  }
+}
