@@ -118,6 +118,29 @@ public final class Transactions {
     return t;
   }
 
+  /**
+   * Aborts the open transaction without replaying its journal (so it works even if the journal
+   * cannot be replayed): its journal, its {@code open} record and its staging directory go.
+   * Returns its id, or -1 if none was open.
+   */
+  public synchronized long abortOpen() throws IOException {
+    byte[] rec = kv.getOrNull(META, OPEN);
+    if (rec == null) {
+      return -1;
+    }
+    long id = ByteBuffer.wrap(rec).getLong();
+    if (open != null && open.id() == id && !open.isFinished()) {
+      open.abort();
+      return id;
+    }
+    KeyValueStore.Batch batch = kv.batch();
+    dropJournal(batch, id);
+    batch.commit(true);
+    open = null;
+    deleteTree(repo.dir().resolve("staging").resolve("txn-" + id));
+    return id;
+  }
+
   void journal(long id, long seq, Op op) throws IOException {
     byte[] key = ByteBuffer.allocate(16).putLong(id).putLong(seq).array();
     kv.batch().put(JOURNAL, key, op.encode()).commit(false);

@@ -119,6 +119,23 @@ class TransactionTest {
   }
 
   @Test
+  void abortOpenDropsATransactionWithoutReplayingIt() throws Exception {
+    try (Repository repo = TestRepos.init(tmp)) {
+      Versions v = Versions.of(repo);
+      Transaction t = v.transactions().begin(null);
+      t.createFile("/f", 0644, 0, 0);
+    }
+    try (Repository repo = Repository.open(tmp.resolve("repo"))) {
+      Versions v = Versions.of(repo);
+      long id = v.transactions().abortOpen();
+      assertThat(id).isPositive();
+      assertThat(repo.dir().resolve("staging").resolve("txn-" + id)).doesNotExist();
+      assertThat(v.transactions().openOrNull()).isNull();
+      assertThat(v.transactions().abortOpen()).isEqualTo(-1);
+    }
+  }
+
+  @Test
   void emptyCommitIsAllowedAndReported() throws Exception {
     try (Repository repo = TestRepos.init(tmp)) {
       Versions v = Versions.of(repo);

@@ -3,7 +3,6 @@ package org.casfs.tools.command;
 import org.casfs.tools.CliException;
 import org.casfs.tools.OpenRepo;
 import org.casfs.tools.RepoCommand;
-import org.casfs.txn.Transaction;
 import picocli.CommandLine.Command;
 
 /** {@code casfs abort}: throws the open transaction away. */
@@ -12,12 +11,11 @@ public final class AbortCommand extends RepoCommand {
   @Override
   protected void execute() throws Exception {
     try (OpenRepo open = open()) {
-      Transaction t = open.txn().transactions().openOrNull();
-      if (t == null) {
+      // Without replaying the journal: abort must work even when resuming would not.
+      long id = open.txn().transactions().abortOpen();
+      if (id < 0) {
         throw CliException.usage("no open transaction to abort");
       }
-      long id = t.id();
-      t.abort();
       out().println("aborted transaction " + id);
     }
   }
