@@ -20,6 +20,8 @@ import org.casfs.cas.ObjectId;
 public final class BlobVerifier {
   private static final int CHUNK = 1 << 20;
   private final Map<ObjectId, Boolean> verified;
+  /** One reusable direct buffer per request thread: a fresh 1 MiB per open would pile up until a GC. */
+  private final ThreadLocal<ByteBuffer> buffers = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(CHUNK));
 
   public BlobVerifier(int maxRemembered) {
     if (maxRemembered < 1) {
@@ -52,7 +54,7 @@ public final class BlobVerifier {
       return;
     }
     DualDigest digest = new DualDigest();
-    ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK);
+    ByteBuffer buf = buffers.get();
     long pos = 0;
     while (true) {
       buf.clear();
