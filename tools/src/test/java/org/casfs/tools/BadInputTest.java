@@ -14,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Bad input to the commands, run in-process: each gives exactly one line on stderr of the form
@@ -134,16 +136,25 @@ class BadInputTest {
     assertThat(RepoFingerprint.of(repo)).isEqualTo(before);
   }
 
-  @Test
-  void aCorruptBlobIsExit4AndNoWrongByteIsWritten() throws Exception {
+  enum Damage { FLIP_A_BIT, TRUNCATE, DELETE }
+
+  @ParameterizedTest
+  @EnumSource(Damage.class)
+  void aDamagedBlobIsExit4AndNoWrongByteIsWritten(Damage damage) throws Exception {
     String show = cli.run("show", "v1", "bin/big.bin").out();
     String blob = show.lines().filter(l -> l.startsWith("blob ")).findFirst().orElseThrow().substring(10, 50);
     Path loose = repo.resolve("objects").resolve(blob.substring(0, 2)).resolve(blob.substring(2));
     assertThat(loose).exists();
     byte[] bytes = Files.readAllBytes(loose);
-    bytes[bytes.length / 2] ^= 0x10;
     Files.setPosixFilePermissions(loose, PosixFilePermissions.fromString("rw-r--r--"));
-    Files.write(loose, bytes);
+    switch (damage) {
+      case FLIP_A_BIT -> {
+        bytes[bytes.length / 2] ^= 0x10;
+        Files.write(loose, bytes);
+      }
+      case TRUNCATE -> Files.write(loose, java.util.Arrays.copyOf(bytes, bytes.length - 1000));
+      case DELETE -> Files.delete(loose);
+    }
 
     CliRunner.Result cat = cli.run("cat", "v1", "bin/big.bin");
     assertOneLine(cat, 4, blob);
