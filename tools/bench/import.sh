@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Import speed: `casfs import` of the Debian corpus v1, then v2 on top, against `ostree commit`
+# of the same trees (archive and bare-user repos) and `cat` of every file piped to `sha1sum`
+# (the streaming-hash limit), all on this machine in one run. Prints wall time and peak RSS
+# (/usr/bin/time) of each, best of REPEAT runs, and the ratios issue 2 aims at. With
+# THRESHOLDS it also imports v1 once per inline threshold (bytes) to compare them.
+#
+#   tools/bench/import.sh [CORPUS]        CORPUS defaults to $CASFS_CORPUS or /var/cache/casfs-corpus
+#   REPEAT=3 THRESHOLDS="4096 16384 65536 262144" tools/bench/import.sh
+#
+# "v2 on top" imports the v2 directory into the repository holding v1: a different path, so
+# every file is read and hashed, and only what v1 lacks is stored. "v2 in place" updates one
+# image directory from v1 to v2 with rsync and imports it again: the stat cache then skips the
+# files rsync left alone. Every tool reads warm files (one untimed cat first). ostree refuses device nodes and sockets,
+# so it commits copies of v1/v2 without those (8 nodes of ~6.7k paths). Builds casfs if needed.
+set -euo pipefail
+
+root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
+corpus="${1:-${CASFS_CORPUS:-/var/cache/casfs-corpus}}"
+repeat="${REPEAT:-3}"
+thresholds="${THRESHOLDS:-}"
+v1="$corpus/v1"
+v2="$corpus/v2"
+casfs="$root/tools/casfs"
+
+[[ -d "$v1" && -d "$v2" ]] || { echo "import.sh: no corpus at $corpus (run ../shared/corpus/make-images.sh)" >&2; exit 2; }
+command -v ostree >/dev/null || { echo "import.sh: needs ostree (apt-get install ostree)" >&2; exit 2; }
+[[ -x /usr/bin/time ]] || { echo "import.sh: needs GNU time (apt-get install time)" >&2; exit 2; }
+
+"$casfs" --help >/dev/null # builds the project when needed, untimed
+
+work="$(mktemp -d /var/tmp/casfs-bench-import.XXXXXX)"
+trap 'rm -rf "$work"' EXIT
+
+declare -A best_s best_kib best_cpu
+# measure NAME CMD...: runs CMD under /usr/bin/time, keeps the fastest wall time per NAME (with
+# its peak RSS and its user+system CPU seconds, which a busy machine disturbs less).
+measure() {
+  local name="$1"; shift
+  if ! /usr/bin/time -f '%e %M %U %S' -o "$work/time" "$@" >"$work/last.log" 2>&1; then
+    echo "import.sh: '$name' failed:" >&2; tail -n 20 "$work/last.log" >&2; exit 1
+  fi
+  local s kib user sys cpu; read -r s kib user sys <"$work/time"
+  cpu="$(awk -v u="$user" -v y="$sys" 'BEGIN{printf "%.2f", u+y}')"
+  if [[ -z "${best_s[$name]:-}" ]] || awk -v a="$s" -v b="${best_s[$name]}" 'BEGIN{exit !(a<b)}'; then
+    best_s[$name]="$s"; best_kib[$name]="$kib"; best_cpu[$name]="$cpu"
+  fi
+  printf '  %-34s %7.2f s %7.0f MiB %7.2f s cpu\n' "$name" "$s" "$(awk -v k="$kib" 'BEGIN{print k/1024}')" "$cpu"
+}
+
+echo "# copies without device nodes for ostree, and warming the page cache"
+for v in v1 v2; do
+  cp -a "$corpus/$v" "$work/ostree-src-$v"
+  find "$work/ostree-src-$v" \( -type c -o -type b -o -type s \) -delete
+  find "$corpus/$v" "$work/ostree-src-$v" -type f -print0 | xargs -0 cat >/dev/null
+done
+echo "# $(date -u +%FT%TZ) $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?'): $(find "$v1" | wc -l) paths, $(du -sh --apparent-size "$v1" | cut -f1) in v1; $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg)"
+
+for ((i = 1; i <= repeat; i++)); do
+  echo "# run $i of $repeat"
+  measure "cat | sha1sum v1" bash -c "find '$v1' -type f -print0 | xargs -0 cat | sha1sum"
+  rm -rf "$work/casfs"; "$casfs" init --repo "$work/casfs" >/dev/null
+  measure "casfs import v1" "$casfs" import --repo "$work/casfs" "$v1"
+  measure "casfs import v2 on top" "$casfs" import --repo "$work/casfs" "$v2"
+  measure "casfs import v2 again (unchanged)" "$casfs" import --repo "$work/casfs" "$v2"
+  # The in-place case: one image directory updated from v1 to v2 by rsync (unchanged files keep
+  # their inode and ctime), imported before and after: the stat cache skips unchanged files.
+  rm -rf "$work/image" "$work/casfs-inplace"; cp -a "$v1/." "$work/image"; sleep 1.1
+  "$casfs" init --repo "$work/casfs-inplace" >/dev/null
+  "$casfs" import --repo "$work/casfs-inplace" "$work/image" >/dev/null
+  rsync -a --delete "$v2/" "$work/image/"; sleep 1.1
+  measure "casfs import v2 in place (cache)" "$casfs" import --repo "$work/casfs-inplace" "$work/image"
+  for mode in archive bare-user; do
+    rm -rf "$work/ostree-$mode"; ostree --repo="$work/ostree-$mode" init --mode="$mode"
+    measure "ostree $mode commit v1" ostree --repo="$work/ostree-$mode" commit --branch=img --tree=dir="$work/ostree-src-v1"
+    measure "ostree $mode commit v2 on top" ostree --repo="$work/ostree-$mode" commit --branch=img --tree=dir="$work/ostree-src-v2"
+  done
+done
+echo "# repository sizes: casfs $(du -sh "$work/casfs" | cut -f1), ostree archive $(du -sh "$work/ostree-archive" | cut -f1), bare-user $(du -sh "$work/ostree-bare-user" | cut -f1)"
+
+ratio() { awk -v a="${best_s[$1]}" -v b="${best_s[$2]}" -v c="${best_cpu[$1]}" -v d="${best_cpu[$2]}" \
+  'BEGIN{printf "%5.2fx wall  %5.2fx cpu", a/b, (d > 0 ? c/d : 0)}'; }
+echo
+echo "# best of $repeat (wall s, peak RSS MiB, user+sys CPU s of that run)"
+for name in "cat | sha1sum v1" "casfs import v1" "casfs import v2 on top" "casfs import v2 again (unchanged)" \
+    "casfs import v2 in place (cache)" \
+    "ostree archive commit v1" "ostree archive commit v2 on top" "ostree bare-user commit v1" \
+    "ostree bare-user commit v2 on top"; do
+  printf '%-34s %7.2f s %7.0f MiB %7.2f s cpu\n' "$name" "${best_s[$name]}" \
+    "$(awk -v k="${best_kib[$name]}" 'BEGIN{print k/1024}')" "${best_cpu[$name]}"
+done
+echo
+echo "ostree archive v1 / casfs v1          $(ratio "ostree archive commit v1" "casfs import v1")   (aim >= 2)"
+echo "ostree bare-user v1 / casfs v1        $(ratio "ostree bare-user commit v1" "casfs import v1")"
+echo "casfs v1 / cat|sha1sum v1             $(ratio "casfs import v1" "cat | sha1sum v1")   (aim <= 2)"
+echo "casfs v1 / casfs v2 on top            $(ratio "casfs import v1" "casfs import v2 on top")   (aim >= 3)"
+echo "casfs v1 / casfs v2 in place (cache)  $(ratio "casfs import v1" "casfs import v2 in place (cache)")"
+echo "casfs v1 / casfs v2 again             $(ratio "casfs import v1" "casfs import v2 again (unchanged)")"
+echo "casfs import v1 peak RSS              $(awk -v k="${best_kib["casfs import v1"]}" 'BEGIN{printf "%.0f", k/1024}') MiB   (aim < 512)"
+
+if [[ -n "$thresholds" ]]; then
+  echo
+  echo "# inline threshold: import of v1 into a fresh repo (best of $repeat), repo size, loose files"
+  for t in $thresholds; do
+    unset "best_s[t$t]"
+    for ((i = 1; i <= repeat; i++)); do
+      rm -rf "$work/th"; "$casfs" init --repo "$work/th" >/dev/null
+      sed -i "s/^inline-threshold=.*/inline-threshold=$t/" "$work/th/config"
+      measure "t$t" "$casfs" import --repo "$work/th" "$v1" >/dev/null
+    done
+    printf 'threshold %8d B: %6.2f s %6.2f s cpu  repo %6s  loose files %6d  db %6s\n' "$t" "${best_s[t$t]}" "${best_cpu[t$t]}" \
+      "$(du -sh "$work/th" | cut -f1)" "$(find "$work/th/objects" -type f | wc -l)" "$(du -sh "$work/th/db" | cut -f1)"
+  done
+fi
