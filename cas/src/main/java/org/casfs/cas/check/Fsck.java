@@ -53,6 +53,10 @@ public final class Fsck {
   /** At most this many paths are listed per problem; a shared subtree could list thousands. */
   public static final int MAX_PATHS = 8;
   private static final int BATCH = 64;
+  // Per hashing thread: most objects are small, and a fresh 256 KiB buffer each was most of the
+  // allocation (and so of the time) of a run.
+  private static final ThreadLocal<byte[]> BUFFER = ThreadLocal.withInitial(() -> new byte[256 * 1024]);
+  private static final ThreadLocal<DualDigest> DIGEST = ThreadLocal.withInitial(DualDigest::new);
 
   private final ObjectStore store;
   private final List<ObjectId> roots = new ArrayList<>();
@@ -170,12 +174,13 @@ public final class Fsck {
     ObjectId id = info.id();
     boolean keep = info.type() != ObjectType.BLOB;
     ByteArrayOutputStream copy = keep ? new ByteArrayOutputStream((int) Math.min(info.size(), 1 << 20)) : null;
-    DualDigest digest = new DualDigest();
+    DualDigest digest = DIGEST.get();
+    digest.finish(); // discards whatever an object that failed half way left in it
     try (InputStream in = openStored(id)) {
       if (in == null) {
         return null; // removed since the enumeration
       }
-      byte[] buf = new byte[256 * 1024];
+      byte[] buf = BUFFER.get();
       for (int n; (n = in.read(buf)) > 0; ) {
         digest.update(buf, 0, n);
         bytesHashed.addAndGet(n);
