@@ -58,8 +58,11 @@ public final class Imports {
         resumed = true;
       } else {
         t = txns.begin(versions.refs().currentOrNull());
-        t.markImport(source);
       }
+    }
+    if (!resumed) {
+      // Outside the Transactions monitor: the lock order is transaction, then Transactions.
+      t.markImport(source);
     }
     ImportResult r = new Importer(versions.repository().objectDatabase()).importDirectory(dir, options, progress);
     // The tree must be durable before the journal (and later a manifest) names it.

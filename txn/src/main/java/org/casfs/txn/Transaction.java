@@ -39,7 +39,8 @@ import org.casfs.cas.store.Repository;
  * <p>{@link #commit} writes the changed blobs, only the changed trees (unchanged subtrees keep
  * their ids) and one manifest whose parent is the base, and then forgets the transaction; it
  * does not move any ref. {@link #abort} leaves nothing behind. Thread-safe: all methods
- * serialize on this object.
+ * serialize on this object (which may then take the {@link Transactions} lock, never the
+ * other way round).
  */
 public final class Transaction {
   private final Transactions owner;
@@ -67,7 +68,9 @@ public final class Transaction {
   };
   private static final int MAX_OPEN_CHANNELS = 128;
   private long journalSeq;
-  private boolean finished;
+  // volatile: Transactions reads it without this object's monitor (lock order is always
+  // transaction before Transactions, never the reverse).
+  private volatile boolean finished;
   private IOException broken;
 
   Transaction(Transactions owner, Repository repo, long id, ObjectId base, Path dir, UpperLayer layer, long journalSeq) {
@@ -91,7 +94,7 @@ public final class Transaction {
   }
 
   /** The directory given to an import that this transaction records, or null. */
-  public synchronized String importSource() {
+  public String importSource() {
     return layer.importSource;
   }
 
@@ -370,7 +373,7 @@ public final class Transaction {
   }
 
   /** True once committed or aborted. */
-  public synchronized boolean isFinished() {
+  public boolean isFinished() {
     return finished;
   }
 

@@ -123,21 +123,27 @@ public final class Transactions {
    * cannot be replayed): its journal, its {@code open} record and its staging directory go.
    * Returns its id, or -1 if none was open.
    */
-  public synchronized long abortOpen() throws IOException {
-    byte[] rec = kv.getOrNull(META, OPEN);
-    if (rec == null) {
-      return -1;
+  public long abortOpen() throws IOException {
+    Transaction live;
+    long id;
+    synchronized (this) {
+      byte[] rec = kv.getOrNull(META, OPEN);
+      if (rec == null) {
+        return -1;
+      }
+      id = ByteBuffer.wrap(rec).getLong();
+      live = open != null && open.id() == id && !open.isFinished() ? open : null;
+      if (live == null) {
+        KeyValueStore.Batch batch = kv.batch();
+        dropJournal(batch, id);
+        batch.commit(true);
+        open = null;
+        deleteTree(repo.dir().resolve("staging").resolve("txn-" + id));
+        return id;
+      }
     }
-    long id = ByteBuffer.wrap(rec).getLong();
-    if (open != null && open.id() == id && !open.isFinished()) {
-      open.abort();
-      return id;
-    }
-    KeyValueStore.Batch batch = kv.batch();
-    dropJournal(batch, id);
-    batch.commit(true);
-    open = null;
-    deleteTree(repo.dir().resolve("staging").resolve("txn-" + id));
+    // Outside this monitor: abort takes the transaction's monitor first, then this one.
+    live.abort();
     return id;
   }
 

@@ -33,7 +33,7 @@ final class UpperLayer {
   final Map<Long, Node> groupNodes = new HashMap<>();
   /** Base hardlink groups whose inode changed: commit must rewrite every tree holding them. */
   final java.util.Set<Long> touchedGroups = new java.util.HashSet<>();
-  String importSource;
+  volatile String importSource;
   /** The tree whose link group numbers live on in unmaterialized subtrees: the base or a graft. */
   Hashes groupSource;
 
