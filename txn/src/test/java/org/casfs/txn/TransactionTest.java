@@ -275,6 +275,40 @@ class TransactionTest {
   }
 
   @Test
+  void threadsWritingOneTransactionAtOnceLoseNothing() throws Exception {
+    try (Repository repo = TestRepos.init(tmp)) {
+      Versions v = Versions.of(repo);
+      Transaction t = v.transactions().begin(null);
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+      List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+      for (int w = 0; w < 4; w++) {
+        int worker = w;
+        done.add(pool.submit(() -> {
+          t.mkdir("/w" + worker, 0755, 0, 0);
+          for (int i = 0; i < 50; i++) {
+            String p = "/w" + worker + "/f" + i;
+            t.createFile(p, 0644, 0, 0);
+            for (int chunk = 0; chunk < 4; chunk++) {
+              t.write(p, chunk * 3L, ("" + worker + chunk + i % 10).getBytes(StandardCharsets.UTF_8));
+            }
+            assertThat(TestRepos.read(t, p)).hasSize(12);
+          }
+          return null;
+        }));
+      }
+      for (var f : done) {
+        f.get();
+      }
+      pool.shutdown();
+      Snapshot s = Snapshot.open(repo.objectDatabase(), t.commit("").manifest());
+      for (int w = 0; w < 4; w++) {
+        assertThat(s.tree(s.lookup("/w" + w)).size()).isEqualTo(50);
+        assertThat(content(repo, s, "/w" + w + "/f7")).isEqualTo(w + "07" + w + "17" + w + "27" + w + "37");
+      }
+    }
+  }
+
+  @Test
   void onlyOneTransactionAtATime() throws Exception {
     try (Repository repo = TestRepos.init(tmp)) {
       Versions v = Versions.of(repo);
