@@ -14,6 +14,15 @@ mvn -o -q -B -pl txn dependency:build-classpath -Dmdep.includeScope=test -Dmdep.
 # A private copy of the classes, so a rebuild in the working tree cannot change them mid-run.
 cp -r txn/target/test-classes "$snap/test-classes"
 cp -r txn/target/classes "$snap/classes"
-cp="$snap/test-classes:$snap/classes:$(cat "$snap/cp")"
+# ... and of our own module jars from ~/.m2, which other builds re-install at any moment.
+deps=""
+IFS=: read -ra jars <<< "$(cat "$snap/cp")"
+for j in "${jars[@]}"; do
+  if [[ "$j" == */org/casfs/* ]]; then
+    cp "$j" "$snap/" && j="$snap/$(basename "$j")"
+  fi
+  deps="$deps:$j"
+done
+cp="$snap/test-classes:$snap/classes$deps"
 # shellcheck disable=SC2086
 java ${JAVA_OPTS:-} -cp "$cp" org.openjdk.jmh.Main "$@"

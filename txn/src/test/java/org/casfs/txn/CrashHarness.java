@@ -33,6 +33,7 @@ public final class CrashHarness {
   private final Random random;
   private final Map<String, Integer> counts = new TreeMap<>();
   private ObjectId expectedCurrent;
+  private boolean progress;
 
   public CrashHarness(Path work, long seed) {
     this.work = work;
@@ -45,7 +46,9 @@ public final class CrashHarness {
     long seed = args.length > 1 ? Long.parseLong(args[1]) : System.nanoTime();
     System.out.println("crash test: " + kills + " kills, seed " + seed + ", in " + work);
     long start = System.nanoTime();
-    Map<String, Integer> counts = new CrashHarness(work, seed).run(kills);
+    CrashHarness harness = new CrashHarness(work, seed);
+    harness.progress = true;
+    Map<String, Integer> counts = harness.run(kills);
     counts.forEach((k, n) -> System.out.printf("%-34s %d%n", k, n));
     System.out.printf("wall time %.1f s%n", (System.nanoTime() - start) / 1e9);
     Transactions.deleteTree(work);
@@ -91,6 +94,9 @@ public final class CrashHarness {
       }
       count("kills");
       check(i, Files.readAllLines(log, StandardCharsets.UTF_8));
+      if (progress && (i + 1) % 25 == 0) {
+        System.out.println("after " + (i + 1) + " kills: " + counts);
+      }
       Files.deleteIfExists(log);
       Files.deleteIfExists(err);
     }
