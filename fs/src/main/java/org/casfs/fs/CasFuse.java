@@ -24,7 +24,7 @@ import ru.serce.jnrfuse.struct.Timespec;
  * mutating callback is overridden to answer {@code EROFS} ({@link FuseStubFS} would report
  * success). Thread-safe: callbacks run on several threads at once.
  */
-public class CasFuse extends FuseStubFS {
+public class CasFuse extends FuseStubFS implements MountableFs {
   /** Where libfuse 2 keeps the direct_io/keep_cache bitfield in {@code struct fuse_file_info}. */
   static final int FILE_INFO_BITS_OFFSET = 20;
   private static final int DIRECT_IO = 1;
@@ -51,8 +51,8 @@ public class CasFuse extends FuseStubFS {
     this.log = log;
   }
 
-  /** The callback table libfuse calls (filled by jnr-fuse's constructor). */
-  ru.serce.jnrfuse.struct.FuseOperations operations() {
+  @Override
+  public ru.serce.jnrfuse.struct.FuseOperations operations() {
     return fuseOperations;
   }
 

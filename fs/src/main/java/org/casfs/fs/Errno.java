@@ -58,6 +58,9 @@ public final class Errno {
     if (t instanceof ErrnoException e) {
       return e.errno();
     }
+    if (t instanceof org.casfs.txn.FsException e) {
+      return e.errno().code();
+    }
     if (t instanceof NoSuchFileException) {
       return ENOENT;
     }

@@ -20,7 +20,7 @@ import jnr.ffi.byref.IntByReference;
 import jnr.ffi.byref.PointerByReference;
 
 /**
- * A live FUSE mount of a {@link CasFuse}, served by Java threads this class owns.
+ * A live FUSE mount of a {@link CasFuse} or {@link TxnFuse}, served by Java threads this class owns.
  *
  * <p>Why own threads: libfuse's multithreaded loop calls back on native threads, which jnr
  * attaches to the JVM as a brand-new Java thread for every single callback (jnr/jnr-ffi#125);
@@ -37,7 +37,7 @@ public final class FuseMount implements Closeable {
   private static volatile LibFuseLoop lib;
 
   private final Path mountPoint;
-  private final CasFuse fs;
+  private final MountableFs fs;
   private final Pointer fuse;
   private final Pointer mountPointPtr;
   private final Pointer session;
@@ -47,7 +47,7 @@ public final class FuseMount implements Closeable {
   private final Thread shutdownHook;
   private final Consumer<String> log;
 
-  private FuseMount(Path mountPoint, CasFuse fs, Pointer fuse, Pointer mountPointPtr, int threads,
+  private FuseMount(Path mountPoint, MountableFs fs, Pointer fuse, Pointer mountPointPtr, int threads,
       Consumer<String> log) {
     this.mountPoint = mountPoint;
     this.fs = fs;
@@ -86,7 +86,7 @@ public final class FuseMount implements Closeable {
    * @throws MountException if the mountpoint is missing, not a directory or already mounted, or
    *     the kernel refuses the mount; the message is one line
    */
-  public static FuseMount mount(CasFuse fs, Path mountPoint, MountOptions options, Consumer<String> log)
+  public static FuseMount mount(MountableFs fs, Path mountPoint, MountOptions options, Consumer<String> log)
       throws IOException {
     Path mp = mountPoint.toAbsolutePath().normalize();
     if (MountTable.isStale(mp)) {
@@ -157,7 +157,7 @@ public final class FuseMount implements Closeable {
     return mountPoint;
   }
 
-  public CasFuse fs() {
+  public MountableFs fs() {
     return fs;
   }
 

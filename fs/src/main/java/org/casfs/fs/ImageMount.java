@@ -9,10 +9,12 @@ import org.casfs.cas.ObjectId;
 import org.casfs.cas.store.ObjectDatabase;
 import org.casfs.cas.store.Snapshot;
 import org.casfs.txn.RootPointer;
+import org.casfs.txn.Transaction;
+import org.casfs.txn.Transactions;
 import org.casfs.txn.Versions;
 
 /**
- * A repository's version mounted read-only: pinned to one version, or following {@code current}
+ * A repository's version mounted: writable through the repository's transaction, or read-only and pinned to one version, or following {@code current}
  * (a root pointer flip swaps the shown snapshot at once; the kernel's caches let new lookups see
  * it within the mount's cache timeout, at most a second). Files already open keep reading the
  * version they opened. The caller keeps the repository open while mounted. Thread-safe.
@@ -22,8 +24,11 @@ public final class ImageMount implements Closeable {
   private final SnapshotImage image;
   private final RootPointer rootPointer;
   private final Consumer<ObjectId> follower;
+  private final Transaction txn;
 
-  private ImageMount(FuseMount mount, SnapshotImage image, RootPointer rootPointer, Consumer<ObjectId> follower) {
+  private ImageMount(FuseMount mount, SnapshotImage image, RootPointer rootPointer, Consumer<ObjectId> follower,
+      Transaction txn) {
+    this.txn = txn;
     this.mount = mount;
     this.image = image;
     this.rootPointer = rootPointer;
@@ -38,7 +43,7 @@ public final class ImageMount implements Closeable {
   public static ImageMount start(Versions versions, Path mountPoint, ObjectId pinned, MountOptions options,
       Consumer<String> log) throws IOException {
     if (options.writable()) {
-      throw new IllegalArgumentException("ImageMount is read-only; writable mounts go through a transaction");
+      return startWritable(versions, mountPoint, pinned, options, log);
     }
     ObjectDatabase db = versions.repository().objectDatabase();
     RootPointer rp = versions.rootPointer();
@@ -64,7 +69,7 @@ public final class ImageMount implements Closeable {
     long attrNanos = (long) (options.cacheSeconds() * TimeUnit.SECONDS.toNanos(1));
     CasFuse fs = new CasFuse(image, new PageCachePolicy(1 << 16), attrNanos, log);
     try {
-      return new ImageMount(FuseMount.mount(fs, mountPoint, options, log), image, rp, follower);
+      return new ImageMount(FuseMount.mount(fs, mountPoint, options, log), image, rp, follower, null);
     } catch (IOException | RuntimeException e) {
       if (follower != null) {
         rp.removeListener(follower);
@@ -73,9 +78,43 @@ public final class ImageMount implements Closeable {
     }
   }
 
-  /** The version shown now. */
+  /**
+   * A writable mount of the repository's open transaction, or of a new one on {@code pinned}
+   * (default {@code current}). Changes are durable as they happen; {@code casfs commit} makes
+   * them a version, also after an unmount and remount.
+   */
+  private static ImageMount startWritable(Versions versions, Path mountPoint, ObjectId pinned, MountOptions options,
+      Consumer<String> log) throws IOException {
+    Transactions txs = versions.transactions();
+    Transaction txn = txs.openOrNull();
+    if (txn != null && pinned != null && !pinned.equals(txn.base())) {
+      throw new MountException("a transaction on " + (txn.base() == null ? "nothing" : txn.base().name())
+          + " is open; 'casfs commit' or 'casfs abort' it before mounting another version writable");
+    }
+    if (txn == null) {
+      ObjectId base = pinned != null ? pinned : versions.rootPointer().currentOrNull();
+      if (base == null) {
+        throw new MountException("there is no current version to change; import one with --switch, or name one with"
+            + " --version");
+      }
+      try {
+        txn = txs.begin(base);
+      } catch (org.casfs.txn.VersionException e) {
+        throw new MountException(e.getMessage());
+      }
+    }
+    TxnFuse fs = new TxnFuse(txn, versions.repository().dir(), log);
+    return new ImageMount(FuseMount.mount(fs, mountPoint, options, log), null, null, null, txn);
+  }
+
+  /** The transaction a writable mount changes, or null. */
+  public Transaction transaction() {
+    return txn;
+  }
+
+  /** The version shown now (for a writable mount: the transaction's base). */
   public ObjectId shown() {
-    return image.current().id();
+    return image != null ? image.current().id() : txn.base();
   }
 
   public boolean following() {

@@ -2,7 +2,6 @@ package org.casfs.fs;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
@@ -228,13 +227,7 @@ public final class SnapshotImage {
   }
 
   public FsStats statfs() throws IOException {
-    if (statfsPath == null) {
-      return new FsStats(4096, 0, 0, 0, 0, 0, Name.MAX_LENGTH);
-    }
-    FileStore fs = Files.getFileStore(statfsPath);
-    long bs = 4096;
-    return new FsStats(bs, fs.getTotalSpace() / bs, fs.getUnallocatedSpace() / bs, fs.getUsableSpace() / bs,
-        0, 0, Name.MAX_LENGTH);
+    return FsStats.of(statfsPath);
   }
 
   static byte[] child(byte[] dir, byte[] name) {

@@ -29,6 +29,7 @@ final class MountedRepo implements Closeable {
   SnapshotImage image;
   CasFuse fs;
   FuseMount mount;
+  ImageMount imageMount;
   private long sequence;
 
   MountedRepo(Path tmp) throws IOException {
@@ -56,7 +57,15 @@ final class MountedRepo implements Closeable {
     return this;
   }
 
+  /** Mounts through ImageMount (follows current / pins / writable) as 'casfs mount' does. */
+  MountedRepo mountImage(org.casfs.txn.Versions versions, ObjectId pinned, MountOptions options) throws IOException {
+    imageMount = ImageMount.start(versions, mountPoint, pinned, options, log::add);
+    mount = imageMount.fuse();
+    return this;
+  }
+
   void unmount() throws IOException {
+    imageMount = null;
     if (mount != null) {
       try {
         mount.close();
