@@ -13,12 +13,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code casfs mount MOUNTPOINT [--version V]}: presents a version as a read-only filesystem and
+ * {@code casfs mount MOUNTPOINT [--version V] [--writable]}: presents a version as a filesystem and
  * stays in the foreground until unmounted ({@code casfs umount}, Ctrl-C or SIGTERM unmount
  * cleanly). Without {@code --version} the mount follows {@code current}: a switch shows within a
- * second. This process owns the repository while it runs.
+ * second. With {@code --writable} every change goes into the repository's durable transaction (opened
+ * on the version if none is open). This process owns the repository while it runs.
  */
-@Command(name = "mount", description = "Mount a version read-only at MOUNTPOINT (follows 'current' unless --version);"
+@Command(name = "mount", description = "Mount a version at MOUNTPOINT (read-only, following 'current' unless --version;"
+    + " --writable: into the open transaction);"
     + " runs until 'casfs umount MOUNTPOINT' or Ctrl-C.")
 public final class MountCommand extends RepoCommand {
   @Parameters(index = "0", paramLabel = "MOUNTPOINT", description = "an existing empty directory")
@@ -26,6 +28,10 @@ public final class MountCommand extends RepoCommand {
 
   @Option(names = "--version", paramLabel = "V", description = "pin this version instead of following 'current'")
   String version;
+
+  @Option(names = "--writable", description = "send every change into the repository's transaction"
+      + " (durable; 'casfs commit' makes it a version, 'casfs abort' drops it)")
+  boolean writable;
 
   @Option(names = "--threads", paramLabel = "N", defaultValue = "8",
       description = "request threads (1 = single-threaded dispatch; default: ${DEFAULT-VALUE})")
@@ -37,7 +43,7 @@ public final class MountCommand extends RepoCommand {
 
   @Override
   protected void execute() throws Exception {
-    MountOptions options = MountOptions.defaults().withThreads(threads);
+    MountOptions options = MountOptions.defaults().withThreads(threads).withWritable(writable);
     if (!privateMount && "root".equals(System.getProperty("user.name"))) {
       options = options.asSystemRoot();
     }
@@ -53,9 +59,10 @@ public final class MountCommand extends RepoCommand {
         throw CliException.usage(e.getMessage());
       }
       try (mount) {
-        out().println("mounted " + mount.shown().name() + " at " + mount.fuse().mountPoint() + " (read-only, "
-            + (mount.following() ? "following current" : "pinned") + "); stop with 'casfs umount "
-            + mount.fuse().mountPoint() + "' or Ctrl-C");
+        String mode = writable ? "writable: changes go to transaction " + mount.transaction().id()
+            : "read-only, " + (mount.following() ? "following current" : "pinned");
+        out().println("mounted " + mount.shown().name() + " at " + mount.fuse().mountPoint() + " (" + mode
+            + "); stop with 'casfs umount " + mount.fuse().mountPoint() + "' or Ctrl-C");
         out().flush();
         mount.awaitUnmounted();
       }
