@@ -49,24 +49,7 @@ public final class Transaction {
   private final ObjectId base;
   private final Path dir;
   final UpperLayer layer;
-  /** Open data files, the least recently used closed beyond {@value #MAX_OPEN_CHANNELS}. */
-  private final Map<Integer, FileChannel> channels = new java.util.LinkedHashMap<>(16, 0.75f, true) {
-    private static final long serialVersionUID = 1L;
-
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<Integer, FileChannel> eldest) {
-      if (size() <= MAX_OPEN_CHANNELS) {
-        return false;
-      }
-      try {
-        eldest.getValue().close();
-      } catch (IOException e) {
-        // A read-only close of a data file we still have on disk: nothing is lost.
-      }
-      return true;
-    }
-  };
-  private static final int MAX_OPEN_CHANNELS = 128;
+  private final DataFiles files;
   private long journalSeq;
   // volatile: Transactions reads it without this object's monitor (lock order is always
   // transaction before Transactions, never the reverse).
@@ -81,6 +64,7 @@ public final class Transaction {
     this.dir = dir;
     this.layer = layer;
     this.journalSeq = journalSeq;
+    this.files = new DataFiles(repo, dir);
   }
 
   /** A number naming this transaction (also its staging directory {@code txn-ID}). */
@@ -348,10 +332,7 @@ public final class Transaction {
   /** Makes every change so far survive power loss (fsync of data files and the journal). */
   public synchronized void sync() throws IOException {
     check();
-    for (FileChannel ch : channels.values()) {
-      ch.force(true);
-    }
-    org.casfs.cas.store.Fsync.directory(dir);
+    files.force();
     repo.flush();
   }
 
@@ -381,10 +362,7 @@ public final class Transaction {
 
   private void finish() throws IOException {
     finished = true;
-    for (FileChannel ch : channels.values()) {
-      ch.close();
-    }
-    channels.clear();
+    files.closeAll();
   }
 
   private void check() throws IOException {
@@ -415,83 +393,24 @@ public final class Transaction {
     }
   }
 
-  Path dataPath(int data) {
-    return dir.resolve(Integer.toString(data));
-  }
-
   private int newDataFile() throws IOException {
     int data = layer.nextData++;
-    Files.deleteIfExists(dataPath(data));
-    Files.createFile(dataPath(data));
+    files.create(data);
     return data;
   }
 
-  /**
-   * Copies (at most {@code limit} bytes of) a base file's content into a new data file, complete
-   * before any op names it. A truncation copies only what survives it, so the usual "truncate to
-   * 0, write anew" copies nothing.
-   */
   private int copyUp(Node n, long limit) throws IOException {
     int data = layer.nextData++;
-    Path tmp = dir.resolve(data + ".tmp");
-    if (limit >= n.size) {
-      try (InputStream in = repo.objects().open(n.blob.id())) {
-        Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } else {
-      try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          StandardOpenOption.TRUNCATE_EXISTING)) {
-        ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
-        for (long at = 0; at < limit; ) {
-          buf.clear().limit((int) Math.min(buf.capacity(), limit - at));
-          int r = BlobRanges.read(repo, n.blob.id(), at, buf, buf.remaining());
-          if (r <= 0) {
-            break;
-          }
-          buf.flip();
-          while (buf.hasRemaining()) {
-            at += out.write(buf, at);
-          }
-        }
-      }
-    }
-    Files.move(tmp, dataPath(data), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    files.copyUp(n, limit, data);
     return data;
   }
 
   FileChannel channel(int data) throws IOException {
-    FileChannel ch = channels.get(data);
-    if (ch == null) {
-      ch = FileChannel.open(dataPath(data), StandardOpenOption.READ, StandardOpenOption.WRITE);
-      channels.put(data, ch);
-    }
-    return ch;
+    return files.channel(data);
   }
 
   /** After replay: every data file holds exactly its node's size (a crash may have cut or extended it). */
   void normalizeDataFiles() throws IOException {
-    java.util.Set<Node> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-    normalize(layer.root, seen);
-  }
-
-  private void normalize(Node n, java.util.Set<Node> seen) throws IOException {
-    if (!seen.add(n)) {
-      return;
-    }
-    if (n.isDir() && n.children != null) {
-      for (Node c : new TreeMap<>(n.children).values()) {
-        normalize(c, seen);
-      }
-    } else if (n.data >= 0) {
-      if (!Files.exists(dataPath(n.data))) {
-        Files.createFile(dataPath(n.data));
-      }
-      FileChannel ch = channel(n.data);
-      if (ch.size() > n.size) {
-        ch.truncate(n.size);
-      } else if (ch.size() < n.size) {
-        ch.write(ByteBuffer.allocate(1), n.size - 1);
-      }
-    }
+    files.normalize(layer.root);
   }
 }
