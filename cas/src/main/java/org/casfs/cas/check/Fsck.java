@@ -184,6 +184,11 @@ public final class Fsck {
       for (int n; (n = in.read(buf)) > 0; ) {
         digest.update(buf, 0, n);
         bytesHashed.addAndGet(n);
+        if (digest.length() > info.size()) {
+          // A damaged file may be huge (or endless): no need to read past what the index promises.
+          return new Problem(Problem.Kind.CORRUPT, info.type(), id, "corrupt (longer than the " + info.size()
+              + " bytes recorded)", List.of());
+        }
         if (keep) {
           if (copy.size() + n > info.size()) {
             keep = false; // longer than recorded: reported below, and not decoded

@@ -131,6 +131,12 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
         throw new IOException("object " + id + " has " + info.size() + " bytes, too many to hold in memory");
       }
       try {
+        // A damaged file may be any length: never allocate for more than the index promises.
+        long onDisk = Files.size(loosePath(id));
+        if (onDisk != info.size()) {
+          throw new CorruptObjectException(id, "its file has " + onDisk + " bytes where " + info.size()
+              + " were recorded; run 'casfs fsck --repair URL' to fetch a good copy");
+        }
         bytes = Files.readAllBytes(loosePath(id));
       } catch (NoSuchFileException e) {
         throw new MissingObjectException(id, "loose blob");

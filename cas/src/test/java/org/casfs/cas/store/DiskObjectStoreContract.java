@@ -99,6 +99,29 @@ abstract class DiskObjectStoreContract extends ObjectStoreContract {
     }
   }
 
+  /** A loose file grown to 8 GiB (sparse) is refused at once, without reading or allocating it. */
+  @Test
+  void aLooseFileThatGrewHugeIsRefusedWithoutReadingIt() throws IOException {
+    DiskObjectStore disk = repo.objects();
+    byte[] b = bytes(inlineThreshold() + 1000, 37);
+    ObjectId id = disk.insert(ObjectType.BLOB, b).id();
+    Path f = disk.loosePath(id);
+    f.toFile().setWritable(true);
+    try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(f.toFile(), "rw")) {
+      raf.setLength(8L << 30);
+    }
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> disk.read(id)).isInstanceOf(CorruptObjectException.class)
+        .hasMessageContaining(id.name()).hasMessageContaining("has 8589934592 bytes where " + b.length);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> {
+      try (java.io.InputStream in = disk.open(id)) {
+        in.transferTo(java.io.OutputStream.nullOutputStream());
+      }
+    }).isInstanceOf(CorruptObjectException.class).hasMessageContaining("longer than its recorded");
+    org.assertj.core.api.Assertions.assertThat(new org.casfs.cas.check.Fsck(disk).run().problems())
+        .extracting(Object::toString)
+        .containsExactly("blob " + id + ": corrupt (longer than the " + b.length + " bytes recorded)");
+  }
+
   @Test
   void orphanFilesAreFoundAndSweptUnlessAnInsertProtectsThem() throws IOException {
     DiskObjectStore disk = repo.objects();
