@@ -2,7 +2,7 @@
 # Deltas on the real v1 -> v2 Debian update, in one run (issue 7):
 #  - casfs: each engine alone, the per-file smallest, time to compute all deltas and to apply
 #    them, and `casfs pull` bytes on the wire with and without deltas (loopback HTTP);
-#  - per changed file (same pairs casfs uses, renames included): xdelta3 -9, bsdiff,
+#  - per changed file (same pairs casfs uses, renames included): xdelta3 -9 -D, bsdiff,
 #    zstd --patch-from --long -19, and their per-file minimum plus zstd -19 of the added files
 #    (the practical floor);
 #  - rsync --no-whole-file --stats literal data;
@@ -39,7 +39,9 @@ sum_x=0; sum_b=0; sum_z=0; sum_min=0; n=0
 t0=$(date +%s.%N)
 while IFS=$'\t' read -r old new; do
   o="$v1$old"; w="$v2$new"
-  xdelta3 -9 -e -f -s "$o" "$w" "$tmp/x" 2>/dev/null
+  # -D: no automatic gzip decompression; xdelta3 would otherwise diff the uncompressed text
+  # and rely on recompression giving the same bytes, which it does not guarantee
+  xdelta3 -9 -D -e -f -s "$o" "$w" "$tmp/x" 2>/dev/null
   bsdiff "$o" "$w" "$tmp/b"
   zstd -q -f -19 --long=27 --patch-from="$o" "$w" -o "$tmp/z" 2>/dev/null
   x=$(stat -c %s "$tmp/x"); b=$(stat -c %s "$tmp/b"); z=$(stat -c %s "$tmp/z")
@@ -54,7 +56,7 @@ while read -r path; do
 done < "$work/casfs/added.txt"
 floor=$((sum_min + added))
 printf "pairs: %d; tools wall time for all three: %.1f s\n" "$n" "$(echo "$t1 - $t0" | bc)"
-printf "xdelta3 -9 alone:                 %'12d bytes\n" "$sum_x"
+printf "xdelta3 -9 -D alone:              %'12d bytes\n" "$sum_x"
 printf "bsdiff alone:                     %'12d bytes\n" "$sum_b"
 printf "zstd --patch-from --long -19:     %'12d bytes\n" "$sum_z"
 printf "per-file min of the three:        %'12d bytes\n" "$sum_min"
@@ -71,8 +73,11 @@ echo "== ostree static delta"
 if command -v ostree >/dev/null; then
   repo="$work/ostree"; rm -rf "$repo"
   ostree --repo="$repo" init --mode=archive
-  ostree --repo="$repo" commit -b v --tree=dir="$v1" --no-xattrs -s v1 >/dev/null
-  ostree --repo="$repo" commit -b v --tree=dir="$v2" --no-xattrs -s v2 >/dev/null
+  # ostree commits no device nodes or fifos (a few under /dev): commit copies without them
+  for v in v1 v2; do
+    rm -rf "$work/ostree-$v"; rsync -a --no-devices --no-specials "$corpus/$v/" "$work/ostree-$v/"
+    ostree --repo="$repo" commit -b v --tree=dir="$work/ostree-$v" --no-xattrs -s "$v" >/dev/null
+  done
   s0=$(date +%s.%N)
   ostree --repo="$repo" static-delta generate v >/dev/null
   s1=$(date +%s.%N)

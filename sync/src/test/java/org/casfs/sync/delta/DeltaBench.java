@@ -71,6 +71,9 @@ public final class DeltaBench {
       }
       System.out.printf("casfs per-file smallest:               %,12d bytes (%d deltas: %s; %,d of them headers)%n",
           r.wireBytes(), applied, r.chosenCount(), headers);
+      long gz = r.files().stream().filter(f -> f.pair().newPath().endsWith(".gz")).mapToLong(FileDelta::wireBytes).sum();
+      long gzCount = r.files().stream().filter(f -> f.pair().newPath().endsWith(".gz")).count();
+      System.out.printf("  of which %d gzip files (changelogs, man pages): %,d bytes%n", gzCount, gz);
       System.out.printf("casfs compute all deltas: %.1f s (2 threads); apply all: %.2f s (1 thread)%n",
           r.nanos() / 1e9, applyNanos / 1e9);
       System.out.println("CASFS_SMALLEST " + r.wireBytes());

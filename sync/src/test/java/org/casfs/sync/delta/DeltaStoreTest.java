@@ -1,0 +1,71 @@
+package org.casfs.sync.delta;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.casfs.cas.Hashes;
+import org.casfs.cas.ObjectId;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DeltaStoreTest {
+  @TempDir Path dir;
+
+  private static byte[] delta(Random r, int size) throws Exception {
+    byte[] a = RandomEdits.content(r, size);
+    byte[] b = RandomEdits.content(r, size);
+    return Deltas.create(Deltas.encoder(DeltaEngine.ZSTD), Hashes.of(a).id(), BlobSource.of(a), Hashes.of(b),
+        BlobSource.of(b));
+  }
+
+  @Test
+  void leastRecentlyUsedDeltasAreEvictedToStayInBudgetAcrossReopen() throws Exception {
+    Random r = new Random(7);
+    byte[] d1 = delta(r, 3000);
+    byte[] d2 = delta(r, 3000);
+    byte[] d3 = delta(r, 3000);
+    long budget = d1.length + d2.length + d3.length / 2;
+    DeltaStore s = DeltaStore.open(dir, budget);
+    DeltaHeader h1 = DeltaHeader.decode(d1);
+    DeltaHeader h2 = DeltaHeader.decode(d2);
+    DeltaHeader h3 = DeltaHeader.decode(d3);
+    s.put(d1);
+    Thread.sleep(20);
+    s.put(d2);
+    Thread.sleep(20);
+    assertThat(s.getOrNull(h1.oldId(), h1.newId())).isEqualTo(d1); // d1 now most recent
+    Thread.sleep(20);
+    s.put(d3); // over budget: d2 goes
+    assertThat(s.getOrNull(h2.oldId(), h2.newId())).isNull();
+    assertThat(s.getOrNull(h1.oldId(), h1.newId())).isEqualTo(d1);
+    assertThat(s.oldsFor(h3.newId())).containsExactly(h3.oldId());
+    assertThat(s.totalBytes()).isLessThanOrEqualTo(budget);
+
+    DeltaStore again = DeltaStore.open(dir, budget);
+    assertThat(again.getOrNull(h3.oldId(), h3.newId())).isEqualTo(d3);
+    assertThat(again.totalBytes()).isEqualTo(s.totalBytes());
+  }
+
+  @Test
+  void damagedFilesAreDroppedAndNoneMarkersRemembered() throws Exception {
+    Random r = new Random(8);
+    byte[] d = delta(r, 2000);
+    DeltaHeader h = DeltaHeader.decode(d);
+    DeltaStore s = DeltaStore.open(dir, 1 << 20);
+    s.put(d);
+    Files.write(dir.resolve(h.name()), new byte[] {1, 2, 3});
+    assertThat(s.getOrNull(h.oldId(), h.newId())).isNull();
+    assertThat(Files.exists(dir.resolve(h.name()))).isFalse();
+
+    ObjectId a = Hashes.of(new byte[] {1}).id();
+    ObjectId b = Hashes.of(new byte[] {2}).id();
+    assertThat(s.isMarkedNone(a, b)).isFalse();
+    s.markNone(a, b);
+    assertThat(DeltaStore.open(dir, 1 << 20).isMarkedNone(a, b)).isTrue();
+    Files.write(dir.resolve(".tmp-123"), new byte[10]);
+    DeltaStore.open(dir, 1 << 20);
+    assertThat(Files.exists(dir.resolve(".tmp-123"))).as("crash leftovers are removed").isFalse();
+  }
+}
