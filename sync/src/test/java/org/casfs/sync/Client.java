@@ -22,7 +22,11 @@ public final class Client implements Closeable {
   public PullConfig config = PullConfig.defaults();
 
   public Client(Path dir, PublicKey trusted) throws IOException {
-    repo = Repository.init(dir, RepoConfig.defaults());
+    this(dir, trusted, RepoConfig.defaults());
+  }
+
+  public Client(Path dir, PublicKey trusted, RepoConfig config) throws IOException {
+    repo = Repository.init(dir, config);
     trust = TrustStore.open(repo.keysDir());
     if (trusted != null) {
       trust.add(trusted);

@@ -67,8 +67,37 @@ public final class HttpSource implements Source {
     }
   }
 
+  /** How long a busy server (503 with Retry-After) is waited for before giving up on it. */
+  static final long BUSY_WAIT_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(15);
+
   @Override
   public InputStream openFetchOrNull(FetchRequest request) throws IOException {
+    long deadline = System.nanoTime() + BUSY_WAIT_NANOS;
+    while (true) {
+      HttpURLConnection c = post(request);
+      if (c.getResponseCode() != 503 || System.nanoTime() > deadline) {
+        return fetchResponse(c);
+      }
+      long seconds = retryAfterSeconds(c);
+      drain(c);
+      try {
+        Thread.sleep(seconds * 1000 + java.util.concurrent.ThreadLocalRandom.current().nextLong(500));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted while " + base + " was busy");
+      }
+    }
+  }
+
+  private static long retryAfterSeconds(HttpURLConnection c) {
+    try {
+      return Math.max(1, Math.min(30, Long.parseLong(c.getHeaderField("Retry-After").strip())));
+    } catch (RuntimeException e) {
+      return 2;
+    }
+  }
+
+  private HttpURLConnection post(FetchRequest request) throws IOException {
     byte[] body = request.encode();
     HttpURLConnection c = open("/v1/fetch");
     c.setRequestMethod("POST");
@@ -79,6 +108,10 @@ public final class HttpSource implements Source {
     try (OutputStream out = c.getOutputStream()) {
       out.write(body);
     }
+    return c;
+  }
+
+  private InputStream fetchResponse(HttpURLConnection c) throws IOException {
     int code = c.getResponseCode();
     if (code == 404 || code == 405 || code == 501 || code == 403) {
       drain(c);

@@ -63,6 +63,8 @@ public final class Server implements Closeable {
   private final AtomicLong bytesSent = new AtomicLong();
   private final AtomicInteger active = new AtomicInteger();
   private volatile boolean closing;
+  /** Fetch streams are long: at most half the threads carry them, so heads and objects stay quick. */
+  private final java.util.concurrent.Semaphore streams;
   private HttpServer http;
   private ExecutorService pool;
 
@@ -71,6 +73,7 @@ public final class Server implements Closeable {
     this.state = state;
     this.config = config;
     this.planner = new FetchPlanner(db);
+    this.streams = new java.util.concurrent.Semaphore(Math.max(1, config.threads() / 2));
   }
 
   /** Adds a way to send blobs other than whole (deltas); call before or after start. */
@@ -136,8 +139,16 @@ public final class Server implements Closeable {
       if (path.equals("/v1/fetch")) {
         if (!method.equals("POST")) {
           error(ex, 405, "use POST");
+        } else if (!streams.tryAcquire()) {
+          // Busy: say so at once rather than keep the client waiting in a queue.
+          ex.getResponseHeaders().set("Retry-After", "2");
+          error(ex, 503, "all fetch streams are busy; retry shortly");
         } else {
-          fetch(ex);
+          try {
+            fetch(ex);
+          } finally {
+            streams.release();
+          }
         }
         return;
       }
