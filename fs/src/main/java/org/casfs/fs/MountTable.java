@@ -59,10 +59,11 @@ public final class MountTable {
     if (type == null || !type.startsWith("fuse")) {
       return false;
     }
-    try {
-      Files.readAttributes(dir, "unix:mode");
+    // Listing needs the server (attributes may still be answered from the kernel's cache).
+    try (var entries = Files.newDirectoryStream(dir)) {
+      entries.iterator().hasNext();
       return false;
-    } catch (IOException e) {
+    } catch (IOException | java.nio.file.DirectoryIteratorException e) {
       return String.valueOf(e.getMessage()).contains("Transport endpoint is not connected");
     }
   }

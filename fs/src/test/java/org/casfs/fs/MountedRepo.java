@@ -33,8 +33,12 @@ final class MountedRepo implements Closeable {
   private long sequence;
 
   MountedRepo(Path tmp) throws IOException {
+    this(tmp, tmp.resolve("mnt"));
+  }
+
+  MountedRepo(Path tmp, Path mountPoint) throws IOException {
     this.repo = Repository.init(tmp.resolve("repo"), RepoConfig.defaults());
-    this.mountPoint = Files.createDirectories(tmp.resolve("mnt"));
+    this.mountPoint = Files.createDirectories(mountPoint);
   }
 
   ObjectId importDir(Path dir) throws IOException {
