@@ -22,6 +22,10 @@ import java.util.function.Consumer;
 import org.casfs.cas.ObjectId;
 import org.casfs.cas.store.Repository;
 import org.casfs.sync.SyncState;
+import org.casfs.sync.delta.DeltaFetchHook;
+import org.casfs.sync.delta.DeltaFrameDecoder;
+import org.casfs.sync.delta.DeltaService;
+import org.casfs.sync.delta.DeltaStore;
 import org.casfs.sync.pull.HttpSource;
 import org.casfs.sync.pull.PullException;
 import org.casfs.sync.pull.PullListener;
@@ -54,6 +58,7 @@ import org.casfs.txn.Versions;
  */
 public final class Peer implements AutoCloseable {
   private static final Duration STATUS_EVERY = Duration.ofSeconds(2);
+  private static final long DELTA_BUDGET_BYTES = 256L << 20;
 
   private final PeerConfig config;
   private final Versions versions;
@@ -71,6 +76,7 @@ public final class Peer implements AutoCloseable {
   private final Object wake = new Object();
   private boolean wakeRequested;
   private Server server;
+  private DeltaStore deltas;
   private PeerFinder finder;
   private Thread updater;
   private volatile boolean closed;
@@ -97,7 +103,12 @@ public final class Peer implements AutoCloseable {
   public synchronized Peer start() throws IOException {
     ServerConfig sc = new ServerConfig(config.listen(), config.maxUploads(), 32 << 20, 1,
         Duration.ofSeconds(5));
-    server = new Server(repo.objectDatabase(), state, sc).start();
+    // Deltas: this peer keeps the deltas it receives and computes others on demand (bounded), so
+    // a neighbour one version behind gets the small update, as from the origin.
+    deltas = DeltaStore.open(repo.stagingDir("deltas"), DELTA_BUDGET_BYTES);
+    DeltaService deltaService = DeltaService.forPeer(repo.objectDatabase(), deltas);
+    server = new Server(repo.objectDatabase(), state, sc).deltaSource(deltaService)
+        .addFetchHook(new DeltaFetchHook(deltaService)).start();
     PeerFinderOptions fo = PeerFinderOptions.defaults(config.mdnsInterfaces())
         .withCapacity(config.neighbourCapacity());
     if (config.instanceName() != null) {
@@ -345,6 +356,7 @@ public final class Peer implements AutoCloseable {
         0, 0, 0, List.of(), started, 0, "running"));
     Puller puller = new Puller(repo.objectDatabase(), state, trust, channel,
         new RepoVersionRefs(versions), config.pull(), repo.dir(), clock::millis)
+        .addDecoder(new DeltaFrameDecoder(repo.stagingDir("delta-tmp"), deltas))
         .listener(new PullListener() {
           @Override
           public void progress(PullProgress p) {

@@ -136,7 +136,8 @@ final class Swarm implements AutoCloseable {
     if (!o.addresses.isEmpty()) {
       PeerConfig oc = PeerConfig.defaults(0).withMdns(o.addresses).withInstanceName("origin-" + lab.tag())
           .withPollInterval(Duration.ofSeconds(2));
-      oc = new PeerConfig(new InetSocketAddress(o.addresses.get(0), 0), oc.mdnsInterfaces(),
+      // All addresses: the origin is reached over each of its links (one port for all of them).
+      oc = new PeerConfig(new InetSocketAddress(0), oc.mdnsInterfaces(),
           oc.staticPeers(), false, oc.maxUploads(), oc.pollInterval(), oc.headChecksPerSecond(),
           oc.neighbourCapacity(), oc.instanceName(), oc.pull(), null);
       originPeer = new Peer(oc, Versions.of(origin.repo), TrustStore.open(origin.repo.keysDir()),
@@ -234,8 +235,14 @@ final class Swarm implements AutoCloseable {
         .map(a -> "http://" + a.getHostAddress() + ":" + LAPTOP_PORT + "/").toList();
   }
 
+  private boolean closed;
+
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     for (Node n : nodes) {
       if (n.process != null && n.process.isAlive()) {
         n.process.destroy();
