@@ -20,10 +20,15 @@ command -v ostree >/dev/null || { echo "fsck.sh: needs ostree (apt-get install o
 [[ -x /usr/bin/time ]] || { echo "fsck.sh: needs GNU time (apt-get install time)" >&2; exit 2; }
 
 "$casfs" --help >/dev/null # builds the project when needed, untimed
-export CASFS_NO_BUILD=1     # others' edits must not trigger a rebuild inside a timed run
 
 work="$(mktemp -d /var/tmp/casfs-bench-fsck.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
+# Run a private copy of the built jars: a rebuild in the working tree must not change (or break)
+# what is being measured.
+mkdir -p "$work/cp"
+cp "$root"/tools/target/casfs-tools-*.jar "$work/cp/"
+cp -r "$root/tools/target/lib" "$work/cp/lib"
+export CASFS_CLASSPATH="$work/cp/*:$work/cp/lib/*"
 
 echo "# setting up (untimed): casfs import and ostree commit of v1 and v2"
 "$casfs" init --repo "$work/casfs" >/dev/null
