@@ -133,6 +133,7 @@ class BadInputTest {
     assertOneLine(cli.run("diff", "v1", "nope"), 2, "nope");
     assertOneLine(cli.run("ls", "v1", "/no/such/dir"), 2, "no path '/no/such/dir'");
     assertOneLine(cli.run("import", tmp.resolve("missing").toString()), 2, "does not exist");
+    assertOneLine(cli.run("import", tmp.toString()), 2, "is inside " + tmp, "copy the store into itself");
     assertThat(RepoFingerprint.of(repo)).isEqualTo(before);
   }
 

@@ -59,6 +59,11 @@ public final class ImportCommand extends RepoCommand {
     if (threads != null && threads < 1) {
       throw CliException.usage("--threads must be at least 1");
     }
+    Path repoDir = repoDir();
+    if (Files.exists(repoDir) && repoDir.toRealPath().startsWith(dir.toRealPath())) {
+      throw CliException.usage("the repository " + repoDir + " is inside " + dir
+          + ", so the import would copy the store into itself; keep the repository outside the imported tree");
+    }
     try (OpenRepo open = open()) {
       ImportOptions options = ImportOptions.defaults().withStatCache(open.repo().kv());
       if (threads != null) {
