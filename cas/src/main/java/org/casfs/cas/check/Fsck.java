@@ -254,7 +254,13 @@ public final class Fsck {
     if (!checkRef(manifestId, null, ObjectType.MANIFEST, -1, where)) {
       return;
     }
-    Manifest m = ManifestCodec.decode(manifestId, store.read(manifestId));
+    Manifest m;
+    try {
+      m = ManifestCodec.decode(manifestId, store.read(manifestId));
+    } catch (MissingObjectException | CorruptObjectException e) {
+      add(Problem.Kind.CORRUPT, ObjectType.MANIFEST, manifestId, e.getMessage(), where);
+      return;
+    }
     if (checkRef(m.root().id(), m.root(), ObjectType.TREE, -1, "/")) {
       walkTree(m.root().id(), "");
     }
@@ -273,7 +279,16 @@ public final class Fsck {
       }
     }
     // A tree seen before with problems below is walked again, to record this path too.
-    Tree tree = TreeCodec.decode(treeId, store.read(treeId));
+    Tree tree;
+    try {
+      tree = TreeCodec.decode(treeId, store.read(treeId));
+    } catch (MissingObjectException | CorruptObjectException e) {
+      // Damaged since phase 1 checked it (or a cache disagrees): report, do not abort.
+      add(e instanceof MissingObjectException ? Problem.Kind.MISSING : Problem.Kind.CORRUPT, ObjectType.TREE, treeId,
+          e instanceof CorruptObjectException c ? withoutId(c) : "missing", path.isEmpty() ? "/" : path);
+      treeClean.put(treeId, false);
+      return false;
+    }
     boolean clean = true;
     for (Entry e : tree.entries()) {
       if (!e.type().hasChildObject()) {
