@@ -66,7 +66,11 @@ class LargeTreesRoundTripTest {
     assertThat(r.entries()).isEqualTo(100_001);
     assertThat(r.files()).isEqualTo(90_000);
     assertThat(TestTrees.names(out.resolve("big"))).hasSize(100_000);
-    assertThat(TreeListing.of(out)).isEqualTo(TreeListing.of(src));
+    // No xattrs here by construction: the find and sha1sum listings say everything (getfattr over
+    // 200,000 paths would only add minutes to CI).
+    assertThat(TreeListing.nonDirectories(out)).isEqualTo(TreeListing.nonDirectories(src));
+    assertThat(TreeListing.directories(out)).isEqualTo(TreeListing.directories(src));
+    assertThat(TreeListing.sha1sums(out)).isEqualTo(TreeListing.sha1sums(src));
   }
 
   @Test
