@@ -90,14 +90,20 @@ public class CasFuse extends FuseStubFS implements MountableFs {
     }
   }
 
+  /**
+   * Answers with the path's attributes in the shown version, not the open handle's: the kernel
+   * caches one inode per path for all versions, and refreshes it through whichever handle reads,
+   * so an old version's size reported here would clip the reads of every newer opener for a
+   * second. A reader of an old version still gets its own bytes and its own end of file.
+   */
   @Override
   public int fgetattr(String path, FileStat stat, FuseFileInfo fi) {
-    Object h = handles.get(fi.fh.get());
-    if (h instanceof OpenFile f) {
+    int r = getattr(path, stat);
+    if (r == -Errno.ENOENT && handles.get(fi.fh.get()) instanceof OpenFile f) {
       fill(stat, f.attr());
       return 0;
     }
-    return getattr(path, stat);
+    return r;
   }
 
   static void fill(FileStat st, Attr a) {

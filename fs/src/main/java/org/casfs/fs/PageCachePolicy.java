@@ -29,12 +29,26 @@ public final class PageCachePolicy {
 
   private static final class State {
     ObjectId cached;
+    ObjectId lastOpened;
+    long unsettledUntil;
     final Map<ObjectId, Integer> open = new HashMap<>(2);
   }
 
   private final LinkedHashMap<ByteBuffer, State> paths;
+  private final long settleNanos;
 
   public PageCachePolicy(int maxPaths) {
+    this(maxPaths, 1_200_000_000L);
+  }
+
+  /**
+   * @param settleNanos how long after the last reader of an older blob closes a path stays
+   *     "unsettled": that reader may have cut the kernel's idea of the file size to its own
+   *     (a read past its end does), and the kernel keeps that size until its attribute cache
+   *     expires; meanwhile new opens read around the cache, where the size does not clip
+   */
+  public PageCachePolicy(int maxPaths, long settleNanos) {
+    this.settleNanos = settleNanos;
     this.paths = new LinkedHashMap<>(1024, 0.75f, true) {
       private static final long serialVersionUID = 1L;
 
@@ -60,7 +74,8 @@ public final class PageCachePolicy {
       }
     }
     s.open.merge(blob, 1, Integer::sum);
-    if (otherOpen) {
+    s.lastOpened = blob;
+    if (otherOpen || System.nanoTime() - s.unsettledUntil < 0) {
       return Mode.DIRECT;
     }
     if (blob.equals(s.cached)) {
@@ -77,6 +92,9 @@ public final class PageCachePolicy {
     State s = paths.get(ByteBuffer.wrap(path));
     if (s != null) {
       s.open.computeIfPresent(blob, (k, n) -> n == 1 ? null : n - 1);
+      if (!blob.equals(s.lastOpened)) {
+        s.unsettledUntil = System.nanoTime() + settleNanos;
+      }
     }
   }
 }

@@ -137,7 +137,7 @@ class SnapshotImageTest {
 
   @Test
   void pageCachePolicyKeepsPagesOnlyWhileAPathKeepsItsBlob() {
-    PageCachePolicy p = new PageCachePolicy(2);
+    PageCachePolicy p = new PageCachePolicy(2, 0);
     ObjectId a = ObjectId.fromString("a".repeat(40));
     ObjectId b = ObjectId.fromString("b".repeat(40));
     byte[] f = p("/f");
@@ -153,6 +153,13 @@ class SnapshotImageTest {
     p.released(f, b);
     assertThat(p.opened(f, b, false)).isEqualTo(PageCachePolicy.Mode.INVALIDATE);
     assertThat(p.opened(f, b, true)).isEqualTo(PageCachePolicy.Mode.KEEP);
+
+    // after the last reader of an older blob closes, the path stays unsettled for a while
+    PageCachePolicy slow = new PageCachePolicy(2, 60_000_000_000L);
+    assertThat(slow.opened(f, a, false)).isEqualTo(PageCachePolicy.Mode.INVALIDATE);
+    assertThat(slow.opened(f, b, false)).isEqualTo(PageCachePolicy.Mode.DIRECT);
+    slow.released(f, a);
+    assertThat(slow.opened(f, b, false)).isEqualTo(PageCachePolicy.Mode.DIRECT);
   }
 
   @Test
