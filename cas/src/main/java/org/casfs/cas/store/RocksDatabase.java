@@ -28,7 +28,7 @@ import org.rocksdb.WriteOptions;
  */
 final class RocksDatabase implements KeyValueStore, AutoCloseable {
   static {
-    RocksDB.loadLibrary();
+    RocksNativeLibrary.load();
   }
 
   private final Path dir;
