@@ -1,6 +1,6 @@
 package org.casfs.sync.pull;
 
-/** Receives a pull's progress (from the pulling thread, at most a few times a second) and notes. */
+/** Receives a pull's progress (from pull threads, one call at a time, at most a few times a second) and notes. */
 public interface PullListener {
   void progress(PullProgress p);
 

@@ -341,7 +341,7 @@ public final class Puller {
     if (in == null) {
       return;
     }
-    try (in) {
+    try (in; BlobWriters writers = new BlobWriters(config.parallelGets(), 4L << 20)) {
       FrameReader r = new FrameReader(in);
       Map<ObjectId, Hashes> expectedTrees = new HashMap<>(inv.missingTrees);
       Inventory blobs = null;
@@ -401,6 +401,16 @@ public final class Puller {
               throw new CorruptObjectException(h.id(), s.name() + " declares " + h.size()
                   + " bytes where the tree entry says " + need.size() + "; refusing it");
             }
+            if (need.size() <= BlobWriters.MAX_PIPELINED) {
+              writers.reserve(need.size());
+              byte[] bytes = readExactly(r, h);
+              Inventory.Need n = need;
+              writers.submit(need.size(), () -> {
+                storeBlob(n, new java.io.ByteArrayInputStream(bytes));
+                run.stored(n.size());
+              });
+              continue;
+            }
             storeBlob(need, r.payload());
           } else {
             ExtensionFrameDecoder d = decoders.get(h.type());
@@ -415,10 +425,9 @@ public final class Puller {
           run.stored(need.size());
         }
       }
-      if (r.ended()) {
-        // A clean end: anything still expected is fetched one by one.
-        return;
-      }
+      // Wait for the stores in flight even after a clean end: anything still missing is then
+      // fetched one by one.
+      writers.finish();
     }
   }
 

@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# The v1 -> v2 update over HTTP on loopback, in one run, on the same trees:
+#   casfs pull from 'casfs serve'            (head + one fetch stream, zstd)
+#   casfs pull from nginx serving 'casfs mirror' (parallel GETs)
+#   ostree pull from nginx serving an archive repo, without and with a static delta
+# Prints bytes on the wire, wall time, requests and ratios; also the full v1 pull rate.
+#   tools/bench/pull.sh [CORPUS_DIR]     (default /var/cache/casfs-corpus; needs v1 and v2)
+set -euo pipefail
+root="$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)"
+corpus="${1:-/var/cache/casfs-corpus}"
+casfs="$root/tools/casfs"
+work="$(mktemp -d /tmp/casfs-bench-pull.XXXXXX)"
+nginx_pid="" serve_pid=""
+cleanup() {
+  [[ -n "$serve_pid" ]] && kill "$serve_pid" 2>/dev/null && wait "$serve_pid" 2>/dev/null || true
+  [[ -n "$nginx_pid" ]] && kill "$nginx_pid" 2>/dev/null || true
+  sleep 0.5
+  rm -rf "$work"
+}
+trap cleanup EXIT
+now() { date +%s.%N; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+q() { "$@" >/dev/null 2>&1; }
+
+echo "== preparing (not timed) in $work"
+export CASFS_KEY="$work/signing.key"
+q "$casfs" init --repo "$work/origin"
+pub="$("$casfs" keygen 2>/dev/null)"
+q "$casfs" import --repo "$work/origin" --label v1 "$corpus/v1"
+q "$casfs" sign --repo "$work/origin" v1
+mkdir -p "$work/www"
+q "$casfs" mirror --repo "$work/origin" "$work/www/casfs"
+
+# ostree: the same trees as an archive repo, v1 then v2 (the static delta comes later). ostree
+# cannot commit device nodes and fifos (a few empty ones under /dev): it commits copies without them.
+ostree --repo="$work/www/ostree" init --mode=archive
+for v in v1 v2; do
+  rsync -a -X -A --no-devices --no-specials "$corpus/$v/" "$work/ostree-src-$v/"
+  ostree --repo="$work/www/ostree" commit -b main --tree=dir="$work/ostree-src-$v" -s "$v" >/dev/null
+  [[ "$v" == v1 ]] && v1rev="$(ostree --repo="$work/www/ostree" rev-parse main)"
+done
+v2rev="$(ostree --repo="$work/www/ostree" rev-parse main)"
+
+port="$(free_port)"
+mkdir -p "$work/nginx/tmp"
+cat > "$work/nginx/nginx.conf" <<CONF
+user root; worker_processes 2; daemon on; pid $work/nginx/nginx.pid; error_log $work/nginx/error.log;
+events { worker_connections 1024; }
+http {
+  log_format bytes '\$request_method \$uri \$status \$body_bytes_sent';
+  access_log $work/nginx/access.log bytes;
+  client_body_temp_path $work/nginx/tmp;
+  sendfile on; tcp_nopush on; keepalive_requests 100000;
+  types { } default_type application/octet-stream;
+  server { listen 127.0.0.1:$port; root $work/www; location / { } }
+}
+CONF
+nginx -c "$work/nginx/nginx.conf" -p "$work/nginx"
+sleep 0.5
+nginx_pid="$(cat "$work/nginx/nginx.pid")"
+log_lines() { wc -l < "$work/nginx/access.log"; }
+log_bytes_since() { tail -n +"$(( $1 + 1 ))" "$work/nginx/access.log" | awk '{b+=$4; n++} END {printf "%d %d", b, n}'; }
+
+sport="$(free_port)"
+"$casfs" serve --repo "$work/origin" --port "$sport" --bind 127.0.0.1 >"$work/serve.log" 2>&1 &
+serve_pid=$!
+for _ in $(seq 100); do grep -q serving "$work/serve.log" 2>/dev/null && break; sleep 0.2; done
+
+client_at_v1() { # $1: dir; a client that runs v1 (pulled from casfs serve)
+  q "$casfs" init --repo "$1"
+  q "$casfs" trust --repo "$1" "$pub"
+  "$casfs" pull --repo "$1" --switch "http://127.0.0.1:$sport"
+}
+
+echo "== full v1 pull from casfs serve (fresh client)"
+t0=$(now); out="$(client_at_v1 "$work/c-full")"; t1=$(now)
+echo "   $out"
+stored=$(echo "$out" | sed -E 's/.* ([0-9]+) bytes stored.*/\1/')
+full_wall=$(echo "$t1 - $t0" | bc -l)
+printf "   v1: %d bytes stored in %.2f s wall (JVM start included): %.0f MB/s\n" "$stored" "$full_wall" \
+  "$(echo "$stored / $full_wall / 1000000" | bc -l)"
+cp -a "$work/c-full" "$work/c-mirror"
+
+ostree --repo="$work/o-plain" init --mode=bare
+ostree --repo="$work/o-plain" remote add --no-gpg-verify origin "http://127.0.0.1:$port/ostree"
+ostree --repo="$work/o-plain" pull --disable-static-deltas origin "$v1rev" >/dev/null
+# A client that runs v1: its origin:main names v1, so the update can use a v1->v2 delta.
+ostree --repo="$work/o-plain" refs --create=origin:main "$v1rev"
+cp -a "$work/o-plain" "$work/o-delta"
+
+echo "== origin imports and signs v2"
+q "$casfs" import --repo "$work/origin" --label v2 "$corpus/v2"
+q "$casfs" sign --repo "$work/origin" v2
+q "$casfs" mirror --repo "$work/origin" "$work/www/casfs"
+
+echo "== update v1 -> v2"
+t0=$(now); out="$("$casfs" pull --repo "$work/c-full" "http://127.0.0.1:$sport")"; t1=$(now)
+serve_bytes=$(echo "$out" | sed -E 's/.* ([0-9]+) bytes received in ([0-9]+) requests.*/\1/')
+serve_reqs=$(echo "$out" | sed -E 's/.* ([0-9]+) bytes received in ([0-9]+) requests.*/\2/')
+serve_wall=$(echo "$t1 - $t0" | bc -l)
+
+l=$(log_lines); t0=$(now)
+q "$casfs" pull --repo "$work/c-mirror" "http://127.0.0.1:$port/casfs"; t1=$(now)
+read -r mirror_bytes mirror_reqs <<<"$(log_bytes_since "$l")"; mirror_wall=$(echo "$t1 - $t0" | bc -l)
+
+l=$(log_lines); t0=$(now)
+ostree --repo="$work/o-plain" pull --disable-static-deltas origin main >/dev/null; t1=$(now)
+read -r plain_bytes plain_reqs <<<"$(log_bytes_since "$l")"; plain_wall=$(echo "$t1 - $t0" | bc -l)
+
+ostree --repo="$work/www/ostree" static-delta generate --from="$v1rev" --to="$v2rev" >/dev/null
+l=$(log_lines); t0=$(now)
+ostree --repo="$work/o-delta" pull origin main >/dev/null; t1=$(now)
+read -r delta_bytes delta_reqs <<<"$(log_bytes_since "$l")"; delta_wall=$(echo "$t1 - $t0" | bc -l)
+
+[[ "$(ostree --repo="$work/o-plain" rev-parse origin:main)" == "$v2rev" ]]
+[[ "$(ostree --repo="$work/o-delta" rev-parse origin:main)" == "$v2rev" ]]
+
+printf "\n%-34s %14s %9s %9s\n" "v1 -> v2 update" "bytes" "wall s" "requests"
+row() { printf "%-34s %14d %9.2f %9d\n" "$1" "$2" "$3" "$4"; }
+row "casfs pull <- casfs serve" "$serve_bytes" "$serve_wall" "$serve_reqs"
+row "casfs pull <- nginx (mirror)" "$mirror_bytes" "$mirror_wall" "$mirror_reqs"
+row "ostree pull, no delta <- nginx" "$plain_bytes" "$plain_wall" "$plain_reqs"
+row "ostree pull, static delta <- nginx" "$delta_bytes" "$delta_wall" "$delta_reqs"
+ratio() { echo "scale=3; $1 / $2" | bc -l; }
+echo
+echo "ratios (casfs / ostree without delta): serve bytes $(ratio "$serve_bytes" "$plain_bytes"), wall $(ratio "$serve_wall" "$plain_wall");" \
+  "mirror bytes $(ratio "$mirror_bytes" "$plain_bytes"), wall $(ratio "$mirror_wall" "$plain_wall")"
+echo "ratios (casfs / ostree with static delta): serve bytes $(ratio "$serve_bytes" "$delta_bytes"), wall $(ratio "$serve_wall" "$delta_wall")"
