@@ -93,11 +93,16 @@ final class CheckoutRun {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("checkout into " + target + " interrupted");
+    } catch (IOException | RuntimeException e) {
+      Workers.stop(pool);
+      removeTemporaries();
+      throw e;
     } finally {
-      pool.shutdownNow();
+      Workers.stop(pool);
     }
     IOException e = failure.get();
     if (e != null) {
+      removeTemporaries();
       throw e;
     }
     Posix.rmdir(tmpDir);
@@ -107,6 +112,18 @@ final class CheckoutRun {
     }
     MetadataWriter.apply(base, EntryType.DIRECTORY, rootMeta);
     return new CheckoutResult(totalEntries, files.get(), bytes.get(), hardlinks.get());
+  }
+
+  /** Best effort after a failure: the partial tree stays, our temporary files go. */
+  private void removeTemporaries() {
+    try {
+      for (byte[] name : Posix.list(tmpDir)) {
+        Posix.unlink(Posix.join(tmpDir, name));
+      }
+      Posix.rmdir(tmpDir);
+    } catch (IOException e) {
+      // the error that stopped the checkout is the one to report
+    }
   }
 
   /** Creates the target, or checks that it is an empty directory. */

@@ -85,7 +85,7 @@ final class ImportRun {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("import of " + Posix.printable(root) + " interrupted");
     } finally {
-      pool.shutdownNow();
+      Workers.stop(pool);
     }
     throwIfFailed();
     Map<ScannedNode, LinkGroups.Group> groups = links.assign();

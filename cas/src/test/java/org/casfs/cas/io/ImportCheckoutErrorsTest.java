@@ -81,6 +81,7 @@ class ImportCheckoutErrorsTest {
           .hasMessageContaining(blob.name())
           .hasMessageContaining(out.resolve("big").toString());
       assertThat(Posix.lstatOrNull(Posix.bytes(out.resolve("big")))).as("no file at the damaged path").isNull();
+      assertThat(TestTrees.names(out)).as("temporary files removed").noneMatch(n -> n.startsWith(".casfs-checkout"));
 
       Files.delete(loose);
       Path out2 = work.resolve("out2");
