@@ -102,6 +102,12 @@ public final class RefGc {
       batch.commit(true);
     }
     versions.completeness().forgetAll();
-    return new Gc(versions.repository().objects()).progress(progress).run(roots);
+    // Roots are collected again once the sweep is open, so an object inserted meanwhile (a pull,
+    // a transaction write) is either named by them or protected by the sweep.
+    return new Gc(versions.repository().objects()).progress(progress).run(() -> {
+      Set<ObjectId> live = roots();
+      live.addAll(extraRoots);
+      return live;
+    });
   }
 }
