@@ -62,9 +62,14 @@ log_lines() { wc -l < "$work/nginx/access.log"; }
 log_bytes_since() { tail -n +"$(( $1 + 1 ))" "$work/nginx/access.log" | awk '{b+=$4; n++} END {printf "%d %d", b, n}'; }
 
 sport="$(free_port)"
-"$casfs" serve --repo "$work/origin" --port "$sport" --bind 127.0.0.1 >"$work/serve.log" 2>&1 &
-serve_pid=$!
-for _ in $(seq 100); do grep -q serving "$work/serve.log" 2>/dev/null && break; sleep 0.2; done
+start_serve() { # the server owns the origin repository while it runs
+  : >"$work/serve.log"
+  "$casfs" serve --repo "$work/origin" --port "$sport" --bind 127.0.0.1 >"$work/serve.log" 2>&1 &
+  serve_pid=$!
+  for _ in $(seq 150); do grep -q serving "$work/serve.log" 2>/dev/null && break; sleep 0.2; done
+}
+stop_serve() { kill "$serve_pid"; wait "$serve_pid" 2>/dev/null || true; serve_pid=""; }
+start_serve
 
 client_at_v1() { # $1: dir; a client that runs v1 (pulled from casfs serve)
   q "$casfs" init --repo "$1"
@@ -77,8 +82,8 @@ t0=$(now); out="$(client_at_v1 "$work/c-full")"; t1=$(now)
 echo "   $out"
 stored=$(echo "$out" | sed -E 's/.* ([0-9]+) bytes stored.*/\1/')
 full_wall=$(echo "$t1 - $t0" | bc -l)
-printf "   v1: %d bytes stored in %.2f s wall (JVM start included): %.0f MB/s\n" "$stored" "$full_wall" \
-  "$(echo "$stored / $full_wall / 1000000" | bc -l)"
+printf "   v1: %d bytes stored; command wall %.2f s incl. JVM start (%.0f MB/s); pull itself: %s\n" "$stored" "$full_wall" \
+  "$(echo "$stored / $full_wall / 1000000" | bc -l)" "$(echo "$out" | grep -o '[0-9.]* s ([0-9]* MB/s)')"
 cp -a "$work/c-full" "$work/c-mirror"
 
 ostree --repo="$work/o-plain" init --mode=bare
@@ -89,9 +94,11 @@ ostree --repo="$work/o-plain" refs --create=origin:main "$v1rev"
 cp -a "$work/o-plain" "$work/o-delta"
 
 echo "== origin imports and signs v2"
+stop_serve
 q "$casfs" import --repo "$work/origin" --label v2 "$corpus/v2"
 q "$casfs" sign --repo "$work/origin" v2
 q "$casfs" mirror --repo "$work/origin" "$work/www/casfs"
+start_serve
 
 echo "== update v1 -> v2"
 t0=$(now); out="$("$casfs" pull --repo "$work/c-full" "http://127.0.0.1:$sport")"; t1=$(now)

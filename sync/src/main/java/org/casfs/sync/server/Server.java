@@ -53,6 +53,15 @@ import org.casfs.sync.wire.WireException;
 public final class Server implements Closeable {
   private static final String IMMUTABLE = "public, max-age=31536000, immutable";
 
+  static {
+    // The JDK server writes each chunk of a chunked body as several small writes; with Nagle's
+    // algorithm and delayed ACKs each one waits ~40 ms. Measured: a v1 pull took 17.7 s with
+    // Nagle, 5.0 s without. The property is read once, when the server classes load.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
   private final ObjectDatabase db;
   private final SyncState state;
   private final ServerConfig config;

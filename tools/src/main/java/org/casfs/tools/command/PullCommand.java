@@ -64,15 +64,18 @@ public final class PullCommand extends RepoCommand {
         }
       };
       Puller.Result r;
+      long start = System.nanoTime();
       try {
         r = Puller.of(open.repo(), open.txn(), config).listener(listener).pull(List.of(source), switchAfter);
       } catch (PullException e) {
         throw new CliException(exitCodeOf(e), e.getMessage(), e);
       }
       bar.close();
+      double seconds = (System.nanoTime() - start) / 1e9;
       out().println((r.switched() ? "switched to " : "staged ") + r.manifest() + " (sequence " + r.sequence() + "): "
           + r.objectsFetched() + " objects, " + r.bytesStored() + " bytes stored, " + r.bytesReceived()
-          + " bytes received in " + r.requests() + " requests"
+          + " bytes received in " + r.requests() + " requests, "
+          + String.format(java.util.Locale.ROOT, "%.2f s (%.0f MB/s)", seconds, r.bytesStored() / seconds / 1e6)
           + (r.switched() ? "" : "; run 'casfs switch staged' to use it"));
     }
   }
