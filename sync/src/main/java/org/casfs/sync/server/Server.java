@@ -323,7 +323,7 @@ public final class Server implements Closeable {
     ex.sendResponseHeaders(200, 0);
     CountingOutputStream counted = new CountingOutputStream(ex.getResponseBody(), bytesSent);
     OutputStream raw = new BufferedOutputStream(counted, 256 * 1024);
-    OutputStream out = zstd ? new ZstdOutputStream(raw, config.zstdLevel()) : raw;
+    OutputStream out = zstd ? new ZstdOutputStream(raw, levelFor(plan)) : raw;
     try (out) {
       FrameWriter w = new FrameWriter(out);
       // counted adds to bytesSent as the stream goes (progress of long streams is visible)
@@ -346,6 +346,20 @@ public final class Server implements Closeable {
       w.end();
     }
   }
+
+  /**
+   * Small streams (updates) are compressed harder: at 9 zstd still runs far faster than the
+   * link, and an update is where bytes matter most; whole versions use the configured level.
+   */
+  private int levelFor(FetchPlanner.Plan plan) {
+    long bytes = 0;
+    for (FetchPlanner.BlobItem b : plan.blobs()) {
+      bytes += b.entry().size();
+    }
+    return bytes < SMALL_STREAM ? Math.max(config.zstdLevel(), 9) : config.zstdLevel();
+  }
+
+  private static final long SMALL_STREAM = 32L << 20;
 
   private boolean sentByHook(FetchPlanner.BlobItem b, FetchRequest req, FrameWriter w) throws IOException {
     for (FetchHook hook : hooks) {

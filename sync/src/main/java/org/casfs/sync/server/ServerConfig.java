@@ -9,7 +9,8 @@ import java.time.Duration;
  * @param address where to listen (port 0 picks a free port)
  * @param threads requests handled at once; more wait for a thread (bounded work, bounded memory)
  * @param maxRequestBytes the largest request body accepted (fetch requests list ids)
- * @param zstdLevel compression level of fetch streams for clients that accept zstd (0: never compress)
+ * @param zstdLevel compression level of fetch streams for clients that accept zstd (0: never
+ *     compress); streams under 32 MiB of blobs use at least 9
  * @param shutdownGrace how long {@link Server#close()} lets running requests finish
  */
 public record ServerConfig(InetSocketAddress address, int threads, int maxRequestBytes, int zstdLevel,
@@ -27,7 +28,7 @@ public record ServerConfig(InetSocketAddress address, int threads, int maxReques
   }
 
   public static ServerConfig loopback(int port) {
-    return new ServerConfig(new InetSocketAddress("127.0.0.1", port), 16, 32 << 20, 1, Duration.ofSeconds(5));
+    return new ServerConfig(new InetSocketAddress("127.0.0.1", port), 16, 32 << 20, 3, Duration.ofSeconds(5));
   }
 
   public ServerConfig withThreads(int n) {
