@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.casfs.tools.command.CatCommand;
@@ -36,6 +37,7 @@ import org.casfs.tools.command.CommitCommand;
 import org.casfs.tools.command.AbortCommand;
 import org.casfs.tools.command.PinCommand;
 import org.casfs.tools.command.UnpinCommand;
+import org.casfs.tools.daemon.ControlClient;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
@@ -95,15 +97,30 @@ public final class Casfs implements Callable<Integer> {
   private final Map<String, String> env;
   private final boolean terminal;
   private final OutputStream stdout;
+  private final Path cwd;
 
   /**
    * An invocation with these environment variables; {@code terminal} enables progress bars;
    * {@code stdout} takes raw bytes ({@code casfs cat}).
    */
   public Casfs(Map<String, String> env, boolean terminal, OutputStream stdout) {
+    this(env, terminal, stdout, Path.of("").toAbsolutePath());
+  }
+
+  /**
+   * As above, for a caller in another working directory {@code cwd} (an absolute path): a daemon
+   * running a client's command. Relative path arguments resolve against it.
+   */
+  public Casfs(Map<String, String> env, boolean terminal, OutputStream stdout, Path cwd) {
     this.env = Map.copyOf(env);
     this.terminal = terminal;
     this.stdout = stdout;
+    this.cwd = cwd;
+  }
+
+  /** The invoking user's working directory (absolute); relative paths resolve against it. */
+  public Path cwd() {
+    return cwd;
   }
 
   /** Standard output for bytes; flush {@link CasfsCommand#out()} before writing here. */
@@ -145,15 +162,31 @@ public final class Casfs implements Callable<Integer> {
     cl.setExecutionExceptionHandler(reporter);
     cl.setParameterExceptionHandler(reporter);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
+    // The caller's directory, not the JVM's: a daemon runs commands for clients elsewhere.
+    cl.registerConverter(Path.class, s -> casfs.cwd.resolve(s));
     return cl;
   }
 
-  /** Runs one invocation and returns its exit code; never throws, never exits. */
+  /**
+   * Runs one invocation and returns its exit code; never throws, never exits. If a daemon (a
+   * mount, the peer) owns the repository, the command runs there, through its control socket.
+   */
   public static int run(Map<String, String> env, boolean terminal, OutputStream stdout, OutputStream stderr,
       String... args) {
+    Path cwd = Path.of("").toAbsolutePath();
+    Integer remote = ControlClient.runIfServed(env, terminal, cwd, stdout, stderr, args);
+    if (remote != null) {
+      return remote;
+    }
+    return runHere(env, terminal, cwd, stdout, stderr, args);
+  }
+
+  /** Runs one invocation in this process (never through a control socket), as if started in {@code cwd}. */
+  public static int runHere(Map<String, String> env, boolean terminal, Path cwd, OutputStream stdout,
+      OutputStream stderr, String... args) {
     PrintWriter out = new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8));
     PrintWriter err = new PrintWriter(new OutputStreamWriter(stderr, StandardCharsets.UTF_8));
-    Casfs casfs = new Casfs(env, terminal, stdout);
+    Casfs casfs = new Casfs(env, terminal, stdout, cwd);
     try {
       return commandLine(casfs, out, err).execute(args);
     } catch (RuntimeException | Error e) {

@@ -17,20 +17,27 @@ import org.casfs.txn.Versions;
 public final class OpenRepo implements AutoCloseable {
   private final Repository repo;
   private final Versions versions;
+  private final boolean borrowed;
 
-  private OpenRepo(Repository repo, Versions versions) {
+  private OpenRepo(Repository repo, Versions versions, boolean borrowed) {
     this.repo = repo;
     this.versions = versions;
+    this.borrowed = borrowed;
   }
 
   /** Wraps an opened repository (closed again if the txn layer fails to start). */
   public static OpenRepo of(Repository repo) throws IOException {
     try {
-      return new OpenRepo(repo, Versions.of(repo));
+      return new OpenRepo(repo, Versions.of(repo), false);
     } catch (IOException | RuntimeException e) {
       repo.close();
       throw e;
     }
+  }
+
+  /** A view of this open repository whose {@link #close} leaves it open (a daemon lends it to a command). */
+  public OpenRepo borrowed() {
+    return new OpenRepo(repo, versions, true);
   }
 
   public Repository repo() {
@@ -86,6 +93,9 @@ public final class OpenRepo implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    if (borrowed) {
+      return;
+    }
     Versions.release(repo);
     repo.close();
   }

@@ -3,6 +3,7 @@ package org.casfs.tools;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.casfs.cas.store.Repository;
+import org.casfs.tools.daemon.HeldRepository;
 import picocli.CommandLine.Option;
 
 /**
@@ -21,9 +22,18 @@ public abstract class RepoCommand extends CasfsCommand {
     }
     String env = casfs().env("CASFS_REPO");
     if (env != null && !env.isBlank()) {
-      return Path.of(env).toAbsolutePath().normalize();
+      return casfs().cwd().resolve(env).normalize();
     }
     throw CliException.usage("no repository given; pass --repo DIR or set CASFS_REPO");
+  }
+
+  /** The repository directory, or null if none was given (the command will say so when it runs). */
+  public Path repoDirOrNull() {
+    try {
+      return repoDir();
+    } catch (CliException e) {
+      return null;
+    }
   }
 
   /** Opens the repository, taking its lock; close it when done. */
@@ -31,8 +41,13 @@ public abstract class RepoCommand extends CasfsCommand {
     return Repository.open(repoDir());
   }
 
-  /** Opens the repository with its refs and version resolver; close it when done. */
+  /**
+   * Opens the repository with its refs and version resolver; close it when done. In a daemon
+   * (mount, peer) that holds this repository, this is the daemon's open repository, which closing
+   * leaves open.
+   */
   protected OpenRepo open() throws IOException {
-    return OpenRepo.of(openRepository());
+    OpenRepo held = HeldRepository.borrowOrNull(repoDir());
+    return held != null ? held : OpenRepo.of(openRepository());
   }
 }

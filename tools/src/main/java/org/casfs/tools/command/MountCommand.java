@@ -8,6 +8,7 @@ import org.casfs.fs.MountOptions;
 import org.casfs.tools.CliException;
 import org.casfs.tools.OpenRepo;
 import org.casfs.tools.RepoCommand;
+import org.casfs.tools.daemon.ControlServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -17,7 +18,8 @@ import picocli.CommandLine.Parameters;
  * stays in the foreground until unmounted ({@code casfs umount}, Ctrl-C or SIGTERM unmount
  * cleanly). Without {@code --version} the mount follows {@code current}: a switch shows within a
  * second. With {@code --writable} every change goes into the repository's durable transaction (opened
- * on the version if none is open). This process owns the repository while it runs.
+ * on the version if none is open). This process owns the repository while it runs and carries out other {@code casfs} commands on it,
+ * sent through its control socket ({@link ControlServer}).
  */
 @Command(name = "mount", description = "Mount a version at MOUNTPOINT (read-only, following 'current' unless --version;"
     + " --writable: into the open transaction);"
@@ -41,6 +43,11 @@ public final class MountCommand extends RepoCommand {
       + " are ignored (default as root: allow_other, dev, suid, as a system root needs)")
   boolean privateMount;
 
+  private synchronized void log(String line) {
+    err().println(line);
+    err().flush();
+  }
+
   @Override
   protected void execute() throws Exception {
     MountOptions options = MountOptions.defaults().withThreads(threads).withWritable(writable);
@@ -51,14 +58,12 @@ public final class MountCommand extends RepoCommand {
       ObjectId pinned = version == null ? null : open.resolve(version);
       ImageMount mount;
       try {
-        mount = ImageMount.start(open.txn(), mountPoint, pinned, options, line -> {
-          err().println(line);
-          err().flush();
-        });
+        mount = ImageMount.start(open.txn(), mountPoint, pinned, options, this::log);
       } catch (MountException e) {
         throw CliException.usage(e.getMessage());
       }
-      try (mount) {
+      try (mount; ControlServer control = ControlServer.startOrWarn(open,
+          "casfs mount (pid " + ProcessHandle.current().pid() + ") at " + mount.fuse().mountPoint(), this::log)) {
         String mode = writable ? "writable: changes go to transaction " + mount.transaction().id()
             : "read-only, " + (mount.following() ? "following current" : "pinned");
         out().println("mounted " + mount.shown().name() + " at " + mount.fuse().mountPoint() + " (" + mode

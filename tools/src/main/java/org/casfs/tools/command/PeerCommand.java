@@ -20,6 +20,7 @@ import org.casfs.tools.CliException;
 import org.casfs.tools.ExitCode;
 import org.casfs.tools.OpenRepo;
 import org.casfs.tools.RepoCommand;
+import org.casfs.tools.daemon.ControlServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -72,7 +73,14 @@ public final class PeerCommand extends RepoCommand {
           defaults.neighbourCapacity(), name, defaults.pull(), open.repo().dir().resolve("peer.status"));
       DateTimeFormatter time = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
       CountDownLatch stop = new CountDownLatch(1);
-      try (Peer peer = new Peer(config, open.txn(), TrustStore.open(open.repo().keysDir()),
+      try (ControlServer control = ControlServer.startOrWarn(open,
+              "casfs peer (pid " + ProcessHandle.current().pid() + ")", line -> {
+                synchronized (this) {
+                  err().println(line);
+                  err().flush();
+                }
+              });
+          Peer peer = new Peer(config, open.txn(), TrustStore.open(open.repo().keysDir()),
           line -> {
             synchronized (this) {
               err().println(LocalTime.now().format(time) + " " + line);

@@ -3,10 +3,10 @@ package org.casfs.tools.command;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.casfs.cas.store.Repository;
 import org.casfs.sync.trust.PublicKey;
 import org.casfs.sync.trust.TrustStore;
 import org.casfs.tools.CliException;
+import org.casfs.tools.OpenRepo;
 import org.casfs.tools.RepoCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -21,7 +21,7 @@ public final class TrustCommand extends RepoCommand {
   protected void execute() throws Exception {
     String text = key;
     if (!key.startsWith(PublicKey.PREFIX)) {
-      Path f = Path.of(key);
+      Path f = casfs().cwd().resolve(key);
       if (!Files.isRegularFile(f)) {
         throw CliException.usage("KEY must be a line 'ed25519:BASE64' or a file holding one: " + key);
       }
@@ -33,8 +33,8 @@ public final class TrustCommand extends RepoCommand {
     } catch (IllegalArgumentException e) {
       throw CliException.usage(e.getMessage());
     }
-    try (Repository repo = openRepository()) {
-      boolean added = TrustStore.open(repo.keysDir()).add(k);
+    try (OpenRepo open = open()) {
+      boolean added = TrustStore.open(open.repo().keysDir()).add(k);
       out().println((added ? "trusted " : "already trusted ") + k.keyId() + " " + k.text());
     }
   }

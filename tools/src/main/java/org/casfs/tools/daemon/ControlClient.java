@@ -1,0 +1,144 @@
+package org.casfs.tools.daemon;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.casfs.tools.Casfs;
+import org.casfs.tools.ExitCode;
+import org.casfs.tools.RepoCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * The client side of the control socket: a command on a repository that a daemon (a mount, the
+ * peer) owns runs in that daemon, so the user types the same command whether or not one runs.
+ * Forwarded when {@code REPO/control.sock} answers; when the repository's lock is held but there
+ * is no socket yet (a daemon starting), the socket is awaited for up to {@value #STARTING_WAIT_MS}
+ * ms. A socket nobody listens on (its daemon was killed) is ignored and the command runs here.
+ * Stateless and thread-safe.
+ */
+public final class ControlClient {
+  static final long STARTING_WAIT_MS = 3000;
+
+  private ControlClient() {}
+
+  /**
+   * Runs {@code args} in the daemon that owns their repository and returns the exit code, having
+   * copied its output to {@code stdout}/{@code stderr}; or returns null when no daemon serves it
+   * (not a repository command, help, no repository given, nobody listening), and the caller runs
+   * the command itself.
+   */
+  public static Integer runIfServed(Map<String, String> env, boolean terminal, Path cwd, OutputStream stdout,
+      OutputStream stderr, String... args) {
+    Path repo = repoOfOrNull(env, terminal, cwd, args);
+    if (repo == null || HeldRepository.holds(repo)) {
+      return null;
+    }
+    Path socket = repo.resolve(ControlServer.SOCKET);
+    if (!Files.exists(socket) && !awaitStartingDaemon(repo, socket)) {
+      return null;
+    }
+    SocketChannel ch;
+    try {
+      ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+    } catch (IOException e) {
+      return null;
+    }
+    try (ch) {
+      try {
+        ch.connect(UnixDomainSocketAddress.of(socket));
+      } catch (IOException e) {
+        return null; // stale: its daemon died; the repository is free (or the lock says why not)
+      }
+      Map<String, String> sent = new TreeMap<>();
+      env.forEach((k, v) -> {
+        if (k.startsWith("CASFS_") && !k.equals("CASFS_CLASSPATH")) {
+          sent.put(k, v);
+        }
+      });
+      sent.put("CASFS_REPO", repo.toString());
+      if (sent.containsKey("CASFS_KEY")) {
+        sent.put("CASFS_KEY", cwd.resolve(sent.get("CASFS_KEY")).toString());
+      }
+      try {
+        OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch));
+        ControlProtocol.writeRequest(out, new ControlProtocol.Request(cwd, terminal, sent, List.of(args)));
+        Integer code = ControlProtocol.copyResponse(Channels.newInputStream(ch), stdout, stderr);
+        if (code != null) {
+          return code;
+        }
+        return fail(stderr, "the casfs daemon holding " + repo + " stopped before 'casfs " + String.join(" ", args)
+            + "' finished; look at 'casfs status' and run it again", ExitCode.IO);
+      } catch (IOException e) {
+        return fail(stderr, "talking to the casfs daemon at " + socket + " failed (" + e.getMessage()
+            + "); look at 'casfs status' and run it again", ExitCode.IO);
+      }
+    } catch (IOException e) {
+      return null; // closing the channel failed; the answer is already out
+    }
+  }
+
+  /** The repository a repository command names, or null if {@code args} are not one (or ask for help). */
+  private static Path repoOfOrNull(Map<String, String> env, boolean terminal, Path cwd, String... args) {
+    Casfs probe = new Casfs(env, terminal, OutputStream.nullOutputStream(), cwd);
+    PrintWriter none = new PrintWriter(OutputStream.nullOutputStream());
+    try {
+      ParseResult pr = Casfs.commandLine(probe, none, none).parseArgs(args);
+      if (pr.isUsageHelpRequested() || pr.isVersionHelpRequested() || !pr.hasSubcommand()) {
+        return null;
+      }
+      ParseResult sub = pr.subcommand();
+      if (sub.isUsageHelpRequested() || !(sub.commandSpec().userObject() instanceof RepoCommand rc)) {
+        return null;
+      }
+      Path dir = rc.repoDirOrNull();
+      return dir != null && Files.isDirectory(dir) ? dir : null;
+    } catch (CommandLine.ParameterException | IllegalArgumentException e) {
+      return null; // the local run reports the bad usage
+    }
+  }
+
+  /** True once the socket exists, if the repository is locked (a daemon may be starting). */
+  private static boolean awaitStartingDaemon(Path repo, Path socket) {
+    if (!LockProbe.isLocked(repo.resolve("lock"))) {
+      return false;
+    }
+    long deadline = System.nanoTime() + STARTING_WAIT_MS * 1_000_000L;
+    while (System.nanoTime() < deadline) {
+      if (Files.exists(socket)) {
+        return true;
+      }
+      if (!LockProbe.isLocked(repo.resolve("lock"))) {
+        return false;
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return false;
+  }
+
+  private static int fail(OutputStream stderr, String message, ExitCode code) {
+    try {
+      stderr.write(("casfs: " + message + "\n").getBytes(StandardCharsets.UTF_8));
+      stderr.flush();
+    } catch (IOException e) {
+      // nowhere left to say it
+    }
+    return code.code();
+  }
+}

@@ -1,0 +1,63 @@
+package org.casfs.tools.daemon;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.casfs.tools.OpenRepo;
+
+/**
+ * The repository this process holds open as a daemon ({@code casfs mount}, {@code casfs peer}),
+ * so that commands it runs for clients use it instead of opening the directory (which the
+ * repository's lock would refuse). One per process; thread-safe.
+ */
+public final class HeldRepository {
+  private static volatile OpenRepo held;
+  private static volatile Path heldDir;
+
+  private HeldRepository() {}
+
+  /** Makes {@code open} the process's held repository until the returned handle is closed. */
+  public static synchronized AutoCloseable hold(OpenRepo open) throws IOException {
+    if (held != null) {
+      throw new IllegalStateException("this process already holds " + heldDir);
+    }
+    Path dir = open.repo().dir().toRealPath();
+    held = open;
+    heldDir = dir;
+    return () -> {
+      synchronized (HeldRepository.class) {
+        if (held == open) {
+          held = null;
+          heldDir = null;
+        }
+      }
+    };
+  }
+
+  /** A view of the held repository if {@code dir} names it (closing the view leaves it open), else null. */
+  public static OpenRepo borrowOrNull(Path dir) {
+    OpenRepo open = held;
+    Path mine = heldDir;
+    if (open == null || !sameDirectory(dir, mine)) {
+      return null;
+    }
+    return open.borrowed();
+  }
+
+  /** True if this process holds the repository {@code dir}. */
+  public static boolean holds(Path dir) {
+    Path mine = heldDir;
+    return mine != null && sameDirectory(dir, mine);
+  }
+
+  private static boolean sameDirectory(Path dir, Path realDir) {
+    if (realDir == null) {
+      return false;
+    }
+    try {
+      return Files.exists(dir) && dir.toRealPath().equals(realDir);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+}
