@@ -51,6 +51,12 @@ final class FrameOutputStream extends OutputStream {
     }
   }
 
+  /** Sends what is buffered; the connection stays open for the other stream and the exit frame. */
+  @Override
+  public void close() throws IOException {
+    flush();
+  }
+
   private void send() throws IOException {
     if (used == 0) {
       return;
