@@ -25,6 +25,12 @@ class DemoTest {
     assertThat(r.err()).isEmpty();
     assertThat(r.out()).contains("[1/", "$ casfs import " + src, "identical: sha1sum of every regular file (4 lines)",
         "identical: modes, owners and mtimes of directories", "no problems", "steps done in");
+    if (Files.exists(Path.of("/dev/fuse"))) { // the mount steps: a program from the mount, switch, rollback
+      assertThat(r.out()).contains("$ casfs mount ", "these commands run inside the mount process",
+          "after the switch, the mount shows the second version's casfs-demo.txt",
+          "after the rollback, the mount shows the first version's casfs-demo.txt", "its last line: (absent)",
+          "mount process exited (exit 0); control socket removed");
+    }
     assertThat(work).doesNotExist();
   }
 

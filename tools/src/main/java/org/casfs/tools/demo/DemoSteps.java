@@ -13,6 +13,7 @@ public final class DemoSteps {
   public static List<DemoStep> all() {
     List<DemoStep> steps = new ArrayList<>();
     steps.addAll(StoreSteps.steps());
+    steps.addAll(MountSteps.steps());
     return steps;
   }
 }
