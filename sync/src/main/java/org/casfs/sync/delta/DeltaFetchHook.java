@@ -13,7 +13,8 @@ import org.casfs.sync.wire.FrameWriter;
  * client's version holds an old blob for the same file: the one at the same path, or, for files
  * at new paths, the one {@link ChangedFiles} pairs by the rename heuristic. The frame header
  * names the new blob (hashes) and the payload's length; the payload is a whole delta (header +
- * body). Thread-safe.
+ * body). Only clients whose request says {@code accept 16} get deltas: an older client, which would
+ * fail on an unknown frame type, gets whole blobs. Thread-safe.
  */
 public final class DeltaFetchHook implements FetchHook {
   /** The frame type of a delta in a fetch stream. */
@@ -28,6 +29,9 @@ public final class DeltaFetchHook implements FetchHook {
   @Override
   public boolean sendInstead(Entry blob, Entry oldEntryOrNull, FetchRequest request, FrameWriter out)
       throws IOException {
+    if (!request.accepts(FRAME_TYPE)) {
+      return false;
+    }
     ObjectId oldId = null;
     if (oldEntryOrNull != null && oldEntryOrNull.isRegular() && !oldEntryOrNull.childId().equals(blob.childId())) {
       oldId = oldEntryOrNull.childId();

@@ -20,6 +20,7 @@ import org.casfs.cas.CorruptObjectException;
 import org.casfs.cas.Hashes;
 import org.casfs.cas.Manifest;
 import org.casfs.cas.ManifestCodec;
+import org.casfs.cas.ObjectException;
 import org.casfs.cas.ObjectId;
 import org.casfs.cas.ObjectType;
 import org.casfs.cas.Tree;
@@ -49,7 +50,8 @@ import org.casfs.sync.wire.WireException;
  *       refused before it is written. Before the first blob, the exact bytes still needed are
  *       computed from the trees and checked against free disk.
  *   <li>Whatever is still missing (static mirrors; a stream that broke) is fetched object by
- *       object with parallel GETs, from each source in turn: per-object fallback. A source that
+ *       object with parallel GETs, from each source in turn: per-object fallback (also for a
+ *       delta frame its decoder finds unusable: that blob is fetched whole). A source that
  *       sends wrong, unrequested or too many bytes, or sends too slowly, is dropped for the pull.
  *   <li>Only a complete version is staged; {@code current} moves only with {@code switch}.
  * </ol>
@@ -336,7 +338,8 @@ public final class Puller {
 
   private void streamFrom(Source s, Head head, Inventory inv, Run run) throws IOException {
     List<ObjectId> versions = new ArrayList<>(refs.completeVersions());
-    FetchRequest req = new FetchRequest(head.manifestId(), versions, inv.present, List.of());
+    FetchRequest req = new FetchRequest(head.manifestId(), versions, inv.present, List.of(),
+        List.copyOf(new java.util.TreeSet<>(decoders.keySet())));
     InputStream in = s.openFetchOrNull(req);
     if (in == null) {
       return;
@@ -417,7 +420,17 @@ public final class Puller {
             if (d == null) {
               throw new WireException(s.name() + " sent frame type " + h.type() + ", which this casfs does not read");
             }
-            try (InputStream blob = d.decode(h, r.payload(), db.store())) {
+            InputStream blob;
+            try {
+              blob = d.decode(h, r.payload(), db.store());
+            } catch (ObjectException e) {
+              // An unusable frame (a corrupt delta, one for an old blob this machine lacks): the
+              // blob stays missing and is fetched whole after the stream; the source stays.
+              r.skipPayload();
+              listener.note(s.name() + ": " + e.getMessage());
+              continue;
+            }
+            try (blob) {
               storeBlob(need, blob);
             }
             r.skipPayload();
