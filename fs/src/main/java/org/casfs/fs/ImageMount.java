@@ -24,11 +24,11 @@ public final class ImageMount implements Closeable {
   private final SnapshotImage image;
   private final RootPointer rootPointer;
   private final Consumer<ObjectId> follower;
-  private final Transaction txn;
+  private final TxnFuse writable;
 
   private ImageMount(FuseMount mount, SnapshotImage image, RootPointer rootPointer, Consumer<ObjectId> follower,
-      Transaction txn) {
-    this.txn = txn;
+      TxnFuse writable) {
+    this.writable = writable;
     this.mount = mount;
     this.image = image;
     this.rootPointer = rootPointer;
@@ -103,18 +103,18 @@ public final class ImageMount implements Closeable {
         throw new MountException(e.getMessage());
       }
     }
-    TxnFuse fs = new TxnFuse(txn, versions.repository().dir(), log);
-    return new ImageMount(FuseMount.mount(fs, mountPoint, options, log), null, null, null, txn);
+    TxnFuse fs = new TxnFuse(txs, txn, versions.repository().dir(), log);
+    return new ImageMount(FuseMount.mount(fs, mountPoint, options, log), null, null, null, fs);
   }
 
   /** The transaction a writable mount changes, or null. */
   public Transaction transaction() {
-    return txn;
+    return writable == null ? null : writable.transaction();
   }
 
   /** The version shown now (for a writable mount: the transaction's base). */
   public ObjectId shown() {
-    return image != null ? image.current().id() : txn.base();
+    return image != null ? image.current().id() : writable.transaction().base();
   }
 
   public boolean following() {

@@ -10,6 +10,11 @@ import jnr.ffi.Struct;
 import org.casfs.cas.EntryType;
 import org.casfs.txn.Stat;
 import org.casfs.txn.Transaction;
+import org.casfs.txn.Transactions;
+import org.casfs.txn.VersionException;
+import org.casfs.cas.ObjectId;
+import java.io.IOException;
+import java.util.concurrent.atomic.AtomicReference;
 import ru.serce.jnrfuse.FuseFillDir;
 import ru.serce.jnrfuse.FuseStubFS;
 import ru.serce.jnrfuse.struct.FileStat;
@@ -31,13 +36,15 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   private static final long UTIME_OMIT = (1L << 30) - 2;
   private static final long NO_ID = 0xffffffffL;
 
-  private final Transaction txn;
+  private final Transactions transactions;
+  private final AtomicReference<Transaction> live;
   private final java.nio.file.Path statfsPath;
   private final Consumer<String> log;
 
   /** @param statfsPath statfs reports the filesystem holding it (the repository's); may be null */
-  public TxnFuse(Transaction txn, java.nio.file.Path statfsPath, Consumer<String> log) {
-    this.txn = txn;
+  public TxnFuse(Transactions transactions, Transaction txn, java.nio.file.Path statfsPath, Consumer<String> log) {
+    this.transactions = transactions;
+    this.live = new AtomicReference<>(txn);
     this.statfsPath = statfsPath;
     this.log = log;
   }
@@ -47,8 +54,34 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
     return fuseOperations;
   }
 
+  /** The transaction changes go to now. */
   public Transaction transaction() {
-    return txn;
+    return live.get();
+  }
+
+  /**
+   * The open transaction. Once {@code casfs commit} or {@code casfs abort} (through the control
+   * socket) finished the one this mount wrote to, the mount carries on in a new transaction on the
+   * committed version (or, after an abort, on the old base), so it keeps working without a remount.
+   */
+  private Transaction txn() throws IOException, VersionException {
+    Transaction t = live.get();
+    if (!t.isFinished()) {
+      return t;
+    }
+    synchronized (live) {
+      t = live.get();
+      if (t.isFinished()) {
+        Transaction next = transactions.openOrNull();
+        if (next == null) {
+          ObjectId base = t.committedAsOrNull() != null ? t.committedAsOrNull() : t.base();
+          next = transactions.begin(base);
+        }
+        live.set(next);
+        t = next;
+      }
+      return t;
+    }
   }
 
   @Override
@@ -79,7 +112,7 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   @Override
   public int getattr(String path, FileStat stat) {
     try {
-      CasFuse.fill(stat, attr(txn.getattr(path)));
+      CasFuse.fill(stat, attr(txn().getattr(path)));
       return 0;
     } catch (Throwable t) {
       return fail(t);
@@ -89,10 +122,10 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   @Override
   public int readdir(String path, Pointer buf, FuseFillDir filter, long offset, FuseFileInfo fi) {
     try {
-      List<Stat> entries = txn.readdir(path);
+      List<Stat> entries = txn().readdir(path);
       FileStat st = new FileStat(jnr.ffi.Runtime.getSystemRuntime());
       Pointer stp = Struct.getMemory(st);
-      Attr self = attr(txn.getattr(path));
+      Attr self = attr(txn().getattr(path));
       for (long i = offset; i < entries.size() + 2; i++) {
         byte[] name;
         Attr a;
@@ -120,7 +153,7 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   @Override
   public int readlink(String path, Pointer buf, long size) {
     try {
-      byte[] target = txn.readlink(path);
+      byte[] target = txn().readlink(path);
       int n = (int) Math.min(target.length, size - 1);
       buf.put(0, target, 0, n);
       buf.putByte(n, (byte) 0);
@@ -133,7 +166,7 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   @Override
   public int open(String path, FuseFileInfo fi) {
     try {
-      Stat s = txn.getattr(path);
+      Stat s = txn().getattr(path);
       return s.isDirectory() ? -Errno.EISDIR : 0;
     } catch (Throwable t) {
       return fail(t);
@@ -146,7 +179,7 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
       if (size <= 0) {
         return 0;
       }
-      return txn.read(path, offset, MemoryIO.getInstance().newDirectByteBuffer(buf.address(), (int) size));
+      return txn().read(path, offset, MemoryIO.getInstance().newDirectByteBuffer(buf.address(), (int) size));
     } catch (Throwable t) {
       return fail(t);
     }
@@ -155,7 +188,7 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   @Override
   public int getxattr(String path, String name, Pointer value, long size) {
     try {
-      byte[] v = txn.getxattrOrNull(path, xattrName(name));
+      byte[] v = txn().getxattrOrNull(path, xattrName(name));
       if (v == null) {
         return -Errno.ENODATA;
       }
@@ -179,7 +212,7 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   @Override
   public int listxattr(String path, Pointer list, long size) {
     try {
-      List<String> names = txn.listxattr(path);
+      List<String> names = txn().listxattr(path);
       int total = names.stream().mapToInt(n -> n.length() + 1).sum();
       if (size == 0) {
         return total;
@@ -219,7 +252,7 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   @Override
   public int access(String path, int mask) {
     try {
-      txn.getattr(path);
+      txn().getattr(path);
       return 0;
     } catch (Throwable t) {
       return fail(t);
@@ -231,7 +264,7 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   @Override
   public int create(String path, long mode, FuseFileInfo fi) {
     try {
-      txn.createFile(path, (int) mode & 07777, callerUid(), callerGid());
+      txn().createFile(path, (int) mode & 07777, callerUid(), callerGid());
       return 0;
     } catch (Throwable t) {
       return fail(t);
@@ -241,7 +274,7 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   @Override
   public int write(String path, Pointer buf, long size, long offset, FuseFileInfo fi) {
     try {
-      return txn.write(path, offset, MemoryIO.getInstance().newDirectByteBuffer(buf.address(), (int) size));
+      return txn().write(path, offset, MemoryIO.getInstance().newDirectByteBuffer(buf.address(), (int) size));
     } catch (Throwable t) {
       return fail(t);
     }
@@ -250,7 +283,7 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   @Override
   public int truncate(String path, long size) {
     try {
-      txn.truncate(path, size);
+      txn().truncate(path, size);
       return 0;
     } catch (Throwable t) {
       return fail(t);
@@ -265,7 +298,7 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   @Override
   public int mkdir(String path, long mode) {
     try {
-      txn.mkdir(path, (int) mode & 07777, callerUid(), callerGid());
+      txn().mkdir(path, (int) mode & 07777, callerUid(), callerGid());
       return 0;
     } catch (Throwable t) {
       return fail(t);
@@ -280,9 +313,9 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
         return -Errno.EINVAL;
       }
       if (type == EntryType.REGULAR) {
-        txn.createFile(path, (int) mode & 07777, callerUid(), callerGid());
+        txn().createFile(path, (int) mode & 07777, callerUid(), callerGid());
       } else {
-        txn.mknod(path, type, (int) mode & 07777, type.isDevice() ? rdev : 0, callerUid(), callerGid());
+        txn().mknod(path, type, (int) mode & 07777, type.isDevice() ? rdev : 0, callerUid(), callerGid());
       }
       return 0;
     } catch (Throwable t) {
@@ -293,7 +326,7 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   @Override
   public int unlink(String path) {
     try {
-      txn.unlink(path);
+      txn().unlink(path);
       return 0;
     } catch (Throwable t) {
       return fail(t);
@@ -303,7 +336,7 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   @Override
   public int rmdir(String path) {
     try {
-      txn.rmdir(path);
+      txn().rmdir(path);
       return 0;
     } catch (Throwable t) {
       return fail(t);
@@ -313,7 +346,7 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   @Override
   public int symlink(String target, String linkPath) {
     try {
-      txn.symlink(target.getBytes(java.nio.charset.Charset.defaultCharset()), linkPath, callerUid(), callerGid());
+      txn().symlink(target.getBytes(java.nio.charset.Charset.defaultCharset()), linkPath, callerUid(), callerGid());
       return 0;
     } catch (Throwable t) {
       return fail(t);
@@ -323,7 +356,7 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   @Override
   public int rename(String from, String to) {
     try {
-      txn.rename(from, to);
+      txn().rename(from, to);
       return 0;
     } catch (Throwable t) {
       return fail(t);
@@ -333,7 +366,7 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   @Override
   public int link(String existing, String newPath) {
     try {
-      txn.link(existing, newPath);
+      txn().link(existing, newPath);
       return 0;
     } catch (Throwable t) {
       return fail(t);
@@ -343,7 +376,7 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   @Override
   public int chmod(String path, long mode) {
     try {
-      txn.chmod(path, (int) mode & 07777);
+      txn().chmod(path, (int) mode & 07777);
       return 0;
     } catch (Throwable t) {
       return fail(t);
@@ -353,10 +386,10 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   @Override
   public int chown(String path, long uid, long gid) {
     try {
-      Stat s = txn.getattr(path);
+      Stat s = txn().getattr(path);
       long u = (uid & NO_ID) == NO_ID ? s.meta().uid() : uid & NO_ID;
       long g = (gid & NO_ID) == NO_ID ? s.meta().gid() : gid & NO_ID;
-      txn.chown(path, u, g);
+      txn().chown(path, u, g);
       return 0;
     } catch (Throwable t) {
       return fail(t);
@@ -372,7 +405,7 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
       }
       long mtime = nsec == UTIME_NOW ? currentTimeNanos()
           : timespec[1].tv_sec.get() * 1_000_000_000L + nsec;
-      txn.utimens(path, mtime);
+      txn().utimens(path, mtime);
       return 0;
     } catch (Throwable t) {
       return fail(t);
@@ -388,7 +421,7 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   public int setxattr(String path, String name, Pointer value, long size, int flags) {
     try {
       String n = xattrName(name);
-      boolean exists = txn.getxattrOrNull(path, n) != null;
+      boolean exists = txn().getxattrOrNull(path, n) != null;
       if ((flags & XATTR_CREATE) != 0 && exists) {
         return -Errno.EEXIST;
       }
@@ -397,7 +430,7 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
       }
       byte[] v = new byte[(int) size];
       value.get(0, v, 0, v.length);
-      txn.setxattr(path, n, v);
+      txn().setxattr(path, n, v);
       return 0;
     } catch (Throwable t) {
       return fail(t);
@@ -408,10 +441,10 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   public int removexattr(String path, String name) {
     try {
       String n = xattrName(name);
-      if (txn.getxattrOrNull(path, n) == null) {
+      if (txn().getxattrOrNull(path, n) == null) {
         return -Errno.ENODATA;
       }
-      txn.removexattr(path, n);
+      txn().removexattr(path, n);
       return 0;
     } catch (Throwable t) {
       return fail(t);
@@ -421,7 +454,7 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   @Override
   public int fsync(String path, int isdatasync, FuseFileInfo fi) {
     try {
-      txn.sync();
+      txn().sync();
       return 0;
     } catch (Throwable t) {
       return fail(t);

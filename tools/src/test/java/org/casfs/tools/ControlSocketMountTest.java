@@ -152,6 +152,16 @@ class ControlSocketMountTest {
       CliRunner.Result again = cli.run("commit");
       assertThat(again.code()).isEqualTo(2);
       assertThat(again.err()).contains("no open transaction");
+      // The mount carries on in a new transaction on the committed version: no remount needed.
+      Files.writeString(mnt.resolve("etc/motd2"), "after the first commit\n");
+      assertThat(Files.readString(mnt.resolve("etc/motd"))).isEqualTo("written through the mount\n");
+      CliRunner.Result second = cli.run("commit", "--label", "y");
+      assertThat(second.code()).as(second.toString()).isZero();
+      assertThat(cli.run("cat", "y", "etc/motd2").out()).isEqualTo("after the first commit\n");
+      assertThat(cli.run("cat", "y", "etc/motd").out()).isEqualTo("written through the mount\n");
+      String first = cli.run("show", "x").out().lines().filter(l -> l.startsWith("manifest"))
+          .findFirst().orElseThrow().replace("manifest", "").strip();
+      assertThat(cli.run("show", "y").out()).as("y's parent is x").containsPattern("(?m)^parent +" + first + "$");
     } finally {
       mount.stop();
     }

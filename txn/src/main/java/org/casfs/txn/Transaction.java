@@ -54,6 +54,7 @@ public final class Transaction {
   // volatile: Transactions reads it without this object's monitor (lock order is always
   // transaction before Transactions, never the reverse).
   private volatile boolean finished;
+  private volatile ObjectId committedAs;
   private IOException broken;
 
   Transaction(Transactions owner, Repository repo, long id, ObjectId base, Path dir, UpperLayer layer, long journalSeq) {
@@ -339,6 +340,7 @@ public final class Transaction {
   public synchronized CommitResult commit(String label) throws IOException {
     check();
     CommitResult r = new CommitWriter(repo, owner, this).commit(label == null ? "" : label);
+    committedAs = r.manifest();
     finish();
     owner.forget(this, false);
     return r;
@@ -356,6 +358,11 @@ public final class Transaction {
   /** True once committed or aborted. */
   public boolean isFinished() {
     return finished;
+  }
+
+  /** The version this transaction became, or null if it is open or was aborted. */
+  public ObjectId committedAsOrNull() {
+    return committedAs;
   }
 
   // ---- internals ----
