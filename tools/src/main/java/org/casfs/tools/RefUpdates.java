@@ -1,6 +1,8 @@
 package org.casfs.tools;
 
+import java.io.IOException;
 import org.casfs.cas.ObjectId;
+import org.casfs.txn.Completeness;
 import org.casfs.txn.RefUpdate;
 
 /** Turns a refused {@link RefUpdate} into the CLI's error line and exit code. */
@@ -22,5 +24,17 @@ public final class RefUpdates {
       case REJECTED_NOT_A_MANIFEST -> throw CliException.usage(what + " refused: " + target
           + " is not a version; see 'casfs log'");
     };
+  }
+
+  /**
+   * Like {@link #require}, and for an incomplete version names the first missing object.
+   */
+  public static void requireApplied(OpenRepo open, RefUpdate result, String what, ObjectId target) throws IOException {
+    if (result == RefUpdate.REJECTED_MISSING_OBJECT) {
+      Completeness.Result r = open.txn().completeness().check(target);
+      throw new CliException(ExitCode.VERIFICATION, what + " refused: version " + target
+          + " is incomplete (object " + r.missing() + " is missing); pull it again or run 'casfs fsck --repair'");
+    }
+    require(result, what, target);
   }
 }

@@ -1,5 +1,6 @@
 package org.casfs.tools.command;
 
+import org.casfs.tools.RefUpdates;
 import org.casfs.cas.ObjectId;
 import org.casfs.tools.OpenRepo;
 import org.casfs.tools.RepoCommand;
