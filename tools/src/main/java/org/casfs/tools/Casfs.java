@@ -28,6 +28,7 @@ import org.casfs.tools.command.PullCommand;
 import org.casfs.tools.command.ServeCommand;
 import org.casfs.tools.command.PeerCommand;
 import org.casfs.tools.command.SignCommand;
+import org.casfs.tools.command.DeltaCommand;
 import org.casfs.tools.command.TrustCommand;
 import org.casfs.tools.command.SwitchCommand;
 import org.casfs.tools.command.RollbackCommand;
@@ -78,6 +79,7 @@ import picocli.CommandLine.Spec;
         KeygenCommand.class,
         TrustCommand.class,
         SignCommand.class,
+        DeltaCommand.class,
         ServeCommand.class,
         PeerCommand.class,
         PullCommand.class,

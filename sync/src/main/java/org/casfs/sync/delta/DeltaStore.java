@@ -83,6 +83,20 @@ public final class DeltaStore {
     return total;
   }
 
+  /**
+   * The names ({@code {old-id}-{new-id}}) of the deltas held, without the "not worth it" markers:
+   * what a static mirror publishes under {@code /v1/deltas/}.
+   */
+  public synchronized List<String> deltaNames() {
+    List<String> names = new ArrayList<>();
+    for (String n : sizes.keySet()) {
+      if (!n.endsWith(NONE_SUFFIX)) {
+        names.add(n);
+      }
+    }
+    return names;
+  }
+
   /** The stored delta's file, or null; marks it used. */
   public synchronized Path pathOrNull(ObjectId oldId, ObjectId newId) {
     String name = DeltaHeader.name(oldId, newId);

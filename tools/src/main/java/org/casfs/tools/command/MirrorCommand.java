@@ -18,8 +18,10 @@ public final class MirrorCommand extends RepoCommand {
   protected void execute() throws Exception {
     try (OpenRepo open = open()) {
       Mirror.Result r = new Mirror(open.repo().objectDatabase(), new SyncState(open.repo().kv())).write(dir);
+      int deltas = RepoDeltas.mirror(open.repo(), dir);
       out().println("mirrored " + r.manifest() + " to " + dir.toAbsolutePath() + ": " + r.objectsWritten()
-          + " objects written (" + r.bytesWritten() + " bytes), " + r.objectsSkipped() + " already there");
+          + " objects written (" + r.bytesWritten() + " bytes), " + r.objectsSkipped() + " already there, "
+          + deltas + " deltas written");
     }
   }
 }

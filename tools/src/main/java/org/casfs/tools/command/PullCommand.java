@@ -66,7 +66,8 @@ public final class PullCommand extends RepoCommand {
       Puller.Result r;
       long start = System.nanoTime();
       try {
-        r = Puller.of(open.repo(), open.txn(), config).listener(listener).pull(List.of(source), switchAfter);
+        Puller puller = RepoDeltas.acceptDeltas(Puller.of(open.repo(), open.txn(), config), open.repo());
+        r = puller.listener(listener).pull(List.of(source), switchAfter);
       } catch (PullException e) {
         throw new CliException(exitCodeOf(e), e.getMessage(), e);
       }

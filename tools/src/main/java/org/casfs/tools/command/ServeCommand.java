@@ -1,8 +1,10 @@
 package org.casfs.tools.command;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import org.casfs.cas.store.Repository;
 import org.casfs.sync.SyncState;
 import org.casfs.sync.server.Server;
 import org.casfs.sync.server.ServerConfig;
@@ -12,7 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code casfs serve}: serves this repository's offered version over HTTP until stopped (SIGTERM/SIGINT). */
-@Command(name = "serve", description = "Serve the offered version over HTTP (head, objects, fetch streams).")
+@Command(name = "serve", description = "Serve the offered version over HTTP (head, objects, fetch streams, deltas).")
 public final class ServeCommand extends RepoCommand {
   @Option(names = "--port", paramLabel = "P", defaultValue = "8470", description = "port (default: ${DEFAULT-VALUE})")
   private int port;
@@ -27,13 +29,18 @@ public final class ServeCommand extends RepoCommand {
       description = "compression level of fetch streams, 0 for none (default: ${DEFAULT-VALUE})")
   private int zstd;
 
+  /** The server {@code casfs serve} runs: objects, fetch streams and this repository's deltas. */
+  public static Server server(Repository repo, ServerConfig config) throws IOException {
+    return RepoDeltas.serveDeltas(new Server(repo.objectDatabase(), new SyncState(repo.kv()), config), repo);
+  }
+
   @Override
   protected void execute() throws Exception {
     try (OpenRepo open = open()) {
       ServerConfig config = new ServerConfig(new InetSocketAddress(bind, port), threads, 32 << 20, zstd,
           Duration.ofSeconds(5));
       CountDownLatch stop = new CountDownLatch(1);
-      try (Server server = new Server(open.repo().objectDatabase(), new SyncState(open.repo().kv()), config).start()) {
+      try (Server server = server(open.repo(), config).start()) {
         Thread hook = new Thread(() -> {
           server.close();
           stop.countDown();

@@ -7,6 +7,7 @@ import org.casfs.cas.ObjectId;
 import org.casfs.sync.Publisher;
 import org.casfs.sync.SyncState;
 import org.casfs.sync.trust.Head;
+import org.casfs.sync.trust.SignedHead;
 import org.casfs.sync.trust.SigningKey;
 import org.casfs.tools.CliException;
 import org.casfs.tools.OpenRepo;
@@ -17,7 +18,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code casfs sign VERSION}: on an origin, signs a version and offers it as the head of its
- * channel (sequence above every earlier head, expiring after {@code --expires} days).
+ * channel (sequence above every earlier head, expiring after {@code --expires} days), then
+ * computes and stores the deltas from the previously signed version (unless {@code --no-deltas}).
  */
 @Command(name = "sign", description = "Sign a version and offer it to clients (origin only).")
 public final class SignCommand extends RepoCommand {
@@ -31,6 +33,9 @@ public final class SignCommand extends RepoCommand {
       description = "days until clients refuse this head unless it is re-signed (default: ${DEFAULT-VALUE})")
   private int days;
 
+  @Option(names = "--no-deltas", description = "do not compute deltas from the previously signed version")
+  private boolean noDeltas;
+
   @Override
   protected void execute() throws Exception {
     if (days < 1 || days > 3650) {
@@ -39,10 +44,17 @@ public final class SignCommand extends RepoCommand {
     SigningKey k = SigningKey.readFrom(KeygenCommand.keyPath(key, casfs()::env));
     try (OpenRepo open = open()) {
       ObjectId id = open.resolve(version);
+      SignedHead previous = new SyncState(open.repo().kv()).offeredHeadOrNull();
       Head h = new Publisher(open.repo().objectDatabase(), new SyncState(open.repo().kv()), k, System::currentTimeMillis)
           .publish(id, Duration.ofDays(days)).headUnverified();
       out().println("signed " + id + " as " + h.channel() + " #" + h.sequence() + " by key " + h.keyId()
           + ", expires " + Instant.ofEpochMilli(h.expiresMillis()));
+      // Clients run the previously signed version: the deltas from it make their update small.
+      ObjectId before = previous == null ? null : previous.headUnverified().manifestId();
+      if (!noDeltas && before != null && !before.equals(id) && open.repo().objects().contains(before)) {
+        out().println("delta " + before + " -> " + id + ": "
+            + RepoDeltas.summary(RepoDeltas.compute(open.repo(), before, id)));
+      }
     }
   }
 }

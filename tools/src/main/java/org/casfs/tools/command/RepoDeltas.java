@@ -1,0 +1,80 @@
+package org.casfs.tools.command;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import org.casfs.cas.ObjectId;
+import org.casfs.cas.store.Repository;
+import org.casfs.sync.delta.DeltaBudget;
+import org.casfs.sync.delta.DeltaFetchHook;
+import org.casfs.sync.delta.DeltaFrameDecoder;
+import org.casfs.sync.delta.DeltaService;
+import org.casfs.sync.delta.DeltaStore;
+import org.casfs.sync.delta.VersionDeltas;
+import org.casfs.sync.pull.Puller;
+import org.casfs.sync.server.Server;
+
+/**
+ * The deltas of one repository as the CLI uses them: kept in {@code REPO/staging/deltas} (the
+ * same place {@code casfs peer} keeps them), computed between two versions by {@code casfs delta}
+ * and {@code casfs sign}, served by {@code casfs serve}, received by {@code casfs pull}, published
+ * by {@code casfs mirror}. Stateless; thread-safety is that of the sync classes it wires.
+ */
+final class RepoDeltas {
+  /** What the store may hold: a few versions' deltas of a system image. */
+  static final long BUDGET_BYTES = 1L << 30;
+  /** Workers computing deltas on an origin (each within {@link DeltaBudget#defaults()}). */
+  static final int THREADS = 2;
+
+  private RepoDeltas() {}
+
+  static DeltaStore open(Repository repo) throws IOException {
+    return DeltaStore.open(repo.stagingDir("deltas"), BUDGET_BYTES);
+  }
+
+  /** Computes and stores the deltas from {@code oldVersion} to {@code newVersion}. */
+  static VersionDeltas.Report compute(Repository repo, ObjectId oldVersion, ObjectId newVersion) throws IOException {
+    return new VersionDeltas(repo.objectDatabase(), DeltaBudget.defaults(), THREADS)
+        .compute(oldVersion, newVersion, open(repo));
+  }
+
+  /** One line: how many deltas and their bytes against the compressed whole blobs. */
+  static String summary(VersionDeltas.Report r) {
+    int count = r.chosenCount().values().stream().mapToInt(Integer::intValue).sum();
+    return count + " deltas (" + r.files().size() + " changed files, " + r.unpairedAdded() + " added), "
+        + r.wireBytes() + " bytes on the wire instead of " + r.wholeCompressedBytes() + " compressed, in "
+        + r.nanos() / 1_000_000 + " ms";
+  }
+
+  /** Serves stored deltas at {@code /v1/deltas/} and in fetch streams, computing others on demand (bounded). */
+  static Server serveDeltas(Server server, Repository repo) throws IOException {
+    DeltaService service = DeltaService.forPeer(repo.objectDatabase(), open(repo));
+    return server.deltaSource(service).addFetchHook(new DeltaFetchHook(service));
+  }
+
+  /** Lets a pull receive delta frames; the verified deltas are kept to serve neighbours. */
+  static Puller acceptDeltas(Puller puller, Repository repo) throws IOException {
+    return puller.addDecoder(new DeltaFrameDecoder(repo.stagingDir("tmp-deltas"), open(repo)));
+  }
+
+  /** Copies the stored deltas to {@code DIR/v1/deltas/}; returns how many were new there. */
+  static int mirror(Repository repo, Path dir) throws IOException {
+    DeltaStore store = open(repo);
+    Path target = dir.resolve("v1").resolve("deltas");
+    Files.createDirectories(target);
+    int written = 0;
+    for (String name : store.deltaNames()) {
+      Path to = target.resolve(name);
+      Path from = store.dir().resolve(name);
+      if (Files.exists(to) || !Files.exists(from)) {
+        continue;
+      }
+      Path tmp = target.resolve("." + name + ".tmp");
+      Files.copy(from, tmp, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(tmp, to, StandardCopyOption.ATOMIC_MOVE);
+      written++;
+    }
+    return written;
+  }
+}
