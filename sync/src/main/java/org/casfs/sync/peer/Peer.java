@@ -29,6 +29,7 @@ import org.casfs.sync.delta.DeltaStore;
 import org.casfs.sync.pull.HttpSource;
 import org.casfs.sync.pull.PullException;
 import org.casfs.sync.pull.PullListener;
+import org.casfs.sync.pull.TxnVersionRefs;
 import org.casfs.sync.pull.PullProgress;
 import org.casfs.sync.pull.Puller;
 import org.casfs.sync.pull.Source;
@@ -355,7 +356,7 @@ public final class Peer implements AutoCloseable {
     transfer.set(new Transfer(channel, head.sequence(), head.manifestId().name(), urls, "head", 0,
         0, 0, 0, List.of(), started, 0, "running"));
     Puller puller = new Puller(repo.objectDatabase(), state, trust, channel,
-        new RepoVersionRefs(versions), config.pull(), repo.dir(), clock::millis)
+        new TxnVersionRefs(versions), config.pull(), repo.dir(), clock::millis)
         .addDecoder(new DeltaFrameDecoder(repo.stagingDir("delta-tmp"), deltas))
         .listener(new PullListener() {
           @Override
