@@ -14,6 +14,7 @@ public final class DemoSteps {
     List<DemoStep> steps = new ArrayList<>();
     steps.addAll(StoreSteps.steps());
     steps.addAll(MountSteps.steps());
+    steps.addAll(SyncSteps.steps());
     return steps;
   }
 }
