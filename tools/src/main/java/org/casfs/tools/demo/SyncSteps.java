@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,12 +30,17 @@ import org.casfs.txn.Versions;
  * The sync and peers part of the demo (issues 5 and 6), all on loopback: the demo repository
  * becomes an origin (a signing key, the first version signed); a client repository trusts the
  * key, pulls from {@code casfs serve}'s server on a free 127.0.0.1 port, verifies and switches;
- * then three peers (the origin, A, B, in this process, static neighbours, no multicast) pass the
- * version along origin -> A -> B, and the demo checks that B got it from A. Every server and peer
+ * then the origin signs an update (a copy with one file changed; deltas computed as it signs) and
+ * three peers (the origin, A = the client, B = a new repository; in this process, static
+ * neighbours, no multicast) pass it along origin -> A -> B, and the demo checks that B got it
+ * from A. Every server and peer
  * started is closed in a finally, also when a step fails.
  */
 final class SyncSteps {
   static final String PUBLIC_KEY = "sync.public-key";
+  static final String KEY = "sync.key";
+  static final String UPDATE = "sync.update";
+  static final String CLIENT = "sync.client";
   private static final Duration PEER_TIMEOUT = Duration.ofSeconds(60);
 
   private SyncSteps() {}
@@ -44,20 +50,49 @@ final class SyncSteps {
         DemoStep.of("make the repository an origin: a signing key, the first version signed", SyncSteps::sign),
         DemoStep.of("a client pulls the version over loopback HTTP (casfs serve), verifies it and switches",
             SyncSteps::pull),
-        DemoStep.of("three peers on loopback pass the version along: origin -> peer A -> peer B", SyncSteps::peers));
+        DemoStep.of("the origin signs an update (deltas from the first version computed as it signs)",
+            SyncSteps::signUpdate),
+        DemoStep.of("three peers on loopback pass the update along: origin -> peer A (the client) -> peer B (new)",
+            SyncSteps::peers));
   }
 
   private static void sign(DemoContext ctx) {
     Path key = ctx.work().resolve("keys/origin.key");
     String pub = ctx.casfs("keygen", "--key", key.toString()).strip();
     ctx.put(PUBLIC_KEY, pub);
+    ctx.put(KEY, key);
     ctx.casfs("sign", "first", "--key", key.toString());
+  }
+
+  /** A copy of the source (hardlinks) with one small file changed, imported and signed as "update". */
+  private static void signUpdate(DemoContext ctx) throws Exception {
+    Path source = ctx.get(StoreSteps.SOURCE);
+    Path copy = ctx.work().resolve("update");
+    try {
+      ctx.sh("cp", "-al", source.toString(), copy.toString());
+    } catch (IOException e) { // another filesystem: hardlinks impossible, copy the bytes
+      ctx.sh("rm", "-rf", copy.toString());
+      ctx.sh("cp", "-a", source.toString(), copy.toString());
+    }
+    String name = Files.isRegularFile(source.resolve("release"), LinkOption.NOFOLLOW_LINKS) ? "release" : "casfs-update.txt";
+    Path file = copy.resolve(name);
+    byte[] old = Files.exists(file, LinkOption.NOFOLLOW_LINKS) ? Files.readAllBytes(file) : new byte[0];
+    Files.deleteIfExists(file); // a hardlink to the source: replace it, never write through it
+    Files.write(file, (new String(old, StandardCharsets.ISO_8859_1) + "CASFS_DEMO=\"an update\"\n")
+        .getBytes(StandardCharsets.ISO_8859_1));
+    ctx.say("changed " + name + " in " + copy + " (the source is untouched)");
+    String out = ctx.casfs("import", copy.toString(), "--label", "update");
+    String id = out.lines().filter(l -> l.startsWith("version ")).findFirst()
+        .orElseThrow(() -> new IllegalStateException("import printed no version line")).split("\\s+")[1];
+    ctx.put(UPDATE, id);
+    ctx.casfs("sign", "update", "--key", ctx.<Path>get(KEY).toString());
   }
 
   private static void pull(DemoContext ctx) throws Exception {
     String version = ctx.get(StoreSteps.VERSION);
     Path client = ctx.work().resolve("client");
     newRepo(ctx, client);
+    ctx.put(CLIENT, client);
     try (Repository origin = Repository.open(ctx.repo());
         Server server = ServeCommand.server(origin, ServerConfig.loopback(0)).start()) {
       ctx.say("casfs serve: " + ctx.repo() + " at " + server.url());
@@ -70,10 +105,9 @@ final class SyncSteps {
   }
 
   private static void peers(DemoContext ctx) throws Exception {
-    String version = ctx.get(StoreSteps.VERSION);
-    Path dirA = ctx.work().resolve("peer-a");
+    String version = ctx.get(UPDATE);
+    Path dirA = ctx.get(CLIENT);
     Path dirB = ctx.work().resolve("peer-b");
-    newRepo(ctx, dirA);
     newRepo(ctx, dirB);
     List<String> logB = Collections.synchronizedList(new ArrayList<>());
     List<AutoCloseable> opened = new ArrayList<>();
