@@ -22,8 +22,10 @@ import org.casfs.sync.server.Server;
  * by {@code casfs mirror}. Stateless; thread-safety is that of the sync classes it wires.
  */
 final class RepoDeltas {
-  /** What the store may hold: a few versions' deltas of a system image. */
+  /** What an origin's store may hold: a few versions' deltas of a system image. */
   static final long BUDGET_BYTES = 1L << 30;
+  /** What a client keeps of the deltas it received (to serve neighbours): as {@code casfs peer}. */
+  static final long CLIENT_BUDGET_BYTES = 256L << 20;
   /** Workers computing deltas on an origin (each within {@link DeltaBudget#defaults()}). */
   static final int THREADS = 2;
 
@@ -55,7 +57,8 @@ final class RepoDeltas {
 
   /** Lets a pull receive delta frames; the verified deltas are kept to serve neighbours. */
   static Puller acceptDeltas(Puller puller, Repository repo) throws IOException {
-    return puller.addDecoder(new DeltaFrameDecoder(repo.stagingDir("tmp-deltas"), open(repo)));
+    DeltaStore keep = DeltaStore.open(repo.stagingDir("deltas"), CLIENT_BUDGET_BYTES);
+    return puller.addDecoder(new DeltaFrameDecoder(repo.stagingDir("tmp-deltas"), keep));
   }
 
   /** Copies the stored deltas to {@code DIR/v1/deltas/}; returns how many were new there. */
