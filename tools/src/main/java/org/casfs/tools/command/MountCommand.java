@@ -9,17 +9,20 @@ import org.casfs.tools.CliException;
 import org.casfs.tools.OpenRepo;
 import org.casfs.tools.RepoCommand;
 import org.casfs.tools.daemon.ControlServer;
+import org.casfs.sync.peer.Peer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code casfs mount MOUNTPOINT [--version V] [--writable]}: presents a version as a filesystem and
+ * {@code casfs mount MOUNTPOINT [--version V] [--writable] [--peer ...]}: presents a version as a filesystem and
  * stays in the foreground until unmounted ({@code casfs umount}, Ctrl-C or SIGTERM unmount
  * cleanly). Without {@code --version} the mount follows {@code current}: a switch shows within a
  * second. With {@code --writable} every change goes into the repository's durable transaction (opened
  * on the version if none is open). This process owns the repository while it runs and carries out other {@code casfs} commands on it,
- * sent through its control socket ({@link ControlServer}).
+ * sent through its control socket ({@link ControlServer}). With {@code --peer} it also runs the peer
+ * daemon ({@link PeerCommand}), so a laptop needs one process for both.
  */
 @Command(name = "mount", description = "Mount a version at MOUNTPOINT (read-only, following 'current' unless --version;"
     + " --writable: into the open transaction);"
@@ -43,6 +46,13 @@ public final class MountCommand extends RepoCommand {
       + " are ignored (default as root: allow_other, dev, suid, as a system root needs)")
   boolean privateMount;
 
+  @Option(names = "--peer", description = "also run the peer daemon in this process (serve, discover, pull;"
+      + " the peer options below apply), so one process owns the repository")
+  boolean peer;
+
+  @Mixin
+  PeerOptions peerOptions;
+
   private synchronized void log(String line) {
     err().println(line);
     err().flush();
@@ -63,7 +73,8 @@ public final class MountCommand extends RepoCommand {
         throw CliException.usage(e.getMessage());
       }
       try (mount; ControlServer control = ControlServer.startOrWarn(open,
-          "casfs mount (pid " + ProcessHandle.current().pid() + ") at " + mount.fuse().mountPoint(), this::log)) {
+          "casfs mount (pid " + ProcessHandle.current().pid() + ") at " + mount.fuse().mountPoint(), this::log);
+          Peer daemon = peer ? peerOptions.start(open, this::log) : null) {
         String mode = writable ? "writable: changes go to transaction " + mount.transaction().id()
             : "read-only, " + (mount.following() ? "following current" : "pinned");
         out().println("mounted " + mount.shown().name() + " at " + mount.fuse().mountPoint() + " (" + mode

@@ -1,0 +1,97 @@
+package org.casfs.tools.command;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.Consumer;
+import org.casfs.sync.peer.Peer;
+import org.casfs.sync.peer.PeerConfig;
+import org.casfs.sync.trust.TrustStore;
+import org.casfs.tools.CliException;
+import org.casfs.tools.ExitCode;
+import org.casfs.tools.OpenRepo;
+import picocli.CommandLine.Option;
+
+/**
+ * The peer daemon's options and start-up, shared by {@code casfs peer} and {@code casfs mount
+ * --peer} (one process owning the repository: the mount and the peer in it).
+ */
+final class PeerOptions {
+  @Option(names = "--port", paramLabel = "P", defaultValue = "7420", description = "peer HTTP port (default: ${DEFAULT-VALUE})")
+  int port;
+
+  @Option(names = "--bind", paramLabel = "ADDR", defaultValue = "0.0.0.0", description = "peer HTTP address (default: ${DEFAULT-VALUE})")
+  String bind;
+
+  @Option(names = "--peers", paramLabel = "URL", split = ",",
+      description = "static neighbours (base URLs) for networks without multicast")
+  List<String> peers = new ArrayList<>();
+
+  @Option(names = "--mdns", paramLabel = "ADDR", split = ",",
+      description = "interface addresses to announce and browse on (default: every up, multicast-capable"
+          + " IPv4 interface); 'none' disables multicast")
+  List<String> mdns = new ArrayList<>();
+
+  @Option(names = "--auto-switch", description = "switch to a pulled version at once (default: only stage it)")
+  boolean autoSwitch;
+
+  @Option(names = "--max-uploads", paramLabel = "N", defaultValue = "8",
+      description = "requests served at once (default: ${DEFAULT-VALUE})")
+  int maxUploads;
+
+  @Option(names = "--poll", paramLabel = "SECONDS", defaultValue = "10",
+      description = "how often static and known neighbours are asked for their head (default: ${DEFAULT-VALUE})")
+  int pollSeconds;
+
+  @Option(names = "--name", paramLabel = "NAME", description = "DNS-SD instance name (default: casfs-XXXXXX)")
+  String name;
+
+  /** Starts the peer on the open repository; each log line goes to {@code log} with a time stamp. */
+  Peer start(OpenRepo open, Consumer<String> log) throws Exception {
+    System.setProperty("slf4j.internal.verbosity", "ERROR");
+    PeerConfig defaults = PeerConfig.defaults(port);
+    PeerConfig config = new PeerConfig(new InetSocketAddress(bind, port), interfaces(), peers,
+        autoSwitch, maxUploads, Duration.ofSeconds(pollSeconds), defaults.headChecksPerSecond(),
+        defaults.neighbourCapacity(), name, defaults.pull(), open.repo().dir().resolve("peer.status"));
+    DateTimeFormatter time = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
+    return new Peer(config, open.txn(), TrustStore.open(open.repo().keysDir()),
+        line -> log.accept(LocalTime.now().format(time) + " " + line), Clock.systemUTC()).start();
+  }
+
+  private List<InetAddress> interfaces() throws SocketException, UnknownHostException {
+    List<InetAddress> out = new ArrayList<>();
+    if (mdns.size() == 1 && mdns.get(0).equals("none")) {
+      return out;
+    }
+    if (!mdns.isEmpty()) {
+      for (String a : mdns) {
+        out.add(InetAddress.getByName(a));
+      }
+      return out;
+    }
+    for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+      if (ni.isUp() && !ni.isLoopback() && ni.supportsMulticast()) {
+        for (InetAddress a : Collections.list(ni.getInetAddresses())) {
+          if (a instanceof Inet4Address) {
+            out.add(a);
+          }
+        }
+      }
+    }
+    if (out.isEmpty() && peers.isEmpty()) {
+      throw new CliException(ExitCode.USAGE, "no multicast-capable network interface is up and no --peers"
+          + " were given: nothing to discover; name neighbours with --peers URL,...");
+    }
+    return out;
+  }
+}
