@@ -25,7 +25,7 @@ public final class ServeCommand extends RepoCommand {
   @Option(names = "--threads", paramLabel = "N", defaultValue = "16", description = "requests served at once")
   private int threads;
 
-  @Option(names = "--zstd", paramLabel = "LEVEL", defaultValue = "3",
+  @Option(names = "--zstd", paramLabel = "LEVEL", defaultValue = "1",
       description = "compression level of fetch streams, 0 for none (default: ${DEFAULT-VALUE})")
   private int zstd;
 
