@@ -141,8 +141,17 @@ class TreeDiffPropertyTest {
   }
 
   private static String describe(Entry e) {
-    return e.isDirectory() ? "dir " + e.meta() : e.withName(Name.of("x")).toString() + " " + e.meta() + " "
-        + e.linkGroup() + "/" + e.nlink() + " " + e.rdev() + " " + (e.target() == null ? "" : new String(e.target()));
+    return e.isDirectory() ? "dir " + e.meta() + xattrValues(e) : e.withName(Name.of("x")).toString() + " " + e.meta()
+        + xattrValues(e) + " " + e.linkGroup() + "/" + e.nlink() + " " + e.rdev() + " "
+        + (e.target() == null ? "" : new String(e.target()));
+  }
+
+  /** Xattrs' toString names only the keys; a value change must show too (seed 5467393720988501700). */
+  private static String xattrValues(Entry e) {
+    StringBuilder sb = new StringBuilder();
+    e.meta().xattrs().toMap().forEach((k, v) -> sb.append(' ').append(k).append('=')
+        .append(java.util.HexFormat.of().formatHex(v)));
+    return sb.toString();
   }
 
   @Test
