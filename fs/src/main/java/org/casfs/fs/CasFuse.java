@@ -252,17 +252,7 @@ public class CasFuse extends FuseStubFS implements MountableFs {
   public int getxattr(String path, String name, Pointer value, long size) {
     try {
       byte[] v = image.getxattrOrNull(bytes(path), xattrName(name));
-      if (v == null) {
-        return -Errno.ENODATA;
-      }
-      if (size == 0) {
-        return v.length;
-      }
-      if (size < v.length) {
-        return -Errno.ERANGE;
-      }
-      value.put(0, v, 0, v.length);
-      return v.length;
+      return FuseReplies.xattrValue(v, value, size);
     } catch (Throwable t) {
       return fail(t);
     }
@@ -277,24 +267,7 @@ public class CasFuse extends FuseStubFS implements MountableFs {
   public int listxattr(String path, Pointer list, long size) {
     try {
       List<String> names = image.listxattr(bytes(path));
-      int total = 0;
-      for (String n : names) {
-        total += n.length() + 1;
-      }
-      if (size == 0) {
-        return total;
-      }
-      if (size < total) {
-        return -Errno.ERANGE;
-      }
-      long pos = 0;
-      for (String n : names) {
-        byte[] b = n.getBytes(StandardCharsets.ISO_8859_1);
-        list.put(pos, b, 0, b.length);
-        list.putByte(pos + b.length, (byte) 0);
-        pos += b.length + 1;
-      }
-      return total;
+      return FuseReplies.xattrNames(names, list, size);
     } catch (Throwable t) {
       return fail(t);
     }
@@ -304,16 +277,7 @@ public class CasFuse extends FuseStubFS implements MountableFs {
   public int statfs(String path, Statvfs st) {
     try {
       FsStats s = image.statfs();
-      st.f_bsize.set(s.blockSize());
-      st.f_frsize.set(s.blockSize());
-      st.f_blocks.set(s.blocks());
-      st.f_bfree.set(s.blocksFree());
-      st.f_bavail.set(s.blocksAvailable());
-      st.f_files.set(s.files());
-      st.f_ffree.set(s.filesFree());
-      st.f_favail.set(s.filesFree());
-      st.f_namemax.set(s.nameMax());
-      return 0;
+      return FuseReplies.statfs(s, st);
     } catch (Throwable t) {
       return fail(t);
     }

@@ -189,17 +189,7 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   public int getxattr(String path, String name, Pointer value, long size) {
     try {
       byte[] v = txn().getxattrOrNull(path, xattrName(name));
-      if (v == null) {
-        return -Errno.ENODATA;
-      }
-      if (size == 0) {
-        return v.length;
-      }
-      if (size < v.length) {
-        return -Errno.ERANGE;
-      }
-      value.put(0, v, 0, v.length);
-      return v.length;
+      return FuseReplies.xattrValue(v, value, size);
     } catch (Throwable t) {
       return fail(t);
     }
@@ -213,21 +203,7 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   public int listxattr(String path, Pointer list, long size) {
     try {
       List<String> names = txn().listxattr(path);
-      int total = names.stream().mapToInt(n -> n.length() + 1).sum();
-      if (size == 0) {
-        return total;
-      }
-      if (size < total) {
-        return -Errno.ERANGE;
-      }
-      long pos = 0;
-      for (String n : names) {
-        byte[] b = n.getBytes(StandardCharsets.ISO_8859_1);
-        list.put(pos, b, 0, b.length);
-        list.putByte(pos + b.length, (byte) 0);
-        pos += b.length + 1;
-      }
-      return total;
+      return FuseReplies.xattrNames(names, list, size);
     } catch (Throwable t) {
       return fail(t);
     }
@@ -237,13 +213,7 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   public int statfs(String path, Statvfs st) {
     try {
       FsStats s = FsStats.of(statfsPath);
-      st.f_bsize.set(s.blockSize());
-      st.f_frsize.set(s.blockSize());
-      st.f_blocks.set(s.blocks());
-      st.f_bfree.set(s.blocksFree());
-      st.f_bavail.set(s.blocksAvailable());
-      st.f_namemax.set(s.nameMax());
-      return 0;
+      return FuseReplies.statfs(s, st);
     } catch (Throwable t) {
       return fail(t);
     }
