@@ -9,23 +9,7 @@ root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
 cd "$root"
 kills="${1:-300}"
 seed="${2:-}"
-mvn -o -q -B -pl txn -am install -DskipTests
-snap="$(mktemp -d)"
-trap 'rm -rf "$snap"' EXIT
-mvn -o -q -B -pl txn dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$snap/cp"
-# A private copy of the classes: a rebuild in the working tree must not change them under the
-# child JVMs that start throughout the run.
-cp -r txn/target/test-classes "$snap/test-classes"
-cp -r txn/target/classes "$snap/classes"
-# ... and of our own module jars from ~/.m2, which other builds re-install at any moment.
-deps=""
-IFS=: read -ra jars <<< "$(cat "$snap/cp")"
-for j in "${jars[@]}"; do
-  if [[ "$j" == */org/casfs/* ]]; then
-    cp "$j" "$snap/" && j="$snap/$(basename "$j")"
-  fi
-  deps="$deps:$j"
-done
-cp="$snap/test-classes:$snap/classes$deps"
+# shellcheck source=lib/txn-classpath.sh
+source "$root/tools/bench/lib/txn-classpath.sh"
 # shellcheck disable=SC2086
 java -cp "$cp" org.casfs.txn.CrashHarness "$kills" $seed

@@ -7,22 +7,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
 cd "$root"
-mvn -o -q -B -pl txn -am install -DskipTests
-snap="$(mktemp -d)"
-trap 'rm -rf "$snap"' EXIT
-mvn -o -q -B -pl txn dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$snap/cp"
-# A private copy of the classes, so a rebuild in the working tree cannot change them mid-run.
-cp -r txn/target/test-classes "$snap/test-classes"
-cp -r txn/target/classes "$snap/classes"
-# ... and of our own module jars from ~/.m2, which other builds re-install at any moment.
-deps=""
-IFS=: read -ra jars <<< "$(cat "$snap/cp")"
-for j in "${jars[@]}"; do
-  if [[ "$j" == */org/casfs/* ]]; then
-    cp "$j" "$snap/" && j="$snap/$(basename "$j")"
-  fi
-  deps="$deps:$j"
-done
-cp="$snap/test-classes:$snap/classes$deps"
+# shellcheck source=lib/txn-classpath.sh
+source "$root/tools/bench/lib/txn-classpath.sh"
 # shellcheck disable=SC2086
 java ${JAVA_OPTS:-} -cp "$cp" org.openjdk.jmh.Main "$@"

@@ -129,14 +129,7 @@ public class CasFuse extends FuseStubFS implements MountableFs {
   @Override
   public int readlink(String path, Pointer buf, long size) {
     try {
-      byte[] target = image.readlink(bytes(path));
-      if (size <= 0) {
-        return -Errno.EINVAL;
-      }
-      int n = (int) Math.min(target.length, size - 1);
-      buf.put(0, target, 0, n);
-      buf.putByte(n, (byte) 0);
-      return 0;
+      return FuseReplies.symlinkTarget(image.readlink(bytes(path)), buf, size);
     } catch (Throwable t) {
       return fail(t);
     }

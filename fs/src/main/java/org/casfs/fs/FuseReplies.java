@@ -50,6 +50,17 @@ final class FuseReplies {
     return total;
   }
 
+  /** Copies a symlink target, NUL-terminated and truncated to the buffer as readlink(2) does. */
+  static int symlinkTarget(byte[] target, Pointer out, long size) {
+    if (size <= 0) {
+      return -Errno.EINVAL;
+    }
+    int n = (int) Math.min(target.length, size - 1);
+    out.put(0, target, 0, n);
+    out.putByte(n, (byte) 0);
+    return 0;
+  }
+
   /** Fills a statvfs reply. */
   static int statfs(FsStats s, Statvfs st) {
     st.f_bsize.set(s.blockSize());

@@ -153,11 +153,7 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   @Override
   public int readlink(String path, Pointer buf, long size) {
     try {
-      byte[] target = txn().readlink(path);
-      int n = (int) Math.min(target.length, size - 1);
-      buf.put(0, target, 0, n);
-      buf.putByte(n, (byte) 0);
-      return 0;
+      return FuseReplies.symlinkTarget(txn().readlink(path), buf, size);
     } catch (Throwable t) {
       return fail(t);
     }
