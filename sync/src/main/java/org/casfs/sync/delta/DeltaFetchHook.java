@@ -14,7 +14,8 @@ import org.casfs.sync.wire.FrameWriter;
  * at new paths, the one {@link ChangedFiles} pairs by the rename heuristic. The frame header
  * names the new blob (hashes) and the payload's length; the payload is a whole delta (header +
  * body). Only clients whose request says {@code accept 16} get deltas: an older client, which would
- * fail on an unknown frame type, gets whole blobs. Thread-safe.
+ * fail on an unknown frame type, gets whole blobs. Trees the client's version holds at the same
+ * path go as tree deltas ({@link TreeDeltas#FRAME_TYPE}) to clients that accept those. Thread-safe.
  */
 public final class DeltaFetchHook implements FetchHook {
   /** The frame type of a delta in a fetch stream. */
@@ -50,6 +51,21 @@ public final class DeltaFetchHook implements FetchHook {
       return false;
     }
     out.frame(new FrameHeader(FRAME_TYPE, blob.child(), delta.length), delta);
+    return true;
+  }
+
+  /** A tree the client's version has at the same path goes as a {@link TreeDeltas tree delta}. */
+  @Override
+  public boolean sendTreeInstead(ObjectId tree, ObjectId oldTreeOrNull, FetchRequest request, FrameWriter out)
+      throws IOException {
+    if (oldTreeOrNull == null || !request.accepts(TreeDeltas.FRAME_TYPE)) {
+      return false;
+    }
+    DeltaService.TreeDelta d = deltas.treeDeltaOrNull(oldTreeOrNull, tree);
+    if (d == null) {
+      return false;
+    }
+    out.frame(new FrameHeader(TreeDeltas.FRAME_TYPE, d.newTree(), d.payload().length), d.payload());
     return true;
   }
 }

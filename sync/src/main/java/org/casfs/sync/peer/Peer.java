@@ -24,6 +24,7 @@ import org.casfs.cas.store.Repository;
 import org.casfs.sync.SyncState;
 import org.casfs.sync.delta.DeltaFetchHook;
 import org.casfs.sync.delta.DeltaFrameDecoder;
+import org.casfs.sync.delta.TreeDeltaFrameDecoder;
 import org.casfs.sync.delta.DeltaService;
 import org.casfs.sync.delta.DeltaStore;
 import org.casfs.sync.pull.HttpSource;
@@ -358,6 +359,7 @@ public final class Peer implements AutoCloseable {
     Puller puller = new Puller(repo.objectDatabase(), state, trust, channel,
         new TxnVersionRefs(versions), config.pull(), repo.dir(), clock::millis)
         .addDecoder(new DeltaFrameDecoder(repo.stagingDir("delta-tmp"), deltas))
+        .addDecoder(new TreeDeltaFrameDecoder())
         .listener(new PullListener() {
           @Override
           public void progress(PullProgress p) {

@@ -2,6 +2,7 @@ package org.casfs.sync.pull;
 
 import java.io.IOException;
 import java.io.InputStream;
+import org.casfs.cas.ObjectType;
 import org.casfs.cas.store.ObjectReader;
 import org.casfs.sync.wire.FrameHeader;
 
@@ -13,6 +14,15 @@ import org.casfs.sync.wire.FrameHeader;
 public interface ExtensionFrameDecoder {
   /** The frame type this decoder reads ({@code >= FrameHeader.FIRST_EXTENSION}). */
   int type();
+
+  /**
+   * What the decoded bytes are: a {@link ObjectType#BLOB} (the default; e.g. a file delta) or a
+   * {@link ObjectType#TREE} (a tree delta), which the puller checks against the parent's entry and
+   * decodes strictly like a whole tree.
+   */
+  default ObjectType rebuilds() {
+    return ObjectType.BLOB;
+  }
 
   /**
    * Reads the whole payload (at most {@code header.size()} bytes) and returns a stream of the

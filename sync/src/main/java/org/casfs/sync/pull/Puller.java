@@ -364,7 +364,7 @@ public final class Puller {
           if (!db.store().contains(m.rootId())) {
             expectedTrees.put(m.rootId(), m.root());
           }
-        } else if (h.type() == FrameHeader.TREE) {
+        } else if (h.type() == FrameHeader.TREE || rebuildsTree(h.type())) {
           Hashes expected = expectedTrees.remove(h.id());
           if (expected == null) {
             if (db.store().contains(h.id())) {
@@ -373,11 +373,17 @@ public final class Puller {
             }
             throw new WireException(s.name() + " sent tree " + h.id() + " that no tree received so far names");
           }
-          if (h.size() > MAX_TREE_BYTES) {
-            throw new WireException(s.name() + " declares tree " + h.id() + " of " + h.size() + " bytes, over the limit");
+          byte[] bytes;
+          if (h.type() == FrameHeader.TREE) {
+            if (h.size() > MAX_TREE_BYTES) {
+              throw new WireException(s.name() + " declares tree " + h.id() + " of " + h.size() + " bytes, over the limit");
+            }
+            bytes = readExactly(r, h);
+          } else {
+            bytes = treeFromExtension(s, h, r, expected);
           }
-          Tree t = storeTree(expected, readExactly(r, h));
-          run.stored(h.size());
+          Tree t = storeTree(expected, bytes);
+          run.stored(bytes.length);
           for (var e : t.entries()) {
             if (e.isDirectory() && !db.store().contains(e.childId())) {
               expectedTrees.put(e.childId(), e.child());
@@ -441,6 +447,31 @@ public final class Puller {
       // Wait for the stores in flight even after a clean end: anything still missing is then
       // fetched one by one.
       writers.finish();
+    }
+  }
+
+  private boolean rebuildsTree(int frameType) {
+    ExtensionFrameDecoder d = decoders.get(frameType);
+    return d != null && d.rebuilds() == ObjectType.TREE;
+  }
+
+  /**
+   * A tree from an extension frame (a tree delta). One the decoder cannot use is fetched whole
+   * from the same source at once (its subtrees and blobs follow in the stream and need it); the
+   * bytes are verified by {@link #storeTree} either way.
+   */
+  private byte[] treeFromExtension(Source s, FrameHeader h, FrameReader r, Hashes expected) throws IOException {
+    ExtensionFrameDecoder d = decoders.get(h.type());
+    try (InputStream in = d.decode(h, r.payload(), db.store())) {
+      byte[] bytes = in.readNBytes(MAX_TREE_BYTES + 1);
+      r.skipPayload();
+      return bytes;
+    } catch (ObjectException e) {
+      r.skipPayload();
+      listener.note(s.name() + ": " + e.getMessage());
+      try (InputStream in = s.openObject(expected.id(), 0)) {
+        return in.readNBytes(MAX_TREE_BYTES + 1);
+      }
     }
   }
 

@@ -2,6 +2,7 @@ package org.casfs.sync.server;
 
 import java.io.IOException;
 import org.casfs.cas.Entry;
+import org.casfs.cas.ObjectId;
 import org.casfs.sync.wire.FetchRequest;
 import org.casfs.sync.wire.FrameWriter;
 
@@ -20,4 +21,15 @@ public interface FetchHook {
    *     or null if the client has no version or nothing is at that path
    */
   boolean sendInstead(Entry blob, Entry oldEntryOrNull, FetchRequest request, FrameWriter out) throws IOException;
+
+  /**
+   * Writes a replacement frame for the tree {@code tree} (a tree delta) and returns true, or
+   * writes nothing and returns false so the whole tree is sent. By default trees go whole.
+   *
+   * @param oldTreeOrNull the tree at the same path in the first have-version the client named
+   */
+  default boolean sendTreeInstead(ObjectId tree, ObjectId oldTreeOrNull, FetchRequest request, FrameWriter out)
+      throws IOException {
+    return false;
+  }
 }

@@ -2,8 +2,10 @@ package org.casfs.sync.server;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.casfs.cas.Entry;
 import org.casfs.cas.Manifest;
@@ -22,7 +24,12 @@ final class FetchPlanner {
   /** A blob to send, with the entry at the same path in the client's old version (for deltas). */
   record BlobItem(Entry entry, Entry oldEntryOrNull) {}
 
-  record Plan(ObjectId manifestOrNull, List<ObjectId> trees, List<BlobItem> blobs, List<ObjectId> exact) {}
+  /**
+   * @param oldTrees for trees the client lacks: the tree at the same path in the client's first
+   *     have-version, when there is one (the base of a tree delta)
+   */
+  record Plan(ObjectId manifestOrNull, List<ObjectId> trees, Map<ObjectId, ObjectId> oldTrees, List<BlobItem> blobs,
+      List<ObjectId> exact) {}
 
   private final ObjectDatabase db;
 
@@ -38,11 +45,11 @@ final class FetchPlanner {
           exact.add(id);
         }
       }
-      return new Plan(null, List.of(), List.of(), exact);
+      return new Plan(null, List.of(), Map.of(), List.of(), exact);
     }
     Set<ObjectId> haveTrees = new HashSet<>();
     Set<ObjectId> haveObjects = new HashSet<>(req.have());
-    Tree oldRoot = null;
+    ObjectId oldRoot = null;
     for (ObjectId v : req.haveVersions()) {
       if (!db.isManifest(v)) {
         continue; // a version this server does not hold tells it nothing
@@ -51,15 +58,16 @@ final class FetchPlanner {
       haveObjects.add(v);
       collect(m.rootId(), haveTrees, haveObjects);
       if (oldRoot == null) {
-        oldRoot = db.readTree(m.rootId());
+        oldRoot = m.rootId();
       }
     }
     Manifest want = db.readManifest(req.want());
     List<ObjectId> trees = new ArrayList<>();
     List<BlobItem> blobs = new ArrayList<>();
+    Map<ObjectId, ObjectId> oldTrees = new HashMap<>();
     Set<ObjectId> seen = new HashSet<>();
-    walk(want.rootId(), oldRoot, haveTrees, haveObjects, seen, trees, blobs);
-    return new Plan(haveObjects.contains(req.want()) ? null : req.want(), trees, blobs, List.of());
+    walk(want.rootId(), oldRoot, haveTrees, haveObjects, seen, trees, oldTrees, blobs);
+    return new Plan(haveObjects.contains(req.want()) ? null : req.want(), trees, oldTrees, blobs, List.of());
   }
 
   private void collect(ObjectId tree, Set<ObjectId> trees, Set<ObjectId> objects) throws IOException {
@@ -76,19 +84,24 @@ final class FetchPlanner {
     }
   }
 
-  private void walk(ObjectId treeId, Tree oldTree, Set<ObjectId> haveTrees, Set<ObjectId> have, Set<ObjectId> seen,
-      List<ObjectId> trees, List<BlobItem> blobs) throws IOException {
+  private void walk(ObjectId treeId, ObjectId oldTreeId, Set<ObjectId> haveTrees, Set<ObjectId> have,
+      Set<ObjectId> seen, List<ObjectId> trees, Map<ObjectId, ObjectId> oldTrees, List<BlobItem> blobs)
+      throws IOException {
     if (haveTrees.contains(treeId) || !seen.add(treeId)) {
       return;
     }
     if (!have.contains(treeId)) {
       trees.add(treeId);
+      if (oldTreeId != null) {
+        oldTrees.put(treeId, oldTreeId);
+      }
     }
+    Tree oldTree = oldTreeId == null ? null : db.readTree(oldTreeId);
     for (Entry e : db.readTree(treeId).entries()) {
       Entry old = oldTree == null ? null : oldTree.getOrNull(e.name());
       if (e.isDirectory()) {
-        Tree oldSub = old != null && old.isDirectory() ? db.readTree(old.childId()) : null;
-        walk(e.childId(), oldSub, haveTrees, have, seen, trees, blobs);
+        ObjectId oldSub = old != null && old.isDirectory() ? old.childId() : null;
+        walk(e.childId(), oldSub, haveTrees, have, seen, trees, oldTrees, blobs);
       } else if (e.isRegular() && !have.contains(e.childId()) && seen.add(e.childId())) {
         blobs.add(new BlobItem(e, old != null && old.isRegular() ? old : null));
       }

@@ -331,7 +331,9 @@ public final class Server implements Closeable {
         w.frame(frameOf(FrameHeader.MANIFEST, plan.manifestOrNull()), db.store().read(plan.manifestOrNull()));
       }
       for (ObjectId t : plan.trees()) {
-        w.frame(frameOf(FrameHeader.TREE, t), db.store().read(t));
+        if (!treeSentByHook(t, plan.oldTrees().get(t), req, w)) {
+          w.frame(frameOf(FrameHeader.TREE, t), db.store().read(t));
+        }
       }
       for (FetchPlanner.BlobItem b : plan.blobs()) {
         if (!sentByHook(b, req, w)) {
@@ -364,6 +366,16 @@ public final class Server implements Closeable {
   private boolean sentByHook(FetchPlanner.BlobItem b, FetchRequest req, FrameWriter w) throws IOException {
     for (FetchHook hook : hooks) {
       if (hook.sendInstead(b.entry(), b.oldEntryOrNull(), req, w)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean treeSentByHook(ObjectId tree, ObjectId oldTreeOrNull, FetchRequest req, FrameWriter w)
+      throws IOException {
+    for (FetchHook hook : hooks) {
+      if (hook.sendTreeInstead(tree, oldTreeOrNull, req, w)) {
         return true;
       }
     }

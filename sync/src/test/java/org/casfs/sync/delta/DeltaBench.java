@@ -94,6 +94,7 @@ public final class DeltaBench {
         long s0 = origin.server.bytesSent();
         t0 = System.nanoTime();
         delta.puller().addDecoder(new DeltaFrameDecoder(delta.repo.stagingDir("tmp-deltas"), null))
+            .addDecoder(new TreeDeltaFrameDecoder())
             .pull(List.of(new HttpSource(origin.url(), delta.config)), false);
         long deltaNanos = System.nanoTime() - t0;
         long deltaBytes = origin.server.bytesSent() - s0;

@@ -156,6 +156,6 @@ class DeltaNegotiationTest {
   private static Puller.Result pullWithDecoder(Client c, String url, PullListener l) throws Exception {
     DeltaStore keep = DeltaStore.open(c.repo.stagingDir("deltas"), 1L << 30);
     return c.puller().listener(l).addDecoder(new DeltaFrameDecoder(c.repo.stagingDir("tmp-deltas"), keep))
-        .pull(List.of(new HttpSource(url, c.config)), true);
+        .addDecoder(new TreeDeltaFrameDecoder()).pull(List.of(new HttpSource(url, c.config)), true);
   }
 }

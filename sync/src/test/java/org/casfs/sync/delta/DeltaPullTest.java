@@ -98,6 +98,6 @@ class DeltaPullTest {
   private static Puller.Result pullWith(Client c, String url, boolean switchAfter) throws Exception {
     DeltaStore keep = DeltaStore.open(c.repo.stagingDir("deltas"), 1L << 30);
     return c.puller().addDecoder(new DeltaFrameDecoder(c.repo.stagingDir("tmp-deltas"), keep))
-        .pull(List.of(new HttpSource(url, c.config)), switchAfter);
+        .addDecoder(new TreeDeltaFrameDecoder()).pull(List.of(new HttpSource(url, c.config)), switchAfter);
   }
 }

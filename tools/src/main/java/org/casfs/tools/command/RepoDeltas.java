@@ -11,6 +11,7 @@ import org.casfs.sync.delta.DeltaFetchHook;
 import org.casfs.sync.delta.DeltaFrameDecoder;
 import org.casfs.sync.delta.DeltaService;
 import org.casfs.sync.delta.DeltaStore;
+import org.casfs.sync.delta.TreeDeltaFrameDecoder;
 import org.casfs.sync.delta.VersionDeltas;
 import org.casfs.sync.pull.Puller;
 import org.casfs.sync.server.Server;
@@ -58,7 +59,8 @@ final class RepoDeltas {
   /** Lets a pull receive delta frames; the verified deltas are kept to serve neighbours. */
   static Puller acceptDeltas(Puller puller, Repository repo) throws IOException {
     DeltaStore keep = DeltaStore.open(repo.stagingDir("deltas"), CLIENT_BUDGET_BYTES);
-    return puller.addDecoder(new DeltaFrameDecoder(repo.stagingDir("tmp-deltas"), keep));
+    return puller.addDecoder(new DeltaFrameDecoder(repo.stagingDir("tmp-deltas"), keep))
+        .addDecoder(new TreeDeltaFrameDecoder());
   }
 
   /** Copies the stored deltas to {@code DIR/v1/deltas/}; returns how many were new there. */
