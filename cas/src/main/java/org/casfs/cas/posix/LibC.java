@@ -60,6 +60,8 @@ public interface LibC {
 
   int ftruncate(int fd, long length);
 
+  int syncfs(int fd);
+
   Pointer opendir(@In byte[] path);
 
   Pointer readdir64(Pointer dir);

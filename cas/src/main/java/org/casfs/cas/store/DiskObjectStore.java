@@ -28,18 +28,31 @@ import org.casfs.cas.MissingObjectException;
 import org.casfs.cas.ObjectId;
 import org.casfs.cas.ObjectType;
 import org.casfs.cas.Sha256;
+import org.casfs.cas.posix.Posix;
 
 /**
  * The repository's object store: an index and small objects in RocksDB, blobs larger than the
  * inline threshold as read-only loose files {@code objects/ab/cdef…} (served and read as they
- * are). A loose file is fsynced before its index entry is written, so the index never names a
- * file that could be lost; directory entries and the write-ahead log are synced by
- * {@link #flush()}. Thread-safe.
+ * are).
+ *
+ * <p>Durable before visible, in batches: an inserted object is readable at once from
+ * {@link PendingObjects}, but its index entry is written only by {@link #flush()} (or when enough
+ * objects are pending), after the loose files of the batch and their directories are synced; then
+ * the write-ahead log is synced. So the index never names a file that could be lost, and an import
+ * or pull of thousands of objects costs one filesystem sync instead of one fsync per blob. A crash
+ * before the flush leaves at most loose files no index entry names, which the next insert of the
+ * same object overwrites and gc sweeps. Thread-safe.
  */
 public final class DiskObjectStore implements ObjectStore, RawObjectSource {
   static final String INDEX = "index";
   static final String DATA = "data";
   private static final int INDEX_RECORD = 1 + 8 + Sha256.LENGTH + 1;
+  /** Small objects held in memory before they go to RocksDB in one unsynced batch. */
+  private static final long INLINE_BATCH_BYTES = 8L << 20;
+  /** Loose blobs written before a flush is forced, bounding the memory of the pending set. */
+  private static final int LOOSE_BATCH = 8192;
+  /** Above this many files one syncfs of the filesystem is cheaper than an fsync per file. */
+  private static final int SYNCFS_ABOVE = 8;
 
   private final RocksDatabase db;
   private final Path objectsDir;
@@ -50,6 +63,9 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
   private final Set<Path> madeDirs = ConcurrentHashMap.newKeySet();
   private final AtomicLong tmpCounter = new AtomicLong();
   private final InsertGuard guard = new InsertGuard();
+  private final PendingObjects pending = new PendingObjects();
+  /** Orders flushes and removals of pending objects. */
+  private final Object flushLock = new Object();
 
   DiskObjectStore(RocksDatabase db, Path objectsDir, Path tmpDir, int inlineThreshold, long hotCacheBytes) {
     this.db = db;
@@ -79,6 +95,10 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
   }
 
   private boolean isLoose(ObjectId id) throws IOException {
+    PendingObjects.Pending p = pending.getOrNull(id);
+    if (p != null) {
+      return p.loose();
+    }
     byte[] rec = db.getOrNull(INDEX, id.toRaw());
     return rec != null && rec.length == INDEX_RECORD && rec[INDEX_RECORD - 1] == 1;
   }
@@ -89,6 +109,10 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
 
   @Override
   public ObjectInfo statOrNull(ObjectId id) throws IOException {
+    PendingObjects.Pending p = pending.getOrNull(id);
+    if (p != null) {
+      return p.info();
+    }
     byte[] rec = db.getOrNull(INDEX, id.toRaw());
     return rec == null ? null : decodeIndex(id, rec);
   }
@@ -120,13 +144,25 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
     if (cached != null) {
       return cached.clone();
     }
-    byte[] rec = db.getOrNull(INDEX, id.toRaw());
-    if (rec == null) {
-      throw new MissingObjectException(id, "object");
+    PendingObjects.Pending p = pending.getOrNull(id);
+    if (p != null && !p.loose()) {
+      return p.bytes().clone();
     }
-    ObjectInfo info = decodeIndex(id, rec);
+    ObjectInfo info;
+    boolean loose;
+    if (p != null) {
+      info = p.info();
+      loose = true;
+    } else {
+      byte[] rec = db.getOrNull(INDEX, id.toRaw());
+      if (rec == null) {
+        throw new MissingObjectException(id, "object");
+      }
+      info = decodeIndex(id, rec);
+      loose = rec[INDEX_RECORD - 1] == 1;
+    }
     byte[] bytes;
-    if (rec[INDEX_RECORD - 1] == 1) {
+    if (loose) {
       if (info.size() > Integer.MAX_VALUE - 8) {
         throw new IOException("object " + id + " has " + info.size() + " bytes, too many to hold in memory");
       }
@@ -167,12 +203,11 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
 
   @Override
   public InputStream open(ObjectId id) throws IOException {
-    byte[] rec = db.getOrNull(INDEX, id.toRaw());
-    if (rec == null) {
+    ObjectInfo info = statOrNull(id);
+    if (info == null) {
       throw new MissingObjectException(id, "object");
     }
-    ObjectInfo info = decodeIndex(id, rec);
-    if (rec[INDEX_RECORD - 1] == 0) {
+    if (!isLoose(id)) {
       return new ByteArrayInputStream(read(id));
     }
     try {
@@ -203,17 +238,13 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
         while (buf.hasRemaining()) {
           ch.write(buf);
         }
-        ch.force(true);
       } catch (IOException e) {
         Files.deleteIfExists(tmp);
         throw e;
       }
       publishLoose(tmp, info);
-    } else {
-      db.batch()
-          .put(DATA, h.id().toRaw(), bytes)
-          .put(INDEX, h.id().toRaw(), encodeIndex(type, bytes.length, h.sha256(), false))
-          .commit(false);
+    } else if (pending.addInline(info, bytes.clone()) > INLINE_BATCH_BYTES) {
+      writeInline();
     }
     return info;
   }
@@ -268,7 +299,6 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
             Files.deleteIfExists(tmp);
             return existing;
           }
-          ch.force(true);
           ObjectInfo info = new ObjectInfo(actual.id(), ObjectType.BLOB, size, actual.sha256());
           publishLoose(tmp, info);
           return info;
@@ -310,20 +340,93 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
       throw new IOException("the staging and object directories must be on one filesystem", e);
     }
     dirtyDirs.add(dir);
-    db.batch().put(INDEX, info.id().toRaw(), encodeIndex(info.type(), info.size(), info.sha256(), true)).commit(false);
+    if (pending.addLoose(info) >= LOOSE_BATCH) {
+      flush();
+    }
   }
 
+  /** Moves the small objects held in memory to RocksDB, unsynced (the WAL is synced by flush). */
+  private void writeInline() throws IOException {
+    synchronized (flushLock) {
+      List<PendingObjects.Pending> inline = new ArrayList<>();
+      KeyValueStore.Batch batch = db.batch();
+      for (PendingObjects.Pending p : pending.snapshot()) {
+        if (!p.loose()) {
+          putIndexEntry(batch, p);
+          inline.add(p);
+        }
+      }
+      batch.commit(false);
+      pending.forget(inline);
+    }
+  }
+
+  private static void putIndexEntry(KeyValueStore.Batch batch, PendingObjects.Pending p) {
+    ObjectInfo info = p.info();
+    byte[] key = info.id().toRaw();
+    if (!p.loose()) {
+      batch.put(DATA, key, p.bytes());
+    }
+    batch.put(INDEX, key, encodeIndex(info.type(), info.size(), info.sha256(), p.loose()));
+  }
+
+  /**
+   * Makes every object inserted so far durable and indexed: syncs the pending loose files and
+   * their directories, then writes the index entries of everything pending in one batch, then
+   * syncs the write-ahead log (which also makes every earlier unsynced batch durable).
+   */
   @Override
   public void flush() throws IOException {
-    for (Path dir : dirtyDirs.toArray(new Path[0])) {
-      dirtyDirs.remove(dir);
-      Fsync.directory(dir);
+    synchronized (flushLock) {
+      List<PendingObjects.Pending> batchOf = pending.snapshot();
+      List<Path> looseFiles = new ArrayList<>();
+      for (PendingObjects.Pending p : batchOf) {
+        if (p.loose()) {
+          looseFiles.add(loosePath(p.info().id()));
+        }
+      }
+      if (looseFiles.size() > SYNCFS_ABOVE) {
+        Posix.syncfs(Posix.bytes(objectsDir));
+      } else {
+        for (Path f : looseFiles) {
+          try {
+            Fsync.file(f);
+          } catch (NoSuchFileException gone) {
+            // removed meanwhile (gc of an object never referenced): nothing to make durable
+          }
+        }
+      }
+      for (Path dir : dirtyDirs.toArray(new Path[0])) {
+        dirtyDirs.remove(dir);
+        Fsync.directory(dir);
+      }
+      if (!batchOf.isEmpty()) {
+        KeyValueStore.Batch batch = db.batch();
+        for (PendingObjects.Pending p : batchOf) {
+          putIndexEntry(batch, p);
+        }
+        batch.commit(false);
+      }
+      db.syncWal();
+      pending.forget(batchOf);
     }
-    db.syncWal();
+  }
+
+  /** Enumerations see the index only: what is pending is made durable and indexed first. */
+  private void flushPending() throws IOException {
+    if (!pending.isEmpty()) {
+      flush();
+    }
+  }
+
+  /** True if objects were inserted since the last flush (they are lost by a close without one). */
+  public boolean hasPending() {
+    return !pending.isEmpty();
   }
 
   @Override
   public void forEach(Visitor visitor) throws IOException {
+    flushPending();
     db.scan(INDEX, new byte[0], (key, value) -> visitor.visit(decodeIndex(ObjectId.fromRaw(key), value)));
   }
 
@@ -333,6 +436,7 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
    */
   public void forEachReportingDamage(Visitor visitor, java.util.function.Consumer<CorruptObjectException> damaged)
       throws IOException {
+    flushPending();
     db.scan(INDEX, new byte[0], (key, value) -> {
       ObjectId id;
       if (key.length != ObjectId.LENGTH) {
@@ -354,6 +458,10 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
 
   @Override
   public boolean remove(ObjectId id) throws IOException {
+    boolean wasPending;
+    synchronized (flushLock) {
+      wasPending = pending.forget(id);
+    }
     byte[] rec = db.getOrNull(INDEX, id.toRaw());
     hot.invalidate(id);
     // The index entry goes first: a crash afterwards leaves at most an orphan file, which gc sweeps.
@@ -361,7 +469,7 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
     boolean removedFile = Files.deleteIfExists(loosePath(id));
     // A read racing with this removal may have refilled the cache after the first invalidation.
     hot.invalidate(id);
-    return rec != null || removedFile;
+    return wasPending || rec != null || removedFile;
   }
 
   @Override
@@ -422,6 +530,18 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
     List<ObjectId> loose = new ArrayList<>();
     KeyValueStore.Batch batch = db.batch();
     for (ObjectId id : ids) {
+      PendingObjects.Pending p = pending.getOrNull(id);
+      if (p != null) {
+        synchronized (flushLock) {
+          if (pending.forget(id)) {
+            removed.add(p.info());
+            if (p.loose()) {
+              loose.add(id);
+            }
+          }
+        }
+        continue;
+      }
       byte[] rec = db.getOrNull(INDEX, id.toRaw());
       if (rec == null) {
         continue;
@@ -458,6 +578,10 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
    */
   @Override
   public InputStream openStoredOrNull(ObjectId id) throws IOException {
+    PendingObjects.Pending p = pending.getOrNull(id);
+    if (p != null) {
+      return p.loose() ? Files.newInputStream(loosePath(id)) : new ByteArrayInputStream(p.bytes().clone());
+    }
     byte[] rec = db.getOrNull(INDEX, id.toRaw());
     if (rec == null) {
       return null;
@@ -484,6 +608,7 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
 
   /** Loose files with no index entry (left by a crash between the two steps of remove). */
   public void forEachOrphan(java.util.function.Consumer<Path> sink) throws IOException {
+    flushPending();
     if (!Files.isDirectory(objectsDir)) {
       return;
     }

@@ -187,6 +187,16 @@ public final class Repository implements Closeable {
   @Override
   public void close() throws IOException {
     try {
+      if (objects.hasPending()) {
+        objects.flush();
+      }
+    } finally {
+      closeAndUnlock();
+    }
+  }
+
+  private void closeAndUnlock() throws IOException {
+    try {
       objects.close();
       db.close();
     } finally {

@@ -134,6 +134,7 @@ class RepositoryCorruptionTest {
       ObjectId v = f.version(f.file("a", "a"), f.file("b", "b"));
       ObjectId a = f.blob("a".getBytes()).id();
       ObjectId b = f.blob("b".getBytes()).id();
+      repo.flush(); // damage what is stored, not what an unflushed insert holds in memory
       repo.kv().batch().put("index", a.toRaw(), new byte[] {1, 2, 3}).commit(true);
       repo.kv().batch().put(DATA_SPACE, b.toRaw(), "c".getBytes()).commit(true);
       FsckReport r = new Fsck(repo.objects()).roots(List.of(v)).run();
@@ -152,6 +153,7 @@ class RepositoryCorruptionTest {
       ObjectId v = f.version(f.file("kept", "kept"));
       ObjectId stray = f.blob("stray".getBytes()).id();
       Path strayFile = repo.objects().loosePath(stray);
+      repo.flush();
       // Simulate a crash inside gc: index entry gone, file still there.
       repo.kv().batch().delete("index", stray.toRaw()).commit(true);
       FsckReport r = new Fsck(repo.objects()).roots(List.of(v)).run();
