@@ -7,6 +7,8 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.casfs.tools.command.CatCommand;
@@ -50,7 +52,7 @@ import picocli.CommandLine.Spec;
  * into an exit code ({@link ExitCode}) and at most one error line.
  *
  * <p>To add a command: write a class extending {@link CasfsCommand} (or {@link RepoCommand}) in
- * {@code org.casfs.tools.command} and add it to {@code subcommands} below: one line.
+ * {@code org.casfs.tools.command} and add it to {@code COMMANDS} below: one line.
  *
  * <p>One instance serves one invocation; it carries the environment and whether a terminal is
  * attached, so tests can run commands in-process with their own streams and variables.
@@ -60,40 +62,41 @@ import picocli.CommandLine.Spec;
     description = "A content-addressed store for system images: import, check out, mount, "
         + "switch and share versions.",
     footer = {"", "Exit codes: 0 ok, 2 bad usage or argument, 3 not a repository or already one, "
-        + "4 verification failed, 5 I/O failure, 6 repository busy, 7 rejected, 1 internal error."},
-    subcommands = {
-        HelpCommand.class,
-        InitCommand.class,
-        ImportCommand.class,
-        CheckoutCommand.class,
-        LsCommand.class,
-        CatCommand.class,
-        ShowCommand.class,
-        LogCommand.class,
-        DiffCommand.class,
-        FsckCommand.class,
-        GcCommand.class,
-        DemoCommand.class,
-        MountCommand.class,
-        UmountCommand.class,
-        KeygenCommand.class,
-        TrustCommand.class,
-        SignCommand.class,
-        DeltaCommand.class,
-        ServeCommand.class,
-        PeerCommand.class,
-        PullCommand.class,
-        MirrorCommand.class,
-        SwitchCommand.class,
-        RollbackCommand.class,
-        HistoryCommand.class,
-        StatusCommand.class,
-        CommitCommand.class,
-        AbortCommand.class,
-        PinCommand.class,
-        UnpinCommand.class,
-    })
+        + "4 verification failed, 5 I/O failure, 6 repository busy, 7 rejected, 1 internal error."})
 public final class Casfs implements Callable<Integer> {
+  /** Every subcommand, in the order {@code casfs --help} lists them. */
+  private static final List<Class<?>> COMMANDS = List.of(
+      HelpCommand.class,
+      InitCommand.class,
+      ImportCommand.class,
+      CheckoutCommand.class,
+      LsCommand.class,
+      CatCommand.class,
+      ShowCommand.class,
+      LogCommand.class,
+      DiffCommand.class,
+      FsckCommand.class,
+      GcCommand.class,
+      DemoCommand.class,
+      MountCommand.class,
+      UmountCommand.class,
+      KeygenCommand.class,
+      TrustCommand.class,
+      SignCommand.class,
+      DeltaCommand.class,
+      ServeCommand.class,
+      PeerCommand.class,
+      PullCommand.class,
+      MirrorCommand.class,
+      SwitchCommand.class,
+      RollbackCommand.class,
+      HistoryCommand.class,
+      StatusCommand.class,
+      CommitCommand.class,
+      AbortCommand.class,
+      PinCommand.class,
+      UnpinCommand.class);
+
   @Spec CommandSpec spec;
 
   private final Map<String, String> env;
@@ -155,10 +158,19 @@ public final class Casfs implements Callable<Integer> {
     return ExitCode.USAGE.code();
   }
 
-  /** The configured command line, writing to {@code out} and {@code err}. */
-  public static CommandLine commandLine(Casfs casfs, PrintWriter out, PrintWriter err) {
+  /**
+   * The configured command line, writing to {@code out} and {@code err}, for {@code args}. When the
+   * arguments name a subcommand, only that one is built: picocli reflects over every option of
+   * every command it is given, which cost ~0.25 s of each start with all thirty (twice, with the
+   * control-socket probe). Otherwise (no arguments, help, a typo) all are built, for the listing.
+   */
+  public static CommandLine commandLine(Casfs casfs, PrintWriter out, PrintWriter err, String... args) {
     ErrorReporter reporter = new ErrorReporter(casfs.debug());
     CommandLine cl = new CommandLine(casfs);
+    Class<?> named = namedCommandOrNull(args);
+    for (Class<?> command : named == null ? COMMANDS : List.of(named)) {
+      cl.addSubcommand(command);
+    }
     cl.setOut(out);
     cl.setErr(err);
     cl.setExecutionExceptionHandler(reporter);
@@ -167,6 +179,23 @@ public final class Casfs implements Callable<Integer> {
     // The caller's directory, not the JVM's: a daemon runs commands for clients elsewhere.
     cl.registerConverter(Path.class, s -> casfs.cwd.resolve(s));
     return cl;
+  }
+
+  /** The subcommand class the first non-option argument names (not help), or null. */
+  private static Class<?> namedCommandOrNull(String... args) {
+    for (String a : args) {
+      if (a.startsWith("-")) {
+        return null; // an option before the subcommand: let the full parser judge it
+      }
+      for (Class<?> c : COMMANDS) {
+        Command command = c.getAnnotation(Command.class);
+        if (c != HelpCommand.class && (command.name().equals(a) || Arrays.asList(command.aliases()).contains(a))) {
+          return c;
+        }
+      }
+      return null;
+    }
+    return null;
   }
 
   /**
@@ -190,7 +219,7 @@ public final class Casfs implements Callable<Integer> {
     PrintWriter err = new PrintWriter(new OutputStreamWriter(stderr, StandardCharsets.UTF_8));
     Casfs casfs = new Casfs(env, terminal, stdout, cwd);
     try {
-      return commandLine(casfs, out, err).execute(args);
+      return commandLine(casfs, out, err, args).execute(args);
     } catch (RuntimeException | Error e) {
       // picocli reports failures through the handlers; this is the last line of defence.
       return new ErrorReporter(casfs.debug()).report(e, err);

@@ -94,7 +94,7 @@ public final class ControlClient {
     Casfs probe = new Casfs(env, terminal, OutputStream.nullOutputStream(), cwd);
     PrintWriter none = new PrintWriter(OutputStream.nullOutputStream());
     try {
-      ParseResult pr = Casfs.commandLine(probe, none, none).parseArgs(args);
+      ParseResult pr = Casfs.commandLine(probe, none, none, args).parseArgs(args);
       if (pr.isUsageHelpRequested() || pr.isVersionHelpRequested() || !pr.hasSubcommand()) {
         return null;
       }
