@@ -8,9 +8,15 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.Map;
+import org.casfs.cas.Hashes;
+import org.casfs.cas.ObjectId;
+import org.casfs.cas.store.ObjectDatabase;
 import org.casfs.cas.store.ObjectInfo;
 import org.casfs.cas.store.ObjectReader;
 import org.casfs.sync.pull.ExtensionFrameDecoder;
+import org.casfs.sync.pull.PerObjectDeltas;
 import org.casfs.sync.wire.FrameHeader;
 
 /**
@@ -20,9 +26,10 @@ import org.casfs.sync.wire.FrameHeader;
  * file in {@code tmpDir} deleted on close). Verified deltas are kept in the {@link DeltaStore}, if
  * one is given, so this machine can serve them to its neighbours. A delta that is malformed, names
  * other blobs, needs an old blob this machine lacks, or does not reproduce the blob is a
- * {@link CorruptDeltaException}. Thread-safe.
+ * {@link CorruptDeltaException}. Also the puller's {@link PerObjectDeltas}: deltas a static mirror
+ * publishes ({@code casfs mirror} writes them) are applied the same way. Thread-safe.
  */
-public final class DeltaFrameDecoder implements ExtensionFrameDecoder {
+public final class DeltaFrameDecoder implements ExtensionFrameDecoder, PerObjectDeltas {
   private final Path tmpDir;
   private final DeltaStore keepOrNull;
 
@@ -34,6 +41,22 @@ public final class DeltaFrameDecoder implements ExtensionFrameDecoder {
   @Override
   public int type() {
     return DeltaFetchHook.FRAME_TYPE;
+  }
+
+  /** Same path, then the rename heuristic ({@link ChangedFiles}), as the origin pairs them. */
+  @Override
+  public Map<ObjectId, ObjectId> bases(ObjectDatabase db, ObjectId oldVersion, ObjectId newVersion) throws IOException {
+    Map<ObjectId, ObjectId> bases = new HashMap<>();
+    for (FilePair p : new ChangedFiles(db).between(oldVersion, newVersion).pairs()) {
+      bases.put(p.newBlob().id(), p.oldBlob().id());
+    }
+    return bases;
+  }
+
+  /** A delta file from a static mirror: the same checks as a delta frame. */
+  @Override
+  public InputStream rebuild(Hashes newBlob, byte[] delta, ObjectReader local) throws IOException {
+    return decode(new FrameHeader(type(), newBlob, delta.length), new ByteArrayInputStream(delta), local);
   }
 
   @Override

@@ -74,6 +74,19 @@ public final class DirSource implements Source {
   }
 
   @Override
+  public byte[] deltaOrNull(ObjectId oldBlob, ObjectId newBlob, int maxBytes) throws IOException {
+    requests.incrementAndGet();
+    Path f = dir.resolve("v1/deltas").resolve(oldBlob.name() + "-" + newBlob.name());
+    try (InputStream in = Files.newInputStream(f)) {
+      byte[] b = in.readNBytes(maxBytes + 1);
+      read.addAndGet(b.length);
+      return b.length > maxBytes ? null : b;
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+  }
+
+  @Override
   public long bytesReceived() {
     return read.get();
   }

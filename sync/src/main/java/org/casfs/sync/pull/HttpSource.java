@@ -178,6 +178,30 @@ public final class HttpSource implements Source {
     };
   }
 
+  @Override
+  public byte[] deltaOrNull(ObjectId oldBlob, ObjectId newBlob, int maxBytes) throws IOException {
+    HttpURLConnection c = open("/v1/deltas/" + oldBlob.name() + "-" + newBlob.name());
+    int code = c.getResponseCode();
+    if (code != 200) {
+      // 404: no such delta (or a mirror without deltas); anything else: take the whole blob.
+      drain(c);
+      return null;
+    }
+    long declared = c.getContentLengthLong();
+    if (declared > maxBytes) {
+      c.disconnect();
+      return null;
+    }
+    try (InputStream in = guarded(c.getInputStream())) {
+      byte[] b = in.readNBytes(maxBytes + 1);
+      if (b.length > maxBytes) {
+        c.disconnect();
+        return null;
+      }
+      return b;
+    }
+  }
+
   private static void drain(HttpURLConnection c) {
     try {
       InputStream e = c.getErrorStream();

@@ -71,6 +71,7 @@ public final class Puller {
   private final Path diskPath;
   private final Map<Integer, ExtensionFrameDecoder> decoders = new HashMap<>();
   private PullListener listener = PullListener.QUIET;
+  private PerObjectDeltas perObjectDeltas;
 
   /** Counters of one pull. */
   private final class Run {
@@ -125,9 +126,15 @@ public final class Puller {
     return this;
   }
 
-  /** Lets fetch streams carry frames of another type (deltas). */
+  /**
+   * Lets fetch streams carry frames of another type (deltas). A decoder that is also
+   * {@link PerObjectDeltas} lets the object-by-object path use the deltas a static mirror publishes.
+   */
   public Puller addDecoder(ExtensionFrameDecoder d) {
     decoders.put(d.type(), d);
+    if (d instanceof PerObjectDeltas p) {
+      perObjectDeltas = p;
+    }
     return this;
   }
 
@@ -426,6 +433,16 @@ public final class Puller {
             if (d == null) {
               throw new WireException(s.name() + " sent frame type " + h.type() + ", which this casfs does not read");
             }
+            if (need.size() <= BlobWriters.MAX_PIPELINED && h.size() <= BlobWriters.MAX_PIPELINED) {
+              // Small deltas (nearly all of an update) are applied on the writer threads, several
+              // at once, while the stream goes on; each is verified there as below.
+              writers.reserve(need.size() + h.size());
+              byte[] payload = readExactly(r, h);
+              Inventory.Need n = need;
+              FrameHeader fh = h;
+              writers.submit(need.size() + h.size(), () -> applyAndStore(s, d, fh, payload, n, run));
+              continue;
+            }
             InputStream blob;
             try {
               blob = d.decode(h, r.payload(), db.store());
@@ -448,6 +465,23 @@ public final class Puller {
       // fetched one by one.
       writers.finish();
     }
+  }
+
+  /** Rebuilds a blob from an extension frame read whole and stores it; an unusable frame is a note. */
+  private void applyAndStore(Source s, ExtensionFrameDecoder d, FrameHeader h, byte[] payload, Inventory.Need need,
+      Run run) throws IOException {
+    InputStream blob;
+    try {
+      blob = d.decode(h, new java.io.ByteArrayInputStream(payload), db.store());
+    } catch (ObjectException e) {
+      // As in the stream: the blob stays missing and is fetched whole after the stream.
+      listener.note(s.name() + ": " + e.getMessage());
+      return;
+    }
+    try (blob) {
+      storeBlob(need, blob);
+    }
+    run.stored(need.size());
   }
 
   private boolean rebuildsTree(int frameType) {
@@ -538,7 +572,12 @@ public final class Puller {
       run.bytesTotal = run.bytesDone + inv.missingBlobBytes;
       run.objectsTotal = run.objectsDone + inv.missingBlobs.size();
     }
+    Map<ObjectId, ObjectId> bases = deltaBases(manifestId);
     parallel(inv.missingBlobs.values(), need -> {
+      ObjectId base = bases.get(need.hashes().id());
+      if (base != null && rebuiltFromDelta(s, base, need, run)) {
+        return;
+      }
       try (InputStream in = s.openObject(need.hashes().id(), 0)) {
         LimitedStream limited = new LimitedStream(in, need.size(), s.name(), need.hashes().id());
         storeBlob(need, limited);
@@ -546,6 +585,49 @@ public final class Puller {
       }
     });
   }
+
+  /**
+   * The old blobs this machine holds for the changed files of {@code want}, from its first
+   * complete version (the one it runs); empty without {@link PerObjectDeltas} or such a version.
+   */
+  private Map<ObjectId, ObjectId> deltaBases(ObjectId want) throws IOException {
+    if (perObjectDeltas == null) {
+      return Map.of();
+    }
+    for (ObjectId v : refs.completeVersions()) {
+      if (!v.equals(want) && db.store().contains(v)) {
+        return perObjectDeltas.bases(db, v, want);
+      }
+    }
+    return Map.of();
+  }
+
+  /**
+   * Fetches the delta {@code base}-{@code need} from the source (at most the blob's size: a larger
+   * delta saves nothing) and stores the rebuilt, verified blob; false (fetch it whole) if the
+   * source has no such delta or it cannot be used.
+   */
+  private boolean rebuiltFromDelta(Source s, ObjectId base, Inventory.Need need, Run run) throws IOException {
+    byte[] delta = s.deltaOrNull(base, need.hashes().id(), (int) Math.min(need.size(), MAX_STATIC_DELTA_BYTES));
+    if (delta == null) {
+      return false;
+    }
+    InputStream blob;
+    try {
+      blob = perObjectDeltas.rebuild(need.hashes(), delta, db.store());
+    } catch (ObjectException e) {
+      listener.note(s.name() + ": " + e.getMessage());
+      return false;
+    }
+    try (blob) {
+      storeBlob(need, blob);
+    }
+    run.stored(need.size());
+    return true;
+  }
+
+  /** A static delta is read into memory whole: bounded (and never more than the blob itself). */
+  static final int MAX_STATIC_DELTA_BYTES = 64 << 20;
 
   @FunctionalInterface
   private interface Job<T> {

@@ -30,6 +30,15 @@ public interface Source extends Closeable {
    */
   InputStream openObject(ObjectId id, long offset) throws IOException;
 
+  /**
+   * The delta {@code {old}-{new}} this source publishes ({@code GET /v1/deltas/{old}-{new}}, a
+   * mirror folder's {@code v1/deltas/}), or null if it has none or only one over {@code maxBytes}.
+   * As untrusted as anything else: the caller applies it with full verification.
+   */
+  default byte[] deltaOrNull(ObjectId oldBlob, ObjectId newBlob, int maxBytes) throws IOException {
+    return null;
+  }
+
   /** Bytes received from this source so far, as they crossed the wire (compressed). */
   long bytesReceived();
 

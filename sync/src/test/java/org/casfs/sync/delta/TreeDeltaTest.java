@@ -61,6 +61,7 @@ class TreeDeltaTest {
       assertThat(TreeDeltas.apply(d.newTree(), d.payload(), db.store())).isEqualTo(whole);
 
       Random r = new Random(SEED);
+      int rejected = 0;
       for (int i = 0; i < 200; i++) {
         byte[] bad = d.payload().clone();
         if (i % 4 == 0) {
@@ -68,10 +69,15 @@ class TreeDeltaTest {
         } else {
           bad[ObjectId.LENGTH + r.nextInt(bad.length - ObjectId.LENGTH)] ^= (byte) (1 + r.nextInt(255));
         }
-        byte[] damaged = bad;
-        assertThatThrownBy(() -> TreeDeltas.apply(d.newTree(), damaged, db.store())).as("case %d, seed %d", i, SEED)
-            .isInstanceOf(CorruptDeltaException.class).hasMessageContaining(newTree.name());
+        // Either refused by name, or (a flipped bit zstd never uses) still exactly the tree.
+        try {
+          assertThat(TreeDeltas.apply(d.newTree(), bad, db.store())).as("case %d, seed %d", i, SEED).isEqualTo(whole);
+        } catch (CorruptDeltaException e) {
+          assertThat(e).hasMessageContaining(newTree.name());
+          rejected++;
+        }
       }
+      assertThat(rejected).as("damaged payloads refused, seed " + SEED).isGreaterThan(150);
       // Applied to another tree than it was made for, or naming a tree this machine lacks.
       byte[] otherBase = d.payload().clone();
       System.arraycopy(dirTree(db, v[1]).toRaw(), 0, otherBase, 0, ObjectId.LENGTH);
