@@ -23,6 +23,15 @@ import ru.serce.jnrfuse.struct.Timespec;
  * the core, copies bytes or attributes out and maps failures to errno in {@link Errno}. Every
  * mutating callback is overridden to answer {@code EROFS} ({@link FuseStubFS} would report
  * success). Thread-safe: callbacks run on several threads at once.
+ *
+ * <p>Kernel caches: once the mount hands it a {@link KernelNotifier}, every switch of the image
+ * makes the kernel look all names up again and refetch the root's attributes, so the mount may
+ * let the kernel cache names and attributes for long (a lookup then refreshes a node's
+ * attributes too). A reader of an older version that reads past its end makes the kernel cut the
+ * shared inode's size to its own (which is what ends its reads at its own end); when the last such
+ * reader of a path closes, the node's attributes are invalidated, so the kernel fetches the shown
+ * version's size again. Until then new opens of that path read around the cache, where the cut
+ * size does not clip ({@link PageCachePolicy}).
  */
 public class CasFuse extends FuseStubFS implements MountableFs {
   /** Where libfuse 2 keeps the direct_io/keep_cache bitfield in {@code struct fuse_file_info}. */
@@ -39,6 +48,7 @@ public class CasFuse extends FuseStubFS implements MountableFs {
   private final Charset pathCharset = Charset.defaultCharset();
   private final Map<Long, Object> handles = new ConcurrentHashMap<>();
   private final AtomicLong nextHandle = new AtomicLong(1);
+  private volatile KernelNotifier kernel;
 
   /**
    * @param attrCacheNanos how long the kernel may keep attributes (the mount's attr_timeout),
@@ -49,6 +59,34 @@ public class CasFuse extends FuseStubFS implements MountableFs {
     this.staleAttrNanos = attrCacheNanos + 200_000_000L;
     this.cachePolicy = cachePolicy;
     this.log = log;
+    image.addSwitchListener(this::tellKernelOfSwitch);
+  }
+
+  @Override
+  public boolean notifiesKernel() {
+    return true;
+  }
+
+  @Override
+  public void useKernelNotifier(KernelNotifier notifier) {
+    this.kernel = notifier;
+    tellKernelOfSwitch(); // a switch may have come between the mount and now
+  }
+
+  /** Runs after the image swapped its version: every name and the root's attributes are stale. */
+  private void tellKernelOfSwitch() {
+    KernelNotifier k = kernel;
+    if (k == null) {
+      return;
+    }
+    int err = k.incrementEpoch();
+    if (err == 0) {
+      err = k.invalidateAttributes(KernelNotifier.ROOT_NODE);
+    }
+    if (err != 0) {
+      log.accept("casfs: could not tell the kernel of the switch to " + image.current().id() + " (errno " + err
+          + "); it may show the old version's names until it forgets them");
+    }
   }
 
   @Override
@@ -222,10 +260,24 @@ public class CasFuse extends FuseStubFS implements MountableFs {
     }
   }
 
+  // No flush(): a read-only file has nothing to flush. Left unimplemented, jnr-fuse does not
+  // register it, libfuse answers the first FLUSH with ENOSYS and the kernel stops sending one on
+  // every close(2), a synchronous round trip per file that tar or a compiler opens.
+
   @Override
   public int release(String path, FuseFileInfo fi) {
     Object h = handles.remove(fi.fh.get());
     if (h instanceof OpenFile f) {
+      KernelNotifier k = kernel;
+      if (k != null && cachePolicy.isLastOlderReader(f.path(), f.blobId())) {
+        // Its reads past its end may have cut the kernel's size of this node to this version's.
+        // Not earlier: voiding the attributes while such a read is in flight would keep the
+        // kernel from cutting, and it would fill the rest of that reader's page with zeros.
+        long node = FuseMount.currentNodeId();
+        if (node != 0) {
+          k.invalidateAttributes(node);
+        }
+      }
       cachePolicy.released(f.path(), f.blobId());
       try {
         f.close();
@@ -233,11 +285,6 @@ public class CasFuse extends FuseStubFS implements MountableFs {
         return fail(t);
       }
     }
-    return 0;
-  }
-
-  @Override
-  public int flush(String path, FuseFileInfo fi) {
     return 0;
   }
 

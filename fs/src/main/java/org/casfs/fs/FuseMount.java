@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Consumer;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Memory;
@@ -28,12 +29,20 @@ import jnr.ffi.byref.PointerByReference;
  * mount. Here {@code threads} Java threads each run libfuse's receive/process step, so callbacks
  * arrive on attached threads and requests are served in parallel. See docs/BENCHMARKS.md.
  *
+ * <p>Kernel caches: a filesystem that {@linkplain MountableFs#notifiesKernel() notifies the kernel}
+ * of its changes is mounted with long entry and attribute timeouts, after a first notification
+ * proved the kernel understands it; otherwise (a kernel before Linux 6.16, or a writable mount) the
+ * options' short timeout. Every request is counted by opcode ({@link #requestCounts()}; logged at
+ * unmount when the system property {@code casfs.fs.requestStats} is true).
+ *
  * <p>{@link #close()} unmounts (waiting for busy files up to a grace period, then lazily) and
  * releases libfuse. A shutdown hook does the same on SIGINT/SIGTERM. Thread-safe.
  */
 public final class FuseMount implements Closeable {
   private static final int EINTR = 4;
   private static final int FUSE_BUF_STRUCT = 40;
+  private static final int FUSE_BUF_IS_FD = 2;
+  private static final int OPCODES = 64;
   private static volatile LibFuseLoop lib;
 
   private final Path mountPoint;
@@ -46,6 +55,18 @@ public final class FuseMount implements Closeable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Thread shutdownHook;
   private final Consumer<String> log;
+  private final KernelNotifier notifier;
+  private final AtomicLongArray requests = new AtomicLongArray(OPCODES);
+  private volatile boolean notified;
+
+  /** A request thread; remembers the node id of the request it is serving. */
+  private static final class Worker extends Thread {
+    long nodeId;
+
+    Worker(Runnable r, String name) {
+      super(r, name);
+    }
+  }
 
   private FuseMount(Path mountPoint, MountableFs fs, Pointer fuse, Pointer mountPointPtr, int threads,
       Consumer<String> log) {
@@ -58,8 +79,9 @@ public final class FuseMount implements Closeable {
     this.stopped = new CountDownLatch(threads);
     Pointer channel = lib.fuse_session_next_chan(session, null);
     long bufSize = lib.fuse_chan_bufsize(channel);
+    this.notifier = new KernelNotifier(lib.fuse_chan_fd(channel));
     for (int i = 0; i < threads; i++) {
-      Thread t = new Thread(() -> serve(channel, bufSize), "casfs-fuse-" + i);
+      Thread t = new Worker(() -> serve(channel, bufSize), "casfs-fuse-" + i);
       t.setDaemon(true);
       workers.add(t);
     }
@@ -102,8 +124,26 @@ public final class FuseMount implements Closeable {
     if (!Files.isDirectory(mp, LinkOption.NOFOLLOW_LINKS)) {
       throw new MountException("mountpoint " + mp + " is not a directory");
     }
+    boolean notified = fs.notifiesKernel() && !options.writable();
+    FuseMount m = mountAt(fs, mp, options, notified ? MountOptions.NOTIFIED_CACHE_SECONDS : options.cacheSeconds(), log);
+    if (notified) {
+      int err = m.notifier.incrementEpoch();
+      if (err != 0) {
+        log.accept("casfs: this kernel cannot be told of switches (FUSE_NOTIFY_INC_EPOCH answered errno " + err
+            + "; it needs Linux 6.16); caching names and attributes for " + options.cacheSeconds() + " s instead");
+        m.close();
+        return mountAt(fs, mp, options, options.cacheSeconds(), log);
+      }
+      m.notified = true;
+      fs.useKernelNotifier(m.notifier);
+    }
+    return m;
+  }
+
+  private static FuseMount mountAt(MountableFs fs, Path mp, MountOptions options, double cacheTimeout,
+      Consumer<String> log) throws IOException {
     LibFuseLoop l = lib();
-    String[] argv = {"casfs", "-f", "-o", options.fuseOptionString(), mp.toString()};
+    String[] argv = {"casfs", "-f", "-o", options.fuseOptionString(cacheTimeout), mp.toString()};
     PointerByReference mpRef = new PointerByReference();
     IntByReference mt = new IntByReference();
     var ops = fs.operations();
@@ -125,6 +165,7 @@ public final class FuseMount implements Closeable {
     Runtime rt = Runtime.getSystemRuntime();
     Pointer fbuf = Memory.allocateDirect(rt, FUSE_BUF_STRUCT, true);
     Pointer mem = Memory.allocateDirect(rt, (int) bufSize);
+    Worker self = (Worker) Thread.currentThread();
     try {
       while (lib.fuse_session_exited(session) == 0) {
         // struct fuse_buf { size_t size; int flags; void *mem; int fd; off_t pos; }
@@ -144,6 +185,14 @@ public final class FuseMount implements Closeable {
           }
           break;
         }
+        if ((fbuf.getInt(8) & FUSE_BUF_IS_FD) == 0) {
+          // struct fuse_in_header { u32 len; u32 opcode; u64 unique; u64 nodeid; ... }
+          int opcode = mem.getInt(4);
+          requests.incrementAndGet(opcode >= 0 && opcode < OPCODES ? opcode : 0);
+          self.nodeId = mem.getLong(16);
+        } else {
+          self.nodeId = 0;
+        }
         lib.fuse_session_process_buf(session, fbuf, chp.getValue());
       }
     } catch (Throwable t) {
@@ -151,6 +200,33 @@ public final class FuseMount implements Closeable {
     } finally {
       stopped.countDown();
     }
+  }
+
+  /**
+   * The kernel's node id of the request the calling thread serves, or 0 when not called from a
+   * request thread. Lets a callback send a notification about the node it was asked about
+   * (libfuse 2's path-based callbacks do not pass it).
+   */
+  static long currentNodeId() {
+    return Thread.currentThread() instanceof Worker w ? w.nodeId : 0;
+  }
+
+  /**
+   * True if the filesystem tells the kernel of its changes, so names and attributes are cached for
+   * {@link MountOptions#NOTIFIED_CACHE_SECONDS}; false if they are cached for the options' short
+   * timeout.
+   */
+  public boolean cachesLong() {
+    return notified;
+  }
+
+  /** Requests served so far, indexed by FUSE opcode (index 0 counts unknown opcodes). */
+  public long[] requestCounts() {
+    long[] out = new long[OPCODES];
+    for (int i = 0; i < OPCODES; i++) {
+      out[i] = requests.get(i);
+    }
+    return out;
   }
 
   public Path mountPoint() {
@@ -179,6 +255,9 @@ public final class FuseMount implements Closeable {
   public void close() throws IOException {
     if (!closed.compareAndSet(false, true)) {
       return;
+    }
+    if (Boolean.getBoolean("casfs.fs.requestStats")) {
+      log.accept("casfs: requests served " + FuseOpcodes.describe(requestCounts()));
     }
     try {
       java.lang.Runtime.getRuntime().removeShutdownHook(shutdownHook);

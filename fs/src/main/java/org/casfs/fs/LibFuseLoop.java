@@ -23,6 +23,8 @@ public interface LibFuseLoop {
 
   long fuse_chan_bufsize(Pointer ch);
 
+  int fuse_chan_fd(Pointer ch);
+
   int fuse_session_receive_buf(Pointer se, Pointer buf, PointerByReference chp);
 
   void fuse_session_process_buf(Pointer se, Pointer buf, Pointer ch);

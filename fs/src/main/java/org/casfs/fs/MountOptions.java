@@ -6,8 +6,10 @@ import java.util.List;
 /**
  * How a version is mounted. Defaults suit a root image: the kernel checks permissions
  * ({@code default_permissions}), attributes and entries are cached for {@code cacheSeconds}
- * (which bounds how long a switch takes to show), pages are cached across opens (decided per open
- * by {@link PageCachePolicy}), {@code threads} Java-owned threads serve requests.
+ * (which bounds how long a switch takes to show) unless the filesystem tells the kernel of each
+ * switch itself ({@link MountableFs#notifiesKernel()}, then {@link #NOTIFIED_CACHE_SECONDS}),
+ * pages are cached across opens (decided per open by {@link PageCachePolicy}), {@code threads}
+ * Java-owned threads serve requests.
  *
  * @param allowOther let users other than the mounter in (needs root or {@code user_allow_other})
  * @param devices honour device nodes ({@code dev}; a chroot needs {@code /dev/null})
@@ -16,6 +18,13 @@ import java.util.List;
  */
 public record MountOptions(boolean writable, boolean allowOther, boolean devices, boolean setuid,
     boolean defaultPermissions, double cacheSeconds, int threads, String fsName) {
+
+  /**
+   * How long the kernel keeps names and attributes of a mount that notifies it of every switch:
+   * nothing else changes them, so the bound only matters to a reader's {@code fstat} of a file it
+   * opened before a switch (it keeps that version's attributes, like its bytes).
+   */
+  public static final double NOTIFIED_CACHE_SECONDS = 86_400;
 
   public MountOptions {
     if (threads < 1 || threads > 64) {
@@ -55,17 +64,22 @@ public record MountOptions(boolean writable, boolean allowOther, boolean devices
     return new MountOptions(writable, allowOther, devices, setuid, defaultPermissions, cacheSeconds, threads, name);
   }
 
-  /** The libfuse {@code -o} list. */
+  /** The libfuse {@code -o} list, with {@code cacheSeconds} as the timeouts. */
   public String fuseOptionString() {
+    return fuseOptionString(cacheSeconds);
+  }
+
+  /** The libfuse {@code -o} list, with {@code timeout} seconds for entries and attributes. */
+  public String fuseOptionString(double timeout) {
     List<String> o = new ArrayList<>();
     o.add(writable ? "rw" : "ro");
     o.add("fsname=" + fsName);
     o.add("subtype=casfs");
     o.add("use_ino");
     o.add("readdir_ino");
-    o.add("entry_timeout=" + cacheSeconds);
-    o.add("attr_timeout=" + cacheSeconds);
-    o.add("negative_timeout=" + cacheSeconds);
+    o.add("entry_timeout=" + timeout);
+    o.add("attr_timeout=" + timeout);
+    o.add("negative_timeout=" + timeout);
     o.add("max_read=131072");
     if (writable) {
       o.add("big_writes");

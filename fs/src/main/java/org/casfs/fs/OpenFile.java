@@ -12,12 +12,14 @@ import org.casfs.cas.ObjectId;
  */
 public final class OpenFile implements Closeable {
   private final byte[] path;
+  private final ObjectId version;
   private final Entry entry;
   private final Attr attr;
   private final FileContent content;
 
-  OpenFile(byte[] path, Entry entry, Attr attr, FileContent content) {
+  OpenFile(byte[] path, ObjectId version, Entry entry, Attr attr, FileContent content) {
     this.path = path;
+    this.version = version;
     this.entry = entry;
     this.attr = attr;
     this.content = content;
@@ -25,6 +27,11 @@ public final class OpenFile implements Closeable {
 
   public byte[] path() {
     return path.clone();
+  }
+
+  /** The version this file was opened in. */
+  public ObjectId version() {
+    return version;
   }
 
   public Attr attr() {

@@ -88,6 +88,25 @@ public final class PageCachePolicy {
     return Mode.INVALIDATE;
   }
 
+  /**
+   * True if the handle of {@code blob} about to be {@linkplain #released released} is the last
+   * open one at {@code path} of a blob other than the one opened there most recently (a reader of
+   * an older version).
+   */
+  public synchronized boolean isLastOlderReader(byte[] path, ObjectId blob) {
+    State s = paths.get(ByteBuffer.wrap(path));
+    if (s == null || blob.equals(s.lastOpened)) {
+      return false;
+    }
+    int older = 0;
+    for (Map.Entry<ObjectId, Integer> e : s.open.entrySet()) {
+      if (!e.getKey().equals(s.lastOpened)) {
+        older += e.getValue();
+      }
+    }
+    return older == 1;
+  }
+
   public synchronized void released(byte[] path, ObjectId blob) {
     State s = paths.get(ByteBuffer.wrap(path));
     if (s != null) {

@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.casfs.cas.CorruptObjectException;
@@ -39,6 +40,7 @@ public final class SnapshotImage {
   private final Path statfsPath;
   private final Consumer<String> log;
   private volatile long lastSwitchNanos;
+  private final List<Runnable> switchListeners = new CopyOnWriteArrayList<>();
 
   /**
    * @param statfsPath a path on the filesystem that holds the repository (its free space is
@@ -56,13 +58,22 @@ public final class SnapshotImage {
     return current.get();
   }
 
-  /** Shows another version from now on; returns the one shown before. */
+  /**
+   * Shows another version from now on; returns the one shown before. Listeners run after the swap,
+   * on this thread, when the version changed.
+   */
   public Snapshot switchTo(Snapshot next) {
     Snapshot before = current.getAndSet(Objects.requireNonNull(next, "next"));
     if (!before.id().equals(next.id())) {
       lastSwitchNanos = System.nanoTime();
+      switchListeners.forEach(Runnable::run);
     }
     return before;
+  }
+
+  /** Runs {@code listener} after every switch to another version (the adapter tells the kernel). */
+  public void addSwitchListener(Runnable listener) {
+    switchListeners.add(Objects.requireNonNull(listener, "listener"));
   }
 
   /** True if the shown version changed less than {@code nanos} ago. */
@@ -182,7 +193,7 @@ public final class SnapshotImage {
     }
     Attr attr = attrOf(s, e, path);
     try {
-      return new OpenFile(path.clone(), e, attr, content(s, e));
+      return new OpenFile(path.clone(), s.id(), e, attr, content(s, e));
     } catch (ObjectException ex) {
       log.accept("casfs: " + printable(path) + ": " + ex.getMessage());
       throw ex;
@@ -194,7 +205,19 @@ public final class SnapshotImage {
     if (e.size() == 0) {
       return FileContent.ofBytes(new byte[0]);
     }
-    Path loose = store instanceof DiskObjectStore d ? d.loosePathOrNull(e.childId()) : null;
+    Path loose = null;
+    if (store instanceof DiskObjectStore d && e.size() > d.inlineThreshold()) {
+      if (verifier.isVerified(e.childId())) {
+        // A blob that passed verification is a loose file: open it without asking the index
+        // (two RocksDB reads per open, most of a warm open's cost). Gone meanwhile (gc): ask.
+        try {
+          return FileContent.ofChannel(FileChannel.open(d.loosePath(e.childId()), StandardOpenOption.READ), e.size());
+        } catch (NoSuchFileException gone) {
+          // fall through to the index
+        }
+      }
+      loose = d.loosePathOrNull(e.childId());
+    }
     if (loose == null) {
       byte[] bytes = store.read(e.childId());
       if (bytes.length != e.size()) {

@@ -145,8 +145,13 @@ class SnapshotImageTest {
     assertThat(p.opened(f, a, false)).isEqualTo(PageCachePolicy.Mode.KEEP);
     // a reader of a still holds the file: b must not share its pages
     assertThat(p.opened(f, b, false)).isEqualTo(PageCachePolicy.Mode.DIRECT);
+    // the two readers of a are older readers; only the second to close is the last one
+    assertThat(p.isLastOlderReader(f, b)).isFalse();
+    assertThat(p.isLastOlderReader(f, a)).isFalse();
     p.released(f, a);
+    assertThat(p.isLastOlderReader(f, a)).isTrue();
     p.released(f, a);
+    assertThat(p.isLastOlderReader(f, b)).isFalse();
     p.released(f, b);
     // right after a switch the kernel may still clip reads to a's size
     assertThat(p.opened(f, b, true)).isEqualTo(PageCachePolicy.Mode.DIRECT);

@@ -1,0 +1,38 @@
+package org.casfs.fs;
+
+import java.util.StringJoiner;
+
+/** Names of the FUSE request opcodes (include/uapi/linux/fuse.h), for request statistics. */
+final class FuseOpcodes {
+  private static final String[] NAMES = new String[64];
+
+  static {
+    String[][] known = {
+        {"1", "LOOKUP"}, {"2", "FORGET"}, {"3", "GETATTR"}, {"4", "SETATTR"}, {"5", "READLINK"},
+        {"6", "SYMLINK"}, {"8", "MKNOD"}, {"9", "MKDIR"}, {"10", "UNLINK"}, {"11", "RMDIR"},
+        {"12", "RENAME"}, {"13", "LINK"}, {"14", "OPEN"}, {"15", "READ"}, {"16", "WRITE"},
+        {"17", "STATFS"}, {"18", "RELEASE"}, {"20", "FSYNC"}, {"21", "SETXATTR"}, {"22", "GETXATTR"},
+        {"23", "LISTXATTR"}, {"24", "REMOVEXATTR"}, {"25", "FLUSH"}, {"26", "INIT"}, {"27", "OPENDIR"},
+        {"28", "READDIR"}, {"29", "RELEASEDIR"}, {"30", "FSYNCDIR"}, {"34", "ACCESS"}, {"35", "CREATE"},
+        {"36", "INTERRUPT"}, {"38", "DESTROY"}, {"42", "BATCH_FORGET"}, {"43", "FALLOCATE"},
+        {"44", "READDIRPLUS"}, {"46", "LSEEK"}};
+    for (String[] k : known) {
+      NAMES[Integer.parseInt(k[0])] = k[1];
+    }
+  }
+
+  private FuseOpcodes() {}
+
+  /** "LOOKUP 12, OPEN 3, ..." for the non-zero counts, total first. */
+  static String describe(long[] counts) {
+    long total = 0;
+    StringJoiner j = new StringJoiner(", ");
+    for (int op = 0; op < counts.length; op++) {
+      if (counts[op] != 0) {
+        total += counts[op];
+        j.add((op == 0 ? "other" : NAMES[op] != null ? NAMES[op] : "op" + op) + " " + counts[op]);
+      }
+    }
+    return total + ": " + j;
+  }
+}
