@@ -72,6 +72,7 @@ public final class Puller {
   private final Map<Integer, ExtensionFrameDecoder> decoders = new HashMap<>();
   private PullListener listener = PullListener.QUIET;
   private PerObjectDeltas perObjectDeltas;
+  private final PartialBlobs partials;
 
   /** Counters of one pull. */
   private final class Run {
@@ -106,6 +107,7 @@ public final class Puller {
     this.refs = refs;
     this.config = config;
     this.diskPath = diskPath;
+    this.partials = new PartialBlobs(diskPath.resolve("staging").resolve("partial"));
   }
 
   /** A puller for an opened repository: its trusted keys, channel, refs (through txn) and free disk. */
@@ -215,6 +217,7 @@ public final class Puller {
       throw new IOException("the refs refused to stage " + want + " although every object is present; run 'casfs fsck'");
     }
     state.setPullInFlight(null);
+    partials.clear();
     boolean switched = switchAfter && refs.switchTo(want, "pull " + sources.get(0).name());
     run.phase = "done";
     run.report();
@@ -345,7 +348,15 @@ public final class Puller {
 
   private void streamFrom(Source s, Head head, Inventory inv, Run run) throws IOException {
     List<ObjectId> versions = new ArrayList<>(refs.completeVersions());
-    FetchRequest req = new FetchRequest(head.manifestId(), versions, inv.present, List.of(),
+    // Blobs whose prefix is held are left out of the stream ('have'): fetched after it, by range.
+    List<ObjectId> have = new ArrayList<>(inv.present);
+    for (ObjectId id : partials.ids()) {
+      Inventory.Need n = inv.missingBlobs.get(id);
+      if (n != null && partials.heldBytes(id, n.size()) > 0) {
+        have.add(id);
+      }
+    }
+    FetchRequest req = new FetchRequest(head.manifestId(), versions, have, List.of(),
         List.copyOf(new java.util.TreeSet<>(decoders.keySet())));
     InputStream in = s.openFetchOrNull(req);
     if (in == null) {
@@ -427,7 +438,7 @@ public final class Puller {
               });
               continue;
             }
-            storeBlob(need, r.payload());
+            storeKeepingPrefix(need, r.payload());
           } else {
             ExtensionFrameDecoder d = decoders.get(h.type());
             if (d == null) {
@@ -578,12 +589,61 @@ public final class Puller {
       if (base != null && rebuiltFromDelta(s, base, need, run)) {
         return;
       }
+      if (resumed(s, need, run)) {
+        return;
+      }
       try (InputStream in = s.openObject(need.hashes().id(), 0)) {
         LimitedStream limited = new LimitedStream(in, need.size(), s.name(), need.hashes().id());
-        storeBlob(need, limited);
+        storeKeepingPrefix(need, limited);
         run.stored(need.size());
       }
     });
+  }
+
+  /**
+   * Stores a blob from {@code in}; a large one keeps the prefix received so far in
+   * {@link PartialBlobs} until it is stored, so a broken transfer resumes where it stopped.
+   */
+  private void storeKeepingPrefix(Inventory.Need need, InputStream in) throws IOException {
+    if (!partials.keeps(need.size())) {
+      storeBlob(need, in);
+      return;
+    }
+    ObjectId id = need.hashes().id();
+    try (InputStream recorded = partials.recording(id, in, false)) {
+      storeBlob(need, recorded);
+    } catch (CorruptObjectException e) {
+      partials.drop(id);
+      throw e;
+    }
+    partials.drop(id);
+  }
+
+  /**
+   * Completes a blob whose prefix is held with a range request for the rest; false (fetch it
+   * whole) if none is held, the source does not do ranges, or prefix + rest do not verify (the
+   * prefix is then dropped). A transfer that breaks again keeps what arrived.
+   */
+  private boolean resumed(Source s, Inventory.Need need, Run run) throws IOException {
+    ObjectId id = need.hashes().id();
+    long held = partials.keeps(need.size()) ? partials.heldBytes(id, need.size()) : 0;
+    if (held <= 0) {
+      return false;
+    }
+    try (InputStream rest = s.openObject(id, held);
+        InputStream recorded = partials.recording(id,
+            new LimitedStream(rest, need.size() - held, s.name(), id), true);
+        InputStream whole = new java.io.SequenceInputStream(partials.prefix(id, held), recorded)) {
+      listener.note("resuming " + id + " at byte " + held + " of " + need.size() + " from " + s.name());
+      storeBlob(need, whole);
+    } catch (CorruptObjectException | WireException e) {
+      // The prefix (from an earlier, maybe other, source) or the range answer is unusable.
+      partials.drop(id);
+      return false;
+    }
+    partials.drop(id);
+    run.stored(need.size());
+    return true;
   }
 
   /**

@@ -1,0 +1,142 @@
+package org.casfs.sync.pull;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import org.casfs.cas.ObjectId;
+
+/**
+ * The received prefix of large blobs whose transfer broke (a killed pull, a dropped connection),
+ * one file per blob ({@code REPO/staging/partial/{id}}), so the next attempt asks only for the
+ * rest ({@code Range: bytes=N-}) instead of the whole blob again. A prefix is untrusted like the
+ * source it came from: the blob is verified whole (prefix + rest) before it is stored, and a
+ * prefix that does not verify is dropped and the blob fetched whole. Not fsynced: a prefix damaged
+ * by a crash only costs that refetch. Thread-safe for different blobs (one writer per blob).
+ */
+final class PartialBlobs {
+  /** Blobs from this size on keep their prefix; smaller ones are cheap to fetch again. */
+  static final long MIN_SIZE = 8L << 20;
+
+  private final Path dir;
+
+  PartialBlobs(Path dir) {
+    this.dir = dir;
+  }
+
+  /** Whether a blob of {@code size} bytes keeps a prefix while it is received. */
+  boolean keeps(long size) {
+    return size >= MIN_SIZE;
+  }
+
+  /** The bytes held for {@code id} if fewer than {@code size} (a usable prefix), else 0. */
+  long heldBytes(ObjectId id, long size) throws IOException {
+    try {
+      long n = Files.size(dir.resolve(id.name()));
+      return n < size ? n : 0;
+    } catch (NoSuchFileException e) {
+      return 0;
+    }
+  }
+
+  /** Ids with a prefix held. */
+  List<ObjectId> ids() throws IOException {
+    List<ObjectId> out = new ArrayList<>();
+    if (!Files.isDirectory(dir)) {
+      return out;
+    }
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+      for (Path f : files) {
+        String name = f.getFileName().toString();
+        if (ObjectId.isValid(name)) {
+          out.add(ObjectId.fromString(name));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The first {@code n} bytes held for {@code id}. */
+  InputStream prefix(ObjectId id, long n) throws IOException {
+    return new Bounded(Files.newInputStream(dir.resolve(id.name())), n);
+  }
+
+  /**
+   * {@code in}, with every byte read also written to {@code id}'s prefix file (appended to what
+   * is held with {@code append}, else replacing it). Close it to close the file.
+   */
+  InputStream recording(ObjectId id, InputStream in, boolean append) throws IOException {
+    Files.createDirectories(dir);
+    OutputStream file = Files.newOutputStream(dir.resolve(id.name()), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING);
+    return new FilterInputStream(in) {
+      @Override
+      public int read() throws IOException {
+        byte[] one = new byte[1];
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        int n = in.read(b, off, len);
+        if (n > 0) {
+          file.write(b, off, n);
+        }
+        return n;
+      }
+
+      @Override
+      public void close() throws IOException {
+        try (file) {
+          super.close();
+        }
+      }
+    };
+  }
+
+  void drop(ObjectId id) throws IOException {
+    Files.deleteIfExists(dir.resolve(id.name()));
+  }
+
+  /** Drops every prefix (the pull completed). */
+  void clear() throws IOException {
+    for (ObjectId id : ids()) {
+      drop(id);
+    }
+  }
+
+  /** At most {@code left} bytes of a stream. */
+  private static final class Bounded extends FilterInputStream {
+    private long left;
+
+    Bounded(InputStream in, long left) {
+      super(in);
+      this.left = left;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (left <= 0) {
+        return -1;
+      }
+      int n = in.read(b, off, (int) Math.min(len, left));
+      if (n > 0) {
+        left -= n;
+      }
+      return n;
+    }
+  }
+}
