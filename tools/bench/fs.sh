@@ -5,6 +5,7 @@
 #   sqfuse   squashfuse of a squashfs of the same tree (Debian's squashfuse, mksquashfs defaults),
 #   casfs    'casfs mount' of the tree imported into a casfs repository (8 request threads),
 #   casfs-st the same with --threads 1 (single-threaded dispatch),
+#   casfs-pin 'casfs mount --version V' (pinned: the kernel opens files without asking casfs),
 # plus each FUSE server's peak RSS, a probe of whether one slow reader stalls others, and ratios.
 # Needs root (drop_caches, allow_other). Usage: tools/bench/fs.sh [TREE]   (default: corpus v1)
 set -euo pipefail
@@ -81,6 +82,7 @@ stall_probe() { # TARGET DIR
   printf '%-9s find alone %.3f s, beside a cold reader %.3f s\n' "$1" "$alone" "$both"
 }
 
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "tree: $tree ($(du -sh "$tree" | cut -f1), $(find "$tree" | wc -l) paths); $(nproc) cores; $(uname -r)"
 echo "building and importing..."
 "$casfs" --version >/dev/null   # builds once if needed; the runs below never rebuild
@@ -89,7 +91,8 @@ export CASFS_NO_BUILD=1
 "$casfs" import "$tree" --switch >/dev/null
 mksquashfs "$tree" "$work/tree.sqfs" -quiet -no-progress >/dev/null
 
-mkdir -p "$work/sq" "$work/cas" "$work/cas1"
+version=$("$casfs" status | awk '/^current:/ {print $2}')
+mkdir -p "$work/sq" "$work/cas" "$work/cas1" "$work/pin"
 squashfuse -f "$work/tree.sqfs" "$work/sq" & pids+=($!); sq_pid=$!; mounts+=("$work/sq")
 wait_mounted "$work/sq"
 
@@ -115,18 +118,30 @@ stall_probe casfs-st "$work/cas1"
 "$casfs" umount "$work/cas1" >/dev/null
 wait $st_pid || true
 
+"$casfs" mount --version "$version" "$work/pin" >/dev/null & pids+=($!); pin_pid=$!; mounts+=("$work/pin")
+wait_mounted "$work/pin"
+echo "== casfs pinned (--version)"; suite casfs-pin "$work/pin"
+pin_rss=$(peak_rss_mib $pin_pid)
+"$casfs" umount "$work/pin" >/dev/null
+wait $pin_pid || true
+
 ratio() { echo "scale=2; $1 / $2" | bc -l; }
 echo
 echo "== ratios (time / time; lower is better for casfs)"
 for op in tar find ls; do
   for temp in cold warm; do
-    printf '%-5s %-5s casfs/native %5s  casfs/squashfuse %5s  casfs-st/casfs %5s\n' "$op" "$temp" \
+    printf '%-5s %-5s casfs/native %5s  casfs/squashfuse %5s  casfs-st/casfs %5s  pinned/native %5s\n' "$op" "$temp" \
       "$(ratio "${T[casfs.$op.$temp]}" "${T[native.$op.$temp]}")" \
       "$(ratio "${T[casfs.$op.$temp]}" "${T[sqfuse.$op.$temp]}")" \
-      "$(ratio "${T[casfs-st.$op.$temp]}" "${T[casfs.$op.$temp]}")"
+      "$(ratio "${T[casfs-st.$op.$temp]}" "${T[casfs.$op.$temp]}")" \
+      "$(ratio "${T[casfs-pin.$op.$temp]}" "${T[native.$op.$temp]}")"
   done
 done
-echo "peak RSS: casfs mount process ${cas_rss} MiB, squashfuse ${sq_rss} MiB"
+echo "peak RSS: casfs mount process ${cas_rss} MiB (pinned ${pin_rss} MiB), squashfuse ${sq_rss} MiB"
 echo "aims: cold tar <= squashfuse: $(ratio "${T[casfs.tar.cold]}" "${T[sqfuse.tar.cold]}")x;" \
   "warm tar <= 1.5x native: $(ratio "${T[casfs.tar.warm]}" "${T[native.tar.warm]}")x;" \
   "warm ls -lR <= 3x native: $(ratio "${T[casfs.ls.warm]}" "${T[native.ls.warm]}")x; RSS < 256 MiB: ${cas_rss} MiB"
+echo "pinned:  cold tar <= squashfuse: $(ratio "${T[casfs-pin.tar.cold]}" "${T[sqfuse.tar.cold]}")x;" \
+  "warm tar <= 1.5x native: $(ratio "${T[casfs-pin.tar.warm]}" "${T[native.tar.warm]}")x;" \
+  "warm ls -lR <= 3x native: $(ratio "${T[casfs-pin.ls.warm]}" "${T[native.ls.warm]}")x"
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

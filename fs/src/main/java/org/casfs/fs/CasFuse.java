@@ -49,22 +49,47 @@ public class CasFuse extends FuseStubFS implements MountableFs {
   private final Map<Long, Object> handles = new ConcurrentHashMap<>();
   private final AtomicLong nextHandle = new AtomicLong(1);
   private volatile KernelNotifier kernel;
+  /** Non-null for a pinned mount: contents read without a handle. */
+  private final OpenContents handleless;
 
   /**
    * @param attrCacheNanos how long the kernel may keep attributes (the mount's attr_timeout),
    *     during which a switched file's old size may still be cached
    */
   public CasFuse(SnapshotImage image, PageCachePolicy cachePolicy, long attrCacheNanos, Consumer<String> log) {
+    this(image, cachePolicy, attrCacheNanos, log, false);
+  }
+
+  /**
+   * @param pinned true if {@code image} will never switch (a mount of one version): then the
+   *     first open answers {@code ENOSYS}, after which the kernel opens and closes files without
+   *     asking (no OPEN, no RELEASE) and keeps their pages; reads arrive without a handle and are
+   *     served by path from blobs kept open here. A switch of a pinned image is refused.
+   */
+  public CasFuse(SnapshotImage image, PageCachePolicy cachePolicy, long attrCacheNanos, Consumer<String> log,
+      boolean pinned) {
+    this.handleless = pinned ? new OpenContents(64) : null;
     this.image = image;
     this.staleAttrNanos = attrCacheNanos + 200_000_000L;
     this.cachePolicy = cachePolicy;
     this.log = log;
-    image.addSwitchListener(this::tellKernelOfSwitch);
+    if (pinned) {
+      image.pin();
+    } else {
+      image.addSwitchListener(this::tellKernelOfSwitch);
+    }
   }
 
   @Override
   public boolean notifiesKernel() {
     return true;
+  }
+
+  @Override
+  public void unmounted() {
+    if (handleless != null) {
+      handleless.closeAll();
+    }
   }
 
   @Override
@@ -217,6 +242,9 @@ public class CasFuse extends FuseStubFS implements MountableFs {
     if ((flags & O_ACCMODE) != 0 || (flags & O_TRUNC) != 0) {
       return -Errno.EROFS;
     }
+    if (handleless != null) {
+      return -Errno.ENOSYS; // the kernel stops sending OPEN (fc->no_open) and RELEASE
+    }
     try {
       byte[] p = bytes(path);
       OpenFile f = image.open(p);
@@ -229,6 +257,21 @@ public class CasFuse extends FuseStubFS implements MountableFs {
     } catch (Throwable t) {
       return fail(t);
     }
+  }
+
+  /**
+   * A read of a pinned mount: no handle, so the path names the file. Its blob stays open (and
+   * verified) in {@link #handleless} for the reads that follow.
+   */
+  private int readByPath(String path, Pointer buf, long size, long offset) throws java.io.IOException {
+    byte[] p = bytes(path);
+    org.casfs.cas.Entry e = image.regularFile(p);
+    if (size <= 0 || offset >= e.size()) {
+      return 0;
+    }
+    int want = (int) Math.min(size, e.size() - offset);
+    ByteBuffer dst = MemoryIO.getInstance().newDirectByteBuffer(buf.address(), want);
+    return handleless.read(e.childId(), () -> image.openContent(e, p), offset, dst);
   }
 
   static void setCacheBits(FuseFileInfo fi, PageCachePolicy.Mode mode) {
@@ -246,7 +289,7 @@ public class CasFuse extends FuseStubFS implements MountableFs {
   public int read(String path, Pointer buf, long size, long offset, FuseFileInfo fi) {
     try {
       if (!(handles.get(fi.fh.get()) instanceof OpenFile f)) {
-        return -Errno.EBADF;
+        return handleless != null ? readByPath(path, buf, size, offset) : -Errno.EBADF;
       }
       if (size <= 0 || offset >= f.size()) {
         return 0;

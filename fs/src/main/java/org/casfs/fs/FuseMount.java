@@ -285,6 +285,7 @@ public final class FuseMount implements Closeable {
     }
     if (drained) {
       lib.fuse_teardown(fuse, mountPointPtr);
+      fs.unmounted();
     } else {
       log.accept("casfs: " + mountPoint + " still has open files; it was detached and goes away when they close");
     }

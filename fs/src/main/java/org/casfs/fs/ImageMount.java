@@ -67,7 +67,7 @@ public final class ImageMount implements Closeable {
       rp.addListener(follower);
     }
     long attrNanos = (long) (options.cacheSeconds() * TimeUnit.SECONDS.toNanos(1));
-    CasFuse fs = new CasFuse(image, new PageCachePolicy(1 << 16), attrNanos, log);
+    CasFuse fs = new CasFuse(image, new PageCachePolicy(1 << 16), attrNanos, log, pinned != null);
     try {
       return new ImageMount(FuseMount.mount(fs, mountPoint, options, log), image, rp, follower, null);
     } catch (IOException | RuntimeException e) {

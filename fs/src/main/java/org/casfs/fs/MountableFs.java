@@ -22,4 +22,7 @@ public interface MountableFs {
    * notification; from then on the filesystem must tell the kernel of every change it makes.
    */
   default void useKernelNotifier(KernelNotifier notifier) {}
+
+  /** Called once the mount is gone and no callback runs any more: release what reads held open. */
+  default void unmounted() {}
 }

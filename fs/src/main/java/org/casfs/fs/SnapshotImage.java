@@ -41,6 +41,7 @@ public final class SnapshotImage {
   private final Consumer<String> log;
   private volatile long lastSwitchNanos;
   private final List<Runnable> switchListeners = new CopyOnWriteArrayList<>();
+  private volatile boolean pinned;
 
   /**
    * @param statfsPath a path on the filesystem that holds the repository (its free space is
@@ -63,12 +64,24 @@ public final class SnapshotImage {
    * on this thread, when the version changed.
    */
   public Snapshot switchTo(Snapshot next) {
+    if (pinned) {
+      throw new IllegalStateException("this image is pinned to version " + current.get().id()
+          + "; mount without --version to follow switches");
+    }
     Snapshot before = current.getAndSet(Objects.requireNonNull(next, "next"));
     if (!before.id().equals(next.id())) {
       lastSwitchNanos = System.nanoTime();
       switchListeners.forEach(Runnable::run);
     }
     return before;
+  }
+
+  /**
+   * Refuses every later {@link #switchTo}: for a mount of one version, which lets the kernel keep
+   * what it read for good.
+   */
+  public void pin() {
+    pinned = true;
   }
 
   /** Runs {@code listener} after every switch to another version (the adapter tells the kernel). */
@@ -184,6 +197,17 @@ public final class SnapshotImage {
    */
   public OpenFile open(byte[] path) throws IOException {
     Snapshot s = current.get();
+    Entry e = regularFile(s, path);
+    Attr attr = attrOf(s, e, path);
+    return new OpenFile(path.clone(), s.id(), e, attr, openContent(s, e, path));
+  }
+
+  /** The entry of the regular file at {@code path} in the current version. */
+  public Entry regularFile(byte[] path) throws IOException {
+    return regularFile(current.get(), path);
+  }
+
+  private static Entry regularFile(Snapshot s, byte[] path) throws IOException {
     Entry e = s.lookup(Snapshot.split(path));
     if (e.isDirectory()) {
       throw new IsDirectoryException(printable(path));
@@ -191,9 +215,20 @@ public final class SnapshotImage {
     if (!e.isRegular()) {
       throw new NoSuchFileException(printable(path), null, "not a regular file");
     }
-    Attr attr = attrOf(s, e, path);
+    return e;
+  }
+
+  /**
+   * The verified content of the regular file {@code e} (found at {@code path}) of the current
+   * version, for reads that come without an open; see {@link #open}.
+   */
+  public FileContent openContent(Entry e, byte[] path) throws IOException {
+    return openContent(current.get(), e, path);
+  }
+
+  private FileContent openContent(Snapshot s, Entry e, byte[] path) throws IOException {
     try {
-      return new OpenFile(path.clone(), s.id(), e, attr, content(s, e));
+      return content(s, e);
     } catch (ObjectException ex) {
       log.accept("casfs: " + printable(path) + ": " + ex.getMessage());
       throw ex;

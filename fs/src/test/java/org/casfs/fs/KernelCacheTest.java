@@ -1,6 +1,7 @@
 package org.casfs.fs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -8,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.Random;
 import java.util.concurrent.Callable;
 import org.casfs.cas.ObjectId;
 import org.junit.jupiter.api.Assumptions;
@@ -22,6 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 class KernelCacheTest {
   private static final int LOOKUP = 1;
   private static final int GETATTR = 3;
+  private static final int OPEN = 14;
+  private static final int RELEASE = 18;
   private static final int FLUSH = 25;
 
   @TempDir Path tmp;
@@ -89,6 +93,62 @@ class KernelCacheTest {
       assertThat(msUntil(() -> Files.size(f) == 5)).as("ms until the size was right again").isBetween(0L, 1000L);
       assertThat(Files.readString(f)).isEqualTo("three");
       assertThat(Files.getLastModifiedTime(m.mountPoint)).isNotNull();
+    }
+  }
+
+  @Test
+  void aPinnedMountIsReadWithoutOpensAndRefusesToSwitch() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("src/dir"));
+    byte[] big = new byte[3 * 1024 * 1024 + 17];
+    new Random(7).nextBytes(big);
+    Files.write(src.resolve("big"), big);
+    byte[] bad = new byte[300_000];
+    new Random(8).nextBytes(bad);
+    Files.write(src.resolve("bad"), bad);
+    for (int i = 0; i < 50; i++) {
+      Files.writeString(src.resolve("small" + i), "file " + i);
+    }
+    try (MountedRepo m = new MountedRepo(tmp)) {
+      ObjectId v = m.importDir(tmp.resolve("src"));
+      ObjectId other = m.importDir(version(tmp.resolve("b"), "three", "new"));
+      ObjectId badBlob = m.snapshot(v).lookup("/dir/bad").childId();
+      Path loose = m.repo.objects().loosePathOrNull(badBlob);
+      loose.toFile().setWritable(true);
+      try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(loose.toFile(), "rw")) {
+        f.seek(123_456);
+        int x = f.read();
+        f.seek(123_456);
+        f.write(x ^ 0x01);
+      }
+      m.image = new SnapshotImage(m.snapshot(v), new BlobVerifier(100), m.repo.dir(), m.log::add);
+      m.fs = new CasFuse(m.image, new PageCachePolicy(100), 1_000_000_000L, m.log::add, true);
+      m.mount = FuseMount.mount(m.fs, m.mountPoint, MountOptions.defaults(), m.log::add);
+      for (int round = 0; round < 3; round++) {
+        assertThat(Files.readAllBytes(m.mountPoint.resolve("dir/big"))).isEqualTo(big);
+        for (int i = 0; i < 50; i++) {
+          assertThat(Files.readString(m.mountPoint.resolve("dir/small" + i))).isEqualTo("file " + i);
+        }
+        // reads at an offset, past the end, and across it
+        try (FileChannel ch = FileChannel.open(m.mountPoint.resolve("dir/big"))) {
+          ByteBuffer b = ByteBuffer.allocate(100);
+          assertThat(ch.read(b, big.length - 10)).isEqualTo(10);
+          assertThat(ch.read(ByteBuffer.allocate(10), big.length + 5)).isEqualTo(-1);
+        }
+      }
+      // a damaged blob: EIO on every read of that file only, one line naming it
+      for (int i = 0; i < 2; i++) {
+        assertThatThrownBy(() -> Files.readAllBytes(m.mountPoint.resolve("dir/bad")))
+            .isInstanceOf(java.io.IOException.class).hasMessageContaining("Input/output error");
+      }
+      assertThat(Files.readAllBytes(m.mountPoint.resolve("dir/big"))).isEqualTo(big);
+      assertThat(m.log).isNotEmpty().allSatisfy(line -> assertThat(line).contains(badBlob.name()).contains("/dir/bad"));
+      m.log.clear();
+      long[] n = m.mount.requestCounts();
+      assertThat(n[OPEN]).as("opens for 150+ opens of files").isLessThanOrEqualTo(1);
+      assertThat(n[RELEASE]).as("releases").isZero();
+      assertThatThrownBy(() -> m.image.switchTo(m.snapshot(other))).isInstanceOf(IllegalStateException.class);
+      assertThat(m.image.current().id()).isEqualTo(v);
+      assertThat(m.log).isEmpty();
     }
   }
 }
