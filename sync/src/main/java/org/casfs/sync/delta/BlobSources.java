@@ -1,14 +1,16 @@
 package org.casfs.sync.delta;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import org.casfs.cas.ObjectId;
 import org.casfs.cas.store.DiskObjectStore;
 import org.casfs.cas.store.ObjectReader;
+import org.casfs.cas.store.RawObjectSource;
 
 /** Opens a stored blob for the engines: loose files by positional reads, small ones in memory. */
 final class BlobSources {
-  /** Blobs up to this size are read whole (verified by the store) rather than by range. */
+  /** Blobs up to this size are read whole rather than by range. */
   static final long IN_MEMORY = 64L << 20;
 
   private BlobSources() {}
@@ -24,6 +26,20 @@ final class BlobSources {
     }
     if (size > Integer.MAX_VALUE - 8) {
       throw new IOException("blob " + id + " of " + size + " bytes is not a loose file; cannot read it by range");
+    }
+    if (store instanceof RawObjectSource raw) {
+      // The stored bytes unverified, as for range reads: whatever is made from them is verified
+      // against the new blob's SHA-1 and SHA-256, so a damaged old blob only costs a whole-blob
+      // fetch. Saves hashing every old blob once more per delta (measured: ~11% of the CPU of a
+      // cold 'casfs pull' of the Debian update went to verifying old blobs on read).
+      try (InputStream in = raw.openStoredOrNull(id)) {
+        if (in != null) {
+          byte[] bytes = in.readNBytes((int) size + 1);
+          if (bytes.length == size) {
+            return BlobSource.of(bytes);
+          }
+        }
+      }
     }
     return BlobSource.of(store.read(id));
   }
