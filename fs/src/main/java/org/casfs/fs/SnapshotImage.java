@@ -97,12 +97,21 @@ public final class SnapshotImage {
 
   /** The entry at {@code path} in the current version. */
   public Entry lookup(byte[] path) throws IOException {
-    return current.get().lookup(Snapshot.split(path));
+    return find(current.get(), Snapshot.split(path));
+  }
+
+  /**
+   * The entry at {@code names}: the quiet walk first, which builds no message (most lookups find
+   * something), then the walk that names what is missing or in the way.
+   */
+  private static Entry find(Snapshot s, List<Name> names) throws IOException {
+    Entry e = s.lookupOrNull(names);
+    return e != null ? e : s.lookup(names);
   }
 
   public Attr getattr(byte[] path) throws IOException {
     Snapshot s = current.get();
-    return attrOf(s, s.lookup(Snapshot.split(path)), path);
+    return attrOf(s, find(s, Snapshot.split(path)), path);
   }
 
   /** The attributes of {@code e}, found at {@code path} in {@code s}. */
@@ -136,7 +145,7 @@ public final class SnapshotImage {
   public DirListing opendir(byte[] path) throws IOException {
     Snapshot s = current.get();
     List<Name> names = Snapshot.split(path);
-    Entry dir = s.lookup(names);
+    Entry dir = find(s, names);
     if (!dir.isDirectory()) {
       throw new NotDirectoryException(printable(path));
     }
@@ -144,7 +153,7 @@ public final class SnapshotImage {
     Attr parent = self;
     if (!names.isEmpty()) {
       byte[] parentPath = parentOf(path);
-      parent = attrOf(s, s.lookup(names.subList(0, names.size() - 1)), parentPath);
+      parent = attrOf(s, find(s, names.subList(0, names.size() - 1)), parentPath);
     }
     return new DirListing(path.clone(), self, parent, s.tree(dir).entries());
   }
@@ -208,7 +217,7 @@ public final class SnapshotImage {
   }
 
   private static Entry regularFile(Snapshot s, byte[] path) throws IOException {
-    Entry e = s.lookup(Snapshot.split(path));
+    Entry e = find(s, Snapshot.split(path));
     if (e.isDirectory()) {
       throw new IsDirectoryException(printable(path));
     }
