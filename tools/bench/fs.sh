@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Mount-read benchmark (issue 4): tar cf - . | wc -c, find . | wc -l and ls -lR >/dev/null,
-# cold (after echo 3 > /proc/sys/vm/drop_caches) and warm, over
+# cold (one run after echo 3 > /proc/sys/vm/drop_caches) and warm (median of three runs), over
 #   native   the tree on the local disk,
 #   sqfuse   squashfuse of a squashfs of the same tree (Debian's squashfuse, mksquashfs defaults),
 #   casfs    'casfs mount' of the tree imported into a casfs repository (8 request threads),
@@ -44,18 +44,32 @@ drop() { sync; echo 3 > /proc/sys/vm/drop_caches; }
 now() { date +%s.%N; }
 
 declare -A T
-run_op() { # TARGET DIR OP TEMP
-  local dir=$2 op=$3 t0 t1 out
-  [[ $4 == cold ]] && drop
+once() { # DIR OP: runs OP over DIR, sets 'took' (seconds) and 'out'
+  local t0 t1
   t0=$(now)
-  case $op in
-    tar) out=$(tar -C "$dir" -cf - . | wc -c) ;;
-    find) out=$(cd "$dir" && find . | wc -l) ;;
-    ls) (cd "$dir" && ls -lR >/dev/null); out=- ;;
+  case $2 in
+    tar) out=$(tar -C "$1" -cf - . | wc -c) ;;
+    find) out=$(cd "$1" && find . | wc -l) ;;
+    ls) (cd "$1" && ls -lR >/dev/null); out=- ;;
   esac
   t1=$(now)
-  T[$1.$op.$4]=$(echo "$t1 - $t0" | bc -l)
-  printf '%-9s %-5s %-5s %8.3f s  (%s)\n' "$1" "$op" "$4" "${T[$1.$op.$4]}" "$out"
+  took=$(echo "$t1 - $t0" | bc -l)
+}
+
+# Cold: one run after drop_caches (for casfs the first run of a fresh mount process, JIT and
+# in-process caches cold too: the boot case). Warm: the median of three runs right after, so one
+# run disturbed by the other jobs on the machine does not decide the figure (all three printed).
+run_op() { # TARGET DIR OP TEMP
+  local dir=$2 op=$3 runs=()
+  if [[ $4 == cold ]]; then
+    drop; once "$dir" "$op"; T[$1.$op.$4]=$took
+    printf '%-9s %-5s %-5s %8.3f s  (%s)\n' "$1" "$op" "$4" "$took" "$out"
+    return
+  fi
+  for _ in 1 2 3; do once "$dir" "$op"; runs+=("$took"); done
+  T[$1.$op.$4]=$(printf '%s\n' "${runs[@]}" | sort -g | sed -n 2p)
+  printf '%-9s %-5s %-5s %8.3f s  (%s; runs %s)\n' "$1" "$op" "$4" "${T[$1.$op.$4]}" "$out" \
+    "$(printf '%.3f ' "${runs[@]}")"
 }
 
 suite() { # TARGET DIR
