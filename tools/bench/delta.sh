@@ -73,13 +73,16 @@ echo "== ostree static delta"
 if command -v ostree >/dev/null; then
   repo="$work/ostree"; rm -rf "$repo"
   ostree --repo="$repo" init --mode=archive
-  # ostree commits no device nodes or fifos (a few under /dev): commit copies without them
+  # ostree commits no device nodes or fifos (a few under /dev): commit copies without them. The
+  # same trees and commands as tools/bench/pull.sh, which also pulls this delta over HTTP.
   for v in v1 v2; do
-    rm -rf "$work/ostree-$v"; rsync -a --no-devices --no-specials "$corpus/$v/" "$work/ostree-$v/"
-    ostree --repo="$repo" commit -b v --tree=dir="$work/ostree-$v" --no-xattrs -s "$v" >/dev/null
+    rm -rf "$work/ostree-$v"; rsync -a -X -A --no-devices --no-specials "$corpus/$v/" "$work/ostree-$v/"
+    ostree --repo="$repo" commit -b v --tree=dir="$work/ostree-$v" -s "$v" >/dev/null
+    [[ "$v" == v1 ]] && orev1="$(ostree --repo="$repo" rev-parse v)"
   done
+  orev2="$(ostree --repo="$repo" rev-parse v)"
   s0=$(date +%s.%N)
-  ostree --repo="$repo" static-delta generate v >/dev/null
+  ostree --repo="$repo" static-delta generate --from="$orev1" --to="$orev2" >/dev/null 2>&1
   s1=$(date +%s.%N)
   osize=$(du -sb "$repo/deltas" | cut -f1)
   printf "ostree static-delta v1->v2:       %'12d bytes, generated in %.1f s\n" "$osize" "$(echo "$s1 - $s0" | bc)"

@@ -5,6 +5,7 @@
 #   ostree pull from nginx serving an archive repo, without and with a static delta
 # Prints bytes on the wire, wall time, requests and ratios; also the full v1 pull rate.
 #   tools/bench/pull.sh [CORPUS_DIR]     (default /var/cache/casfs-corpus; needs v1 and v2)
+#   CASFS_BENCH_KEEP=1 keeps the work directory; CASFS_CLASSPATH (see tools/casfs) pins the build.
 set -euo pipefail
 root="$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)"
 corpus="${1:-/var/cache/casfs-corpus}"
@@ -15,7 +16,7 @@ cleanup() {
   [[ -n "$serve_pid" ]] && kill "$serve_pid" 2>/dev/null && wait "$serve_pid" 2>/dev/null || true
   [[ -n "$nginx_pid" ]] && kill "$nginx_pid" 2>/dev/null || true
   sleep 0.5
-  rm -rf "$work"
+  if [[ "${CASFS_BENCH_KEEP:-0}" == 1 ]]; then echo "kept $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 now() { date +%s.%N; }
@@ -105,6 +106,7 @@ t0=$(now); out="$("$casfs" pull --repo "$work/c-full" "http://127.0.0.1:$sport")
 serve_bytes=$(echo "$out" | sed -E 's/.* ([0-9]+) bytes received in ([0-9]+) requests.*/\1/')
 serve_reqs=$(echo "$out" | sed -E 's/.* ([0-9]+) bytes received in ([0-9]+) requests.*/\2/')
 serve_wall=$(echo "$t1 - $t0" | bc -l)
+serve_inproc=$(echo "$out" | grep -o '[0-9.]* s ([0-9]* MB/s)' | cut -d' ' -f1)
 
 l=$(log_lines); t0=$(now)
 q "$casfs" pull --repo "$work/c-mirror" "http://127.0.0.1:$port/casfs"; t1=$(now)
@@ -114,10 +116,25 @@ l=$(log_lines); t0=$(now)
 ostree --repo="$work/o-plain" pull --disable-static-deltas origin main >/dev/null; t1=$(now)
 read -r plain_bytes plain_reqs <<<"$(log_bytes_since "$l")"; plain_wall=$(echo "$t1 - $t0" | bc -l)
 
-ostree --repo="$work/www/ostree" static-delta generate --from="$v1rev" --to="$v2rev" >/dev/null
+# The static delta as tools/bench/delta.sh makes it (same trees, same command), published the
+# documented way (summary -u: clients find deltas through the summary's delta index).
+ostree --repo="$work/www/ostree" static-delta generate --from="$v1rev" --to="$v2rev" >/dev/null 2>&1
+ostree --repo="$work/www/ostree" summary -u >/dev/null
+static_delta_size=$(du -sb "$work/www/ostree/deltas" | cut -f1)
+cp -a "$work/o-delta" "$work/o-offline"
 l=$(log_lines); t0=$(now)
 ostree --repo="$work/o-delta" pull origin main >/dev/null; t1=$(now)
 read -r delta_bytes delta_reqs <<<"$(log_bytes_since "$l")"; delta_wall=$(echo "$t1 - $t0" | bc -l)
+# What of that was the delta (superblock + parts) and what loose objects: ostree 2022.7 scans the
+# new commit (it has it from the superblock) and fetches what is missing loose while the delta
+# part is still being fetched and applied, so a varying part of the update comes twice.
+read -r delta_file_bytes delta_file_reqs <<<"$(tail -n +"$(( l + 1 ))" "$work/nginx/access.log" | \
+  awk '$2 ~ /\/deltas\// {b+=$4; n++} END {printf "%d %d", b, n}')"
+# ostree applying the same delta alone, from the file (no network, no loose objects).
+t0=$(now)
+ostree --repo="$work/o-offline" static-delta apply-offline "$work/www/ostree/deltas/"*/*/ >/dev/null; t1=$(now)
+offline_wall=$(echo "$t1 - $t0" | bc -l)
+[[ "$(ostree --repo="$work/o-offline" fsck 2>&1 | grep -c 'no errors')" -ge 1 ]]
 
 [[ "$(ostree --repo="$work/o-plain" rev-parse origin:main)" == "$v2rev" ]]
 [[ "$(ostree --repo="$work/o-delta" rev-parse origin:main)" == "$v2rev" ]]
@@ -125,11 +142,19 @@ read -r delta_bytes delta_reqs <<<"$(log_bytes_since "$l")"; delta_wall=$(echo "
 printf "\n%-34s %14s %9s %9s\n" "v1 -> v2 update" "bytes" "wall s" "requests"
 row() { printf "%-34s %14d %9.2f %9d\n" "$1" "$2" "$3" "$4"; }
 row "casfs pull <- casfs serve" "$serve_bytes" "$serve_wall" "$serve_reqs"
+printf "%-34s %14s %9.2f\n" "  the pull itself (no JVM start)" "" "$serve_inproc"
 row "casfs pull <- nginx (mirror)" "$mirror_bytes" "$mirror_wall" "$mirror_reqs"
 row "ostree pull, no delta <- nginx" "$plain_bytes" "$plain_wall" "$plain_reqs"
 row "ostree pull, static delta <- nginx" "$delta_bytes" "$delta_wall" "$delta_reqs"
+row "  of which the delta files" "$delta_file_bytes" 0 "$delta_file_reqs"
+row "ostree static delta size (du)" "$static_delta_size" 0 0
+printf "%-34s %14s %9.2f\n" "ostree static-delta apply-offline" "" "$offline_wall"
 ratio() { echo "scale=3; $1 / $2" | bc -l; }
 echo
 echo "ratios (casfs / ostree without delta): serve bytes $(ratio "$serve_bytes" "$plain_bytes"), wall $(ratio "$serve_wall" "$plain_wall");" \
   "mirror bytes $(ratio "$mirror_bytes" "$plain_bytes"), wall $(ratio "$mirror_wall" "$plain_wall")"
 echo "ratios (casfs / ostree with static delta): serve bytes $(ratio "$serve_bytes" "$delta_bytes"), wall $(ratio "$serve_wall" "$delta_wall")"
+echo "ratio casfs serve bytes / the static delta alone (delta.sh's measure): $(ratio "$serve_bytes" "$static_delta_size")"
+echo "applying (casfs / ostree): casfs pull wall / ostree pull with delta wall $(ratio "$serve_wall" "$delta_wall");" \
+  "casfs pull itself / ostree pull with delta $(ratio "$serve_inproc" "$delta_wall");" \
+  "casfs pull wall / ostree static-delta apply-offline $(ratio "$serve_wall" "$offline_wall")"

@@ -93,11 +93,22 @@ public final class DeltaBench {
         long plainNanos = System.nanoTime() - t0;
         long s0 = origin.server.bytesSent();
         t0 = System.nanoTime();
-        delta.puller().addDecoder(new DeltaFrameDecoder(delta.repo.stagingDir("tmp-deltas"), null))
+        java.util.List<String> notes = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        delta.puller().listener(new org.casfs.sync.pull.PullListener() {
+          @Override
+          public void progress(org.casfs.sync.pull.PullProgress p) {}
+
+          @Override
+          public void note(String line) {
+            notes.add(line);
+          }
+        }).addDecoder(new DeltaFrameDecoder(delta.repo.stagingDir("tmp-deltas"), null))
             .addDecoder(new TreeDeltaFrameDecoder())
             .pull(List.of(new HttpSource(origin.url(), delta.config)), false);
         long deltaNanos = System.nanoTime() - t0;
         long deltaBytes = origin.server.bytesSent() - s0;
+        System.out.printf("notes during the pull with deltas: %d%s%n", notes.size(),
+            notes.isEmpty() ? "" : " (first: " + notes.get(0) + ")");
         System.out.printf("casfs pull v1->v2 without deltas: %,12d bytes on the wire, %.2f s%n", old.bytesSent(),
             plainNanos / 1e9);
         System.out.printf("casfs pull v1->v2 with deltas:    %,12d bytes on the wire, %.2f s%n", deltaBytes,
