@@ -65,10 +65,11 @@ for ((i = 1; i <= repeat; i++)); do
   measure "casfs import v2 again (unchanged)" "$casfs" import --repo "$work/casfs" "$v2"
   # The in-place case: one image directory updated from v1 to v2 by rsync (unchanged files keep
   # their inode and ctime), imported before and after: the stat cache skips unchanged files.
-  rm -rf "$work/image" "$work/casfs-inplace"; cp -a "$v1/." "$work/image"; sleep 1.1
+  rm -rf "$work/image" "$work/casfs-inplace"; cp -a "$v1/." "$work/image"; sync; sleep 1.1
   "$casfs" init --repo "$work/casfs-inplace" >/dev/null
   "$casfs" import --repo "$work/casfs-inplace" "$work/image" >/dev/null
-  rsync -a --delete "$v2/" "$work/image/"; sleep 1.1
+  # sync: the import's own syncfs must not be charged with writing back the copy rsync just made
+  rsync -a --delete "$v2/" "$work/image/"; sync; sleep 1.1
   measure "casfs import v2 in place (cache)" "$casfs" import --repo "$work/casfs-inplace" "$work/image"
   for mode in archive bare-user; do
     rm -rf "$work/ostree-$mode"; ostree --repo="$work/ostree-$mode" init --mode="$mode"
