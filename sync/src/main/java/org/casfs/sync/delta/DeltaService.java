@@ -108,7 +108,7 @@ public final class DeltaService implements DeltaSource {
   /**
    * A {@link TreeDeltas tree delta} from {@code oldTree} to {@code newTree}, computed now (trees
    * are small: at most {@link TreeDeltas#MAX_TREE_BYTES}; zstd -19 of a 40 KB tree takes ~1 ms);
-   * null when either is not a tree here, too large, or the delta does not save half the tree.
+   * null when either is not a tree here, too large, or the delta is not smaller than the tree.
    */
   public TreeDelta treeDeltaOrNull(ObjectId oldTree, ObjectId newTree) throws IOException {
     ObjectInfo oldInfo = db.store().statOrNull(oldTree);

@@ -38,7 +38,9 @@ public final class TreeDeltas {
 
   /**
    * The payload that rebuilds {@code newTree} from {@code oldTree}, or null when the trees are
-   * too large or the delta would not save at least half of the tree.
+   * too large or the delta is not smaller than the tree. (Any saving counts: measured on the real
+   * update, sending every smaller delta gave 879,813 bytes on the wire, only those under half the
+   * tree 886,753, under three quarters 879,919.)
    */
   static byte[] encodeOrNull(ObjectId oldId, byte[] oldTree, byte[] newTree) throws IOException {
     if (oldTree.length > MAX_TREE_BYTES || newTree.length > MAX_TREE_BYTES) {
@@ -49,7 +51,7 @@ public final class TreeDeltas {
     Varint.write(out, newTree.length);
     new ZstdDelta(LEVEL).encode(BlobSource.of(oldTree), BlobSource.of(newTree), out);
     byte[] payload = out.toByteArray();
-    return payload.length <= newTree.length / 2 ? payload : null;
+    return payload.length < newTree.length ? payload : null;
   }
 
   /**
