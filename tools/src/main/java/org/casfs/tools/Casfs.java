@@ -182,7 +182,7 @@ public final class Casfs implements Callable<Integer> {
   }
 
   /** The subcommand class the first non-option argument names (not help), or null. */
-  private static Class<?> namedCommandOrNull(String... args) {
+  public static Class<?> namedCommandOrNull(String... args) {
     for (String a : args) {
       if (a.startsWith("-")) {
         return null; // an option before the subcommand: let the full parser judge it
