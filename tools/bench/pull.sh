@@ -2,6 +2,7 @@
 # The v1 -> v2 update over HTTP on loopback, in one run, on the same trees:
 #   casfs pull from 'casfs serve'            (head + one fetch stream, zstd)
 #   casfs pull from nginx serving 'casfs mirror' (parallel GETs)
+#   casfs pull typed on a laptop whose casfs daemon runs (the command runs in the daemon)
 #   ostree pull from nginx serving an archive repo, without and with a static delta
 # Prints bytes on the wire, wall time, requests and ratios; also the full v1 pull rate.
 #   tools/bench/pull.sh [CORPUS_DIR]     (default /var/cache/casfs-corpus; needs v1 and v2)
@@ -11,9 +12,10 @@ root="$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)"
 corpus="${1:-/var/cache/casfs-corpus}"
 casfs="$root/tools/casfs"
 work="$(mktemp -d /tmp/casfs-bench-pull.XXXXXX)"
-nginx_pid="" serve_pid=""
+nginx_pid="" serve_pid="" daemon_pid=""
 cleanup() {
   [[ -n "$serve_pid" ]] && kill "$serve_pid" 2>/dev/null && wait "$serve_pid" 2>/dev/null || true
+  [[ -n "$daemon_pid" ]] && kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null || true
   [[ -n "$nginx_pid" ]] && kill "$nginx_pid" 2>/dev/null || true
   sleep 0.5
   if [[ "${CASFS_BENCH_KEEP:-0}" == 1 ]]; then echo "kept $work"; else rm -rf "$work"; fi
@@ -87,6 +89,17 @@ printf "   v1: %d bytes stored; command wall %.2f s incl. JVM start (%.0f MB/s);
   "$(echo "$stored / $full_wall / 1000000" | bc -l)" "$(echo "$out" | grep -o '[0-9.]* s ([0-9]* MB/s)')"
 cp -a "$work/c-full" "$work/c-mirror"
 
+# A laptop as deployed: its casfs daemon (here 'casfs peer', no neighbours, no multicast; a
+# 'casfs mount' serves commands the same way) owns the repository, and 'casfs pull' typed there
+# runs inside it through REPO/control.sock. The daemon pulled v1 itself, as it would have.
+q "$casfs" init --repo "$work/c-daemon"
+q "$casfs" trust --repo "$work/c-daemon" "$pub"
+"$casfs" peer --repo "$work/c-daemon" --bind 127.0.0.1 --port "$(free_port)" --mdns none --poll 86400 \
+  >"$work/daemon.log" 2>&1 &
+daemon_pid=$!
+for _ in $(seq 150); do [[ -S "$work/c-daemon/control.sock" ]] && break; sleep 0.2; done
+q "$casfs" pull --repo "$work/c-daemon" --switch "http://127.0.0.1:$sport"
+
 ostree --repo="$work/o-plain" init --mode=bare
 ostree --repo="$work/o-plain" remote add --no-gpg-verify origin "http://127.0.0.1:$port/ostree"
 ostree --repo="$work/o-plain" pull --disable-static-deltas origin "$v1rev" >/dev/null
@@ -107,6 +120,11 @@ serve_bytes=$(echo "$out" | sed -E 's/.* ([0-9]+) bytes received in ([0-9]+) req
 serve_reqs=$(echo "$out" | sed -E 's/.* ([0-9]+) bytes received in ([0-9]+) requests.*/\2/')
 serve_wall=$(echo "$t1 - $t0" | bc -l)
 serve_inproc=$(echo "$out" | grep -o '[0-9.]* s ([0-9]* MB/s)' | cut -d' ' -f1)
+
+t0=$(now); out="$("$casfs" pull --repo "$work/c-daemon" "http://127.0.0.1:$sport")"; t1=$(now)
+daemon_bytes=$(echo "$out" | sed -E 's/.* ([0-9]+) bytes received in ([0-9]+) requests.*/\1/')
+daemon_reqs=$(echo "$out" | sed -E 's/.* ([0-9]+) bytes received in ([0-9]+) requests.*/\2/')
+daemon_wall=$(echo "$t1 - $t0" | bc -l)
 
 l=$(log_lines); t0=$(now)
 q "$casfs" pull --repo "$work/c-mirror" "http://127.0.0.1:$port/casfs"; t1=$(now)
@@ -143,6 +161,7 @@ printf "\n%-34s %14s %9s %9s\n" "v1 -> v2 update" "bytes" "wall s" "requests"
 row() { printf "%-34s %14d %9.2f %9d\n" "$1" "$2" "$3" "$4"; }
 row "casfs pull <- casfs serve" "$serve_bytes" "$serve_wall" "$serve_reqs"
 printf "%-34s %14s %9.2f\n" "  the pull itself (no JVM start)" "" "$serve_inproc"
+row "casfs pull via running daemon" "$daemon_bytes" "$daemon_wall" "$daemon_reqs"
 row "casfs pull <- nginx (mirror)" "$mirror_bytes" "$mirror_wall" "$mirror_reqs"
 row "ostree pull, no delta <- nginx" "$plain_bytes" "$plain_wall" "$plain_reqs"
 row "ostree pull, static delta <- nginx" "$delta_bytes" "$delta_wall" "$delta_reqs"
@@ -154,6 +173,8 @@ echo
 echo "ratios (casfs / ostree without delta): serve bytes $(ratio "$serve_bytes" "$plain_bytes"), wall $(ratio "$serve_wall" "$plain_wall");" \
   "mirror bytes $(ratio "$mirror_bytes" "$plain_bytes"), wall $(ratio "$mirror_wall" "$plain_wall")"
 echo "ratios (casfs / ostree with static delta): serve bytes $(ratio "$serve_bytes" "$delta_bytes"), wall $(ratio "$serve_wall" "$delta_wall")"
+echo "ratios (casfs pull via the daemon / ostree): wall / no delta $(ratio "$daemon_wall" "$plain_wall")," \
+  "wall / static delta $(ratio "$daemon_wall" "$delta_wall")"
 echo "ratio casfs serve bytes / the static delta alone (delta.sh's measure): $(ratio "$serve_bytes" "$static_delta_size")"
 echo "applying (casfs / ostree): casfs pull wall / ostree pull with delta wall $(ratio "$serve_wall" "$delta_wall");" \
   "casfs pull itself / ostree pull with delta $(ratio "$serve_inproc" "$delta_wall");" \
