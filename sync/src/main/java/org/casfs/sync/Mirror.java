@@ -10,7 +10,9 @@ import java.util.Set;
 import org.casfs.cas.Entry;
 import org.casfs.cas.Manifest;
 import org.casfs.cas.ObjectId;
+import org.casfs.cas.Tree;
 import org.casfs.cas.store.ObjectDatabase;
+import org.casfs.sync.delta.TreeDeltas;
 import org.casfs.sync.trust.SignedHead;
 
 /**
@@ -21,7 +23,9 @@ import org.casfs.sync.trust.SignedHead;
  * DIR/v1/head                    the signed head (written last, so a mirror never names objects it lacks)
  * DIR/v1/objects/{id}            every object of the version, as its bytes
  * DIR/v1/manifests/{id}.sig      the manifest's signatures
- * DIR/v1/deltas/                 deltas, when there are any
+ * DIR/v1/deltas/                 deltas, when there are any: tree deltas from the version this
+ *                                folder offered before (written here), blob deltas (casfs mirror
+ *                                copies the origin's)
  * </pre>
  *
  * Re-running adds what is new and skips objects already there (an object file never changes).
@@ -37,7 +41,8 @@ public final class Mirror {
   }
 
   /** What a mirror run wrote. */
-  public record Result(ObjectId manifest, long objectsWritten, long objectsSkipped, long bytesWritten) {}
+  public record Result(ObjectId manifest, long objectsWritten, long objectsSkipped, long bytesWritten,
+      int treeDeltasWritten) {}
 
   public Result write(Path dir) throws IOException {
     SignedHead head = state.offeredHeadOrNull();
@@ -55,12 +60,56 @@ public final class Mirror {
     copy(want, objects, counts);
     Manifest m = db.readManifest(want);
     walk(m.rootId(), objects, seen, counts);
+    int treeDeltas = 0;
+    ObjectId before = mirroredBeforeOrNull(v1.resolve("head"));
+    if (before != null && !before.equals(want) && db.isManifest(before)) {
+      treeDeltas = writeTreeDeltas(db.readManifest(before).rootId(), m.rootId(), v1.resolve("deltas"), new HashSet<>());
+    }
     byte[] sig = state.manifestSignatureFileOrNull(want);
     if (sig != null) {
       writeAtomically(v1.resolve("manifests").resolve(want.name() + ".sig"), sig);
     }
     writeAtomically(v1.resolve("head"), head.encode());
-    return new Result(want, counts[0], counts[1], counts[2]);
+    return new Result(want, counts[0], counts[1], counts[2], treeDeltas);
+  }
+
+  /**
+   * The version this folder offered before this run (its clients run it): tree deltas from it
+   * let them fetch changed trees small. Null if there is none or the head is unreadable.
+   */
+  private static ObjectId mirroredBeforeOrNull(Path head) {
+    try {
+      return Files.isRegularFile(head) ? SignedHead.parse(Files.readAllBytes(head)).headUnverified().manifestId() : null;
+    } catch (IOException | RuntimeException e) {
+      return null; // only a hint for deltas; the new head replaces it anyway
+    }
+  }
+
+  /**
+   * Writes {@code deltas/{old}-{new}} for each tree of the new version that differs from the tree
+   * at the same path in the old one, where the tree delta is smaller than the tree.
+   */
+  private int writeTreeDeltas(ObjectId oldTree, ObjectId newTree, Path deltas, Set<ObjectId> seen) throws IOException {
+    if (oldTree.equals(newTree) || !seen.add(newTree)) {
+      return 0;
+    }
+    int written = 0;
+    Path target = deltas.resolve(oldTree.name() + "-" + newTree.name());
+    if (!Files.exists(target)) {
+      byte[] payload = TreeDeltas.betweenOrNull(db.store(), oldTree, newTree);
+      if (payload != null) {
+        writeAtomically(target, payload);
+        written++;
+      }
+    }
+    Tree old = db.readTree(oldTree);
+    for (Entry e : db.readTree(newTree).entries()) {
+      Entry o = old.getOrNull(e.name());
+      if (e.isDirectory() && o != null && o.isDirectory()) {
+        written += writeTreeDeltas(o.childId(), e.childId(), deltas, seen);
+      }
+    }
+    return written;
   }
 
   private void walk(ObjectId tree, Path objects, Set<ObjectId> seen, long[] counts) throws IOException {

@@ -59,6 +59,12 @@ public final class DeltaFrameDecoder implements ExtensionFrameDecoder, PerObject
     return decode(new FrameHeader(type(), newBlob, delta.length), new ByteArrayInputStream(delta), local);
   }
 
+  /** A tree-delta file from a static mirror ({@link TreeDeltas} payload). */
+  @Override
+  public byte[] rebuildTree(Hashes tree, byte[] delta, ObjectReader local) throws IOException {
+    return TreeDeltas.apply(tree, delta, local);
+  }
+
   @Override
   public InputStream decode(FrameHeader header, InputStream payload, ObjectReader local) throws IOException {
     String claimed = header.id().name();

@@ -111,14 +111,8 @@ public final class DeltaService implements DeltaSource {
    * null when either is not a tree here, too large, or the delta is not smaller than the tree.
    */
   public TreeDelta treeDeltaOrNull(ObjectId oldTree, ObjectId newTree) throws IOException {
-    ObjectInfo oldInfo = db.store().statOrNull(oldTree);
-    ObjectInfo newInfo = db.store().statOrNull(newTree);
-    if (oldInfo == null || newInfo == null || oldInfo.type() != ObjectType.TREE || newInfo.type() != ObjectType.TREE
-        || oldInfo.size() > TreeDeltas.MAX_TREE_BYTES || newInfo.size() > TreeDeltas.MAX_TREE_BYTES) {
-      return null;
-    }
-    byte[] payload = TreeDeltas.encodeOrNull(oldTree, db.store().read(oldTree), db.store().read(newTree));
-    return payload == null ? null : new TreeDelta(newInfo.hashes(), payload);
+    byte[] payload = TreeDeltas.betweenOrNull(db.store(), oldTree, newTree);
+    return payload == null ? null : new TreeDelta(db.store().statOrNull(newTree).hashes(), payload);
   }
 
   /**

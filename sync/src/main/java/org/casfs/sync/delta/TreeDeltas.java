@@ -55,6 +55,20 @@ public final class TreeDeltas {
   }
 
   /**
+   * The payload from the tree {@code oldTree} to the tree {@code newTree}, both in {@code store}, or
+   * null when either is missing, not a tree, too large, or the delta is not smaller than the tree.
+   */
+  public static byte[] betweenOrNull(ObjectReader store, ObjectId oldTree, ObjectId newTree) throws IOException {
+    ObjectInfo oldInfo = store.statOrNull(oldTree);
+    ObjectInfo newInfo = store.statOrNull(newTree);
+    if (oldInfo == null || newInfo == null || oldInfo.type() != ObjectType.TREE || newInfo.type() != ObjectType.TREE
+        || oldInfo.size() > MAX_TREE_BYTES || newInfo.size() > MAX_TREE_BYTES) {
+      return null;
+    }
+    return encodeOrNull(oldTree, store.read(oldTree), store.read(newTree));
+  }
+
+  /**
    * Rebuilds the tree {@code expected} from {@code payload} and the old tree in {@code local}.
    *
    * @throws CorruptDeltaException if the payload is malformed, names a tree this machine lacks,

@@ -27,4 +27,11 @@ public interface PerObjectDeltas {
    * {@link org.casfs.cas.ObjectException} (the caller fetches the whole blob).
    */
   InputStream rebuild(Hashes newBlob, byte[] delta, ObjectReader local) throws IOException;
+
+  /**
+   * The bytes of the tree {@code tree} rebuilt from a tree-delta file (a static mirror writes them
+   * for the version it mirrored before) and the old tree in {@code local}, verified (SHA-1 and
+   * SHA-256); an unusable one is an {@link org.casfs.cas.ObjectException} (the tree is fetched whole).
+   */
+  byte[] rebuildTree(Hashes tree, byte[] delta, ObjectReader local) throws IOException;
 }

@@ -566,8 +566,14 @@ public final class Puller {
       }
     }
     Inventory inv = inventory(manifestId);
+    ObjectId baseVersion = deltaBaseVersionOrNull(manifestId);
     while (!inv.missingTrees.isEmpty()) {
+      Map<ObjectId, ObjectId> treeBases = baseVersion == null ? Map.of() : treeBases(baseVersion, manifestId);
       parallel(inv.missingTrees.values(), t -> {
+        ObjectId base = treeBases.get(t.id());
+        if (base != null && treeFromStaticDelta(s, base, t, run)) {
+          return;
+        }
         try (InputStream in = s.openObject(t.id(), 0)) {
           byte[] bytes = in.readNBytes(MAX_TREE_BYTES + 1);
           storeTree(t, bytes);
@@ -651,16 +657,71 @@ public final class Puller {
    * complete version (the one it runs); empty without {@link PerObjectDeltas} or such a version.
    */
   private Map<ObjectId, ObjectId> deltaBases(ObjectId want) throws IOException {
+    ObjectId base = deltaBaseVersionOrNull(want);
+    return base == null ? Map.of() : perObjectDeltas.bases(db, base, want);
+  }
+
+  /** The version deltas apply to: the first complete one (the one running); null without deltas. */
+  private ObjectId deltaBaseVersionOrNull(ObjectId want) throws IOException {
     if (perObjectDeltas == null) {
-      return Map.of();
+      return null;
     }
     for (ObjectId v : refs.completeVersions()) {
       if (!v.equals(want) && db.store().contains(v)) {
-        return perObjectDeltas.bases(db, v, want);
+        return v;
       }
     }
-    return Map.of();
+    return null;
   }
+
+  /**
+   * For the trees of {@code newVersion} still missing whose parent is here: the tree at the same
+   * path in {@code oldVersion} (a complete version), the base of a static tree delta.
+   */
+  private Map<ObjectId, ObjectId> treeBases(ObjectId oldVersion, ObjectId newVersion) throws IOException {
+    Map<ObjectId, ObjectId> out = new HashMap<>();
+    pairTrees(db.readManifest(newVersion).rootId(), db.readManifest(oldVersion).rootId(), out,
+        new java.util.HashSet<>());
+    return out;
+  }
+
+  private void pairTrees(ObjectId newTree, ObjectId oldTree, Map<ObjectId, ObjectId> out, Set<ObjectId> seen)
+      throws IOException {
+    if (newTree.equals(oldTree) || !seen.add(newTree)) {
+      return;
+    }
+    if (!db.store().contains(newTree)) {
+      out.putIfAbsent(newTree, oldTree);
+      return;
+    }
+    Tree oldT = db.readTree(oldTree);
+    for (var e : db.readTree(newTree).entries()) {
+      var old = oldT.getOrNull(e.name());
+      if (e.isDirectory() && old != null && old.isDirectory()) {
+        pairTrees(e.childId(), old.childId(), out, seen);
+      }
+    }
+  }
+
+  /** A missing tree rebuilt from a tree delta the source publishes; false: fetch it whole. */
+  private boolean treeFromStaticDelta(Source s, ObjectId base, Hashes tree, Run run) throws IOException {
+    byte[] delta = s.deltaOrNull(base, tree.id(), MAX_STATIC_TREE_DELTA_BYTES);
+    if (delta == null) {
+      return false;
+    }
+    byte[] bytes;
+    try {
+      bytes = perObjectDeltas.rebuildTree(tree, delta, db.store());
+    } catch (ObjectException e) {
+      listener.note(s.name() + ": " + e.getMessage());
+      return false;
+    }
+    storeTree(tree, bytes);
+    run.stored(bytes.length);
+    return true;
+  }
+
+  static final int MAX_STATIC_TREE_DELTA_BYTES = 8 << 20;
 
   /**
    * Fetches the delta {@code base}-{@code need} from the source (at most the blob's size: a larger

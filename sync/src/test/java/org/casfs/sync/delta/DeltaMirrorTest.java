@@ -24,12 +24,13 @@ import org.casfs.sync.pull.Puller;
 import org.casfs.sync.pull.Source;
 
 /**
- * A static mirror with deltas ({@code casfs mirror} copies the origin's deltas to
- * {@code v1/deltas/}): a client running v1 pulls v2 from Debian's nginx serving the folder (GETs
+ * A static mirror with deltas ({@code casfs mirror} copies the origin's blob deltas to
+ * {@code v1/deltas/}; {@link Mirror} writes tree deltas from the version the folder offered
+ * before): a client running v1 pulls v2 from Debian's nginx serving the folder (GETs
  * only, no fetch stream) and from the folder itself, rebuilds the changed files from the deltas,
  * verifies v2, and receives a fraction of the whole blobs' bytes; a damaged delta file costs that
  * one blob (fetched whole), not the source. Hand-made versions: 16 files of ~64 KB, each edited a
- * little (seeded; the seed is printed on failure).
+ * little, beside 80 unchanged small ones (seeded; the seed is printed on failure).
  */
 class DeltaMirrorTest {
   private static final long SEED = Long.getLong("casfs.seed", System.nanoTime());
@@ -54,6 +55,12 @@ class DeltaMirrorTest {
         Files.write(d1.resolve("lib/file" + i), a);
         Files.write(d2.resolve("lib/file" + i), RandomEdits.edit(r, a, 3));
       }
+      for (int i = 0; i < 80; i++) { // unchanged files: lib/ and the root change in a few entries only
+        byte[] a = RandomEdits.content(r, 100 + r.nextInt(100));
+        Path dir = i < 60 ? Path.of("lib") : Path.of(".");
+        Files.write(d1.resolve(dir).resolve("same" + i), a);
+        Files.write(d2.resolve(dir).resolve("same" + i), a);
+      }
       ObjectId v1 = TestVersions.importVersion(db, d1, 1);
       ObjectId v2 = TestVersions.importVersion(db, d2, 2, v1);
       Path mirror = tmp.resolve("mirror");
@@ -77,10 +84,12 @@ class DeltaMirrorTest {
       Puller.Result plain = whole.pull(List.of(new DirSource(mirror)), true); // no decoder: whole blobs
       assertThat(plain.manifest()).isEqualTo(v2);
 
+      assertThat(Files.list(deltaDir).count()).as("16 blob deltas + 2 tree deltas written by the mirror").isEqualTo(18);
+
       Puller.Result dir = pull(fromDir, new DirSource(mirror), PullListener.QUIET);
       assertThat(dir.manifest()).isEqualTo(v2);
       assertThat(TestImages.verifyAll(fromDir.repo.objectDatabase(), v2)).isGreaterThanOrEqualTo(16);
-      assertThat(kept(fromDir)).as("deltas applied (and kept to serve neighbours)").hasSize(16);
+      assertThat(kept(fromDir)).as("blob deltas applied (and kept to serve neighbours)").hasSize(16);
       assertThat(dir.bytesReceived()).as("bytes with deltas vs whole blobs, seed " + SEED)
           .isLessThan(plain.bytesReceived() / 4);
 
@@ -94,9 +103,9 @@ class DeltaMirrorTest {
         assertThat(kept(overHttp)).hasSize(16);
         assertThat(http.bytesReceived()).as("seed " + SEED).isLessThan(plain.bytesReceived() / 4);
         String log = Files.readString(nginx.dir.resolve("access.log"));
-        assertThat(log.lines().filter(l -> l.contains("/v1/deltas/")).count()).isEqualTo(16);
+        assertThat(log.lines().filter(l -> l.contains("/v1/deltas/")).count()).isEqualTo(18);
         assertThat(log.lines().filter(l -> l.contains("GET /v1/objects/")).count())
-            .as("only the manifest and the two trees are fetched whole").isEqualTo(3);
+            .as("only the manifest is fetched whole; both trees and 16 blobs from deltas").isEqualTo(1);
       }
 
       // One delta file damaged on the mirror: that blob comes whole, the rest from deltas.
