@@ -7,10 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import jnr.ffi.Pointer;
@@ -44,8 +40,6 @@ public class CasFuse extends FuseStubFS implements MountableFs {
   private static final int KEEP_CACHE = 2;
   private static final int O_ACCMODE = 3;
   private static final int O_TRUNC = 01000;
-  /** How long after a switch the kernel is told of it (see {@link #tellKernelOfSwitch}). */
-  static final long SWITCH_GRACE_MILLIS = 500;
 
   private final SnapshotImage image;
   private final PageCachePolicy cachePolicy;
@@ -54,8 +48,7 @@ public class CasFuse extends FuseStubFS implements MountableFs {
   private final Charset pathCharset = Charset.defaultCharset();
   private final Map<Long, Object> handles = new ConcurrentHashMap<>();
   private final AtomicLong nextHandle = new AtomicLong(1);
-  private volatile KernelNotifier kernel;
-  private ScheduledExecutorService notifyThread;
+  private final KernelCaches kernel;
   /** Non-null for a pinned mount: contents read without a handle. */
   private final OpenContents handleless;
 
@@ -76,6 +69,7 @@ public class CasFuse extends FuseStubFS implements MountableFs {
   public CasFuse(SnapshotImage image, PageCachePolicy cachePolicy, long attrCacheNanos, Consumer<String> log,
       boolean pinned) {
     this.handleless = pinned ? new OpenContents(64) : null;
+    this.kernel = new KernelCaches(log);
     this.image = image;
     this.staleAttrNanos = attrCacheNanos + 200_000_000L;
     this.cachePolicy = cachePolicy;
@@ -83,7 +77,7 @@ public class CasFuse extends FuseStubFS implements MountableFs {
     if (pinned) {
       image.pin();
     } else {
-      image.addSwitchListener(this::tellKernelOfSwitch);
+      image.addSwitchListener(kernel::switched);
     }
   }
 
@@ -94,12 +88,7 @@ public class CasFuse extends FuseStubFS implements MountableFs {
 
   @Override
   public void unmounted() {
-    synchronized (this) {
-      if (notifyThread != null) {
-        notifyThread.shutdownNow();
-        notifyThread = null;
-      }
-    }
+    kernel.close();
     if (handleless != null) {
       handleless.closeAll();
     }
@@ -107,52 +96,7 @@ public class CasFuse extends FuseStubFS implements MountableFs {
 
   @Override
   public void useKernelNotifier(KernelNotifier notifier) {
-    this.kernel = notifier;
-    notifyKernelNow(); // a switch may have come between the mount and now
-  }
-
-  /**
-   * Runs after the image swapped its version: every name and the root's attributes are stale.
-   * The kernel is told {@link #SWITCH_GRACE_MILLIS} later, as with the 1 s timeouts it learnt of a
-   * switch on average half a second late: a lookup after the notification gives the kernel the
-   * new version's size, which clips the page-cache reads of a file opened before the switch that
-   * is longer in its version (one size per inode); the grace lets such short reads finish.
-   */
-  private void tellKernelOfSwitch() {
-    if (kernel == null) {
-      return;
-    }
-    ScheduledExecutorService t;
-    synchronized (this) {
-      if (notifyThread == null) {
-        notifyThread = Executors.newSingleThreadScheduledExecutor(r -> {
-          Thread th = new Thread(r, "casfs-kernel-notify");
-          th.setDaemon(true);
-          return th;
-        });
-      }
-      t = notifyThread;
-    }
-    try {
-      t.schedule(this::notifyKernelNow, SWITCH_GRACE_MILLIS, TimeUnit.MILLISECONDS);
-    } catch (RejectedExecutionException unmounted) {
-      // nothing to tell any more
-    }
-  }
-
-  private void notifyKernelNow() {
-    KernelNotifier k = kernel;
-    if (k == null) {
-      return;
-    }
-    int err = k.incrementEpoch();
-    if (err == 0) {
-      err = k.invalidateAttributes(KernelNotifier.ROOT_NODE);
-    }
-    if (err != 0) {
-      log.accept("casfs: could not tell the kernel of the switch to " + image.current().id() + " (errno " + err
-          + "); it may show the old version's names until it forgets them");
-    }
+    kernel.attach(notifier);
   }
 
   @Override
@@ -301,23 +245,6 @@ public class CasFuse extends FuseStubFS implements MountableFs {
   }
 
   /**
-   * Voids the kernel's attributes of the node the current request is about. Without its node id
-   * (a request libfuse handed over spliced), every name is looked up again instead, which
-   * refreshes the attributes of every node a path reaches.
-   */
-  private void invalidateAttributes() {
-    KernelNotifier k = kernel;
-    if (k == null) {
-      return;
-    }
-    long node = FuseMount.currentNodeId();
-    int err = node != 0 ? k.invalidateAttributes(node) : k.incrementEpoch();
-    if (err != 0) {
-      log.accept("casfs: could not tell the kernel to refetch attributes (errno " + err + ")");
-    }
-  }
-
-  /**
    * A read of a pinned mount: no handle, so the path names the file. Its blob stays open (and
    * verified) in {@link #handleless} for the reads that follow.
    */
@@ -369,11 +296,10 @@ public class CasFuse extends FuseStubFS implements MountableFs {
   public int release(String path, FuseFileInfo fi) {
     Object h = handles.remove(fi.fh.get());
     if (h instanceof OpenFile f) {
-      KernelNotifier k = kernel;
-      if (k != null && cachePolicy.isLastOlderReader(f.path(), f.blobId())) {
+      if (kernel.attached() && cachePolicy.isLastOlderReader(f.path(), f.blobId())) {
         // Its reads past its end may have cut the kernel's size of this node to its own; none of
         // them can follow now, so the kernel may refetch the shown version's attributes for good.
-        invalidateAttributes();
+        kernel.requestNodeAttributesStale();
       }
       cachePolicy.released(f.path(), f.blobId());
       try {
