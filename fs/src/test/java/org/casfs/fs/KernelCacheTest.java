@@ -151,4 +151,29 @@ class KernelCacheTest {
       assertThat(m.log).isEmpty();
     }
   }
+
+  @Test
+  void withoutNotificationsTheShortTimeoutsStillShowASwitchWithinASecond() throws Exception {
+    try (MountedRepo m = new MountedRepo(tmp)) {
+      ObjectId a = m.importDir(version(tmp.resolve("a"), "one", "gone"));
+      ObjectId b = m.importDir(version(tmp.resolve("b"), "three", "new"));
+      m.image = new SnapshotImage(m.snapshot(a), new BlobVerifier(100), m.repo.dir(), m.log::add);
+      // what a kernel before Linux 6.16 gets: no notifications, names and attributes kept 1 s
+      m.fs = new CasFuse(m.image, new PageCachePolicy(100), 1_000_000_000L, m.log::add) {
+        @Override
+        public boolean notifiesKernel() {
+          return false;
+        }
+      };
+      m.mount = FuseMount.mount(m.fs, m.mountPoint, MountOptions.defaults(), m.log::add);
+      assertThat(m.mount.cachesLong()).isFalse();
+      Path f = m.mountPoint.resolve("dir/f");
+      Path added = m.mountPoint.resolve("dir/new");
+      assertThat(Files.readString(f)).isEqualTo("one");
+      assertThat(Files.exists(added, LinkOption.NOFOLLOW_LINKS)).isFalse();
+      m.image.switchTo(m.snapshot(b));
+      assertThat(msUntil(() -> Files.size(f) == 5 && Files.readString(f).equals("three")
+          && Files.exists(added, LinkOption.NOFOLLOW_LINKS))).as("ms until the switch showed").isBetween(0L, 1200L);
+    }
+  }
 }
