@@ -566,12 +566,15 @@ public final class Puller {
       }
     }
     Inventory inv = inventory(manifestId);
-    ObjectId baseVersion = deltaBaseVersionOrNull(manifestId);
+    StaticDeltas statics = StaticDeltas.of(db, perObjectDeltas, refs, manifestId, listener);
     while (!inv.missingTrees.isEmpty()) {
-      Map<ObjectId, ObjectId> treeBases = baseVersion == null ? Map.of() : treeBases(baseVersion, manifestId);
+      Map<ObjectId, ObjectId> treeBases = statics.treeBases();
       parallel(inv.missingTrees.values(), t -> {
         ObjectId base = treeBases.get(t.id());
-        if (base != null && treeFromStaticDelta(s, base, t, run)) {
+        byte[] rebuilt = base == null ? null : statics.treeOrNull(s, base, t);
+        if (rebuilt != null) {
+          storeTree(t, rebuilt);
+          run.stored(rebuilt.length);
           return;
         }
         try (InputStream in = s.openObject(t.id(), 0)) {
@@ -589,10 +592,15 @@ public final class Puller {
       run.bytesTotal = run.bytesDone + inv.missingBlobBytes;
       run.objectsTotal = run.objectsDone + inv.missingBlobs.size();
     }
-    Map<ObjectId, ObjectId> bases = deltaBases(manifestId);
+    Map<ObjectId, ObjectId> bases = statics.blobBases();
     parallel(inv.missingBlobs.values(), need -> {
       ObjectId base = bases.get(need.hashes().id());
-      if (base != null && rebuiltFromDelta(s, base, need, run)) {
+      InputStream rebuilt = base == null ? null : statics.blobOrNull(s, base, need);
+      if (rebuilt != null) {
+        try (rebuilt) {
+          storeBlob(need, rebuilt);
+        }
+        run.stored(need.size());
         return;
       }
       if (resumed(s, need, run)) {
@@ -651,104 +659,6 @@ public final class Puller {
     run.stored(need.size());
     return true;
   }
-
-  /**
-   * The old blobs this machine holds for the changed files of {@code want}, from its first
-   * complete version (the one it runs); empty without {@link PerObjectDeltas} or such a version.
-   */
-  private Map<ObjectId, ObjectId> deltaBases(ObjectId want) throws IOException {
-    ObjectId base = deltaBaseVersionOrNull(want);
-    return base == null ? Map.of() : perObjectDeltas.bases(db, base, want);
-  }
-
-  /** The version deltas apply to: the first complete one (the one running); null without deltas. */
-  private ObjectId deltaBaseVersionOrNull(ObjectId want) throws IOException {
-    if (perObjectDeltas == null) {
-      return null;
-    }
-    for (ObjectId v : refs.completeVersions()) {
-      if (!v.equals(want) && db.store().contains(v)) {
-        return v;
-      }
-    }
-    return null;
-  }
-
-  /**
-   * For the trees of {@code newVersion} still missing whose parent is here: the tree at the same
-   * path in {@code oldVersion} (a complete version), the base of a static tree delta.
-   */
-  private Map<ObjectId, ObjectId> treeBases(ObjectId oldVersion, ObjectId newVersion) throws IOException {
-    Map<ObjectId, ObjectId> out = new HashMap<>();
-    pairTrees(db.readManifest(newVersion).rootId(), db.readManifest(oldVersion).rootId(), out,
-        new java.util.HashSet<>());
-    return out;
-  }
-
-  private void pairTrees(ObjectId newTree, ObjectId oldTree, Map<ObjectId, ObjectId> out, Set<ObjectId> seen)
-      throws IOException {
-    if (newTree.equals(oldTree) || !seen.add(newTree)) {
-      return;
-    }
-    if (!db.store().contains(newTree)) {
-      out.putIfAbsent(newTree, oldTree);
-      return;
-    }
-    Tree oldT = db.readTree(oldTree);
-    for (var e : db.readTree(newTree).entries()) {
-      var old = oldT.getOrNull(e.name());
-      if (e.isDirectory() && old != null && old.isDirectory()) {
-        pairTrees(e.childId(), old.childId(), out, seen);
-      }
-    }
-  }
-
-  /** A missing tree rebuilt from a tree delta the source publishes; false: fetch it whole. */
-  private boolean treeFromStaticDelta(Source s, ObjectId base, Hashes tree, Run run) throws IOException {
-    byte[] delta = s.deltaOrNull(base, tree.id(), MAX_STATIC_TREE_DELTA_BYTES);
-    if (delta == null) {
-      return false;
-    }
-    byte[] bytes;
-    try {
-      bytes = perObjectDeltas.rebuildTree(tree, delta, db.store());
-    } catch (ObjectException e) {
-      listener.note(s.name() + ": " + e.getMessage());
-      return false;
-    }
-    storeTree(tree, bytes);
-    run.stored(bytes.length);
-    return true;
-  }
-
-  static final int MAX_STATIC_TREE_DELTA_BYTES = 8 << 20;
-
-  /**
-   * Fetches the delta {@code base}-{@code need} from the source (at most the blob's size: a larger
-   * delta saves nothing) and stores the rebuilt, verified blob; false (fetch it whole) if the
-   * source has no such delta or it cannot be used.
-   */
-  private boolean rebuiltFromDelta(Source s, ObjectId base, Inventory.Need need, Run run) throws IOException {
-    byte[] delta = s.deltaOrNull(base, need.hashes().id(), (int) Math.min(need.size(), MAX_STATIC_DELTA_BYTES));
-    if (delta == null) {
-      return false;
-    }
-    InputStream blob;
-    try {
-      blob = perObjectDeltas.rebuild(need.hashes(), delta, db.store());
-    } catch (ObjectException e) {
-      listener.note(s.name() + ": " + e.getMessage());
-      return false;
-    }
-    try (blob) {
-      storeBlob(need, blob);
-    }
-    run.stored(need.size());
-    return true;
-  }
-
-  /** A static delta is read into memory whole: bounded (and never more than the blob itself). */
-  static final int MAX_STATIC_DELTA_BYTES = 64 << 20;
 
   @FunctionalInterface
   private interface Job<T> {
