@@ -177,11 +177,7 @@ final class BsdiffDelta implements DeltaEncoder, DeltaApplier {
       if (x > diffLen - diffPos) {
         throw new DeltaFormatException("bsdiff diff run past the diff stream");
       }
-      for (int i = 0; i < x; i++) {
-        long o = oldPos + i;
-        byte add = o >= 0 && o < old.length ? old[(int) o] : 0;
-        result[newPos + i] = (byte) (diff[diffPos + i] + add);
-      }
+      addOld(old, oldPos, diff, diffPos, result, newPos, x);
       newPos += x;
       diffPos += x;
       int y = (int) Varint.read(control, newSize - newPos, "bsdiff extra run");
@@ -202,6 +198,22 @@ final class BsdiffDelta implements DeltaEncoder, DeltaApplier {
       throw new DeltaFormatException("bsdiff streams have bytes left over");
     }
     out.write(result);
+  }
+
+  /**
+   * {@code result[newPos + i] = diff[diffPos + i] + old[oldPos + i]} for {@code i < x}, where old
+   * bytes outside the old blob count as 0. The overlap is one branch-free loop (C2 vectorises it;
+   * even interpreted it is several times faster than a bounds test per byte); the rest is a copy.
+   */
+  static void addOld(byte[] old, long oldPos, byte[] diff, int diffPos, byte[] result, int newPos, int x) {
+    int from = (int) Math.min(x, Math.max(0, -oldPos));
+    int to = (int) Math.max(from, Math.min(x, old.length - oldPos));
+    System.arraycopy(diff, diffPos, result, newPos, from);
+    int o = (int) (oldPos + from);
+    for (int i = from; i < to; i++) {
+      result[newPos + i] = (byte) (diff[diffPos + i] + old[o++]);
+    }
+    System.arraycopy(diff, diffPos + to, result, newPos + to, x - to);
   }
 
   private static byte[] unzstdExactly(InputStream body, int rawLen, String what) throws IOException {
