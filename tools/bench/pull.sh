@@ -125,6 +125,7 @@ t0=$(now); out="$("$casfs" pull --repo "$work/c-daemon" "http://127.0.0.1:$sport
 daemon_bytes=$(echo "$out" | sed -E 's/.* ([0-9]+) bytes received in ([0-9]+) requests.*/\1/')
 daemon_reqs=$(echo "$out" | sed -E 's/.* ([0-9]+) bytes received in ([0-9]+) requests.*/\2/')
 daemon_wall=$(echo "$t1 - $t0" | bc -l)
+daemon_inproc=$(echo "$out" | grep -o '[0-9.]* s ([0-9]* MB/s)' | cut -d' ' -f1)
 
 l=$(log_lines); t0=$(now)
 q "$casfs" pull --repo "$work/c-mirror" "http://127.0.0.1:$port/casfs"; t1=$(now)
@@ -162,6 +163,7 @@ row() { printf "%-34s %14d %9.2f %9d\n" "$1" "$2" "$3" "$4"; }
 row "casfs pull <- casfs serve" "$serve_bytes" "$serve_wall" "$serve_reqs"
 printf "%-34s %14s %9.2f\n" "  the pull itself (no JVM start)" "" "$serve_inproc"
 row "casfs pull via running daemon" "$daemon_bytes" "$daemon_wall" "$daemon_reqs"
+printf "%-34s %14s %9.2f\n" "  the pull inside the daemon" "" "$daemon_inproc"
 row "casfs pull <- nginx (mirror)" "$mirror_bytes" "$mirror_wall" "$mirror_reqs"
 row "ostree pull, no delta <- nginx" "$plain_bytes" "$plain_wall" "$plain_reqs"
 row "ostree pull, static delta <- nginx" "$delta_bytes" "$delta_wall" "$delta_reqs"
