@@ -209,6 +209,7 @@ public final class Casfs implements Callable<Integer> {
     if (remote != null) {
       return remote;
     }
+    Preload.start();
     return runHere(env, terminal, cwd, stdout, stderr, args);
   }
 

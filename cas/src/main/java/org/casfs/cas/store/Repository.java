@@ -153,6 +153,21 @@ public final class Repository implements Closeable {
     return config;
   }
 
+  /**
+   * Loads what opening a repository needs that does not depend on which one: RocksDB's native
+   * library and the libc binding (jnr-ffi generates it at run time, ~0.2 s). Idempotent and
+   * thread-safe; for a start-up thread that runs beside the command line's parsing. Failures are
+   * left for the real use to report.
+   */
+  public static void preloadNativeLibraries() {
+    try {
+      RocksNativeLibrary.load();
+      org.casfs.cas.posix.Posix.printable(new byte[0]);
+    } catch (RuntimeException | LinkageError e) {
+      // reported, with its context, by the first real use
+    }
+  }
+
   /** The raw object store. */
   public DiskObjectStore objects() {
     return objects;
