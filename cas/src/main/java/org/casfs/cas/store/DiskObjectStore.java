@@ -7,20 +7,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import org.casfs.cas.CorruptObjectException;
 import org.casfs.cas.DualDigest;
 import org.casfs.cas.Hashes;
@@ -28,7 +23,6 @@ import org.casfs.cas.MissingObjectException;
 import org.casfs.cas.ObjectId;
 import org.casfs.cas.ObjectType;
 import org.casfs.cas.Sha256;
-import org.casfs.cas.posix.Posix;
 
 /**
  * The repository's object store: an index and small objects in RocksDB, blobs larger than the
@@ -51,17 +45,11 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
   private static final long INLINE_BATCH_BYTES = 8L << 20;
   /** Loose blobs written before a flush is forced, bounding the memory of the pending set. */
   private static final int LOOSE_BATCH = 8192;
-  /** Above this many files one syncfs of the filesystem is cheaper than an fsync per file. */
-  private static final int SYNCFS_ABOVE = 8;
 
   private final RocksDatabase db;
-  private final Path objectsDir;
-  private final Path tmpDir;
+  private final LooseFiles looseFiles;
   private final int inlineThreshold;
   private final Cache<ObjectId, byte[]> hot;
-  private final Set<Path> dirtyDirs = ConcurrentHashMap.newKeySet();
-  private final Set<Path> madeDirs = ConcurrentHashMap.newKeySet();
-  private final AtomicLong tmpCounter = new AtomicLong();
   private final InsertGuard guard = new InsertGuard();
   private final PendingObjects pending = new PendingObjects();
   /** Orders flushes and removals of pending objects. */
@@ -69,8 +57,7 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
 
   DiskObjectStore(RocksDatabase db, Path objectsDir, Path tmpDir, int inlineThreshold, long hotCacheBytes) {
     this.db = db;
-    this.objectsDir = objectsDir;
-    this.tmpDir = tmpDir;
+    this.looseFiles = new LooseFiles(objectsDir, tmpDir);
     this.inlineThreshold = inlineThreshold;
     this.hot = Caffeine.newBuilder()
         .maximumWeight(hotCacheBytes)
@@ -80,8 +67,7 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
 
   /** Where a loose blob lives (whether or not it exists). */
   public Path loosePath(ObjectId id) {
-    String hex = id.name();
-    return objectsDir.resolve(hex.substring(0, 2)).resolve(hex.substring(2));
+    return looseFiles.path(id);
   }
 
   /**
@@ -232,7 +218,7 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
     }
     ObjectInfo info = new ObjectInfo(h.id(), type, bytes.length, h.sha256());
     if (type == ObjectType.BLOB && bytes.length > inlineThreshold) {
-      Path tmp = newTempFile();
+      Path tmp = looseFiles.newTempFile();
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
         ByteBuffer buf = ByteBuffer.wrap(bytes);
         while (buf.hasRemaining()) {
@@ -270,7 +256,7 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
       }
       return insert(ObjectType.BLOB, bytes);
     }
-    Path tmp = newTempFile();
+    Path tmp = looseFiles.newTempFile();
     try {
       DualDigest digest = new DualDigest();
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
@@ -319,27 +305,8 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
     }
   }
 
-  private Path newTempFile() throws IOException {
-    Path tmp = tmpDir.resolve("obj-" + ProcessHandle.current().pid() + "-" + tmpCounter.incrementAndGet());
-    Files.deleteIfExists(tmp);
-    return Files.createFile(tmp);
-  }
-
   private void publishLoose(Path tmp, ObjectInfo info) throws IOException {
-    Path target = loosePath(info.id());
-    Path dir = target.getParent();
-    // Created before it is marked made: another thread that sees the mark may move into it at once.
-    if (!madeDirs.contains(dir)) {
-      Files.createDirectories(dir);
-      madeDirs.add(dir);
-    }
-    tmp.toFile().setReadOnly();
-    try {
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      throw new IOException("the staging and object directories must be on one filesystem", e);
-    }
-    dirtyDirs.add(dir);
+    looseFiles.publish(tmp, info.id());
     if (pending.addLoose(info) >= LOOSE_BATCH) {
       flush();
     }
@@ -379,27 +346,13 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
   public void flush() throws IOException {
     synchronized (flushLock) {
       List<PendingObjects.Pending> batchOf = pending.snapshot();
-      List<Path> looseFiles = new ArrayList<>();
+      List<ObjectId> loose = new ArrayList<>();
       for (PendingObjects.Pending p : batchOf) {
         if (p.loose()) {
-          looseFiles.add(loosePath(p.info().id()));
+          loose.add(p.info().id());
         }
       }
-      if (looseFiles.size() > SYNCFS_ABOVE) {
-        Posix.syncfs(Posix.bytes(objectsDir));
-      } else {
-        for (Path f : looseFiles) {
-          try {
-            Fsync.file(f);
-          } catch (NoSuchFileException gone) {
-            // removed meanwhile (gc of an object never referenced): nothing to make durable
-          }
-        }
-      }
-      for (Path dir : dirtyDirs.toArray(new Path[0])) {
-        dirtyDirs.remove(dir);
-        Fsync.directory(dir);
-      }
+      looseFiles.sync(loose);
       if (!batchOf.isEmpty()) {
         KeyValueStore.Batch batch = db.batch();
         for (PendingObjects.Pending p : batchOf) {
@@ -609,25 +562,11 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
   /** Loose files with no index entry (left by a crash between the two steps of remove). */
   public void forEachOrphan(java.util.function.Consumer<Path> sink) throws IOException {
     flushPending();
-    if (!Files.isDirectory(objectsDir)) {
-      return;
-    }
-    try (var fans = Files.newDirectoryStream(objectsDir)) {
-      for (Path fan : fans) {
-        if (!Files.isDirectory(fan, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-          sink.accept(fan); // nothing of ours lives directly in objects/
-          continue;
-        }
-        try (var files = Files.newDirectoryStream(fan)) {
-          for (Path f : files) {
-            String hex = fan.getFileName().toString() + f.getFileName();
-            if (!ObjectId.isValid(hex) || statOrNull(ObjectId.fromString(hex)) == null) {
-              sink.accept(f);
-            }
-          }
-        }
+    looseFiles.forEach((file, id) -> {
+      if (id == null || statOrNull(id) == null) {
+        sink.accept(file);
       }
-    }
+    });
   }
 
   @Override
