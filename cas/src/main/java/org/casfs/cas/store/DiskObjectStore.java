@@ -76,8 +76,32 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
    * the file themselves before trusting it.
    */
   public Path loosePathOrNull(ObjectId id) throws IOException {
-    ObjectInfo info = statOrNull(id);
-    return info != null && isLoose(id) ? loosePath(id) : null;
+    Located l = locateOrNull(id);
+    return l != null && l.loose() ? loosePath(id) : null;
+  }
+
+  /**
+   * Where an object is: pending (its bytes held in memory, or a loose file not yet indexed) or
+   * indexed. {@code pendingBytes} is non-null only for a small pending object.
+   */
+  private record Located(ObjectInfo info, boolean loose, byte[] pendingBytes) {}
+
+  /** One look: the pending set, else one index read; null if absent. */
+  private Located locateOrNull(ObjectId id) throws IOException {
+    PendingObjects.Pending p = pending.getOrNull(id);
+    if (p != null) {
+      return new Located(p.info(), p.loose(), p.bytes());
+    }
+    byte[] rec = db.getOrNull(INDEX, id.toRaw());
+    return rec == null ? null : new Located(decodeIndex(id, rec), rec[INDEX_RECORD - 1] == 1, null);
+  }
+
+  private Located locate(ObjectId id) throws IOException {
+    Located l = locateOrNull(id);
+    if (l == null) {
+      throw new MissingObjectException(id, "object");
+    }
+    return l;
   }
 
   private boolean isLoose(ObjectId id) throws IOException {
@@ -95,12 +119,8 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
 
   @Override
   public ObjectInfo statOrNull(ObjectId id) throws IOException {
-    PendingObjects.Pending p = pending.getOrNull(id);
-    if (p != null) {
-      return p.info();
-    }
-    byte[] rec = db.getOrNull(INDEX, id.toRaw());
-    return rec == null ? null : decodeIndex(id, rec);
+    Located l = locateOrNull(id);
+    return l == null ? null : l.info();
   }
 
   private static ObjectInfo decodeIndex(ObjectId id, byte[] rec) throws CorruptObjectException {
@@ -130,25 +150,17 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
     if (cached != null) {
       return cached.clone();
     }
-    PendingObjects.Pending p = pending.getOrNull(id);
-    if (p != null && !p.loose()) {
-      return p.bytes().clone();
+    return read(locate(id));
+  }
+
+  private byte[] read(Located l) throws IOException {
+    if (l.pendingBytes() != null) {
+      return l.pendingBytes().clone();
     }
-    ObjectInfo info;
-    boolean loose;
-    if (p != null) {
-      info = p.info();
-      loose = true;
-    } else {
-      byte[] rec = db.getOrNull(INDEX, id.toRaw());
-      if (rec == null) {
-        throw new MissingObjectException(id, "object");
-      }
-      info = decodeIndex(id, rec);
-      loose = rec[INDEX_RECORD - 1] == 1;
-    }
+    ObjectInfo info = l.info();
+    ObjectId id = info.id();
     byte[] bytes;
-    if (loose) {
+    if (l.loose()) {
       if (info.size() > Integer.MAX_VALUE - 8) {
         throw new IOException("object " + id + " has " + info.size() + " bytes, too many to hold in memory");
       }
@@ -189,13 +201,11 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
 
   @Override
   public InputStream open(ObjectId id) throws IOException {
-    ObjectInfo info = statOrNull(id);
-    if (info == null) {
-      throw new MissingObjectException(id, "object");
+    Located l = locate(id);
+    if (!l.loose()) {
+      return new ByteArrayInputStream(read(l));
     }
-    if (!isLoose(id)) {
-      return new ByteArrayInputStream(read(id));
-    }
+    ObjectInfo info = l.info();
     try {
       return new VerifyingInputStream(Files.newInputStream(loosePath(id)), id, info.sha256(), info.size());
     } catch (NoSuchFileException e) {
@@ -212,9 +222,9 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
   }
 
   private ObjectInfo insertHashed(ObjectType type, byte[] bytes, Hashes h) throws IOException {
-    ObjectInfo existing = statOrNull(h.id());
+    Located existing = locateOrNull(h.id());
     if (existing != null && present(existing)) {
-      return existing;
+      return existing.info();
     }
     ObjectInfo info = new ObjectInfo(h.id(), type, bytes.length, h.sha256());
     if (type == ObjectType.BLOB && bytes.length > inlineThreshold) {
@@ -236,8 +246,8 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
   }
 
   /** For loose objects, the index alone is not enough: the file must be there too. */
-  private boolean present(ObjectInfo info) throws IOException {
-    return !isLoose(info.id()) || Files.exists(loosePath(info.id()));
+  private boolean present(Located l) {
+    return !l.loose() || Files.exists(loosePath(l.info().id()));
   }
 
   @Override
@@ -280,10 +290,10 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
           checkExpected(expected, actual);
         }
         try (InsertGuard.Ticket t = guard.begin(actual.id())) {
-          ObjectInfo existing = statOrNull(actual.id());
+          Located existing = locateOrNull(actual.id());
           if (existing != null && present(existing)) {
             Files.deleteIfExists(tmp);
-            return existing;
+            return existing.info();
           }
           ObjectInfo info = new ObjectInfo(actual.id(), ObjectType.BLOB, size, actual.sha256());
           publishLoose(tmp, info);
@@ -531,16 +541,14 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
    */
   @Override
   public InputStream openStoredOrNull(ObjectId id) throws IOException {
-    PendingObjects.Pending p = pending.getOrNull(id);
-    if (p != null) {
-      return p.loose() ? Files.newInputStream(loosePath(id)) : new ByteArrayInputStream(p.bytes().clone());
-    }
-    byte[] rec = db.getOrNull(INDEX, id.toRaw());
-    if (rec == null) {
+    Located l = locateOrNull(id);
+    if (l == null) {
       return null;
     }
-    decodeIndex(id, rec);
-    if (rec[INDEX_RECORD - 1] == 1) {
+    if (l.pendingBytes() != null) {
+      return new ByteArrayInputStream(l.pendingBytes().clone());
+    }
+    if (l.loose()) {
       try {
         return Files.newInputStream(loosePath(id));
       } catch (NoSuchFileException e) {
