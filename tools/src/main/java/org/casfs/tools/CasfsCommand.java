@@ -48,6 +48,15 @@ public abstract class CasfsCommand implements Callable<Integer> {
     return spec.commandLine().getErr();
   }
 
+  /**
+   * One line on stderr, flushed at once, safe from several threads: the log of a long-running
+   * command (a mount, the peer daemon) whose threads report at any moment.
+   */
+  protected final synchronized void log(String line) {
+    err().println(line);
+    err().flush();
+  }
+
   /** A progress display for long work: a bar on a terminal, nothing otherwise. */
   protected Progress progress(String task, long total, String unit) {
     return Progress.start(casfs().terminal(), err(), task, total, unit);

@@ -53,11 +53,6 @@ public final class MountCommand extends RepoCommand {
   @Mixin
   PeerOptions peerOptions;
 
-  private synchronized void log(String line) {
-    err().println(line);
-    err().flush();
-  }
-
   @Override
   protected void execute() throws Exception {
     MountOptions options = MountOptions.defaults().withThreads(threads).withWritable(writable);

@@ -22,11 +22,6 @@ public final class PeerCommand extends RepoCommand {
   @Mixin
   PeerOptions peerOptions;
 
-  private synchronized void log(String line) {
-    err().println(line);
-    err().flush();
-  }
-
   @Override
   protected void execute() throws Exception {
     try (OpenRepo open = open()) {

@@ -97,7 +97,7 @@ public final class ControlClient {
     if (command == null || !RepoCommand.class.isAssignableFrom(command)) {
       return null;
     }
-    Path dir = null;
+    Path option = null;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (a.equals("--")) {
@@ -105,20 +105,13 @@ public final class ControlClient {
       } else if (a.equals("-h") || a.equals("--help")) {
         return null;
       } else if (a.equals("--repo") && i + 1 < args.length) {
-        dir = cwd.resolve(args[++i]);
+        option = Path.of(args[++i]);
       } else if (a.startsWith("--repo=")) {
-        dir = cwd.resolve(a.substring("--repo=".length()));
+        option = Path.of(a.substring("--repo=".length()));
       }
     }
-    String fromEnv = env.get("CASFS_REPO");
-    if (dir == null && fromEnv != null && !fromEnv.isBlank()) {
-      dir = cwd.resolve(fromEnv);
-    }
-    if (dir == null) {
-      return null;
-    }
-    dir = dir.toAbsolutePath().normalize();
-    return Files.isDirectory(dir) ? dir : null;
+    Path dir = RepoCommand.repoDirOrNull(option, env.get("CASFS_REPO"), cwd);
+    return dir != null && Files.isDirectory(dir) ? dir : null;
   }
 
   /** True once the socket exists, if the repository is locked (a daemon may be starting). */
