@@ -131,7 +131,7 @@ public class CasFuse extends FuseStubFS implements MountableFs {
   @Override
   public int getattr(String path, FileStat stat) {
     try {
-      fill(stat, image.getattr(bytes(path)));
+      FuseReplies.attr(stat, image.getattr(bytes(path)));
       return 0;
     } catch (Throwable t) {
       return fail(t);
@@ -148,30 +148,10 @@ public class CasFuse extends FuseStubFS implements MountableFs {
   public int fgetattr(String path, FileStat stat, FuseFileInfo fi) {
     int r = getattr(path, stat);
     if (r == -Errno.ENOENT && handles.get(fi.fh.get()) instanceof OpenFile f) {
-      fill(stat, f.attr());
+      FuseReplies.attr(stat, f.attr());
       return 0;
     }
     return r;
-  }
-
-  static void fill(FileStat st, Attr a) {
-    st.st_ino.set(a.ino());
-    st.st_mode.set(a.mode());
-    st.st_nlink.set(a.nlink());
-    st.st_uid.set(a.uid());
-    st.st_gid.set(a.gid());
-    st.st_rdev.set(a.rdev());
-    st.st_size.set(a.size());
-    st.st_blocks.set(a.blocks());
-    st.st_blksize.set(4096);
-    setTime(st.st_mtim, a.mtimeNanos());
-    setTime(st.st_atim, a.mtimeNanos());
-    setTime(st.st_ctim, a.ctimeNanos());
-  }
-
-  private static void setTime(Timespec t, long nanos) {
-    t.tv_sec.set(Math.floorDiv(nanos, 1_000_000_000L));
-    t.tv_nsec.set(Math.floorMod(nanos, 1_000_000_000L));
   }
 
   @Override
@@ -202,13 +182,7 @@ public class CasFuse extends FuseStubFS implements MountableFs {
       DirListing d = handles.get(fi.fh.get()) instanceof DirListing l ? l : image.opendir(bytes(path));
       FileStat st = new FileStat(jnr.ffi.Runtime.getSystemRuntime());
       Pointer stp = Struct.getMemory(st);
-      image.readdir(d, offset, e -> {
-        fill(st, e.attr());
-        byte[] name = e.name();
-        ByteBuffer cname = ByteBuffer.allocate(name.length + 1).put(name).put((byte) 0);
-        cname.flip();
-        return filter.apply(buf, cname, stp, e.nextOffset()) == 0;
-      });
+      image.readdir(d, offset, e -> FuseReplies.dirEntry(filter, buf, st, stp, e.name(), e.attr(), e.nextOffset()));
       return 0;
     } catch (Throwable t) {
       return fail(t);
@@ -251,12 +225,20 @@ public class CasFuse extends FuseStubFS implements MountableFs {
   private int readByPath(String path, Pointer buf, long size, long offset) throws java.io.IOException {
     byte[] p = bytes(path);
     org.casfs.cas.Entry e = image.regularFile(p);
-    if (size <= 0 || offset >= e.size()) {
-      return 0;
+    ByteBuffer dst = readTarget(buf, size, offset, e.size());
+    return dst == null ? 0 : handleless.read(e.childId(), () -> image.openContent(e, p), offset, dst);
+  }
+
+  /**
+   * The kernel's read buffer itself, as a direct ByteBuffer as long as the bytes a read at
+   * {@code offset} may return (file bytes land there with no heap copy); null when there are none.
+   */
+  private static ByteBuffer readTarget(Pointer buf, long size, long offset, long fileSize) {
+    if (size <= 0 || offset >= fileSize) {
+      return null;
     }
-    int want = (int) Math.min(size, e.size() - offset);
-    ByteBuffer dst = MemoryIO.getInstance().newDirectByteBuffer(buf.address(), want);
-    return handleless.read(e.childId(), () -> image.openContent(e, p), offset, dst);
+    int want = (int) Math.min(size, fileSize - offset);
+    return MemoryIO.getInstance().newDirectByteBuffer(buf.address(), want);
   }
 
   static void setCacheBits(FuseFileInfo fi, PageCachePolicy.Mode mode) {
@@ -276,13 +258,8 @@ public class CasFuse extends FuseStubFS implements MountableFs {
       if (!(handles.get(fi.fh.get()) instanceof OpenFile f)) {
         return handleless != null ? readByPath(path, buf, size, offset) : -Errno.EBADF;
       }
-      if (size <= 0 || offset >= f.size()) {
-        return 0;
-      }
-      int want = (int) Math.min(size, f.size() - offset);
-      // The kernel's buffer itself, as a direct ByteBuffer: file bytes land there with no heap copy.
-      ByteBuffer dst = MemoryIO.getInstance().newDirectByteBuffer(buf.address(), want);
-      return f.read(offset, dst);
+      ByteBuffer dst = readTarget(buf, size, offset, f.size());
+      return dst == null ? 0 : f.read(offset, dst);
     } catch (Throwable t) {
       return fail(t);
     }

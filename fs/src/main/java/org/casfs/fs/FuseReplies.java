@@ -1,14 +1,18 @@
 package org.casfs.fs;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import jnr.ffi.Pointer;
+import ru.serce.jnrfuse.FuseFillDir;
+import ru.serce.jnrfuse.struct.FileStat;
 import ru.serce.jnrfuse.struct.Statvfs;
+import ru.serce.jnrfuse.struct.Timespec;
 
 /**
- * The byte-copying replies both adapters give the kernel: xattr values and name lists with the
- * size-probe protocol ({@code size == 0} asks for the length, a short buffer is {@code ERANGE}),
- * and statfs. Stateless.
+ * The byte-copying replies both adapters give the kernel: stat and readdir entries, xattr values
+ * and name lists with the size-probe protocol ({@code size == 0} asks for the length, a short
+ * buffer is {@code ERANGE}), and statfs. Stateless.
  */
 final class FuseReplies {
   private FuseReplies() {}
@@ -73,5 +77,38 @@ final class FuseReplies {
     st.f_favail.set(s.filesFree());
     st.f_namemax.set(s.nameMax());
     return 0;
+  }
+
+  /** Fills a stat reply from the core's attributes. */
+  static void attr(FileStat st, Attr a) {
+    st.st_ino.set(a.ino());
+    st.st_mode.set(a.mode());
+    st.st_nlink.set(a.nlink());
+    st.st_uid.set(a.uid());
+    st.st_gid.set(a.gid());
+    st.st_rdev.set(a.rdev());
+    st.st_size.set(a.size());
+    st.st_blocks.set(a.blocks());
+    st.st_blksize.set(4096);
+    setTime(st.st_mtim, a.mtimeNanos());
+    setTime(st.st_atim, a.mtimeNanos());
+    setTime(st.st_ctim, a.ctimeNanos());
+  }
+
+  private static void setTime(Timespec t, long nanos) {
+    t.tv_sec.set(Math.floorDiv(nanos, 1_000_000_000L));
+    t.tv_nsec.set(Math.floorMod(nanos, 1_000_000_000L));
+  }
+
+  /**
+   * Adds one directory entry to a readdir reply ({@code st}/{@code stp}: a scratch stat and its
+   * memory, reused across entries); false once the kernel's buffer is full.
+   */
+  static boolean dirEntry(FuseFillDir filter, Pointer buf, FileStat st, Pointer stp, byte[] name, Attr a,
+      long nextOffset) {
+    attr(st, a);
+    ByteBuffer cname = ByteBuffer.allocate(name.length + 1).put(name).put((byte) 0);
+    cname.flip();
+    return filter.apply(buf, cname, stp, nextOffset) == 0;
   }
 }

@@ -1,7 +1,6 @@
 package org.casfs.fs;
 
 import com.kenai.jffi.MemoryIO;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Consumer;
@@ -112,7 +111,7 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   @Override
   public int getattr(String path, FileStat stat) {
     try {
-      CasFuse.fill(stat, attr(txn().getattr(path)));
+      FuseReplies.attr(stat, attr(txn().getattr(path)));
       return 0;
     } catch (Throwable t) {
       return fail(t);
@@ -137,10 +136,7 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
           name = s.name().bytes();
           a = attr(s);
         }
-        CasFuse.fill(st, a);
-        ByteBuffer cname = ByteBuffer.allocate(name.length + 1).put(name).put((byte) 0);
-        cname.flip();
-        if (filter.apply(buf, cname, stp, i + 1) != 0) {
+        if (!FuseReplies.dirEntry(filter, buf, st, stp, name, a, i + 1)) {
           break;
         }
       }
