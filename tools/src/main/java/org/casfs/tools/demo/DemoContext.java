@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -147,5 +148,35 @@ public final class DemoContext {
       }
     }
     return ExitCode.INTERNAL;
+  }
+
+  /**
+   * A copy of the demo's source tree at {@code work/name} (hardlinks where the filesystem allows,
+   * else a byte copy) in which one small file ({@code release}, else {@code fallbackFile}) gains
+   * the line {@code CASFS_DEMO="what"}; the source is never written. Returns the copy; the changed
+   * file's name is {@link #changedFileName}.
+   */
+  public Path changedCopy(String name, String fallbackFile, String what) throws IOException, InterruptedException {
+    Path source = get(StoreSteps.SOURCE);
+    Path copy = work.resolve(name);
+    try {
+      sh("cp", "-al", source.toString(), copy.toString());
+    } catch (IOException e) { // another filesystem: hardlinks impossible, copy the bytes
+      sh("rm", "-rf", copy.toString());
+      sh("cp", "-a", source.toString(), copy.toString());
+    }
+    String file = changedFileName(source, fallbackFile);
+    Path changed = copy.resolve(file);
+    byte[] old = Files.exists(changed, LinkOption.NOFOLLOW_LINKS) ? Files.readAllBytes(changed) : new byte[0];
+    Files.deleteIfExists(changed); // a hardlink to the source: replace it, never write through it
+    Files.write(changed, (new String(old, StandardCharsets.ISO_8859_1) + "CASFS_DEMO=\"" + what + "\"\n")
+        .getBytes(StandardCharsets.ISO_8859_1));
+    say("changed " + file + " in " + copy + " (the source is untouched)");
+    return copy;
+  }
+
+  /** The file {@link #changedCopy} changes: {@code release} if the source has one, else the fallback. */
+  public static String changedFileName(Path source, String fallbackFile) {
+    return Files.isRegularFile(source.resolve("release"), LinkOption.NOFOLLOW_LINKS) ? "release" : fallbackFile;
   }
 }

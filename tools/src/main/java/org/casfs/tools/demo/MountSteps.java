@@ -3,7 +3,6 @@ package org.casfs.tools.demo;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,22 +35,9 @@ final class MountSteps {
   }
 
   private static void changedCopy(DemoContext ctx) throws Exception {
-    Path source = ctx.get(StoreSteps.SOURCE);
-    Path copy = ctx.work().resolve("changed");
-    try {
-      ctx.sh("cp", "-al", source.toString(), copy.toString());
-    } catch (IOException e) { // another filesystem: hardlinks impossible, copy the bytes
-      ctx.sh("rm", "-rf", copy.toString());
-      ctx.sh("cp", "-a", source.toString(), copy.toString());
-    }
-    String name = Files.isRegularFile(source.resolve("release"), LinkOption.NOFOLLOW_LINKS) ? "release" : "casfs-demo.txt";
-    Path file = copy.resolve(name);
-    String old = Files.exists(file, LinkOption.NOFOLLOW_LINKS) ? Files.readString(file, StandardCharsets.ISO_8859_1) : "";
-    Files.deleteIfExists(file); // a hardlink to the source: replace it, never write through it
-    Files.writeString(file, old + "CASFS_DEMO=\"the second version\"\n", StandardCharsets.ISO_8859_1);
-    ctx.say("changed " + name + " in " + copy + " (the source is untouched)");
+    Path copy = ctx.changedCopy("changed", "casfs-demo.txt", "the second version");
     ctx.put(COPY, copy);
-    ctx.put(CHANGED_FILE, name);
+    ctx.put(CHANGED_FILE, DemoContext.changedFileName(ctx.get(StoreSteps.SOURCE), "casfs-demo.txt"));
   }
 
   private static void mountAndFollow(DemoContext ctx) throws Exception {

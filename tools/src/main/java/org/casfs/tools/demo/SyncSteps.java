@@ -4,8 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -66,21 +64,7 @@ final class SyncSteps {
 
   /** A copy of the source (hardlinks) with one small file changed, imported and signed as "update". */
   private static void signUpdate(DemoContext ctx) throws Exception {
-    Path source = ctx.get(StoreSteps.SOURCE);
-    Path copy = ctx.work().resolve("update");
-    try {
-      ctx.sh("cp", "-al", source.toString(), copy.toString());
-    } catch (IOException e) { // another filesystem: hardlinks impossible, copy the bytes
-      ctx.sh("rm", "-rf", copy.toString());
-      ctx.sh("cp", "-a", source.toString(), copy.toString());
-    }
-    String name = Files.isRegularFile(source.resolve("release"), LinkOption.NOFOLLOW_LINKS) ? "release" : "casfs-update.txt";
-    Path file = copy.resolve(name);
-    byte[] old = Files.exists(file, LinkOption.NOFOLLOW_LINKS) ? Files.readAllBytes(file) : new byte[0];
-    Files.deleteIfExists(file); // a hardlink to the source: replace it, never write through it
-    Files.write(file, (new String(old, StandardCharsets.ISO_8859_1) + "CASFS_DEMO=\"an update\"\n")
-        .getBytes(StandardCharsets.ISO_8859_1));
-    ctx.say("changed " + name + " in " + copy + " (the source is untouched)");
+    Path copy = ctx.changedCopy("update", "casfs-update.txt", "an update");
     String out = ctx.casfs("import", copy.toString(), "--label", "update");
     String id = out.lines().filter(l -> l.startsWith("version ")).findFirst()
         .orElseThrow(() -> new IllegalStateException("import printed no version line")).split("\\s+")[1];
