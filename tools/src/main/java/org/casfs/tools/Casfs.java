@@ -52,7 +52,8 @@ import picocli.CommandLine.Spec;
  * into an exit code ({@link ExitCode}) and at most one error line.
  *
  * <p>To add a command: write a class extending {@link CasfsCommand} (or {@link RepoCommand}) in
- * {@code org.casfs.tools.command} and add it to {@code COMMANDS} below: one line.
+ * {@code org.casfs.tools.command} and add it to {@code Commands.ALL} below: one line (and its name to
+ * {@link RepoArguments#COMMANDS} if it is a {@link RepoCommand}).
  *
  * <p>One instance serves one invocation; it carries the environment and whether a terminal is
  * attached, so tests can run commands in-process with their own streams and variables.
@@ -64,38 +65,43 @@ import picocli.CommandLine.Spec;
     footer = {"", "Exit codes: 0 ok, 2 bad usage or argument, 3 not a repository or already one, "
         + "4 verification failed, 5 I/O failure, 6 repository busy, 7 rejected, 1 internal error."})
 public final class Casfs implements Callable<Integer> {
-  /** Every subcommand, in the order {@code casfs --help} lists them. */
-  private static final List<Class<?>> COMMANDS = List.of(
-      HelpCommand.class,
-      InitCommand.class,
-      ImportCommand.class,
-      CheckoutCommand.class,
-      LsCommand.class,
-      CatCommand.class,
-      ShowCommand.class,
-      LogCommand.class,
-      DiffCommand.class,
-      FsckCommand.class,
-      GcCommand.class,
-      DemoCommand.class,
-      MountCommand.class,
-      UmountCommand.class,
-      KeygenCommand.class,
-      TrustCommand.class,
-      SignCommand.class,
-      DeltaCommand.class,
-      ServeCommand.class,
-      PeerCommand.class,
-      PullCommand.class,
-      MirrorCommand.class,
-      SwitchCommand.class,
-      RollbackCommand.class,
-      HistoryCommand.class,
-      StatusCommand.class,
-      CommitCommand.class,
-      AbortCommand.class,
-      PinCommand.class,
-      UnpinCommand.class);
+  /**
+   * Every subcommand, in the order {@code casfs --help} lists them. A holder class, so that a
+   * command forwarded to a daemon never loads them ({@link RepoArguments}).
+   */
+  private static final class Commands {
+    static final List<Class<?>> ALL = List.of(
+        HelpCommand.class,
+        InitCommand.class,
+        ImportCommand.class,
+        CheckoutCommand.class,
+        LsCommand.class,
+        CatCommand.class,
+        ShowCommand.class,
+        LogCommand.class,
+        DiffCommand.class,
+        FsckCommand.class,
+        GcCommand.class,
+        DemoCommand.class,
+        MountCommand.class,
+        UmountCommand.class,
+        KeygenCommand.class,
+        TrustCommand.class,
+        SignCommand.class,
+        DeltaCommand.class,
+        ServeCommand.class,
+        PeerCommand.class,
+        PullCommand.class,
+        MirrorCommand.class,
+        SwitchCommand.class,
+        RollbackCommand.class,
+        HistoryCommand.class,
+        StatusCommand.class,
+        CommitCommand.class,
+        AbortCommand.class,
+        PinCommand.class,
+        UnpinCommand.class);
+  }
 
   @Spec CommandSpec spec;
 
@@ -168,7 +174,7 @@ public final class Casfs implements Callable<Integer> {
     ErrorReporter reporter = new ErrorReporter(casfs.debug());
     CommandLine cl = new CommandLine(casfs);
     Class<?> named = namedCommandOrNull(args);
-    for (Class<?> command : named == null ? COMMANDS : List.of(named)) {
+    for (Class<?> command : named == null ? Commands.ALL : List.of(named)) {
       cl.addSubcommand(command);
     }
     cl.setOut(out);
@@ -181,13 +187,18 @@ public final class Casfs implements Callable<Integer> {
     return cl;
   }
 
+  /** Every subcommand class. */
+  static List<Class<?>> commands() {
+    return Commands.ALL;
+  }
+
   /** The subcommand class the first non-option argument names (not help), or null. */
   public static Class<?> namedCommandOrNull(String... args) {
     for (String a : args) {
       if (a.startsWith("-")) {
         return null; // an option before the subcommand: let the full parser judge it
       }
-      for (Class<?> c : COMMANDS) {
+      for (Class<?> c : Commands.ALL) {
         Command command = c.getAnnotation(Command.class);
         if (c != HelpCommand.class && (command.name().equals(a) || Arrays.asList(command.aliases()).contains(a))) {
           return c;

@@ -17,25 +17,11 @@ public abstract class RepoCommand extends CasfsCommand {
 
   /** The repository directory the user named, as an absolute path. */
   protected Path repoDir() {
-    Path dir = repoDirOrNull(repoOption, casfs().env("CASFS_REPO"), casfs().cwd());
+    Path dir = RepoArguments.repoDirOrNull(repoOption, casfs().env("CASFS_REPO"), casfs().cwd());
     if (dir == null) {
       throw CliException.usage("no repository given; pass --repo DIR or set CASFS_REPO");
     }
     return dir;
-  }
-
-  /**
-   * The repository directory, absolute: {@code --repo} (already resolved against {@code cwd}),
-   * else {@code $CASFS_REPO} resolved against {@code cwd}; null if neither is given.
-   */
-  public static Path repoDirOrNull(Path repoOption, String repoEnv, Path cwd) {
-    if (repoOption != null) {
-      return cwd.resolve(repoOption).toAbsolutePath().normalize();
-    }
-    if (repoEnv != null && !repoEnv.isBlank()) {
-      return cwd.resolve(repoEnv).toAbsolutePath().normalize();
-    }
-    return null;
   }
 
   /** The repository directory, or null if none was given (the command will say so when it runs). */

@@ -13,9 +13,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.casfs.tools.Casfs;
 import org.casfs.tools.ExitCode;
-import org.casfs.tools.RepoCommand;
+import org.casfs.tools.RepoArguments;
 
 /**
  * The client side of the control socket: a command on a repository that a daemon (a mount, the
@@ -88,14 +87,14 @@ public final class ControlClient {
 
   /**
    * The repository a repository command names, or null if {@code args} are not one (or ask for
-   * help). Read from the arguments by hand, not by picocli: a forwarded command is parsed in the
-   * daemon, and building picocli's model here cost ~0.15 s of every forwarded command's start. A
-   * bad command line is forwarded too; the daemon reports it exactly as a local run would.
+   * help). Read from the arguments by hand, not by picocli and without loading a command class: a
+   * forwarded command is parsed in the daemon, and building picocli's model here cost ~0.15 s of
+   * every forwarded command's start. A bad command line is forwarded too; the daemon reports it
+   * exactly as a local run would.
    */
   static Path repoOfOrNull(Map<String, String> env, Path cwd, String... args) {
-    Class<?> command = Casfs.namedCommandOrNull(args);
-    if (command == null || !RepoCommand.class.isAssignableFrom(command)) {
-      return null;
+    if (args.length == 0 || !RepoArguments.isRepoCommand(args[0])) {
+      return null; // no subcommand first (an option before it: the full parser judges it)
     }
     Path option = null;
     for (int i = 0; i < args.length; i++) {
@@ -110,7 +109,7 @@ public final class ControlClient {
         option = Path.of(a.substring("--repo=".length()));
       }
     }
-    Path dir = RepoCommand.repoDirOrNull(option, env.get("CASFS_REPO"), cwd);
+    Path dir = RepoArguments.repoDirOrNull(option, env.get("CASFS_REPO"), cwd);
     return dir != null && Files.isDirectory(dir) ? dir : null;
   }
 

@@ -1,0 +1,39 @@
+package org.casfs.tools;
+
+import java.nio.file.Path;
+import java.util.Set;
+
+/**
+ * Which repository a command line names, found without picocli and without loading a command
+ * class: a command typed while a daemon owns the repository is forwarded to it at once, so the
+ * forwarding client stays a small JVM (loading the thirty command classes and their annotations
+ * was most of a forwarded command's start). {@code RepoArgumentsTest} keeps {@link #COMMANDS}
+ * equal to the {@link RepoCommand}s that {@link Casfs} registers.
+ */
+public final class RepoArguments {
+  /** The names of the subcommands that work on a repository. */
+  static final Set<String> COMMANDS = Set.of("abort", "cat", "checkout", "commit", "delta", "diff", "fsck", "gc",
+      "history", "import", "init", "log", "ls", "mirror", "mount", "peer", "pin", "pull", "rollback", "serve",
+      "show", "sign", "status", "switch", "trust", "unpin");
+
+  private RepoArguments() {}
+
+  /** True if {@code name} is the name of a repository command. */
+  public static boolean isRepoCommand(String name) {
+    return COMMANDS.contains(name);
+  }
+
+  /**
+   * The repository directory, absolute: {@code --repo} (resolved against {@code cwd}), else
+   * {@code $CASFS_REPO} resolved against {@code cwd}; null if neither is given.
+   */
+  public static Path repoDirOrNull(Path repoOption, String repoEnv, Path cwd) {
+    if (repoOption != null) {
+      return cwd.resolve(repoOption).toAbsolutePath().normalize();
+    }
+    if (repoEnv != null && !repoEnv.isBlank()) {
+      return cwd.resolve(repoEnv).toAbsolutePath().normalize();
+    }
+    return null;
+  }
+}

@@ -1,0 +1,36 @@
+package org.casfs.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine.Command;
+
+class RepoArgumentsTest {
+  @Test
+  void theNamesAreExactlyTheRegisteredRepositoryCommands() {
+    Set<String> registered = new TreeSet<>();
+    for (Class<?> c : Casfs.commands()) {
+      if (RepoCommand.class.isAssignableFrom(c)) {
+        Command command = c.getAnnotation(Command.class);
+        registered.add(command.name());
+        registered.addAll(Arrays.asList(command.aliases()));
+      }
+    }
+    assertThat(new TreeSet<>(RepoArguments.COMMANDS)).isEqualTo(registered);
+    assertThat(RepoArguments.isRepoCommand("keygen")).as("keygen works without a repository").isFalse();
+    assertThat(RepoArguments.isRepoCommand("demo")).isFalse();
+  }
+
+  @Test
+  void theOptionWinsOverTheVariableAndBothResolveAgainstTheCallersDirectory() {
+    Path cwd = Path.of("/home/ada");
+    assertThat(RepoArguments.repoDirOrNull(Path.of("r"), "/srv/other", cwd)).isEqualTo(Path.of("/home/ada/r"));
+    assertThat(RepoArguments.repoDirOrNull(null, "x/../repo", cwd)).isEqualTo(Path.of("/home/ada/repo"));
+    assertThat(RepoArguments.repoDirOrNull(null, " ", cwd)).isNull();
+    assertThat(RepoArguments.repoDirOrNull(null, null, cwd)).isNull();
+  }
+}
