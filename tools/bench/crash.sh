@@ -5,11 +5,10 @@
 # intact or gone). Prints the counts. The CI test (CrashSafetyTest) runs the same with 30 kills.
 #   usage: tools/bench/crash.sh [KILLS (default 300)] [SEED]
 set -euo pipefail
-root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib/bench.sh"
 cd "$root"
 kills="${1:-300}"
 seed="${2:-}"
-# shellcheck source=lib/txn-classpath.sh
-source "$root/tools/bench/lib/txn-classpath.sh"
+test_classpath txn
 # shellcheck disable=SC2086
 java -cp "$cp" org.casfs.txn.CrashHarness "$kills" $seed

@@ -9,7 +9,7 @@
 #  - ostree static-delta generate between the same two trees (size and time).
 #   usage: tools/bench/delta.sh [CORPUS (default /var/cache/casfs-corpus)] [WORKDIR]
 set -euo pipefail
-root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib/bench.sh"
 cd "$root"
 corpus="${1:-/var/cache/casfs-corpus}"
 work="${2:-$(mktemp -d /tmp/casfs-delta-bench.XXXXXX)}"
@@ -17,14 +17,7 @@ v1="$corpus/v1"; v2="$corpus/v2"
 mkdir -p "$work"
 echo "work dir: $work"
 
-mvn -o -q -B -pl cas,txn install -DskipTests
-cpfile="$work/cp.txt"
-mvn -o -q -B -pl sync dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cpfile"
-mvn -o -q -B -pl sync test-compile
-# a private copy: other builds in the same tree may recompile sync/target while this runs
-rm -rf "$work/classes"; mkdir -p "$work/classes"
-cp -r sync/target/classes "$work/classes/main"; cp -r sync/target/test-classes "$work/classes/test"
-cp="$work/classes/test:$work/classes/main:$(cat "$cpfile")"
+test_classpath sync
 
 echo "== casfs"
 rm -rf "$work/casfs"

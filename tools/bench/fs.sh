@@ -10,26 +10,24 @@
 # Needs root (drop_caches, allow_other). Usage: tools/bench/fs.sh [TREE]   (default: corpus v1)
 set -euo pipefail
 
-tree="${1:-${CASFS_CORPUS:-/var/cache/casfs-corpus}/v1}"
-root="$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)"
-casfs="$root/tools/casfs"
-work="$(mktemp -d /var/tmp/casfs-bench-fs.XXXXXX)"
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib/bench.sh"
+tree="${1:-$default_corpus/v1}"
+temp_dir work /var/tmp/casfs-bench-fs.XXXXXX
 export CASFS_REPO="$work/repo"
 pids=()
 mounts=()
 
-cleanup() {
+stop_mounts_and_servers() {
   for m in "${mounts[@]}"; do
     if grep -q " $m " /proc/mounts; then fusermount -u -z "$m" 2>/dev/null || true; fi
   done
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$work"
 }
-trap cleanup EXIT
+at_exit stop_mounts_and_servers
 
-[[ $(id -u) == 0 ]] || { echo "fs.sh: run as root (drop_caches)"; exit 2; }
-[[ -d "$tree" ]] || { echo "fs.sh: no tree at $tree"; exit 2; }
+[[ $(id -u) == 0 ]] || fail "run as root (drop_caches)"
+[[ -d "$tree" ]] || fail "no tree at $tree"
 
 wait_mounted() { # MOUNTPOINT
   for _ in $(seq 1 600); do
@@ -99,7 +97,7 @@ stall_probe() { # TARGET DIR
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "tree: $tree ($(du -sh "$tree" | cut -f1), $(find "$tree" | wc -l) paths); $(nproc) cores; $(uname -r)"
 echo "building and importing..."
-"$casfs" --version >/dev/null   # builds once if needed; the runs below never rebuild
+build_casfs   # the runs below never rebuild
 export CASFS_NO_BUILD=1
 "$casfs" init >/dev/null
 "$casfs" import "$tree" --switch >/dev/null

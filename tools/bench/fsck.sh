@@ -10,19 +10,16 @@
 #   REPEAT=3 tools/bench/fsck.sh
 set -euo pipefail
 
-root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
-corpus="${1:-${CASFS_CORPUS:-/var/cache/casfs-corpus}}"
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib/bench.sh"
+corpus="${1:-$default_corpus}"
 repeat="${REPEAT:-3}"
-casfs="$root/tools/casfs"
 
-[[ -d "$corpus/v1" && -d "$corpus/v2" ]] || { echo "fsck.sh: no corpus at $corpus" >&2; exit 2; }
-command -v ostree >/dev/null || { echo "fsck.sh: needs ostree (apt-get install ostree)" >&2; exit 2; }
-[[ -x /usr/bin/time ]] || { echo "fsck.sh: needs GNU time (apt-get install time)" >&2; exit 2; }
+require_corpus "$corpus"
+require_command ostree ostree
+require_command /usr/bin/time time
 
-"$casfs" --help >/dev/null # builds the project when needed, untimed
-
-work="$(mktemp -d /var/tmp/casfs-bench-fsck.XXXXXX)"
-trap 'rm -rf "$work"' EXIT
+build_casfs
+temp_dir work /var/tmp/casfs-bench-fsck.XXXXXX
 # Run a private copy of the built jars: a rebuild in the working tree must not change (or break)
 # what is being measured.
 mkdir -p "$work/cp"
@@ -45,18 +42,8 @@ find "$work/casfs" "$work/ostree" -type f -print0 | xargs -0 cat >/dev/null
 echo "# casfs repo $(du -sh "$work/casfs" | cut -f1), ostree repo $(du -sh "$work/ostree" | cut -f1);" \
   "$(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg)"
 
-declare -A best_s best_kib
-measure() {
-  local name="$1"; shift
-  if ! /usr/bin/time -f '%e %M' -o "$work/time" "$@" >"$work/last.log" 2>&1; then
-    echo "fsck.sh: '$name' failed:" >&2; tail -n 20 "$work/last.log" >&2; exit 1
-  fi
-  local s kib; read -r s kib <"$work/time"
-  if [[ -z "${best_s[$name]:-}" ]] || awk -v a="$s" -v b="${best_s[$name]}" 'BEGIN{exit !(a<b)}'; then
-    best_s[$name]="$s"; best_kib[$name]="$kib"
-  fi
-  printf '  %-36s %7.2f s %7.0f MiB\n' "$name" "$s" "$(awk -v k="$kib" 'BEGIN{print k/1024}')"
-}
+row_width=36
+row_cpu=0
 
 for ((i = 1; i <= repeat; i++)); do
   echo "# run $i of $repeat"
@@ -69,7 +56,7 @@ done
 ratio() { awk -v a="${best_s[$1]}" -v b="${best_s[$2]}" 'BEGIN{printf "%.2f", a / b}'; }
 echo "# best of $repeat"
 for n in "casfs fsck" "casfs fsck (1 core)" "ostree fsck (bare-user)" "cat loose objects | sha1sum"; do
-  printf '  %-36s %7.2f s %7.0f MiB\n' "$n" "${best_s[$n]}" "$(awk -v k="${best_kib[$n]}" 'BEGIN{print k/1024}')"
+  printf '  '; best_row "$n"
 done
 echo "ostree fsck / casfs fsck:           $(ratio "ostree fsck (bare-user)" "casfs fsck")x"
 echo "casfs fsck 1 core / all cores:      $(ratio "casfs fsck (1 core)" "casfs fsck")x"

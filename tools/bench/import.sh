@@ -15,38 +15,19 @@
 # so it commits copies of v1/v2 without those (8 nodes of ~6.7k paths). Builds casfs if needed.
 set -euo pipefail
 
-root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
-corpus="${1:-${CASFS_CORPUS:-/var/cache/casfs-corpus}}"
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib/bench.sh"
+corpus="${1:-$default_corpus}"
 repeat="${REPEAT:-3}"
 thresholds="${THRESHOLDS:-}"
 v1="$corpus/v1"
 v2="$corpus/v2"
-casfs="$root/tools/casfs"
 
-[[ -d "$v1" && -d "$v2" ]] || { echo "import.sh: no corpus at $corpus (run ../shared/corpus/make-images.sh)" >&2; exit 2; }
-command -v ostree >/dev/null || { echo "import.sh: needs ostree (apt-get install ostree)" >&2; exit 2; }
-[[ -x /usr/bin/time ]] || { echo "import.sh: needs GNU time (apt-get install time)" >&2; exit 2; }
+require_corpus "$corpus"
+require_command ostree ostree
+require_command /usr/bin/time time
 
-"$casfs" --help >/dev/null # builds the project when needed, untimed
-
-work="$(mktemp -d /var/tmp/casfs-bench-import.XXXXXX)"
-trap 'rm -rf "$work"' EXIT
-
-declare -A best_s best_kib best_cpu
-# measure NAME CMD...: runs CMD under /usr/bin/time, keeps the fastest wall time per NAME (with
-# its peak RSS and its user+system CPU seconds, which a busy machine disturbs less).
-measure() {
-  local name="$1"; shift
-  if ! /usr/bin/time -f '%e %M %U %S' -o "$work/time" "$@" >"$work/last.log" 2>&1; then
-    echo "import.sh: '$name' failed:" >&2; tail -n 20 "$work/last.log" >&2; exit 1
-  fi
-  local s kib user sys cpu; read -r s kib user sys <"$work/time"
-  cpu="$(awk -v u="$user" -v y="$sys" 'BEGIN{printf "%.2f", u+y}')"
-  if [[ -z "${best_s[$name]:-}" ]] || awk -v a="$s" -v b="${best_s[$name]}" 'BEGIN{exit !(a<b)}'; then
-    best_s[$name]="$s"; best_kib[$name]="$kib"; best_cpu[$name]="$cpu"
-  fi
-  printf '  %-34s %7.2f s %7.0f MiB %7.2f s cpu\n' "$name" "$s" "$(awk -v k="$kib" 'BEGIN{print k/1024}')" "$cpu"
-}
+build_casfs
+temp_dir work /var/tmp/casfs-bench-import.XXXXXX
 
 echo "# copies without device nodes for ostree, and warming the page cache"
 for v in v1 v2; do
@@ -87,8 +68,7 @@ for name in "cat | sha1sum v1" "casfs import v1" "casfs import v2 on top" "casfs
     "casfs import v2 in place (cache)" \
     "ostree archive commit v1" "ostree archive commit v2 on top" "ostree bare-user commit v1" \
     "ostree bare-user commit v2 on top"; do
-  printf '%-34s %7.2f s %7.0f MiB %7.2f s cpu\n' "$name" "${best_s[$name]}" \
-    "$(awk -v k="${best_kib[$name]}" 'BEGIN{print k/1024}')" "${best_cpu[$name]}"
+  best_row "$name"
 done
 echo
 echo "ostree archive v1 / casfs v1          $(ratio "ostree archive commit v1" "casfs import v1")   (aim >= 2)"

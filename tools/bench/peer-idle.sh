@@ -3,9 +3,10 @@
 # Usage: tools/bench/peer-idle.sh [WORKDIR]   (root; origin and peer on 127.0.0.1 only, mDNS off;
 # both processes are stopped by their pids at the end). Prints pull time, idle CPU and RSS.
 set -u
-C="$(dirname "$(readlink -f "$0")")/../casfs"; W=${1:-/tmp/casfs-peer-idle}; rm -rf $W; mkdir -p $W
-$C --help >/dev/null   # builds casfs first if needed
-$C init --repo $W/o >/dev/null; $C import --repo $W/o ${CASFS_CORPUS:-/var/cache/casfs-corpus}/v1 --label v1 --switch >/dev/null
+source "$(dirname "$(readlink -f "$0")")/lib/bench.sh"
+C="$casfs"; W=${1:-/tmp/casfs-peer-idle}; rm -rf $W; mkdir -p $W
+build_casfs
+$C init --repo $W/o >/dev/null; $C import --repo $W/o $default_corpus/v1 --label v1 --switch >/dev/null
 KEY=$($C keygen --key $W/k); $C sign --repo $W/o --key $W/k current >/dev/null
 $C serve --repo $W/o --bind 127.0.0.1 --port 18470 > $W/serve.log 2>&1 & SP=$!
 PP=

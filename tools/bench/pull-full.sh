@@ -5,21 +5,14 @@
 # and on tmpfs (/dev/shm: fsync is free), which separates the storage cost from the transport.
 #   tools/bench/pull-full.sh [CORPUS (default /var/cache/casfs-corpus)] [RUNS (default 3)]
 set -euo pipefail
-root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib/bench.sh"
 cd "$root"
 corpus="${1:-/var/cache/casfs-corpus}"
 runs="${2:-3}"
-work="$(mktemp -d /tmp/casfs-pull-full.XXXXXX)"
-shm="$(mktemp -d /dev/shm/casfs-pull-full.XXXXXX)"
-trap 'rm -rf "$work" "$shm"' EXIT
+temp_dir work /tmp/casfs-pull-full.XXXXXX
+temp_dir shm /dev/shm/casfs-pull-full.XXXXXX
 
-mvn -o -q -B -pl cas,txn install -DskipTests
-mvn -o -q -B -pl sync dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$work/cp.txt"
-mvn -o -q -B -pl sync test-compile
-# a private copy: other builds in the same tree may recompile sync/target while this runs
-mkdir -p "$work/classes"
-cp -r sync/target/classes "$work/classes/main"; cp -r sync/target/test-classes "$work/classes/test"
-cp="$work/classes/test:$work/classes/main:$(cat "$work/cp.txt")"
+test_classpath sync
 
 for where in "$work/disk" "$shm/run"; do
   echo "== repositories under $where (load: $(cut -d' ' -f1-3 /proc/loadavg))"

@@ -10,22 +10,19 @@
 # only if the JVM itself was killed).
 #   tools/bench/swarm.sh [OUT_DIR] [--laptops N] [--seed S] [--chain]   (--chain: per-hop times)
 set -euo pipefail
-root="$(cd "$(dirname "$0")/../.." && pwd)"
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib/bench.sh"
 out="${1:-$root/target/bench-swarm}"; shift || true
-corpus="${CASFS_CORPUS:-/var/cache/casfs-corpus}"
+corpus="$default_corpus"
 rm -rf "$out"; mkdir -p "$out"
 cd "$root"
-mvn -o -q -B -pl sync -am install -DskipTests
-mvn -o -q -B -pl sync test-compile
-mvn -o -q -B -pl sync dependency:build-classpath -Dmdep.outputFile="$out/cp.txt" -Dmdep.includeScope=test
-cp="$root/sync/target/test-classes:$root/sync/target/classes:$(cat "$out/cp.txt")"
+test_classpath sync
 before=$(ip netns list | awk '{print $1}' | grep '^casfs-' | sort || true)
 cleanup() {
   # Only namespaces that appeared during this run and the harness failed to remove.
   after=$(ip netns list | awk '{print $1}' | grep '^casfs-' | sort || true)
   for ns in $(comm -13 <(echo "$before") <(echo "$after")); do ip netns del "$ns" 2>/dev/null || true; done
 }
-trap cleanup EXIT
+at_exit cleanup
 java -Xmx2g -cp "$cp" org.casfs.sync.peer.SwarmBench "$out" --corpus "$corpus" "$@" | tee "$out/output.txt"
 gnuplot <<GP
 set terminal png size 900,540

@@ -5,9 +5,8 @@
 # Extra arguments go to JMH (e.g. -p files=10). Needs the corpus for CommitBenchmark
 # (-Dcasfs.corpus=DIR via JAVA_OPTS; default /var/cache/casfs-corpus).
 set -euo pipefail
-root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib/bench.sh"
 cd "$root"
-# shellcheck source=lib/txn-classpath.sh
-source "$root/tools/bench/lib/txn-classpath.sh"
+test_classpath txn
 # shellcheck disable=SC2086
 java ${JAVA_OPTS:-} -cp "$cp" org.openjdk.jmh.Main "$@"
