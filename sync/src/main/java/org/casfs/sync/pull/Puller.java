@@ -187,9 +187,10 @@ public final class Puller {
         try {
           streamFrom(s, head, inv, run);
           inv = inventory(head);
-          if (!inv.complete()) {
-            fetchEach(s, head, run);
+          if (inv.complete()) {
+            continue; // the usual end: one walk of the version's trees says so
           }
+          fetchEach(s, head, run);
         } catch (PullException e) {
           throw e;
         } catch (CorruptObjectException | WireException | SlowSourceException | SignatureException e) {
