@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -28,13 +29,21 @@ import org.casfs.cas.ObjectId;
  * are not fsynced; a delta damaged by a crash is caught by the header check here and by the
  * SHA-1/SHA-256 check of whoever applies it. Recency survives restarts through file mtimes.
  * Thread-safe (one lock; operations are short).
+ *
+ * <p>The index lives in memory, so one process keeps one store per directory
+ * ({@link #openShared}): a daemon's server must see the deltas a command it runs for a client
+ * (a forwarded {@code casfs pull}, {@code casfs sign}) has just put, and the budget must count
+ * every file once.
  */
 public final class DeltaStore {
   private static final String NONE_SUFFIX = ".none";
   private static final long NONE_COST = 4096;
 
+  /** Keyed by the directory's file key (device and inode): a directory made anew gets a new store. */
+  private static final Map<Object, DeltaStore> SHARED = new HashMap<>();
+
   private final Path dir;
-  private final long budgetBytes;
+  private long budgetBytes;
   /** Access order: the first entry is the least recently used. */
   private final LinkedHashMap<String, Long> sizes = new LinkedHashMap<>(16, 0.75f, true);
   private final Map<ObjectId, List<ObjectId>> oldsByNew = new HashMap<>();
@@ -45,7 +54,27 @@ public final class DeltaStore {
     this.budgetBytes = budgetBytes;
   }
 
-  /** Opens (creating) the store in {@code dir}; deletes temporaries left by a crash. */
+  /**
+   * The store of {@code dir} that this process shares: opened (as {@link #open}) by the first
+   * caller, the same instance for every later one. Its budget is the largest any caller asked for.
+   */
+  public static DeltaStore openShared(Path dir, long budgetBytes) throws IOException {
+    Files.createDirectories(dir);
+    Object key = Files.readAttributes(dir, BasicFileAttributes.class).fileKey();
+    synchronized (SHARED) {
+      DeltaStore s = SHARED.get(key);
+      if (s == null) {
+        s = open(dir.toRealPath(), budgetBytes);
+        SHARED.put(key, s);
+      }
+      synchronized (s) {
+        s.budgetBytes = Math.max(s.budgetBytes, budgetBytes);
+      }
+      return s;
+    }
+  }
+
+  /** Opens (creating) a store of its own in {@code dir}; deletes temporaries left by a crash. */
   public static DeltaStore open(Path dir, long budgetBytes) throws IOException {
     if (budgetBytes < 0) {
       throw new IllegalArgumentException("delta budget must not be negative");
@@ -161,8 +190,10 @@ public final class DeltaStore {
   }
 
   private void write(String name, byte[] bytes) throws IOException {
-    if (bytes.length > budgetBytes) {
-      return; // would evict everything and itself
+    synchronized (this) {
+      if (bytes.length > budgetBytes) {
+        return; // would evict everything and itself
+      }
     }
     Path tmp = Files.createTempFile(dir, ".tmp-", "");
     try {

@@ -107,7 +107,7 @@ public final class Peer implements AutoCloseable {
         Duration.ofSeconds(5));
     // Deltas: this peer keeps the deltas it receives and computes others on demand (bounded), so
     // a neighbour one version behind gets the small update, as from the origin.
-    deltas = DeltaStore.open(repo.stagingDir("deltas"), DELTA_BUDGET_BYTES);
+    deltas = DeltaStore.openShared(repo.stagingDir("deltas"), DELTA_BUDGET_BYTES);
     DeltaService deltaService = DeltaService.forPeer(repo.objectDatabase(), deltas);
     server = new Server(repo.objectDatabase(), state, sc).deltaSource(deltaService)
         .addFetchHook(new DeltaFetchHook(deltaService)).start();

@@ -33,7 +33,7 @@ final class RepoDeltas {
   private RepoDeltas() {}
 
   static DeltaStore open(Repository repo) throws IOException {
-    return DeltaStore.open(repo.stagingDir("deltas"), BUDGET_BYTES);
+    return DeltaStore.openShared(repo.stagingDir("deltas"), BUDGET_BYTES);
   }
 
   /** Computes and stores the deltas from {@code oldVersion} to {@code newVersion}. */
@@ -58,7 +58,7 @@ final class RepoDeltas {
 
   /** Lets a pull receive delta frames; the verified deltas are kept to serve neighbours. */
   static Puller acceptDeltas(Puller puller, Repository repo) throws IOException {
-    DeltaStore keep = DeltaStore.open(repo.stagingDir("deltas"), CLIENT_BUDGET_BYTES);
+    DeltaStore keep = DeltaStore.openShared(repo.stagingDir("deltas"), CLIENT_BUDGET_BYTES);
     return puller.addDecoder(new DeltaFrameDecoder(repo.stagingDir("tmp-deltas"), keep))
         .addDecoder(new TreeDeltaFrameDecoder());
   }

@@ -10,10 +10,17 @@ import org.casfs.sync.server.Server;
 import org.casfs.sync.server.ServerConfig;
 import org.casfs.tools.OpenRepo;
 import org.casfs.tools.RepoCommand;
+import org.casfs.tools.daemon.ControlServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code casfs serve}: serves this repository's offered version over HTTP until stopped (SIGTERM/SIGINT). */
+/**
+ * {@code casfs serve}: serves this repository's offered version over HTTP until stopped
+ * (SIGTERM/SIGINT). It owns the repository meanwhile, so the origin's other commands ({@code
+ * import}, {@code sign}, {@code delta}, {@code status}, ...) run inside it through the control
+ * socket: an administrator publishes a new version without stopping the server, and the next
+ * {@code GET /v1/head} offers it.
+ */
 @Command(name = "serve", description = "Serve the offered version over HTTP (head, objects, fetch streams, deltas).")
 public final class ServeCommand extends RepoCommand {
   @Option(names = "--port", paramLabel = "P", defaultValue = "8470", description = "port (default: ${DEFAULT-VALUE})")
@@ -40,7 +47,9 @@ public final class ServeCommand extends RepoCommand {
       ServerConfig config = new ServerConfig(new InetSocketAddress(bind, port), threads, 32 << 20, zstd,
           Duration.ofSeconds(5));
       CountDownLatch stop = new CountDownLatch(1);
-      try (Server server = server(open.repo(), config).start()) {
+      try (ControlServer control = ControlServer.startOrWarn(open,
+              "casfs serve (pid " + ProcessHandle.current().pid() + ")", this::log);
+          Server server = server(open.repo(), config).start()) {
         Thread hook = new Thread(() -> {
           server.close();
           stop.countDown();
