@@ -12,10 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.casfs.cas.CorruptObjectException;
 import org.casfs.cas.DualDigest;
 import org.casfs.cas.Hashes;
@@ -437,58 +434,14 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
 
   @Override
   public Sweep beginSweep() {
-    guard.openSweep();
-    return new Sweep() {
-      private boolean closed;
-
-      @Override
-      public List<ObjectInfo> removeUnprotected(Collection<ObjectId> ids) throws IOException {
-        return guard.removeUnprotected(ids, DiskObjectStore.this::removeBatch);
-      }
-
-      @Override
-      public long removeOrphans() throws IOException {
-        List<Path> orphans = new ArrayList<>();
-        forEachOrphan(orphans::add);
-        Map<ObjectId, Path> byId = new HashMap<>();
-        long freed = 0;
-        for (Path f : orphans) {
-          String hex = f.getParent().getFileName().toString() + f.getFileName();
-          if (ObjectId.isValid(hex)) {
-            byId.put(ObjectId.fromString(hex), f);
-          }
-          // Files whose names are no object id are not ours to judge; fsck reports them.
-        }
-        return guard.removeUnprotected(byId.keySet(), free -> {
-          long bytes = 0;
-          for (ObjectId id : free) {
-            Path f = byId.get(id);
-            if (statOrNull(id) == null && f.equals(loosePath(id))) {
-              try {
-                long size = Files.size(f);
-                Files.delete(f);
-                bytes += size;
-              } catch (NoSuchFileException gone) {
-                // removed meanwhile: nothing to free
-              }
-            }
-          }
-          return bytes;
-        });
-      }
-
-      @Override
-      public void close() {
-        if (!closed) {
-          closed = true;
-          guard.closeSweep();
-        }
-      }
-    };
+    return new DiskSweep(this, guard);
   }
 
-  /** Called under the guard's write lock: no insert of these ids runs meanwhile. */
-  private List<ObjectInfo> removeBatch(List<ObjectId> ids) throws IOException {
+  /**
+   * Removes the indexed or pending objects of {@code ids}, for {@link DiskSweep}; returns what was
+   * there. Called under the guard's write lock: no insert of these ids runs meanwhile.
+   */
+  List<ObjectInfo> removeBatch(List<ObjectId> ids) throws IOException {
     List<ObjectInfo> removed = new ArrayList<>();
     List<ObjectId> loose = new ArrayList<>();
     KeyValueStore.Batch batch = db.batch();
