@@ -2,6 +2,7 @@ package org.casfs.cas.io;
 
 import java.io.IOException;
 import java.io.InputStream;
+import org.casfs.cas.OneByteRead;
 import org.casfs.cas.posix.Posix;
 
 /**
@@ -24,8 +25,7 @@ final class FileInput extends InputStream {
 
   @Override
   public int read() throws IOException {
-    byte[] one = new byte[1];
-    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    return OneByteRead.through(this);
   }
 
   @Override

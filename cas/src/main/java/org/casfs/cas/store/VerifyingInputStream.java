@@ -7,6 +7,7 @@ import org.casfs.cas.CorruptObjectException;
 import org.casfs.cas.DualDigest;
 import org.casfs.cas.Hashes;
 import org.casfs.cas.ObjectId;
+import org.casfs.cas.OneByteRead;
 
 /**
  * Passes through exactly {@code size} bytes of an object, hashing them; the read that would hand
@@ -32,9 +33,7 @@ public final class VerifyingInputStream extends FilterInputStream {
 
   @Override
   public int read() throws IOException {
-    byte[] one = new byte[1];
-    int n = read(one, 0, 1);
-    return n < 0 ? -1 : one[0] & 0xff;
+    return OneByteRead.through(this);
   }
 
   @Override
