@@ -20,13 +20,13 @@ import org.casfs.cas.ObjectId;
 final class DiskSweep implements Sweep {
   private final DiskObjectStore store;
   private final InsertGuard guard;
-  private boolean closed;
+  private final InsertGuard.OpenSweep open;
 
   /** @throws IllegalStateException if a sweep is already open on the guard */
   DiskSweep(DiskObjectStore store, InsertGuard guard) {
     this.store = store;
     this.guard = guard;
-    guard.openSweep();
+    this.open = guard.openSweep();
   }
 
   @Override
@@ -72,9 +72,6 @@ final class DiskSweep implements Sweep {
 
   @Override
   public void close() {
-    if (!closed) {
-      closed = true;
-      guard.closeSweep();
-    }
+    open.close();
   }
 }

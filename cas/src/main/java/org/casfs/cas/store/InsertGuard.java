@@ -44,8 +44,12 @@ final class InsertGuard {
     return () -> inFlight.computeIfPresent(id, (k, n) -> n == 1 ? null : n - 1);
   }
 
-  /** Starts remembering inserted ids; only one sweep at a time. */
-  synchronized void openSweep() {
+  /**
+   * Starts remembering inserted ids until the returned sweep is closed; only one sweep at a time.
+   *
+   * @throws IllegalStateException if a sweep is already open
+   */
+  synchronized OpenSweep openSweep() {
     lock.writeLock().lock();
     try {
       if (sinceSweep != null) {
@@ -57,9 +61,10 @@ final class InsertGuard {
     } finally {
       lock.writeLock().unlock();
     }
+    return new OpenSweep();
   }
 
-  synchronized void closeSweep() {
+  private synchronized void closeSweep() {
     lock.writeLock().lock();
     try {
       sinceSweep = null;
@@ -85,6 +90,24 @@ final class InsertGuard {
       return removal.remove(free);
     } finally {
       lock.writeLock().unlock();
+    }
+  }
+
+  /**
+   * A sweep opened on this guard. Closing it again does nothing, so that a stale close cannot end
+   * a later sweep.
+   */
+  final class OpenSweep implements AutoCloseable {
+    private boolean closed;
+
+    private OpenSweep() {}
+
+    @Override
+    public void close() {
+      if (!closed) {
+        closed = true;
+        closeSweep();
+      }
     }
   }
 

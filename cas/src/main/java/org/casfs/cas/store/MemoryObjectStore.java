@@ -102,10 +102,8 @@ public final class MemoryObjectStore implements ObjectStore, RawObjectSource {
 
   @Override
   public Sweep beginSweep() {
-    guard.openSweep();
+    InsertGuard.OpenSweep open = guard.openSweep();
     return new Sweep() {
-      private boolean closed;
-
       @Override
       public List<ObjectInfo> removeUnprotected(Collection<ObjectId> ids) throws IOException {
         return guard.removeUnprotected(ids, free -> {
@@ -127,10 +125,7 @@ public final class MemoryObjectStore implements ObjectStore, RawObjectSource {
 
       @Override
       public void close() {
-        if (!closed) {
-          closed = true;
-          guard.closeSweep();
-        }
+        open.close();
       }
     };
   }
