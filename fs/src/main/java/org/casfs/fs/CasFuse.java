@@ -291,7 +291,11 @@ public class CasFuse extends FuseStubFS implements MountableFs {
   @Override
   public int getxattr(String path, String name, Pointer value, long size) {
     try {
-      byte[] v = image.getxattrOrNull(bytes(path), xattrName(name));
+      String n = xattrName(name);
+      byte[] v = image.getxattrOrNull(bytes(path), n);
+      if (v == null && image.xattrFeatureUnused(n)) {
+        return -Errno.EOPNOTSUPP; // ls then stops asking this mount (XattrFeatures)
+      }
       return FuseReplies.xattrValue(v, value, size);
     } catch (Throwable t) {
       return fail(t);

@@ -42,6 +42,7 @@ public final class SnapshotImage {
   private volatile long lastSwitchNanos;
   private final List<Runnable> switchListeners = new CopyOnWriteArrayList<>();
   private volatile boolean pinned;
+  private final XattrFeatures xattrFeatures = new XattrFeatures();
 
   /**
    * @param statfsPath a path on the filesystem that holds the repository (its free space is
@@ -283,6 +284,14 @@ public final class SnapshotImage {
   /** The value of one extended attribute, or null if the file lacks it. */
   public byte[] getxattrOrNull(byte[] path, String name) throws IOException {
     return lookup(path).meta().xattrs().getOrNull(name);
+  }
+
+  /**
+   * True if {@code name} stands for a feature (SELinux labels, POSIX ACLs) that the version shown
+   * uses on no file: a read-only mount then answers "not supported" ({@link XattrFeatures}).
+   */
+  public boolean xattrFeatureUnused(String name) throws IOException {
+    return xattrFeatures.unused(current.get(), name);
   }
 
   /** Attribute names (ISO-8859-1 strings of their bytes), in order. */
