@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Consumer;
 import jnr.ffi.LibraryLoader;
@@ -53,24 +54,32 @@ public final class FuseMount implements Closeable {
   private final List<Thread> workers = new ArrayList<>();
   private final CountDownLatch stopped;
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** Held by the request thread that reads {@code /dev/fuse} next ({@link #serve}). */
+  private final ReentrantLock receiving = new ReentrantLock();
+  /** A writable mount's opens may copy a file into the transaction: they are not quick. */
+  private final boolean writable;
   private final Thread shutdownHook;
   private final Consumer<String> log;
   private final KernelNotifier notifier;
   private final AtomicLongArray requests = new AtomicLongArray(OPCODES);
   private volatile boolean notified;
 
-  /** A request thread; remembers the node id of the request it is serving. */
+  /** A request thread; remembers the node id of the request it is serving, and whether it reads next. */
   private static final class Worker extends Thread {
+    private final FuseMount mount;
     long nodeId;
+    boolean leading;
 
-    Worker(Runnable r, String name) {
+    Worker(FuseMount mount, Runnable r, String name) {
       super(r, name);
+      this.mount = mount;
     }
   }
 
   private FuseMount(Path mountPoint, MountableFs fs, Pointer fuse, Pointer mountPointPtr, int threads,
-      Consumer<String> log) {
+      boolean writable, Consumer<String> log) {
     this.mountPoint = mountPoint;
+    this.writable = writable;
     this.fs = fs;
     this.fuse = fuse;
     this.mountPointPtr = mountPointPtr;
@@ -81,7 +90,7 @@ public final class FuseMount implements Closeable {
     long bufSize = lib.fuse_chan_bufsize(channel);
     this.notifier = new KernelNotifier(lib.fuse_chan_fd(channel));
     for (int i = 0; i < threads; i++) {
-      Thread t = new Worker(() -> serve(channel, bufSize), "casfs-fuse-" + i);
+      Thread t = new Worker(this, () -> serve(channel, bufSize), "casfs-fuse-" + i);
       t.setDaemon(true);
       workers.add(t);
     }
@@ -151,7 +160,7 @@ public final class FuseMount implements Closeable {
     if (fuse == null) {
       throw new MountException("the kernel refused to mount " + mp + " (see libfuse's message above)");
     }
-    FuseMount m = new FuseMount(mp, fs, fuse, mpRef.getValue(), options.threads(), log);
+    FuseMount m = new FuseMount(mp, fs, fuse, mpRef.getValue(), options.threads(), options.writable(), log);
     try {
       Files.readAttributes(mp, "unix:mode");
     } catch (IOException e) {
@@ -161,6 +170,17 @@ public final class FuseMount implements Closeable {
     return m;
   }
 
+  /**
+   * One request thread. The threads take turns at {@code /dev/fuse} (leader/followers): the one
+   * holding {@link #receiving} reads the next request, and keeps reading after answering it as
+   * long as the requests are quick ones ({@link FuseOpcodes#usuallyQuick}, and opens on a
+   * read-only mount); before a request that may wait on the disk (a read, a write), it hands the
+   * device to the next thread, and so does a quick request's handler that must wait after all
+   * ({@link #handOffReceiving}: an open that verifies a blob). A run of metadata requests and
+   * opens of verified files (ls -lR, find, a warm tar) is thus served by one warm thread, as
+   * single-threaded dispatch would, instead of waking a different thread for each request, while a
+   * slow read still never stalls the other processes' requests.
+   */
   private void serve(Pointer channel, long bufSize) {
     Runtime rt = Runtime.getSystemRuntime();
     Pointer fbuf = Memory.allocateDirect(rt, FUSE_BUF_STRUCT, true);
@@ -168,6 +188,10 @@ public final class FuseMount implements Closeable {
     Worker self = (Worker) Thread.currentThread();
     try {
       while (lib.fuse_session_exited(session) == 0) {
+        if (!self.leading) {
+          receiving.lock();
+          self.leading = true;
+        }
         // struct fuse_buf { size_t size; int flags; void *mem; int fd; off_t pos; }
         fbuf.putLong(0, bufSize);
         fbuf.putInt(8, 0);
@@ -185,20 +209,37 @@ public final class FuseMount implements Closeable {
           }
           break;
         }
+        int opcode = 0;
         if ((fbuf.getInt(8) & FUSE_BUF_IS_FD) == 0) {
           // struct fuse_in_header { u32 len; u32 opcode; u64 unique; u64 nodeid; ... }
-          int opcode = mem.getInt(4);
+          opcode = mem.getInt(4);
           requests.incrementAndGet(opcode >= 0 && opcode < OPCODES ? opcode : 0);
           self.nodeId = mem.getLong(16);
         } else {
           self.nodeId = 0;
+        }
+        if (!(FuseOpcodes.usuallyQuick(opcode) || opcode == FuseOpcodes.OPEN && !writable)) {
+          handOffReceiving();
         }
         lib.fuse_session_process_buf(session, fbuf, chp.getValue());
       }
     } catch (Throwable t) {
       log.accept("casfs: request thread died: " + t);
     } finally {
+      handOffReceiving();
       stopped.countDown();
+    }
+  }
+
+  /**
+   * Called by a request's handler that is about to wait (hash a file, read the disk): the next
+   * request thread starts reading {@code /dev/fuse}, so other processes' requests do not wait
+   * behind this one. Does nothing on other threads or when the caller does not read next.
+   */
+  static void handOffReceiving() {
+    if (Thread.currentThread() instanceof Worker w && w.leading) {
+      w.leading = false;
+      w.mount.receiving.unlock();
     }
   }
 

@@ -1,10 +1,18 @@
 package org.casfs.fs;
 
+import java.util.Set;
 import java.util.StringJoiner;
 
 /** Names of the FUSE request opcodes (include/uapi/linux/fuse.h), for request statistics. */
 final class FuseOpcodes {
   private static final String[] NAMES = new String[64];
+  static final int OPEN = 14;
+  /**
+   * Requests answered from decoded trees and handles, seldom touching the disk: LOOKUP, FORGET,
+   * GETATTR, READLINK, STATFS, RELEASE, GETXATTR, LISTXATTR, FLUSH, OPENDIR, READDIR, RELEASEDIR,
+   * ACCESS, INTERRUPT, BATCH_FORGET.
+   */
+  private static final Set<Integer> QUICK = Set.of(1, 2, 3, 5, 17, 18, 22, 23, 25, 27, 28, 29, 34, 36, 42);
 
   static {
     String[][] known = {
@@ -22,6 +30,14 @@ final class FuseOpcodes {
   }
 
   private FuseOpcodes() {}
+
+  /**
+   * True for requests that are usually answered from memory (metadata), false for those that may
+   * wait on the disk: reads, opens, every write.
+   */
+  static boolean usuallyQuick(int opcode) {
+    return QUICK.contains(opcode);
+  }
 
   /** "LOOKUP 12, OPEN 3, ..." for the non-zero counts, total first. */
   static String describe(long[] counts) {
