@@ -39,19 +39,26 @@ public final class DeltaStore {
   private static final String NONE_SUFFIX = ".none";
   private static final long NONE_COST = 4096;
 
-  /** Keyed by the directory's file key (device and inode): a directory made anew gets a new store. */
-  private static final Map<Object, DeltaStore> SHARED = new HashMap<>();
+  /** By real path; an entry whose directory was made anew (another file key) is replaced. */
+  private static final Map<Path, DeltaStore> SHARED = new HashMap<>();
 
   private final Path dir;
+  private final Object dirKey;
   private long budgetBytes;
   /** Access order: the first entry is the least recently used. */
   private final LinkedHashMap<String, Long> sizes = new LinkedHashMap<>(16, 0.75f, true);
   private final Map<ObjectId, List<ObjectId>> oldsByNew = new HashMap<>();
   private long total;
 
-  private DeltaStore(Path dir, long budgetBytes) {
+  private DeltaStore(Path dir, long budgetBytes) throws IOException {
     this.dir = dir;
     this.budgetBytes = budgetBytes;
+    this.dirKey = dirKey(dir);
+  }
+
+  /** The directory's identity (device and inode). */
+  private static Object dirKey(Path dir) throws IOException {
+    return Files.readAttributes(dir, BasicFileAttributes.class).fileKey();
   }
 
   /**
@@ -60,12 +67,12 @@ public final class DeltaStore {
    */
   public static DeltaStore openShared(Path dir, long budgetBytes) throws IOException {
     Files.createDirectories(dir);
-    Object key = Files.readAttributes(dir, BasicFileAttributes.class).fileKey();
+    Path real = dir.toRealPath();
     synchronized (SHARED) {
-      DeltaStore s = SHARED.get(key);
-      if (s == null) {
-        s = open(dir.toRealPath(), budgetBytes);
-        SHARED.put(key, s);
+      DeltaStore s = SHARED.get(real);
+      if (s == null || !s.dirKey.equals(dirKey(real))) {
+        s = open(real, budgetBytes);
+        SHARED.put(real, s);
       }
       synchronized (s) {
         s.budgetBytes = Math.max(s.budgetBytes, budgetBytes);

@@ -49,6 +49,31 @@ class DeltaStoreTest {
   }
 
   @Test
+  void oneProcessSharesOneStorePerDirectoryAndADirectoryMadeAnewStartsEmpty() throws Exception {
+    Random r = new Random(9);
+    Path deltas = dir.resolve("repo/staging/deltas");
+    DeltaStore server = DeltaStore.openShared(deltas, 1 << 20);
+    DeltaStore command = DeltaStore.openShared(dir.resolve("repo/staging/../staging/deltas"), 4 << 20);
+    assertThat(command).isSameAs(server);
+    byte[] d = delta(r, 2000);
+    command.put(d);
+    DeltaHeader h = DeltaHeader.decode(d);
+    assertThat(server.getOrNull(h.oldId(), h.newId())).as("what a forwarded command stored, the server serves")
+        .isEqualTo(d);
+
+    try (var paths = Files.walk(dir.resolve("repo"))) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+    DeltaStore fresh = DeltaStore.openShared(deltas, 1 << 20);
+    assertThat(fresh.getOrNull(h.oldId(), h.newId())).as("the file went with the directory").isNull();
+    fresh.put(d);
+    assertThat(fresh.getOrNull(h.oldId(), h.newId())).isEqualTo(d);
+    assertThat(fresh.totalBytes()).isEqualTo(d.length);
+  }
+
+  @Test
   void damagedFilesAreDroppedAndNoneMarkersRemembered() throws Exception {
     Random r = new Random(8);
     byte[] d = delta(r, 2000);
