@@ -56,7 +56,8 @@ class SyncCommandsTest {
     assertThat(untrusted.code()).as(untrusted.toString()).isEqualTo(4);
     assertThat(untrusted.err()).contains("does not trust");
 
-    assertThat(client.run("trust", pub).code()).isZero();
+    CliRunner.Result trusted = client.run("trust", pub);
+    assertThat(trusted.code()).as(trusted.toString()).isZero();
     CliRunner.Result pulled = client.run("pull", "--from-dir", mirror.toString(), "--switch");
     assertThat(pulled.code()).as(pulled.toString()).isZero();
     assertThat(pulled.out()).contains("switched to");
@@ -88,5 +89,47 @@ class SyncCommandsTest {
     assertThat(repaired.code()).as(repaired.toString()).isZero();
     assertThat(repaired.out()).contains("repaired: fetched 1 objects");
     assertThat(client.run("fsck").code()).isZero();
+  }
+
+  @Test
+  void rotatingTheOriginsKeyRevokesTheOldOneAtOnce() throws Exception {
+    Path originDir = tmp.resolve("origin");
+    CliRunner oldKey = CliRunner.forRepo(originDir).env("CASFS_KEY", tmp.resolve("old.key").toString());
+    CliRunner newKey = CliRunner.forRepo(originDir).env("CASFS_KEY", tmp.resolve("new.key").toString());
+    assertThat(oldKey.run("init").code()).isZero();
+    String oldPub = oldKey.run("keygen").out().strip();
+    String newPub = newKey.run("keygen").out().strip();
+    assertThat(oldKey.run("import", tree("v1", 1).toString(), "--label", "v1").code()).isZero();
+    assertThat(oldKey.run("sign", "v1").code()).isZero();
+    Path mirror = tmp.resolve("usb");
+    assertThat(oldKey.run("mirror", mirror.toString()).code()).isZero();
+
+    CliRunner client = CliRunner.forRepo(tmp.resolve("client"));
+    assertThat(client.run("init").code()).isZero();
+    assertThat(client.run("trust", oldPub).code()).isZero();
+    assertThat(client.run("pull", "--from-dir", mirror.toString(), "--switch").code()).isZero();
+
+    // The administrator rotates: the laptops trust the new key and revoke the old one.
+    assertThat(client.run("trust", newPub).out()).startsWith("trusted ");
+    String oldId = client.run("trust", "--list").out().lines().filter(l -> l.endsWith(oldPub)).findFirst()
+        .orElseThrow().split(" ")[0];
+    CliRunner.Result removed = client.run("trust", "--remove", oldId);
+    assertThat(removed.code()).as(removed.toString()).isZero();
+    assertThat(client.run("trust", "--list").out().strip()).endsWith(newPub).doesNotContain(oldPub);
+    assertThat(client.run("trust", "--remove", oldId).code()).as("not trusted any more").isEqualTo(2);
+    assertThat(client.run("trust", "--list", oldPub).code()).as("--list takes no key").isEqualTo(2);
+
+    // A version signed by the revoked key is refused; the same version signed by the new key is taken.
+    assertThat(oldKey.run("import", tree("v2", 2).toString(), "--label", "v2").code()).isZero();
+    assertThat(oldKey.run("sign", "v2").code()).isZero();
+    assertThat(oldKey.run("mirror", mirror.toString()).code()).isZero();
+    CliRunner.Result refused = client.run("pull", "--from-dir", mirror.toString(), "--switch");
+    assertThat(refused.code()).as(refused.toString()).isEqualTo(4);
+    assertThat(refused.err()).contains(oldId).contains("does not trust");
+    assertThat(newKey.run("sign", "v2").code()).isZero();
+    assertThat(newKey.run("mirror", mirror.toString()).code()).isZero();
+    CliRunner.Result taken = client.run("pull", "--from-dir", mirror.toString(), "--switch");
+    assertThat(taken.code()).as(taken.toString()).isZero();
+    assertThat(client.run("cat", "current", "/hello").out()).isEqualTo("hello v2\n");
   }
 }

@@ -3,9 +3,11 @@ package org.casfs.sync.trust;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,13 +17,17 @@ import org.bouncycastle.crypto.signers.Ed25519Signer;
 
 /**
  * The public keys this machine trusts, one file {@code KEYID.pub} per key in {@code REPO/keys/},
- * each holding the key's one-line text form. Keys are read when the store is opened; adding a key
- * writes its file durably (temp file, fsync, rename). Thread-safe for verification; add keys from
- * one thread.
+ * each holding the key's one-line text form. Adding or removing a key changes its file durably
+ * (temp file, fsync, rename; unlink, fsync of the directory). The keys are read again whenever
+ * the directory changed since they were read, so a daemon that holds this store sees a key that
+ * {@code casfs trust} added or removed at its next verification, without a restart: a revoked key
+ * stops being trusted at once. Thread-safe.
  */
 public final class TrustStore {
   private final Path dir;
   private final Map<String, PublicKey> keys = new TreeMap<>();
+  /** The directory's modification time when {@link #keys} were read; null if it did not exist. */
+  private FileTime readAt;
 
   private TrustStore(Path dir) {
     this.dir = dir;
@@ -30,24 +36,46 @@ public final class TrustStore {
   /** Loads every {@code *.pub} in {@code dir}; a damaged key file is an error naming it. */
   public static TrustStore open(Path dir) throws IOException {
     TrustStore t = new TrustStore(dir);
-    if (Files.isDirectory(dir)) {
-      try (var files = Files.newDirectoryStream(dir, "*.pub")) {
-        for (Path f : files) {
-          try {
-            PublicKey k = PublicKey.parse(Files.readString(f, StandardCharsets.US_ASCII));
-            t.keys.put(k.keyId(), k);
-          } catch (IllegalArgumentException e) {
-            throw new IOException("trusted key file " + f + " is damaged: " + e.getMessage()
-                + "; remove it and run 'casfs trust KEY' again");
-          }
-        }
-      }
+    synchronized (t) {
+      t.read();
     }
     return t;
   }
 
+  private void read() throws IOException {
+    FileTime stamp = Files.isDirectory(dir) ? Files.getLastModifiedTime(dir) : null;
+    Map<String, PublicKey> found = new TreeMap<>();
+    if (stamp != null) {
+      try (var files = Files.newDirectoryStream(dir, "*.pub")) {
+        for (Path f : files) {
+          try {
+            PublicKey k = PublicKey.parse(Files.readString(f, StandardCharsets.US_ASCII));
+            found.put(k.keyId(), k);
+          } catch (IllegalArgumentException e) {
+            throw new IOException("trusted key file " + f + " is damaged: " + e.getMessage()
+                + "; remove it and run 'casfs trust KEY' again");
+          } catch (NoSuchFileException removedMeanwhile) {
+            // another process removed it while this one listed the directory
+          }
+        }
+      }
+    }
+    keys.clear();
+    keys.putAll(found);
+    readAt = stamp;
+  }
+
+  /** Reads the keys again if the directory changed since they were read. */
+  private void refresh() throws IOException {
+    FileTime now = Files.isDirectory(dir) ? Files.getLastModifiedTime(dir) : null;
+    if (!java.util.Objects.equals(now, readAt)) {
+      read();
+    }
+  }
+
   /** Trusts {@code key} from now on (idempotent). Returns whether it was new. */
   public synchronized boolean add(PublicKey key) throws IOException {
+    refresh();
     if (keys.containsKey(key.keyId())) {
       return false;
     }
@@ -57,18 +85,40 @@ public final class TrustStore {
     Files.write(tmp, key.textBytes(), StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
         StandardOpenOption.WRITE, StandardOpenOption.SYNC);
     Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    try (var ch = java.nio.channels.FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    }
-    keys.put(key.keyId(), key);
+    syncDir();
+    read();
     return true;
   }
 
-  public synchronized List<PublicKey> keys() {
+  /**
+   * Stops trusting the key with this id (revocation; idempotent). Returns the key, or null if it
+   * was not trusted.
+   */
+  public synchronized PublicKey remove(String keyId) throws IOException {
+    refresh();
+    PublicKey k = keys.get(keyId);
+    if (k == null) {
+      return null;
+    }
+    Files.deleteIfExists(dir.resolve(keyId + ".pub"));
+    syncDir();
+    read();
+    return k;
+  }
+
+  private void syncDir() throws IOException {
+    try (var ch = java.nio.channels.FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    }
+  }
+
+  public synchronized List<PublicKey> keys() throws IOException {
+    refresh();
     return new ArrayList<>(keys.values());
   }
 
-  public synchronized boolean isEmpty() {
+  public synchronized boolean isEmpty() throws IOException {
+    refresh();
     return keys.isEmpty();
   }
 
@@ -83,6 +133,14 @@ public final class TrustStore {
       throws SignatureException {
     if (sigs.isEmpty()) {
       throw new SignatureException(SignatureException.Reason.UNSIGNED, what + " is not signed; refusing it");
+    }
+    synchronized (this) {
+      try {
+        refresh();
+      } catch (IOException e) {
+        throw new SignatureException(SignatureException.Reason.UNTRUSTED_KEY, what + ": the trusted keys in " + dir
+            + " cannot be read (" + e.getMessage() + "); refusing it");
+      }
     }
     List<String> untrusted = new ArrayList<>();
     List<String> invalid = new ArrayList<>();

@@ -66,6 +66,28 @@ class TrustTest {
   }
 
   @Test
+  void aKeyRemovedOrAddedThroughAnotherStoreCountsAtTheNextVerification() throws Exception {
+    SigningKey old = SigningKey.generate();
+    SigningKey rotated = SigningKey.generate();
+    TrustStore daemon = TrustStore.open(tmp.resolve("keys")); // held for days by a running process
+    TrustStore command = TrustStore.open(tmp.resolve("keys")); // what 'casfs trust' opens
+    assertThat(command.add(old.publicKey())).isTrue();
+    byte[] msg = "head".getBytes();
+    assertThat(daemon.verify("h", SignatureDomain.HEAD, msg, List.of(old.sign(SignatureDomain.HEAD, msg))))
+        .isEqualTo(old.publicKey().keyId());
+
+    assertThat(command.add(rotated.publicKey())).isTrue();
+    assertThat(command.remove(old.publicKey().keyId())).isEqualTo(old.publicKey());
+    assertThat(command.remove(old.publicKey().keyId())).as("idempotent").isNull();
+    assertThatThrownBy(() -> daemon.verify("h", SignatureDomain.HEAD, msg, List.of(old.sign(SignatureDomain.HEAD, msg))))
+        .satisfies(e -> assertThat(((SignatureException) e).reason()).isEqualTo(SignatureException.Reason.UNTRUSTED_KEY));
+    assertThat(daemon.verify("h", SignatureDomain.HEAD, msg, List.of(rotated.sign(SignatureDomain.HEAD, msg))))
+        .isEqualTo(rotated.publicKey().keyId());
+    assertThat(daemon.keys()).containsExactly(rotated.publicKey());
+    assertThat(Files.exists(tmp.resolve("keys").resolve(old.publicKey().keyId() + ".pub"))).isFalse();
+  }
+
+  @Test
   void headEncodingIsCanonicalAndStrict() throws Exception {
     SigningKey k = SigningKey.generate();
     Head h = head("stable", 7, 5000, k);

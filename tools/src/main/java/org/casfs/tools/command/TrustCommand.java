@@ -9,33 +9,69 @@ import org.casfs.tools.CliException;
 import org.casfs.tools.OpenRepo;
 import org.casfs.tools.RepoCommand;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code casfs trust KEY}: trusts a public key line ({@code ed25519:…}) or a file holding one. */
-@Command(name = "trust", description = "Trust an origin's public key (the line 'casfs keygen' printed, or a file with it).")
+/**
+ * {@code casfs trust KEY} trusts a public key line ({@code ed25519:…}) or a file holding one;
+ * {@code --list} shows the trusted keys; {@code --remove KEY} revokes one (by key id, line or
+ * file), effective at once, also in a running daemon: rotating an origin's key is {@code trust
+ * NEW}, then sign with the new key, then {@code trust --remove OLD}.
+ */
+@Command(name = "trust", description = "Trust an origin's public key (the line 'casfs keygen' printed, or a file "
+    + "with it); list the trusted keys; or revoke one.")
 public final class TrustCommand extends RepoCommand {
-  @Parameters(paramLabel = "KEY", description = "ed25519:BASE64, or a file holding that line")
+  @Parameters(paramLabel = "KEY", arity = "0..1",
+      description = "ed25519:BASE64, a file holding that line, or (with --remove) a key id")
   private String key;
+
+  @Option(names = "--list", description = "print the trusted keys, one 'KEYID ed25519:...' per line")
+  private boolean list;
+
+  @Option(names = "--remove", description = "stop trusting KEY: versions signed only by it are refused from now on")
+  private boolean remove;
 
   @Override
   protected void execute() throws Exception {
-    String text = key;
-    if (!key.startsWith(PublicKey.PREFIX)) {
-      Path f = casfs().cwd().resolve(key);
+    if (list == (key != null) || list && remove) {
+      throw CliException.usage("give a KEY to trust, --remove KEY to revoke one, or --list alone");
+    }
+    try (OpenRepo open = open()) {
+      TrustStore trust = TrustStore.open(open.repo().keysDir());
+      if (list) {
+        for (PublicKey k : trust.keys()) {
+          out().println(k.keyId() + " " + k.text());
+        }
+      } else if (remove) {
+        PublicKey removed = trust.remove(key.matches("[0-9a-f]{16}") ? key : parse(key).keyId());
+        if (removed == null) {
+          throw CliException.usage("key " + key + " is not trusted here; 'casfs trust --list' shows the trusted keys");
+        }
+        out().println("removed " + removed.keyId() + " " + removed.text());
+        if (trust.isEmpty()) {
+          err().println("casfs: no key is trusted now: this machine accepts no new version until 'casfs trust KEY'");
+        }
+      } else {
+        PublicKey k = parse(key);
+        out().println((trust.add(k) ? "trusted " : "already trusted ") + k.keyId() + " " + k.text());
+      }
+    }
+  }
+
+  /** A key line, or the line in the file {@code arg} names. */
+  private PublicKey parse(String arg) throws Exception {
+    String text = arg;
+    if (!arg.startsWith(PublicKey.PREFIX)) {
+      Path f = casfs().cwd().resolve(arg);
       if (!Files.isRegularFile(f)) {
-        throw CliException.usage("KEY must be a line 'ed25519:BASE64' or a file holding one: " + key);
+        throw CliException.usage("KEY must be a line 'ed25519:BASE64' or a file holding one: " + arg);
       }
       text = Files.readString(f, StandardCharsets.US_ASCII);
     }
-    PublicKey k;
     try {
-      k = PublicKey.parse(text);
+      return PublicKey.parse(text);
     } catch (IllegalArgumentException e) {
       throw CliException.usage(e.getMessage());
-    }
-    try (OpenRepo open = open()) {
-      boolean added = TrustStore.open(open.repo().keysDir()).add(k);
-      out().println((added ? "trusted " : "already trusted ") + k.keyId() + " " + k.text());
     }
   }
 }
