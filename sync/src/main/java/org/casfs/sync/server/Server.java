@@ -66,6 +66,9 @@ public final class Server implements Closeable {
   private final SyncState state;
   private final ServerConfig config;
   private final FetchPlanner planner;
+  /** Null unless {@link #cacheFetchStreams()}: an origin's, not a laptop's. */
+  private volatile FetchStreamCache recentStreams;
+  private final AtomicLong fetchesFromCache = new AtomicLong();
   private final List<FetchHook> hooks = new CopyOnWriteArrayList<>();
   private volatile DeltaSource deltas = DeltaSource.NONE;
   private final AtomicLong requests = new AtomicLong();
@@ -88,6 +91,16 @@ public final class Server implements Closeable {
   /** Adds a way to send blobs other than whole (deltas); call before or after start. */
   public Server addFetchHook(FetchHook hook) {
     hooks.add(hook);
+    return this;
+  }
+
+  /**
+   * Keeps recent fetch streams for identical requests ({@link FetchStreamCache}): for an origin,
+   * whose many laptops ask alike; it holds up to {@value FetchStreamCache#MAX_TOTAL_BYTES} bytes of
+   * heap, more than a laptop's daemon should spend on its few neighbours.
+   */
+  public Server cacheFetchStreams() {
+    this.recentStreams = new FetchStreamCache();
     return this;
   }
 
@@ -129,6 +142,11 @@ public final class Server implements Closeable {
   }
 
   /** Response body bytes written so far (after compression). */
+  /** Fetch streams answered with the bytes sent for an identical request ({@link FetchStreamCache}). */
+  public long fetchesFromCache() {
+    return fetchesFromCache.get();
+  }
+
   public long bytesSent() {
     return bytesSent.get();
   }
@@ -313,20 +331,32 @@ public final class Server implements Closeable {
       error(ex, 404, "this machine does not hold manifest " + req.want());
       return;
     }
-    FetchPlanner.Plan plan = planner.plan(req);
     String accept = ex.getRequestHeaders().getFirst("Accept-Encoding");
     boolean zstd = config.zstdLevel() > 0 && accept != null && accept.contains("zstd");
     ex.getResponseHeaders().set("Content-Type", "application/vnd.casfs.fetch");
     if (zstd) {
       ex.getResponseHeaders().set("Content-Encoding", "zstd");
     }
+    FetchStreamCache cache = recentStreams;
+    FetchStreamCache.Key key = cache == null ? null : FetchStreamCache.key(body, zstd);
+    byte[] sent = cache == null ? null : cache.getOrNull(key);
+    if (sent != null) {
+      fetchesFromCache.incrementAndGet();
+      ex.sendResponseHeaders(200, sent.length);
+      try (OutputStream out = new CountingOutputStream(ex.getResponseBody(), bytesSent)) {
+        out.write(sent);
+      }
+      return;
+    }
+    FetchPlanner.Plan plan = planner.plan(req);
     ex.sendResponseHeaders(200, 0);
-    CountingOutputStream counted = new CountingOutputStream(ex.getResponseBody(), bytesSent);
-    OutputStream raw = new BufferedOutputStream(counted, 256 * 1024);
+    // counted adds to bytesSent as the stream goes (progress of long streams is visible)
+    OutputStream counted = new CountingOutputStream(ex.getResponseBody(), bytesSent);
+    FetchStreamCache.Recorder recorder = cache == null ? null : cache.record(key, counted);
+    OutputStream raw = new BufferedOutputStream(recorder == null ? counted : recorder, 256 * 1024);
     OutputStream out = zstd ? new ZstdOutputStream(raw, levelFor(plan)) : raw;
     try (out) {
       FrameWriter w = new FrameWriter(out);
-      // counted adds to bytesSent as the stream goes (progress of long streams is visible)
       if (plan.manifestOrNull() != null) {
         w.frame(frameOf(FrameHeader.MANIFEST, plan.manifestOrNull()), db.store().read(plan.manifestOrNull()));
       }
@@ -346,6 +376,9 @@ public final class Server implements Closeable {
             : info.type() == ObjectType.TREE ? FrameHeader.TREE : FrameHeader.MANIFEST, id);
       }
       w.end();
+    }
+    if (recorder != null) {
+      recorder.keep();
     }
   }
 

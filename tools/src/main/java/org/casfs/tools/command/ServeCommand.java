@@ -36,9 +36,13 @@ public final class ServeCommand extends RepoCommand {
       description = "compression level of fetch streams, 0 for none (default: ${DEFAULT-VALUE})")
   private int zstd;
 
-  /** The server {@code casfs serve} runs: objects, fetch streams and this repository's deltas. */
+  /**
+   * The server {@code casfs serve} runs: objects, fetch streams (recent ones kept for the laptops
+   * that ask alike) and this repository's deltas.
+   */
   public static Server server(Repository repo, ServerConfig config) throws IOException {
-    return RepoDeltas.serveDeltas(new Server(repo.objectDatabase(), new SyncState(repo.kv()), config), repo);
+    Server server = new Server(repo.objectDatabase(), new SyncState(repo.kv()), config).cacheFetchStreams();
+    return RepoDeltas.serveDeltas(server, repo);
   }
 
   @Override
