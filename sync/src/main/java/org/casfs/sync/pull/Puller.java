@@ -1,6 +1,5 @@
 package org.casfs.sync.pull;
 
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -11,20 +10,14 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.LongSupplier;
 import org.casfs.cas.CorruptObjectException;
 import org.casfs.cas.Hashes;
 import org.casfs.cas.Manifest;
-import org.casfs.cas.ManifestCodec;
 import org.casfs.cas.ObjectException;
 import org.casfs.cas.ObjectId;
 import org.casfs.cas.ObjectType;
 import org.casfs.cas.Tree;
-import org.casfs.cas.TreeCodec;
 import org.casfs.cas.store.ObjectDatabase;
 import org.casfs.sync.SyncState;
 import org.casfs.sync.trust.Head;
@@ -73,6 +66,7 @@ public final class Puller {
   private PullListener listener = PullListener.QUIET;
   private PerObjectDeltas perObjectDeltas;
   private final PartialBlobs partials;
+  private final CheckedWrites checked;
 
   /** Counters of one pull. */
   private final class Run {
@@ -108,6 +102,7 @@ public final class Puller {
     this.config = config;
     this.diskPath = diskPath;
     this.partials = new PartialBlobs(diskPath.resolve("staging").resolve("partial"));
+    this.checked = new CheckedWrites(db);
   }
 
   /** A puller for an opened repository: its trusted keys, channel, refs (through txn) and free disk. */
@@ -312,39 +307,6 @@ public final class Puller {
     }
   }
 
-  // ---- verification gates: nothing is stored before it matches what names it ----
-
-  private Manifest storeManifest(Head head, byte[] bytes) throws IOException {
-    Hashes actual = Hashes.of(bytes);
-    if (!actual.equals(head.manifest())) {
-      throw new CorruptObjectException(head.manifestId(), "the source sent a manifest hashing to " + actual.id()
-          + " / " + actual.sha256() + " where the signed head names " + head.manifest().id() + " / "
-          + head.manifest().sha256() + " (tampered)");
-    }
-    Manifest m = ManifestCodec.decode(head.manifestId(), bytes);
-    HeadVerifier.checkManifest(head, head.manifestId(), m);
-    db.store().insert(ObjectType.MANIFEST, bytes);
-    return m;
-  }
-
-  private Tree storeTree(Hashes expected, byte[] bytes) throws IOException {
-    Hashes actual = Hashes.of(bytes);
-    if (!actual.id().equals(expected.id())) {
-      throw CorruptObjectException.mismatch(expected.id(), actual.id());
-    }
-    if (!actual.sha256().equals(expected.sha256())) {
-      throw new CorruptObjectException(expected.id(), "its SHA-256 is " + actual.sha256() + " where its parent names "
-          + expected.sha256() + " (a SHA-1 collision?)");
-    }
-    Tree t = TreeCodec.decode(expected.id(), bytes);
-    db.store().insert(ObjectType.TREE, bytes);
-    return t;
-  }
-
-  private void storeBlob(Inventory.Need need, InputStream in) throws IOException {
-    db.store().insertBlob(in, need.size(), need.hashes());
-  }
-
   // ---- one fetch stream ----
 
   private void streamFrom(Source s, Head head, Inventory inv, Run run) throws IOException {
@@ -378,7 +340,7 @@ public final class Puller {
           if (db.store().contains(h.id())) {
             continue;
           }
-          Manifest m = storeManifest(head, bytes);
+          Manifest m = checked.manifest(head, bytes);
           run.stored(bytes.length);
           if (!db.store().contains(m.rootId())) {
             expectedTrees.put(m.rootId(), m.root());
@@ -401,7 +363,7 @@ public final class Puller {
           } else {
             bytes = treeFromExtension(s, h, r, expected);
           }
-          Tree t = storeTree(expected, bytes);
+          Tree t = checked.tree(expected, bytes);
           run.stored(bytes.length);
           for (var e : t.entries()) {
             if (e.isDirectory() && !db.store().contains(e.childId())) {
@@ -434,7 +396,7 @@ public final class Puller {
               byte[] bytes = readExactly(r, h);
               Inventory.Need n = need;
               writers.submit(need.size(), () -> {
-                storeBlob(n, new java.io.ByteArrayInputStream(bytes));
+                checked.blob(n, new java.io.ByteArrayInputStream(bytes));
                 run.stored(n.size());
               });
               continue;
@@ -466,7 +428,7 @@ public final class Puller {
               continue;
             }
             try (blob) {
-              storeBlob(need, blob);
+              checked.blob(need, blob);
             }
             r.skipPayload();
           }
@@ -491,7 +453,7 @@ public final class Puller {
       return;
     }
     try (blob) {
-      storeBlob(need, blob);
+      checked.blob(need, blob);
     }
     run.stored(need.size());
   }
@@ -562,7 +524,7 @@ public final class Puller {
         if (bytes.length > MAX_MANIFEST_BYTES) {
           throw new WireException(s.name() + " sent a manifest over " + MAX_MANIFEST_BYTES + " bytes");
         }
-        storeManifest(head, bytes);
+        checked.manifest(head, bytes);
         run.stored(bytes.length);
       }
     }
@@ -570,17 +532,17 @@ public final class Puller {
     StaticDeltas statics = StaticDeltas.of(db, perObjectDeltas, refs, manifestId, listener);
     while (!inv.missingTrees.isEmpty()) {
       Map<ObjectId, ObjectId> treeBases = statics.treeBases();
-      parallel(inv.missingTrees.values(), t -> {
+      ParallelJobs.run(config.parallelGets(), inv.missingTrees.values(), t -> {
         ObjectId base = treeBases.get(t.id());
         byte[] rebuilt = base == null ? null : statics.treeOrNull(s, base, t);
         if (rebuilt != null) {
-          storeTree(t, rebuilt);
+          checked.tree(t, rebuilt);
           run.stored(rebuilt.length);
           return;
         }
         try (InputStream in = s.openObject(t.id(), 0)) {
           byte[] bytes = in.readNBytes(MAX_TREE_BYTES + 1);
-          storeTree(t, bytes);
+          checked.tree(t, bytes);
           run.stored(bytes.length);
         }
       });
@@ -594,12 +556,12 @@ public final class Puller {
       run.objectsTotal = run.objectsDone + inv.missingBlobs.size();
     }
     Map<ObjectId, ObjectId> bases = statics.blobBases();
-    parallel(inv.missingBlobs.values(), need -> {
+    ParallelJobs.run(config.parallelGets(), inv.missingBlobs.values(), need -> {
       ObjectId base = bases.get(need.hashes().id());
       InputStream rebuilt = base == null ? null : statics.blobOrNull(s, base, need);
       if (rebuilt != null) {
         try (rebuilt) {
-          storeBlob(need, rebuilt);
+          checked.blob(need, rebuilt);
         }
         run.stored(need.size());
         return;
@@ -621,12 +583,12 @@ public final class Puller {
    */
   private void storeKeepingPrefix(Inventory.Need need, InputStream in) throws IOException {
     if (!partials.keeps(need.size())) {
-      storeBlob(need, in);
+      checked.blob(need, in);
       return;
     }
     ObjectId id = need.hashes().id();
     try (InputStream recorded = partials.recording(id, in, false)) {
-      storeBlob(need, recorded);
+      checked.blob(need, recorded);
     } catch (CorruptObjectException e) {
       partials.drop(id);
       throw e;
@@ -650,7 +612,7 @@ public final class Puller {
             new LimitedStream(rest, need.size() - held, s.name(), id), true);
         InputStream whole = new java.io.SequenceInputStream(partials.prefix(id, held), recorded)) {
       listener.note("resuming " + id + " at byte " + held + " of " + need.size() + " from " + s.name());
-      storeBlob(need, whole);
+      checked.blob(need, whole);
     } catch (CorruptObjectException | WireException e) {
       // The prefix (from an earlier, maybe other, source) or the range answer is unusable.
       partials.drop(id);
@@ -659,89 +621,5 @@ public final class Puller {
     partials.drop(id);
     run.stored(need.size());
     return true;
-  }
-
-  @FunctionalInterface
-  private interface Job<T> {
-    void run(T item) throws IOException;
-  }
-
-  /** Runs jobs on {@link PullConfig#parallelGets()} threads; rethrows the first failure after all ended. */
-  private <T> void parallel(Iterable<T> items, Job<T> job) throws IOException {
-    ExecutorService pool = Executors.newFixedThreadPool(config.parallelGets(), r -> {
-      Thread t = new Thread(r, "casfs-pull");
-      t.setDaemon(true);
-      return t;
-    });
-    try {
-      List<Future<?>> futures = new ArrayList<>();
-      for (T item : items) {
-        futures.add(pool.submit(() -> {
-          job.run(item);
-          return null;
-        }));
-      }
-      IOException first = null;
-      for (Future<?> f : futures) {
-        try {
-          f.get();
-        } catch (ExecutionException e) {
-          Throwable c = e.getCause();
-          IOException io = c instanceof IOException x ? x : new IOException(c);
-          // A wrong object outranks a missing one: it decides whether the source is dropped.
-          if (first == null || first instanceof FileNotFoundException && !(io instanceof FileNotFoundException)) {
-            first = io;
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new java.io.InterruptedIOException("pull interrupted");
-        }
-      }
-      if (first != null) {
-        throw first;
-      }
-    } finally {
-      pool.shutdownNow();
-    }
-  }
-
-  /**
-   * Passes at most {@code size} bytes; a source with more bytes than declared (endless data) is
-   * cut off at the declared size and reported.
-   */
-  static final class LimitedStream extends java.io.FilterInputStream {
-    private final String source;
-    private final ObjectId id;
-    private long left;
-
-    LimitedStream(InputStream in, long size, String source, ObjectId id) {
-      super(in);
-      this.left = size;
-      this.source = source;
-      this.id = id;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (left == 0) {
-        return -1;
-      }
-      int n = in.read(b, off, (int) Math.min(len, left));
-      if (n > 0) {
-        left -= n;
-        if (left == 0 && in.read() >= 0) {
-          // Checked before the last bytes are handed on, so the object is never stored.
-          throw new CorruptObjectException(id, source + " sent more bytes than the tree entry declares"
-              + " (endless data); cut off at the declared size");
-        }
-      }
-      return n;
-    }
   }
 }
