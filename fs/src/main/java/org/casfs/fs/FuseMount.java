@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Memory;
@@ -191,6 +191,9 @@ public final class FuseMount implements Closeable {
         if (!self.leading) {
           receiving.lock();
           self.leading = true;
+          if (lib.fuse_session_exited(session) != 0) {
+            break; // ended while this thread waited for its turn
+          }
         }
         // struct fuse_buf { size_t size; int flags; void *mem; int fd; off_t pos; }
         fbuf.putLong(0, bufSize);
