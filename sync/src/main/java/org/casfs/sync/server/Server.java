@@ -141,12 +141,12 @@ public final class Server implements Closeable {
     return requests.get();
   }
 
-  /** Response body bytes written so far (after compression). */
   /** Fetch streams answered with the bytes sent for an identical request ({@link FetchStreamCache}). */
   public long fetchesFromCache() {
     return fetchesFromCache.get();
   }
 
+  /** Response body bytes written so far (after compression). */
   public long bytesSent() {
     return bytesSent.get();
   }
