@@ -112,6 +112,33 @@ class ControlSocketMountTest {
   }
 
   @Test
+  void gcThroughAPinnedMountKeepsTheVersionItShowsAndCollectsItOnceUnmounted() throws Exception {
+    twoVersions();
+    Path config = repo.resolve("config");
+    Files.writeString(config, Files.readString(config).replaceAll("(?m)^keep=\\d+$", "keep=1"));
+    ok(cli.run("switch", "second"));
+    ok(cli.run("import", TestTreeFiles.write(tmp.resolve("c"), 3).toString(), "--label", "third", "--switch"));
+    // Now 'first' is kept by nothing but the pinned mount below: not current, previous, a pin or the newest.
+
+    Path mnt = Files.createDirectory(tmp.resolve("mnt"));
+    Mount mount = Mount.start(repo, mnt, tmp.resolve("mount.log"), "--version", "first");
+    try {
+      assertThat(Files.readString(mnt.resolve("etc/hostname"))).isEqualTo("laptop-1\n");
+      CliRunner.Result gc = cli.run("gc");
+      assertThat(gc.code()).as(gc.toString()).isZero();
+      assertThat(cli.run("cat", "first", "etc/hostname").out()).as("the shown version survived gc")
+          .isEqualTo("laptop-1\n");
+      assertThat(cli.run("fsck").code()).isZero();
+    } finally {
+      mount.stop();
+    }
+    CliRunner.Result gc = cli.run("gc");
+    assertThat(gc.code()).as(gc.toString()).isZero();
+    assertThat(cli.run("cat", "first", "etc/hostname").code()).as("collected once nothing shows it").isNotZero();
+    assertThat(cli.run("cat", "third", "etc/hostname").out()).isEqualTo("laptop-3\n");
+  }
+
+  @Test
   void aStaleSocketIsIgnoredByClientsAndReplacedByTheNextDaemon() throws Exception {
     twoVersions();
     Path socket = repo.resolve("control.sock");

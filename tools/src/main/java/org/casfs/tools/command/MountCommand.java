@@ -9,6 +9,7 @@ import org.casfs.tools.CliException;
 import org.casfs.tools.OpenRepo;
 import org.casfs.tools.RepoCommand;
 import org.casfs.tools.daemon.ControlServer;
+import org.casfs.tools.daemon.HeldRepository;
 import org.casfs.sync.peer.Peer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -75,6 +76,7 @@ public final class MountCommand extends RepoCommand {
         out().println("mounted " + mount.shown().name() + " at " + mount.fuse().mountPoint() + " (" + mode
             + "); stop with 'casfs umount " + mount.fuse().mountPoint() + "' or Ctrl-C");
         out().flush();
+        HeldRepository.keepInUse(() -> mount.shown()); // gc through the socket keeps what is shown
         mount.awaitUnmounted();
       }
     }

@@ -3,6 +3,11 @@ package org.casfs.tools.daemon;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+import org.casfs.cas.ObjectId;
 import org.casfs.tools.OpenRepo;
 
 /**
@@ -13,6 +18,7 @@ import org.casfs.tools.OpenRepo;
 public final class HeldRepository {
   private static volatile OpenRepo held;
   private static volatile Path heldDir;
+  private static final List<Supplier<ObjectId>> inUse = new CopyOnWriteArrayList<>();
 
   private HeldRepository() {}
 
@@ -29,6 +35,7 @@ public final class HeldRepository {
         if (held == open) {
           held = null;
           heldDir = null;
+          inUse.clear();
         }
       }
     };
@@ -42,6 +49,30 @@ public final class HeldRepository {
       return null;
     }
     return open.borrowed();
+  }
+
+  /**
+   * Registers a version this process shows (a mount's, which a pinned mount may show long after
+   * refs and the newest-N rule stopped keeping it): {@code casfs gc} run through this process keeps
+   * what it reaches while the repository is held. The supplier is asked at each gc; null means none.
+   */
+  public static void keepInUse(Supplier<ObjectId> version) {
+    inUse.add(version);
+  }
+
+  /** The versions this process shows, if it holds the repository {@code dir}; else none. */
+  public static List<ObjectId> versionsInUse(Path dir) {
+    if (!holds(dir)) {
+      return List.of();
+    }
+    List<ObjectId> versions = new ArrayList<>();
+    for (Supplier<ObjectId> s : inUse) {
+      ObjectId v = s.get();
+      if (v != null) {
+        versions.add(v);
+      }
+    }
+    return versions;
   }
 
   /** True if this process holds the repository {@code dir}. */
