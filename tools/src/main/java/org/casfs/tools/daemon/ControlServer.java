@@ -34,7 +34,7 @@ import org.casfs.tools.ExitCode;
 import org.casfs.tools.OpenRepo;
 
 /**
- * The control socket of a daemon that owns a repository ({@code casfs mount}, {@code casfs peer}):
+ * The control socket of a daemon that owns a repository ({@code casfs mount}, {@code peer}, {@code serve}):
  * {@code REPO/control.sock}, mode 0600, answering only root and the repository's owner (checked
  * with {@code SO_PEERCRED}). Each connection carries one command ({@link ControlProtocol}), which
  * runs in this process through picocli against the daemon's open repository

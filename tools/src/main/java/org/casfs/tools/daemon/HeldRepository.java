@@ -11,7 +11,7 @@ import org.casfs.cas.ObjectId;
 import org.casfs.tools.OpenRepo;
 
 /**
- * The repository this process holds open as a daemon ({@code casfs mount}, {@code casfs peer}),
+ * The repository this process holds open as a daemon ({@code casfs mount}, {@code peer}, {@code serve}),
  * so that commands it runs for clients use it instead of opening the directory (which the
  * repository's lock would refuse). One per process; thread-safe.
  */
