@@ -40,6 +40,14 @@ class XattrFeaturesMountTest {
 
   record Run(int code, String out) {}
 
+  static Run getfattr(String... args) throws Exception {
+    String[] cmd = new String[args.length + 2];
+    cmd[0] = "getfattr";
+    cmd[1] = "--absolute-names";
+    System.arraycopy(args, 0, cmd, 2, args.length);
+    return run(cmd);
+  }
+
   static Run run(String... cmd) throws Exception {
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     byte[] out = p.getInputStream().readAllBytes();
@@ -61,12 +69,12 @@ class XattrFeaturesMountTest {
       assertThat(ls.out()).contains("f39").doesNotContain("f0+"); // no ACL sign
       assertThat(asked).as("GETXATTR requests for ls -lR of 200 files").isLessThanOrEqualTo(4);
 
-      assertThat(run("getfattr", "--absolute-names", "-n", "security.selinux", f.toString()).out()).contains("Operation not supported");
-      assertThat(run("getfattr", "--absolute-names", "-n", "system.posix_acl_access", f.toString()).out())
+      assertThat(getfattr("-n", "security.selinux", f.toString()).out()).contains("Operation not supported");
+      assertThat(getfattr("-n", "system.posix_acl_access", f.toString()).out())
           .contains("Operation not supported");
-      assertThat(run("getfattr", "--absolute-names", "-n", "user.origin", "--only-values", f.toString()).out()).isEqualTo("school");
-      assertThat(run("getfattr", "--absolute-names", "-n", "user.other", f.toString()).out()).contains("No such attribute");
-      assertThat(run("getfattr", "--absolute-names", "-d", "-m", "-", f.toString()).out()).contains("user.origin=\"school\"");
+      assertThat(getfattr("-n", "user.origin", "--only-values", f.toString()).out()).isEqualTo("school");
+      assertThat(getfattr("-n", "user.other", f.toString()).out()).contains("No such attribute");
+      assertThat(getfattr("-d", "-m", "-", f.toString()).out()).contains("user.origin=\"school\"");
     }
   }
 
@@ -77,13 +85,13 @@ class XattrFeaturesMountTest {
     try (MountedRepo m = new MountedRepo(tmp)) {
       ObjectId labelled = m.importDir(src);
       m.mount(labelled, MountOptions.defaults());
-      assertThat(run("getfattr", "--absolute-names", "-n", "security.selinux", "--only-values",
+      assertThat(getfattr("-n", "security.selinux", "--only-values",
           m.mountPoint.resolve("d4/f2").toString()).out()).isEqualTo("system_u:object_r:etc_t:s0");
-      assertThat(run("getfattr", "--absolute-names", "-n", "security.selinux", m.mountPoint.resolve("d0/f0").toString()).out())
+      assertThat(getfattr("-n", "security.selinux", m.mountPoint.resolve("d0/f0").toString()).out())
           .contains("No such attribute");
-      assertThat(run("getfattr", "--absolute-names", "-n", "system.posix_acl_access", m.mountPoint.resolve("d0/f0").toString()).out())
+      assertThat(getfattr("-n", "system.posix_acl_access", m.mountPoint.resolve("d0/f0").toString()).out())
           .as("the version still uses no ACLs").contains("Operation not supported");
-      List<String> names = List.of(run("getfattr", "--absolute-names", "-d", "-m", "-", m.mountPoint.resolve("d4/f2").toString())
+      List<String> names = List.of(getfattr("-d", "-m", "-", m.mountPoint.resolve("d4/f2").toString())
           .out().split("\n"));
       assertThat(names).anyMatch(l -> l.startsWith("security.selinux="));
     }

@@ -18,7 +18,8 @@ import org.casfs.tools.RepoArguments;
 
 /**
  * The client side of the control socket: a command on a repository that a daemon (a mount, a
- * peer, a server) owns runs in that daemon, so the user types the same command whether or not one runs.
+ * peer, a server) owns runs in that daemon, so the user types the same command whether or not
+ * one runs.
  * Forwarded when {@code REPO/control.sock} answers; when the repository's lock is held but there
  * is no socket yet (a daemon starting), the socket is awaited for up to {@value #STARTING_WAIT_MS}
  * ms. A socket nobody listens on (its daemon was killed) is ignored and the command runs here.
