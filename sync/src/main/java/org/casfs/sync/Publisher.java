@@ -2,6 +2,7 @@ package org.casfs.sync;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
 import org.casfs.cas.Hashes;
@@ -11,6 +12,7 @@ import org.casfs.cas.ObjectId;
 import org.casfs.cas.store.ObjectDatabase;
 import org.casfs.cas.store.ObjectInfo;
 import org.casfs.sync.trust.Head;
+import org.casfs.sync.trust.Signature;
 import org.casfs.sync.trust.SignatureDomain;
 import org.casfs.sync.trust.SignedHead;
 import org.casfs.sync.trust.SigningKey;
@@ -55,6 +57,32 @@ public final class Publisher {
     Head head = new Head(m.channel(), sequence, new Hashes(manifestId, info.sha256()), now,
         now + expiry.toMillis(), key.publicKey().keyId());
     SignedHead signed = SignedHead.sign(head, key);
+    state.setOfferedHead(signed);
+    return signed;
+  }
+
+  /**
+   * Adds this publisher's signature to the offered head, which must name {@code manifestId}: a
+   * second administrator co-signs, for clients that require several signatures ({@code casfs trust
+   * --threshold}). The head's bytes, sequence and expiry stay as they are. Returns the head with
+   * every signature; signing twice with one key changes nothing.
+   *
+   * @throws IOException if no head is offered or it names another version
+   */
+  public SignedHead cosign(ObjectId manifestId) throws IOException {
+    SignedHead offered = state.offeredHeadOrNull();
+    if (offered == null || !offered.headUnverified().manifestId().equals(manifestId)) {
+      throw new IOException("the offered head names " + (offered == null ? "no version"
+          : offered.headUnverified().manifestId()) + ", not " + manifestId + "; sign it first with 'casfs sign'");
+    }
+    for (Signature s : offered.signatures()) {
+      if (s.keyId().equals(key.publicKey().keyId())) {
+        return offered;
+      }
+    }
+    List<Signature> all = new ArrayList<>(offered.signatures());
+    all.add(key.sign(SignatureDomain.HEAD, offered.headBytes()));
+    SignedHead signed = new SignedHead(offered.headBytes(), all);
     state.setOfferedHead(signed);
     return signed;
   }

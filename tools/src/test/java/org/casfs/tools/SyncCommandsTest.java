@@ -115,7 +115,7 @@ class SyncCommandsTest {
         .orElseThrow().split(" ")[0];
     CliRunner.Result removed = client.run("trust", "--remove", oldId);
     assertThat(removed.code()).as(removed.toString()).isZero();
-    assertThat(client.run("trust", "--list").out().strip()).endsWith(newPub).doesNotContain(oldPub);
+    assertThat(client.run("trust", "--list").out()).contains(newPub).doesNotContain(oldPub).endsWith("threshold 1\n");
     assertThat(client.run("trust", "--remove", oldId).code()).as("not trusted any more").isEqualTo(2);
     assertThat(client.run("trust", "--list", oldPub).code()).as("--list takes no key").isEqualTo(2);
 
@@ -131,5 +131,43 @@ class SyncCommandsTest {
     CliRunner.Result taken = client.run("pull", "--from-dir", mirror.toString(), "--switch");
     assertThat(taken.code()).as(taken.toString()).isZero();
     assertThat(client.run("cat", "current", "/hello").out()).isEqualTo("hello v2\n");
+  }
+
+  @Test
+  void aThresholdOfTwoNeedsASecondAdministratorsSignature() throws Exception {
+    Path originDir = tmp.resolve("origin");
+    CliRunner alice = CliRunner.forRepo(originDir).env("CASFS_KEY", tmp.resolve("alice.key").toString());
+    CliRunner bob = CliRunner.forRepo(originDir).env("CASFS_KEY", tmp.resolve("bob.key").toString());
+    assertThat(alice.run("init").code()).isZero();
+    String alicePub = alice.run("keygen").out().strip();
+    String bobPub = bob.run("keygen").out().strip();
+    assertThat(alice.run("import", tree("v1", 1).toString(), "--label", "v1").code()).isZero();
+    assertThat(alice.run("sign", "v1").code()).isZero();
+    Path mirror = tmp.resolve("usb");
+    assertThat(alice.run("mirror", mirror.toString()).code()).isZero();
+
+    CliRunner client = CliRunner.forRepo(tmp.resolve("client"));
+    assertThat(client.run("init").code()).isZero();
+    assertThat(client.run("trust", alicePub).code()).isZero();
+    assertThat(client.run("trust", bobPub).code()).isZero();
+    CliRunner.Result set = client.run("trust", "--threshold", "2");
+    assertThat(set.code()).as(set.toString()).isZero();
+    assertThat(client.run("trust", "--threshold", "0").code()).isEqualTo(2);
+
+    // One signature is not enough any more, however trusted its key.
+    CliRunner.Result one = client.run("pull", "--from-dir", mirror.toString(), "--switch");
+    assertThat(one.code()).as(one.toString()).isEqualTo(4);
+    assertThat(one.err()).contains("requires 2").contains("casfs sign --cosign");
+
+    // Bob co-signs the same head (twice: counted once); the pull then verifies and switches.
+    CliRunner.Result cosigned = bob.run("sign", "--cosign", "v1");
+    assertThat(cosigned.code()).as(cosigned.toString()).isZero();
+    assertThat(cosigned.out()).contains("signed by 2 key(s)");
+    assertThat(bob.run("sign", "--cosign", "v1").out()).contains("signed by 2 key(s)");
+    assertThat(bob.run("sign", "--cosign", "nope").code()).isEqualTo(2);
+    assertThat(alice.run("mirror", mirror.toString()).code()).isZero();
+    CliRunner.Result two = client.run("pull", "--from-dir", mirror.toString(), "--switch");
+    assertThat(two.code()).as(two.toString()).isZero();
+    assertThat(client.run("cat", "current", "/hello").out()).isEqualTo("hello v1\n");
   }
 }

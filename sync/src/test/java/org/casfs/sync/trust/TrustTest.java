@@ -88,6 +88,38 @@ class TrustTest {
   }
 
   @Test
+  void aThresholdCountsValidSignaturesByDistinctTrustedKeys() throws Exception {
+    SigningKey a = SigningKey.generate();
+    SigningKey b = SigningKey.generate();
+    SigningKey stranger = SigningKey.generate();
+    TrustStore t = TrustStore.open(tmp.resolve("keys"));
+    t.add(a.publicKey());
+    t.add(b.publicKey());
+    TrustStore daemon = TrustStore.open(tmp.resolve("keys"));
+    t.setThreshold(2);
+    assertThat(daemon.threshold()).as("a running daemon sees it").isEqualTo(2);
+    byte[] msg = "head".getBytes();
+    Signature sa = a.sign(SignatureDomain.HEAD, msg);
+    Signature sb = b.sign(SignatureDomain.HEAD, msg);
+    assertThatThrownBy(() -> daemon.verify("h", SignatureDomain.HEAD, msg, List.of(sa)))
+        .satisfies(e -> assertThat(((SignatureException) e).reason()).isEqualTo(SignatureException.Reason.UNTRUSTED_KEY))
+        .hasMessageContaining("requires 2");
+    assertThatThrownBy(() -> daemon.verify("h", SignatureDomain.HEAD, msg, List.of(sa, sa)))
+        .as("one key twice is one signer").hasMessageContaining("requires 2");
+    assertThatThrownBy(() -> daemon.verify("h", SignatureDomain.HEAD, msg,
+        List.of(sa, stranger.sign(SignatureDomain.HEAD, msg)))).hasMessageContaining("requires 2");
+    assertThatThrownBy(() -> daemon.verify("h", SignatureDomain.HEAD, msg,
+        List.of(sa, b.sign(SignatureDomain.HEAD, "other".getBytes())))).as("an invalid one does not count")
+        .hasMessageContaining("requires 2");
+    assertThat(daemon.verify("h", SignatureDomain.HEAD, msg, List.of(sb, sa))).isEqualTo(b.publicKey().keyId());
+    t.setThreshold(1);
+    assertThat(daemon.verify("h", SignatureDomain.HEAD, msg, List.of(sa))).isEqualTo(a.publicKey().keyId());
+    java.nio.file.Files.writeString(tmp.resolve("keys").resolve(TrustStore.THRESHOLD_FILE), "two\n");
+    assertThatThrownBy(() -> daemon.verify("h", SignatureDomain.HEAD, msg, List.of(sa)))
+        .as("a damaged threshold refuses rather than guesses").hasMessageContaining("threshold");
+  }
+
+  @Test
   void headEncodingIsCanonicalAndStrict() throws Exception {
     SigningKey k = SigningKey.generate();
     Head h = head("stable", 7, 5000, k);

@@ -3,10 +3,12 @@ package org.casfs.tools.command;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.casfs.cas.ObjectId;
 import org.casfs.sync.Publisher;
 import org.casfs.sync.SyncState;
 import org.casfs.sync.trust.Head;
+import org.casfs.sync.trust.Signature;
 import org.casfs.sync.trust.SignedHead;
 import org.casfs.sync.trust.SigningKey;
 import org.casfs.tools.CliException;
@@ -20,6 +22,7 @@ import picocli.CommandLine.Parameters;
  * {@code casfs sign VERSION}: on an origin, signs a version and offers it as the head of its
  * channel (sequence above every earlier head, expiring after {@code --expires} days), then
  * computes and stores the deltas from the previously signed version (unless {@code --no-deltas}).
+ * {@code --cosign} adds the key's signature to the head already offered for VERSION instead.
  */
 @Command(name = "sign", description = "Sign a version and offer it to clients (origin only).")
 public final class SignCommand extends RepoCommand {
@@ -36,6 +39,10 @@ public final class SignCommand extends RepoCommand {
   @Option(names = "--no-deltas", description = "do not compute deltas from the previously signed version")
   private boolean noDeltas;
 
+  @Option(names = "--cosign", description = "add this key's signature to the offered head of VERSION, as a second"
+      + " administrator does for clients that require several ('casfs trust --threshold')")
+  private boolean cosign;
+
   @Override
   protected void execute() throws Exception {
     if (days < 1 || days > 3650) {
@@ -44,6 +51,14 @@ public final class SignCommand extends RepoCommand {
     SigningKey k = SigningKey.readFrom(KeygenCommand.keyPath(key, casfs()::env));
     try (OpenRepo open = open()) {
       ObjectId id = open.resolve(version);
+      if (cosign) {
+        SignedHead h = new Publisher(open.repo().objectDatabase(), new SyncState(open.repo().kv()), k,
+            System::currentTimeMillis).cosign(id);
+        List<String> signers = h.signatures().stream().map(Signature::keyId).toList();
+        out().println("head of " + id + " (" + h.headUnverified().channel() + " #" + h.headUnverified().sequence()
+            + ") now signed by " + signers.size() + " key(s): " + String.join(", ", signers));
+        return;
+      }
       SignedHead previous = new SyncState(open.repo().kv()).offeredHeadOrNull();
       Head h = new Publisher(open.repo().objectDatabase(), new SyncState(open.repo().kv()), k, System::currentTimeMillis)
           .publish(id, Duration.ofDays(days)).headUnverified();
