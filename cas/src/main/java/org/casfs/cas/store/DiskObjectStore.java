@@ -37,7 +37,6 @@ import org.casfs.cas.Sha256;
 public final class DiskObjectStore implements ObjectStore, RawObjectSource {
   static final String INDEX = "index";
   static final String DATA = "data";
-  private static final int INDEX_RECORD = 1 + 8 + Sha256.LENGTH + 1;
   /** Small objects held in memory before they go to RocksDB in one unsynced batch. */
   private static final long INLINE_BATCH_BYTES = 8L << 20;
   /** Loose blobs written before a flush is forced, bounding the memory of the pending set. */
@@ -90,7 +89,7 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
       return new Located(p.info(), p.loose(), p.bytes());
     }
     byte[] rec = db.getOrNull(INDEX, id.toRaw());
-    return rec == null ? null : new Located(decodeIndex(id, rec), rec[INDEX_RECORD - 1] == 1, null);
+    return rec == null ? null : new Located(IndexRecord.decode(id, rec), IndexRecord.isLoose(rec), null);
   }
 
   private Located locate(ObjectId id) throws IOException {
@@ -107,7 +106,7 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
       return p.loose();
     }
     byte[] rec = db.getOrNull(INDEX, id.toRaw());
-    return rec != null && rec.length == INDEX_RECORD && rec[INDEX_RECORD - 1] == 1;
+    return rec != null && IndexRecord.isLoose(rec);
   }
 
   public int inlineThreshold() {
@@ -118,27 +117,6 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
   public ObjectInfo statOrNull(ObjectId id) throws IOException {
     Located l = locateOrNull(id);
     return l == null ? null : l.info();
-  }
-
-  private static ObjectInfo decodeIndex(ObjectId id, byte[] rec) throws CorruptObjectException {
-    if (rec.length != INDEX_RECORD) {
-      throw new CorruptObjectException(id, "its index record has " + rec.length + " bytes; run 'casfs fsck'");
-    }
-    ObjectType type = ObjectType.fromCodeOrNull(rec[0]);
-    if (type == null) {
-      throw new CorruptObjectException(id, "its index record names unknown type " + rec[0]);
-    }
-    long size = ByteBuffer.wrap(rec, 1, 8).getLong();
-    return new ObjectInfo(id, type, size, Sha256.fromRaw(rec, 9));
-  }
-
-  private static byte[] encodeIndex(ObjectType type, long size, Sha256 sha256, boolean loose) {
-    ByteBuffer b = ByteBuffer.allocate(INDEX_RECORD);
-    b.put((byte) type.code()).putLong(size);
-    sha256.copyTo(b.array(), 9);
-    b.position(9 + Sha256.LENGTH);
-    b.put((byte) (loose ? 1 : 0));
-    return b.array();
   }
 
   @Override
@@ -341,7 +319,7 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
     if (!p.loose()) {
       batch.put(DATA, key, p.bytes());
     }
-    batch.put(INDEX, key, encodeIndex(info.type(), info.size(), info.sha256(), p.loose()));
+    batch.put(INDEX, key, IndexRecord.encode(info.type(), info.size(), info.sha256(), p.loose()));
   }
 
   /**
@@ -387,7 +365,7 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
   @Override
   public void forEach(Visitor visitor) throws IOException {
     flushPending();
-    db.scan(INDEX, new byte[0], (key, value) -> visitor.visit(decodeIndex(ObjectId.fromRaw(key), value)));
+    db.scan(INDEX, new byte[0], (key, value) -> visitor.visit(IndexRecord.decode(ObjectId.fromRaw(key), value)));
   }
 
   /**
@@ -407,7 +385,7 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
       id = ObjectId.fromRaw(key);
       ObjectInfo info;
       try {
-        info = decodeIndex(id, value);
+        info = IndexRecord.decode(id, value);
       } catch (CorruptObjectException e) {
         damaged.accept(e);
         return true;
@@ -464,12 +442,12 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
       }
       ObjectInfo info;
       try {
-        info = decodeIndex(id, rec);
+        info = IndexRecord.decode(id, rec);
       } catch (CorruptObjectException e) {
         // A damaged index record still names an unreachable object: drop it and its bytes.
         info = new ObjectInfo(id, ObjectType.BLOB, 0, Sha256.fromRaw(new byte[Sha256.LENGTH]));
       }
-      if (rec.length == INDEX_RECORD && rec[INDEX_RECORD - 1] == 1) {
+      if (IndexRecord.isLoose(rec)) {
         loose.add(id);
       }
       removed.add(info);
