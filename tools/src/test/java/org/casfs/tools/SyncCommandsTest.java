@@ -91,22 +91,39 @@ class SyncCommandsTest {
     assertThat(client.run("fsck").code()).isZero();
   }
 
-  @Test
-  void rotatingTheOriginsKeyRevokesTheOldOneAtOnce() throws Exception {
-    Path originDir = tmp.resolve("origin");
-    CliRunner oldKey = CliRunner.forRepo(originDir).env("CASFS_KEY", tmp.resolve("old.key").toString());
-    CliRunner newKey = CliRunner.forRepo(originDir).env("CASFS_KEY", tmp.resolve("new.key").toString());
-    assertThat(oldKey.run("init").code()).isZero();
-    String oldPub = oldKey.run("keygen").out().strip();
-    String newPub = newKey.run("keygen").out().strip();
-    assertThat(oldKey.run("import", tree("v1", 1).toString(), "--label", "v1").code()).isZero();
-    assertThat(oldKey.run("sign", "v1").code()).isZero();
-    Path mirror = tmp.resolve("usb");
-    assertThat(oldKey.run("mirror", mirror.toString()).code()).isZero();
+  /**
+   * An origin with two signing keys (the first signed v1 and mirrored it to {@code usb}) and a
+   * client that trusts the first key: the start of the key rotation and threshold stories.
+   */
+  private record TwoKeys(CliRunner first, CliRunner second, String firstPub, String secondPub, Path mirror,
+      CliRunner client) {}
 
+  private TwoKeys originWithTwoKeys() throws Exception {
+    Path originDir = tmp.resolve("origin");
+    CliRunner first = CliRunner.forRepo(originDir).env("CASFS_KEY", tmp.resolve("first.key").toString());
+    CliRunner second = CliRunner.forRepo(originDir).env("CASFS_KEY", tmp.resolve("second.key").toString());
+    assertThat(first.run("init").code()).isZero();
+    String firstPub = first.run("keygen").out().strip();
+    String secondPub = second.run("keygen").out().strip();
+    assertThat(first.run("import", tree("v1", 1).toString(), "--label", "v1").code()).isZero();
+    assertThat(first.run("sign", "v1").code()).isZero();
+    Path mirror = tmp.resolve("usb");
+    assertThat(first.run("mirror", mirror.toString()).code()).isZero();
     CliRunner client = CliRunner.forRepo(tmp.resolve("client"));
     assertThat(client.run("init").code()).isZero();
-    assertThat(client.run("trust", oldPub).code()).isZero();
+    assertThat(client.run("trust", firstPub).code()).isZero();
+    return new TwoKeys(first, second, firstPub, secondPub, mirror, client);
+  }
+
+  @Test
+  void rotatingTheOriginsKeyRevokesTheOldOneAtOnce() throws Exception {
+    TwoKeys o = originWithTwoKeys();
+    CliRunner oldKey = o.first();
+    CliRunner newKey = o.second();
+    String oldPub = o.firstPub();
+    String newPub = o.secondPub();
+    Path mirror = o.mirror();
+    CliRunner client = o.client();
     assertThat(client.run("pull", "--from-dir", mirror.toString(), "--switch").code()).isZero();
 
     // The administrator rotates: the laptops trust the new key and revoke the old one.
@@ -135,21 +152,12 @@ class SyncCommandsTest {
 
   @Test
   void aThresholdOfTwoNeedsASecondAdministratorsSignature() throws Exception {
-    Path originDir = tmp.resolve("origin");
-    CliRunner alice = CliRunner.forRepo(originDir).env("CASFS_KEY", tmp.resolve("alice.key").toString());
-    CliRunner bob = CliRunner.forRepo(originDir).env("CASFS_KEY", tmp.resolve("bob.key").toString());
-    assertThat(alice.run("init").code()).isZero();
-    String alicePub = alice.run("keygen").out().strip();
-    String bobPub = bob.run("keygen").out().strip();
-    assertThat(alice.run("import", tree("v1", 1).toString(), "--label", "v1").code()).isZero();
-    assertThat(alice.run("sign", "v1").code()).isZero();
-    Path mirror = tmp.resolve("usb");
-    assertThat(alice.run("mirror", mirror.toString()).code()).isZero();
-
-    CliRunner client = CliRunner.forRepo(tmp.resolve("client"));
-    assertThat(client.run("init").code()).isZero();
-    assertThat(client.run("trust", alicePub).code()).isZero();
-    assertThat(client.run("trust", bobPub).code()).isZero();
+    TwoKeys o = originWithTwoKeys();
+    CliRunner alice = o.first();
+    CliRunner bob = o.second();
+    Path mirror = o.mirror();
+    CliRunner client = o.client();
+    assertThat(client.run("trust", o.secondPub()).code()).isZero();
     CliRunner.Result set = client.run("trust", "--threshold", "2");
     assertThat(set.code()).as(set.toString()).isZero();
     assertThat(client.run("trust", "--threshold", "0").code()).isEqualTo(2);
