@@ -173,6 +173,9 @@ class SyncCommandsTest {
     assertThat(cosigned.out()).contains("signed by 2 key(s)");
     assertThat(bob.run("sign", "--cosign", "v1").out()).contains("signed by 2 key(s)");
     assertThat(bob.run("sign", "--cosign", "nope").code()).isEqualTo(2);
+    String originStatus = alice.run("status").out();
+    assertThat(originStatus).containsPattern("offered: +[0-9a-f]{40}  stable #\\d+, expires .*, signed by \\w+, \\w+");
+    assertThat(client.run("status").out()).contains("trust:     2 key(s)").contains("threshold 2");
     assertThat(alice.run("mirror", mirror.toString()).code()).isZero();
     CliRunner.Result two = client.run("pull", "--from-dir", mirror.toString(), "--switch");
     assertThat(two.code()).as(two.toString()).isZero();

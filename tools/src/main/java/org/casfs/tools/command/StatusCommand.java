@@ -3,9 +3,17 @@ package org.casfs.tools.command;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.casfs.cas.ObjectId;
+import org.casfs.sync.SyncState;
+import org.casfs.sync.trust.Head;
+import org.casfs.sync.trust.PublicKey;
+import org.casfs.sync.trust.Signature;
+import org.casfs.sync.trust.SignedHead;
+import org.casfs.sync.trust.TrustStore;
 import org.casfs.tools.Format;
 import org.casfs.tools.OpenRepo;
 import org.casfs.tools.RepoCommand;
@@ -13,9 +21,9 @@ import org.casfs.txn.Refs;
 import org.casfs.txn.Transaction;
 import picocli.CommandLine.Command;
 
-/** {@code casfs status}: refs, pins, the open transaction and disk use. */
+/** {@code casfs status}: refs, pins, the open transaction, the offered head, the trusted keys and disk use. */
 @Command(name = "status", description = "Show current, previous, staged, pins, the open transaction (or"
-    + " interrupted import) and the repository's disk use.")
+    + " interrupted import), the signed head offered, the trusted keys and the repository's disk use.")
 public final class StatusCommand extends RepoCommand {
   @Override
   protected void execute() throws Exception {
@@ -45,10 +53,26 @@ public final class StatusCommand extends RepoCommand {
         out().println("transaction: " + t.id() + " on " + (t.base() == null ? "(nothing)" : t.base().name())
             + ": 'casfs commit' or 'casfs abort'");
       }
+      offeredAndTrust(open);
       Path dir = open.repo().dir();
       out().println("disk use:  objects " + Format.bytes(size(dir.resolve("objects"))) + ", db "
           + Format.bytes(size(dir.resolve("db"))) + ", staging " + Format.bytes(size(dir.resolve("staging"))));
     }
+  }
+
+  /** What this machine offers (an origin or a peer: the signed head) and what it trusts. */
+  private void offeredAndTrust(OpenRepo open) throws IOException {
+    SignedHead offered = new SyncState(open.repo().kv()).offeredHeadOrNull();
+    if (offered != null) {
+      Head h = offered.headUnverified();
+      out().println("offered:   " + h.manifestId().name() + "  " + h.channel() + " #" + h.sequence() + ", expires "
+          + Instant.ofEpochMilli(h.expiresMillis()) + ", signed by "
+          + String.join(", ", offered.signatures().stream().map(Signature::keyId).toList()));
+    }
+    TrustStore trust = TrustStore.open(open.repo().keysDir());
+    List<String> ids = trust.keys().stream().map(PublicKey::keyId).toList();
+    out().println("trust:     " + (ids.isEmpty() ? "(no keys: no pulled version is accepted)"
+        : ids.size() + " key(s) " + String.join(", ", ids) + ", threshold " + trust.threshold()));
   }
 
   private void line(String name, ObjectId id, OpenRepo open) throws IOException {
