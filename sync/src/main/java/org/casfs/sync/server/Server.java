@@ -21,15 +21,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.casfs.cas.ObjectId;
-import org.casfs.cas.ObjectType;
 import org.casfs.cas.store.DiskObjectStore;
 import org.casfs.cas.store.ObjectDatabase;
 import org.casfs.cas.store.ObjectInfo;
 import org.casfs.sync.SyncState;
 import org.casfs.sync.trust.SignedHead;
 import org.casfs.sync.wire.FetchRequest;
-import org.casfs.sync.wire.FrameHeader;
-import org.casfs.sync.wire.FrameWriter;
 import org.casfs.sync.wire.WireException;
 
 /**
@@ -354,79 +351,12 @@ public final class Server implements Closeable {
     OutputStream counted = new CountingOutputStream(ex.getResponseBody(), bytesSent);
     FetchStreamCache.Recorder recorder = cache == null ? null : cache.record(key, counted);
     OutputStream raw = new BufferedOutputStream(recorder == null ? counted : recorder, 256 * 1024);
-    OutputStream out = zstd ? new ZstdOutputStream(raw, levelFor(plan)) : raw;
+    OutputStream out = zstd ? new ZstdOutputStream(raw, FetchStreamWriter.zstdLevel(plan, config.zstdLevel())) : raw;
     try (out) {
-      FrameWriter w = new FrameWriter(out);
-      if (plan.manifestOrNull() != null) {
-        w.frame(frameOf(FrameHeader.MANIFEST, plan.manifestOrNull()), db.store().read(plan.manifestOrNull()));
-      }
-      for (ObjectId t : plan.trees()) {
-        if (!treeSentByHook(t, plan.oldTrees().get(t), req, w)) {
-          w.frame(frameOf(FrameHeader.TREE, t), db.store().read(t));
-        }
-      }
-      for (FetchPlanner.BlobItem b : plan.blobs()) {
-        if (!sentByHook(b, req, w)) {
-          sendWhole(w, FrameHeader.BLOB, b.entry().childId());
-        }
-      }
-      for (ObjectId id : plan.exact()) {
-        ObjectInfo info = db.store().statOrNull(id);
-        sendWhole(w, info.type() == ObjectType.BLOB ? FrameHeader.BLOB
-            : info.type() == ObjectType.TREE ? FrameHeader.TREE : FrameHeader.MANIFEST, id);
-      }
-      w.end();
+      new FetchStreamWriter(db, hooks).write(plan, req, out);
     }
     if (recorder != null) {
       recorder.keep();
-    }
-  }
-
-  /**
-   * Small streams (updates) are compressed harder: at 9 zstd still runs far faster than the
-   * link, and an update is where bytes matter most; whole versions use the configured level.
-   */
-  private int levelFor(FetchPlanner.Plan plan) {
-    long bytes = 0;
-    for (FetchPlanner.BlobItem b : plan.blobs()) {
-      bytes += b.entry().size();
-    }
-    return bytes < SMALL_STREAM ? Math.max(config.zstdLevel(), 9) : config.zstdLevel();
-  }
-
-  private static final long SMALL_STREAM = 32L << 20;
-
-  private boolean sentByHook(FetchPlanner.BlobItem b, FetchRequest req, FrameWriter w) throws IOException {
-    for (FetchHook hook : hooks) {
-      if (hook.sendInstead(b.entry(), b.oldEntryOrNull(), req, w)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private boolean treeSentByHook(ObjectId tree, ObjectId oldTreeOrNull, FetchRequest req, FrameWriter w)
-      throws IOException {
-    for (FetchHook hook : hooks) {
-      if (hook.sendTreeInstead(tree, oldTreeOrNull, req, w)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private FrameHeader frameOf(int type, ObjectId id) throws IOException {
-    ObjectInfo info = db.store().statOrNull(id);
-    if (info == null) {
-      throw new org.casfs.cas.MissingObjectException(id, "object");
-    }
-    return new FrameHeader(type, info.hashes(), info.size());
-  }
-
-  private void sendWhole(FrameWriter w, int type, ObjectId id) throws IOException {
-    FrameHeader h = frameOf(type, id);
-    try (InputStream in = db.store().open(id)) {
-      w.frame(h, in);
     }
   }
 
