@@ -1,6 +1,5 @@
 package org.casfs.fs;
 
-import java.util.Set;
 import java.util.StringJoiner;
 
 /** Names of the FUSE request opcodes (include/uapi/linux/fuse.h), for request statistics. */
@@ -12,7 +11,7 @@ final class FuseOpcodes {
    * GETATTR, READLINK, STATFS, RELEASE, GETXATTR, LISTXATTR, FLUSH, OPENDIR, READDIR, RELEASEDIR,
    * ACCESS, INTERRUPT, BATCH_FORGET.
    */
-  private static final Set<Integer> QUICK = Set.of(1, 2, 3, 5, 17, 18, 22, 23, 25, 27, 28, 29, 34, 36, 42);
+  private static final boolean[] QUICK = new boolean[64];
 
   static {
     String[][] known = {
@@ -27,6 +26,9 @@ final class FuseOpcodes {
     for (String[] k : known) {
       NAMES[Integer.parseInt(k[0])] = k[1];
     }
+    for (int op : new int[] {1, 2, 3, 5, 17, 18, 22, 23, 25, 27, 28, 29, 34, 36, 42}) {
+      QUICK[op] = true; // a table, not a set: asked once per request, on the request thread
+    }
   }
 
   private FuseOpcodes() {}
@@ -36,7 +38,7 @@ final class FuseOpcodes {
    * wait on the disk: reads, opens, every write.
    */
   static boolean usuallyQuick(int opcode) {
-    return QUICK.contains(opcode);
+    return opcode >= 0 && opcode < QUICK.length && QUICK[opcode];
   }
 
   /** "LOOKUP 12, OPEN 3, ..." for the non-zero counts, total first. */

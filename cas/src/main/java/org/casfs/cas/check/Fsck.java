@@ -15,10 +15,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.casfs.cas.CorruptObjectException;
+import org.casfs.cas.DaemonPool;
 import org.casfs.cas.DualDigest;
 import org.casfs.cas.Entry;
 import org.casfs.cas.EntryType;
@@ -132,11 +132,7 @@ public final class Fsck {
     AtomicLong bytes = new AtomicLong();
     long total = infos.size();
     progress.update("objects", 0, total);
-    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "casfs-fsck");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool = DaemonPool.fixed(threads, "casfs-fsck");
     try {
       List<Future<?>> futures = new ArrayList<>();
       for (int from = 0; from < infos.size(); from += BATCH) {

@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.casfs.cas.DaemonPool;
 import org.casfs.cas.ObjectId;
 import org.casfs.cas.store.ObjectDatabase;
 
@@ -44,11 +44,7 @@ public final class VersionDeltas {
     long start = System.nanoTime();
     ChangedFiles.Result changed = new ChangedFiles(db).between(oldVersion, newVersion);
     List<FileDelta> results = Collections.synchronizedList(new ArrayList<>());
-    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "casfs-delta");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool = DaemonPool.fixed(threads, "casfs-delta");
     try {
       List<Future<?>> futures = new ArrayList<>();
       for (FilePair p : changed.pairs()) {

@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.casfs.cas.DaemonPool;
 
 /** Fetches run side by side: the object-by-object path's parallel GETs. Stateless. */
 final class ParallelJobs {
@@ -25,11 +25,7 @@ final class ParallelJobs {
    * first failure, a wrong object before a missing one (it decides whether the source is dropped).
    */
   static <T> void run(int threads, Iterable<T> items, Job<T> job) throws IOException {
-    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "casfs-pull");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool = DaemonPool.fixed(threads, "casfs-pull");
     try {
       List<Future<?>> futures = new ArrayList<>();
       for (T item : items) {
