@@ -1,9 +1,7 @@
 package org.casfs.fs;
 
-import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +37,7 @@ import jnr.ffi.byref.PointerByReference;
  * <p>{@link #close()} unmounts (waiting for busy files up to a grace period, then lazily) and
  * releases libfuse. A shutdown hook does the same on SIGINT/SIGTERM. Thread-safe.
  */
-public final class FuseMount implements Closeable {
+public final class FuseMount implements LiveMount {
   private static final int EINTR = 4;
   private static final int FUSE_BUF_STRUCT = 40;
   private static final int FUSE_BUF_IS_FD = 2;
@@ -120,19 +118,7 @@ public final class FuseMount implements Closeable {
   public static FuseMount mount(MountableFs fs, Path mountPoint, MountOptions options, Consumer<String> log)
       throws IOException {
     Path mp = mountPoint.toAbsolutePath().normalize();
-    if (MountTable.isStale(mp)) {
-      log.accept("casfs: cleaning up a stale mount at " + mp + " (its process is gone)");
-      MountTable.fusermountUnmount(mp, true);
-    } else if (MountTable.isMounted(mp)) {
-      throw new MountException(mp + " is already mounted (" + MountTable.typeAtOrNull(mp)
-          + "); unmount it first with 'casfs umount " + mp + "'");
-    }
-    if (!Files.exists(mp, LinkOption.NOFOLLOW_LINKS)) {
-      throw new MountException("mountpoint " + mp + " does not exist; create an empty directory there");
-    }
-    if (!Files.isDirectory(mp, LinkOption.NOFOLLOW_LINKS)) {
-      throw new MountException("mountpoint " + mp + " is not a directory");
-    }
+    MountTable.prepareMountPoint(mp, log);
     boolean notified = fs.notifiesKernel() && !options.writable();
     FuseMount m = mountAt(fs, mp, options, notified ? MountOptions.NOTIFIED_CACHE_SECONDS : options.cacheSeconds(), log);
     if (notified) {
@@ -264,7 +250,7 @@ public final class FuseMount implements Closeable {
     return notified;
   }
 
-  /** Requests served so far, indexed by FUSE opcode (index 0 counts unknown opcodes). */
+  @Override
   public long[] requestCounts() {
     long[] out = new long[OPCODES];
     for (int i = 0; i < OPCODES; i++) {
@@ -273,6 +259,7 @@ public final class FuseMount implements Closeable {
     return out;
   }
 
+  @Override
   public Path mountPoint() {
     return mountPoint;
   }
@@ -281,11 +268,12 @@ public final class FuseMount implements Closeable {
     return fs;
   }
 
-  /** Blocks until the mount goes away (unmounted by {@code casfs umount}, fusermount or close). */
+  @Override
   public void awaitUnmounted() throws InterruptedException {
     stopped.await();
   }
 
+  @Override
   public boolean awaitUnmounted(long timeout, TimeUnit unit) throws InterruptedException {
     return stopped.await(timeout, unit);
   }
@@ -308,18 +296,7 @@ public final class FuseMount implements Closeable {
     } catch (IllegalStateException shuttingDown) {
       // we are the hook
     }
-    IOException failure = null;
-    if (stopped.getCount() > 0 && MountTable.isMounted(mountPoint)) {
-      try {
-        MountTable.fusermountUnmount(mountPoint, false);
-      } catch (MountException busy) {
-        try {
-          MountTable.fusermountUnmount(mountPoint, true);
-        } catch (MountException e) {
-          failure = e;
-        }
-      }
-    }
+    IOException failure = stopped.getCount() > 0 ? MountTable.unmountOrDetach(mountPoint) : null;
     boolean drained;
     try {
       drained = stopped.await(10, TimeUnit.SECONDS);

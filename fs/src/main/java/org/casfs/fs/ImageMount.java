@@ -3,7 +3,6 @@ package org.casfs.fs;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.casfs.cas.ObjectId;
 import org.casfs.cas.store.ObjectDatabase;
@@ -14,19 +13,20 @@ import org.casfs.txn.Transactions;
 import org.casfs.txn.Versions;
 
 /**
- * A repository's version mounted: writable through the repository's transaction, or read-only and pinned to one version, or following {@code current}
- * (a root pointer flip swaps the shown snapshot at once; the kernel's caches let new lookups see
- * it within the mount's cache timeout, at most a second). Files already open keep reading the
+ * A repository's version mounted: writable through the repository's transaction
+ * ({@link TxnFuse} over libfuse), or read-only ({@link NodeMount}) and pinned to one version or
+ * following {@code current} (a root pointer flip swaps the shown snapshot at once and tells the
+ * kernel which names changed, so new lookups see it at once). Files already open keep reading the
  * version they opened. The caller keeps the repository open while mounted. Thread-safe.
  */
 public final class ImageMount implements Closeable {
-  private final FuseMount mount;
+  private final LiveMount mount;
   private final SnapshotImage image;
   private final RootPointer rootPointer;
   private final Consumer<ObjectId> follower;
   private final TxnFuse writable;
 
-  private ImageMount(FuseMount mount, SnapshotImage image, RootPointer rootPointer, Consumer<ObjectId> follower,
+  private ImageMount(LiveMount mount, SnapshotImage image, RootPointer rootPointer, Consumer<ObjectId> follower,
       TxnFuse writable) {
     this.writable = writable;
     this.mount = mount;
@@ -66,10 +66,11 @@ public final class ImageMount implements Closeable {
       };
       rp.addListener(follower);
     }
-    long attrNanos = (long) (options.cacheSeconds() * TimeUnit.SECONDS.toNanos(1));
-    CasFuse fs = new CasFuse(image, new PageCachePolicy(1 << 16), attrNanos, log, pinned != null);
+    if (pinned != null) {
+      image.pin();
+    }
     try {
-      return new ImageMount(FuseMount.mount(fs, mountPoint, options, log), image, rp, follower, null);
+      return new ImageMount(NodeMount.mount(image, mountPoint, options, log), image, rp, follower, null);
     } catch (IOException | RuntimeException e) {
       if (follower != null) {
         rp.removeListener(follower);
@@ -121,7 +122,7 @@ public final class ImageMount implements Closeable {
     return follower != null;
   }
 
-  public FuseMount fuse() {
+  public LiveMount fuse() {
     return mount;
   }
 

@@ -69,6 +69,27 @@ public record MountOptions(boolean writable, boolean allowOther, boolean devices
     return fuseOptionString(cacheSeconds);
   }
 
+  /**
+   * The {@code -o} list of a read-only mount served over {@code /dev/fuse} ({@link NodeMount}):
+   * only what the kernel and {@code fusermount} take; caching is negotiated per node instead.
+   */
+  public String kernelOptionString() {
+    List<String> o = new ArrayList<>();
+    o.add("ro");
+    o.add("fsname=" + fsName);
+    o.add("subtype=casfs");
+    o.add("max_read=131072");
+    if (defaultPermissions) {
+      o.add("default_permissions");
+    }
+    if (allowOther) {
+      o.add("allow_other");
+    }
+    o.add(devices ? "dev" : "nodev");
+    o.add(setuid ? "suid" : "nosuid");
+    return String.join(",", o);
+  }
+
   /** The libfuse {@code -o} list, with {@code timeout} seconds for entries and attributes. */
   public String fuseOptionString(double timeout) {
     List<String> o = new ArrayList<>();

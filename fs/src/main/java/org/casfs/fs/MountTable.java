@@ -68,6 +68,50 @@ public final class MountTable {
     }
   }
 
+  /**
+   * Makes sure {@code mp} can be mounted on: a stale mount left there by a killed casfs is cleaned
+   * up (and said so to {@code log}); a missing mountpoint, a file, or a live mount is a
+   * {@link MountException} of one line.
+   */
+  static void prepareMountPoint(Path mp, java.util.function.Consumer<String> log) throws IOException {
+    if (isStale(mp)) {
+      log.accept("casfs: cleaning up a stale mount at " + mp + " (its process is gone)");
+      fusermountUnmount(mp, true);
+    } else if (isMounted(mp)) {
+      throw new MountException(mp + " is already mounted (" + typeAtOrNull(mp)
+          + "); unmount it first with 'casfs umount " + mp + "'");
+    }
+    if (!Files.exists(mp, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      throw new MountException("mountpoint " + mp + " does not exist; create an empty directory there");
+    }
+    if (!Files.isDirectory(mp, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      throw new MountException("mountpoint " + mp + " is not a directory");
+    }
+  }
+
+  /**
+   * Unmounts {@code mp} if it is still mounted: plainly if nothing is busy, else lazily (the kernel
+   * detaches it now and drops it when the last open file closes).
+   *
+   * @return null, or why even the lazy unmount failed
+   */
+  static MountException unmountOrDetach(Path mp) throws IOException {
+    if (!isMounted(mp)) {
+      return null;
+    }
+    try {
+      fusermountUnmount(mp, false);
+      return null;
+    } catch (MountException busy) {
+      try {
+        fusermountUnmount(mp, true);
+        return null;
+      } catch (MountException e) {
+        return e;
+      }
+    }
+  }
+
   /** {@code fusermount -u [-z] dir}; a failure carries fusermount's own words. */
   public static void fusermountUnmount(Path dir, boolean lazy) throws IOException {
     List<String> cmd = lazy ? List.of("fusermount", "-u", "-z", dir.toString()) : List.of("fusermount", "-u", dir.toString());

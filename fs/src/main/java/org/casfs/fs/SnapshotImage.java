@@ -236,7 +236,8 @@ public final class SnapshotImage {
     return openContent(current.get(), e, path);
   }
 
-  private FileContent openContent(Snapshot s, Entry e, byte[] path) throws IOException {
+  /** The verified content of the regular file {@code e}, found at {@code path} in {@code s}. */
+  FileContent openContent(Snapshot s, Entry e, byte[] path) throws IOException {
     try {
       return content(s, e);
     } catch (ObjectException ex) {
@@ -292,6 +293,11 @@ public final class SnapshotImage {
    */
   public boolean xattrFeatureUnused(String name) throws IOException {
     return xattrFeatures.unused(current.get(), name);
+  }
+
+  /** {@link #xattrFeatureUnused(String)} for version {@code s}. */
+  boolean xattrFeatureUnused(Snapshot s, String name) throws IOException {
+    return xattrFeatures.unused(s, name);
   }
 
   /** Attribute names (ISO-8859-1 strings of their bytes), in order. */

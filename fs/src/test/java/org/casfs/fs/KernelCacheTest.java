@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import org.casfs.cas.ObjectId;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,7 +53,6 @@ class KernelCacheTest {
       ObjectId a = m.importDir(version(tmp.resolve("a"), "one", "gone"));
       ObjectId b = m.importDir(version(tmp.resolve("b"), "three", "new"));
       m.mount(a, MountOptions.defaults());
-      Assumptions.assumeTrue(m.mount.cachesLong(), "this kernel cannot be told of switches (Linux < 6.16)");
       Path f = m.mountPoint.resolve("dir/f");
       Path gone = m.mountPoint.resolve("dir/gone");
       Path added = m.mountPoint.resolve("dir/new");
@@ -121,8 +119,8 @@ class KernelCacheTest {
         f.write(x ^ 0x01);
       }
       m.image = new SnapshotImage(m.snapshot(v), new BlobVerifier(100), m.repo.dir(), m.log::add);
-      m.fs = new CasFuse(m.image, new PageCachePolicy(100), 1_000_000_000L, m.log::add, true);
-      m.mount = FuseMount.mount(m.fs, m.mountPoint, MountOptions.defaults(), m.log::add);
+      m.image.pin();
+      m.mount = NodeMount.mount(m.image, m.mountPoint, MountOptions.defaults(), m.log::add);
       for (int round = 0; round < 3; round++) {
         assertThat(Files.readAllBytes(m.mountPoint.resolve("dir/big"))).isEqualTo(big);
         for (int i = 0; i < 50; i++) {
@@ -149,31 +147,6 @@ class KernelCacheTest {
       assertThatThrownBy(() -> m.image.switchTo(m.snapshot(other))).isInstanceOf(IllegalStateException.class);
       assertThat(m.image.current().id()).isEqualTo(v);
       assertThat(m.log).isEmpty();
-    }
-  }
-
-  @Test
-  void withoutNotificationsTheShortTimeoutsStillShowASwitchWithinASecond() throws Exception {
-    try (MountedRepo m = new MountedRepo(tmp)) {
-      ObjectId a = m.importDir(version(tmp.resolve("a"), "one", "gone"));
-      ObjectId b = m.importDir(version(tmp.resolve("b"), "three", "new"));
-      m.image = new SnapshotImage(m.snapshot(a), new BlobVerifier(100), m.repo.dir(), m.log::add);
-      // what a kernel before Linux 6.16 gets: no notifications, names and attributes kept 1 s
-      m.fs = new CasFuse(m.image, new PageCachePolicy(100), 1_000_000_000L, m.log::add) {
-        @Override
-        public boolean notifiesKernel() {
-          return false;
-        }
-      };
-      m.mount = FuseMount.mount(m.fs, m.mountPoint, MountOptions.defaults(), m.log::add);
-      assertThat(m.mount.cachesLong()).isFalse();
-      Path f = m.mountPoint.resolve("dir/f");
-      Path added = m.mountPoint.resolve("dir/new");
-      assertThat(Files.readString(f)).isEqualTo("one");
-      assertThat(Files.exists(added, LinkOption.NOFOLLOW_LINKS)).isFalse();
-      m.image.switchTo(m.snapshot(b));
-      assertThat(msUntil(() -> Files.size(f) == 5 && Files.readString(f).equals("three")
-          && Files.exists(added, LinkOption.NOFOLLOW_LINKS))).as("ms until the switch showed").isBetween(0L, 1200L);
     }
   }
 }

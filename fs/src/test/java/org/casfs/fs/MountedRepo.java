@@ -27,8 +27,7 @@ final class MountedRepo implements Closeable {
   final Path mountPoint;
   final List<String> log = new CopyOnWriteArrayList<>();
   SnapshotImage image;
-  CasFuse fs;
-  FuseMount mount;
+  LiveMount mount;
   ImageMount imageMount;
   private long sequence;
 
@@ -56,8 +55,7 @@ final class MountedRepo implements Closeable {
 
   MountedRepo mount(ObjectId version, MountOptions options) throws IOException {
     image = new SnapshotImage(snapshot(version), new BlobVerifier(10_000), repo.dir(), log::add);
-    fs = new CasFuse(image, new PageCachePolicy(10_000), (long) (options.cacheSeconds() * 1e9), log::add);
-    mount = FuseMount.mount(fs, mountPoint, options, log::add);
+    mount = NodeMount.mount(image, mountPoint, options, log::add);
     return this;
   }
 

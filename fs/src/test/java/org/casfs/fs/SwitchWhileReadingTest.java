@@ -119,7 +119,10 @@ class SwitchWhileReadingTest {
       assertThat(problems).isEmpty();
       assertThat(wholeReads.get()).isGreaterThan(20);
       assertThat(sawB.get()).isPositive();
-      assertThat(m.fs.openHandles()).isZero();
+      // files are read by node, without an OPEN or RELEASE per open: the first OPENs (one per
+      // reader and the probe, sent before the first answer) said ENOSYS, and the kernel stopped
+      assertThat(m.mount.requestCounts()[FuseOpcodes.OPEN]).isLessThanOrEqualTo(5);
+      assertThat(m.mount.requestCounts()[FuseOpcodes.RELEASE]).isZero();
     }
   }
 }

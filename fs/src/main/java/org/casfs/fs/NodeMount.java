@@ -1,0 +1,234 @@
+package org.casfs.fs;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.Consumer;
+import org.casfs.cas.store.Snapshot;
+
+/**
+ * A read-only mount served by {@link ImageServer} straight over {@code /dev/fuse}
+ * ({@link DevFuse}). {@code threads} Java threads each read a request, answer it and read the next;
+ * the kernel hands each request to one waiting reader, so a slow read (a cold disk, the first
+ * verification of a large blob) holds up only its own thread while the others go on. A switch of
+ * the image is told to the kernel from the switching thread ({@link #switched}).
+ *
+ * <p>{@link #close()} unmounts (waiting for busy files up to a grace period, then lazily). A
+ * shutdown hook does the same on SIGINT/SIGTERM. Thread-safe.
+ */
+public final class NodeMount implements LiveMount {
+  /** Room for the largest request and reply: 128 KiB of data (max_read, max_write) and headers. */
+  private static final int BUFFER = 128 * 1024 + 4096;
+  private static final int OPCODES = 64;
+
+  private final Path mountPoint;
+  private final DevFuse dev;
+  private final ImageServer server;
+  private final Consumer<String> log;
+  private final List<Thread> workers = new ArrayList<>();
+  private final CountDownLatch stopped;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicLongArray requests = new AtomicLongArray(OPCODES);
+  private final Thread shutdownHook;
+  private Snapshot shown;
+
+  private NodeMount(Path mountPoint, DevFuse dev, ImageServer server, int threads, Consumer<String> log) {
+    this.mountPoint = mountPoint;
+    this.dev = dev;
+    this.server = server;
+    this.log = log;
+    this.stopped = new CountDownLatch(threads);
+    this.shown = server.image().current();
+    for (int i = 0; i < threads; i++) {
+      Thread t = new Thread(this::serve, "casfs-fuse-" + i);
+      t.setDaemon(true);
+      workers.add(t);
+    }
+    workers.forEach(Thread::start);
+    this.shutdownHook = new Thread(this::closeQuietly, "casfs-unmount");
+    java.lang.Runtime.getRuntime().addShutdownHook(shutdownHook);
+  }
+
+  /**
+   * Mounts {@code image} read-only at {@code mountPoint} and returns once the kernel answers
+   * through it; unless the image is pinned, every later switch of it is told to the kernel. A stale
+   * mount left there by a killed casfs is cleaned up first.
+   *
+   * @throws MountException if the mountpoint is missing, not a directory or already mounted, or
+   *     the kernel refuses the mount; the message is one line
+   */
+  public static NodeMount mount(SnapshotImage image, Path mountPoint, MountOptions options, Consumer<String> log)
+      throws IOException {
+    if (options.writable()) {
+      throw new IllegalArgumentException("a NodeMount is read-only; writable mounts go through FuseMount");
+    }
+    Path mp = mountPoint.toAbsolutePath().normalize();
+    MountTable.prepareMountPoint(mp, log);
+    DevFuse dev = DevFuse.mountOrNull(mp, options.kernelOptionString());
+    if (dev == null) {
+      throw new MountException("the kernel refused to mount " + mp + " (see libfuse's message above)");
+    }
+    NodeMount m = new NodeMount(mp, dev, new ImageServer(image, log), options.threads(), log);
+    image.addSwitchListener(m::switched);
+    try {
+      Files.readAttributes(mp, "unix:mode");
+    } catch (IOException e) {
+      m.close();
+      throw new MountException("the mount at " + mp + " does not answer: " + e.getMessage());
+    }
+    return m;
+  }
+
+  private void serve() {
+    DevFuse.Buffer in = dev.newBuffer(BUFFER);
+    DevFuse.Buffer out = dev.newBuffer(BUFFER);
+    ByteBuffer request = in.bytes();
+    try {
+      while (true) {
+        long n = dev.read(in);
+        if (n < 0) {
+          int errno = (int) -n;
+          if (errno == DevFuse.EINTR || errno == DevFuse.EAGAIN || errno == DevFuse.ENOENT) {
+            continue; // interrupted, or the request was withdrawn before we got it
+          }
+          if (errno != DevFuse.ENODEV) {
+            log.accept("casfs: reading /dev/fuse of " + mountPoint + " failed with errno " + errno);
+          }
+          break; // ENODEV: unmounted
+        }
+        int opcode = request.getInt(4);
+        requests.incrementAndGet(opcode > 0 && opcode < OPCODES ? opcode : 0);
+        int len = server.serve(request, (int) n, out.bytes());
+        if (len > 0) {
+          dev.write(out, len); // ENOENT: the caller was interrupted and gave up; nothing to do
+        }
+      }
+    } catch (Throwable t) {
+      log.accept("casfs: request thread died: " + t);
+    } finally {
+      stopped.countDown();
+    }
+  }
+
+  /**
+   * After a switch: the kernel drops the root's names whose entry changed, and the root's
+   * attributes and cached listing. Every other node stays right (nodes are named by content).
+   */
+  private synchronized void switched() {
+    Snapshot before = shown;
+    Snapshot after = server.image().current();
+    shown = after;
+    if (stopped.getCount() == 0) {
+      return;
+    }
+    try {
+      DevFuse.Buffer b = dev.newBuffer(4096);
+      ByteBuffer m = b.bytes();
+      for (byte[] name : ImageServer.changedRootNames(before, after)) {
+        int len = FuseWire.OUT_HEADER + 16 + name.length + 1;
+        FuseWire.header(m, len, FuseWire.NOTIFY_INVAL_ENTRY, 0);
+        m.putLong(FuseWire.OUT_HEADER, KernelNotifier.ROOT_NODE);
+        m.putInt(FuseWire.OUT_HEADER + 8, name.length);
+        m.putInt(FuseWire.OUT_HEADER + 12, 0);
+        m.put(FuseWire.OUT_HEADER + 16, name);
+        m.put(FuseWire.OUT_HEADER + 16 + name.length, (byte) 0);
+        notify(b, len, "name /" + new String(name, java.nio.charset.StandardCharsets.UTF_8));
+      }
+      int len = FuseWire.OUT_HEADER + 24;
+      FuseWire.header(m, len, FuseWire.NOTIFY_INVAL_INODE, 0);
+      m.putLong(FuseWire.OUT_HEADER, KernelNotifier.ROOT_NODE);
+      m.putLong(FuseWire.OUT_HEADER + 8, 0); // from offset 0 with length 0: all its pages (the listing)
+      m.putLong(FuseWire.OUT_HEADER + 16, 0);
+      notify(b, len, "the root's attributes");
+    } catch (IOException e) {
+      log.accept("casfs: cannot tell the kernel of the switch to " + after.id() + ": " + e.getMessage());
+    }
+  }
+
+  private void notify(DevFuse.Buffer b, int len, String what) {
+    int err = dev.write(b, len);
+    if (err != 0 && err != DevFuse.ENOENT) { // ENOENT: the kernel holds nothing of it
+      log.accept("casfs: the kernel refused to drop " + what + " after a switch (errno " + err + ")");
+    }
+  }
+
+  /** Nodes the kernel holds now, the root aside. */
+  public int nodesHeld() {
+    return server.nodesHeld();
+  }
+
+  @Override
+  public long[] requestCounts() {
+    long[] out = new long[OPCODES];
+    for (int i = 0; i < OPCODES; i++) {
+      out[i] = requests.get(i);
+    }
+    return out;
+  }
+
+  @Override
+  public Path mountPoint() {
+    return mountPoint;
+  }
+
+  @Override
+  public void awaitUnmounted() throws InterruptedException {
+    stopped.await();
+  }
+
+  @Override
+  public boolean awaitUnmounted(long timeout, TimeUnit unit) throws InterruptedException {
+    return stopped.await(timeout, unit);
+  }
+
+  /**
+   * Unmounts: plainly if nothing is busy, else lazily; then waits up to 10 s for the request
+   * threads to see the mount gone and closes the descriptor.
+   */
+  @Override
+  public void close() throws IOException {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    if (Boolean.getBoolean("casfs.fs.requestStats")) {
+      log.accept("casfs: requests served " + FuseOpcodes.describe(requestCounts()));
+    }
+    try {
+      java.lang.Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException shuttingDown) {
+      // we are the hook
+    }
+    IOException failure = stopped.getCount() > 0 ? MountTable.unmountOrDetach(mountPoint) : null;
+    boolean drained;
+    try {
+      drained = stopped.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      drained = false;
+    }
+    if (drained) {
+      dev.close();
+      server.close();
+    } else {
+      log.accept("casfs: " + mountPoint + " still has open files; it was detached and goes away when they close");
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private void closeQuietly() {
+    try {
+      close();
+    } catch (IOException e) {
+      log.accept(e.getMessage());
+    }
+  }
+}
