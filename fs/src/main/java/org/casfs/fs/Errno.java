@@ -68,9 +68,6 @@ public final class Errno {
     if (t instanceof NotDirectoryException) {
       return ENOTDIR;
     }
-    if (t instanceof IsDirectoryException) {
-      return EISDIR;
-    }
     if (t instanceof NotLinkException) {
       return EINVAL;
     }

@@ -20,19 +20,16 @@ import jnr.ffi.byref.IntByReference;
 import jnr.ffi.byref.PointerByReference;
 
 /**
- * A live FUSE mount of a {@link CasFuse} or {@link TxnFuse}, served by Java threads this class owns.
+ * A writable mount of a {@link TxnFuse}, served through libfuse 2's high-level API by Java threads
+ * this class owns. (Read-only mounts speak {@code /dev/fuse} themselves: {@link NodeMount}.)
  *
  * <p>Why own threads: libfuse's multithreaded loop calls back on native threads, which jnr
  * attaches to the JVM as a brand-new Java thread for every single callback (jnr/jnr-ffi#125);
- * its single-threaded loop avoids that but lets one slow read stall every process using the
+ * its single-threaded loop avoids that but lets one slow request stall every process using the
  * mount. Here {@code threads} Java threads each run libfuse's receive/process step, so callbacks
- * arrive on attached threads and requests are served in parallel. See docs/BENCHMARKS.md.
- *
- * <p>Kernel caches: a filesystem that {@linkplain MountableFs#notifiesKernel() notifies the kernel}
- * of its changes is mounted with long entry and attribute timeouts, after a first notification
- * proved the kernel understands it; otherwise (a kernel before Linux 6.16, or a writable mount) the
- * options' short timeout. Every request is counted by opcode ({@link #requestCounts()}; logged at
- * unmount when the system property {@code casfs.fs.requestStats} is true).
+ * arrive on attached threads and requests are served in parallel. Names and attributes are cached
+ * for the options' short timeout. Every request is counted by opcode ({@link #requestCounts()};
+ * logged at unmount when the system property {@code casfs.fs.requestStats} is true).
  *
  * <p>{@link #close()} unmounts (waiting for busy files up to a grace period, then lazily) and
  * releases libfuse. A shutdown hook does the same on SIGINT/SIGTERM. Thread-safe.
@@ -54,18 +51,13 @@ public final class FuseMount implements LiveMount {
   private final AtomicBoolean closed = new AtomicBoolean();
   /** Held by the request thread that reads {@code /dev/fuse} next ({@link #serve}). */
   private final ReentrantLock receiving = new ReentrantLock();
-  /** A writable mount's opens may copy a file into the transaction: they are not quick. */
-  private final boolean writable;
   private final Thread shutdownHook;
   private final Consumer<String> log;
-  private final KernelNotifier notifier;
   private final AtomicLongArray requests = new AtomicLongArray(OPCODES);
-  private volatile boolean notified;
 
   /** A request thread; remembers the node id of the request it is serving, and whether it reads next. */
   private static final class Worker extends Thread {
     private final FuseMount mount;
-    long nodeId;
     boolean leading;
 
     Worker(FuseMount mount, Runnable r, String name) {
@@ -75,9 +67,8 @@ public final class FuseMount implements LiveMount {
   }
 
   private FuseMount(Path mountPoint, MountableFs fs, Pointer fuse, Pointer mountPointPtr, int threads,
-      boolean writable, Consumer<String> log) {
+      Consumer<String> log) {
     this.mountPoint = mountPoint;
-    this.writable = writable;
     this.fs = fs;
     this.fuse = fuse;
     this.mountPointPtr = mountPointPtr;
@@ -86,7 +77,6 @@ public final class FuseMount implements LiveMount {
     this.stopped = new CountDownLatch(threads);
     Pointer channel = lib.fuse_session_next_chan(session, null);
     long bufSize = lib.fuse_chan_bufsize(channel);
-    this.notifier = new KernelNotifier(lib.fuse_chan_fd(channel));
     for (int i = 0; i < threads; i++) {
       Thread t = new Worker(this, () -> serve(channel, bufSize), "casfs-fuse-" + i);
       t.setDaemon(true);
@@ -119,26 +109,8 @@ public final class FuseMount implements LiveMount {
       throws IOException {
     Path mp = mountPoint.toAbsolutePath().normalize();
     MountTable.prepareMountPoint(mp, log);
-    boolean notified = fs.notifiesKernel() && !options.writable();
-    FuseMount m = mountAt(fs, mp, options, notified ? MountOptions.NOTIFIED_CACHE_SECONDS : options.cacheSeconds(), log);
-    if (notified) {
-      int err = m.notifier.incrementEpoch();
-      if (err != 0) {
-        log.accept("casfs: this kernel cannot be told of switches (FUSE_NOTIFY_INC_EPOCH answered errno " + err
-            + "; it needs Linux 6.16); caching names and attributes for " + options.cacheSeconds() + " s instead");
-        m.close();
-        return mountAt(fs, mp, options, options.cacheSeconds(), log);
-      }
-      m.notified = true;
-      fs.useKernelNotifier(m.notifier);
-    }
-    return m;
-  }
-
-  private static FuseMount mountAt(MountableFs fs, Path mp, MountOptions options, double cacheTimeout,
-      Consumer<String> log) throws IOException {
     LibFuseLoop l = lib();
-    String[] argv = {"casfs", "-f", "-o", options.fuseOptionString(cacheTimeout), mp.toString()};
+    String[] argv = {"casfs", "-f", "-o", options.fuseOptionString(), mp.toString()};
     PointerByReference mpRef = new PointerByReference();
     IntByReference mt = new IntByReference();
     var ops = fs.operations();
@@ -146,7 +118,7 @@ public final class FuseMount implements LiveMount {
     if (fuse == null) {
       throw new MountException("the kernel refused to mount " + mp + " (see libfuse's message above)");
     }
-    FuseMount m = new FuseMount(mp, fs, fuse, mpRef.getValue(), options.threads(), options.writable(), log);
+    FuseMount m = new FuseMount(mp, fs, fuse, mpRef.getValue(), options.threads(), log);
     try {
       Files.readAttributes(mp, "unix:mode");
     } catch (IOException e) {
@@ -159,11 +131,10 @@ public final class FuseMount implements LiveMount {
   /**
    * One request thread. The threads take turns at {@code /dev/fuse} (leader/followers): the one
    * holding {@link #receiving} reads the next request, and keeps reading after answering it as
-   * long as the requests are quick ones ({@link FuseOpcodes#usuallyQuick}, and opens on a
-   * read-only mount); before a request that may wait on the disk (a read, a write), it hands the
-   * device to the next thread, and so does a quick request's handler that must wait after all
-   * ({@link #handOffReceiving}: an open that verifies a blob). A run of metadata requests and
-   * opens of verified files (ls -lR, find, a warm tar) is thus served by one warm thread, as
+   * long as the requests are quick ones ({@link FuseOpcodes#usuallyQuick}); before a request that
+   * may wait on the disk (a read, a write, an open that copies a file into the transaction), it
+   * hands the device to the next thread. A run of metadata requests is thus served by one warm
+   * thread, as
    * single-threaded dispatch would, instead of waking a different thread for each request, while a
    * slow read still never stalls the other processes' requests.
    */
@@ -203,11 +174,8 @@ public final class FuseMount implements LiveMount {
           // struct fuse_in_header { u32 len; u32 opcode; u64 unique; u64 nodeid; ... }
           opcode = mem.getInt(4);
           requests.incrementAndGet(opcode >= 0 && opcode < OPCODES ? opcode : 0);
-          self.nodeId = mem.getLong(16);
-        } else {
-          self.nodeId = 0;
         }
-        if (!(FuseOpcodes.usuallyQuick(opcode) || opcode == FuseOpcodes.OPEN && !writable)) {
+        if (!FuseOpcodes.usuallyQuick(opcode)) {
           handOffReceiving();
         }
         lib.fuse_session_process_buf(session, fbuf, chp.getValue());
@@ -220,34 +188,12 @@ public final class FuseMount implements LiveMount {
     }
   }
 
-  /**
-   * Called by a request's handler that is about to wait (hash a file, read the disk): the next
-   * request thread starts reading {@code /dev/fuse}, so other processes' requests do not wait
-   * behind this one. Does nothing on other threads or when the caller does not read next.
-   */
-  static void handOffReceiving() {
+  /** Lets the next request thread read {@code /dev/fuse}, if the calling thread was to read next. */
+  private static void handOffReceiving() {
     if (Thread.currentThread() instanceof Worker w && w.leading) {
       w.leading = false;
       w.mount.receiving.unlock();
     }
-  }
-
-  /**
-   * The kernel's node id of the request the calling thread serves, or 0 when not called from a
-   * request thread. Lets a callback send a notification about the node it was asked about
-   * (libfuse 2's path-based callbacks do not pass it).
-   */
-  static long currentNodeId() {
-    return Thread.currentThread() instanceof Worker w ? w.nodeId : 0;
-  }
-
-  /**
-   * True if the filesystem tells the kernel of its changes, so names and attributes are cached for
-   * {@link MountOptions#NOTIFIED_CACHE_SECONDS}; false if they are cached for the options' short
-   * timeout.
-   */
-  public boolean cachesLong() {
-    return notified;
   }
 
   @Override

@@ -10,6 +10,8 @@ import java.nio.ByteBuffer;
  * Stateless.
  */
 final class FuseWire {
+  /** The node id of the mount's root directory. */
+  static final long ROOT_NODE = 1;
   static final int IN_HEADER = 40;
   static final int OUT_HEADER = 16;
   static final int MAJOR = 7;

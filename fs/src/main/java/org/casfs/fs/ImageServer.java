@@ -128,7 +128,7 @@ final class ImageServer {
 
   /** The node {@code id}; the root shows the current version. */
   private Node node(long id) throws IOException {
-    if (id == KernelNotifier.ROOT_NODE) {
+    if (id == FuseWire.ROOT_NODE) {
       Snapshot s = image.current();
       byte[] slash = {'/'};
       return NodeTable.root(s, SnapshotImage.attrOf(s, s.root(), slash), slash);
@@ -240,7 +240,7 @@ final class ImageServer {
     List<Entry> entries = dir.snapshot.tree(dir.entry).entries();
     int limit = Math.min(size, out.capacity() - FuseWire.OUT_HEADER) + FuseWire.OUT_HEADER;
     int at = FuseWire.OUT_HEADER;
-    long parentIno = dir.id == KernelNotifier.ROOT_NODE ? InodeNumbers.ROOT
+    long parentIno = dir.id == FuseWire.ROOT_NODE ? InodeNumbers.ROOT
         : InodeNumbers.ofPath(SnapshotImage.parentOf(dir.path));
     for (long i = Math.max(0, offset); i < entries.size() + 2L; i++) {
       byte[] name;

@@ -5,11 +5,9 @@ import java.util.List;
 
 /**
  * How a version is mounted. Defaults suit a root image: the kernel checks permissions
- * ({@code default_permissions}), attributes and entries are cached for {@code cacheSeconds}
- * (which bounds how long a switch takes to show) unless the filesystem tells the kernel of each
- * switch itself ({@link MountableFs#notifiesKernel()}, then {@link #NOTIFIED_CACHE_SECONDS}),
- * pages are cached across opens (decided per open by {@link PageCachePolicy}), {@code threads}
- * Java-owned threads serve requests.
+ * ({@code default_permissions}) and {@code threads} Java-owned threads serve requests. A writable
+ * mount lets the kernel cache attributes and entries for {@code cacheSeconds}; a read-only one
+ * ({@link NodeMount}) lets it cache everything for good, because its nodes never change.
  *
  * @param allowOther let users other than the mounter in (needs root or {@code user_allow_other})
  * @param devices honour device nodes ({@code dev}; a chroot needs {@code /dev/null})
@@ -18,13 +16,6 @@ import java.util.List;
  */
 public record MountOptions(boolean writable, boolean allowOther, boolean devices, boolean setuid,
     boolean defaultPermissions, double cacheSeconds, int threads, String fsName) {
-
-  /**
-   * How long the kernel keeps names and attributes of a mount that notifies it of every switch:
-   * nothing else changes them, so the bound only matters to a reader's {@code fstat} of a file it
-   * opened before a switch (it keeps that version's attributes, like its bytes).
-   */
-  public static final double NOTIFIED_CACHE_SECONDS = 86_400;
 
   public MountOptions {
     if (threads < 1 || threads > 64) {

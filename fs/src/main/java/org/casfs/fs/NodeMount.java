@@ -134,7 +134,7 @@ public final class NodeMount implements LiveMount {
       for (byte[] name : ImageServer.changedRootNames(before, after)) {
         int len = FuseWire.OUT_HEADER + 16 + name.length + 1;
         FuseWire.header(m, len, FuseWire.NOTIFY_INVAL_ENTRY, 0);
-        m.putLong(FuseWire.OUT_HEADER, KernelNotifier.ROOT_NODE);
+        m.putLong(FuseWire.OUT_HEADER, FuseWire.ROOT_NODE);
         m.putInt(FuseWire.OUT_HEADER + 8, name.length);
         m.putInt(FuseWire.OUT_HEADER + 12, 0);
         m.put(FuseWire.OUT_HEADER + 16, name);
@@ -143,7 +143,7 @@ public final class NodeMount implements LiveMount {
       }
       int len = FuseWire.OUT_HEADER + 24;
       FuseWire.header(m, len, FuseWire.NOTIFY_INVAL_INODE, 0);
-      m.putLong(FuseWire.OUT_HEADER, KernelNotifier.ROOT_NODE);
+      m.putLong(FuseWire.OUT_HEADER, FuseWire.ROOT_NODE);
       m.putLong(FuseWire.OUT_HEADER + 8, 0); // from offset 0 with length 0: all its pages (the listing)
       m.putLong(FuseWire.OUT_HEADER + 16, 0);
       notify(b, len, "the root's attributes");

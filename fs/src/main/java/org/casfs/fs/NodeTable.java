@@ -87,7 +87,7 @@ final class NodeTable {
 
   /** The root node as it shows {@code snapshot}: made for each request, never counted. */
   static Node root(Snapshot snapshot, Attr attr, byte[] path) {
-    return new Node(KernelNotifier.ROOT_NODE, snapshot, path, snapshot.root(), attr, null);
+    return new Node(FuseWire.ROOT_NODE, snapshot, path, snapshot.root(), attr, null);
   }
 
   /** The node with {@code id}, or null if the kernel forgot it (or never had it). */

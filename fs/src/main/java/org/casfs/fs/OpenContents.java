@@ -8,8 +8,9 @@ import java.util.Map;
 import org.casfs.cas.ObjectId;
 
 /**
- * The contents of recently read blobs, kept open for reads that arrive without a file handle (a
- * pinned mount lets the kernel skip open and release, so every read names only a path). Keyed by
+ * The contents of recently read blobs, kept open for reads that arrive without a file handle (the
+ * kernel opens and closes files of a read-only mount without asking, so a read names only a
+ * node, which names a blob). Keyed by
  * blob id; the least recently read is closed when more than {@code max} are open. A read that
  * meets a content closed by that eviction opens it again. Thread-safe.
  */

@@ -59,17 +59,15 @@ class BadInputMountTest {
     try (MountedRepo m = new MountedRepo(tmp)) {
       ObjectId v = m.importDir(src);
       SnapshotImage image = new SnapshotImage(m.snapshot(v), new BlobVerifier(10), null, m.log::add);
-      CasFuse fs = new CasFuse(image, new PageCachePolicy(10), 1_000_000_000L, m.log::add);
       Path missing = tmp.resolve("nope");
-      assertThatThrownBy(() -> FuseMount.mount(fs, missing, MountOptions.defaults(), m.log::add))
+      assertThatThrownBy(() -> NodeMount.mount(image, missing, MountOptions.defaults(), m.log::add))
           .isInstanceOf(MountException.class).hasMessage("mountpoint " + missing + " does not exist;"
               + " create an empty directory there");
       Path file = Files.writeString(tmp.resolve("file"), "x");
-      assertThatThrownBy(() -> FuseMount.mount(fs, file, MountOptions.defaults(), m.log::add))
+      assertThatThrownBy(() -> NodeMount.mount(image, file, MountOptions.defaults(), m.log::add))
           .isInstanceOf(MountException.class).hasMessage("mountpoint " + file + " is not a directory");
       m.mount(v, MountOptions.defaults());
-      CasFuse second = new CasFuse(image, new PageCachePolicy(10), 1_000_000_000L, m.log::add);
-      assertThatThrownBy(() -> FuseMount.mount(second, m.mountPoint, MountOptions.defaults(), m.log::add))
+      assertThatThrownBy(() -> NodeMount.mount(image, m.mountPoint, MountOptions.defaults(), m.log::add))
           .isInstanceOf(MountException.class).hasMessageStartingWith("" + m.mountPoint + " is already mounted")
           .hasMessageNotContaining("\n");
       assertThat(Files.readString(m.mountPoint.resolve("a"))).isEqualTo("a");
