@@ -5,7 +5,7 @@
 #   sqfuse   squashfuse of a squashfs of the same tree (Debian's squashfuse, mksquashfs defaults),
 #   casfs    'casfs mount' of the tree imported into a casfs repository (8 request threads),
 #   casfs-st the same with --threads 1 (single-threaded dispatch),
-#   casfs-pin 'casfs mount --version V' (pinned: the kernel opens files without asking casfs),
+#   casfs-pin 'casfs mount --version V' (pinned to one version; served the same way),
 # plus each FUSE server's peak RSS, a probe of whether one slow reader stalls others, and ratios.
 # Needs root (drop_caches, allow_other). Usage: tools/bench/fs.sh [TREE]   (default: corpus v1)
 set -euo pipefail
