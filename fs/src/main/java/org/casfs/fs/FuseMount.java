@@ -5,10 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import jnr.ffi.LibraryLoader;
@@ -34,26 +30,19 @@ import jnr.ffi.byref.PointerByReference;
  * <p>{@link #close()} unmounts (waiting for busy files up to a grace period, then lazily) and
  * releases libfuse. A shutdown hook does the same on SIGINT/SIGTERM. Thread-safe.
  */
-public final class FuseMount implements LiveMount {
+public final class FuseMount extends LiveMount {
   private static final int EINTR = 4;
   private static final int FUSE_BUF_STRUCT = 40;
   private static final int FUSE_BUF_IS_FD = 2;
-  private static final int OPCODES = 64;
   private static volatile LibFuseLoop lib;
 
-  private final Path mountPoint;
   private final MountableFs fs;
   private final Pointer fuse;
   private final Pointer mountPointPtr;
   private final Pointer session;
   private final List<Thread> workers = new ArrayList<>();
-  private final CountDownLatch stopped;
-  private final AtomicBoolean closed = new AtomicBoolean();
   /** Held by the request thread that reads {@code /dev/fuse} next ({@link #serve}). */
   private final ReentrantLock receiving = new ReentrantLock();
-  private final Thread shutdownHook;
-  private final Consumer<String> log;
-  private final AtomicLongArray requests = new AtomicLongArray(OPCODES);
 
   /** A request thread; remembers the node id of the request it is serving, and whether it reads next. */
   private static final class Worker extends Thread {
@@ -68,13 +57,11 @@ public final class FuseMount implements LiveMount {
 
   private FuseMount(Path mountPoint, MountableFs fs, Pointer fuse, Pointer mountPointPtr, int threads,
       Consumer<String> log) {
-    this.mountPoint = mountPoint;
+    super(mountPoint, threads, log);
     this.fs = fs;
     this.fuse = fuse;
     this.mountPointPtr = mountPointPtr;
-    this.log = log;
     this.session = lib.fuse_get_session(fuse);
-    this.stopped = new CountDownLatch(threads);
     Pointer channel = lib.fuse_session_next_chan(session, null);
     long bufSize = lib.fuse_chan_bufsize(channel);
     for (int i = 0; i < threads; i++) {
@@ -83,8 +70,6 @@ public final class FuseMount implements LiveMount {
       workers.add(t);
     }
     workers.forEach(Thread::start);
-    this.shutdownHook = new Thread(this::closeQuietly, "casfs-unmount");
-    java.lang.Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
   private static LibFuseLoop lib() {
@@ -173,7 +158,7 @@ public final class FuseMount implements LiveMount {
         if ((fbuf.getInt(8) & FUSE_BUF_IS_FD) == 0) {
           // struct fuse_in_header { u32 len; u32 opcode; u64 unique; u64 nodeid; ... }
           opcode = mem.getInt(4);
-          requests.incrementAndGet(opcode >= 0 && opcode < OPCODES ? opcode : 0);
+          counted(opcode);
         }
         if (!FuseOpcodes.usuallyQuick(opcode)) {
           handOffReceiving();
@@ -184,7 +169,7 @@ public final class FuseMount implements LiveMount {
       log.accept("casfs: request thread died: " + t);
     } finally {
       handOffReceiving();
-      stopped.countDown();
+      threadEnded();
     }
   }
 
@@ -197,75 +182,8 @@ public final class FuseMount implements LiveMount {
   }
 
   @Override
-  public long[] requestCounts() {
-    long[] out = new long[OPCODES];
-    for (int i = 0; i < OPCODES; i++) {
-      out[i] = requests.get(i);
-    }
-    return out;
-  }
-
-  @Override
-  public Path mountPoint() {
-    return mountPoint;
-  }
-
-  public MountableFs fs() {
-    return fs;
-  }
-
-  @Override
-  public void awaitUnmounted() throws InterruptedException {
-    stopped.await();
-  }
-
-  @Override
-  public boolean awaitUnmounted(long timeout, TimeUnit unit) throws InterruptedException {
-    return stopped.await(timeout, unit);
-  }
-
-  /**
-   * Unmounts: plainly if nothing is busy, else lazily (the kernel detaches the mount now and
-   * drops it when the last open file closes); then waits up to 10 s for requests to drain and
-   * releases libfuse.
-   */
-  @Override
-  public void close() throws IOException {
-    if (!closed.compareAndSet(false, true)) {
-      return;
-    }
-    if (Boolean.getBoolean("casfs.fs.requestStats")) {
-      log.accept("casfs: requests served " + FuseOpcodes.describe(requestCounts()));
-    }
-    try {
-      java.lang.Runtime.getRuntime().removeShutdownHook(shutdownHook);
-    } catch (IllegalStateException shuttingDown) {
-      // we are the hook
-    }
-    IOException failure = stopped.getCount() > 0 ? MountTable.unmountOrDetach(mountPoint) : null;
-    boolean drained;
-    try {
-      drained = stopped.await(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      drained = false;
-    }
-    if (drained) {
-      lib.fuse_teardown(fuse, mountPointPtr);
-      fs.unmounted();
-    } else {
-      log.accept("casfs: " + mountPoint + " still has open files; it was detached and goes away when they close");
-    }
-    if (failure != null) {
-      throw failure;
-    }
-  }
-
-  private void closeQuietly() {
-    try {
-      close();
-    } catch (IOException e) {
-      log.accept(e.getMessage());
-    }
+  void release() {
+    lib.fuse_teardown(fuse, mountPointPtr);
+    fs.unmounted();
   }
 }

@@ -55,48 +55,35 @@ public record MountOptions(boolean writable, boolean allowOther, boolean devices
     return new MountOptions(writable, allowOther, devices, setuid, defaultPermissions, cacheSeconds, threads, name);
   }
 
-  /** The libfuse {@code -o} list, with {@code cacheSeconds} as the timeouts. */
-  public String fuseOptionString() {
-    return fuseOptionString(cacheSeconds);
-  }
-
   /**
    * The {@code -o} list of a read-only mount served over {@code /dev/fuse} ({@link NodeMount}):
    * only what the kernel and {@code fusermount} take; caching is negotiated per node instead.
    */
   public String kernelOptionString() {
-    List<String> o = new ArrayList<>();
-    o.add("ro");
-    o.add("fsname=" + fsName);
-    o.add("subtype=casfs");
-    o.add("max_read=131072");
-    if (defaultPermissions) {
-      o.add("default_permissions");
-    }
-    if (allowOther) {
-      o.add("allow_other");
-    }
-    o.add(devices ? "dev" : "nodev");
-    o.add(setuid ? "suid" : "nosuid");
-    return String.join(",", o);
+    return String.join(",", kernelOptions("ro"));
   }
 
-  /** The libfuse {@code -o} list, with {@code timeout} seconds for entries and attributes. */
-  public String fuseOptionString(double timeout) {
-    List<String> o = new ArrayList<>();
-    o.add(writable ? "rw" : "ro");
-    o.add("fsname=" + fsName);
-    o.add("subtype=casfs");
+  /** The libfuse {@code -o} list of a {@link FuseMount}, with {@code cacheSeconds} as the timeouts. */
+  public String fuseOptionString() {
+    List<String> o = kernelOptions(writable ? "rw" : "ro");
     o.add("use_ino");
     o.add("readdir_ino");
-    o.add("entry_timeout=" + timeout);
-    o.add("attr_timeout=" + timeout);
-    o.add("negative_timeout=" + timeout);
-    o.add("max_read=131072");
+    o.add("entry_timeout=" + cacheSeconds);
+    o.add("attr_timeout=" + cacheSeconds);
+    o.add("negative_timeout=" + cacheSeconds);
     if (writable) {
       o.add("big_writes");
       o.add("max_write=131072");
     }
+    return String.join(",", o);
+  }
+
+  private List<String> kernelOptions(String readWrite) {
+    List<String> o = new ArrayList<>();
+    o.add(readWrite);
+    o.add("fsname=" + fsName);
+    o.add("subtype=casfs");
+    o.add("max_read=131072");
     if (defaultPermissions) {
       o.add("default_permissions");
     }
@@ -105,6 +92,6 @@ public record MountOptions(boolean writable, boolean allowOther, boolean devices
     }
     o.add(devices ? "dev" : "nodev");
     o.add(setuid ? "suid" : "nosuid");
-    return String.join(",", o);
+    return o;
   }
 }

@@ -4,12 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Consumer;
 import org.casfs.cas.store.Snapshot;
 
@@ -23,37 +17,23 @@ import org.casfs.cas.store.Snapshot;
  * <p>{@link #close()} unmounts (waiting for busy files up to a grace period, then lazily). A
  * shutdown hook does the same on SIGINT/SIGTERM. Thread-safe.
  */
-public final class NodeMount implements LiveMount {
+public final class NodeMount extends LiveMount {
   /** Room for the largest request and reply: 128 KiB of data (max_read, max_write) and headers. */
   private static final int BUFFER = 128 * 1024 + 4096;
-  private static final int OPCODES = 64;
-
-  private final Path mountPoint;
   private final DevFuse dev;
   private final ImageServer server;
-  private final Consumer<String> log;
-  private final List<Thread> workers = new ArrayList<>();
-  private final CountDownLatch stopped;
-  private final AtomicBoolean closed = new AtomicBoolean();
-  private final AtomicLongArray requests = new AtomicLongArray(OPCODES);
-  private final Thread shutdownHook;
   private Snapshot shown;
 
   private NodeMount(Path mountPoint, DevFuse dev, ImageServer server, int threads, Consumer<String> log) {
-    this.mountPoint = mountPoint;
+    super(mountPoint, threads, log);
     this.dev = dev;
     this.server = server;
-    this.log = log;
-    this.stopped = new CountDownLatch(threads);
     this.shown = server.image().current();
     for (int i = 0; i < threads; i++) {
       Thread t = new Thread(this::serve, "casfs-fuse-" + i);
       t.setDaemon(true);
-      workers.add(t);
+      t.start();
     }
-    workers.forEach(Thread::start);
-    this.shutdownHook = new Thread(this::closeQuietly, "casfs-unmount");
-    java.lang.Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
   /**
@@ -99,12 +79,11 @@ public final class NodeMount implements LiveMount {
             continue; // interrupted, or the request was withdrawn before we got it
           }
           if (errno != DevFuse.ENODEV) {
-            log.accept("casfs: reading /dev/fuse of " + mountPoint + " failed with errno " + errno);
+            log.accept("casfs: reading /dev/fuse of " + mountPoint() + " failed with errno " + errno);
           }
           break; // ENODEV: unmounted
         }
-        int opcode = request.getInt(4);
-        requests.incrementAndGet(opcode > 0 && opcode < OPCODES ? opcode : 0);
+        counted(request.getInt(4));
         int len = server.serve(request, (int) n, out.bytes());
         if (len > 0) {
           dev.write(out, len); // ENOENT: the caller was interrupted and gave up; nothing to do
@@ -113,7 +92,7 @@ public final class NodeMount implements LiveMount {
     } catch (Throwable t) {
       log.accept("casfs: request thread died: " + t);
     } finally {
-      stopped.countDown();
+      threadEnded();
     }
   }
 
@@ -125,7 +104,7 @@ public final class NodeMount implements LiveMount {
     Snapshot before = shown;
     Snapshot after = server.image().current();
     shown = after;
-    if (stopped.getCount() == 0) {
+    if (threadsEnded()) {
       return;
     }
     try {
@@ -165,70 +144,8 @@ public final class NodeMount implements LiveMount {
   }
 
   @Override
-  public long[] requestCounts() {
-    long[] out = new long[OPCODES];
-    for (int i = 0; i < OPCODES; i++) {
-      out[i] = requests.get(i);
-    }
-    return out;
-  }
-
-  @Override
-  public Path mountPoint() {
-    return mountPoint;
-  }
-
-  @Override
-  public void awaitUnmounted() throws InterruptedException {
-    stopped.await();
-  }
-
-  @Override
-  public boolean awaitUnmounted(long timeout, TimeUnit unit) throws InterruptedException {
-    return stopped.await(timeout, unit);
-  }
-
-  /**
-   * Unmounts: plainly if nothing is busy, else lazily; then waits up to 10 s for the request
-   * threads to see the mount gone and closes the descriptor.
-   */
-  @Override
-  public void close() throws IOException {
-    if (!closed.compareAndSet(false, true)) {
-      return;
-    }
-    if (Boolean.getBoolean("casfs.fs.requestStats")) {
-      log.accept("casfs: requests served " + FuseOpcodes.describe(requestCounts()));
-    }
-    try {
-      java.lang.Runtime.getRuntime().removeShutdownHook(shutdownHook);
-    } catch (IllegalStateException shuttingDown) {
-      // we are the hook
-    }
-    IOException failure = stopped.getCount() > 0 ? MountTable.unmountOrDetach(mountPoint) : null;
-    boolean drained;
-    try {
-      drained = stopped.await(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      drained = false;
-    }
-    if (drained) {
-      dev.close();
-      server.close();
-    } else {
-      log.accept("casfs: " + mountPoint + " still has open files; it was detached and goes away when they close");
-    }
-    if (failure != null) {
-      throw failure;
-    }
-  }
-
-  private void closeQuietly() {
-    try {
-      close();
-    } catch (IOException e) {
-      log.accept(e.getMessage());
-    }
+  void release() {
+    dev.close();
+    server.close();
   }
 }
