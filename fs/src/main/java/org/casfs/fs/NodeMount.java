@@ -38,11 +38,10 @@ public final class NodeMount extends LiveMount {
 
   /**
    * Mounts {@code image} read-only at {@code mountPoint} and returns once the kernel answers
-   * through it; unless the image is pinned, every later switch of it is told to the kernel. A stale
-   * mount left there by a killed casfs is cleaned up first.
+   * through it; unless the image is pinned, every later switch of it is told to the kernel. The
+   * mountpoint is checked and a stale mount cleaned up first ({@link MountTable#prepareMountPoint}).
    *
-   * @throws MountException if the mountpoint is missing, not a directory or already mounted, or
-   *     the kernel refuses the mount; the message is one line
+   * @throws MountException on an unusable mountpoint or a refused mount; the message is one line
    */
   public static NodeMount mount(SnapshotImage image, Path mountPoint, MountOptions options, Consumer<String> log)
       throws IOException {
