@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.casfs.cas.CorruptObjectException;
 import org.casfs.cas.DualDigest;
+import org.casfs.cas.HashedBytes;
 import org.casfs.cas.Hashes;
 import org.casfs.cas.ObjectId;
 import org.casfs.cas.ObjectType;
@@ -44,11 +45,11 @@ final class BlobImporter {
       try (FileInput in = new FileInput(path, st.size())) {
         bytes = in.readAll();
       }
-      Hashes h = Hashes.of(bytes);
-      if (claim(h.id())) {
-        store.insert(ObjectType.BLOB, bytes);
+      HashedBytes hashed = HashedBytes.of(bytes);
+      if (claim(hashed.hashes().id())) {
+        store.insert(ObjectType.BLOB, hashed); // hashed once, here
       }
-      return h;
+      return hashed.hashes();
     }
     Hashes h = hashFile(path, st.size());
     if (claim(h.id())) {

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.casfs.cas.CorruptObjectException;
 import org.casfs.cas.DualDigest;
+import org.casfs.cas.HashedBytes;
 import org.casfs.cas.Hashes;
 import org.casfs.cas.MissingObjectException;
 import org.casfs.cas.ObjectId;
@@ -196,6 +197,13 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
     }
   }
 
+  @Override
+  public ObjectInfo insert(ObjectType type, HashedBytes object) throws IOException {
+    try (InsertGuard.Ticket t = guard.begin(object.hashes().id())) {
+      return insertHashed(type, object.bytes(), object.hashes());
+    }
+  }
+
   private ObjectInfo insertHashed(ObjectType type, byte[] bytes, Hashes h) throws IOException {
     Located existing = locateOrNull(h.id());
     if (existing != null && present(existing)) {
@@ -236,10 +244,13 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
         throw new CorruptObjectException(expected == null ? null : expected.id(),
             "the stream ended after " + bytes.length + " of " + size + " bytes");
       }
+      Hashes actual = Hashes.of(bytes);
       if (expected != null) {
-        checkExpected(expected, Hashes.of(bytes));
+        checkExpected(expected, actual);
       }
-      return insert(ObjectType.BLOB, bytes);
+      try (InsertGuard.Ticket t = guard.begin(actual.id())) {
+        return insertHashed(ObjectType.BLOB, bytes, actual); // hashed once, not again by insert
+      }
     }
     Path tmp = looseFiles.newTempFile();
     try {

@@ -2,6 +2,7 @@ package org.casfs.cas.store;
 
 import java.io.IOException;
 import java.io.InputStream;
+import org.casfs.cas.HashedBytes;
 import org.casfs.cas.Hashes;
 import org.casfs.cas.ObjectType;
 
@@ -14,6 +15,14 @@ import org.casfs.cas.ObjectType;
 public interface ObjectInserter {
   /** Inserts bytes held in memory. */
   ObjectInfo insert(ObjectType type, byte[] bytes) throws IOException;
+
+  /**
+   * Inserts bytes hashed already ({@link HashedBytes} pairs them with their own hashes), without
+   * hashing them again where the store can.
+   */
+  default ObjectInfo insert(ObjectType type, HashedBytes object) throws IOException {
+    return insert(type, object.bytes());
+  }
 
   /**
    * Streams exactly {@code size} bytes of a blob from {@code in}, hashing as it goes. If

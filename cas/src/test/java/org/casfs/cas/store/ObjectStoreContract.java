@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.casfs.cas.CorruptObjectException;
+import org.casfs.cas.HashedBytes;
 import org.casfs.cas.Hashes;
 import org.casfs.cas.MissingObjectException;
 import org.casfs.cas.ObjectId;
@@ -76,6 +77,25 @@ abstract class ObjectStoreContract {
       try (InputStream in = store.open(h.id())) {
         assertThat(in.readAllBytes()).isEqualTo(b);
       }
+    }
+  }
+
+  @Test
+  void hashedBytesAreStoredUnderTheirOwnNamesAndAsOneWithTheSameBytesInsertedPlainly() throws IOException {
+    for (int size : sizes()) {
+      byte[] b = bytes(size, size + 11);
+      HashedBytes hashed = HashedBytes.of(b.clone());
+      ObjectInfo info = store.insert(ObjectType.BLOB, hashed);
+      assertThat(info.id()).isEqualTo(Hashes.of(b).id());
+      assertThat(info.sha256()).isEqualTo(Hashes.of(b).sha256());
+      assertThat(store.read(info.id())).isEqualTo(b);
+      assertThat(store.insert(ObjectType.BLOB, b)).isEqualTo(info);
+      HashedBytes.Collector c = new HashedBytes.Collector(0);
+      c.write(b, 0, b.length / 2);
+      c.write(b, b.length / 2, b.length - b.length / 2);
+      HashedBytes collected = c.finish();
+      assertThat(collected.hashes()).isEqualTo(hashed.hashes());
+      assertThat(store.insert(ObjectType.BLOB, collected)).isEqualTo(info);
     }
   }
 

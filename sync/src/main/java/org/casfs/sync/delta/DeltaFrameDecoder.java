@@ -1,7 +1,6 @@
 package org.casfs.sync.delta;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -91,9 +90,9 @@ public final class DeltaFrameDecoder implements ExtensionFrameDecoder, PerObject
     InputStream result;
     try (BlobSource oldBlob = BlobSources.open(local, h.oldId(), old.size())) {
       if (h.newSize() <= BlobSources.IN_MEMORY) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream((int) h.newSize());
-        Deltas.apply(new ByteArrayInputStream(delta), h.oldId(), h.newBlob(), oldBlob, out);
-        result = new ByteArrayInputStream(out.toByteArray());
+        // hashed as it is rebuilt; the store takes it with those hashes (HashedBytes.Stream)
+        result = Deltas.applyInMemory(new ByteArrayInputStream(delta), h.oldId(), h.newBlob(), oldBlob,
+            (int) h.newSize()).stream();
       } else {
         Files.createDirectories(tmpDir);
         Path tmp = Files.createTempFile(tmpDir, "delta-", ".blob");

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import org.casfs.cas.DualDigest;
+import org.casfs.cas.HashedBytes;
 import org.casfs.cas.Hashes;
 import org.casfs.cas.ObjectId;
 
@@ -68,6 +69,27 @@ public final class Deltas {
    */
   public static DeltaHeader apply(InputStream delta, ObjectId expectedOld, Hashes expectedNew, BlobSource oldBlob,
       OutputStream out) throws IOException {
+    DualDigest digest = new DualDigest();
+    return applyChecked(delta, expectedOld, expectedNew, oldBlob, new VerifyingSink(out, digest), digest::finish);
+  }
+
+  /**
+   * {@link #apply} into memory: the verified new blob with the hashes taken while it was written
+   * (one pass), so a store can keep it without hashing it again.
+   */
+  public static HashedBytes applyInMemory(InputStream delta, ObjectId expectedOld, Hashes expectedNew,
+      BlobSource oldBlob, int expectedSize) throws IOException {
+    HashedBytes.Collector out = new HashedBytes.Collector(expectedSize);
+    HashedBytes[] result = new HashedBytes[1];
+    applyChecked(delta, expectedOld, expectedNew, oldBlob, new VerifyingSink(out, null), () -> {
+      result[0] = out.finish();
+      return result[0].hashes();
+    });
+    return result[0];
+  }
+
+  private static DeltaHeader applyChecked(InputStream delta, ObjectId expectedOld, Hashes expectedNew,
+      BlobSource oldBlob, VerifyingSink sink, java.util.function.Supplier<Hashes> written) throws IOException {
     String name = DeltaHeader.name(expectedOld, expectedNew.id());
     DeltaHeader header;
     try {
@@ -79,7 +101,7 @@ public final class Deltas {
       throw new CorruptDeltaException(name, expectedNew.id(), "its header names " + header.name()
           + " with SHA-256 " + header.newBlob().sha256());
     }
-    VerifyingSink sink = new VerifyingSink(out, header.newSize());
+    sink.limit = header.newSize();
     try {
       applier(header.engine()).apply(oldBlob, delta, header.newSize(), sink);
     } catch (DeltaFormatException e) {
@@ -92,7 +114,7 @@ public final class Deltas {
       throw new CorruptDeltaException(name, expectedNew.id(), "it produced " + sink.written + " bytes, the blob has "
           + header.newSize());
     }
-    Hashes actual = sink.digest.finish();
+    Hashes actual = written.get();
     if (!actual.equals(expectedNew)) {
       throw new CorruptDeltaException(name, expectedNew.id(), "its result hashes to " + actual.id()
           + " / SHA-256 " + actual.sha256());
@@ -108,16 +130,16 @@ public final class Deltas {
     return out.toByteArray();
   }
 
-  /** Counts, hashes and bounds what an applier writes. */
+  /** Counts and bounds what an applier writes, and hashes it unless its target does. */
   private static final class VerifyingSink extends OutputStream {
     private final OutputStream out;
-    private final long limit;
-    private final DualDigest digest = new DualDigest();
+    private final DualDigest digestOrNull;
+    private long limit;
     private long written;
 
-    VerifyingSink(OutputStream out, long limit) {
+    VerifyingSink(OutputStream out, DualDigest digestOrNull) {
       this.out = out;
-      this.limit = limit;
+      this.digestOrNull = digestOrNull;
     }
 
     @Override
@@ -130,7 +152,9 @@ public final class Deltas {
       if (len > limit - written) {
         throw new DeltaFormatException("output runs past the declared size " + limit);
       }
-      digest.update(b, off, len);
+      if (digestOrNull != null) {
+        digestOrNull.update(b, off, len);
+      }
       out.write(b, off, len);
       written += len;
     }

@@ -3,6 +3,7 @@ package org.casfs.sync.pull;
 import java.io.IOException;
 import java.io.InputStream;
 import org.casfs.cas.CorruptObjectException;
+import org.casfs.cas.HashedBytes;
 import org.casfs.cas.Hashes;
 import org.casfs.cas.Manifest;
 import org.casfs.cas.ManifestCodec;
@@ -55,8 +56,17 @@ final class CheckedWrites {
     return t;
   }
 
-  /** Stores the blob {@code need} names from {@code in}; the store refuses other bytes. */
+  /**
+   * Stores the blob {@code need} names from {@code in}; the store refuses other bytes. Bytes that
+   * were hashed as they were made (a rebuilt delta's {@link HashedBytes.Stream}) and hash to what
+   * {@code need} names are stored without hashing them again.
+   */
   void blob(Inventory.Need need, InputStream in) throws IOException {
+    if (in instanceof HashedBytes.Stream s && s.hashed().hashes().equals(need.hashes())
+        && s.hashed().size() == need.size()) {
+      db.store().insert(ObjectType.BLOB, s.hashed());
+      return;
+    }
     db.store().insertBlob(in, need.size(), need.hashes());
   }
 }
