@@ -182,6 +182,42 @@ class ImageServerTest {
     }
   }
 
+  static byte[] init(int minor, int flags) {
+    ByteBuffer b = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
+    b.putInt(0, 7).putInt(4, minor).putInt(8, 128 * 1024).putInt(12, flags);
+    return b.array();
+  }
+
+  @Test
+  void initAsksOnlyWhatTheKernelOffersAndOpensFollowIt() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("src"));
+    Files.writeString(src.resolve("f"), "x");
+    try (MountedRepo m = new MountedRepo(tmp)) {
+      ObjectId v = m.importDir(src);
+      ImageServer modern = server(m, v);
+      int offered = FuseWire.ASYNC_READ | FuseWire.CACHE_SYMLINKS | FuseWire.NO_OPEN_SUPPORT
+          | FuseWire.NO_OPENDIR_SUPPORT | (1 << 12); // and FUSE_AUTO_INVAL_DATA, which casfs does not want
+      ByteBuffer r = call(modern, FuseOpcodes.INIT, 0, init(38, offered)).body();
+      assertThat(r.getInt(0)).isEqualTo(7);
+      assertThat(r.getInt(4)).as("minor: ours, not the kernel's newer one").isEqualTo(FuseWire.MINOR);
+      assertThat(r.getInt(12)).isEqualTo(FuseWire.ASYNC_READ | FuseWire.CACHE_SYMLINKS);
+      assertThat(call(modern, FuseOpcodes.OPEN, 2, new byte[8]).errno()).isEqualTo(Errno.ENOSYS);
+      assertThat(call(modern, FuseOpcodes.OPENDIR, 1, new byte[8]).errno()).isEqualTo(Errno.ENOSYS);
+
+      ImageServer old = server(m, v);
+      assertThat(call(old, FuseOpcodes.INIT, 0, init(26, FuseWire.ASYNC_READ)).body().getInt(4)).isEqualTo(26);
+      Reply open = call(old, FuseOpcodes.OPEN, 2, new byte[8]);
+      assertThat(open.errno()).isZero();
+      assertThat(open.body().getInt(8)).as("open_flags").isEqualTo(FuseWire.FOPEN_KEEP_CACHE);
+      assertThat(call(old, FuseOpcodes.OPENDIR, 1, new byte[8]).body().getInt(8))
+          .isEqualTo(FuseWire.FOPEN_KEEP_CACHE | FuseWire.FOPEN_CACHE_DIR);
+
+      assertThat(call(server(m, v), FuseOpcodes.INIT, 0, init(22, 0)).errno()).as("too old a kernel")
+          .isEqualTo(71);
+      assertThat(m.log).singleElement().asString().contains("7.22");
+    }
+  }
+
   @Test
   void inodeNumbersAreStableAndNeverReserved() {
     assertThat(InodeNumbers.ofPath("/")).isEqualTo(1);
