@@ -117,6 +117,35 @@ final class FuseWire {
     return size;
   }
 
+  /**
+   * {@code FUSE_NOTIFY_INVAL_ENTRY}: the kernel forgets the name {@code name} under node
+   * {@code parent}, so its next use looks it up again. Returns the message's length.
+   */
+  static int invalidateEntry(ByteBuffer out, long parent, byte[] name) {
+    int len = OUT_HEADER + 16 + name.length + 1;
+    header(out, len, NOTIFY_INVAL_ENTRY, 0);
+    out.putLong(OUT_HEADER, parent);
+    out.putInt(OUT_HEADER + 8, name.length);
+    out.putInt(OUT_HEADER + 12, 0);
+    out.put(OUT_HEADER + 16, name);
+    out.put(OUT_HEADER + 16 + name.length, (byte) 0);
+    return len;
+  }
+
+  /**
+   * {@code FUSE_NOTIFY_INVAL_INODE}: the kernel fetches node {@code node}'s attributes again and
+   * drops its cached pages from {@code offset} ({@code length} 0: to the end; offset -1: none).
+   * Returns the message's length.
+   */
+  static int invalidateNode(ByteBuffer out, long node, long offset, long length) {
+    int len = OUT_HEADER + 24;
+    header(out, len, NOTIFY_INVAL_INODE, 0);
+    out.putLong(OUT_HEADER, node);
+    out.putLong(OUT_HEADER + 8, offset);
+    out.putLong(OUT_HEADER + 16, length);
+    return len;
+  }
+
   /** The NUL-terminated string at {@code at} (a name or xattr name in a request), without the NUL. */
   static byte[] cString(ByteBuffer in, int at, int end) {
     int stop = at;

@@ -29,6 +29,7 @@ public final class NodeMount extends LiveMount {
     this.dev = dev;
     this.server = server;
     this.shown = server.image().current();
+    server.image().addSwitchListener(this::switched); // before any request: no switch goes untold
     for (int i = 0; i < threads; i++) {
       Thread t = new Thread(this::serve, "casfs-fuse-" + i);
       t.setDaemon(true);
@@ -55,7 +56,6 @@ public final class NodeMount extends LiveMount {
       throw new MountException("the kernel refused to mount " + mp + " (see libfuse's message above)");
     }
     NodeMount m = new NodeMount(mp, dev, new ImageServer(image, log), options.threads(), log);
-    image.addSwitchListener(m::switched);
     try {
       Files.readAttributes(mp, "unix:mode");
     } catch (IOException e) {
@@ -110,21 +110,11 @@ public final class NodeMount extends LiveMount {
       DevFuse.Buffer b = dev.newBuffer(4096);
       ByteBuffer m = b.bytes();
       for (byte[] name : ImageServer.changedRootNames(before, after)) {
-        int len = FuseWire.OUT_HEADER + 16 + name.length + 1;
-        FuseWire.header(m, len, FuseWire.NOTIFY_INVAL_ENTRY, 0);
-        m.putLong(FuseWire.OUT_HEADER, FuseWire.ROOT_NODE);
-        m.putInt(FuseWire.OUT_HEADER + 8, name.length);
-        m.putInt(FuseWire.OUT_HEADER + 12, 0);
-        m.put(FuseWire.OUT_HEADER + 16, name);
-        m.put(FuseWire.OUT_HEADER + 16 + name.length, (byte) 0);
-        notify(b, len, "name /" + new String(name, java.nio.charset.StandardCharsets.UTF_8));
+        notify(b, FuseWire.invalidateEntry(m, FuseWire.ROOT_NODE, name),
+            "name /" + new String(name, java.nio.charset.StandardCharsets.UTF_8));
       }
-      int len = FuseWire.OUT_HEADER + 24;
-      FuseWire.header(m, len, FuseWire.NOTIFY_INVAL_INODE, 0);
-      m.putLong(FuseWire.OUT_HEADER, FuseWire.ROOT_NODE);
-      m.putLong(FuseWire.OUT_HEADER + 8, 0); // from offset 0 with length 0: all its pages (the listing)
-      m.putLong(FuseWire.OUT_HEADER + 16, 0);
-      notify(b, len, "the root's attributes");
+      // from offset 0 with length 0: its attributes and all its pages, which hold its listing
+      notify(b, FuseWire.invalidateNode(m, FuseWire.ROOT_NODE, 0, 0), "the root's attributes");
     } catch (IOException e) {
       log.accept("casfs: cannot tell the kernel of the switch to " + after.id() + ": " + e.getMessage());
     }
