@@ -1,7 +1,6 @@
 package org.casfs.fs;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -104,12 +103,7 @@ public final class FuseMount extends LiveMount {
       throw new MountException("the kernel refused to mount " + mp + " (see libfuse's message above)");
     }
     FuseMount m = new FuseMount(mp, fs, fuse, mpRef.getValue(), options.threads(), log);
-    try {
-      Files.readAttributes(mp, "unix:mode");
-    } catch (IOException e) {
-      m.close();
-      throw new MountException("the mount at " + mp + " does not answer: " + e.getMessage());
-    }
+    m.checkAnswers();
     return m;
   }
 

@@ -35,6 +35,16 @@ public abstract class LiveMount implements Closeable {
     java.lang.Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
+  /** Returns once the kernel answers through the new mount; if it does not, closes it and throws. */
+  final void checkAnswers() throws IOException {
+    try {
+      java.nio.file.Files.readAttributes(mountPoint, "unix:mode");
+    } catch (IOException e) {
+      close();
+      throw new MountException("the mount at " + mountPoint + " does not answer: " + e.getMessage());
+    }
+  }
+
   /** Counts one request (its {@code fuse_in_header} opcode). */
   final void counted(int opcode) {
     requests.incrementAndGet(opcode > 0 && opcode < OPCODES ? opcode : 0);

@@ -2,7 +2,6 @@ package org.casfs.fs;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 import org.casfs.cas.store.Snapshot;
@@ -56,12 +55,7 @@ public final class NodeMount extends LiveMount {
       throw new MountException("the kernel refused to mount " + mp + " (see libfuse's message above)");
     }
     NodeMount m = new NodeMount(mp, dev, new ImageServer(image, log), options.threads(), log);
-    try {
-      Files.readAttributes(mp, "unix:mode");
-    } catch (IOException e) {
-      m.close();
-      throw new MountException("the mount at " + mp + " does not answer: " + e.getMessage());
-    }
+    m.checkAnswers();
     return m;
   }
 
