@@ -48,6 +48,7 @@ final class ImageServer {
   private final SnapshotImage image;
   private final NodeTable nodes = new NodeTable();
   private final OpenContents contents = new OpenContents(64);
+  private final RootListings rootListings = new RootListings();
   private final Consumer<String> log;
   private volatile boolean kernelSkipsOpen;
   private volatile boolean kernelSkipsOpendir;
@@ -129,15 +130,18 @@ final class ImageServer {
   /** The node {@code id}; the root shows the current version. */
   private Node node(long id) throws IOException {
     if (id == FuseWire.ROOT_NODE) {
-      Snapshot s = image.current();
-      byte[] slash = {'/'};
-      return NodeTable.root(s, SnapshotImage.attrOf(s, s.root(), slash), slash);
+      return root(image.current());
     }
     Node n = nodes.get(id);
     if (n == null) {
       throw new Errno.ErrnoException(Errno.ENOENT, "node " + id + " was forgotten");
     }
     return n;
+  }
+
+  private static Node root(Snapshot s) throws IOException {
+    byte[] slash = {'/'};
+    return NodeTable.root(s, SnapshotImage.attrOf(s, s.root(), slash), slash);
   }
 
   private int init(ByteBuffer in, ByteBuffer out) {
@@ -231,9 +235,15 @@ final class ImageServer {
 
   /**
    * A listing from {@code offset}: 0 starts with {@code .}, 1 is after it, 2 after {@code ..},
-   * {@code i + 3} after the i-th entry, as many as fit in {@code size} bytes.
+   * {@code i + 3} after the i-th entry, as many as fit in {@code size} bytes. The root's offsets
+   * also name the version its listing began in ({@link RootListings}).
    */
   private int readdir(Node dir, long offset, int size, ByteBuffer out) throws IOException {
+    long start = offset;
+    if (dir.id == FuseWire.ROOT_NODE) {
+      dir = root(rootListings.versionAt(offset, dir.snapshot));
+      start = RootListings.index(offset);
+    }
     if (!dir.entry.isDirectory()) {
       throw new NotDirectoryException(SnapshotImage.printable(dir.path));
     }
@@ -242,7 +252,7 @@ final class ImageServer {
     int at = FuseWire.OUT_HEADER;
     long parentIno = dir.id == FuseWire.ROOT_NODE ? InodeNumbers.ROOT
         : InodeNumbers.ofPath(SnapshotImage.parentOf(dir.path));
-    for (long i = Math.max(0, offset); i < entries.size() + 2L; i++) {
+    for (long i = Math.max(0, start); i < entries.size() + 2L; i++) {
       byte[] name;
       long ino;
       int mode;
@@ -260,7 +270,8 @@ final class ImageServer {
       if (at + FuseWire.direntSize(name.length) > limit) {
         break;
       }
-      at += FuseWire.dirent(out, at, ino, i + 1, mode, name);
+      long next = dir.id == FuseWire.ROOT_NODE ? rootListings.offset(dir.snapshot, i + 1) : i + 1;
+      at += FuseWire.dirent(out, at, ino, next, mode, name);
     }
     return at;
   }

@@ -113,6 +113,53 @@ class ImageServerTest {
     }
   }
 
+  /** One READDIR call: the names and the offset to go on from. */
+  List<String> listOnce(ImageServer s, long node, long offset, int size, long[] next) {
+    ByteBuffer b = call(s, FuseOpcodes.READDIR, node, readIn(offset, size)).body();
+    List<String> names = new ArrayList<>();
+    while (b.hasRemaining()) {
+      int p = b.position();
+      next[0] = b.getLong(p + 8);
+      byte[] n = new byte[b.getInt(p + 16)];
+      b.get(p + FuseWire.DIRENT, n);
+      names.add(new String(n, StandardCharsets.UTF_8));
+      b.position(p + FuseWire.direntSize(n.length));
+    }
+    return names;
+  }
+
+  @Test
+  void aRootListingGoesOnInTheVersionItBeganInAcrossASwitch() throws Exception {
+    Path a = Files.createDirectories(tmp.resolve("a"));
+    Path b = Files.createDirectories(tmp.resolve("b"));
+    for (int i = 0; i < 30; i++) {
+      Files.writeString(a.resolve("a" + i), "a");
+      Files.writeString(b.resolve("b" + i), "b");
+    }
+    try (MountedRepo m = new MountedRepo(tmp)) {
+      ObjectId va = m.importDir(a);
+      ObjectId vb = m.importDir(b);
+      SnapshotImage img = new SnapshotImage(m.snapshot(va), new BlobVerifier(10), null, m.log::add);
+      ImageServer s = new ImageServer(img, m.log::add);
+      long[] next = new long[1];
+      List<String> first = listOnce(s, FuseWire.ROOT_NODE, 0, 10 * 32, next);
+      assertThat(first).hasSize(10).startsWith(".", "..", "a0");
+      img.switchTo(m.snapshot(vb));
+      List<String> rest = new ArrayList<>();
+      while (true) {
+        List<String> more = listOnce(s, FuseWire.ROOT_NODE, next[0], 10 * 32, next);
+        if (more.isEmpty()) {
+          break;
+        }
+        rest.addAll(more);
+      }
+      assertThat(rest).as("the rest of the listing that began in version a").hasSize(22)
+          .allSatisfy(n -> assertThat(n).startsWith("a"));
+      List<String> fresh = listOnce(s, FuseWire.ROOT_NODE, 0, 64 * 1024, next);
+      assertThat(fresh).as("a new listing: the version shown").hasSize(32).contains("b0", "b29").doesNotContain("a0");
+    }
+  }
+
   @Test
   void readsAreClampedAndMatchTheSourceAtRandomOffsets() throws Exception {
     long seed = System.nanoTime();
