@@ -210,6 +210,17 @@ public final class Entry implements Comparable<Entry> {
         && Objects.equals(child, e.child) && Arrays.equals(target, e.target);
   }
 
+  /** True if {@code o} is this entry under another name (or this name): all but the name equal. */
+  public boolean equalsExceptName(Entry o) {
+    return type == o.type && meta.equals(o.meta) && size == o.size && rdev == o.rdev && linkGroup == o.linkGroup
+        && nlink == o.nlink && Objects.equals(child, o.child) && Arrays.equals(target, o.target);
+  }
+
+  /** A hash of all but the name, matching {@link #equalsExceptName}. */
+  public int hashCodeExceptName() {
+    return Objects.hash(type, meta, size, rdev, linkGroup, nlink, child) * 31 + Arrays.hashCode(target);
+  }
+
   @Override
   public int hashCode() {
     return Objects.hash(name, type, meta, size, rdev, linkGroup, nlink, child) * 31 + Arrays.hashCode(target);

@@ -67,6 +67,11 @@ final class ImageServer {
     return nodes.size();
   }
 
+  /** Up to {@code count} of the oldest files the kernel holds ({@link NodeTable#oldestFiles}). */
+  List<Node> oldestFiles(int count) {
+    return nodes.oldestFiles(count);
+  }
+
   /**
    * Serves the request of {@code length} bytes in {@code in} and writes the reply into
    * {@code out} (from position 0).
@@ -139,9 +144,8 @@ final class ImageServer {
     return n;
   }
 
-  private static Node root(Snapshot s) throws IOException {
-    byte[] slash = {'/'};
-    return NodeTable.root(s, SnapshotImage.attrOf(s, s.root(), slash), slash);
+  private static Node root(Snapshot s) {
+    return NodeTable.root(s);
   }
 
   private int init(ByteBuffer in, ByteBuffer out) {
@@ -195,14 +199,14 @@ final class ImageServer {
       FuseWire.entry(out, FuseWire.OUT_HEADER, 0, null, FOREVER_SECONDS);
     } else {
       byte[] path = SnapshotImage.child(parent.path, name);
-      Node n = nodes.lookedUp(parent.snapshot, path, e, SnapshotImage.attrOf(parent.snapshot, e, path));
-      FuseWire.entry(out, FuseWire.OUT_HEADER, n.id, n.attr, FOREVER_SECONDS);
+      Node n = nodes.lookedUp(parent.id, parent.snapshot, path, e);
+      FuseWire.entry(out, FuseWire.OUT_HEADER, n.id, n.attr(), FOREVER_SECONDS);
     }
     return FuseWire.OUT_HEADER + FuseWire.ENTRY_OUT;
   }
 
-  private int attr(Node n, ByteBuffer out) {
-    FuseWire.attrOut(out, FuseWire.OUT_HEADER, n.attr, FOREVER_SECONDS);
+  private int attr(Node n, ByteBuffer out) throws IOException {
+    FuseWire.attrOut(out, FuseWire.OUT_HEADER, n.attr(), FOREVER_SECONDS);
     return FuseWire.OUT_HEADER + FuseWire.ATTR_OUT;
   }
 
@@ -258,7 +262,7 @@ final class ImageServer {
       int mode;
       if (i < 2) {
         name = i == 0 ? new byte[] {'.'} : new byte[] {'.', '.'};
-        ino = i == 0 ? dir.attr.ino() : parentIno;
+        ino = i == 0 ? dir.ino : parentIno;
         mode = 0040000;
       } else {
         Entry e = entries.get((int) (i - 2));

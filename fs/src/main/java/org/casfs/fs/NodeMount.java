@@ -19,14 +19,22 @@ import org.casfs.cas.store.Snapshot;
 public final class NodeMount extends LiveMount {
   /** Room for the largest request and reply: 128 KiB of data (max_read, max_write) and headers. */
   private static final int BUFFER = 128 * 1024 + 4096;
+  /**
+   * Nodes held before the kernel is asked to forget the oldest files: each costs about 600 bytes
+   * of heap (its path, its entry, the maps), and a quarter of the heap goes to them.
+   */
+  static final int DEFAULT_MAX_NODES = Integer.getInteger("casfs.fs.maxNodes",
+      (int) Math.min(Integer.MAX_VALUE, java.lang.Runtime.getRuntime().maxMemory() / 4 / 600));
   private final DevFuse dev;
   private final ImageServer server;
+  private final int maxNodes;
   private Snapshot shown;
 
-  private NodeMount(Path mountPoint, DevFuse dev, ImageServer server, int threads, Consumer<String> log) {
+  private NodeMount(Path mountPoint, DevFuse dev, ImageServer server, int threads, int maxNodes, Consumer<String> log) {
     super(mountPoint, threads, log);
     this.dev = dev;
     this.server = server;
+    this.maxNodes = maxNodes;
     this.shown = server.image().current();
     server.image().addSwitchListener(this::switched); // before any request: no switch goes untold
     for (int i = 0; i < threads; i++) {
@@ -34,6 +42,9 @@ public final class NodeMount extends LiveMount {
       t.setDaemon(true);
       t.start();
     }
+    Thread trimmer = new Thread(this::trimNodes, "casfs-fuse-trim");
+    trimmer.setDaemon(true);
+    trimmer.start();
   }
 
   /**
@@ -45,6 +56,12 @@ public final class NodeMount extends LiveMount {
    */
   public static NodeMount mount(SnapshotImage image, Path mountPoint, MountOptions options, Consumer<String> log)
       throws IOException {
+    return mount(image, mountPoint, options, DEFAULT_MAX_NODES, log);
+  }
+
+  /** {@link #mount} keeping at most about {@code maxNodes} nodes ({@link #trimNodes}). */
+  static NodeMount mount(SnapshotImage image, Path mountPoint, MountOptions options, int maxNodes,
+      Consumer<String> log) throws IOException {
     if (options.writable()) {
       throw new IllegalArgumentException("a NodeMount is read-only; writable mounts go through FuseMount");
     }
@@ -54,7 +71,7 @@ public final class NodeMount extends LiveMount {
     if (dev == null) {
       throw new MountException("the kernel refused to mount " + mp + " (see libfuse's message above)");
     }
-    NodeMount m = new NodeMount(mp, dev, new ImageServer(image, log), options.threads(), log);
+    NodeMount m = new NodeMount(mp, dev, new ImageServer(image, log), options.threads(), maxNodes, log);
     m.checkAnswers();
     return m;
   }
@@ -111,6 +128,36 @@ public final class NodeMount extends LiveMount {
       notify(b, FuseWire.invalidateNode(m, FuseWire.ROOT_NODE, 0, 0), "the root's attributes");
     } catch (IOException e) {
       log.accept("casfs: cannot tell the kernel of the switch to " + after.id() + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * Keeps the node table within {@link #maxNodes}: the kernel keeps a node for every name it looked
+   * up until memory runs short, and a walk of a large image (a backup, a {@code tar}) would
+   * otherwise fill the heap. Beyond the limit, the oldest files' names are dropped
+   * ({@code FUSE_NOTIFY_INVAL_ENTRY}, sent from this thread, never a request thread: the kernel
+   * takes the parent directory's lock for it) down to 90% of it; the kernel then forgets those it
+   * does not need, and a later use looks the name up again. Directories are left alone (a
+   * process's working directory would show as deleted).
+   */
+  private void trimNodes() {
+    DevFuse.Buffer b = dev.newBuffer(4096);
+    while (!threadsEnded()) {
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        return;
+      }
+      int over = server.nodesHeld() - maxNodes / 10 * 9;
+      if (server.nodesHeld() <= maxNodes) {
+        continue;
+      }
+      for (NodeTable.Node n : server.oldestFiles(over)) {
+        int err = dev.write(b, FuseWire.invalidateEntry(b.bytes(), n.parentId, SnapshotImage.lastName(n.path)));
+        if (err != 0 && err != DevFuse.ENOENT) { // ENOENT: the kernel holds no such name any more
+          log.accept("casfs: the kernel refused to drop " + SnapshotImage.printable(n.path) + " (errno " + err + ")");
+        }
+      }
     }
   }
 

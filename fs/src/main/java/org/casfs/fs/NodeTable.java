@@ -1,11 +1,13 @@
 package org.casfs.fs;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.casfs.cas.Entry;
-import org.casfs.cas.Name;
 import org.casfs.cas.store.Snapshot;
 
 /**
@@ -26,59 +28,69 @@ import org.casfs.cas.store.Snapshot;
  * not kept here: it shows whatever version the mount shows. Thread-safe.
  */
 final class NodeTable {
-  /** Stands in for every name in a key: a node is keyed by its path, not its last name twice. */
-  private static final Name ANY = Name.of("n");
-
-  /** A node: the entry {@code entry} found at {@code path} in {@code snapshot}. */
+  /** A node: the entry {@code entry} found at {@code path} in {@code snapshot}, under node {@code parentId}. */
   static final class Node {
     final long id;
+    final long parentId;
     final Snapshot snapshot;
     final byte[] path;
     final Entry entry;
-    final Attr attr;
+    /** Inode number: of the path, or of the hardlink group. */
+    final long ino;
     private final Key key;
     private long lookups;
 
-    private Node(long id, Snapshot snapshot, byte[] path, Entry entry, Attr attr, Key key) {
+    private Node(long id, long parentId, Snapshot snapshot, byte[] path, Entry entry, long ino, Key key) {
       this.id = id;
+      this.parentId = parentId;
       this.snapshot = snapshot;
       this.path = path;
       this.entry = entry;
-      this.attr = attr;
+      this.ino = ino;
       this.key = key;
+    }
+
+    /** Its attributes, made when asked (a directory's nlink reads its tree), not kept. */
+    Attr attr() throws java.io.IOException {
+      return SnapshotImage.attrOf(snapshot, entry, path);
     }
   }
 
-  /** Where (the path, or the hardlink group's inode number) and what (the entry without its name). */
+  /** Where (the path, or the hardlink group's inode number) and what (the entry, its name aside). */
   private record Key(byte[] where, Entry what) {
     @Override
     public boolean equals(Object o) {
-      return o instanceof Key k && Arrays.equals(where, k.where) && what.equals(k.what);
+      return o instanceof Key k && Arrays.equals(where, k.where) && what.equalsExceptName(k.what);
     }
 
     @Override
     public int hashCode() {
-      return Arrays.hashCode(where) * 31 + what.hashCode();
+      return Arrays.hashCode(where) * 31 + what.hashCodeExceptName();
     }
   }
 
   private final Map<Long, Node> byId = new ConcurrentHashMap<>();
   private final Map<Key, Node> byKey = new HashMap<>();
+  /** Nodes in the order they were made (forgotten ones are skipped when met): the oldest first. */
+  private final ArrayDeque<Node> order = new ArrayDeque<>();
   private long nextId = 2; // 1 is the root
 
   /**
-   * The node of {@code entry} at {@code path}, made if the kernel holds none; counts one more
-   * lookup of it (the kernel will forget it as many times).
+   * The node of {@code entry} at {@code path} (looked up under node {@code parentId}), made if the
+   * kernel holds none; counts one more lookup of it (the kernel will forget it as many times).
    */
-  Node lookedUp(Snapshot snapshot, byte[] path, Entry entry, Attr attr) {
-    byte[] where = entry.linkGroup() != 0 && !entry.isDirectory() ? longBytes(attr.ino()) : path;
-    Key key = new Key(where, entry.withName(ANY));
+  Node lookedUp(long parentId, Snapshot snapshot, byte[] path, Entry entry) {
+    boolean linked = entry.linkGroup() != 0 && !entry.isDirectory();
+    long ino = linked ? InodeNumbers.ofLinkGroup(entry.linkGroup()) : InodeNumbers.ofPath(path);
+    byte[] where = linked ? longBytes(ino) : path;
+    Key key = new Key(where, entry);
     synchronized (byKey) {
       Node n = byKey.get(key);
       if (n == null) {
-        n = new Node(nextId++, snapshot, path, entry, attr, key);
+        n = new Node(nextId++, parentId, snapshot, path, entry, ino, key);
         byKey.put(key, n);
         byId.put(n.id, n);
+        order.add(n);
       }
       n.lookups++;
       return n;
@@ -86,8 +98,8 @@ final class NodeTable {
   }
 
   /** The root node as it shows {@code snapshot}: made for each request, never counted. */
-  static Node root(Snapshot snapshot, Attr attr, byte[] path) {
-    return new Node(FuseWire.ROOT_NODE, snapshot, path, snapshot.root(), attr, null);
+  static Node root(Snapshot snapshot) {
+    return new Node(FuseWire.ROOT_NODE, 0, snapshot, new byte[] {'/'}, snapshot.root(), InodeNumbers.ROOT, null);
   }
 
   /** The node with {@code id}, or null if the kernel forgot it (or never had it). */
@@ -113,6 +125,27 @@ final class NodeTable {
   /** Nodes the kernel holds now (besides the root). */
   int size() {
     return byId.size();
+  }
+
+  /**
+   * Up to {@code count} of the oldest files (not directories) the kernel still holds, for it to be
+   * asked to forget them; they move to the back of the line, so the next call offers others (one
+   * the kernel keeps, an open file's, comes round again later).
+   */
+  List<Node> oldestFiles(int count) {
+    List<Node> out = new ArrayList<>(Math.min(count, 4096));
+    synchronized (byKey) {
+      for (int seen = order.size(); seen > 0 && out.size() < count; seen--) {
+        Node n = order.poll();
+        if (byId.get(n.id) == n) {
+          order.add(n);
+          if (!n.entry.isDirectory()) {
+            out.add(n);
+          }
+        }
+      }
+    }
+    return out;
   }
 
   private static byte[] longBytes(long v) {

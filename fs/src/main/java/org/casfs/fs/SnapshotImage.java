@@ -193,6 +193,19 @@ public final class SnapshotImage {
     return slash <= 0 ? new byte[] {'/'} : java.util.Arrays.copyOf(path, slash);
   }
 
+  /** The last name of {@code path} ({@code /a/b} -> {@code b}). */
+  static byte[] lastName(byte[] path) {
+    int end = path.length;
+    while (end > 0 && path[end - 1] == '/') {
+      end--;
+    }
+    int start = end;
+    while (start > 0 && path[start - 1] != '/') {
+      start--;
+    }
+    return java.util.Arrays.copyOfRange(path, start, end);
+  }
+
   static String printable(byte[] path) {
     return Name.printable(path);
   }

@@ -56,9 +56,11 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
     this.db = db;
     this.looseFiles = new LooseFiles(objectsDir, tmpDir);
     this.inlineThreshold = inlineThreshold;
+    // Each cached blob costs its bytes and about 160 more (the cache's node, the map's, the key);
+    // at most a sixteenth of the heap.
     this.hot = Caffeine.newBuilder()
-        .maximumWeight(hotCacheBytes)
-        .weigher((ObjectId k, byte[] v) -> v.length + 64)
+        .maximumWeight(Math.min(hotCacheBytes, Runtime.getRuntime().maxMemory() / 16))
+        .weigher((ObjectId k, byte[] v) -> v.length + 160)
         .build();
   }
 
