@@ -205,9 +205,7 @@ public final class Entry implements Comparable<Entry> {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Entry e && name.equals(e.name) && type == e.type && meta.equals(e.meta)
-        && size == e.size && rdev == e.rdev && linkGroup == e.linkGroup && nlink == e.nlink
-        && Objects.equals(child, e.child) && Arrays.equals(target, e.target);
+    return o instanceof Entry e && name.equals(e.name) && equalsExceptName(e);
   }
 
   /** True if {@code o} is this entry under another name (or this name): all but the name equal. */
@@ -223,7 +221,7 @@ public final class Entry implements Comparable<Entry> {
 
   @Override
   public int hashCode() {
-    return Objects.hash(name, type, meta, size, rdev, linkGroup, nlink, child) * 31 + Arrays.hashCode(target);
+    return name.hashCode() * 31 + hashCodeExceptName();
   }
 
   @Override
