@@ -1,69 +1,30 @@
 package org.casfs.fs;
 
-import com.kenai.jffi.MemoryIO;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import jnr.ffi.LastError;
-import jnr.ffi.LibraryLoader;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
+import org.casfs.cas.posix.Posix;
 
 /**
  * A mount's {@code /dev/fuse} descriptor, spoken to directly: libfuse 2's {@code fuse_mount} does
- * the mounting (the {@code mount(2)} call as root, {@code fusermount} otherwise) and hands over
- * the descriptor; requests are read and replies written with plain {@code read(2)} and
- * {@code write(2)} on direct buffers, so no libfuse loop, path string or callback stands between
- * the kernel and {@link ImageServer}. Several threads may read at once: the kernel gives each
- * request to one of them. Thread-safe.
+ * the mounting ({@link LibFuse}) and hands over the descriptor; requests are read and replies
+ * written with plain {@code read(2)} and {@code write(2)} on direct buffers ({@link Posix}), so no
+ * libfuse loop, path string or callback stands between the kernel and {@link ImageServer}. Several
+ * threads may read at once: the kernel gives each request to one of them. Thread-safe.
  */
 final class DevFuse {
-  static final int ENOENT = 2;
-  static final int EINTR = 4;
-  static final int EAGAIN = 11;
-  static final int ENODEV = 19;
-
-  /** The two libfuse 2 calls that mount and unmount without its request loop. */
-  public interface LibFuseMount {
-    Pointer fuse_mount(String mountpoint, Pointer args);
-
-    void fuse_unmount(String mountpoint, Pointer channel);
-
-    int fuse_chan_fd(Pointer channel);
-  }
-
-  /** read(2) and write(2) on the descriptor. */
-  public interface LibC {
-    long read(int fd, Pointer buf, long count);
-
-    long write(int fd, Pointer buf, long count);
-  }
-
-  private static volatile LibFuseMount fuse;
-  private static volatile LibC libc;
-  private final Runtime runtime;
   private final Path mountPoint;
   private final Pointer channel;
   private final int fd;
 
-  private DevFuse(Runtime runtime, Path mountPoint, Pointer channel, int fd) {
-    this.runtime = runtime;
+  private DevFuse(Path mountPoint, Pointer channel, int fd) {
     this.mountPoint = mountPoint;
     this.channel = channel;
     this.fd = fd;
-  }
-
-  private static void load() {
-    if (libc == null) {
-      synchronized (DevFuse.class) {
-        if (libc == null) {
-          fuse = LibraryLoader.create(LibFuseMount.class).failImmediately().load("fuse");
-          libc = LibraryLoader.create(LibC.class).failImmediately().load("c");
-        }
-      }
-    }
   }
 
   /**
@@ -72,8 +33,8 @@ final class DevFuse {
    * printed why).
    */
   static DevFuse mountOrNull(Path mountPoint, String options) {
-    load();
-    Runtime rt = Runtime.getRuntime(libc);
+    LibFuse fuse = LibFuse.get();
+    Runtime rt = Runtime.getRuntime(fuse);
     String[] argv = {"casfs", "-o", options};
     // struct fuse_args { int argc; char **argv; int allocated; }
     Pointer args = Memory.allocateDirect(rt, 24, true);
@@ -94,40 +55,30 @@ final class DevFuse {
     if (ch == null) {
       return null;
     }
-    return new DevFuse(rt, mountPoint, ch, fuse.fuse_chan_fd(ch));
+    return new DevFuse(mountPoint, ch, fuse.fuse_chan_fd(ch));
   }
 
   /** A buffer the descriptor can be read into or written from, little-endian like the kernel. */
-  Buffer newBuffer(int size) {
-    Pointer mem = Memory.allocateDirect(runtime, size, true);
-    ByteBuffer view = MemoryIO.getInstance().newDirectByteBuffer(mem.address(), size).order(ByteOrder.LITTLE_ENDIAN);
-    return new Buffer(mem, view);
+  static ByteBuffer newBuffer(int size) {
+    return ByteBuffer.allocateDirect(size).order(ByteOrder.LITTLE_ENDIAN);
   }
-
-  /** Native memory and a ByteBuffer over the same bytes. */
-  record Buffer(Pointer memory, ByteBuffer bytes) {}
 
   /**
    * Reads one request into {@code b}.
    *
    * @return its length, or the negated errno ({@code ENODEV}: the mount is gone)
    */
-  long read(Buffer b) {
-    long n = libc.read(fd, b.memory(), b.bytes().capacity());
-    return n >= 0 ? n : -LastError.getLastError(runtime);
+  long read(ByteBuffer b) {
+    return Posix.readDirect(fd, b);
   }
 
   /**
-   * Writes {@code len} bytes of {@code b} (a reply or a notification).
+   * Writes the first {@code len} bytes of {@code b} (a reply or a notification).
    *
    * @return 0, or the errno ({@code ENOENT}: the request was interrupted, which is fine)
    */
-  int write(Buffer b, int len) {
-    long n = libc.write(fd, b.memory(), len);
-    if (n == len) {
-      return 0;
-    }
-    return n < 0 ? LastError.getLastError(runtime) : Errno.EIO;
+  int write(ByteBuffer b, int len) {
+    return Posix.writeDirect(fd, b, len);
   }
 
   /**
@@ -135,6 +86,6 @@ final class DevFuse {
    * root user's libfuse also detaches it.
    */
   void close() {
-    fuse.fuse_unmount(mountPoint.toString(), channel);
+    LibFuse.get().fuse_unmount(mountPoint.toString(), channel);
   }
 }

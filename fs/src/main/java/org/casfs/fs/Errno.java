@@ -18,11 +18,14 @@ import org.casfs.cas.ObjectException;
 public final class Errno {
   public static final int EPERM = 1;
   public static final int ENOENT = 2;
+  public static final int EINTR = 4;
   public static final int EIO = 5;
   public static final int EBADF = 9;
+  public static final int EAGAIN = 11;
   public static final int EACCES = 13;
   public static final int EEXIST = 17;
   public static final int EXDEV = 18;
+  public static final int ENODEV = 19;
   public static final int ENOTDIR = 20;
   public static final int EISDIR = 21;
   public static final int EINVAL = 22;
@@ -35,6 +38,7 @@ public final class Errno {
   public static final int ENOTEMPTY = 39;
   public static final int ELOOP = 40;
   public static final int ENODATA = 61;
+  public static final int EPROTO = 71;
   public static final int EOPNOTSUPP = 95;
 
   private Errno() {}

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
-import jnr.ffi.LibraryLoader;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
@@ -30,10 +29,9 @@ import jnr.ffi.byref.PointerByReference;
  * releases libfuse. A shutdown hook does the same on SIGINT/SIGTERM. Thread-safe.
  */
 public final class FuseMount extends LiveMount {
-  private static final int EINTR = 4;
   private static final int FUSE_BUF_STRUCT = 40;
   private static final int FUSE_BUF_IS_FD = 2;
-  private static volatile LibFuseLoop lib;
+  private static final LibFuse lib = LibFuse.get();
 
   private final MountableFs fs;
   private final Pointer fuse;
@@ -71,16 +69,6 @@ public final class FuseMount extends LiveMount {
     workers.forEach(Thread::start);
   }
 
-  private static LibFuseLoop lib() {
-    if (lib == null) {
-      synchronized (FuseMount.class) {
-        if (lib == null) {
-          lib = LibraryLoader.create(LibFuseLoop.class).failImmediately().load("fuse");
-        }
-      }
-    }
-    return lib;
-  }
 
   /**
    * Mounts {@code fs} at {@code mountPoint} and returns once the kernel answers through it. A
@@ -93,12 +81,11 @@ public final class FuseMount extends LiveMount {
       throws IOException {
     Path mp = mountPoint.toAbsolutePath().normalize();
     MountTable.prepareMountPoint(mp, log);
-    LibFuseLoop l = lib();
     String[] argv = {"casfs", "-f", "-o", options.fuseOptionString(), mp.toString()};
     PointerByReference mpRef = new PointerByReference();
     IntByReference mt = new IntByReference();
     var ops = fs.operations();
-    Pointer fuse = l.fuse_setup(argv.length, argv, ops, Struct.size(ops), mpRef, mt, null);
+    Pointer fuse = lib.fuse_setup(argv.length, argv, ops, Struct.size(ops), mpRef, mt, null);
     if (fuse == null) {
       throw new MountException("the kernel refused to mount " + mp + " (see libfuse's message above)");
     }
@@ -139,7 +126,7 @@ public final class FuseMount extends LiveMount {
         fbuf.putLong(32, 0);
         PointerByReference chp = new PointerByReference(channel);
         int res = lib.fuse_session_receive_buf(session, fbuf, chp);
-        if (res == -EINTR) {
+        if (res == -Errno.EINTR) {
           continue;
         }
         if (res <= 0) {

@@ -13,6 +13,7 @@ import org.casfs.cas.EntryType;
 import org.casfs.cas.Name;
 import org.casfs.cas.Tree;
 import org.casfs.cas.Xattrs;
+import org.casfs.cas.posix.Posix;
 import org.casfs.cas.store.Snapshot;
 import org.casfs.fs.NodeTable.Node;
 
@@ -42,7 +43,6 @@ import org.casfs.fs.NodeTable.Node;
 final class ImageServer {
   /** How long the kernel may keep names and attributes: nodes never change. */
   static final long FOREVER_SECONDS = 365L * 86_400;
-  private static final int EPROTO = 71;
   private static final int W_OK = 2;
 
   private final SnapshotImage image;
@@ -135,17 +135,13 @@ final class ImageServer {
   /** The node {@code id}; the root shows the current version. */
   private Node node(long id) throws IOException {
     if (id == FuseWire.ROOT_NODE) {
-      return root(image.current());
+      return NodeTable.root(image.current());
     }
     Node n = nodes.get(id);
     if (n == null) {
       throw new Errno.ErrnoException(Errno.ENOENT, "node " + id + " was forgotten");
     }
     return n;
-  }
-
-  private static Node root(Snapshot s) {
-    return NodeTable.root(s);
   }
 
   private int init(ByteBuffer in, ByteBuffer out) {
@@ -155,7 +151,7 @@ final class ImageServer {
     int flags = in.getInt(FuseWire.IN_HEADER + 12);
     if (major < FuseWire.MAJOR || major == FuseWire.MAJOR && minor < 23) {
       log.accept("casfs: this kernel speaks FUSE " + major + "." + minor + "; casfs needs 7.23 or later");
-      return -EPROTO;
+      return -Errno.EPROTO;
     }
     kernelSkipsOpen = (flags & FuseWire.NO_OPEN_SUPPORT) != 0;
     kernelSkipsOpendir = (flags & FuseWire.NO_OPENDIR_SUPPORT) != 0;
@@ -198,7 +194,7 @@ final class ImageServer {
     if (e == null) {
       FuseWire.entry(out, FuseWire.OUT_HEADER, 0, null, FOREVER_SECONDS);
     } else {
-      byte[] path = SnapshotImage.child(parent.path, name);
+      byte[] path = Posix.join(parent.path, name);
       Node n = nodes.lookedUp(parent.id, parent.snapshot, path, e);
       FuseWire.entry(out, FuseWire.OUT_HEADER, n.id, n.attr(), FOREVER_SECONDS);
     }
@@ -245,7 +241,7 @@ final class ImageServer {
   private int readdir(Node dir, long offset, int size, ByteBuffer out) throws IOException {
     long start = offset;
     if (dir.id == FuseWire.ROOT_NODE) {
-      dir = root(rootListings.versionAt(offset, dir.snapshot));
+      dir = NodeTable.root(rootListings.versionAt(offset, dir.snapshot));
       start = RootListings.index(offset);
     }
     if (!dir.entry.isDirectory()) {
@@ -268,7 +264,7 @@ final class ImageServer {
         Entry e = entries.get((int) (i - 2));
         name = e.name().bytes();
         ino = e.linkGroup() != 0 ? InodeNumbers.ofLinkGroup(e.linkGroup())
-            : InodeNumbers.ofPath(SnapshotImage.child(dir.path, name));
+            : InodeNumbers.ofPath(Posix.join(dir.path, name));
         mode = e.stMode();
       }
       if (at + FuseWire.direntSize(name.length) > limit) {
@@ -292,12 +288,17 @@ final class ImageServer {
 
   private int listxattr(Node n, int size, ByteBuffer out) {
     Xattrs x = n.entry.meta().xattrs();
-    ByteBuffer names = ByteBuffer.allocate(64 * 1024);
+    int length = 0;
     for (String name : x.names()) {
-      names.put(name.getBytes(StandardCharsets.ISO_8859_1)).put((byte) 0);
+      length += name.length() + 1; // ISO-8859-1: one byte a char, and the NUL
     }
-    byte[] all = new byte[names.position()];
-    names.flip().get(all);
+    byte[] all = new byte[length];
+    int at = 0;
+    for (String name : x.names()) {
+      byte[] b = name.getBytes(StandardCharsets.ISO_8859_1);
+      System.arraycopy(b, 0, all, at, b.length);
+      at += b.length + 1;
+    }
     return sized(all, size, out);
   }
 

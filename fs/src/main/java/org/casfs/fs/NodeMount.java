@@ -77,26 +77,25 @@ public final class NodeMount extends LiveMount {
   }
 
   private void serve() {
-    DevFuse.Buffer in = dev.newBuffer(BUFFER);
-    DevFuse.Buffer out = dev.newBuffer(BUFFER);
-    ByteBuffer request = in.bytes();
+    ByteBuffer request = DevFuse.newBuffer(BUFFER);
+    ByteBuffer reply = DevFuse.newBuffer(BUFFER);
     try {
       while (true) {
-        long n = dev.read(in);
+        long n = dev.read(request);
         if (n < 0) {
           int errno = (int) -n;
-          if (errno == DevFuse.EINTR || errno == DevFuse.EAGAIN || errno == DevFuse.ENOENT) {
+          if (errno == Errno.EINTR || errno == Errno.EAGAIN || errno == Errno.ENOENT) {
             continue; // interrupted, or the request was withdrawn before we got it
           }
-          if (errno != DevFuse.ENODEV) {
+          if (errno != Errno.ENODEV) {
             log.accept("casfs: reading /dev/fuse of " + mountPoint() + " failed with errno " + errno);
           }
           break; // ENODEV: unmounted
         }
         counted(request.getInt(4));
-        int len = server.serve(request, (int) n, out.bytes());
+        int len = server.serve(request, (int) n, reply);
         if (len > 0) {
-          dev.write(out, len); // ENOENT: the caller was interrupted and gave up; nothing to do
+          dev.write(reply, len); // ENOENT: the caller was interrupted and gave up; nothing to do
         }
       }
     } catch (Throwable t) {
@@ -118,14 +117,13 @@ public final class NodeMount extends LiveMount {
       return;
     }
     try {
-      DevFuse.Buffer b = dev.newBuffer(4096);
-      ByteBuffer m = b.bytes();
+      ByteBuffer m = DevFuse.newBuffer(4096);
       for (byte[] name : ImageServer.changedRootNames(before, after)) {
-        notify(b, FuseWire.invalidateEntry(m, FuseWire.ROOT_NODE, name),
+        notify(m, FuseWire.invalidateEntry(m, FuseWire.ROOT_NODE, name),
             "name /" + new String(name, java.nio.charset.StandardCharsets.UTF_8));
       }
       // from offset 0 with length 0: its attributes and all its pages, which hold its listing
-      notify(b, FuseWire.invalidateNode(m, FuseWire.ROOT_NODE, 0, 0), "the root's attributes");
+      notify(m, FuseWire.invalidateNode(m, FuseWire.ROOT_NODE, 0, 0), "the root's attributes");
     } catch (IOException e) {
       log.accept("casfs: cannot tell the kernel of the switch to " + after.id() + ": " + e.getMessage());
     }
@@ -141,7 +139,7 @@ public final class NodeMount extends LiveMount {
    * process's working directory would show as deleted).
    */
   private void trimNodes() {
-    DevFuse.Buffer b = dev.newBuffer(4096);
+    ByteBuffer b = DevFuse.newBuffer(4096);
     while (!threadsEnded()) {
       try {
         Thread.sleep(100);
@@ -153,17 +151,17 @@ public final class NodeMount extends LiveMount {
         continue;
       }
       for (NodeTable.Node n : server.oldestFiles(over)) {
-        int err = dev.write(b, FuseWire.invalidateEntry(b.bytes(), n.parentId, SnapshotImage.lastName(n.path)));
-        if (err != 0 && err != DevFuse.ENOENT) { // ENOENT: the kernel holds no such name any more
+        int err = dev.write(b, FuseWire.invalidateEntry(b, n.parentId, SnapshotImage.lastName(n.path)));
+        if (err != 0 && err != Errno.ENOENT) { // ENOENT: the kernel holds no such name any more
           log.accept("casfs: the kernel refused to drop " + SnapshotImage.printable(n.path) + " (errno " + err + ")");
         }
       }
     }
   }
 
-  private void notify(DevFuse.Buffer b, int len, String what) {
+  private void notify(ByteBuffer b, int len, String what) {
     int err = dev.write(b, len);
-    if (err != 0 && err != DevFuse.ENOENT) { // ENOENT: the kernel holds nothing of it
+    if (err != 0 && err != Errno.ENOENT) { // ENOENT: the kernel holds nothing of it
       log.accept("casfs: the kernel refused to drop " + what + " after a switch (errno " + err + ")");
     }
   }

@@ -94,7 +94,7 @@ public final class SnapshotImage {
     return attr(e, ino, nlink);
   }
 
-  static Attr attr(Entry e, long ino, int nlink) {
+  private static Attr attr(Entry e, long ino, int nlink) {
     long size = e.size();
     long mtime = e.meta().mtimeNanos();
     return new Attr(ino, e.stMode(), nlink, e.meta().uid(), e.meta().gid(), e.rdev(), size,
@@ -167,18 +167,6 @@ public final class SnapshotImage {
 
   public FsStats statfs() throws IOException {
     return FsStats.of(statfsPath);
-  }
-
-  static byte[] child(byte[] dir, byte[] name) {
-    int dl = dir.length;
-    while (dl > 0 && dir[dl - 1] == '/') {
-      dl--;
-    }
-    byte[] out = new byte[dl + 1 + name.length];
-    System.arraycopy(dir, 0, out, 0, dl);
-    out[dl] = '/';
-    System.arraycopy(name, 0, out, dl + 1, name.length);
-    return out;
   }
 
   static byte[] parentOf(byte[] path) {

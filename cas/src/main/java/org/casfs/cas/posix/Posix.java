@@ -350,6 +350,39 @@ public final class Posix {
     return (int) n;
   }
 
+  /**
+   * One {@code read(2)} into a direct buffer, from its start up to its capacity, for a descriptor
+   * whose errors are part of its protocol (a {@code /dev/fuse} channel: the caller decides).
+   *
+   * @return the bytes read, or the negated errno
+   */
+  public static long readDirect(int fd, ByteBuffer direct) {
+    checkDirect(direct);
+    long n = LIBC.read(fd, direct, direct.capacity());
+    return n >= 0 ? n : -LastError.getLastError(RUNTIME);
+  }
+
+  /**
+   * One {@code write(2)} of the first {@code len} bytes of a direct buffer (a reply or message
+   * that must go whole).
+   *
+   * @return 0, or the errno ({@code EIO} for a short write)
+   */
+  public static int writeDirect(int fd, ByteBuffer direct, int len) {
+    checkDirect(direct);
+    long n = LIBC.write(fd, direct, len);
+    if (n == len) {
+      return 0;
+    }
+    return n < 0 ? LastError.getLastError(RUNTIME) : 5;
+  }
+
+  private static void checkDirect(ByteBuffer b) {
+    if (!b.isDirect() || b.position() != 0) {
+      throw new IllegalArgumentException("a direct buffer at position 0 is needed, not " + b);
+    }
+  }
+
   /** Writes all of {@code buf[off, off+len)}. */
   public static void writeFully(int fd, byte[] buf, int off, int len, byte[] pathForErrors) throws PosixException {
     ByteBuffer direct = IO_BUFFER.get();

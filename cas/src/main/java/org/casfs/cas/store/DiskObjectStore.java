@@ -240,6 +240,14 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
     if (size < 0) {
       throw new IllegalArgumentException("size must not be negative: " + size);
     }
+    if (in instanceof HashedBytes.Stream s && s.available() == size && s.hashed().size() == size) {
+      // Bytes hashed as they were made (a blob rebuilt from a delta): checked, not hashed again.
+      if (expected != null) {
+        checkExpected(expected, s.hashed().hashes());
+      }
+      s.skipNBytes(size);
+      return insert(ObjectType.BLOB, s.hashed());
+    }
     if (size <= inlineThreshold) {
       byte[] bytes = in.readNBytes((int) size);
       if (bytes.length != size) {

@@ -29,7 +29,9 @@ public interface ObjectInserter {
    * {@code expected} is not null the bytes must hash to it, or nothing is stored and a
    * {@link org.casfs.cas.CorruptObjectException} is thrown. A stream shorter than {@code size} is
    * an error and stores nothing. Bytes after the first {@code size} are left unread, so one stream
-   * can carry many objects; a caller that expects the stream to end there checks that itself.
+   * can carry many objects; a caller that expects the stream to end there checks that itself. A
+   * {@link HashedBytes.Stream} not yet read from is checked against its hashes instead of hashed
+   * again where the store can.
    */
   ObjectInfo insertBlob(InputStream in, long size, Hashes expected) throws IOException;
 

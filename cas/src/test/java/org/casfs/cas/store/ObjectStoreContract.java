@@ -96,6 +96,12 @@ abstract class ObjectStoreContract {
       HashedBytes collected = c.finish();
       assertThat(collected.hashes()).isEqualTo(hashed.hashes());
       assertThat(store.insert(ObjectType.BLOB, collected)).isEqualTo(info);
+      HashedBytes.Stream stream = collected.stream();
+      assertThat(store.insertBlob(stream, size, hashed.hashes())).isEqualTo(info);
+      assertThat(stream.read()).as("the stream was read to its end").isEqualTo(-1);
+      Hashes other = Hashes.of(new byte[] {1, 2, 3});
+      assertThatThrownBy(() -> store.insertBlob(collected.stream(), size, other))
+          .isInstanceOf(org.casfs.cas.CorruptObjectException.class);
     }
   }
 

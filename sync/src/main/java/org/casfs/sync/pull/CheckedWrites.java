@@ -3,7 +3,6 @@ package org.casfs.sync.pull;
 import java.io.IOException;
 import java.io.InputStream;
 import org.casfs.cas.CorruptObjectException;
-import org.casfs.cas.HashedBytes;
 import org.casfs.cas.Hashes;
 import org.casfs.cas.Manifest;
 import org.casfs.cas.ManifestCodec;
@@ -57,16 +56,10 @@ final class CheckedWrites {
   }
 
   /**
-   * Stores the blob {@code need} names from {@code in}; the store refuses other bytes. Bytes that
-   * were hashed as they were made (a rebuilt delta's {@link HashedBytes.Stream}) and hash to what
-   * {@code need} names are stored without hashing them again.
+   * Stores the blob {@code need} names from {@code in}; the store refuses other bytes (and takes a
+   * rebuilt delta's {@link org.casfs.cas.HashedBytes.Stream} without hashing it again).
    */
   void blob(Inventory.Need need, InputStream in) throws IOException {
-    if (in instanceof HashedBytes.Stream s && s.hashed().hashes().equals(need.hashes())
-        && s.hashed().size() == need.size()) {
-      db.store().insert(ObjectType.BLOB, s.hashed());
-      return;
-    }
     db.store().insertBlob(in, need.size(), need.hashes());
   }
 }
