@@ -3,6 +3,7 @@ package org.casfs.fs;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.casfs.cas.store.Snapshot;
 
@@ -28,6 +29,7 @@ public final class NodeMount extends LiveMount {
   private final DevFuse dev;
   private final ImageServer server;
   private final int maxNodes;
+  private final Thread trimmer = new Thread(this::trimNodes, "casfs-fuse-trim");
   private Snapshot shown;
 
   private NodeMount(Path mountPoint, DevFuse dev, ImageServer server, int threads, int maxNodes, Consumer<String> log) {
@@ -42,7 +44,6 @@ public final class NodeMount extends LiveMount {
       t.setDaemon(true);
       t.start();
     }
-    Thread trimmer = new Thread(this::trimNodes, "casfs-fuse-trim");
     trimmer.setDaemon(true);
     trimmer.start();
   }
@@ -92,10 +93,14 @@ public final class NodeMount extends LiveMount {
           }
           break; // ENODEV: unmounted
         }
-        counted(request.getInt(4));
+        int opcode = request.getInt(4);
+        counted(opcode);
         int len = server.serve(request, (int) n, reply);
         if (len > 0) {
           dev.write(reply, len); // ENOENT: the caller was interrupted and gave up; nothing to do
+        }
+        if (opcode == FuseOpcodes.LOOKUP && server.nodesHeld() > maxNodes) {
+          LockSupport.unpark(trimmer);
         }
       }
     } catch (Throwable t) {
@@ -141,15 +146,11 @@ public final class NodeMount extends LiveMount {
   private void trimNodes() {
     ByteBuffer b = DevFuse.newBuffer(4096);
     while (!threadsEnded()) {
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        return;
-      }
-      int over = server.nodesHeld() - maxNodes / 10 * 9;
+      LockSupport.park(this); // woken by a lookup past the limit, or by the end of the mount
       if (server.nodesHeld() <= maxNodes) {
         continue;
       }
+      int over = server.nodesHeld() - maxNodes / 10 * 9;
       for (NodeTable.Node n : server.oldestFiles(over)) {
         int err = dev.write(b, FuseWire.invalidateEntry(b, n.parentId, SnapshotImage.lastName(n.path)));
         if (err != 0 && err != Errno.ENOENT) { // ENOENT: the kernel holds no such name any more
@@ -173,6 +174,7 @@ public final class NodeMount extends LiveMount {
 
   @Override
   void release() {
+    LockSupport.unpark(trimmer);
     dev.close();
     server.close();
   }
