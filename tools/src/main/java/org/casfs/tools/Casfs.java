@@ -40,6 +40,7 @@ import org.casfs.tools.command.CommitCommand;
 import org.casfs.tools.command.AbortCommand;
 import org.casfs.tools.command.PinCommand;
 import org.casfs.tools.command.UnpinCommand;
+import org.casfs.sync.delta.DeltaStore;
 import org.casfs.tools.daemon.ControlClient;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -244,6 +245,8 @@ public final class Casfs implements Callable<Integer> {
   public static void main(String[] args) {
     OutputStream stdout = new FileOutputStream(FileDescriptor.out);
     int code = run(System.getenv(), System.console() != null, stdout, System.err, args);
+    // a pull keeps the deltas it received on a background thread: let it finish first
+    DeltaStore.awaitBackgroundWrites();
     System.exit(code);
   }
 }

@@ -8,7 +8,8 @@ import java.util.Set;
  * class: a command typed while a daemon owns the repository is forwarded to it at once, so the
  * forwarding client stays a small JVM (loading the thirty command classes and their annotations
  * was most of a forwarded command's start). {@code RepoArgumentsTest} keeps {@link #COMMANDS}
- * equal to the {@link RepoCommand}s that {@link Casfs} registers.
+ * equal to the {@link RepoCommand}s that {@link Casfs} registers, and to the list of the launcher's
+ * native client ({@code tools/native/casfs-forward.c}).
  */
 public final class RepoArguments {
   /** The names of the subcommands that work on a repository. */

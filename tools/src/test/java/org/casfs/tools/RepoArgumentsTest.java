@@ -26,6 +26,19 @@ class RepoArgumentsTest {
   }
 
   @Test
+  void theNativeForwarderKnowsTheSameCommands() throws Exception {
+    String c = java.nio.file.Files.readString(Path.of(System.getProperty("user.dir"), "native", "casfs-forward.c"));
+    int start = c.indexOf("REPO_COMMANDS[] = {");
+    String list = c.substring(start, c.indexOf("NULL}", start));
+    Set<String> names = new TreeSet<>();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"([a-z]+)\"").matcher(list);
+    while (m.find()) {
+      names.add(m.group(1));
+    }
+    assertThat(names).isEqualTo(new TreeSet<>(RepoArguments.COMMANDS));
+  }
+
+  @Test
   void theOptionWinsOverTheVariableAndBothResolveAgainstTheCallersDirectory() {
     Path cwd = Path.of("/home/ada");
     assertThat(RepoArguments.repoDirOrNull(Path.of("r"), "/srv/other", cwd)).isEqualTo(Path.of("/home/ada/r"));

@@ -23,7 +23,8 @@ import org.casfs.sync.wire.FrameHeader;
  * {@link DeltaService#MAX_DELTA_BYTES}), applies it to the old blob in the local store and returns
  * the verified new blob (in memory up to {@link BlobSources#IN_MEMORY}, else from a temporary
  * file in {@code tmpDir} deleted on close). Verified deltas are kept in the {@link DeltaStore}, if
- * one is given, so this machine can serve them to its neighbours. A delta that is malformed, names
+ * one is given, so this machine can serve them to its neighbours (in memory during the pull, on
+ * disk after it: {@link #pullEnded}). A delta that is malformed, names
  * other blobs, needs an old blob this machine lacks, or does not reproduce the blob is a
  * {@link CorruptDeltaException}. Also the puller's {@link PerObjectDeltas}: deltas a static mirror
  * publishes ({@code casfs mirror} writes them) are applied the same way. Thread-safe.
@@ -108,8 +109,16 @@ public final class DeltaFrameDecoder implements ExtensionFrameDecoder, PerObject
       }
     }
     if (keepOrNull != null) {
-      keepOrNull.put(delta);
+      keepOrNull.keep(delta);
     }
     return result;
+  }
+
+  /** The kept deltas go to disk in the background, after the pull rather than during it. */
+  @Override
+  public void pullEnded() {
+    if (keepOrNull != null) {
+      keepOrNull.writeKeptLater();
+    }
   }
 }

@@ -29,4 +29,10 @@ public interface ExtensionFrameDecoder {
    * reconstructed blob; the caller reads at most the entry's size from it.
    */
   InputStream decode(FrameHeader header, InputStream payload, ObjectReader local) throws IOException;
+
+  /**
+   * Called once when a pull that used this decoder ends, whether or not it succeeded: work that
+   * can wait (keeping received deltas on disk) is done from here on.
+   */
+  default void pullEnded() {}
 }

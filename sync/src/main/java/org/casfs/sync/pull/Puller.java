@@ -141,6 +141,14 @@ public final class Puller {
 
   /** Pulls the newest version the sources offer; see the class comment. */
   public Result pull(List<Source> sources, boolean switchAfter) throws IOException {
+    try {
+      return pullNewest(sources, switchAfter);
+    } finally {
+      decoders.values().forEach(ExtensionFrameDecoder::pullEnded);
+    }
+  }
+
+  private Result pullNewest(List<Source> sources, boolean switchAfter) throws IOException {
     if (sources.isEmpty()) {
       throw new IllegalArgumentException("no source to pull from");
     }
@@ -263,6 +271,15 @@ public final class Puller {
    * @throws PullException if something is still missing afterwards
    */
   public RepairResult repair(List<Source> sources, java.util.Collection<ObjectId> damaged,
+      java.util.Collection<ObjectId> versions) throws IOException {
+    try {
+      return repairVersions(sources, damaged, versions);
+    } finally {
+      decoders.values().forEach(ExtensionFrameDecoder::pullEnded);
+    }
+  }
+
+  private RepairResult repairVersions(List<Source> sources, java.util.Collection<ObjectId> damaged,
       java.util.Collection<ObjectId> versions) throws IOException {
     for (ObjectId id : damaged) {
       db.store().remove(id);

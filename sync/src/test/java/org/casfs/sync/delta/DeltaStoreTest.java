@@ -93,4 +93,46 @@ class DeltaStoreTest {
     DeltaStore.open(dir, 1 << 20);
     assertThat(Files.exists(dir.resolve(".tmp-123"))).as("crash leftovers are removed").isFalse();
   }
+
+  @Test
+  void keptDeltasAreServedAtOnceAndReachTheDiskOnlyWhenWritten() throws Exception {
+    Random r = new Random(10);
+    byte[] d1 = delta(r, 2500);
+    byte[] d2 = delta(r, 2500);
+    DeltaHeader h1 = DeltaHeader.decode(d1);
+    DeltaHeader h2 = DeltaHeader.decode(d2);
+    DeltaStore s = DeltaStore.open(dir, 1 << 20);
+    s.keep(d1);
+    s.keep(d2);
+    assertThat(s.getOrNull(h1.oldId(), h1.newId())).as("served from memory while the pull runs").isEqualTo(d1);
+    assertThat(s.oldsFor(h2.newId())).containsExactly(h2.oldId());
+    assertThat(Files.exists(dir.resolve(h1.name()))).as("no file created during the pull").isFalse();
+    assertThat(DeltaStore.open(dir, 1 << 20).getOrNull(h1.oldId(), h1.newId())).isNull();
+
+    s.writeKeptLater();
+    DeltaStore.awaitBackgroundWrites();
+    assertThat(Files.readAllBytes(dir.resolve(h1.name()))).isEqualTo(d1);
+    assertThat(Files.readAllBytes(dir.resolve(h2.name()))).isEqualTo(d2);
+    assertThat(s.totalBytes()).isEqualTo(d1.length + d2.length);
+    assertThat(s.deltaNames()).containsExactlyInAnyOrder(h1.name(), h2.name());
+    assertThat(DeltaStore.open(dir, 1 << 20).getOrNull(h2.oldId(), h2.newId())).as("after a restart").isEqualTo(d2);
+  }
+
+  @Test
+  void keepingMoreThanTheMemoryBoundWritesAtOnce() throws Exception {
+    Random r = new Random(11);
+    byte[][] deltas = {delta(r, 3000), delta(r, 3000), delta(r, 3000), delta(r, 3000)};
+    DeltaStore s = DeltaStore.open(dir, 1 << 20);
+    s.boundKeptBytes(deltas[0].length + deltas[1].length + 10);
+    s.keep(deltas[0]);
+    s.keep(deltas[1]);
+    assertThat(s.deltaNames()).as("within the bound: held in memory").isEmpty();
+    s.keep(deltas[2]);
+    assertThat(s.deltaNames()).as("past the bound: all three written without waiting for the pull's end")
+        .hasSize(3);
+    s.keep(deltas[3]);
+    assertThat(s.deltaNames()).hasSize(3);
+    DeltaHeader h = DeltaHeader.decode(deltas[3]);
+    assertThat(s.getOrNull(h.oldId(), h.newId())).isEqualTo(deltas[3]);
+  }
 }

@@ -66,6 +66,7 @@ final class RepoDeltas {
   /** Copies the stored deltas to {@code DIR/v1/deltas/}; returns how many were new there. */
   static int mirror(Repository repo, Path dir) throws IOException {
     DeltaStore store = open(repo);
+    store.writeKept(); // deltas a pull in this process received and has not written yet
     Path target = dir.resolve("v1").resolve("deltas");
     Files.createDirectories(target);
     int written = 0;

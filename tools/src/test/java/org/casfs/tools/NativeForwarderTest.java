@@ -1,0 +1,138 @@
+package org.casfs.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The launcher's native control-socket client ({@code tools/native/casfs-forward.c}): while a
+ * daemon owns the repository, commands typed through {@code tools/casfs} run in the daemon
+ * without a JVM being started here (the test makes any JVM start fail), with the same output and
+ * exit codes as the Java client gives; without a daemon, or with a stale socket left by a killed
+ * one, the command runs in a JVM as before.
+ */
+class NativeForwarderTest {
+  /** Any JVM the launcher starts with this fails at once: proof that none was started. */
+  private static final String NO_JVM = "-XX:+CasfsNoSuchOption";
+
+  @TempDir Path tmp;
+
+  record Run(int code, String out, String err) {}
+
+  private Run casfs(Path cwd, Map<String, String> env, String... args) throws IOException, InterruptedException {
+    List<String> cmd = new java.util.ArrayList<>();
+    cmd.add(Path.of(System.getProperty("user.dir"), "casfs").toString());
+    cmd.addAll(List.of(args));
+    Path out = tmp.resolve("out.txt");
+    Path err = tmp.resolve("err.txt");
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+        .redirectOutput(out.toFile()).redirectError(err.toFile());
+    pb.environment().put("CASFS_CLASSPATH", System.getProperty("java.class.path"));
+    pb.environment().remove("CASFS_DEBUG");
+    pb.environment().remove("JAVA_OPTS");
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    try {
+      assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("casfs " + String.join(" ", args) + " finished").isTrue();
+    } finally {
+      p.destroyForcibly();
+    }
+    return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+        Files.readString(err, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void commandsRunInTheDaemonWithoutAJvmAndAnswerAsTheJavaClientDoes() throws Exception {
+    Path repo = tmp.resolve("repo");
+    CliRunner cli = CliRunner.forRepo(repo);
+    assertThat(cli.run("init").code()).isZero();
+    assertThat(cli.run("import", TestTreeFiles.write(tmp.resolve("src"), 3).toString(), "--label", "one",
+        "--switch").code()).isZero();
+    Path elsewhere = Files.createDirectories(tmp.resolve("a/b"));
+
+    Process serve = startServe(repo);
+    try {
+      Map<String, String> byRepoVar = Map.of("CASFS_REPO", repo.toString());
+      List<List<String>> commands = List.of(
+          List.of("status"),
+          List.of("log"),
+          List.of("cat", "one", "etc/hostname"),
+          List.of("ls", "--bogus"),                 // bad usage: exit 2, from picocli in the daemon
+          List.of("cat", "one", "no/such/file"),    // a failing command: its own exit code and line
+          List.of("init"));                          // refused by the daemon: the repository is held
+      for (List<String> c : commands) {
+        String[] args = c.toArray(String[]::new);
+        Run nativeClient = casfs(tmp, with(byRepoVar, "JAVA_OPTS", NO_JVM), args);
+        Run javaClient = casfs(tmp, with(byRepoVar, "CASFS_NO_FORWARD", "1"), args);
+        assertThat(nativeClient).as("casfs " + String.join(" ", c) + " through the native client").isEqualTo(javaClient);
+      }
+      assertThat(casfs(tmp, with(byRepoVar, "JAVA_OPTS", NO_JVM), "cat", "one", "etc/hostname").out())
+          .isEqualTo("laptop-3\n");
+      assertThat(casfs(tmp, with(byRepoVar, "JAVA_OPTS", NO_JVM), "ls", "--bogus").code()).isEqualTo(2);
+      assertThat(casfs(tmp, with(byRepoVar, "JAVA_OPTS", NO_JVM), "init").code()).isEqualTo(3);
+
+      // --repo relative to the caller's directory, with "." and ".." in it, wins over the variable
+      Run relative = casfs(elsewhere, Map.of("JAVA_OPTS", NO_JVM, "CASFS_REPO", tmp.resolve("nowhere").toString()),
+          "log", "--repo=../.././repo");
+      assertThat(relative.code()).as(relative.toString()).isZero();
+      assertThat(relative.out()).contains("one");
+      assertThat(Path.of(System.getProperty("user.dir"), "target", "casfs-forward")).isExecutable();
+
+      // help is answered here, by a JVM, as before
+      assertThat(casfs(tmp, with(byRepoVar, "JAVA_OPTS", NO_JVM), "log", "--help").code()).isNotZero();
+      assertThat(casfs(tmp, byRepoVar, "log", "--help").out()).contains("Usage:");
+    } finally {
+      serve.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
+    }
+
+    // Killed: its socket file stays, nobody listens; the command runs here, in a JVM.
+    assertThat(repo.resolve("control.sock")).exists();
+    Map<String, String> byRepoVar = Map.of("CASFS_REPO", repo.toString());
+    assertThat(casfs(tmp, with(byRepoVar, "JAVA_OPTS", NO_JVM), "log").code()).as("a JVM was needed").isNotZero();
+    Run local = casfs(tmp, byRepoVar, "log");
+    assertThat(local.code()).as(local.toString()).isZero();
+    assertThat(local.out()).contains("one");
+  }
+
+  private static Map<String, String> with(Map<String, String> env, String name, String value) {
+    Map<String, String> m = new java.util.HashMap<>(env);
+    m.put(name, value);
+    return m;
+  }
+
+  private Process startServe(Path repo) throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Path log = tmp.resolve("serve.log");
+    ProcessBuilder pb = new ProcessBuilder(List.of(Path.of(System.getProperty("user.dir"), "casfs").toString(),
+        "serve", "--bind", "127.0.0.1", "--port", String.valueOf(port)))
+        .redirectErrorStream(true).redirectOutput(log.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    pb.environment().put("CASFS_REPO", repo.toString());
+    pb.environment().put("CASFS_CLASSPATH", System.getProperty("java.class.path"));
+    pb.environment().remove("JAVA_OPTS");
+    Process serve = pb.start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!(Files.readString(log).contains("serving ") && Files.exists(repo.resolve("control.sock")))) {
+      if (!serve.isAlive() || System.nanoTime() > deadline) {
+        serve.destroyForcibly();
+        throw new AssertionError("casfs serve did not come up: " + Files.readString(log));
+      }
+      Thread.sleep(50);
+    }
+    return serve;
+  }
+}
