@@ -85,6 +85,7 @@ t0=$(now); out="$(client_at_v1 "$work/c-full")"; t1=$(now)
 echo "   $out"
 stored=$(echo "$out" | sed -E 's/.* ([0-9]+) bytes stored.*/\1/')
 full_wall=$(echo "$t1 - $t0" | bc -l)
+full_rate=$(echo "$out" | grep -o '([0-9]* MB/s)' | tr -dc 0-9)
 printf "   v1: %d bytes stored; command wall %.2f s incl. JVM start (%.0f MB/s); pull itself: %s\n" "$stored" "$full_wall" \
   "$(echo "$stored / $full_wall / 1000000" | bc -l)" "$(echo "$out" | grep -o '[0-9.]* s ([0-9]* MB/s)')"
 cp -a "$work/c-full" "$work/c-mirror"
@@ -186,4 +187,14 @@ echo "ratios (casfs pull via the daemon / ostree): wall / no delta $(ratio "$dae
 echo "ratio casfs serve bytes / the static delta alone (delta.sh's measure): $(ratio "$serve_bytes" "$static_delta_size")"
 echo "applying (casfs / ostree): casfs pull wall / ostree pull with delta wall $(ratio "$serve_wall" "$delta_wall");" \
   "casfs pull itself / ostree pull with delta $(ratio "$serve_inproc" "$delta_wall");" \
-  "casfs pull wall / ostree static-delta apply-offline $(ratio "$serve_wall" "$offline_wall")"
+  "casfs pull wall / ostree static-delta apply-offline $(ratio "$serve_wall" "$offline_wall");" \
+  "via the daemon / ostree pull with delta $(ratio "$daemon_wall" "$delta_wall")"
+aim() { printf "  %-66s %s\n" "$1" "$(if [[ $(echo "$2" | bc -l) == 1 ]]; then echo met; else echo "NOT met"; fi)"; }
+echo
+echo "aims (a laptop as deployed: its daemon runs the pull; the standalone command's rows are above):"
+aim "issue 5: fewer bytes than ostree pull without a delta" "$serve_bytes < $plain_bytes"
+aim "issue 5: less wall time than ostree pull without a delta ($(ratio "$daemon_wall" "$plain_wall")x)" \
+  "$daemon_wall < $plain_wall"
+aim "issue 5: full v1 pull at least 100 MB/s ($full_rate MB/s in the pull)" "$full_rate >= 100"
+aim "issue 7: applying faster than ostree's delta pull ($(ratio "$daemon_wall" "$delta_wall")x)" \
+  "$daemon_wall < $delta_wall"

@@ -75,6 +75,7 @@ class DeltaNegotiationTest {
       long deltaBytes = origin.server.bytesSent() - s1;
       assertThat(d.manifest()).isEqualTo(v[1]);
       assertThat(TestImages.verifyAll(neu.repo.objectDatabase(), v[1])).isGreaterThan(10);
+      DeltaStore.awaitBackgroundWrites(); // kept in memory during the pull, written after it
       assertThat(DeltaStore.open(neu.repo.stagingDir("deltas"), 1L << 30).totalBytes())
           .as("the new client received deltas").isGreaterThan(0);
       assertThat(deltaBytes).as("with deltas vs whole (seed " + SEED + ")").isLessThan(oldBytes / 3);
