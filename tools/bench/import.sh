@@ -11,7 +11,8 @@
 # "v2 on top" imports the v2 directory into the repository holding v1: a different path, so
 # every file is read and hashed, and only what v1 lacks is stored. "v2 in place" updates one
 # image directory from v1 to v2 with rsync and imports it again: the stat cache then skips the
-# files rsync left alone. Every tool reads warm files (one untimed cat first). ostree refuses device nodes and sockets,
+# files rsync left alone. The "served:" rows run the same imports in a running `casfs serve`, as
+# on an origin (see measure_served). Every tool reads warm files (one untimed cat first). ostree refuses device nodes and sockets,
 # so it commits copies of v1/v2 without those (8 nodes of ~6.7k paths). Builds casfs if needed.
 set -euo pipefail
 
@@ -37,6 +38,41 @@ for v in v1 v2; do
 done
 echo "# $(date -u +%FT%TZ) $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?'): $(find "$v1" | wc -l) paths, $(du -sh --apparent-size "$v1" | cut -f1) in v1; $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg)"
 
+# An origin as deployed: `casfs serve` runs for days and owns its repository, and the
+# administrator's `casfs import` runs inside it (the launcher's native client forwards it; no JVM
+# starts). measure_served NAME COMMAND...: wall time of the command, the daemon's peak RSS so far,
+# and the CPU seconds the daemon spent meanwhile (user + system, from /proc) plus the client's.
+serve_pid=""
+start_serve() {
+  local port; port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+  "$casfs" serve --repo "$1" --bind 127.0.0.1 --port "$port" >"$work/serve.log" 2>&1 &
+  serve_pid=$!
+  for _ in $(seq 300); do [[ -S "$1/control.sock" ]] && return; sleep 0.1; done
+  fail "casfs serve did not start: $(cat "$work/serve.log")"
+}
+stop_serve() {
+  if [[ -n $serve_pid ]]; then kill "$serve_pid" 2>/dev/null || true; wait "$serve_pid" 2>/dev/null || true; fi
+  serve_pid=""
+}
+at_exit 'stop_serve'
+daemon_ticks() { awk '{print $14 + $15}' "/proc/$serve_pid/stat"; }
+measure_served() {
+  local name="$1"; shift
+  local before after s kib user sys cpu
+  before="$(daemon_ticks)"
+  if ! /usr/bin/time -f '%e %U %S' -o "$work/time" "$@" >"$work/last.log" 2>&1; then
+    echo "$bench: '$name' failed:" >&2; tail -n 20 "$work/last.log" >&2; exit 1
+  fi
+  after="$(daemon_ticks)"
+  read -r s user sys <"$work/time"
+  kib="$(awk '/^VmHWM/{print $2}' "/proc/$serve_pid/status")"
+  cpu="$(awk -v t="$((after - before))" -v hz="$(getconf CLK_TCK)" -v u="$user" -v y="$sys" 'BEGIN{printf "%.2f", t/hz+u+y}')"
+  if [[ -z "${best_s[$name]:-}" ]] || awk -v a="$s" -v b="${best_s[$name]}" 'BEGIN{exit !(a<b)}'; then
+    best_s[$name]="$s"; best_kib[$name]="$kib"; best_cpu[$name]="$cpu"
+  fi
+  printf '  '; row "$name" "$s" "$kib" "$cpu"
+}
+
 for ((i = 1; i <= repeat; i++)); do
   echo "# run $i of $repeat"
   measure "cat | sha1sum v1" bash -c "find '$v1' -type f -print0 | xargs -0 cat | sha1sum"
@@ -52,6 +88,18 @@ for ((i = 1; i <= repeat; i++)); do
   # sync: the import's own syncfs must not be charged with writing back the copy rsync just made
   rsync -a --delete "$v2/" "$work/image/"; sync; sleep 1.1
   measure "casfs import v2 in place (cache)" "$casfs" import --repo "$work/casfs-inplace" "$work/image"
+  rm -rf "$work/origin"; "$casfs" init --repo "$work/origin" >/dev/null
+  start_serve "$work/origin"
+  measure_served "served: casfs import v1" "$casfs" import --repo "$work/origin" "$v1"
+  measure_served "served: casfs import v2 on top" "$casfs" import --repo "$work/origin" "$v2"
+  stop_serve
+  rm -rf "$work/image" "$work/origin-inplace"; cp -a "$v1/." "$work/image"; sync; sleep 1.1
+  "$casfs" init --repo "$work/origin-inplace" >/dev/null
+  start_serve "$work/origin-inplace"
+  measure_served "served: casfs import image (v1)" "$casfs" import --repo "$work/origin-inplace" "$work/image"
+  rsync -a --delete "$v2/" "$work/image/"; sync; sleep 1.1
+  measure_served "served: casfs import v2 in place" "$casfs" import --repo "$work/origin-inplace" "$work/image"
+  stop_serve
   for mode in archive bare-user; do
     rm -rf "$work/ostree-$mode"; ostree --repo="$work/ostree-$mode" init --mode="$mode"
     measure "ostree $mode commit v1" ostree --repo="$work/ostree-$mode" commit --branch=img --tree=dir="$work/ostree-src-v1"
@@ -66,6 +114,8 @@ echo
 echo "# best of $repeat (wall s, peak RSS MiB, user+sys CPU s of that run)"
 for name in "cat | sha1sum v1" "casfs import v1" "casfs import v2 on top" "casfs import v2 again (unchanged)" \
     "casfs import v2 in place (cache)" \
+    "served: casfs import v1" "served: casfs import v2 on top" "served: casfs import image (v1)" \
+    "served: casfs import v2 in place" \
     "ostree archive commit v1" "ostree archive commit v2 on top" "ostree bare-user commit v1" \
     "ostree bare-user commit v2 on top"; do
   best_row "$name"
@@ -77,6 +127,10 @@ echo "casfs v1 / cat|sha1sum v1             $(ratio "casfs import v1" "cat | sha
 echo "casfs v1 / casfs v2 on top            $(ratio "casfs import v1" "casfs import v2 on top")   (aim >= 3)"
 echo "casfs v1 / casfs v2 in place (cache)  $(ratio "casfs import v1" "casfs import v2 in place (cache)")"
 echo "casfs v1 / casfs v2 again             $(ratio "casfs import v1" "casfs import v2 again (unchanged)")"
+echo "served: v1 / v2 on top               $(ratio "served: casfs import v1" "served: casfs import v2 on top")   (aim >= 3)"
+echo "served: image v1 / v2 in place        $(ratio "served: casfs import image (v1)" "served: casfs import v2 in place")"
+echo "served: v1 / cat|sha1sum v1           $(ratio "served: casfs import v1" "cat | sha1sum v1")   (aim <= 2)"
+echo "served: daemon peak RSS               $(awk -v k="${best_kib["served: casfs import v1"]}" 'BEGIN{printf "%.0f", k/1024}') MiB   (aim < 512)"
 echo "casfs import v1 peak RSS              $(awk -v k="${best_kib["casfs import v1"]}" 'BEGIN{printf "%.0f", k/1024}') MiB   (aim < 512)"
 
 if [[ -n "$thresholds" ]]; then

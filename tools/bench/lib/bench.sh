@@ -88,7 +88,7 @@ measure() {
 
 # row NAME SECONDS KIB CPU_SECONDS: a line of a table of runs: NAME padded to row_width, wall
 # seconds, peak RSS in MiB and, when row_cpu is 1, CPU seconds. best_row NAME: NAME's fastest run.
-row_width=34
+row_width=36
 row_cpu=1
 row() {
   printf '%-*s %7.2f s %7.0f MiB' "$row_width" "$1" "$2" "$(awk -v k="$3" 'BEGIN{print k/1024}')"
