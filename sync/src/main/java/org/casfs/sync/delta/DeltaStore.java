@@ -246,7 +246,11 @@ public final class DeltaStore {
       full = keptBytes > keptBound;
     }
     if (full) {
-      writeKept();
+      try {
+        writeKept();
+      } catch (IOException e) {
+        // a cache: a delta less to serve must not fail the pull that received it
+      }
     }
   }
 
@@ -255,19 +259,31 @@ public final class DeltaStore {
     keptBound = bytes;
   }
 
-  /** Writes every kept delta to its file (within the budget, as {@link #put}). */
+  /**
+   * Writes every kept delta to its file (within the budget, as {@link #put}). A delta whose write
+   * fails (a full disk) is dropped all the same, so memory stays bounded; the first failure is
+   * thrown after the others were tried.
+   */
   public void writeKept() throws IOException {
     List<Map.Entry<String, byte[]>> batch;
     synchronized (this) {
       batch = new ArrayList<>(kept.entrySet());
     }
+    IOException first = null;
     for (Map.Entry<String, byte[]> e : batch) {
-      write(e.getKey(), e.getValue());
+      try {
+        write(e.getKey(), e.getValue());
+      } catch (IOException failed) {
+        first = first == null ? failed : first;
+      }
       synchronized (this) {
         if (kept.remove(e.getKey(), e.getValue())) {
           keptBytes -= e.getValue().length;
         }
       }
+    }
+    if (first != null) {
+      throw first;
     }
   }
 

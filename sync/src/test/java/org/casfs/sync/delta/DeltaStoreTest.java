@@ -135,4 +135,23 @@ class DeltaStoreTest {
     DeltaHeader h = DeltaHeader.decode(deltas[3]);
     assertThat(s.getOrNull(h.oldId(), h.newId())).isEqualTo(deltas[3]);
   }
+
+  @Test
+  void aKeptDeltaThatCannotBeWrittenIsDroppedAndNeverFailsThePull() throws Exception {
+    Random r = new Random(12);
+    byte[] d1 = delta(r, 2000);
+    byte[] d2 = delta(r, 2000);
+    Path gone = dir.resolve("deltas");
+    DeltaStore s = DeltaStore.open(gone, 1 << 20);
+    s.keep(d1);
+    Files.delete(gone); // as if the disk refused every file
+    org.assertj.core.api.Assertions.assertThatThrownBy(s::writeKept).isInstanceOf(java.io.IOException.class);
+    DeltaHeader h1 = DeltaHeader.decode(d1);
+    assertThat(s.getOrNull(h1.oldId(), h1.newId())).as("dropped: memory stays bounded").isNull();
+
+    s.boundKeptBytes(1);
+    s.keep(d2); // past the bound: written at once, fails, and the pull goes on
+    DeltaHeader h2 = DeltaHeader.decode(d2);
+    assertThat(s.getOrNull(h2.oldId(), h2.newId())).isNull();
+  }
 }
