@@ -118,6 +118,25 @@ public final class ImageMount implements Closeable {
     return image != null ? image.current().id() : writable.transaction().base();
   }
 
+  /**
+   * What gc must keep while this mount runs: the version it shows and, for a read-only mount,
+   * every blob and tree of the files and directories the kernel still holds, whatever version
+   * they came from — a program that opened a library before a switch reads its pages from the
+   * old blob for as long as it runs. (A writable mount's objects are its transaction's, which gc
+   * keeps anyway.)
+   */
+  public java.util.Set<ObjectId> objectsInUse() {
+    java.util.Set<ObjectId> ids = new java.util.HashSet<>();
+    ObjectId shown = shown();
+    if (shown != null) {
+      ids.add(shown);
+    }
+    if (mount instanceof NodeMount nodes) {
+      ids.addAll(nodes.objectsShown());
+    }
+    return ids;
+  }
+
   public boolean following() {
     return follower != null;
   }

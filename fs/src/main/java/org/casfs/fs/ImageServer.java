@@ -67,6 +67,11 @@ final class ImageServer {
     return nodes.size();
   }
 
+  /** The blobs and trees of the nodes the kernel holds ({@link NodeTable#objectsShown}). */
+  java.util.Set<org.casfs.cas.ObjectId> objectsShown() {
+    return nodes.objectsShown();
+  }
+
   /** Up to {@code count} of the oldest files the kernel holds ({@link NodeTable#oldestFiles}). */
   List<Node> oldestFiles(int count) {
     return nodes.oldestFiles(count);

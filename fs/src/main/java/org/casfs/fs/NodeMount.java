@@ -172,6 +172,14 @@ public final class NodeMount extends LiveMount {
     return server.nodesHeld();
   }
 
+  /**
+   * The blobs and trees of the nodes the kernel holds: an open file or directory of a version
+   * the mount no longer shows still reads them.
+   */
+  public java.util.Set<org.casfs.cas.ObjectId> objectsShown() {
+    return server.objectsShown();
+  }
+
   @Override
   void release() {
     LockSupport.unpark(trimmer);

@@ -128,6 +128,20 @@ final class NodeTable {
   }
 
   /**
+   * The blobs and trees the held nodes show: what reading an open file or listing an open
+   * directory may still need, whatever version it came from (gc must keep them).
+   */
+  java.util.Set<org.casfs.cas.ObjectId> objectsShown() {
+    java.util.Set<org.casfs.cas.ObjectId> ids = new java.util.HashSet<>();
+    for (Node n : byId.values()) {
+      if (n.entry.childId() != null) {
+        ids.add(n.entry.childId());
+      }
+    }
+    return ids;
+  }
+
+  /**
    * Up to {@code count} of the oldest files (not directories) the kernel still holds, for it to be
    * asked to forget them; they move to the back of the line, so the next call offers others (one
    * the kernel keeps, an open file's, comes round again later).

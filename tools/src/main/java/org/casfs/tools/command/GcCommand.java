@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 
 /** {@code casfs gc}: txn's gc with refs ({@link RefGc}). */
 @Command(name = "gc", description = "Remove what nothing keeps: kept are current, previous, staged, pins, the newest"
-    + " N versions (config 'keep'), the open transaction's objects and the version a running mount shows."
+    + " N versions (config 'keep'), the open transaction's objects, the version a running mount shows and the files opened through it."
     + " Safe to interrupt.")
 public final class GcCommand extends RepoCommand {
   @Override
@@ -19,8 +19,9 @@ public final class GcCommand extends RepoCommand {
     try (OpenRepo open = open()) {
       GcReport report;
       try (Progress bar = progress("gc", -1, null)) {
-        // In a daemon: also what its mount shows (a pinned mount's version may be kept by nothing else).
-        report = new RefGc(open.txn()).progress(new CheckProgress(bar)).run(HeldRepository.versionsInUse(repoDir()));
+        // In a daemon: also what its mount shows and what its users have open (a pinned mount's
+        // version, an old version's library a program still runs).
+        report = new RefGc(open.txn()).progress(new CheckProgress(bar)).run(HeldRepository.objectsInUse(repoDir()));
       }
       out().println(report.summary());
     }

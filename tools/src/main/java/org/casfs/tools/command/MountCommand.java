@@ -76,7 +76,7 @@ public final class MountCommand extends RepoCommand {
         out().println("mounted " + mount.shown().name() + " at " + mount.fuse().mountPoint() + " (" + mode
             + "); stop with 'casfs umount " + mount.fuse().mountPoint() + "' or Ctrl-C");
         out().flush();
-        HeldRepository.keepInUse(() -> mount.shown()); // gc through the socket keeps what is shown
+        HeldRepository.keepInUse(mount::objectsInUse); // gc through the socket keeps what is shown and open
         mount.awaitUnmounted();
       }
     }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
@@ -18,7 +19,7 @@ import org.casfs.tools.OpenRepo;
 public final class HeldRepository {
   private static volatile OpenRepo held;
   private static volatile Path heldDir;
-  private static final List<Supplier<ObjectId>> inUse = new CopyOnWriteArrayList<>();
+  private static final List<Supplier<Collection<ObjectId>>> inUse = new CopyOnWriteArrayList<>();
 
   private HeldRepository() {}
 
@@ -52,27 +53,25 @@ public final class HeldRepository {
   }
 
   /**
-   * Registers a version this process shows (a mount's, which a pinned mount may show long after
-   * refs and the newest-N rule stopped keeping it): {@code casfs gc} run through this process keeps
-   * what it reaches while the repository is held. The supplier is asked at each gc; null means none.
+   * Registers objects this process uses (a mount: the version it shows, which a pinned mount may
+   * show long after refs and the newest-N rule stopped keeping it, and the blobs and trees of the
+   * files its users still have open): {@code casfs gc} run through this process keeps what they
+   * reach while the repository is held. The supplier is asked at each gc.
    */
-  public static void keepInUse(Supplier<ObjectId> version) {
-    inUse.add(version);
+  public static void keepInUse(Supplier<Collection<ObjectId>> objects) {
+    inUse.add(objects);
   }
 
-  /** The versions this process shows, if it holds the repository {@code dir}; else none. */
-  public static List<ObjectId> versionsInUse(Path dir) {
+  /** The objects this process uses, if it holds the repository {@code dir}; else none. */
+  public static List<ObjectId> objectsInUse(Path dir) {
     if (!holds(dir)) {
       return List.of();
     }
-    List<ObjectId> versions = new ArrayList<>();
-    for (Supplier<ObjectId> s : inUse) {
-      ObjectId v = s.get();
-      if (v != null) {
-        versions.add(v);
-      }
+    List<ObjectId> ids = new ArrayList<>();
+    for (Supplier<Collection<ObjectId>> s : inUse) {
+      ids.addAll(s.get());
     }
-    return versions;
+    return ids;
   }
 
   /** True if this process holds the repository {@code dir}. */
