@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,7 +60,7 @@ class NativeForwarderTest {
         "--switch").code()).isZero();
     Path elsewhere = Files.createDirectories(tmp.resolve("a/b"));
 
-    Process serve = startServe(repo);
+    ServeProcess serve = ServeProcess.start(repo, tmp.resolve("serve.log"));
     try {
       Map<String, String> byRepoVar = Map.of("CASFS_REPO", repo.toString());
       List<List<String>> commands = List.of(
@@ -93,7 +92,7 @@ class NativeForwarderTest {
       assertThat(casfs(tmp, with(byRepoVar, "JAVA_OPTS", NO_JVM), "log", "--help").code()).isNotZero();
       assertThat(casfs(tmp, byRepoVar, "log", "--help").out()).contains("Usage:");
     } finally {
-      serve.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
+      serve.kill(); // SIGKILL: its socket stays, stale
     }
 
     // Killed: its socket file stays, nobody listens; the command runs here, in a JVM.
@@ -109,30 +108,5 @@ class NativeForwarderTest {
     Map<String, String> m = new java.util.HashMap<>(env);
     m.put(name, value);
     return m;
-  }
-
-  private Process startServe(Path repo) throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    Path log = tmp.resolve("serve.log");
-    ProcessBuilder pb = new ProcessBuilder(List.of(Path.of(System.getProperty("user.dir"), "casfs").toString(),
-        "serve", "--bind", "127.0.0.1", "--port", String.valueOf(port)))
-        .redirectErrorStream(true).redirectOutput(log.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    pb.environment().put("CASFS_REPO", repo.toString());
-    pb.environment().put("CASFS_CLASSPATH", System.getProperty("java.class.path"));
-    pb.environment().remove("JAVA_OPTS");
-    Process serve = pb.start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!(Files.readString(log).contains("serving ") && Files.exists(repo.resolve("control.sock")))) {
-      if (!serve.isAlive() || System.nanoTime() > deadline) {
-        serve.destroyForcibly();
-        throw new AssertionError("casfs serve did not come up: " + Files.readString(log));
-      }
-      Thread.sleep(50);
-    }
-    return serve;
   }
 }

@@ -2,11 +2,7 @@ package org.casfs.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,26 +27,9 @@ class ServeControlTest {
     ok(laptop.run("init"));
     ok(laptop.run("trust", key));
 
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    Path log = tmp.resolve("serve.log");
-    ProcessBuilder pb = new ProcessBuilder(List.of(Path.of(System.getProperty("user.dir"), "casfs").toString(),
-        "serve", "--bind", "127.0.0.1", "--port", String.valueOf(port)))
-        .redirectErrorStream(true).redirectOutput(log.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-    pb.environment().put("CASFS_REPO", originDir.toString());
-    pb.environment().put("CASFS_CLASSPATH", System.getProperty("java.class.path"));
-    Process serve = pb.start();
+    ServeProcess serve = ServeProcess.start(originDir, tmp.resolve("serve.log"));
     try {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (!(Files.readString(log).contains("serving ") && Files.exists(originDir.resolve("control.sock")))) {
-        assertThat(serve.isAlive() && System.nanoTime() < deadline).as("casfs serve came up: " + Files.readString(log))
-            .isTrue();
-        Thread.sleep(50);
-      }
-      String url = "http://127.0.0.1:" + port;
+      String url = serve.url;
       ok(laptop.run("pull", url, "--switch"));
 
       // Publishing while serving: both commands would find the repository busy if they ran here.
@@ -64,10 +43,7 @@ class ServeControlTest {
       assertThat(ok(laptop.run("cat", "current", "etc/hostname")).out()).isEqualTo("laptop-2\n");
       assertThat(serve.isAlive()).as("the server still runs").isTrue();
     } finally {
-      serve.destroy();
-      if (!serve.waitFor(20, TimeUnit.SECONDS)) {
-        serve.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
+      serve.stop();
     }
     assertThat(originDir.resolve("control.sock")).as("the socket goes with the server").doesNotExist();
     assertThat(ok(origin.run("log")).out()).as("the repository is free again").contains("second");
