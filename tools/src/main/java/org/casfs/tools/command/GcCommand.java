@@ -1,5 +1,8 @@
 package org.casfs.tools.command;
 
+import java.util.ArrayList;
+import java.util.List;
+import org.casfs.cas.ObjectId;
 import org.casfs.cas.check.GcReport;
 import org.casfs.tools.CheckProgress;
 import org.casfs.tools.OpenRepo;
@@ -21,7 +24,14 @@ public final class GcCommand extends RepoCommand {
       try (Progress bar = progress("gc", -1, null)) {
         // In a daemon: also what its mount shows and what its users have open (a pinned mount's
         // version, an old version's library a program still runs).
-        report = new RefGc(open.txn()).progress(new CheckProgress(bar)).run(HeldRepository.objectsInUse(repoDir()));
+        // Only those present: one already gone (a damaged store) must not stop gc altogether.
+        List<ObjectId> inUse = new ArrayList<>();
+        for (ObjectId id : HeldRepository.objectsInUse(repoDir())) {
+          if (open.repo().objects().contains(id)) {
+            inUse.add(id);
+          }
+        }
+        report = new RefGc(open.txn()).progress(new CheckProgress(bar)).run(inUse);
       }
       out().println(report.summary());
     }
