@@ -199,7 +199,7 @@ class ControlSocketMountTest {
     assertThat(r.code()).as(r.toString()).isZero();
   }
 
-  private static String withoutDiskUse(String status) {
+  static String withoutDiskUse(String status) {
     return status.lines().filter(l -> !l.startsWith("disk use:")).collect(Collectors.joining("\n"));
   }
 
