@@ -69,7 +69,6 @@ public final class FuseMount extends LiveMount {
     workers.forEach(Thread::start);
   }
 
-
   /**
    * Mounts {@code fs} at {@code mountPoint} and returns once the kernel answers through it. A
    * stale mount left there by a killed casfs is cleaned up first.

@@ -3,6 +3,8 @@ package org.casfs.fs;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.casfs.cas.ObjectId;
 import org.casfs.cas.store.ObjectDatabase;
@@ -125,8 +127,8 @@ public final class ImageMount implements Closeable {
    * old blob for as long as it runs. (A writable mount's objects are its transaction's, which gc
    * keeps anyway.)
    */
-  public java.util.Set<ObjectId> objectsInUse() {
-    java.util.Set<ObjectId> ids = new java.util.HashSet<>();
+  public Set<ObjectId> objectsInUse() {
+    Set<ObjectId> ids = new HashSet<>();
     ObjectId shown = shown();
     if (shown != null) {
       ids.add(shown);

@@ -7,10 +7,12 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NotDirectoryException;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.casfs.cas.Entry;
 import org.casfs.cas.EntryType;
 import org.casfs.cas.Name;
+import org.casfs.cas.ObjectId;
 import org.casfs.cas.Tree;
 import org.casfs.cas.Xattrs;
 import org.casfs.cas.posix.Posix;
@@ -68,7 +70,7 @@ final class ImageServer {
   }
 
   /** The blobs and trees of the nodes the kernel holds ({@link NodeTable#objectsShown}). */
-  java.util.Set<org.casfs.cas.ObjectId> objectsShown() {
+  Set<ObjectId> objectsShown() {
     return nodes.objectsShown();
   }
 

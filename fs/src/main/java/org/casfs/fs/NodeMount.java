@@ -3,8 +3,10 @@ package org.casfs.fs;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import org.casfs.cas.ObjectId;
 import org.casfs.cas.store.Snapshot;
 
 /**
@@ -176,7 +178,7 @@ public final class NodeMount extends LiveMount {
    * The blobs and trees of the nodes the kernel holds: an open file or directory of a version
    * the mount no longer shows still reads them.
    */
-  public java.util.Set<org.casfs.cas.ObjectId> objectsShown() {
+  public Set<ObjectId> objectsShown() {
     return server.objectsShown();
   }
 

@@ -4,10 +4,13 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.casfs.cas.Entry;
+import org.casfs.cas.ObjectId;
 import org.casfs.cas.store.Snapshot;
 
 /**
@@ -131,8 +134,8 @@ final class NodeTable {
    * The blobs and trees the held nodes show: what reading an open file or listing an open
    * directory may still need, whatever version it came from (gc must keep them).
    */
-  java.util.Set<org.casfs.cas.ObjectId> objectsShown() {
-    java.util.Set<org.casfs.cas.ObjectId> ids = new java.util.HashSet<>();
+  Set<ObjectId> objectsShown() {
+    Set<ObjectId> ids = new HashSet<>();
     for (Node n : byId.values()) {
       if (n.entry.childId() != null) {
         ids.add(n.entry.childId());

@@ -374,8 +374,11 @@ public final class Posix {
     if (n == len) {
       return 0;
     }
-    return n < 0 ? LastError.getLastError(RUNTIME) : 5;
+    return n < 0 ? LastError.getLastError(RUNTIME) : EIO;
   }
+
+  /** errno for a short write: the rest of a message that must go whole is lost. */
+  private static final int EIO = 5;
 
   private static void checkDirect(ByteBuffer b) {
     if (!b.isDirect() || b.position() != 0) {

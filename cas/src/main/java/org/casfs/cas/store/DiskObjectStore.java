@@ -254,13 +254,11 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
         throw new CorruptObjectException(expected == null ? null : expected.id(),
             "the stream ended after " + bytes.length + " of " + size + " bytes");
       }
-      Hashes actual = Hashes.of(bytes);
+      HashedBytes hashed = HashedBytes.of(bytes);
       if (expected != null) {
-        checkExpected(expected, actual);
+        checkExpected(expected, hashed.hashes());
       }
-      try (InsertGuard.Ticket t = guard.begin(actual.id())) {
-        return insertHashed(ObjectType.BLOB, bytes, actual); // hashed once, not again by insert
-      }
+      return insert(ObjectType.BLOB, hashed); // hashed once, not again by insert
     }
     Path tmp = looseFiles.newTempFile();
     try {

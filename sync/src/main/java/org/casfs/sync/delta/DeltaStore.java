@@ -70,7 +70,6 @@ public final class DeltaStore {
   private long budgetBytes;
   /** Access order: the first entry is the least recently used. */
   private final LinkedHashMap<String, Long> sizes = new LinkedHashMap<>(16, 0.75f, true);
-  private final Map<ObjectId, List<ObjectId>> oldsByNew = new HashMap<>();
   private long total;
   /** Kept but not yet written, by name ({@code {old-id}-{new-id}}). */
   private final Map<String, byte[]> kept = new LinkedHashMap<>();
@@ -122,7 +121,7 @@ public final class DeltaStore {
         String name = f.getFileName().toString();
         if (name.startsWith(".tmp-")) {
           Files.deleteIfExists(f);
-        } else if (parseOrNull(name) != null) {
+        } else if (isDeltaName(name)) {
           found.add(new Found(name, Files.size(f), Files.getLastModifiedTime(f)));
         }
       }
@@ -211,18 +210,6 @@ public final class DeltaStore {
   /** True if the pair was found not worth a delta. */
   public synchronized boolean isMarkedNone(ObjectId oldId, ObjectId newId) {
     return sizes.get(DeltaHeader.name(oldId, newId) + NONE_SUFFIX) != null;
-  }
-
-  /** The old blobs this store has deltas from to {@code newId}, kept ones included. */
-  public synchronized List<ObjectId> oldsFor(ObjectId newId) {
-    List<ObjectId> olds = new ArrayList<>(oldsByNew.getOrDefault(newId, List.of()));
-    for (String name : kept.keySet()) {
-      ObjectId[] ids = parseOrNull(name);
-      if (ids[1].equals(newId) && !olds.contains(ids[0])) {
-        olds.add(ids[0]);
-      }
-    }
-    return olds;
   }
 
   /** Stores a delta (header + body); its header names the pair. Evicts to stay in budget. */
@@ -355,25 +342,12 @@ public final class DeltaStore {
   private void track(String name, long size) {
     sizes.put(name, size);
     total += size;
-    ObjectId[] ids = parseOrNull(name);
-    if (!name.endsWith(NONE_SUFFIX)) {
-      oldsByNew.computeIfAbsent(ids[1], k -> new ArrayList<>(1)).add(ids[0]);
-    }
   }
 
   private void untrack(String name) {
     Long size = sizes.remove(name);
-    if (size == null) {
-      return;
-    }
-    total -= size;
-    ObjectId[] ids = parseOrNull(name);
-    List<ObjectId> olds = oldsByNew.get(ids[1]);
-    if (olds != null) {
-      olds.remove(ids[0]);
-      if (olds.isEmpty()) {
-        oldsByNew.remove(ids[1]);
-      }
+    if (size != null) {
+      total -= size;
     }
   }
 
@@ -381,32 +355,16 @@ public final class DeltaStore {
     var it = sizes.entrySet().iterator();
     while (total > budgetBytes && it.hasNext()) {
       var e = it.next();
-      String name = e.getKey();
       it.remove();
       total -= e.getValue();
-      ObjectId[] ids = parseOrNull(name);
-      List<ObjectId> olds = oldsByNew.get(ids[1]);
-      if (olds != null) {
-        olds.remove(ids[0]);
-        if (olds.isEmpty()) {
-          oldsByNew.remove(ids[1]);
-        }
-      }
-      Files.deleteIfExists(dir.resolve(name));
+      Files.deleteIfExists(dir.resolve(e.getKey()));
     }
   }
 
-  /** {@code [old, new]} from a file name, or null if it is not a delta's name. */
-  private static ObjectId[] parseOrNull(String name) {
+  /** True if {@code name} is a delta's file name ({@code {old-id}-{new-id}}, maybe {@code .none}). */
+  private static boolean isDeltaName(String name) {
     String base = name.endsWith(NONE_SUFFIX) ? name.substring(0, name.length() - NONE_SUFFIX.length()) : name;
-    if (base.length() != 81 || base.charAt(40) != '-') {
-      return null;
-    }
-    String a = base.substring(0, 40);
-    String b = base.substring(41);
-    if (!ObjectId.isValid(a) || !ObjectId.isValid(b)) {
-      return null;
-    }
-    return new ObjectId[] {ObjectId.fromString(a), ObjectId.fromString(b)};
+    return base.length() == 81 && base.charAt(40) == '-' && ObjectId.isValid(base.substring(0, 40))
+        && ObjectId.isValid(base.substring(41));
   }
 }

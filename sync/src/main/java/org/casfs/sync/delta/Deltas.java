@@ -70,7 +70,9 @@ public final class Deltas {
   public static DeltaHeader apply(InputStream delta, ObjectId expectedOld, Hashes expectedNew, BlobSource oldBlob,
       OutputStream out) throws IOException {
     DualDigest digest = new DualDigest();
-    return applyChecked(delta, expectedOld, expectedNew, oldBlob, new VerifyingSink(out, digest), digest::finish);
+    DeltaHeader header = applyUnhashed(delta, expectedOld, expectedNew, oldBlob, out, digest);
+    checkResult(expectedOld, expectedNew, digest.finish());
+    return header;
   }
 
   /**
@@ -80,16 +82,19 @@ public final class Deltas {
   public static HashedBytes applyInMemory(InputStream delta, ObjectId expectedOld, Hashes expectedNew,
       BlobSource oldBlob, int expectedSize) throws IOException {
     HashedBytes.Collector out = new HashedBytes.Collector(expectedSize);
-    HashedBytes[] result = new HashedBytes[1];
-    applyChecked(delta, expectedOld, expectedNew, oldBlob, new VerifyingSink(out, null), () -> {
-      result[0] = out.finish();
-      return result[0].hashes();
-    });
-    return result[0];
+    applyUnhashed(delta, expectedOld, expectedNew, oldBlob, out, null);
+    HashedBytes result = out.finish();
+    checkResult(expectedOld, expectedNew, result.hashes());
+    return result;
   }
 
-  private static DeltaHeader applyChecked(InputStream delta, ObjectId expectedOld, Hashes expectedNew,
-      BlobSource oldBlob, VerifyingSink sink, java.util.function.Supplier<Hashes> written) throws IOException {
+  /**
+   * Checks the header against the expected blobs and applies the delta into {@code out} (hashing
+   * into {@code digestOrNull} when {@code out} does not hash itself), bounded by the declared size;
+   * the caller then checks the result's hashes ({@link #checkResult}).
+   */
+  private static DeltaHeader applyUnhashed(InputStream delta, ObjectId expectedOld, Hashes expectedNew,
+      BlobSource oldBlob, OutputStream out, DualDigest digestOrNull) throws IOException {
     String name = DeltaHeader.name(expectedOld, expectedNew.id());
     DeltaHeader header;
     try {
@@ -101,7 +106,7 @@ public final class Deltas {
       throw new CorruptDeltaException(name, expectedNew.id(), "its header names " + header.name()
           + " with SHA-256 " + header.newBlob().sha256());
     }
-    sink.limit = header.newSize();
+    VerifyingSink sink = new VerifyingSink(out, digestOrNull, header.newSize());
     try {
       applier(header.engine()).apply(oldBlob, delta, header.newSize(), sink);
     } catch (DeltaFormatException e) {
@@ -114,12 +119,15 @@ public final class Deltas {
       throw new CorruptDeltaException(name, expectedNew.id(), "it produced " + sink.written + " bytes, the blob has "
           + header.newSize());
     }
-    Hashes actual = written.get();
-    if (!actual.equals(expectedNew)) {
-      throw new CorruptDeltaException(name, expectedNew.id(), "its result hashes to " + actual.id()
-          + " / SHA-256 " + actual.sha256());
-    }
     return header;
+  }
+
+  /** The rebuilt blob must be exactly the one the tree names. */
+  private static void checkResult(ObjectId expectedOld, Hashes expectedNew, Hashes actual) throws CorruptDeltaException {
+    if (!actual.equals(expectedNew)) {
+      throw new CorruptDeltaException(DeltaHeader.name(expectedOld, expectedNew.id()), expectedNew.id(),
+          "its result hashes to " + actual.id() + " / SHA-256 " + actual.sha256());
+    }
   }
 
   /** {@link #apply} for blobs held in memory; returns the verified new blob. */
@@ -134,12 +142,13 @@ public final class Deltas {
   private static final class VerifyingSink extends OutputStream {
     private final OutputStream out;
     private final DualDigest digestOrNull;
-    private long limit;
+    private final long limit;
     private long written;
 
-    VerifyingSink(OutputStream out, DualDigest digestOrNull) {
+    VerifyingSink(OutputStream out, DualDigest digestOrNull, long limit) {
       this.out = out;
       this.digestOrNull = digestOrNull;
+      this.limit = limit;
     }
 
     @Override
