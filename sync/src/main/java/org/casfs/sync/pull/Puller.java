@@ -326,6 +326,16 @@ public final class Puller {
 
   // ---- one fetch stream ----
 
+  /**
+   * Threads that verify and store the stream's blobs: one per core. Since loose blobs are made
+   * durable together at the end ({@code flush}), not one by one, storing is CPU work; more threads
+   * than cores only took turns on them (a full v1 pull on 2 cores: 8 threads 1.2-1.7 s, 2 threads
+   * 1.1-1.25 s; docs/BENCHMARKS.md).
+   */
+  private int writerThreads() {
+    return Math.max(1, Math.min(config.parallelGets(), Runtime.getRuntime().availableProcessors()));
+  }
+
   private void streamFrom(Source s, Head head, Inventory inv, Run run) throws IOException {
     List<ObjectId> versions = new ArrayList<>(refs.completeVersions());
     // Blobs whose prefix is held are left out of the stream ('have'): fetched after it, by range.
@@ -342,7 +352,7 @@ public final class Puller {
     if (in == null) {
       return;
     }
-    try (in; BlobWriters writers = new BlobWriters(config.parallelGets(), 4L << 20)) {
+    try (in; BlobWriters writers = new BlobWriters(writerThreads(), 4L << 20)) {
       FrameReader r = new FrameReader(in);
       Map<ObjectId, Hashes> expectedTrees = new HashMap<>(inv.missingTrees);
       Inventory blobs = null;

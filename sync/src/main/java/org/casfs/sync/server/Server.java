@@ -63,7 +63,7 @@ public final class Server implements Closeable {
   private final SyncState state;
   private final ServerConfig config;
   private final FetchPlanner planner;
-  /** Null unless {@link #cacheFetchStreams()}: an origin's, not a laptop's. */
+  /** Null unless {@link #cacheFetchStreams}: an origin's, not a laptop's. */
   private volatile FetchStreamCache recentStreams;
   private final AtomicLong fetchesFromCache = new AtomicLong();
   private final List<FetchHook> hooks = new CopyOnWriteArrayList<>();
@@ -97,8 +97,32 @@ public final class Server implements Closeable {
    * heap, more than a laptop's daemon should spend on its few neighbours.
    */
   public Server cacheFetchStreams() {
-    this.recentStreams = new FetchStreamCache();
+    replaceCache(new FetchStreamCache());
     return this;
+  }
+
+  /**
+   * As {@link #cacheFetchStreams()}, and keeps larger streams (whole versions for new machines,
+   * large updates) in files in {@code dir}, which it empties, up to {@code diskBudgetBytes} and a
+   * quarter of the free disk.
+   */
+  public Server cacheFetchStreams(java.nio.file.Path dir, long diskBudgetBytes) throws IOException {
+    replaceCache(new FetchStreamCache(dir, diskBudgetBytes));
+    return this;
+  }
+
+  private void replaceCache(FetchStreamCache cache) {
+    FetchStreamCache old = recentStreams;
+    recentStreams = cache;
+    if (old != null) {
+      old.close();
+    }
+  }
+
+  /** Fetch streams kept in files now ({@link #cacheFetchStreams(java.nio.file.Path, long)}). */
+  public long fetchStreamsOnDisk() {
+    FetchStreamCache cache = recentStreams;
+    return cache == null ? 0 : cache.filesKept();
   }
 
   public Server deltaSource(DeltaSource source) {
@@ -336,14 +360,15 @@ public final class Server implements Closeable {
     }
     FetchStreamCache cache = recentStreams;
     FetchStreamCache.Key key = cache == null ? null : FetchStreamCache.key(body, zstd);
-    byte[] sent = cache == null ? null : cache.getOrNull(key);
-    if (sent != null) {
-      fetchesFromCache.incrementAndGet();
-      ex.sendResponseHeaders(200, sent.length);
-      try (OutputStream out = new CountingOutputStream(ex.getResponseBody(), bytesSent)) {
-        out.write(sent);
+    try (FetchStreamCache.Kept kept = cache == null ? null : cache.getOrNull(key)) {
+      if (kept != null) {
+        fetchesFromCache.incrementAndGet();
+        ex.sendResponseHeaders(200, kept.size());
+        try (OutputStream out = new CountingOutputStream(ex.getResponseBody(), bytesSent)) {
+          kept.writeTo(out);
+        }
+        return;
       }
-      return;
     }
     FetchPlanner.Plan plan = planner.plan(req);
     ex.sendResponseHeaders(200, 0);
@@ -352,11 +377,17 @@ public final class Server implements Closeable {
     FetchStreamCache.Recorder recorder = cache == null ? null : cache.record(key, counted);
     OutputStream raw = new BufferedOutputStream(recorder == null ? counted : recorder, 256 * 1024);
     OutputStream out = zstd ? new ZstdOutputStream(raw, FetchStreamWriter.zstdLevel(plan, config.zstdLevel())) : raw;
-    try (out) {
-      new FetchStreamWriter(db, hooks).write(plan, req, out);
-    }
-    if (recorder != null) {
-      recorder.keep();
+    try {
+      try (out) {
+        new FetchStreamWriter(db, hooks).write(plan, req, out);
+      }
+      if (recorder != null) {
+        recorder.keep();
+      }
+    } finally {
+      if (recorder != null) {
+        recorder.discard();
+      }
     }
   }
 
@@ -405,6 +436,9 @@ public final class Server implements Closeable {
       Thread.currentThread().interrupt();
     }
     http = null;
+    if (recentStreams != null) {
+      recentStreams.close();
+    }
   }
 
   private static final class CountingOutputStream extends java.io.FilterOutputStream {

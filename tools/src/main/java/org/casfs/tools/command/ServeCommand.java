@@ -36,12 +36,16 @@ public final class ServeCommand extends RepoCommand {
       description = "compression level of fetch streams, 0 for none (default: ${DEFAULT-VALUE})")
   private int zstd;
 
+  /** Disk for the fetch streams kept for laptops that ask alike (whole versions for new ones). */
+  static final long FETCH_STREAM_CACHE_BYTES = 2L << 30;
+
   /**
    * The server {@code casfs serve} runs: objects, fetch streams (recent ones kept for the laptops
-   * that ask alike) and this repository's deltas.
+   * that ask alike, large ones in {@code staging/fetch-streams}) and this repository's deltas.
    */
   public static Server server(Repository repo, ServerConfig config) throws IOException {
-    Server server = new Server(repo.objectDatabase(), new SyncState(repo.kv()), config).cacheFetchStreams();
+    Server server = new Server(repo.objectDatabase(), new SyncState(repo.kv()), config)
+        .cacheFetchStreams(repo.stagingDir("fetch-streams"), FETCH_STREAM_CACHE_BYTES);
     return RepoDeltas.serveDeltas(server, repo);
   }
 
