@@ -22,13 +22,15 @@ repeat="${REPEAT:-3}"
 thresholds="${THRESHOLDS:-}"
 v1="$corpus/v1"
 v2="$corpus/v2"
+# A real tree an origin might have imported before v1 (the "served, warm" rows): the JDK it runs.
+warmup_tree="${WARMUP_TREE:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}"
 
 require_corpus "$corpus"
 require_command ostree ostree
 require_command /usr/bin/time time
 
 build_casfs
-temp_dir work /var/tmp/casfs-bench-import.XXXXXX
+work_dir work /var/tmp/casfs-bench-import.XXXXXX
 
 echo "# copies without device nodes for ostree, and warming the page cache"
 for v in v1 v2; do
@@ -36,7 +38,7 @@ for v in v1 v2; do
   find "$work/ostree-src-$v" \( -type c -o -type b -o -type s \) -delete
   find "$corpus/$v" "$work/ostree-src-$v" -type f -print0 | xargs -0 cat >/dev/null
 done
-echo "# $(date -u +%FT%TZ) $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?'): $(find "$v1" | wc -l) paths, $(du -sh --apparent-size "$v1" | cut -f1) in v1; $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# $(date -u +%FT%TZ) $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?'): $(find "$v1" | wc -l) paths, $(du -sh --apparent-size "$v1" | cut -f1) in v1; work on $bench_fs; $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # An origin as deployed: `casfs serve` runs for days and owns its repository, and the
 # administrator's `casfs import` runs inside it (the launcher's native client forwards it; no JVM
@@ -75,38 +77,49 @@ measure_served() {
 
 for ((i = 1; i <= repeat; i++)); do
   echo "# run $i of $repeat"
+  # Every run writes into new directories; nothing is deleted before the end: ext4 allocating
+  # inodes just after thousands were freed nearby is much slower (see work_dir in lib/bench.sh).
+  run="$work/run$i"; mkdir "$run"
   measure "cat | sha1sum v1" bash -c "find '$v1' -type f -print0 | xargs -0 cat | sha1sum"
-  rm -rf "$work/casfs"; "$casfs" init --repo "$work/casfs" >/dev/null
-  measure "casfs import v1" "$casfs" import --repo "$work/casfs" "$v1"
-  measure "casfs import v2 on top" "$casfs" import --repo "$work/casfs" "$v2"
-  measure "casfs import v2 again (unchanged)" "$casfs" import --repo "$work/casfs" "$v2"
+  "$casfs" init --repo "$run/casfs" >/dev/null
+  measure "casfs import v1" "$casfs" import --repo "$run/casfs" "$v1"
+  measure "casfs import v2 on top" "$casfs" import --repo "$run/casfs" "$v2"
+  measure "casfs import v2 again (unchanged)" "$casfs" import --repo "$run/casfs" "$v2"
   # The in-place case: one image directory updated from v1 to v2 by rsync (unchanged files keep
   # their inode and ctime), imported before and after: the stat cache skips unchanged files.
-  rm -rf "$work/image" "$work/casfs-inplace"; cp -a "$v1/." "$work/image"; sync; sleep 1.1
-  "$casfs" init --repo "$work/casfs-inplace" >/dev/null
-  "$casfs" import --repo "$work/casfs-inplace" "$work/image" >/dev/null
+  cp -a "$v1/." "$run/image"; sync; sleep 1.1
+  "$casfs" init --repo "$run/casfs-inplace" >/dev/null
+  "$casfs" import --repo "$run/casfs-inplace" "$run/image" >/dev/null
   # sync: the import's own syncfs must not be charged with writing back the copy rsync just made
-  rsync -a --delete "$v2/" "$work/image/"; sync; sleep 1.1
-  measure "casfs import v2 in place (cache)" "$casfs" import --repo "$work/casfs-inplace" "$work/image"
-  rm -rf "$work/origin"; "$casfs" init --repo "$work/origin" >/dev/null
-  start_serve "$work/origin"
-  measure_served "served: casfs import v1" "$casfs" import --repo "$work/origin" "$v1"
-  measure_served "served: casfs import v2 on top" "$casfs" import --repo "$work/origin" "$v2"
+  rsync -a --delete "$v2/" "$run/image/"; sync; sleep 1.1
+  measure "casfs import v2 in place (cache)" "$casfs" import --repo "$run/casfs-inplace" "$run/image"
+  "$casfs" init --repo "$run/origin" >/dev/null
+  start_serve "$run/origin"
+  measure_served "served: casfs import v1" "$casfs" import --repo "$run/origin" "$v1"
+  measure_served "served: casfs import v2 on top" "$casfs" import --repo "$run/origin" "$v2"
   stop_serve
-  rm -rf "$work/image" "$work/origin-inplace"; cp -a "$v1/." "$work/image"; sync; sleep 1.1
-  "$casfs" init --repo "$work/origin-inplace" >/dev/null
-  start_serve "$work/origin-inplace"
-  measure_served "served: casfs import image (v1)" "$casfs" import --repo "$work/origin-inplace" "$work/image"
-  rsync -a --delete "$v2/" "$work/image/"; sync; sleep 1.1
-  measure_served "served: casfs import v2 in place" "$casfs" import --repo "$work/origin-inplace" "$work/image"
+  cp -a "$v1/." "$run/image2"; sync; sleep 1.1
+  "$casfs" init --repo "$run/origin-inplace" >/dev/null
+  start_serve "$run/origin-inplace"
+  measure_served "served: casfs import image (v1)" "$casfs" import --repo "$run/origin-inplace" "$run/image2"
+  rsync -a --delete "$v2/" "$run/image2/"; sync; sleep 1.1
+  measure_served "served: casfs import v2 in place" "$casfs" import --repo "$run/origin-inplace" "$run/image2"
+  stop_serve
+  # An origin as it runs most days: its server has imported before (here the JDK this machine
+  # runs, another real tree, untimed), so the import's code is compiled when v1 comes.
+  "$casfs" init --repo "$run/origin-warm" >/dev/null
+  start_serve "$run/origin-warm"
+  "$casfs" import --repo "$run/origin-warm" "$warmup_tree" >/dev/null
+  measure_served "served, warm: casfs import v1" "$casfs" import --repo "$run/origin-warm" "$v1"
+  measure_served "served, warm: casfs import v2 on top" "$casfs" import --repo "$run/origin-warm" "$v2"
   stop_serve
   for mode in archive bare-user; do
-    rm -rf "$work/ostree-$mode"; ostree --repo="$work/ostree-$mode" init --mode="$mode"
-    measure "ostree $mode commit v1" ostree --repo="$work/ostree-$mode" commit --branch=img --tree=dir="$work/ostree-src-v1"
-    measure "ostree $mode commit v2 on top" ostree --repo="$work/ostree-$mode" commit --branch=img --tree=dir="$work/ostree-src-v2"
+    ostree --repo="$run/ostree-$mode" init --mode="$mode"
+    measure "ostree $mode commit v1" ostree --repo="$run/ostree-$mode" commit --branch=img --tree=dir="$work/ostree-src-v1"
+    measure "ostree $mode commit v2 on top" ostree --repo="$run/ostree-$mode" commit --branch=img --tree=dir="$work/ostree-src-v2"
   done
 done
-echo "# repository sizes: casfs $(du -sh "$work/casfs" | cut -f1), ostree archive $(du -sh "$work/ostree-archive" | cut -f1), bare-user $(du -sh "$work/ostree-bare-user" | cut -f1)"
+echo "# repository sizes: casfs $(du -sh "$run/casfs" | cut -f1), ostree archive $(du -sh "$run/ostree-archive" | cut -f1), bare-user $(du -sh "$run/ostree-bare-user" | cut -f1)"
 
 ratio() { awk -v a="${best_s[$1]}" -v b="${best_s[$2]}" -v c="${best_cpu[$1]}" -v d="${best_cpu[$2]}" \
   'BEGIN{printf "%5.2fx wall  %5.2fx cpu", a/b, (d > 0 ? c/d : 0)}'; }
@@ -115,7 +128,7 @@ echo "# best of $repeat (wall s, peak RSS MiB, user+sys CPU s of that run)"
 for name in "cat | sha1sum v1" "casfs import v1" "casfs import v2 on top" "casfs import v2 again (unchanged)" \
     "casfs import v2 in place (cache)" \
     "served: casfs import v1" "served: casfs import v2 on top" "served: casfs import image (v1)" \
-    "served: casfs import v2 in place" \
+    "served: casfs import v2 in place" "served, warm: casfs import v1" "served, warm: casfs import v2 on top" \
     "ostree archive commit v1" "ostree archive commit v2 on top" "ostree bare-user commit v1" \
     "ostree bare-user commit v2 on top"; do
   best_row "$name"
@@ -130,6 +143,8 @@ echo "casfs v1 / casfs v2 again             $(ratio "casfs import v1" "casfs imp
 echo "served: v1 / v2 on top               $(ratio "served: casfs import v1" "served: casfs import v2 on top")   (aim >= 3)"
 echo "served: image v1 / v2 in place        $(ratio "served: casfs import image (v1)" "served: casfs import v2 in place")"
 echo "served: v1 / cat|sha1sum v1           $(ratio "served: casfs import v1" "cat | sha1sum v1")   (aim <= 2)"
+echo "served, warm: v1 / cat|sha1sum v1     $(ratio "served, warm: casfs import v1" "cat | sha1sum v1")   (aim <= 2)"
+echo "served, warm: v1 / v2 on top         $(ratio "served, warm: casfs import v1" "served, warm: casfs import v2 on top")   (aim >= 3)"
 echo "served: daemon peak RSS               $(awk -v k="${best_kib["served: casfs import v1"]}" 'BEGIN{printf "%.0f", k/1024}') MiB   (aim < 512)"
 echo "casfs import v1 peak RSS              $(awk -v k="${best_kib["casfs import v1"]}" 'BEGIN{printf "%.0f", k/1024}') MiB   (aim < 512)"
 
@@ -139,11 +154,11 @@ if [[ -n "$thresholds" ]]; then
   for t in $thresholds; do
     unset "best_s[t$t]"
     for ((i = 1; i <= repeat; i++)); do
-      rm -rf "$work/th"; "$casfs" init --repo "$work/th" >/dev/null
-      sed -i "s/^inline-threshold=.*/inline-threshold=$t/" "$work/th/config"
-      measure "t$t" "$casfs" import --repo "$work/th" "$v1" >/dev/null
+      th="$work/th-$t-$i"; "$casfs" init --repo "$th" >/dev/null
+      sed -i "s/^inline-threshold=.*/inline-threshold=$t/" "$th/config"
+      measure "t$t" "$casfs" import --repo "$th" "$v1" >/dev/null
     done
     printf 'threshold %8d B: %6.2f s %6.2f s cpu  repo %6s  loose files %6d  db %6s\n' "$t" "${best_s[t$t]}" "${best_cpu[t$t]}" \
-      "$(du -sh "$work/th" | cut -f1)" "$(find "$work/th/objects" -type f | wc -l)" "$(du -sh "$work/th/db" | cut -f1)"
+      "$(du -sh "$th" | cut -f1)" "$(find "$th/objects" -type f | wc -l)" "$(du -sh "$th/db" | cut -f1)"
   done
 fi

@@ -62,6 +62,8 @@ public interface LibC {
 
   int syncfs(int fd);
 
+  int sync_file_range(int fd, long offset, long nbytes, int flags);
+
   Pointer opendir(@In byte[] path);
 
   Pointer readdir64(Pointer dir);

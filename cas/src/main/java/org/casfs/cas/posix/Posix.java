@@ -42,6 +42,7 @@ public final class Posix {
   private static final int O_CLOEXEC = 02000000;
   private static final int O_NOFOLLOW = isArm64() ? 0100000 : 0400000;
   private static final int SEEK_CUR = 1;
+  private static final int SYNC_FILE_RANGE_WRITE = 2;
   private static final long UTIME_OMIT = (1L << 30) - 2;
   private static final int IO_CHUNK = 256 * 1024;
 
@@ -312,6 +313,20 @@ public final class Posix {
     try {
       check(LIBC.syncfs(fd), "syncfs", path);
     } finally {
+      LIBC.close(fd);
+    }
+  }
+
+  /**
+   * Asks the kernel to start writing the file's dirty pages to disk now, without waiting (Linux
+   * {@code sync_file_range(SYNC_FILE_RANGE_WRITE)}): a later {@link #syncfs} then finds most of
+   * the data on its way instead of starting all of it at once. Only a hint: it makes nothing
+   * durable, and a failure is ignored.
+   */
+  public static void startWriteBack(byte[] path) {
+    int fd = LIBC.open(c(path), O_CLOEXEC | O_NOFOLLOW, 0);
+    if (fd >= 0) {
+      LIBC.sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
       LIBC.close(fd);
     }
   }

@@ -264,7 +264,7 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
     try {
       DualDigest digest = new DualDigest();
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-        byte[] buf = new byte[256 * 1024];
+        byte[] buf = new byte[(int) Math.min(size, 256 * 1024)];
         long left = size;
         while (left > 0) {
           int n = in.read(buf, 0, (int) Math.min(buf.length, left));

@@ -57,6 +57,8 @@ final class LooseFiles {
       madeDirs.add(dir);
     }
     tmp.toFile().setReadOnly();
+    // The disk starts on the file now; the batch's syncfs then waits for what is left.
+    Posix.startWriteBack(Posix.bytes(tmp));
     try {
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {

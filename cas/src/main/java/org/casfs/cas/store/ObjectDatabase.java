@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.io.IOException;
 import org.casfs.cas.CorruptObjectException;
+import org.casfs.cas.HashedBytes;
 import org.casfs.cas.Hashes;
 import org.casfs.cas.Manifest;
 import org.casfs.cas.ManifestCodec;
@@ -68,6 +69,17 @@ public final class ObjectDatabase {
   public Hashes writeTree(Tree tree) throws IOException {
     ObjectInfo info = store.insert(ObjectType.TREE, TreeCodec.encode(tree));
     trees.put(info.id(), tree);
+    return info.hashes();
+  }
+
+  /**
+   * Stores a tree received in its encoding and already decoded from exactly these bytes (strictly:
+   * {@link TreeCodec#decode}), and keeps the decoded tree, so that walking it next does not read,
+   * hash and decode it again.
+   */
+  public Hashes writeDecodedTree(HashedBytes encoded, Tree decoded) throws IOException {
+    ObjectInfo info = store.insert(ObjectType.TREE, encoded);
+    trees.put(info.id(), decoded);
     return info.hashes();
   }
 

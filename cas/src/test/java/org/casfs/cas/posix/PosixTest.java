@@ -93,6 +93,16 @@ class PosixTest {
   }
 
   @Test
+  void startingWriteBackIsOnlyAHintThatChangesNothing() throws Exception {
+    java.nio.file.Path f = work.path().resolve("written");
+    byte[] bytes = "written just before a batch's syncfs".getBytes(StandardCharsets.UTF_8);
+    java.nio.file.Files.write(f, bytes);
+    Posix.startWriteBack(Posix.bytes(f));
+    Posix.startWriteBack(Posix.bytes(work.path().resolve("never-made")));
+    assertThat(java.nio.file.Files.readAllBytes(f)).isEqualTo(bytes);
+  }
+
+  @Test
   void joinAndPrintable() {
     assertThat(new String(Posix.join("/a/".getBytes(), "b".getBytes()))).isEqualTo("/a/b");
     assertThat(Posix.printable(new byte[] {'a', '\n', (byte) 0xff})).isEqualTo("a\\x0a\\xff");

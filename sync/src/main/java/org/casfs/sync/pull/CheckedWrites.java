@@ -3,6 +3,7 @@ package org.casfs.sync.pull;
 import java.io.IOException;
 import java.io.InputStream;
 import org.casfs.cas.CorruptObjectException;
+import org.casfs.cas.HashedBytes;
 import org.casfs.cas.Hashes;
 import org.casfs.cas.Manifest;
 import org.casfs.cas.ManifestCodec;
@@ -28,7 +29,8 @@ final class CheckedWrites {
 
   /** Stores the manifest the signed {@code head} names, if {@code bytes} are it; returns it decoded. */
   Manifest manifest(Head head, byte[] bytes) throws IOException {
-    Hashes actual = Hashes.of(bytes);
+    HashedBytes hashed = HashedBytes.of(bytes);
+    Hashes actual = hashed.hashes();
     if (!actual.equals(head.manifest())) {
       throw new CorruptObjectException(head.manifestId(), "the source sent a manifest hashing to " + actual.id()
           + " / " + actual.sha256() + " where the signed head names " + head.manifest().id() + " / "
@@ -36,13 +38,14 @@ final class CheckedWrites {
     }
     Manifest m = ManifestCodec.decode(head.manifestId(), bytes);
     HeadVerifier.checkManifest(head, head.manifestId(), m);
-    db.store().insert(ObjectType.MANIFEST, bytes);
+    db.store().insert(ObjectType.MANIFEST, hashed);
     return m;
   }
 
   /** Stores the tree an entry names as {@code expected}, if {@code bytes} are it; returns it decoded. */
   Tree tree(Hashes expected, byte[] bytes) throws IOException {
-    Hashes actual = Hashes.of(bytes);
+    HashedBytes hashed = HashedBytes.of(bytes);
+    Hashes actual = hashed.hashes();
     if (!actual.id().equals(expected.id())) {
       throw CorruptObjectException.mismatch(expected.id(), actual.id());
     }
@@ -51,7 +54,7 @@ final class CheckedWrites {
           + expected.sha256() + " (a SHA-1 collision?)");
     }
     Tree t = TreeCodec.decode(expected.id(), bytes);
-    db.store().insert(ObjectType.TREE, bytes);
+    db.writeDecodedTree(hashed, t);
     return t;
   }
 
@@ -61,5 +64,13 @@ final class CheckedWrites {
    */
   void blob(Inventory.Need need, InputStream in) throws IOException {
     db.store().insertBlob(in, need.size(), need.hashes());
+  }
+
+  /**
+   * Stores the blob {@code need} names from {@code bytes} (taken over), hashed here once and
+   * written from the array: no stream copy on the way.
+   */
+  void blob(Inventory.Need need, byte[] bytes) throws IOException {
+    blob(need, HashedBytes.of(bytes).stream());
   }
 }

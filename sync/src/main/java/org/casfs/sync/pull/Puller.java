@@ -423,7 +423,7 @@ public final class Puller {
               byte[] bytes = readExactly(r, h);
               Inventory.Need n = need;
               writers.submit(need.size(), () -> {
-                checked.blob(n, new java.io.ByteArrayInputStream(bytes));
+                checked.blob(n, bytes);
                 run.stored(n.size());
               });
               continue;
