@@ -57,10 +57,11 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
     this.looseFiles = new LooseFiles(objectsDir, tmpDir);
     this.inlineThreshold = inlineThreshold;
     // Each cached blob costs its bytes and about 160 more (the cache's node, the map's, the key);
-    // at most a sixteenth of the heap.
+    // at most a sixteenth of the heap. Its upkeep runs on the calling thread (see CacheUpkeep).
     this.hot = Caffeine.newBuilder()
         .maximumWeight(Math.min(hotCacheBytes, Runtime.getRuntime().maxMemory() / 16))
         .weigher((ObjectId k, byte[] v) -> v.length + 160)
+        .executor(CacheUpkeep.ON_CALLER)
         .build();
   }
 

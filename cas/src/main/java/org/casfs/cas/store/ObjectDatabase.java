@@ -29,6 +29,7 @@ public final class ObjectDatabase {
     this.trees = Caffeine.newBuilder()
         .maximumWeight(Math.min(treeCacheBytes, Runtime.getRuntime().maxMemory() / 8))
         .weigher((ObjectId id, Tree t) -> 128 + t.size() * 360)
+        .executor(CacheUpkeep.ON_CALLER)
         .build();
   }
 

@@ -63,6 +63,7 @@ final class FetchStreamCache implements Closeable {
       .maximumWeight(MAX_MEMORY_BYTES)
       .weigher((Key k, byte[] v) -> v.length)
       .expireAfterWrite(KEEP)
+      .executor(Runnable::run)
       .build();
   /** Null without a directory: streams over {@link #MAX_IN_MEMORY_BYTES} are then not kept. */
   private final Path dirOrNull;
