@@ -3,13 +3,13 @@ package org.casfs.sync.server;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -121,7 +121,7 @@ final class FetchStreamCache implements Closeable {
     }
   }
 
-  /** Streams kept on disk now, and their bytes (tests, status). */
+  /** How many streams are kept on disk now (tests). */
   long filesKept() {
     return onDisk == null ? 0 : onDisk.estimatedSize();
   }
@@ -189,8 +189,8 @@ final class FetchStreamCache implements Closeable {
       if (written + len > limit) {
         return false;
       }
-      file = dirOrNull.resolve(key.fileName() + "." + temporaries.incrementAndGet() + ".tmp");
-      fileOut = new java.io.BufferedOutputStream(Files.newOutputStream(file, StandardOpenOption.CREATE_NEW,
+      file = dirOrNull.resolve(key.fileName() + "-" + temporaries.incrementAndGet() + ".tmp");
+      fileOut = new BufferedOutputStream(Files.newOutputStream(file, StandardOpenOption.CREATE_NEW,
           StandardOpenOption.WRITE), 1 << 20);
       memory.writeTo(fileOut);
       memory = null;
@@ -227,8 +227,11 @@ final class FetchStreamCache implements Closeable {
         try {
           fileOut.close();
           fileOut = null;
-          Path kept = dirOrNull.resolve(key.fileName());
-          Files.move(file, kept, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+          // A name of its own: a stream kept for the same request by a concurrent fetch is replaced
+          // in the cache, and its file deleted, without touching this one.
+          String name = file.getFileName().toString();
+          Path kept = dirOrNull.resolve(name.substring(0, name.length() - ".tmp".length()));
+          Files.move(file, kept, StandardCopyOption.ATOMIC_MOVE);
           file = null;
           onDisk.put(key, kept);
         } catch (IOException e) {
@@ -261,15 +264,13 @@ final class FetchStreamCache implements Closeable {
 
     @Override
     public void writeTo(OutputStream out) throws IOException {
-      var target = Channels.newChannel(out);
-      long size = channel.size();
-      long done = 0;
-      while (done < size) {
-        long n = channel.transferTo(done, size - done, target);
-        if (n <= 0) {
-          throw new IOException("a kept fetch stream ended early");
-        }
-        done += n;
+      // In 256 KiB writes (a channel over an OutputStream would copy 8 KiB at a time).
+      ByteBuffer buf = ByteBuffer.allocate(256 << 10);
+      long position = 0;
+      int n;
+      while ((n = channel.read(buf.clear(), position)) > 0) {
+        out.write(buf.array(), 0, n);
+        position += n;
       }
     }
 
