@@ -9,9 +9,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Stores blobs read from a fetch stream on a few threads, so that verifying and writing them runs
- * beside reading and decompressing the stream. Memory is bounded: at most {@code maxBytesInFlight} of read but
- * not yet stored bytes (kept small: bytes in memory are lost if the process is killed, and a
- * rerun fetches them again). The first failure (a blob that does not verify) is rethrown to the reader
+ * beside reading and decompressing the stream. Memory is bounded: at most {@code
+ * maxBytesInFlight} of read but not yet stored bytes (kept small: bytes in memory are lost if the
+ * process is killed, and a rerun fetches them again). The first failure (a blob that does not verify) is rethrown to the reader
  * at its next submit or at {@link #finish()}. One reader thread; not otherwise thread-safe.
  */
 final class BlobWriters implements AutoCloseable {

@@ -328,9 +328,8 @@ public final class Puller {
 
   /**
    * Threads that verify and store the stream's blobs: one per core. Since loose blobs are made
-   * durable together at the end ({@code flush}), not one by one, storing is CPU work; more threads
-   * than cores only took turns on them (a full v1 pull on 2 cores: 8 threads 1.2-1.7 s, 2 threads
-   * 1.1-1.25 s; docs/BENCHMARKS.md).
+   * durable together at the end ({@code flush}), not one by one, storing is CPU work, and more
+   * threads than cores only take turns on them (docs/BENCHMARKS.md).
    */
   private int writerThreads() {
     return Math.max(1, Math.min(config.parallelGets(), Runtime.getRuntime().availableProcessors()));

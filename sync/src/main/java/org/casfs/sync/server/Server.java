@@ -93,7 +93,7 @@ public final class Server implements Closeable {
 
   /**
    * Keeps recent fetch streams for identical requests ({@link FetchStreamCache}): for an origin,
-   * whose many laptops ask alike; it holds up to {@value FetchStreamCache#MAX_TOTAL_BYTES} bytes of
+   * whose many laptops ask alike; it holds up to {@value FetchStreamCache#MAX_MEMORY_BYTES} bytes of
    * heap, more than a laptop's daemon should spend on its few neighbours.
    */
   public Server cacheFetchStreams() {
@@ -106,7 +106,7 @@ public final class Server implements Closeable {
    * large updates) in files in {@code dir}, which it empties, up to {@code diskBudgetBytes} and a
    * quarter of the free disk.
    */
-  public Server cacheFetchStreams(java.nio.file.Path dir, long diskBudgetBytes) throws IOException {
+  public Server cacheFetchStreams(Path dir, long diskBudgetBytes) throws IOException {
     replaceCache(new FetchStreamCache(dir, diskBudgetBytes));
     return this;
   }
@@ -119,7 +119,7 @@ public final class Server implements Closeable {
     }
   }
 
-  /** Fetch streams kept in files now ({@link #cacheFetchStreams(java.nio.file.Path, long)}). */
+  /** Fetch streams kept in files now ({@link #cacheFetchStreams(Path, long)}). */
   public long fetchStreamsOnDisk() {
     FetchStreamCache cache = recentStreams;
     return cache == null ? 0 : cache.filesKept();
