@@ -2,11 +2,12 @@ package org.casfs.tools;
 
 import org.casfs.cas.DualDigest;
 import org.casfs.cas.store.Repository;
+import org.casfs.sync.ZstdLibrary;
 
 /**
  * Start-up work every local repository command needs, done on the second core while the first
- * parses the command line: RocksDB's native library, the libc binding jnr-ffi generates, and a
- * few hundred KiB of SHA-1/SHA-256 so that the digest loops reach C2 and its SHA intrinsics
+ * parses the command line: RocksDB's and zstd's native libraries, the libc binding jnr-ffi
+ * generates, and a few hundred KiB of SHA-1/SHA-256 so that the digest loops reach C2 and its SHA intrinsics
  * before the first real object is hashed (the launcher lowers their compile threshold). A daemon
  * thread: it never keeps the JVM alive, and whatever it has not finished the command does itself.
  */
@@ -24,6 +25,11 @@ final class Preload {
 
   private static void run() {
     Repository.preloadNativeLibraries();
+    try {
+      ZstdLibrary.load();
+    } catch (RuntimeException | LinkageError e) {
+      // reported, with its context, by the first real use
+    }
     byte[] chunk = new byte[CHUNK];
     for (int done = 0; done < WARM_BYTES; done += CHUNK) {
       DualDigest d = new DualDigest();
