@@ -9,7 +9,8 @@ import java.time.Duration;
  * @param rateWindow the window over which the rate is judged
  * @param stallTimeout a source that sends nothing for this long is given up on
  * @param connectTimeout for opening connections
- * @param parallelGets objects fetched at once when walking a static mirror
+ * @param parallelGets objects fetched at once when walking a static mirror; also the most threads
+ *     that store a fetch stream's blobs (at most one per core)
  * @param attempts how many rounds over the sources before giving up
  * @param diskReserveBytes free space to leave on the repository's filesystem
  */
