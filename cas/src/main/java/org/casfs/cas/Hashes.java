@@ -8,6 +8,18 @@ public record Hashes(ObjectId id, Sha256 sha256) {
     }
   }
 
+  // Written out: a record's generated equals goes through an invokedynamic bootstrap that costs
+  // microseconds per call until the JIT compiles it, and a pull compares thousands of these.
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Hashes other && id.equals(other.id) && sha256.equals(other.sha256);
+  }
+
+  @Override
+  public int hashCode() {
+    return id.hashCode();
+  }
+
   /** Hashes {@code bytes} in one pass. */
   public static Hashes of(byte[] bytes) {
     return of(bytes, 0, bytes.length);

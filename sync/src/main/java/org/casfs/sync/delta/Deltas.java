@@ -95,28 +95,27 @@ public final class Deltas {
    */
   private static DeltaHeader applyUnhashed(InputStream delta, ObjectId expectedOld, Hashes expectedNew,
       BlobSource oldBlob, OutputStream out, DualDigest digestOrNull) throws IOException {
-    String name = DeltaHeader.name(expectedOld, expectedNew.id());
     DeltaHeader header;
     try {
       header = DeltaHeader.read(delta);
     } catch (DeltaFormatException e) {
-      throw new CorruptDeltaException(name, expectedNew.id(), e.getMessage());
+      throw corrupt(expectedOld, expectedNew, e.getMessage());
     }
     if (!header.oldId().equals(expectedOld) || !header.newBlob().equals(expectedNew)) {
-      throw new CorruptDeltaException(name, expectedNew.id(), "its header names " + header.name()
+      throw corrupt(expectedOld, expectedNew, "its header names " + header.name()
           + " with SHA-256 " + header.newBlob().sha256());
     }
     VerifyingSink sink = new VerifyingSink(out, digestOrNull, header.newSize());
     try {
       applier(header.engine()).apply(oldBlob, delta, header.newSize(), sink);
     } catch (DeltaFormatException e) {
-      throw new CorruptDeltaException(name, expectedNew.id(), header.engine().label() + ": " + e.getMessage());
+      throw corrupt(expectedOld, expectedNew, header.engine().label() + ": " + e.getMessage());
     } catch (RuntimeException e) {
       // An engine bug on hostile input must not escape as an unchecked exception.
-      throw new CorruptDeltaException(name, expectedNew.id(), header.engine().label() + " failed: " + e);
+      throw corrupt(expectedOld, expectedNew, header.engine().label() + " failed: " + e);
     }
     if (sink.written != header.newSize()) {
-      throw new CorruptDeltaException(name, expectedNew.id(), "it produced " + sink.written + " bytes, the blob has "
+      throw corrupt(expectedOld, expectedNew, "it produced " + sink.written + " bytes, the blob has "
           + header.newSize());
     }
     return header;
@@ -125,9 +124,13 @@ public final class Deltas {
   /** The rebuilt blob must be exactly the one the tree names. */
   private static void checkResult(ObjectId expectedOld, Hashes expectedNew, Hashes actual) throws CorruptDeltaException {
     if (!actual.equals(expectedNew)) {
-      throw new CorruptDeltaException(DeltaHeader.name(expectedOld, expectedNew.id()), expectedNew.id(),
-          "its result hashes to " + actual.id() + " / SHA-256 " + actual.sha256());
+      throw corrupt(expectedOld, expectedNew, "its result hashes to " + actual.id() + " / SHA-256 " + actual.sha256());
     }
+  }
+
+  /** The refusal of a delta from {@code expectedOld} to {@code expectedNew} (named only when it fails). */
+  private static CorruptDeltaException corrupt(ObjectId expectedOld, Hashes expectedNew, String why) {
+    return new CorruptDeltaException(DeltaHeader.name(expectedOld, expectedNew.id()), expectedNew.id(), why);
   }
 
   /** {@link #apply} for blobs held in memory; returns the verified new blob. */

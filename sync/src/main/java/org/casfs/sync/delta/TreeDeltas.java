@@ -80,10 +80,9 @@ public final class TreeDeltas {
           + payload.length + " bytes");
     }
     ObjectId oldId = ObjectId.fromRaw(payload, 0);
-    String name = DeltaHeader.name(oldId, expected.id());
     ObjectInfo old = local.statOrNull(oldId);
     if (old == null || old.type() != ObjectType.TREE || old.size() > MAX_TREE_BYTES) {
-      throw new CorruptDeltaException(name, expected.id(), "this machine has no tree " + oldId + " to apply it to");
+      throw corrupt(oldId, expected, "this machine has no tree " + oldId + " to apply it to");
     }
     ByteArrayInputStream in = new ByteArrayInputStream(payload, ObjectId.LENGTH, payload.length - ObjectId.LENGTH);
     byte[] rebuilt;
@@ -96,15 +95,20 @@ public final class TreeDeltas {
         throw new DeltaFormatException("it produced " + rebuilt.length + " bytes, not " + newSize);
       }
     } catch (DeltaFormatException e) {
-      throw new CorruptDeltaException(name, expected.id(), e.getMessage());
+      throw corrupt(oldId, expected, e.getMessage());
     } catch (RuntimeException e) {
-      throw new CorruptDeltaException(name, expected.id(), "zstd failed: " + e);
+      throw corrupt(oldId, expected, "zstd failed: " + e);
     }
     Hashes actual = Hashes.of(rebuilt);
     if (!actual.equals(expected)) {
-      throw new CorruptDeltaException(name, expected.id(), "its result hashes to " + actual.id() + " / SHA-256 "
+      throw corrupt(oldId, expected, "its result hashes to " + actual.id() + " / SHA-256 "
           + actual.sha256());
     }
     return rebuilt;
+  }
+
+  /** The refusal of a delta from {@code oldId} to {@code expected} (named only when it fails). */
+  private static CorruptDeltaException corrupt(ObjectId oldId, Hashes expected, String why) {
+    return new CorruptDeltaException(DeltaHeader.name(oldId, expected.id()), expected.id(), why);
   }
 }

@@ -17,6 +17,14 @@ import java.util.concurrent.atomic.AtomicReference;
 final class BlobWriters implements AutoCloseable {
   /** Blobs up to this size are read into memory and stored on a writer thread; larger ones inline. */
   static final int MAX_PIPELINED = 1 << 20;
+  /**
+   * Deltas (frames up to {@link #MAX_PIPELINED}) that rebuild blobs up to this size are applied on
+   * a writer thread too. The budget counts such a frame and at most {@link #MAX_PIPELINED} of its
+   * blob: the rest of a rebuild's memory (old blob, new blob, work: about 4x the blob) is bounded by
+   * the number of threads, each rebuilding one blob at a time. In the Debian v1 -> v2 update, the
+   * two largest (perl, 3.8 MB; libapt-pkg, 2 MB) then no longer stop the stream while they are rebuilt.
+   */
+  static final int MAX_REBUILT = 8 << 20;
 
   @FunctionalInterface
   interface Job {

@@ -41,6 +41,28 @@ final class Inventory {
     return manifestPresent && missingTrees.isEmpty();
   }
 
+  /**
+   * This inventory after a fetch stream: the blobs it lacked are looked up again, and what it found
+   * present is taken as still present. One lookup per blob that was missing instead of a walk of
+   * the whole version (in the Debian v1 -> v2 update, 1,112 instead of 7,500). Nothing else
+   * removes objects during a pull: gc and repair take the repository's write lock, as a pull does,
+   * and staging checks the version's completeness again (txn's {@code Completeness}).
+   */
+  Inventory recheck(ObjectDatabase db) throws IOException {
+    Inventory inv = new Inventory(manifestPresent);
+    inv.missingTrees.putAll(missingTrees);
+    inv.present.addAll(present);
+    for (Map.Entry<ObjectId, Need> e : missingBlobs.entrySet()) {
+      if (db.store().contains(e.getKey())) {
+        inv.present.add(e.getKey());
+      } else {
+        inv.missingBlobs.put(e.getKey(), e.getValue());
+        inv.missingBlobBytes += e.getValue().size();
+      }
+    }
+    return inv;
+  }
+
   /** Walks from the root tree {@code root}; {@code manifestPresent} says whether the manifest is stored. */
   static Inventory of(ObjectDatabase db, boolean manifestPresent, Hashes root) throws IOException {
     Inventory inv = new Inventory(manifestPresent);

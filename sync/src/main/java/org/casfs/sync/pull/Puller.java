@@ -188,10 +188,10 @@ public final class Puller {
           continue;
         }
         try {
-          streamFrom(s, head, inv, run);
-          inv = inventory(head);
+          Inventory afterTrees = streamFrom(s, head, inv, run);
+          inv = afterTrees != null ? afterTrees.recheck(db) : inventory(head);
           if (inv.complete()) {
-            continue; // the usual end: one walk of the version's trees says so
+            continue; // the usual end: every blob the trees named is stored
           }
           fetchEach(s, head, run);
         } catch (PullException e) {
@@ -335,7 +335,11 @@ public final class Puller {
     return Math.max(1, Math.min(config.parallelGets(), Runtime.getRuntime().availableProcessors()));
   }
 
-  private void streamFrom(Source s, Head head, Inventory inv, Run run) throws IOException {
+  /**
+   * Reads one fetch stream from {@code s}; returns the inventory taken once every tree was in (the
+   * blobs then needed), or null if the stream did not bring every tree.
+   */
+  private Inventory streamFrom(Source s, Head head, Inventory inv, Run run) throws IOException {
     List<ObjectId> versions = new ArrayList<>(refs.completeVersions());
     // Blobs whose prefix is held are left out of the stream ('have'): fetched after it, by range.
     List<ObjectId> have = new ArrayList<>(inv.present);
@@ -349,7 +353,7 @@ public final class Puller {
         List.copyOf(new java.util.TreeSet<>(decoders.keySet())));
     InputStream in = s.openFetchOrNull(req);
     if (in == null) {
-      return;
+      return null;
     }
     try (in; BlobWriters writers = new BlobWriters(writerThreads(), 4L << 20)) {
       FrameReader r = new FrameReader(in);
@@ -433,14 +437,15 @@ public final class Puller {
             if (d == null) {
               throw new WireException(s.name() + " sent frame type " + h.type() + ", which this casfs does not read");
             }
-            if (need.size() <= BlobWriters.MAX_PIPELINED && h.size() <= BlobWriters.MAX_PIPELINED) {
-              // Small deltas (nearly all of an update) are applied on the writer threads, several
-              // at once, while the stream goes on; each is verified there as below.
-              writers.reserve(need.size() + h.size());
+            if (h.size() <= BlobWriters.MAX_PIPELINED && need.size() <= BlobWriters.MAX_REBUILT) {
+              // Deltas (all of a usual update) are applied on the writer threads, several at once,
+              // while the stream goes on; each is verified there as below.
+              long held = h.size() + Math.min(need.size(), BlobWriters.MAX_PIPELINED);
+              writers.reserve(held);
               byte[] payload = readExactly(r, h);
               Inventory.Need n = need;
               FrameHeader fh = h;
-              writers.submit(need.size() + h.size(), () -> applyAndStore(s, d, fh, payload, n, run));
+              writers.submit(held, () -> applyAndStore(s, d, fh, payload, n, run));
               continue;
             }
             InputStream blob;
@@ -464,6 +469,7 @@ public final class Puller {
       // Wait for the stores in flight even after a clean end: anything still missing is then
       // fetched one by one.
       writers.finish();
+      return blobs;
     }
   }
 

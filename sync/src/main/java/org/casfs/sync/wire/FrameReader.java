@@ -76,10 +76,15 @@ public final class FrameReader {
   }
 
   /** Reads and drops the rest of the current payload (an object already held). */
+  /** Reused: most payloads skipped have nothing left (a tree delta's decoder read it whole). */
+  private byte[] skipBuffer;
+
   public void skipPayload() throws IOException {
     InputStream p = payload();
-    byte[] buf = new byte[64 * 1024];
-    while (p.read(buf) >= 0) {
+    if (skipBuffer == null) {
+      skipBuffer = new byte[64 * 1024];
+    }
+    while (p.read(skipBuffer) >= 0) {
       // drop
     }
   }
