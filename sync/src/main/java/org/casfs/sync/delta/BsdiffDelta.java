@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The bsdiff engine. jbsdiff finds the matches (suffix sort of the old blob: memory about 25x the
@@ -103,8 +104,8 @@ final class BsdiffDelta implements DeltaEncoder, DeltaApplier {
     if (diffUsed + extraUsed != newSize || diffUsed > diffRaw.length || extraUsed > extraRaw.length) {
       throw new IOException("jbsdiff streams do not add up to the new size");
     }
-    diffRaw = java.util.Arrays.copyOf(diffRaw, (int) diffUsed);
-    extraRaw = java.util.Arrays.copyOf(extraRaw, (int) extraUsed);
+    diffRaw = Arrays.copyOf(diffRaw, (int) diffUsed);
+    extraRaw = Arrays.copyOf(extraRaw, (int) extraUsed);
     Varint.write(out, ctrlBytes.length);
     Varint.write(out, diffRaw.length);
     Varint.write(out, extraRaw.length);
@@ -200,18 +201,35 @@ final class BsdiffDelta implements DeltaEncoder, DeltaApplier {
     out.write(result);
   }
 
+  /** Compared against to find where the diff stream is zero. */
+  private static final byte[] ZEROS = new byte[4096];
+  /** Bytes added one by one before the next search for zeros. */
+  private static final int ADDED_RUN = 32;
+
   /**
    * {@code result[newPos + i] = diff[diffPos + i] + old[oldPos + i]} for {@code i < x}, where old
-   * bytes outside the old blob count as 0. The overlap is one branch-free loop (C2 vectorises it;
-   * even interpreted it is several times faster than a bounds test per byte); the rest is a copy.
+   * bytes outside the old blob count as 0. Most of a diff stream is zero (the bytes bsdiff matched
+   * unchanged): those runs are found with {@link Arrays#mismatch} and copied from the old blob
+   * with {@link System#arraycopy}, JDK code that is compiled to vector instructions early in any
+   * JVM; only the bytes between are added in a loop. A daemon's first update runs this loop
+   * before the JIT has compiled it: adding every byte one by one took 60 ms of the writers' CPU
+   * in the Debian v1 -> v2 update, mostly for perl (3.8 MB) and libapt-pkg (2 MB).
    */
   static void addOld(byte[] old, long oldPos, byte[] diff, int diffPos, byte[] result, int newPos, int x) {
     int from = (int) Math.min(x, Math.max(0, -oldPos));
     int to = (int) Math.max(from, Math.min(x, old.length - oldPos));
     System.arraycopy(diff, diffPos, result, newPos, from);
-    int o = (int) (oldPos + from);
-    for (int i = from; i < to; i++) {
-      result[newPos + i] = (byte) (diff[diffPos + i] + old[o++]);
+    int i = from;
+    while (i < to) {
+      int span = Math.min(ZEROS.length, to - i);
+      int zeros = Arrays.mismatch(diff, diffPos + i, diffPos + i + span, ZEROS, 0, span);
+      zeros = zeros < 0 ? span : zeros;
+      System.arraycopy(old, (int) (oldPos + i), result, newPos + i, zeros);
+      i += zeros;
+      int end = Math.min(to, i + ADDED_RUN);
+      for (int o = (int) (oldPos + i); i < end; i++) {
+        result[newPos + i] = (byte) (diff[diffPos + i] + old[o++]);
+      }
     }
     System.arraycopy(diff, diffPos + to, result, newPos + to, x - to);
   }
