@@ -331,6 +331,11 @@ public final class Posix {
     }
   }
 
+  /** {@link #startWriteBack(byte[])} for a file already open. */
+  public static void startWriteBack(int fd) {
+    LIBC.sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+  }
+
   /** Opens a regular file for reading; a symlink in its place is an error, not followed. */
   public static int openRead(byte[] path) throws PosixException {
     int fd = LIBC.open(c(path), O_CLOEXEC | O_NOFOLLOW, 0);

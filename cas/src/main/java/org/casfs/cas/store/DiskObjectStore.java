@@ -5,12 +5,9 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.casfs.cas.CorruptObjectException;
@@ -214,17 +211,10 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
     }
     ObjectInfo info = new ObjectInfo(h.id(), type, bytes.length, h.sha256());
     if (type == ObjectType.BLOB && bytes.length > inlineThreshold) {
-      Path tmp = looseFiles.newTempFile();
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-        ByteBuffer buf = ByteBuffer.wrap(bytes);
-        while (buf.hasRemaining()) {
-          ch.write(buf);
-        }
-      } catch (IOException e) {
-        Files.deleteIfExists(tmp);
-        throw e;
+      try (LooseFiles.Temp tmp = looseFiles.newTemp()) {
+        tmp.write(bytes, 0, bytes.length);
+        publishLoose(tmp, info);
       }
-      publishLoose(tmp, info);
     } else if (pending.addInline(info, bytes.clone()) > INLINE_BATCH_BYTES) {
       writeInline();
     }
@@ -261,42 +251,33 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
       }
       return insert(ObjectType.BLOB, hashed); // hashed once, not again by insert
     }
-    Path tmp = looseFiles.newTempFile();
-    try {
+    try (LooseFiles.Temp tmp = looseFiles.newTemp()) {
       DualDigest digest = new DualDigest();
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-        byte[] buf = new byte[(int) Math.min(size, 256 * 1024)];
-        long left = size;
-        while (left > 0) {
-          int n = in.read(buf, 0, (int) Math.min(buf.length, left));
-          if (n < 0) {
-            throw new CorruptObjectException(expected == null ? null : expected.id(),
-                "the stream ended after " + (size - left) + " of " + size + " bytes");
-          }
-          digest.update(buf, 0, n);
-          ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
-          while (bb.hasRemaining()) {
-            ch.write(bb);
-          }
-          left -= n;
+      byte[] buf = new byte[(int) Math.min(size, 256 * 1024)];
+      long left = size;
+      while (left > 0) {
+        int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+        if (n < 0) {
+          throw new CorruptObjectException(expected == null ? null : expected.id(),
+              "the stream ended after " + (size - left) + " of " + size + " bytes");
         }
-        Hashes actual = digest.finish();
-        if (expected != null) {
-          checkExpected(expected, actual);
-        }
-        try (InsertGuard.Ticket t = guard.begin(actual.id())) {
-          Located existing = locateOrNull(actual.id());
-          if (existing != null && present(existing)) {
-            Files.deleteIfExists(tmp);
-            return existing.info();
-          }
-          ObjectInfo info = new ObjectInfo(actual.id(), ObjectType.BLOB, size, actual.sha256());
-          publishLoose(tmp, info);
-          return info;
-        }
+        digest.update(buf, 0, n);
+        tmp.write(buf, 0, n);
+        left -= n;
       }
-    } finally {
-      Files.deleteIfExists(tmp);
+      Hashes actual = digest.finish();
+      if (expected != null) {
+        checkExpected(expected, actual);
+      }
+      try (InsertGuard.Ticket t = guard.begin(actual.id())) {
+        Located existing = locateOrNull(actual.id());
+        if (existing != null && present(existing)) {
+          return existing.info(); // the temporary file is deleted on close
+        }
+        ObjectInfo info = new ObjectInfo(actual.id(), ObjectType.BLOB, size, actual.sha256());
+        publishLoose(tmp, info);
+        return info;
+      }
     }
   }
 
@@ -310,8 +291,8 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
     }
   }
 
-  private void publishLoose(Path tmp, ObjectInfo info) throws IOException {
-    looseFiles.publish(tmp, info.id());
+  private void publishLoose(LooseFiles.Temp tmp, ObjectInfo info) throws IOException {
+    tmp.publish(info.id());
     if (pending.addLoose(info) >= LOOSE_BATCH) {
       flush();
     }
