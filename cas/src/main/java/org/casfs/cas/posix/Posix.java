@@ -281,7 +281,10 @@ public final class Posix {
   }
 
   public static void rename(byte[] from, byte[] to) throws PosixException {
-    check(LIBC.rename(c(from), c(to)), "rename to " + printable(to) + " from", from);
+    // The message only on failure: a pull renames a thousand files into place.
+    if (LIBC.rename(c(from), c(to)) != 0) {
+      throw fail("rename to " + printable(to) + " from", from);
+    }
   }
 
   public static void symlink(byte[] target, byte[] linkPath) throws PosixException {
@@ -290,7 +293,9 @@ public final class Posix {
 
   /** A hardlink {@code newPath} to {@code existing} (a symlink is linked, not followed). */
   public static void link(byte[] existing, byte[] newPath) throws PosixException {
-    check(LIBC.link(c(existing), c(newPath)), "link to " + printable(existing) + " at", newPath);
+    if (LIBC.link(c(existing), c(newPath)) != 0) {
+      throw fail("link to " + printable(existing) + " at", newPath);
+    }
   }
 
   /** Sets the modification time (ns) of the path itself; the access time is left alone. */

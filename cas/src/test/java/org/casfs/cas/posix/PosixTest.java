@@ -103,6 +103,20 @@ class PosixTest {
   }
 
   @Test
+  void renameAndLinkErrorsNameBothPaths() throws Exception {
+    TestTrees t = TestTrees.at(work.path()).file("f", "x");
+    Posix.rename(t.path("f"), t.path("g"));
+    assertThat(work.path().resolve("g")).hasContent("x");
+    assertThatThrownBy(() -> Posix.rename(t.path("f"), t.path("h")))
+        .isInstanceOf(PosixException.class)
+        .hasMessageContaining("rename to " + work.resolve("h") + " from " + work.resolve("f"))
+        .hasMessageContaining("No such file");
+    assertThatThrownBy(() -> Posix.link(t.path("g"), t.path("g")))
+        .hasMessageContaining("link to " + work.resolve("g") + " at " + work.resolve("g"))
+        .hasMessageContaining("File exists");
+  }
+
+  @Test
   void joinAndPrintable() {
     assertThat(new String(Posix.join("/a/".getBytes(), "b".getBytes()))).isEqualTo("/a/b");
     assertThat(Posix.printable(new byte[] {'a', '\n', (byte) 0xff})).isEqualTo("a\\x0a\\xff");
