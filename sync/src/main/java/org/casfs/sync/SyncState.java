@@ -18,6 +18,8 @@ import org.casfs.sync.trust.SignedHead;
  */
 public final class SyncState {
   static final String SPACE = "sync";
+  /** The key spaces this module keeps in the repository's database. */
+  public static final List<String> KEY_SPACES = List.of(SPACE);
   private static final byte[] OFFERED = key("offered-head");
   private static final byte[] IN_FLIGHT = key("pull-in-flight");
 

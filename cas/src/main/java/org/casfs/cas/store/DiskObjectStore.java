@@ -35,6 +35,8 @@ import org.casfs.cas.Sha256;
 public final class DiskObjectStore implements ObjectStore, RawObjectSource {
   static final String INDEX = "index";
   static final String DATA = "data";
+  /** The key spaces the store keeps in the repository's database. */
+  static final List<String> KEY_SPACES = List.of(INDEX, DATA);
   /** Small objects held in memory before they go to RocksDB in one unsynced batch. */
   private static final long INLINE_BATCH_BYTES = 8L << 20;
   /** Loose blobs written before a flush is forced, bounding the memory of the pending set. */

@@ -3,6 +3,7 @@ package org.casfs.cas.store;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,6 +21,11 @@ public final class MemoryKeyValueStore implements KeyValueStore {
 
   private ConcurrentSkipListMap<byte[], byte[]> space(String name) {
     return spaces.computeIfAbsent(name, k -> new ConcurrentSkipListMap<>(Arrays::compareUnsigned));
+  }
+
+  @Override
+  public void createSpaces(Collection<String> names) {
+    names.forEach(this::space);
   }
 
   @Override

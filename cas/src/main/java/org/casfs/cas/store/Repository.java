@@ -78,7 +78,14 @@ public final class Repository implements Closeable {
       Files.createDirectories(dir.resolve(sub));
     }
     config.write(dir.resolve("config"));
-    return open(dir, true);
+    Repository repo = open(dir, true);
+    try {
+      repo.kv().createSpaces(DiskObjectStore.KEY_SPACES);
+    } catch (IOException | RuntimeException e) {
+      repo.close();
+      throw e;
+    }
+    return repo;
   }
 
   /** Opens an existing repository, taking its lock. */

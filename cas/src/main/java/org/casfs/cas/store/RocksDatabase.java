@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -90,6 +92,33 @@ final class RocksDatabase implements KeyValueStore, AutoCloseable {
       return new RepositoryLockedException("the database is in use by another process (" + status + ")");
     }
     return new IOException("could not " + doing + ": " + status, e);
+  }
+
+  @Override
+  public synchronized void createSpaces(Collection<String> names) throws IOException {
+    List<ColumnFamilyDescriptor> missing = new ArrayList<>();
+    for (String name : new LinkedHashSet<>(names)) {
+      if (!spaces.containsKey(name)) {
+        missing.add(new ColumnFamilyDescriptor(name.getBytes(java.nio.charset.StandardCharsets.UTF_8), cfOptions));
+      }
+    }
+    if (missing.isEmpty()) {
+      return;
+    }
+    List<ColumnFamilyHandle> made;
+    try {
+      made = db.createColumnFamilies(missing);
+    } catch (RocksDBException e) {
+      throw translate("create key spaces " + names, e);
+    }
+    for (ColumnFamilyHandle h : made) {
+      handles.add(h);
+      try {
+        spaces.put(new String(h.getName(), java.nio.charset.StandardCharsets.UTF_8), h);
+      } catch (RocksDBException e) {
+        throw translate("name a new key space", e);
+      }
+    }
   }
 
   ColumnFamilyHandle space(String name) throws IOException {
