@@ -44,9 +44,10 @@ final class Inventory {
   /**
    * This inventory after a fetch stream: the blobs it lacked are looked up again, and what it found
    * present is taken as still present. One lookup per blob that was missing instead of a walk of
-   * the whole version (in the Debian v1 -> v2 update, 1,112 instead of 7,500). Nothing else
-   * removes objects during a pull: gc and repair take the repository's write lock, as a pull does,
-   * and staging checks the version's completeness again (txn's {@code Completeness}).
+   * the whole version (in the Debian v1 -> v2 update, 1,112 instead of 7,500). A pull removes
+   * nothing; should something else remove an object meanwhile (a gc in the same daemon), staging
+   * still refuses the version, since it walks the version for completeness itself (txn's
+   * {@code Completeness}), as it did after the second walk this replaces.
    */
   Inventory recheck(ObjectDatabase db) throws IOException {
     Inventory inv = new Inventory(manifestPresent);
