@@ -30,6 +30,10 @@ final class BsdiffDelta implements DeltaEncoder, DeltaApplier {
   /** Largest old or new blob the encoder takes: 16 MiB needs about 400 MiB while diffing. */
   static final int LIMIT = 16 << 20;
   private static final int LEVEL = 19;
+  /** Compared against to find where a diff stream is zero ({@link #addOld}). */
+  private static final byte[] ZEROS = new byte[4096];
+  /** Bytes {@link #addOld} adds one by one before it looks for zeros again. */
+  private static final int ADDED_RUN = 32;
 
   private final int limit;
 
@@ -200,11 +204,6 @@ final class BsdiffDelta implements DeltaEncoder, DeltaApplier {
     }
     out.write(result);
   }
-
-  /** Compared against to find where the diff stream is zero. */
-  private static final byte[] ZEROS = new byte[4096];
-  /** Bytes added one by one before the next search for zeros. */
-  private static final int ADDED_RUN = 32;
 
   /**
    * {@code result[newPos + i] = diff[diffPos + i] + old[oldPos + i]} for {@code i < x}, where old
