@@ -2,7 +2,6 @@ package org.casfs.sync.delta;
 
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
-import com.github.luben.zstd.ZstdDecompressCtx;
 import com.github.luben.zstd.ZstdInputStream;
 import io.sigpipe.jbsdiff.DefaultDiffSettings;
 import io.sigpipe.jbsdiff.Diff;
@@ -239,17 +238,6 @@ final class BsdiffDelta implements DeltaEncoder, DeltaApplier {
     if (frame.length != frameLen) {
       throw new DeltaFormatException("delta ends inside the bsdiff " + what + " frame");
     }
-    byte[] raw = new byte[rawLen];
-    try (ZstdDecompressCtx ctx = new ZstdDecompressCtx()) {
-      ctx.setMagicless(true);
-      ctx.setLongMax(ZstdDelta.MAX_WINDOW_LOG);
-      int n = ctx.decompressByteArray(raw, 0, rawLen, frame, 0, frameLen);
-      if (n != rawLen) {
-        throw new DeltaFormatException("bsdiff " + what + " stream decodes to " + n + " bytes, expected " + rawLen);
-      }
-      return raw;
-    } catch (RuntimeException e) {
-      throw new DeltaFormatException("bsdiff " + what + " stream does not decode: " + e.getMessage(), e);
-    }
+    return MagiclessFrames.decode(new byte[0], frame, rawLen, "bsdiff " + what + " stream");
   }
 }

@@ -2,7 +2,6 @@ package org.casfs.sync.delta;
 
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
-import com.github.luben.zstd.ZstdDecompressCtx;
 import com.github.luben.zstd.ZstdDictContentType;
 import java.io.IOException;
 import java.io.InputStream;
@@ -180,21 +179,6 @@ final class ZstdDelta implements DeltaEncoder, DeltaApplier {
   }
 
   private static byte[] decompress(byte[] dict, byte[] frame, int newLen) throws DeltaFormatException {
-    byte[] dst = new byte[newLen];
-    try (ZstdDecompressCtx ctx = new ZstdDecompressCtx()) {
-      ctx.setMagicless(true);
-      ctx.setLongMax(MAX_WINDOW_LOG);
-      if (dict.length > 0) {
-        ctx.loadDict(dict, ZstdDictContentType.RAW_CONTENT);
-      }
-      int n = ctx.decompressByteArray(dst, 0, newLen, frame, 0, frame.length);
-      if (n != newLen) {
-        throw new DeltaFormatException("segment decodes to " + n + " bytes, expected " + newLen);
-      }
-      return dst;
-    } catch (RuntimeException e) {
-      // zstd-jni reports bad frames as ZstdException (a RuntimeException): malformed input.
-      throw new DeltaFormatException("zstd segment does not decode: " + e.getMessage(), e);
-    }
+    return MagiclessFrames.decode(dict, frame, newLen, "zstd segment");
   }
 }
