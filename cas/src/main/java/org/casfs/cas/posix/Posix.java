@@ -323,20 +323,11 @@ public final class Posix {
   }
 
   /**
-   * Asks the kernel to start writing the file's dirty pages to disk now, without waiting (Linux
-   * {@code sync_file_range(SYNC_FILE_RANGE_WRITE)}): a later {@link #syncfs} then finds most of
-   * the data on its way instead of starting all of it at once. Only a hint: it makes nothing
+   * Asks the kernel to start writing the open file's dirty pages to disk now, without waiting
+   * (Linux {@code sync_file_range(SYNC_FILE_RANGE_WRITE)}): a later {@link #syncfs} then finds most
+   * of the data on its way instead of starting all of it at once. Only a hint: it makes nothing
    * durable, and a failure is ignored.
    */
-  public static void startWriteBack(byte[] path) {
-    int fd = LIBC.open(c(path), O_CLOEXEC | O_NOFOLLOW, 0);
-    if (fd >= 0) {
-      LIBC.sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
-      LIBC.close(fd);
-    }
-  }
-
-  /** {@link #startWriteBack(byte[])} for a file already open. */
   public static void startWriteBack(int fd) {
     LIBC.sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
   }

@@ -23,7 +23,7 @@ public interface KeyValueStore {
    * RocksDB column family is made with a synced manifest write: a new repository's first pull
    * made seven of them, ~30 ms of its time, before 'casfs init' made them all.
    */
-  default void createSpaces(Collection<String> names) throws IOException {}
+  void createSpaces(Collection<String> names) throws IOException;
 
   @FunctionalInterface
   interface Visitor {

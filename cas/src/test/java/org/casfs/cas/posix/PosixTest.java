@@ -96,9 +96,11 @@ class PosixTest {
   void startingWriteBackIsOnlyAHintThatChangesNothing() throws Exception {
     java.nio.file.Path f = work.path().resolve("written");
     byte[] bytes = "written just before a batch's syncfs".getBytes(StandardCharsets.UTF_8);
-    java.nio.file.Files.write(f, bytes);
-    Posix.startWriteBack(Posix.bytes(f));
-    Posix.startWriteBack(Posix.bytes(work.path().resolve("never-made")));
+    int fd = Posix.createNew(Posix.bytes(f), 0644);
+    Posix.writeFully(fd, bytes, 0, bytes.length, Posix.bytes(f));
+    Posix.startWriteBack(fd);
+    Posix.close(fd, Posix.bytes(f));
+    Posix.startWriteBack(-1); // not a descriptor: ignored
     assertThat(java.nio.file.Files.readAllBytes(f)).isEqualTo(bytes);
   }
 

@@ -9,7 +9,7 @@ import java.util.concurrent.BlockingQueue;
 /**
  * Reads a fetch stream on its own thread (socket, chunked decoding, zstd) into a small bounded
  * queue, so the network and decompression keep going while the pulling thread hashes and stores
- * (a blob over {@link BlobWriters#MAX_PIPELINED} is stored, fsync included, on the pulling thread).
+ * (a blob over {@link BlobWriters#MAX_PIPELINED} is stored on the pulling thread).
  * Bounded: at most {@code maxChunks} chunks of {@code chunkSize} bytes wait (a killed pull loses
  * them, as it loses the socket buffers). An exception of the source (a {@link SlowSourceException}
  * from the {@link RateGuard}, a read timeout, a dropped connection) is rethrown, the same instance,
