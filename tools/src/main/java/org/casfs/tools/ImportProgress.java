@@ -7,8 +7,16 @@ public final class ImportProgress implements ProgressListener {
   private final Progress bar;
   private long lastTotal = -1;
 
-  public ImportProgress(Progress bar) {
+  private ImportProgress(Progress bar) {
     this.bar = bar;
+  }
+
+  /**
+   * A listener feeding {@code bar}, or none at all when the bar is quiet: the importer's threads
+   * call it once per file, and a quiet bar would still cost a lock and a message each time.
+   */
+  public static ProgressListener of(Progress bar) {
+    return bar.shown() ? new ImportProgress(bar) : ProgressListener.NONE;
   }
 
   @Override

@@ -1,8 +1,6 @@
 package org.casfs.tools;
 
-import java.io.PrintStream;
 import java.io.PrintWriter;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -39,7 +37,7 @@ public final class Progress implements AutoCloseable {
         .setInitialMax(total)
         .setStyle(ProgressBarStyle.ASCII)
         .setUpdateIntervalMillis(250)
-        .setConsumer(new ConsoleProgressBarConsumer(new PrintStream(System.err, true)))
+        .setConsumer(new BarConsumer(err, System.console() != null))
         .showSpeed();
     if ("MiB".equals(unit)) {
       b.setUnit(" MiB", 1L << 20);
@@ -48,6 +46,11 @@ public final class Progress implements AutoCloseable {
     }
     err.flush();
     return new Progress(b.build());
+  }
+
+  /** True if a bar is drawn; a quiet progress ignores every call. */
+  public boolean shown() {
+    return bar != null;
   }
 
   public void step(long n) {

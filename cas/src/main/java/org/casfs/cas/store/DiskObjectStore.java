@@ -10,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.casfs.cas.CorruptObjectException;
 import org.casfs.cas.DualDigest;
 import org.casfs.cas.HashedBytes;
@@ -50,6 +51,7 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
   private final PendingObjects pending = new PendingObjects();
   /** Orders flushes and removals of pending objects. */
   private final Object flushLock = new Object();
+  private final AtomicBoolean writingInline = new AtomicBoolean();
 
   DiskObjectStore(RocksDatabase db, Path objectsDir, Path tmpDir, int inlineThreshold, long hotCacheBytes) {
     this.db = db;
@@ -300,19 +302,31 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
     }
   }
 
-  /** Moves the small objects held in memory to RocksDB, unsynced (the WAL is synced by flush). */
+  /**
+   * Moves the small objects held in memory to RocksDB, unsynced (the WAL is synced by flush). One
+   * thread at a time: another that finds the batch over its size while it is being written goes
+   * on, and its objects go in the next batch (importers' workers all crossed the size together
+   * and queued behind each other).
+   */
   private void writeInline() throws IOException {
-    synchronized (flushLock) {
-      List<PendingObjects.Pending> inline = new ArrayList<>();
-      KeyValueStore.Batch batch = db.batch();
-      for (PendingObjects.Pending p : pending.snapshot()) {
-        if (!p.loose()) {
-          putIndexEntry(batch, p);
-          inline.add(p);
+    if (!writingInline.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      synchronized (flushLock) {
+        List<PendingObjects.Pending> inline = new ArrayList<>();
+        KeyValueStore.Batch batch = db.batch();
+        for (PendingObjects.Pending p : pending.snapshot()) {
+          if (!p.loose()) {
+            putIndexEntry(batch, p);
+            inline.add(p);
+          }
         }
+        batch.commit(false);
+        pending.forget(inline);
       }
-      batch.commit(false);
-      pending.forget(inline);
+    } finally {
+      writingInline.set(false);
     }
   }
 

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The sizes of issue 2: a 1 GiB file that is sparse in the source (streamed: files over 1 MiB
+ * The sizes of issue 2: a 1 GiB file that is sparse in the source (streamed: files over 4 MiB
  * are never held in memory, the importer holds at most a few MiB per thread), a
  * directory of 100,000 entries and a 200-level deep path.
  */

@@ -169,14 +169,15 @@ public final class TestTrees {
 
   /**
    * The generated tree of issue 2: every file type and metadata case, odd names (spaces,
-   * newlines, non-UTF-8 bytes, 255 bytes), empty files, small and large (multi-MiB) files,
-   * hardlinks of several types, xattrs of every namespace, devices, fifos, sockets.
+   * newlines, non-UTF-8 bytes, 255 bytes), empty files, files read into memory (100 KB) and
+   * streamed (5 MiB, over {@code BlobImporter.SMALL}), hardlinks of several types, xattrs of
+   * every namespace, devices, fifos, sockets.
    */
   public static void everyCase(Path dir) throws IOException {
     TestTrees t = at(dir);
     t.file("empty", new byte[0]).file("hello.txt", "hello\n")
-        .randomFile("random-100k", 100_000, 1).randomFile("random-3m", 3 << 20, 2)
-        .randomFile("random-3m-copy", 3 << 20, 2).file("dup-a", "same").file("dup-b", "same");
+        .randomFile("random-100k", 100_000, 1).randomFile("random-5m", 5 << 20, 2)
+        .randomFile("random-5m-copy", 5 << 20, 2).file("dup-a", "same").file("dup-b", "same");
     t.file("setuid", "#!/bin/sh\n").chmod("setuid", 04755);
     t.file("setgid", "g").chmod("setgid", 02711);
     t.file("suid-sgid-sticky", "x").chmod("suid-sgid-sticky", 07755);

@@ -40,7 +40,7 @@ public final class CheckoutCommand extends RepoCommand {
       long start = System.nanoTime();
       CheckoutResult r;
       try (Progress bar = progress("checkout", -1, "MiB")) {
-        r = new Checkout(open.repo().objectDatabase()).checkout(snap, dir, new ImportProgress(bar));
+        r = new Checkout(open.repo().objectDatabase()).checkout(snap, dir, ImportProgress.of(bar));
       }
       out().println("checked out " + id.name() + " into " + dir + ": " + r.entries() + " entries, " + r.files()
           + " files, " + Format.bytes(r.bytes()) + ", " + r.hardlinks() + " hardlinks in "

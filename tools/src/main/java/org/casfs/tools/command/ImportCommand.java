@@ -79,7 +79,7 @@ public final class ImportCommand extends RepoCommand {
       AddedObjects undo = AddedObjects.snapshot(open.repo().objects(), open.repo().dir().resolve("objects"));
       Imports.Outcome outcome;
       try (Progress bar = progress("import", -1, "MiB")) {
-        outcome = imports.run(dir, label, options, new ImportProgress(bar));
+        outcome = imports.run(dir, label, options, ImportProgress.of(bar));
       } catch (IllegalStateException e) {
         throw CliException.rejected(e.getMessage());
       } catch (IOException | RuntimeException e) {

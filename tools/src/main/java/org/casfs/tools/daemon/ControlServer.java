@@ -212,8 +212,8 @@ public final class ControlServer implements AutoCloseable {
     lock.lock();
     try (OutputStream out = new FrameOutputStream(sink, ControlProtocol.STDOUT);
         OutputStream err = new FrameOutputStream(sink, ControlProtocol.STDERR)) {
-      // No progress bars: they draw on this process's terminal, not the client's.
-      code = Casfs.runHere(env, false, req.cwd(), out, err, req.args().toArray(String[]::new));
+      // A client on a terminal gets progress bars: they are drawn on err, its stderr.
+      code = Casfs.runHere(env, req.terminal(), req.cwd(), out, err, req.args().toArray(String[]::new));
       out.flush();
       err.flush();
     } finally {
