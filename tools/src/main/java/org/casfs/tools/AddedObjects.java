@@ -4,43 +4,46 @@ import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.casfs.cas.ObjectId;
-import org.casfs.cas.store.ObjectStore;
+import org.casfs.cas.store.DiskObjectStore;
+import org.casfs.cas.store.InsertLog;
 
 /**
- * Remembers which objects a store held before a command started, so that a command that fails
- * half way (an import meeting an unreadable file) can remove exactly what it added and leave the
- * repository as it found it. Sound only while the caller holds the repository lock (no other
- * writer). Costs one pass over the object index and a set of ids (about 60 bytes per object).
- * Not thread-safe.
+ * The objects a store adds from now on, so that a command that fails half way (an import meeting
+ * an unreadable file) can remove exactly what it added and leave the repository as it found it.
+ * Sound only while the caller holds the repository lock (no other writer). Costs nothing per
+ * object already stored: the store logs the ones it adds ({@link InsertLog}); an earlier version
+ * read the whole object index before every import. Close it when the command is done.
  */
-public final class AddedObjects {
-  private final ObjectStore store;
+public final class AddedObjects implements AutoCloseable {
+  private final DiskObjectStore store;
+  private final InsertLog log;
   private final Path objectsDir;
-  private final Set<ObjectId> before = new HashSet<>();
   private final Set<Path> dirsBefore = new HashSet<>();
 
-  private AddedObjects(ObjectStore store, Path objectsDir) {
+  private AddedObjects(DiskObjectStore store, Path objectsDir) {
     this.store = store;
     this.objectsDir = objectsDir;
+    this.log = store.logInserts();
   }
 
   /**
-   * Records what the store holds now, and which fan-out directories {@code objectsDir} has (the
-   * store makes {@code objects/ab/} on demand; new empty ones are removed again too).
+   * Starts logging what {@code store} adds, and records which fan-out directories
+   * {@code objectsDir} has (the store makes {@code objects/ab/} on demand; new empty ones are
+   * removed again too).
    */
-  public static AddedObjects snapshot(ObjectStore store, Path objectsDir) throws IOException {
+  public static AddedObjects start(DiskObjectStore store, Path objectsDir) throws IOException {
     AddedObjects a = new AddedObjects(store, objectsDir);
-    store.forEach(info -> {
-      a.before.add(info.id());
-      return true;
-    });
-    a.dirsBefore.addAll(fanOutDirs(objectsDir));
+    try {
+      a.dirsBefore.addAll(fanOutDirs(objectsDir));
+    } catch (IOException | RuntimeException e) {
+      a.close();
+      throw e;
+    }
     return a;
   }
 
@@ -53,17 +56,11 @@ public final class AddedObjects {
     }
   }
 
-  /** Removes every object that was not there at the snapshot, durably; returns how many. */
+  /** Removes every object added since the start, durably; returns how many. */
   public int removeAdded() throws IOException {
-    List<ObjectId> added = new ArrayList<>();
-    store.forEach(info -> {
-      if (!before.contains(info.id())) {
-        added.add(info.id());
-      }
-      return true;
-    });
+    log.close();
     int n = 0;
-    for (ObjectId id : added) {
+    for (ObjectId id : log.added()) {
       if (store.remove(id)) {
         n++;
       }
@@ -79,5 +76,10 @@ public final class AddedObjects {
       }
     }
     return n;
+  }
+
+  @Override
+  public void close() {
+    log.close();
   }
 }

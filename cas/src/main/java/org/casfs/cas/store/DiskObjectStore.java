@@ -10,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.casfs.cas.CorruptObjectException;
 import org.casfs.cas.DualDigest;
@@ -52,6 +53,7 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
   /** Orders flushes and removals of pending objects. */
   private final Object flushLock = new Object();
   private final AtomicBoolean writingInline = new AtomicBoolean();
+  private final List<InsertLog> insertLogs = new CopyOnWriteArrayList<>();
 
   DiskObjectStore(RocksDatabase db, Path objectsDir, Path tmpDir, int inlineThreshold, long hotCacheBytes) {
     this.db = db;
@@ -64,6 +66,17 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
         .weigher((ObjectId k, byte[] v) -> v.length + 160)
         .executor(CacheUpkeep.ON_CALLER)
         .build();
+  }
+
+  /** Starts a log of the objects this store adds from now on, until it is closed. */
+  public InsertLog logInserts() {
+    return new InsertLog(insertLogs);
+  }
+
+  private void noteAdded(ObjectId id) {
+    for (InsertLog log : insertLogs) {
+      log.note(id);
+    }
   }
 
   /** Where a loose blob lives (whether or not it exists). */
@@ -219,8 +232,12 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
         tmp.write(bytes, 0, bytes.length);
         publishLoose(tmp, info);
       }
-    } else if (pending.addInline(info, bytes.clone()) > INLINE_BATCH_BYTES) {
-      writeInline();
+    } else {
+      long held = pending.addInline(info, bytes.clone());
+      noteAdded(info.id());
+      if (held > INLINE_BATCH_BYTES) {
+        writeInline();
+      }
     }
     return info;
   }
@@ -297,7 +314,9 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
 
   private void publishLoose(LooseFiles.Temp tmp, ObjectInfo info) throws IOException {
     tmp.publish(info.id());
-    if (pending.addLoose(info) >= LOOSE_BATCH) {
+    int held = pending.addLoose(info);
+    noteAdded(info.id());
+    if (held >= LOOSE_BATCH) {
       flush();
     }
   }

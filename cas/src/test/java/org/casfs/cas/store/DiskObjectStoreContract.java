@@ -171,4 +171,34 @@ abstract class DiskObjectStoreContract extends ObjectStoreContract {
     assertThat(repo.objects().read(laterId)).isEqualTo(later);
     assertThat(repo.objects().read(bigId)).isEqualTo(big);
   }
+
+  /**
+   * An insert log holds the objects added while it is open, through every insert path, small and
+   * loose: not those stored before, not a second insert of one, not those added after it closed.
+   */
+  @Test
+  void anInsertLogHoldsExactlyTheObjectsAddedWhileItIsOpen() throws IOException {
+    DiskObjectStore disk = repo.objects();
+    ObjectId before = disk.insert(ObjectType.BLOB, bytes(10, 50)).id();
+    List<ObjectId> added = new ArrayList<>();
+    InsertLog log = disk.logInserts();
+    try (InsertLog second = disk.logInserts()) {
+      assertThat(disk.insert(ObjectType.BLOB, bytes(10, 50)).id()).isEqualTo(before);
+      added.add(disk.insert(ObjectType.BLOB, bytes(Math.max(1, inlineThreshold() / 2), 51)).id());
+      added.add(disk.insert(ObjectType.TREE, bytes(20, 52)).id());
+      byte[] big = bytes(inlineThreshold() + 3000, 53);
+      added.add(disk.insertBlob(new ByteArrayInputStream(big), big.length, null).id());
+      added.add(disk.insert(ObjectType.BLOB, bytes(inlineThreshold() + 9000, 54)).id());
+      disk.insertBlob(new ByteArrayInputStream(big), big.length, null);
+      second.close();
+      ObjectId afterSecond = disk.insert(ObjectType.BLOB, bytes(30, 55)).id();
+      added.add(afterSecond);
+      assertThat(log.added()).containsExactlyInAnyOrderElementsOf(added);
+      assertThat(second.added()).containsExactlyInAnyOrderElementsOf(added.subList(0, added.size() - 1));
+    } finally {
+      log.close();
+    }
+    disk.insert(ObjectType.BLOB, bytes(40, 56));
+    assertThat(log.added()).containsExactlyInAnyOrderElementsOf(added);
+  }
 }

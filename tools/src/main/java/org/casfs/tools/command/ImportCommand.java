@@ -76,15 +76,16 @@ public final class ImportCommand extends RepoCommand {
         throw CliException.rejected("an interrupted import of " + interrupted + " is open"
             + "; run 'casfs import " + interrupted + "' to finish it or 'casfs abort' to drop it");
       }
-      AddedObjects undo = AddedObjects.snapshot(open.repo().objects(), open.repo().dir().resolve("objects"));
       Imports.Outcome outcome;
-      try (Progress bar = progress("import", -1, "MiB")) {
-        outcome = imports.run(dir, label, options, ImportProgress.of(bar));
-      } catch (IllegalStateException e) {
-        throw CliException.rejected(e.getMessage());
-      } catch (IOException | RuntimeException e) {
-        undo(open, undo, e);
-        throw e;
+      try (AddedObjects added = AddedObjects.start(open.repo().objects(), open.repo().dir().resolve("objects"))) {
+        try (Progress bar = progress("import", -1, "MiB")) {
+          outcome = imports.run(dir, label, options, ImportProgress.of(bar));
+        } catch (IllegalStateException e) {
+          throw CliException.rejected(e.getMessage());
+        } catch (IOException | RuntimeException e) {
+          undo(open, added, e);
+          throw e;
+        }
       }
       ObjectId id = outcome.manifest();
       ImportResult r = outcome.imported();
