@@ -23,9 +23,9 @@ import org.casfs.cas.store.ObjectStore;
 final class BlobImporter {
   /**
    * Files up to this size are read into memory in one go: read and hashed once, and written from
-   * memory if new. Each worker holds one such file at a time. 4 MiB takes in every file of a
-   * Debian root but a few (the largest in Debian 12's minbase is perl at 3.6 MiB); at 1 MiB its
-   * eleven largest files, a fifth of its bytes, were read and hashed twice.
+   * memory if new. Each worker holds one such file at a time. 4 MiB takes in every file of
+   * Debian 12's minbase root (perl, the largest, is 3.6 MiB); at 1 MiB its eleven largest files,
+   * a fifth of its bytes, were read and hashed twice.
    */
   static final int SMALL = 4 << 20;
   private static final int CHUNK = 256 * 1024;
