@@ -21,9 +21,9 @@ source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib/bench.sh"
 corpus="${1:-$default_corpus}"
 repeat="${REPEAT:-3}"
 thresholds="${THRESHOLDS:-}"
-# ROWS=warm: only the warm origin's rows (with sha1sum for the ratio). Run after the other rows,
-# as in a whole run, they took 0.80-1.05 s for v1 where alone they took 0.66-0.77 s in five of six (2026-11-29,
-# not explained: no stray process, nothing left to write back; docs/BENCHMARKS.md).
+# ROWS=warm: only the warm origin's rows (with sha1sum for the ratio). After the other rows, as
+# in a whole run, they took 0.80-1.05 s for v1; alone, 0.66-0.77 s in five runs of six
+# (2026-11-29; not explained: no stray process, nothing left to write back; docs/BENCHMARKS.md).
 rows="${ROWS:-all}"
 [[ $rows == all || $rows == warm ]] || fail "ROWS must be all or warm, not '$rows'"
 v1="$corpus/v1"
