@@ -23,7 +23,7 @@ repeat="${REPEAT:-3}"
 thresholds="${THRESHOLDS:-}"
 # ROWS=warm: only the warm origin's rows (with sha1sum for the ratio). After the other rows, as
 # in a whole run, they took 0.80-1.05 s for v1; alone, 0.66-0.77 s in five runs of six
-# (2026-11-29; not explained: no stray process, nothing left to write back; docs/BENCHMARKS.md).
+# (2026-11-29; the extra time was the kernel's first touches of memory; docs/BENCHMARKS.md).
 rows="${ROWS:-all}"
 [[ $rows == all || $rows == warm ]] || fail "ROWS must be all or warm, not '$rows'"
 v1="$corpus/v1"
