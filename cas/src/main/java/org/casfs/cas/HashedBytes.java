@@ -3,6 +3,7 @@ package org.casfs.cas;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
+import java.util.Arrays;
 
 /**
  * Bytes with their SHA-1 and SHA-256, computed here from exactly these bytes: an object a store
@@ -22,6 +23,37 @@ public final class HashedBytes {
   /** Hashes {@code bytes} (taken over). */
   public static HashedBytes of(byte[] bytes) {
     return new HashedBytes(bytes, Hashes.of(bytes));
+  }
+
+  /**
+   * Hashes {@code buf[0, length)} where it lies, for a caller that reuses its buffer and stores
+   * only some of what it hashes: {@link Prefix#copy} makes the object of those bytes when it must
+   * be stored. {@code buf} must not change until then.
+   */
+  public static Prefix hashPrefix(byte[] buf, int length) {
+    return new Prefix(buf, length, Hashes.of(buf, 0, length));
+  }
+
+  /** The hashes of the first bytes of a buffer ({@link #hashPrefix}). */
+  public static final class Prefix {
+    private final byte[] buf;
+    private final int length;
+    private final Hashes hashes;
+
+    private Prefix(byte[] buf, int length, Hashes hashes) {
+      this.buf = buf;
+      this.length = length;
+      this.hashes = hashes;
+    }
+
+    public Hashes hashes() {
+      return hashes;
+    }
+
+    /** The bytes, copied out of the buffer, with their hashes. */
+    public HashedBytes copy() {
+      return new HashedBytes(Arrays.copyOf(buf, length), hashes);
+    }
   }
 
   /** The bytes; not to be changed. */

@@ -17,8 +17,8 @@ import org.casfs.cas.store.ObjectStore;
 /**
  * Turns regular files into blobs: hashes first, stores only what the store lacks, so importing a
  * tree whose contents are mostly stored already (the next version of an image) writes little.
- * Small files are read once into memory; larger ones stream twice (hash, then store while
- * verifying), never held in memory. Counts each object once per import. Thread-safe.
+ * Small files are read once into a buffer of the thread's; larger ones stream twice (hash, then
+ * store while verifying), never held in memory. Counts each object once per import. Thread-safe.
  */
 final class BlobImporter {
   /**
@@ -30,7 +30,10 @@ final class BlobImporter {
   static final int SMALL = 4 << 20;
   private static final int CHUNK = 256 * 1024;
 
+  private static final int MIN_BUFFER = 64 * 1024;
+
   private final ObjectStore store;
+  private final ThreadLocal<byte[]> buffers = new ThreadLocal<>();
   private final Set<ObjectId> seen = ConcurrentHashMap.newKeySet();
   final AtomicLong newObjects = new AtomicLong();
   final AtomicLong reusedObjects = new AtomicLong();
@@ -46,13 +49,13 @@ final class BlobImporter {
     filesRead.incrementAndGet();
     bytesRead.addAndGet(st.size());
     if (st.size() <= SMALL) {
-      byte[] bytes;
+      byte[] buf = buffer((int) st.size());
       try (FileInput in = new FileInput(path, st.size())) {
-        bytes = in.readAll();
+        in.readFully(buf);
       }
-      HashedBytes hashed = HashedBytes.of(bytes);
+      HashedBytes.Prefix hashed = HashedBytes.hashPrefix(buf, (int) st.size());
       if (claim(hashed.hashes().id())) {
-        store.insert(ObjectType.BLOB, hashed); // hashed once, here
+        store.insert(ObjectType.BLOB, hashed.copy()); // hashed once, here
       }
       return hashed.hashes();
     }
@@ -66,6 +69,20 @@ final class BlobImporter {
       }
     }
     return h;
+  }
+
+  /**
+   * This thread's read buffer, at least {@code size} bytes: files are read into it and copied out
+   * only when the store lacks them, so re-importing a tree that is mostly stored allocates little
+   * (with a new array per file, every byte read went into freshly zeroed memory first).
+   */
+  private byte[] buffer(int size) {
+    byte[] buf = buffers.get();
+    if (buf == null || buf.length < size) {
+      buf = new byte[Math.max(size, MIN_BUFFER)];
+      buffers.set(buf);
+    }
+    return buf;
   }
 
   /** Counts a blob known from the stat cache (already in the store). */

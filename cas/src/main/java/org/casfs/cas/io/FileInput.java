@@ -60,16 +60,17 @@ final class FileInput extends InputStream {
         + "); import again when it is quiet");
   }
 
-  /** Reads the whole file into memory; for small files only. */
-  byte[] readAll() throws IOException {
-    byte[] buf = new byte[(int) size];
+  /** Reads the whole file into the start of {@code buf} (at least as long as the file); for small files only. */
+  void readFully(byte[] buf) throws IOException {
+    if (buf.length < size) {
+      throw new IllegalArgumentException("a buffer of " + buf.length + " bytes cannot hold " + size);
+    }
     int off = 0;
     while (off < size) {
       int n = read(buf, off, (int) size - off);
       off += n;
     }
     checkAtEnd();
-    return buf;
   }
 
   @Override

@@ -210,18 +210,23 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
   public ObjectInfo insert(ObjectType type, byte[] bytes) throws IOException {
     Hashes h = Hashes.of(bytes);
     try (InsertGuard.Ticket t = guard.begin(h.id())) {
-      return insertHashed(type, bytes, h);
+      return insertHashed(type, bytes, false, h);
     }
   }
 
   @Override
   public ObjectInfo insert(ObjectType type, HashedBytes object) throws IOException {
     try (InsertGuard.Ticket t = guard.begin(object.hashes().id())) {
-      return insertHashed(type, object.bytes(), object.hashes());
+      return insertHashed(type, object.bytes(), true, object.hashes());
     }
   }
 
-  private ObjectInfo insertHashed(ObjectType type, byte[] bytes, Hashes h) throws IOException {
+  /**
+   * Stores {@code bytes}. A small object's bytes are held until the next batch: as they are if
+   * {@code handedOver} (a {@link HashedBytes}' array, which its maker no longer changes), else a
+   * copy (the caller keeps its array).
+   */
+  private ObjectInfo insertHashed(ObjectType type, byte[] bytes, boolean handedOver, Hashes h) throws IOException {
     Located existing = locateOrNull(h.id());
     if (existing != null && present(existing)) {
       return existing.info();
@@ -233,7 +238,7 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
         publishLoose(tmp, info);
       }
     } else {
-      long held = pending.addInline(info, bytes.clone());
+      long held = pending.addInline(info, handedOver ? bytes : bytes.clone());
       noteAdded(info.id());
       if (held > INLINE_BATCH_BYTES) {
         writeInline();

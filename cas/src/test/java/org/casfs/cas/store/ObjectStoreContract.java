@@ -7,6 +7,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
@@ -102,6 +103,32 @@ abstract class ObjectStoreContract {
       Hashes other = Hashes.of(new byte[] {1, 2, 3});
       assertThatThrownBy(() -> store.insertBlob(collected.stream(), size, other))
           .isInstanceOf(org.casfs.cas.CorruptObjectException.class);
+    }
+  }
+
+  /**
+   * The hashes of a reused buffer's first bytes name the object copied out of it, whatever the
+   * buffer holds next; and a plain insert's caller may change its array afterwards.
+   */
+  @Test
+  void aBufferPrefixIsStoredAsItsOwnBytesAndCallersMayReuseTheirArrays() throws IOException {
+    for (int size : sizes()) {
+      byte[] b = bytes(size, size + 21);
+      byte[] buf = Arrays.copyOf(b, size + 100);
+      buf[size] = 1;
+      HashedBytes.Prefix prefix = HashedBytes.hashPrefix(buf, size);
+      assertThat(prefix.hashes()).isEqualTo(Hashes.of(b));
+      HashedBytes copied = prefix.copy();
+      Arrays.fill(buf, (byte) 7);
+      ObjectInfo info = store.insert(ObjectType.BLOB, copied);
+      assertThat(info.id()).isEqualTo(Hashes.of(b).id());
+      assertThat(store.read(info.id())).isEqualTo(b);
+
+      byte[] plain = bytes(size, size + 22);
+      byte[] kept = plain.clone();
+      ObjectInfo plainInfo = store.insert(ObjectType.BLOB, plain);
+      Arrays.fill(plain, (byte) 9);
+      assertThat(store.read(plainInfo.id())).isEqualTo(kept);
     }
   }
 
