@@ -12,10 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Progress bars (issue 2): {@code casfs import} on a terminal draws one on stderr, whether it runs
- * in its own JVM or a running {@code casfs serve} runs it for the client (the bar then comes
- * through the control socket to the client's terminal, not into the daemon's log); with no
- * terminal it draws nothing. The terminal is a real pseudo-terminal from {@code script}
+ * Progress bars (issue 2): import, checkout, fsck and gc on a terminal draw one on stderr, whether
+ * they run in their own JVM or a running {@code casfs serve} runs them for the client (the bar
+ * then comes through the control socket to the client's terminal, not into the daemon's log);
+ * with no terminal they draw nothing. The terminal is a real pseudo-terminal from {@code script}
  * (util-linux), which copies what the command wrote on it to its own stdout.
  */
 class ProgressBarTest {
@@ -25,7 +25,7 @@ class ProgressBarTest {
   @TempDir Path tmp;
 
   @Test
-  void importDrawsABarOnATerminalStandaloneAndServedAndNoneWithout() throws Exception {
+  void longCommandsDrawABarOnATerminalStandaloneAndServedAndNoneWithout() throws Exception {
     Path repo = tmp.resolve("repo");
     CliRunner cli = CliRunner.forRepo(repo);
     assertThat(cli.run("init").code()).isZero();
@@ -36,12 +36,19 @@ class ProgressBarTest {
     String quiet = run(false, repo, List.of(), "import", tree("two").toString(), "--label", "two");
     assertThat(quiet).contains("imported ").doesNotContain("%").doesNotContain("\r");
 
+    assertThat(run(true, repo, List.of(), "checkout", "one", tmp.resolve("out").toString()))
+        .containsPattern("checkout +100% \\[=+\\] .* entries");
+    assertThat(run(true, repo, List.of(), "fsck")).containsPattern("fsck +100% \\[=+\\]");
+    assertThat(run(true, repo, List.of(), "gc")).containsPattern("gc +100% \\[=+\\]");
+    assertThat(run(false, repo, List.of(), "fsck")).doesNotContain("%").doesNotContain("\r");
+
     Path log = tmp.resolve("serve.log");
     ServeProcess serve = ServeProcess.start(repo, log);
     try {
       String served = run(true, repo, List.of("JAVA_OPTS=" + NO_JVM), "import", tree("three").toString(),
           "--label", "three");
       assertThat(served).contains("imported ").containsPattern("import +100% \\[=+\\] .* entries");
+      assertThat(run(true, repo, List.of("JAVA_OPTS=" + NO_JVM), "fsck")).containsPattern("fsck +100% \\[=+\\]");
     } finally {
       serve.stop();
     }

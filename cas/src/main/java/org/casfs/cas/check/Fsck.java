@@ -108,6 +108,7 @@ public final class Fsck {
       checkVersion(root);
       walked++;
     }
+    progress.update("references", treesWalked, treesWalked);
     for (Problem p : damaged.values()) {
       found.computeIfAbsent(p.id() + p.detail(), k -> new Found(p.kind(), p.type(), p.id(), p.detail()));
     }
@@ -115,6 +116,7 @@ public final class Fsck {
     if (store instanceof DiskObjectStore disk) {
       progress.update("orphans", 0, -1);
       disk.forEachOrphan(orphans::add);
+      progress.update("orphans", orphans.size(), orphans.size());
     }
     List<Problem> problems = new ArrayList<>();
     for (Found f : found.values()) {
