@@ -108,6 +108,7 @@ public final class Casfs implements Callable<Integer> {
 
   private final Map<String, String> env;
   private final boolean terminal;
+  private final boolean ownTerminal;
   private final OutputStream stdout;
   private final Path cwd;
 
@@ -124,8 +125,13 @@ public final class Casfs implements Callable<Integer> {
    * running a client's command. Relative path arguments resolve against it.
    */
   public Casfs(Map<String, String> env, boolean terminal, OutputStream stdout, Path cwd) {
+    this(env, terminal, terminal, stdout, cwd);
+  }
+
+  private Casfs(Map<String, String> env, boolean terminal, boolean ownTerminal, OutputStream stdout, Path cwd) {
     this.env = Map.copyOf(env);
     this.terminal = terminal;
+    this.ownTerminal = ownTerminal;
     this.stdout = stdout;
     this.cwd = cwd;
   }
@@ -153,6 +159,14 @@ public final class Casfs implements Callable<Integer> {
   /** True when a person is watching: progress bars go to stderr. */
   public boolean terminal() {
     return terminal;
+  }
+
+  /**
+   * True when that terminal is this process's own, so its width can be asked; false for a command
+   * a daemon runs for a client, whose terminal is at the other end of the control socket.
+   */
+  public boolean ownTerminal() {
+    return ownTerminal;
   }
 
   public boolean debug() {
@@ -230,7 +244,7 @@ public final class Casfs implements Callable<Integer> {
       OutputStream stderr, String... args) {
     PrintWriter out = new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8));
     PrintWriter err = new PrintWriter(new OutputStreamWriter(stderr, StandardCharsets.UTF_8));
-    Casfs casfs = new Casfs(env, terminal, stdout, cwd);
+    Casfs casfs = new Casfs(env, terminal, terminal && stderr == System.err, stdout, cwd);
     try {
       return commandLine(casfs, out, err, args).execute(args);
     } catch (RuntimeException | Error e) {

@@ -59,6 +59,6 @@ public abstract class CasfsCommand implements Callable<Integer> {
 
   /** A progress display for long work: a bar on a terminal, nothing otherwise. */
   protected Progress progress(String task, long total, String unit) {
-    return Progress.start(casfs().terminal(), err(), task, total, unit);
+    return Progress.start(casfs().terminal(), casfs().ownTerminal(), err(), task, total, unit);
   }
 }

@@ -26,9 +26,12 @@ public final class Progress implements AutoCloseable {
   /**
    * Starts a bar for {@code total} units ({@code -1} if unknown yet).
    *
+   * @param ownTerminal true if the terminal is this process's (its width is asked), false for a
+   *     client's at the other end of a control socket (80 columns)
    * @param unit "MiB" shows bytes as MiB, anything else counts items
    */
-  public static Progress start(boolean terminal, PrintWriter err, String task, long total, String unit) {
+  public static Progress start(boolean terminal, boolean ownTerminal, PrintWriter err, String task, long total,
+      String unit) {
     if (!terminal) {
       return NONE;
     }
@@ -37,7 +40,7 @@ public final class Progress implements AutoCloseable {
         .setInitialMax(total)
         .setStyle(ProgressBarStyle.ASCII)
         .setUpdateIntervalMillis(250)
-        .setConsumer(new BarConsumer(err, System.console() != null))
+        .setConsumer(new BarConsumer(err, ownTerminal))
         .showSpeed();
     if ("MiB".equals(unit)) {
       b.setUnit(" MiB", 1L << 20);
