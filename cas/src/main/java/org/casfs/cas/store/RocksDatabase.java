@@ -1,6 +1,7 @@
 package org.casfs.cas.store;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -72,7 +73,7 @@ final class RocksDatabase implements KeyValueStore, AutoCloseable {
       List<ColumnFamilyHandle> opened = new ArrayList<>();
       db = RocksDB.open(dbOptions, dir.toString(), descriptors, opened);
       for (int i = 0; i < names.size(); i++) {
-        String name = new String(names.get(i), java.nio.charset.StandardCharsets.UTF_8);
+        String name = new String(names.get(i), StandardCharsets.UTF_8);
         spaces.put(name, opened.get(i));
         handles.add(opened.get(i));
       }
@@ -96,10 +97,10 @@ final class RocksDatabase implements KeyValueStore, AutoCloseable {
 
   @Override
   public synchronized void createSpaces(Collection<String> names) throws IOException {
-    List<ColumnFamilyDescriptor> missing = new ArrayList<>();
+    List<String> missing = new ArrayList<>();
     for (String name : new LinkedHashSet<>(names)) {
       if (!spaces.containsKey(name)) {
-        missing.add(new ColumnFamilyDescriptor(name.getBytes(java.nio.charset.StandardCharsets.UTF_8), cfOptions));
+        missing.add(name);
       }
     }
     if (missing.isEmpty()) {
@@ -107,18 +108,18 @@ final class RocksDatabase implements KeyValueStore, AutoCloseable {
     }
     List<ColumnFamilyHandle> made;
     try {
-      made = db.createColumnFamilies(missing);
+      made = db.createColumnFamilies(missing.stream().map(this::descriptor).toList());
     } catch (RocksDBException e) {
       throw translate("create key spaces " + names, e);
     }
-    for (ColumnFamilyHandle h : made) {
-      handles.add(h);
-      try {
-        spaces.put(new String(h.getName(), java.nio.charset.StandardCharsets.UTF_8), h);
-      } catch (RocksDBException e) {
-        throw translate("name a new key space", e);
-      }
+    for (int i = 0; i < made.size(); i++) { // in the order asked for
+      handles.add(made.get(i));
+      spaces.put(missing.get(i), made.get(i));
     }
+  }
+
+  private ColumnFamilyDescriptor descriptor(String space) {
+    return new ColumnFamilyDescriptor(space.getBytes(StandardCharsets.UTF_8), cfOptions);
   }
 
   ColumnFamilyHandle space(String name) throws IOException {
@@ -130,7 +131,7 @@ final class RocksDatabase implements KeyValueStore, AutoCloseable {
       h = spaces.get(name);
       if (h == null) {
         try {
-          h = db.createColumnFamily(new ColumnFamilyDescriptor(name.getBytes(java.nio.charset.StandardCharsets.UTF_8), cfOptions));
+          h = db.createColumnFamily(descriptor(name));
         } catch (RocksDBException e) {
           throw translate("create key space " + name, e);
         }

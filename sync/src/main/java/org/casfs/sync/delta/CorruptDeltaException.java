@@ -17,6 +17,11 @@ public final class CorruptDeltaException extends ObjectException {
     this.deltaName = deltaName;
   }
 
+  /** The refusal of the delta from {@code oldId} to {@code newBlob}, named {@code {old-id}-{new-id}}. */
+  public static CorruptDeltaException between(ObjectId oldId, ObjectId newBlob, String what) {
+    return new CorruptDeltaException(DeltaHeader.name(oldId, newBlob), newBlob, what);
+  }
+
   /** {@code {old-id}-{new-id}}. */
   public String deltaName() {
     return deltaName;

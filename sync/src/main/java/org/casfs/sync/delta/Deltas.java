@@ -99,23 +99,23 @@ public final class Deltas {
     try {
       header = DeltaHeader.read(delta);
     } catch (DeltaFormatException e) {
-      throw corrupt(expectedOld, expectedNew, e.getMessage());
+      throw CorruptDeltaException.between(expectedOld, expectedNew.id(), e.getMessage());
     }
     if (!header.oldId().equals(expectedOld) || !header.newBlob().equals(expectedNew)) {
-      throw corrupt(expectedOld, expectedNew, "its header names " + header.name()
+      throw CorruptDeltaException.between(expectedOld, expectedNew.id(), "its header names " + header.name()
           + " with SHA-256 " + header.newBlob().sha256());
     }
     VerifyingSink sink = new VerifyingSink(out, digestOrNull, header.newSize());
     try {
       applier(header.engine()).apply(oldBlob, delta, header.newSize(), sink);
     } catch (DeltaFormatException e) {
-      throw corrupt(expectedOld, expectedNew, header.engine().label() + ": " + e.getMessage());
+      throw CorruptDeltaException.between(expectedOld, expectedNew.id(), header.engine().label() + ": " + e.getMessage());
     } catch (RuntimeException e) {
       // An engine bug on hostile input must not escape as an unchecked exception.
-      throw corrupt(expectedOld, expectedNew, header.engine().label() + " failed: " + e);
+      throw CorruptDeltaException.between(expectedOld, expectedNew.id(), header.engine().label() + " failed: " + e);
     }
     if (sink.written != header.newSize()) {
-      throw corrupt(expectedOld, expectedNew, "it produced " + sink.written + " bytes, the blob has "
+      throw CorruptDeltaException.between(expectedOld, expectedNew.id(), "it produced " + sink.written + " bytes, the blob has "
           + header.newSize());
     }
     return header;
@@ -124,13 +124,8 @@ public final class Deltas {
   /** The rebuilt blob must be exactly the one the tree names. */
   private static void checkResult(ObjectId expectedOld, Hashes expectedNew, Hashes actual) throws CorruptDeltaException {
     if (!actual.equals(expectedNew)) {
-      throw corrupt(expectedOld, expectedNew, "its result hashes to " + actual.id() + " / SHA-256 " + actual.sha256());
+      throw CorruptDeltaException.between(expectedOld, expectedNew.id(), "its result hashes to " + actual.id() + " / SHA-256 " + actual.sha256());
     }
-  }
-
-  /** The refusal of a delta from {@code expectedOld} to {@code expectedNew} (named only when it fails). */
-  private static CorruptDeltaException corrupt(ObjectId expectedOld, Hashes expectedNew, String why) {
-    return new CorruptDeltaException(DeltaHeader.name(expectedOld, expectedNew.id()), expectedNew.id(), why);
   }
 
   /** {@link #apply} for blobs held in memory; returns the verified new blob. */

@@ -82,7 +82,7 @@ public final class TreeDeltas {
     ObjectId oldId = ObjectId.fromRaw(payload, 0);
     ObjectInfo old = local.statOrNull(oldId);
     if (old == null || old.type() != ObjectType.TREE || old.size() > MAX_TREE_BYTES) {
-      throw corrupt(oldId, expected, "this machine has no tree " + oldId + " to apply it to");
+      throw CorruptDeltaException.between(oldId, expected.id(), "this machine has no tree " + oldId + " to apply it to");
     }
     ByteArrayInputStream in = new ByteArrayInputStream(payload, ObjectId.LENGTH, payload.length - ObjectId.LENGTH);
     byte[] rebuilt;
@@ -95,20 +95,15 @@ public final class TreeDeltas {
         throw new DeltaFormatException("it produced " + rebuilt.length + " bytes, not " + newSize);
       }
     } catch (DeltaFormatException e) {
-      throw corrupt(oldId, expected, e.getMessage());
+      throw CorruptDeltaException.between(oldId, expected.id(), e.getMessage());
     } catch (RuntimeException e) {
-      throw corrupt(oldId, expected, "zstd failed: " + e);
+      throw CorruptDeltaException.between(oldId, expected.id(), "zstd failed: " + e);
     }
     Hashes actual = Hashes.of(rebuilt);
     if (!actual.equals(expected)) {
-      throw corrupt(oldId, expected, "its result hashes to " + actual.id() + " / SHA-256 "
+      throw CorruptDeltaException.between(oldId, expected.id(), "its result hashes to " + actual.id() + " / SHA-256 "
           + actual.sha256());
     }
     return rebuilt;
-  }
-
-  /** The refusal of a delta from {@code oldId} to {@code expected} (named only when it fails). */
-  private static CorruptDeltaException corrupt(ObjectId oldId, Hashes expected, String why) {
-    return new CorruptDeltaException(DeltaHeader.name(oldId, expected.id()), expected.id(), why);
   }
 }

@@ -75,10 +75,10 @@ public final class FrameReader {
     };
   }
 
-  /** Reads and drops the rest of the current payload (an object already held). */
   /** Reused: most payloads skipped have nothing left (a tree delta's decoder read it whole). */
   private byte[] skipBuffer;
 
+  /** Reads and drops the rest of the current payload (an object already held). */
   public void skipPayload() throws IOException {
     InputStream p = payload();
     if (skipBuffer == null) {
