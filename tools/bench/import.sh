@@ -8,6 +8,8 @@
 #   tools/bench/import.sh [CORPUS]        CORPUS defaults to $CASFS_CORPUS or /var/cache/casfs-corpus
 #   REPEAT=3 THRESHOLDS="4096 16384 65536 262144" tools/bench/import.sh
 #   ROWS=warm tools/bench/import.sh       only `cat | sha1sum` and the "served, warm" rows
+#   LARGE=/usr/lib tools/bench/import.sh  also a large real tree: `casfs import` of it (a command
+#                                         and a new server's) against `cat | sha1sum` of it
 #
 # "v2 on top" imports the v2 directory into the repository holding v1: a different path, so
 # every file is read and hashed, and only what v1 lacks is stored. "v2 in place" updates one
@@ -25,6 +27,11 @@ thresholds="${THRESHOLDS:-}"
 # in a whole run, they took 0.80-1.05 s for v1; alone, 0.66-0.77 s in five runs of six
 # (2026-11-29; the extra time was the kernel's first touches of memory; docs/BENCHMARKS.md).
 rows="${ROWS:-all}"
+# LARGE: a real tree some GiB large, imported after the other rows of each run (its repository is
+# removed right after). On the 115 MB of v1 a command's start-up (the JVM, the compilers warming
+# up) is most of its time; on a large tree, the rate at which it reads and hashes is.
+large="${LARGE:-}"
+[[ -z $large || -d $large ]] || fail "LARGE must be a directory, not '$large'"
 [[ $rows == all || $rows == warm ]] || fail "ROWS must be all or warm, not '$rows'"
 v1="$corpus/v1"
 v2="$corpus/v2"
@@ -48,6 +55,7 @@ for v in v1 v2; do
   find "$work/ostree-src-$v" \( -type c -o -type b -o -type s \) -delete
   find "$corpus/$v" "$work/ostree-src-$v" -type f -print0 | xargs -0 cat >/dev/null
 done
+if [[ -n $large ]]; then find "$large" -type f -print0 | xargs -0 cat >/dev/null; fi
 echo "# $(date -u +%FT%TZ) $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?'): $(find "$v1" | wc -l) paths, $(du -sh --apparent-size "$v1" | cut -f1) in v1; work on $bench_fs; $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # An origin as deployed: `casfs serve` runs for days and owns its repository, and the
@@ -132,7 +140,20 @@ for ((i = 1; i <= repeat; i++)); do
       measure "ostree $mode commit v2 on top" ostree --repo="$run/ostree-$mode" commit --branch=img --tree=dir="$work/ostree-src-v2"
     done
   fi
+  if [[ -n $large ]]; then
+    measure "cat | sha1sum large" bash -c "find '$large' -type f -print0 | xargs -0 cat | sha1sum"
+    "$casfs" init --repo "$run/large" >/dev/null
+    measure "casfs import large" "$casfs" import --repo "$run/large" "$large"
+    rm -rf "$run/large"; "$casfs" init --repo "$run/large-served" >/dev/null
+    start_serve "$run/large-served"
+    measure_served "served: casfs import large" "$casfs" import --repo "$run/large-served" "$large"
+    stop_serve
+    rm -rf "$run/large-served"
+  fi
 done
+if [[ -n $large ]]; then
+  echo "# large tree: $large, $(find "$large" | wc -l) paths, $(du -sh --apparent-size "$large" | cut -f1)"
+fi
 if [[ $rows == all ]]; then
   echo "# repository sizes: casfs $(du -sh "$run/casfs" | cut -f1), ostree archive $(du -sh "$run/ostree-archive" | cut -f1), bare-user $(du -sh "$run/ostree-bare-user" | cut -f1)"
 fi
@@ -146,7 +167,7 @@ for name in "cat | sha1sum v1" "casfs import v1" "casfs import v2 on top" "casfs
     "served: casfs import v1" "served: casfs import v2 on top" "served: casfs import image (v1)" \
     "served: casfs import v2 in place" "served, warm: casfs import v1" "served, warm: casfs import v2 on top" \
     "ostree archive commit v1" "ostree archive commit v2 on top" "ostree bare-user commit v1" \
-    "ostree bare-user commit v2 on top"; do
+    "ostree bare-user commit v2 on top" "cat | sha1sum large" "casfs import large" "served: casfs import large"; do
   if [[ -n "${best_s[$name]:-}" ]]; then best_row "$name"; fi
 done
 echo
@@ -173,6 +194,10 @@ ratio_line "served, warm: v1 / v2 on top" "served, warm: casfs import v1" "serve
 rss_line "served: daemon peak RSS" "served: casfs import v1"
 rss_line "casfs import v1 peak RSS" "casfs import v1"
 rss_line "served, warm: daemon peak RSS" "served, warm: casfs import v1"
+ratio_line "large: casfs / cat|sha1sum" "casfs import large" "cat | sha1sum large"
+ratio_line "large: served / cat|sha1sum" "served: casfs import large" "cat | sha1sum large"
+rss_line "large: casfs import peak RSS" "casfs import large"
+rss_line "large: served, daemon peak RSS" "served: casfs import large"
 
 if [[ -n "$thresholds" ]]; then
   echo
