@@ -23,9 +23,10 @@ source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib/bench.sh"
 corpus="${1:-$default_corpus}"
 repeat="${REPEAT:-3}"
 thresholds="${THRESHOLDS:-}"
-# ROWS=warm: only the warm origin's rows (with sha1sum for the ratio). After the other rows, as
-# in a whole run, they took 0.80-1.05 s for v1; alone, 0.66-0.77 s in five runs of six
-# (2026-11-29; the extra time was the kernel's first touches of memory; docs/BENCHMARKS.md).
+# ROWS=warm: only the warm origin's rows (with sha1sum for the ratio). With G1, after the other
+# rows of a whole run they took 0.80-1.05 s for v1, alone 0.66-0.77 s: the kernel's first touches
+# of memory the daemon's heap had grown into. Since `casfs serve` collects with the serial
+# collector, 0.46-0.52 s in a whole run (2026-11-29; docs/BENCHMARKS.md).
 rows="${ROWS:-all}"
 # LARGE: a real tree some GiB large, imported after the other rows of each run (its repository is
 # removed right after). On the 115 MB of v1 a command's start-up (the JVM, the compilers warming
