@@ -2,13 +2,10 @@ package org.casfs.cas.io;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -43,7 +40,6 @@ final class ImportRun {
   private final BlobImporter blobs;
   private final StatCache cache;
   private final LinkGroups links;
-  private final Set<ByteBuffer> filesSeen = new HashSet<>();
   private final AtomicReference<IOException> failure = new AtomicReference<>();
   private final AtomicLong doneEntries = new AtomicLong();
   private final AtomicLong totalEntries = new AtomicLong();
@@ -91,7 +87,7 @@ final class ImportRun {
     Map<ScannedNode, LinkGroups.Group> groups = links.assign();
     Hashes rootTree = buildTree(top, groups);
     if (cache != null) {
-      cache.commit(rootPrefix, filesSeen);
+      cache.commit(top, rootPrefix);
     }
     Metadata rootMeta = metadata(top);
     return new ImportResult(rootTree, rootMeta, entries, files, bytes, blobs.newObjects.get(),
@@ -142,9 +138,6 @@ final class ImportRun {
       }
       files++;
       bytes += st.size();
-      if (cache != null) {
-        filesSeen.add(ByteBuffer.wrap(path));
-      }
       if (first != node) {
         node.sameInode = first;
         doneEntries.incrementAndGet();
@@ -187,9 +180,7 @@ final class ImportRun {
     } else {
       long readStart = System.currentTimeMillis() * 1_000_000L;
       h = blobs.importFile(node.path, node.stat);
-      if (cache != null) {
-        cache.remember(node.path, node.stat, h, readStart);
-      }
+      node.cacheable = cache != null && StatCache.cacheable(node.stat, readStart);
     }
     node.blob = h;
     progress.progress(doneEntries.incrementAndGet(), totalEntries.get(),

@@ -20,6 +20,11 @@ final class ScannedNode {
   List<ScannedNode> children;
   /** For a regular file that is another path of an inode already seen: that first path. */
   ScannedNode sameInode;
+  /**
+   * Whether the stat cache may remember this file after the import: it was read (not vouched for
+   * by the cache) and is not racily clean. Written before {@link #blob}, read after it.
+   */
+  boolean cacheable;
   volatile Hashes blob;
 
   ScannedNode(byte[] name, byte[] path, FileStat stat, Xattrs xattrs) {

@@ -75,6 +75,44 @@ class ReimportTest {
     assertThat(b.newObjects()).isEqualTo(a.newObjects());
   }
 
+  @Test
+  void theCacheForgetsWhatIsNoLongerARegularFileUnderTheRootAndNothingElse() throws Exception {
+    Path src = work.resolve("src");
+    Path other = work.resolve("src-other"); // shares "src" as a string prefix, not as a directory
+    TestTrees.at(src).dir("a").dir("b").dir("d").file("a/keep", "k").file("a/gone", "g").file("b/now-a-dir", "x").file("c", "c")
+        .file("d/now-a-link", "l");
+    TestTrees.at(other).file("x", "x");
+    Thread.sleep(StatCache.RACY_NANOS / 1_000_000 + 100);
+    try (Repository repo = Repository.init(work.resolve("repo"), RepoConfig.defaults())) {
+      Importer importer = new Importer(repo.objectDatabase());
+      ImportOptions opts = ImportOptions.defaults().withStatCache(repo.kv());
+      importer.importDirectory(src, opts, null);
+      importer.importDirectory(other, opts, null);
+      assertThat(cachedPaths(repo)).containsExactlyInAnyOrder(
+          src + "/a/gone", src + "/a/keep", src + "/b/now-a-dir", src + "/c", src + "/d/now-a-link", other + "/x");
+
+      java.nio.file.Files.delete(src.resolve("a/gone"));
+      java.nio.file.Files.delete(src.resolve("b/now-a-dir"));
+      TestTrees.at(src).dir("b/now-a-dir").file("b/now-a-dir/f", "f");
+      java.nio.file.Files.delete(src.resolve("d/now-a-link"));
+      TestTrees.at(src).symlink("d/now-a-link", "../c");
+      Thread.sleep(StatCache.RACY_NANOS / 1_000_000 + 100);
+      ImportResult again = importer.importDirectory(src, opts, null);
+      assertThat(again.filesRead()).isEqualTo(1); // b/now-a-dir/f; the rest the cache vouched for
+      assertThat(cachedPaths(repo)).containsExactlyInAnyOrder(
+          src + "/a/keep", src + "/b/now-a-dir/f", src + "/c", other + "/x");
+    }
+  }
+
+  private static java.util.List<String> cachedPaths(Repository repo) throws Exception {
+    java.util.List<String> paths = new java.util.ArrayList<>();
+    repo.kv().scan(ImportOptions.STAT_CACHE_SPACE, new byte[0], (key, value) -> {
+      paths.add(new String(key, java.nio.charset.StandardCharsets.UTF_8));
+      return true;
+    });
+    return paths;
+  }
+
   private static void Posix_write(Path file, String content) throws Exception {
     java.nio.file.Files.writeString(file, content);
   }
