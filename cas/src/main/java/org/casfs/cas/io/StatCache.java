@@ -100,7 +100,7 @@ final class StatCache {
   }
 
   /** Whether {@code path} (bytes from {@code offset} on: names joined by '/') is a regular file of the tree. */
-  static boolean isRegularFile(ScannedNode top, byte[] path, int offset) {
+  private static boolean isRegularFile(ScannedNode top, byte[] path, int offset) {
     ScannedNode node = top;
     int start = offset;
     while (node.children != null) {

@@ -2,7 +2,11 @@ package org.casfs.cas.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.casfs.cas.Name;
 import org.casfs.cas.Tree;
 import org.casfs.cas.store.RepoConfig;
@@ -79,8 +83,8 @@ class ReimportTest {
   void theCacheForgetsWhatIsNoLongerARegularFileUnderTheRootAndNothingElse() throws Exception {
     Path src = work.resolve("src");
     Path other = work.resolve("src-other"); // shares "src" as a string prefix, not as a directory
-    TestTrees.at(src).dir("a").dir("b").dir("d").file("a/keep", "k").file("a/gone", "g").file("b/now-a-dir", "x").file("c", "c")
-        .file("d/now-a-link", "l");
+    TestTrees.at(src).dir("a").dir("b").dir("d").file("a/keep", "k").file("a/gone", "g")
+        .file("b/now-a-dir", "x").file("c", "c").file("d/now-a-link", "l");
     TestTrees.at(other).file("x", "x");
     Thread.sleep(StatCache.RACY_NANOS / 1_000_000 + 100);
     try (Repository repo = Repository.init(work.resolve("repo"), RepoConfig.defaults())) {
@@ -91,10 +95,10 @@ class ReimportTest {
       assertThat(cachedPaths(repo)).containsExactlyInAnyOrder(
           src + "/a/gone", src + "/a/keep", src + "/b/now-a-dir", src + "/c", src + "/d/now-a-link", other + "/x");
 
-      java.nio.file.Files.delete(src.resolve("a/gone"));
-      java.nio.file.Files.delete(src.resolve("b/now-a-dir"));
+      Files.delete(src.resolve("a/gone"));
+      Files.delete(src.resolve("b/now-a-dir"));
       TestTrees.at(src).dir("b/now-a-dir").file("b/now-a-dir/f", "f");
-      java.nio.file.Files.delete(src.resolve("d/now-a-link"));
+      Files.delete(src.resolve("d/now-a-link"));
       TestTrees.at(src).symlink("d/now-a-link", "../c");
       Thread.sleep(StatCache.RACY_NANOS / 1_000_000 + 100);
       ImportResult again = importer.importDirectory(src, opts, null);
@@ -104,10 +108,10 @@ class ReimportTest {
     }
   }
 
-  private static java.util.List<String> cachedPaths(Repository repo) throws Exception {
-    java.util.List<String> paths = new java.util.ArrayList<>();
+  private static List<String> cachedPaths(Repository repo) throws Exception {
+    List<String> paths = new ArrayList<>();
     repo.kv().scan(ImportOptions.STAT_CACHE_SPACE, new byte[0], (key, value) -> {
-      paths.add(new String(key, java.nio.charset.StandardCharsets.UTF_8));
+      paths.add(new String(key, StandardCharsets.UTF_8));
       return true;
     });
     return paths;
