@@ -74,11 +74,10 @@ final class StatCache {
     });
     Writer writer = new Writer();
     for (byte[] key : stale) {
-      writer.batch.delete(ImportOptions.STAT_CACHE_SPACE, key);
-      writer.counted();
+      writer.delete(key);
     }
     remember(top, writer);
-    writer.batch.commit(false);
+    writer.finish();
   }
 
   private void remember(ScannedNode dir, Writer writer) throws IOException {
@@ -86,8 +85,7 @@ final class StatCache {
       if (node.children != null) {
         remember(node, writer);
       } else if (node.blob != null && node.cacheable) {
-        writer.batch.put(ImportOptions.STAT_CACHE_SPACE, node.path, value(node.stat, node.blob));
-        writer.counted();
+        writer.put(node.path, value(node.stat, node.blob));
       }
     }
   }
@@ -141,14 +139,28 @@ final class StatCache {
     return null;
   }
 
-  /** One batch at a time, committed every 10,000 changes so that none grows with the tree. */
+  /** Changes to the cache, unsynced, committed every 10,000 so that no batch grows with the tree. */
   private final class Writer {
-    KeyValueStore.Batch batch = kv.batch();
+    private KeyValueStore.Batch batch = kv.batch();
     private int count;
 
-    void counted() throws IOException {
+    void put(byte[] path, byte[] value) throws IOException {
+      batch.put(ImportOptions.STAT_CACHE_SPACE, path, value);
+      counted();
+    }
+
+    void delete(byte[] path) throws IOException {
+      batch.delete(ImportOptions.STAT_CACHE_SPACE, path);
+      counted();
+    }
+
+    void finish() throws IOException {
+      batch.commit(false);
+    }
+
+    private void counted() throws IOException {
       if (++count % 10_000 == 0) {
-        batch.commit(false);
+        finish();
         batch = kv.batch();
       }
     }

@@ -75,7 +75,8 @@ public final class ClassFileUpgrade {
     return rewritten;
   }
 
-  private static URL[] urls(List<Path> jars) {
+  /** The jars as URLs, for a class loader over them. */
+  static URL[] urls(List<Path> jars) {
     return jars.stream().map(p -> {
       try {
         return p.toUri().toURL();

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.io.InputStream;
-import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +43,7 @@ class ClassFileUpgradeTest {
     }
     assertTrue(classes.size() > 300, "classes checked: " + classes.size());
     // Initializing links each class, and linking runs the verifier on the new stack map frames.
-    try (URLClassLoader loader = new URLClassLoader(urls(rewritten), ClassLoader.getPlatformClassLoader())) {
+    try (URLClassLoader loader = new URLClassLoader(ClassFileUpgrade.urls(rewritten), ClassLoader.getPlatformClassLoader())) {
       for (String c : classes) {
         Class.forName(c, true, loader);
       }
@@ -79,13 +78,5 @@ class ClassFileUpgradeTest {
       }
     }
     throw new AssertionError("no " + jarPrefix + "*.jar on the test class path");
-  }
-
-  private static URL[] urls(List<Path> jars) throws Exception {
-    URL[] urls = new URL[jars.size()];
-    for (int i = 0; i < urls.length; i++) {
-      urls[i] = jars.get(i).toUri().toURL();
-    }
-    return urls;
   }
 }
