@@ -27,6 +27,16 @@ public final class DualDigest {
     sha256 = copyOf(SHA256);
   }
 
+  /** A fresh SHA-1 digest, for a caller that needs that one alone. */
+  public static MessageDigest newSha1() {
+    return copyOf(SHA1);
+  }
+
+  /** A fresh SHA-256 digest, for a caller that needs that one alone. */
+  public static MessageDigest newSha256() {
+    return copyOf(SHA256);
+  }
+
   private static MessageDigest newDigest(String algorithm) {
     try {
       return MessageDigest.getInstance(algorithm);

@@ -3,6 +3,7 @@ package org.casfs.cas;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
+import java.security.MessageDigest;
 import java.util.Arrays;
 
 /**
@@ -32,6 +33,40 @@ public final class HashedBytes {
    */
   public static Prefix hashPrefix(byte[] buf, int length) {
     return new Prefix(buf, length, Hashes.of(buf, 0, length));
+  }
+
+  /**
+   * Hashes {@code buf[0, length)} with SHA-256 alone, where it lies: enough to find the bytes in a
+   * store that holds them already (by their SHA-256, which names them as surely as the pair does),
+   * at half the cost of both digests. {@link Sha256First#withSha1} completes the pair when the
+   * store lacks them. {@code buf} must not change until then.
+   */
+  public static Sha256First sha256First(byte[] buf, int length) {
+    return new Sha256First(buf, length, Sha256.of(buf, 0, length));
+  }
+
+  /** The SHA-256 of the first bytes of a buffer, their SHA-1 still to come ({@link #sha256First}). */
+  public static final class Sha256First {
+    private final byte[] buf;
+    private final int length;
+    private final Sha256 sha256;
+
+    private Sha256First(byte[] buf, int length, Sha256 sha256) {
+      this.buf = buf;
+      this.length = length;
+      this.sha256 = sha256;
+    }
+
+    public Sha256 sha256() {
+      return sha256;
+    }
+
+    /** Hashes the same bytes with SHA-1: both hashes, as {@link #hashPrefix} gives them. */
+    public Prefix withSha1() {
+      MessageDigest sha1 = DualDigest.newSha1();
+      sha1.update(buf, 0, length);
+      return new Prefix(buf, length, new Hashes(ObjectId.fromRaw(sha1.digest()), sha256));
+    }
   }
 
   /** The hashes of the first bytes of a buffer ({@link #hashPrefix}). */

@@ -1,5 +1,6 @@
 package org.casfs.cas;
 
+import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HexFormat;
 
@@ -26,6 +27,13 @@ public final class Sha256 {
       throw new IllegalArgumentException("a SHA-256 is 32 bytes, got " + bytes.length);
     }
     return fromRaw(bytes, 0);
+  }
+
+  /** The SHA-256 of {@code bytes[offset, offset + length)}. */
+  public static Sha256 of(byte[] bytes, int offset, int length) {
+    MessageDigest d = DualDigest.newSha256();
+    d.update(bytes, offset, length);
+    return new Sha256(d.digest());
   }
 
   public static Sha256 fromString(String hex) {

@@ -1,6 +1,7 @@
 package org.casfs.cas.io;
 
 import java.io.IOException;
+import java.security.MessageDigest;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -10,15 +11,18 @@ import org.casfs.cas.HashedBytes;
 import org.casfs.cas.Hashes;
 import org.casfs.cas.ObjectId;
 import org.casfs.cas.ObjectType;
+import org.casfs.cas.Sha256;
 import org.casfs.cas.posix.FileStat;
 import org.casfs.cas.posix.Posix;
+import org.casfs.cas.store.ObjectInfo;
 import org.casfs.cas.store.ObjectStore;
 
 /**
  * Turns regular files into blobs: hashes first, stores only what the store lacks, so importing a
  * tree whose contents are mostly stored already (the next version of an image) writes little.
- * Small files are read once into a buffer of the thread's; larger ones stream twice (hash, then
- * store while verifying), never held in memory. Counts each object once per import. Thread-safe.
+ * Small files are read once into a buffer of the thread's; larger ones stream twice when new
+ * (SHA-256, then stored while both digests run), never held in memory. Counts each object once
+ * per import. Thread-safe.
  */
 final class BlobImporter {
   /**
@@ -44,7 +48,12 @@ final class BlobImporter {
     this.store = store;
   }
 
-  /** Reads, hashes and (if new) stores one file. */
+  /**
+   * Reads, hashes and (if new) stores one file. The file is hashed with SHA-256 first, which finds
+   * bytes the store holds already ({@link ObjectStore#blobIdOrNull}); only bytes it lacks are
+   * hashed with SHA-1 too. Re-importing an image from another directory (the next version, built
+   * beside the last) so costs one digest per byte instead of two.
+   */
   Hashes importFile(byte[] path, FileStat st) throws IOException {
     filesRead.incrementAndGet();
     bytesRead.addAndGet(st.size());
@@ -53,21 +62,50 @@ final class BlobImporter {
       try (FileInput in = new FileInput(path, st.size())) {
         in.readFully(buf);
       }
-      HashedBytes.Prefix hashed = HashedBytes.hashPrefix(buf, (int) st.size());
-      if (claim(hashed.hashes().id())) {
+      HashedBytes.Sha256First first = HashedBytes.sha256First(buf, (int) st.size());
+      Hashes known = storedOrNull(first.sha256());
+      if (known != null) {
+        return known;
+      }
+      HashedBytes.Prefix hashed = first.withSha1();
+      if (claimUnknown(hashed.hashes().id())) {
         store.insert(ObjectType.BLOB, hashed.copy()); // hashed once, here
       }
       return hashed.hashes();
     }
-    Hashes h = hashFile(path, st.size());
-    if (claim(h.id())) {
-      try (FileInput in = new FileInput(path, st.size())) {
-        store.insertBlob(in, st.size(), h);
-      } catch (CorruptObjectException e) {
-        throw new IOException(Posix.printable(path) + " changed while it was imported (its bytes no longer hash to "
-            + h.id() + "); import again when it is quiet", e);
-      }
+    Sha256 sha256 = sha256OfFile(path, st.size());
+    Hashes known = storedOrNull(sha256);
+    if (known != null) {
+      return known;
     }
+    // New bytes: stored while both digests run (the store hashes what it writes), then checked
+    // against the first read, so the pair recorded is the stored bytes' own.
+    ObjectInfo stored;
+    try (FileInput in = new FileInput(path, st.size())) {
+      stored = store.insertBlob(in, st.size(), null);
+    } catch (CorruptObjectException e) {
+      throw changedWhileImported(path, e);
+    }
+    if (!stored.sha256().equals(sha256)) {
+      throw changedWhileImported(path, null);
+    }
+    claimUnknown(stored.id());
+    return new Hashes(stored.id(), sha256);
+  }
+
+  private static IOException changedWhileImported(byte[] path, Exception cause) {
+    return new IOException(Posix.printable(path) + " changed while it was imported (its bytes no longer hash"
+        + " as they did); import again when it is quiet", cause);
+  }
+
+  /** The hashes of bytes the store holds already, found by their SHA-256; null if it lacks them. */
+  private Hashes storedOrNull(Sha256 sha256) throws IOException {
+    ObjectId id = store.blobIdOrNull(sha256);
+    if (id == null) {
+      return null;
+    }
+    Hashes h = new Hashes(id, sha256);
+    noteStored(h);
     return h;
   }
 
@@ -85,8 +123,8 @@ final class BlobImporter {
     return buf;
   }
 
-  /** Counts a blob known from the stat cache (already in the store). */
-  void noteCached(Hashes h) {
+  /** Counts a blob known to be in the store already (from the stat cache or its SHA-256). */
+  void noteStored(Hashes h) {
     if (seen.add(h.id())) {
       reusedObjects.incrementAndGet();
     }
@@ -109,14 +147,26 @@ final class BlobImporter {
     return true;
   }
 
-  private static Hashes hashFile(byte[] path, long size) throws IOException {
-    DualDigest digest = new DualDigest();
+  /**
+   * {@link #claim} for bytes the store did not find by their SHA-256: it lacks them (it finds a
+   * blob as soon as it is inserted), so they are counted new without a lookup by id.
+   */
+  private boolean claimUnknown(ObjectId id) {
+    if (!seen.add(id)) {
+      return false;
+    }
+    newObjects.incrementAndGet();
+    return true;
+  }
+
+  private static Sha256 sha256OfFile(byte[] path, long size) throws IOException {
+    MessageDigest digest = DualDigest.newSha256();
     byte[] buf = new byte[CHUNK];
     try (FileInput in = new FileInput(path, size)) {
       for (int n; (n = in.read(buf, 0, buf.length)) > 0; ) {
         digest.update(buf, 0, n);
       }
     }
-    return digest.finish();
+    return Sha256.fromRaw(digest.digest());
   }
 }

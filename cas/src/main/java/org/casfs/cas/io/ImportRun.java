@@ -176,7 +176,7 @@ final class ImportRun {
     }
     Hashes h = cache == null ? null : cache.lookupOrNull(node.path, node.stat);
     if (h != null) {
-      blobs.noteCached(h);
+      blobs.noteStored(h);
     } else {
       long readStart = System.currentTimeMillis() * 1_000_000L;
       h = blobs.importFile(node.path, node.stat);

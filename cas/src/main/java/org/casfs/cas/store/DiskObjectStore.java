@@ -38,7 +38,7 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
   static final String INDEX = "index";
   static final String DATA = "data";
   /** The key spaces the store keeps in the repository's database. */
-  static final List<String> KEY_SPACES = List.of(INDEX, DATA);
+  static final List<String> KEY_SPACES = List.of(INDEX, DATA, ContentIndex.SPACE);
   /** Small objects held in memory before they go to RocksDB in one unsynced batch. */
   private static final long INLINE_BATCH_BYTES = 8L << 20;
   /** Loose blobs written before a flush is forced, bounding the memory of the pending set. */
@@ -135,6 +135,22 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
   public ObjectInfo statOrNull(ObjectId id) throws IOException {
     Located l = locateOrNull(id);
     return l == null ? null : l.info();
+  }
+
+  /** Builds the content index of a repository made before it existed (once; see ContentIndex). */
+  void completeContentIndex() throws IOException {
+    ContentIndex.buildIfIncomplete(db, INDEX);
+  }
+
+  @Override
+  public ObjectId blobIdOrNull(Sha256 sha256) throws IOException {
+    ObjectId pendingBlob = pending.blobIdOrNull(sha256);
+    ObjectId candidate = pendingBlob != null ? pendingBlob : ContentIndex.candidateOrNull(db, sha256);
+    if (candidate == null) {
+      return null;
+    }
+    Located l = locateOrNull(candidate);
+    return l != null && l.info().type() == ObjectType.BLOB && l.info().sha256().equals(sha256) ? candidate : null;
   }
 
   @Override
@@ -361,6 +377,9 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
       batch.put(DATA, key, p.bytes());
     }
     batch.put(INDEX, key, IndexRecord.encode(info.type(), info.size(), info.sha256(), p.loose()));
+    if (info.type() == ObjectType.BLOB) {
+      ContentIndex.put(batch, info);
+    }
   }
 
   /**
@@ -444,11 +463,31 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
     byte[] rec = db.getOrNull(INDEX, id.toRaw());
     hot.invalidate(id);
     // The index entry goes first: a crash afterwards leaves at most an orphan file, which gc sweeps.
-    db.batch().delete(INDEX, id.toRaw()).delete(DATA, id.toRaw()).commit(true);
+    KeyValueStore.Batch batch = db.batch().delete(INDEX, id.toRaw()).delete(DATA, id.toRaw());
+    deleteContentEntry(batch, id, rec);
+    batch.commit(true);
     boolean removedFile = Files.deleteIfExists(loosePath(id));
     // A read racing with this removal may have refilled the cache after the first invalidation.
     hot.invalidate(id);
     return wasPending || rec != null || removedFile;
+  }
+
+  /**
+   * Deletes the content index's entry for a removed blob. A record too damaged to name its SHA-256
+   * leaves a stale entry, which lookups confirm and so ignore.
+   */
+  private static void deleteContentEntry(KeyValueStore.Batch batch, ObjectId id, byte[] rec) {
+    if (rec == null) {
+      return;
+    }
+    try {
+      ObjectInfo info = IndexRecord.decode(id, rec);
+      if (info.type() == ObjectType.BLOB) {
+        ContentIndex.delete(batch, info.sha256());
+      }
+    } catch (CorruptObjectException e) {
+      // stale entry, see above
+    }
   }
 
   @Override
@@ -493,6 +532,7 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
       }
       removed.add(info);
       batch.delete(INDEX, id.toRaw()).delete(DATA, id.toRaw());
+      deleteContentEntry(batch, id, rec);
     }
     // Index first, synced: a crash after this leaves at most orphan files, swept next time.
     batch.commit(true);

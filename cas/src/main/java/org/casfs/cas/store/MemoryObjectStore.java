@@ -7,12 +7,14 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import org.casfs.cas.CorruptObjectException;
 import org.casfs.cas.Hashes;
 import org.casfs.cas.MissingObjectException;
 import org.casfs.cas.ObjectId;
 import org.casfs.cas.ObjectType;
+import org.casfs.cas.Sha256;
 
 /**
  * An object store in memory, for tests and tools that need no durability. Verifies on read like
@@ -22,12 +24,19 @@ public final class MemoryObjectStore implements ObjectStore, RawObjectSource {
   private record Stored(ObjectInfo info, byte[] bytes) {}
 
   private final ConcurrentSkipListMap<ObjectId, Stored> objects = new ConcurrentSkipListMap<>();
+  private final ConcurrentHashMap<Sha256, ObjectId> blobsBySha256 = new ConcurrentHashMap<>();
   private final InsertGuard guard = new InsertGuard();
 
   @Override
   public ObjectInfo statOrNull(ObjectId id) {
     Stored s = objects.get(id);
     return s == null ? null : s.info;
+  }
+
+  @Override
+  public ObjectId blobIdOrNull(Sha256 sha256) {
+    ObjectId id = blobsBySha256.get(sha256);
+    return id != null && objects.containsKey(id) ? id : null;
   }
 
   @Override
@@ -58,6 +67,9 @@ public final class MemoryObjectStore implements ObjectStore, RawObjectSource {
     try (InsertGuard.Ticket t = guard.begin(h.id())) {
       Stored s = objects.computeIfAbsent(h.id(),
           k -> new Stored(new ObjectInfo(k, type, bytes.length, h.sha256()), bytes.clone()));
+      if (type == ObjectType.BLOB) {
+        blobsBySha256.put(h.sha256(), h.id());
+      }
       return s.info;
     }
   }
@@ -97,7 +109,11 @@ public final class MemoryObjectStore implements ObjectStore, RawObjectSource {
 
   @Override
   public boolean remove(ObjectId id) {
-    return objects.remove(id) != null;
+    Stored s = objects.remove(id);
+    if (s != null) {
+      blobsBySha256.remove(s.info.sha256(), id);
+    }
+    return s != null;
   }
 
   @Override
@@ -111,6 +127,7 @@ public final class MemoryObjectStore implements ObjectStore, RawObjectSource {
           for (ObjectId id : free) {
             Stored s = objects.remove(id);
             if (s != null) {
+              blobsBySha256.remove(s.info.sha256(), id);
               removed.add(s.info);
             }
           }

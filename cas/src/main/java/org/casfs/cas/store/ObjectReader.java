@@ -3,6 +3,7 @@ package org.casfs.cas.store;
 import java.io.IOException;
 import java.io.InputStream;
 import org.casfs.cas.ObjectId;
+import org.casfs.cas.Sha256;
 
 /** The read role of a store. Every read verifies: damaged bytes are reported, never returned. */
 public interface ObjectReader {
@@ -12,6 +13,15 @@ public interface ObjectReader {
   default boolean contains(ObjectId id) throws IOException {
     return statOrNull(id) != null;
   }
+
+  /**
+   * The id of a stored blob whose bytes have this SHA-256, or null if the store knows none. A
+   * caller that hashed bytes with SHA-256 alone learns their SHA-1 here without a second digest:
+   * SHA-256 names bytes as surely as both hashes do. A blob is found as soon as its insert
+   * returns, so a miss means the store lacks the bytes (or its index of them is damaged; storing
+   * them again then writes nothing).
+   */
+  ObjectId blobIdOrNull(Sha256 sha256) throws IOException;
 
   /**
    * The whole object, verified against its id.

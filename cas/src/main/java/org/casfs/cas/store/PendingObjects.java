@@ -6,6 +6,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.casfs.cas.ObjectId;
+import org.casfs.cas.ObjectType;
+import org.casfs.cas.Sha256;
 
 /**
  * Objects inserted into a {@link DiskObjectStore} since its last flush, whose index entries are
@@ -24,6 +26,8 @@ final class PendingObjects {
   }
 
   private final ConcurrentHashMap<ObjectId, Pending> objects = new ConcurrentHashMap<>();
+  /** The pending blobs by the SHA-256 of their bytes, as {@link ContentIndex} has the indexed ones. */
+  private final ConcurrentHashMap<Sha256, ObjectId> blobsBySha256 = new ConcurrentHashMap<>();
   private final AtomicLong inlineBytes = new AtomicLong();
   private final AtomicInteger looseCount = new AtomicInteger();
 
@@ -31,11 +35,17 @@ final class PendingObjects {
     return objects.get(id);
   }
 
+  /** The id of a pending blob with these bytes, or null. */
+  ObjectId blobIdOrNull(Sha256 sha256) {
+    return blobsBySha256.get(sha256);
+  }
+
   /** Adds a small object; returns the bytes now held in memory in all. */
   long addInline(ObjectInfo info, byte[] bytes) {
     if (objects.putIfAbsent(info.id(), new Pending(info, bytes)) != null) {
       return inlineBytes.get();
     }
+    noteBlob(info);
     return inlineBytes.addAndGet(bytes.length);
   }
 
@@ -44,7 +54,14 @@ final class PendingObjects {
     if (objects.putIfAbsent(info.id(), new Pending(info, null)) != null) {
       return looseCount.get();
     }
+    noteBlob(info);
     return looseCount.incrementAndGet();
+  }
+
+  private void noteBlob(ObjectInfo info) {
+    if (info.type() == ObjectType.BLOB) {
+      blobsBySha256.put(info.sha256(), info.id());
+    }
   }
 
   /** Everything pending now, in no particular order. */
@@ -56,6 +73,7 @@ final class PendingObjects {
   void forget(List<Pending> done) {
     for (Pending p : done) {
       if (objects.remove(p.info().id(), p)) {
+        blobsBySha256.remove(p.info().sha256(), p.info().id());
         if (p.loose()) {
           looseCount.decrementAndGet();
         } else {

@@ -121,7 +121,9 @@ public final class Repository implements Closeable {
       Files.createDirectories(tmp);
       clearTemporaries(tmp);
       db = RocksDatabase.open(dir.resolve("db"), creating, config.blockCacheBytes());
-      return new Repository(dir, config, ch, lock, db);
+      Repository repo = new Repository(dir, config, ch, lock, db);
+      repo.objects.completeContentIndex();
+      return repo;
     } catch (IOException | RuntimeException e) {
       if (db != null) {
         db.close();

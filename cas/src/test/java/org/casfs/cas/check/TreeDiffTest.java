@@ -7,14 +7,15 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.casfs.cas.Entry;
 import org.casfs.cas.EntryType;
 import org.casfs.cas.Hashes;
 import org.casfs.cas.Name;
 import org.casfs.cas.ObjectId;
 import org.casfs.cas.ObjectType;
+import org.casfs.cas.Sha256;
 import org.casfs.cas.Xattrs;
+import org.casfs.cas.store.CountingStore;
 import org.casfs.cas.store.MemoryObjectStore;
 import org.casfs.cas.store.ObjectDatabase;
 import org.casfs.cas.store.ObjectInfo;
@@ -115,69 +116,11 @@ class TreeDiffTest {
     Entry big = f.dir("big", many.toArray(new Entry[0]));
     ObjectId v1 = f.version(big, f.dir("small", f.file("x", "1")));
     ObjectId v2 = f.version(big, f.dir("small", f.file("x", "2")));
-    AtomicInteger reads = new AtomicInteger();
-    ObjectDatabase counting = new ObjectDatabase(new CountingStore(store, reads), 1 << 20);
+    CountingStore countingStore = new CountingStore(store);
+    ObjectDatabase counting = new ObjectDatabase(countingStore, 1 << 20);
     DiffReport d = new TreeDiff(counting).diff(Snapshot.open(counting, v1), Snapshot.open(counting, v2));
     assertThat(lines(d)).containsExactly("M /small/x 1 -> 1 [content]");
     // Two manifests, two roots (read by Snapshot.open, then cached) and the two "small" trees.
-    assertThat(reads.get()).isEqualTo(6);
-  }
-
-  /** A store that counts reads, delegating everything. */
-  static final class CountingStore implements ObjectStore {
-    private final ObjectStore delegate;
-    private final AtomicInteger reads;
-
-    CountingStore(ObjectStore delegate, AtomicInteger reads) {
-      this.delegate = delegate;
-      this.reads = reads;
-    }
-
-    @Override
-    public ObjectInfo statOrNull(ObjectId id) throws IOException {
-      return delegate.statOrNull(id);
-    }
-
-    @Override
-    public byte[] read(ObjectId id) throws IOException {
-      reads.incrementAndGet();
-      return delegate.read(id);
-    }
-
-    @Override
-    public InputStream open(ObjectId id) throws IOException {
-      reads.incrementAndGet();
-      return delegate.open(id);
-    }
-
-    @Override
-    public ObjectInfo insert(ObjectType type, byte[] bytes) throws IOException {
-      return delegate.insert(type, bytes);
-    }
-
-    @Override
-    public ObjectInfo insertBlob(InputStream in, long size, Hashes expected) throws IOException {
-      return delegate.insertBlob(in, size, expected);
-    }
-
-    @Override
-    public void flush() throws IOException {
-      delegate.flush();
-    }
-
-    @Override
-    public void forEach(Visitor visitor) throws IOException {
-      delegate.forEach(visitor);
-    }
-
-    @Override
-    public boolean remove(ObjectId id) throws IOException {
-      return delegate.remove(id);
-    }
-
-    @Override
-    public void close() throws IOException {
-      delegate.close();
-    }
+    assertThat(countingStore.reads()).isEqualTo(6);
   }
 }

@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.casfs.cas.Name;
 import org.casfs.cas.Tree;
+import org.casfs.cas.store.CountingStore;
+import org.casfs.cas.store.ObjectDatabase;
 import org.casfs.cas.store.RepoConfig;
 import org.casfs.cas.store.Repository;
 import org.junit.jupiter.api.AfterEach;
@@ -77,6 +79,31 @@ class ReimportTest {
     }
     assertThat(b.root()).isEqualTo(a.root());
     assertThat(b.newObjects()).isEqualTo(a.newObjects());
+  }
+
+  @Test
+  void aCopyInAnotherDirectoryIsFoundByTheSha256OfEachFileAndAddsNothing() throws Exception {
+    Path src = work.resolve("src");
+    int large = BlobImporter.SMALL + 4321; // streamed, not read into memory
+    TestTrees.at(src).dir("d").file("a", "alpha").file("d/b", "beta").file("d/a-again", "alpha")
+        .randomFile("big", large, 7).randomFile("d/big-too", large, 7).randomFile("d/big-other", large, 8);
+    Path copy = work.resolve("copy");
+    assertThat(new ProcessBuilder("cp", "-a", src.toString(), copy.toString()).inheritIO().start().waitFor()).isZero();
+    try (Repository repo = Repository.init(work.resolve("repo"), RepoConfig.defaults())) {
+      CountingStore counting = new CountingStore(repo.objects());
+      Importer importer = new Importer(new ObjectDatabase(counting, 1 << 20));
+      ImportResult first = importer.importDirectory(src, ImportOptions.defaults(), null);
+      assertThat(first.newObjects()).isEqualTo(4 + 2); // a, b, big, big-other; two trees
+      int duplicatesFound = counting.foundBySha256(); // a-again, big-too: when their twin came first
+      assertThat(duplicatesFound).isBetween(0, 2);
+      repo.objects().flush();
+
+      ImportResult second = importer.importDirectory(copy, ImportOptions.defaults(), null);
+      assertThat(second.root()).isEqualTo(first.root());
+      assertThat(second.filesRead()).isEqualTo(6);
+      assertThat(second.newObjects()).isZero();
+      assertThat(counting.foundBySha256() - duplicatesFound).isEqualTo(6); // every file, small and large
+    }
   }
 
   @Test

@@ -12,6 +12,8 @@ import org.casfs.cas.CorruptObjectException;
 import org.casfs.cas.Hashes;
 import org.casfs.cas.ObjectId;
 import org.casfs.cas.ObjectType;
+import org.casfs.cas.Tree;
+import org.casfs.cas.TreeCodec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,6 +73,52 @@ abstract class DiskObjectStoreContract extends ObjectStoreContract {
     store = repo.objects();
     for (int i = 0; i < ids.size(); i++) {
       assertThat(store.read(ids.get(i))).isEqualTo(bytes(sizes()[i], 23));
+    }
+  }
+
+  @Test
+  void aContentIndexEntryIsBelievedOnlyWhenTheObjectIndexAgrees() throws IOException {
+    byte[] a = bytes(100, 51);
+    byte[] b = bytes(100, 52);
+    Hashes ha = Hashes.of(a);
+    Hashes hb = Hashes.of(b);
+    store.insert(ObjectType.BLOB, a);
+    ObjectId tree = store.insert(ObjectType.TREE, TreeCodec.encode(Tree.EMPTY)).id();
+    store.flush();
+    // a's SHA-256 made to name another blob, an absent one, a tree, and something not an id
+    KeyValueStore kv = repo.kv();
+    for (byte[] wrong : List.of(hb.id().toRaw(), ObjectId.fromRaw(new byte[20]).toRaw(), tree.toRaw(), new byte[7])) {
+      kv.batch().put(ContentIndex.SPACE, ha.sha256().toRaw(), wrong).commit(true);
+      assertThat(store.blobIdOrNull(ha.sha256())).isNull();
+    }
+    store.insert(ObjectType.BLOB, b);
+    kv.batch().put(ContentIndex.SPACE, ha.sha256().toRaw(), hb.id().toRaw()).commit(true);
+    assertThat(store.blobIdOrNull(ha.sha256())).as("names a stored blob with another SHA-256").isNull();
+    assertThat(store.read(ha.id())).isEqualTo(a);
+  }
+
+  @Test
+  void aRepositoryWithoutAContentIndexGetsOneBuiltWhenOpened() throws IOException {
+    List<Hashes> blobs = new ArrayList<>();
+    for (int size : sizes()) {
+      byte[] b = bytes(size, 61);
+      blobs.add(Hashes.of(b));
+      store.insert(ObjectType.BLOB, b);
+    }
+    store.flush();
+    // As a repository made before the index existed: its key space empty, no marker.
+    List<byte[]> keys = new ArrayList<>();
+    repo.kv().scan(ContentIndex.SPACE, new byte[0], (k, v) -> keys.add(k));
+    assertThat(keys).hasSize(blobs.size() + 1);
+    KeyValueStore.Batch drop = repo.kv().batch();
+    keys.forEach(k -> drop.delete(ContentIndex.SPACE, k));
+    drop.commit(true);
+    assertThat(store.blobIdOrNull(blobs.get(0).sha256())).isNull();
+    repo.close();
+    repo = Repository.open(tmp.resolve("repo"));
+    store = repo.objects();
+    for (Hashes h : blobs) {
+      assertThat(store.blobIdOrNull(h.sha256())).isEqualTo(h.id());
     }
   }
 

@@ -181,6 +181,36 @@ abstract class ObjectStoreContract {
   }
 
   @Test
+  void blobsAreFoundByTheSha256OfTheirBytesFromTheirInsertOnAndOnlyWhileStored() throws IOException {
+    List<Hashes> blobs = new ArrayList<>();
+    for (int size : sizes()) {
+      byte[] b = bytes(size, 41);
+      blobs.add(Hashes.of(b));
+      if (size % 2 == 0) {
+        store.insert(ObjectType.BLOB, b);
+      } else {
+        store.insertBlob(new ByteArrayInputStream(b), size, null);
+      }
+    }
+    byte[] treeBytes = TreeCodec.encode(Tree.EMPTY);
+    store.insert(ObjectType.TREE, treeBytes);
+    for (Hashes h : blobs) {
+      assertThat(store.blobIdOrNull(h.sha256())).as("blob %s", h.id()).isEqualTo(h.id());
+    }
+    store.flush();
+    for (Hashes h : blobs) {
+      assertThat(store.blobIdOrNull(h.sha256())).as("flushed blob %s", h.id()).isEqualTo(h.id());
+    }
+    // Only blobs, and only what is stored.
+    assertThat(store.blobIdOrNull(Hashes.of(treeBytes).sha256())).isNull();
+    assertThat(store.blobIdOrNull(Hashes.of(bytes(99, 42)).sha256())).isNull();
+    for (Hashes h : blobs) {
+      store.remove(h.id());
+      assertThat(store.blobIdOrNull(h.sha256())).as("removed blob %s", h.id()).isNull();
+    }
+  }
+
+  @Test
   void removedObjectsAreGone() throws IOException {
     for (int size : sizes()) {
       ObjectId id = store.insert(ObjectType.BLOB, bytes(size, 3)).id();
