@@ -15,6 +15,7 @@ import jnr.ffi.LibraryLoader;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 import org.casfs.cas.Name;
+import org.casfs.cas.nativelib.JffiStub;
 
 /**
  * The file system as the kernel sees it, for exact import and checkout: paths are raw bytes (so
@@ -46,7 +47,7 @@ public final class Posix {
   private static final long UTIME_OMIT = (1L << 30) - 2;
   private static final int IO_CHUNK = 256 * 1024;
 
-  private static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
+  private static final LibC LIBC = libc();
   private static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
   private static final Charset PATH_CHARSET =
       Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
@@ -54,6 +55,11 @@ public final class Posix {
       ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(IO_CHUNK));
 
   private Posix() {}
+
+  private static LibC libc() {
+    JffiStub.useCachedCopy();
+    return LibraryLoader.create(LibC.class).load("c");
+  }
 
   private static boolean isArm64() {
     String arch = System.getProperty("os.arch", "");
