@@ -1,6 +1,5 @@
 package org.casfs.cas;
 
-import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
@@ -11,12 +10,16 @@ public final class ObjectId implements Comparable<ObjectId> {
   public static final int LENGTH = 20;
   private static final HexFormat HEX = HexFormat.of();
 
-  private final byte[] raw;
-  private final int hash;
+  // The 20 bytes as fields, big-endian: 32 bytes an id instead of 64 with an array (an import,
+  // a gc or a pull holds one per object), and equals and compareTo without loops.
+  private final long high;
+  private final long middle;
+  private final int low;
 
-  private ObjectId(byte[] raw) {
-    this.raw = raw;
-    this.hash = (raw[0] & 0xff) << 24 | (raw[1] & 0xff) << 16 | (raw[2] & 0xff) << 8 | (raw[3] & 0xff);
+  private ObjectId(byte[] bytes, int offset) {
+    this.high = BigEndian.get(bytes, offset, 8);
+    this.middle = BigEndian.get(bytes, offset + 8, 8);
+    this.low = (int) BigEndian.get(bytes, offset + 16, 4);
   }
 
   /** Copies {@code LENGTH} bytes from {@code bytes} at {@code offset}. */
@@ -24,7 +27,7 @@ public final class ObjectId implements Comparable<ObjectId> {
     if (offset < 0 || bytes.length - offset < LENGTH) {
       throw new IllegalArgumentException("an object id needs 20 bytes, got " + (bytes.length - offset));
     }
-    return new ObjectId(Arrays.copyOfRange(bytes, offset, offset + LENGTH));
+    return new ObjectId(bytes, offset);
   }
 
   public static ObjectId fromRaw(byte[] bytes) {
@@ -39,7 +42,7 @@ public final class ObjectId implements Comparable<ObjectId> {
     if (!isValid(hex)) {
       throw new IllegalArgumentException("not an object id (40 lowercase hex digits): " + hex);
     }
-    return new ObjectId(HEX.parseHex(hex));
+    return new ObjectId(HEX.parseHex(hex), 0);
   }
 
   public static boolean isValid(String hex) {
@@ -57,40 +60,48 @@ public final class ObjectId implements Comparable<ObjectId> {
 
   /** A copy of the 20 raw bytes. */
   public byte[] toRaw() {
-    return raw.clone();
+    byte[] raw = new byte[LENGTH];
+    copyTo(raw, 0);
+    return raw;
   }
 
   public void copyTo(byte[] dst, int offset) {
-    System.arraycopy(raw, 0, dst, offset, LENGTH);
+    if (offset < 0 || dst.length - offset < LENGTH) {
+      throw new IndexOutOfBoundsException("20 bytes do not fit at " + offset + " of " + dst.length);
+    }
+    BigEndian.put(dst, offset, 8, high);
+    BigEndian.put(dst, offset + 8, 8, middle);
+    BigEndian.put(dst, offset + 16, 4, low);
   }
 
   /** 40 lowercase hex digits. */
   public String name() {
-    return HEX.formatHex(raw);
+    return HEX.formatHex(toRaw());
   }
 
   /** A stable 64-bit number derived from the id (for inode numbers and hash tables). */
   public long longPrefix() {
-    long v = 0;
-    for (int i = 0; i < 8; i++) {
-      v = v << 8 | (raw[i] & 0xff);
-    }
-    return v;
+    return high;
   }
 
   @Override
   public int compareTo(ObjectId o) {
-    return Arrays.compareUnsigned(raw, o.raw);
+    int c = Long.compareUnsigned(high, o.high);
+    if (c == 0) {
+      c = Long.compareUnsigned(middle, o.middle);
+    }
+    return c != 0 ? c : Integer.compareUnsigned(low, o.low);
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof ObjectId other && Arrays.equals(raw, other.raw);
+    return o instanceof ObjectId other && high == other.high && middle == other.middle && low == other.low;
   }
 
+  /** The first four bytes, big-endian: SHA-1 bits are uniform. */
   @Override
   public int hashCode() {
-    return hash;
+    return (int) (high >>> 32);
   }
 
   @Override

@@ -65,7 +65,7 @@ final class ImportRun {
     if (!rootStat.isDirectory()) {
       throw new IOException(Posix.printable(root) + " is not a directory; import takes a directory");
     }
-    ScannedNode top = new ScannedNode(null, root, rootStat, xattrs(root));
+    ScannedNode top = new ScannedNode(null, null, root, rootStat, xattrs(root));
     int permits = options.threads() * 4;
     Semaphore inFlight = new Semaphore(permits);
     AtomicInteger threadNo = new AtomicInteger();
@@ -111,16 +111,16 @@ final class ImportRun {
 
   private void walk(ScannedNode dir, ExecutorService pool, Semaphore inFlight)
       throws IOException, InterruptedException {
-    List<byte[]> names = Posix.list(dir.path);
+    List<byte[]> names = Posix.list(dir.path());
     names.sort(Arrays::compareUnsigned);
     List<ScannedNode> children = new ArrayList<>(names.size());
     dir.children = children;
     totalEntries.addAndGet(names.size());
     for (byte[] name : names) {
       throwIfFailed();
-      byte[] path = Posix.join(dir.path, name);
+      byte[] path = Posix.join(dir.path(), name);
       FileStat st = Posix.lstat(path);
-      ScannedNode node = new ScannedNode(name, path, st, xattrs(path));
+      ScannedNode node = new ScannedNode(dir, name, path, st, xattrs(path));
       children.add(node);
       entries++;
       if (st.isDirectory()) {
@@ -149,7 +149,7 @@ final class ImportRun {
         try {
           hash(node);
         } catch (IOException | RuntimeException e) {
-          IOException io = namingPath(node.path, e);
+          IOException io = namingPath(node.path(), e);
           if (!failure.compareAndSet(null, io)) {
             failure.get().addSuppressed(io);
           }
@@ -174,12 +174,13 @@ final class ImportRun {
     if (failure.get() != null) {
       return;
     }
-    Hashes h = cache == null ? null : cache.lookupOrNull(node.path, node.stat);
+    byte[] path = node.path();
+    Hashes h = cache == null ? null : cache.lookupOrNull(path, node.stat);
     if (h != null) {
       blobs.noteStored(h);
     } else {
       long readStart = System.currentTimeMillis() * 1_000_000L;
-      h = blobs.importFile(node.path, node.stat);
+      h = blobs.importFile(path, node.stat);
       node.cacheable = cache != null && StatCache.cacheable(node.stat, readStart);
     }
     node.blob = h;
@@ -192,7 +193,7 @@ final class ImportRun {
     try {
       return new Metadata(st.permissions(), st.uid(), st.gid(), st.mtimeNanos(), node.xattrs);
     } catch (IllegalArgumentException e) {
-      throw new IOException("cannot import " + Posix.printable(node.path) + ": " + e.getMessage(), e);
+      throw new IOException("cannot import " + Posix.printable(node.path()) + ": " + e.getMessage(), e);
     }
   }
 
@@ -216,7 +217,7 @@ final class ImportRun {
       Name name = Name.of(node.name);
       EntryType type = EntryType.fromModeOrNull(st.mode());
       if (type == null) {
-        throw new IOException("cannot import " + Posix.printable(node.path) + ": unknown file type, mode "
+        throw new IOException("cannot import " + Posix.printable(node.path()) + ": unknown file type, mode "
             + Integer.toOctalString(st.mode()));
       }
       Entry e = switch (type) {
@@ -229,7 +230,7 @@ final class ImportRun {
       LinkGroups.Group g = groups.get(node);
       return g == null ? e : e.withLink(g.id(), g.nlink());
     } catch (IllegalArgumentException e) {
-      throw new IOException("cannot import " + Posix.printable(node.path) + ": " + e.getMessage(), e);
+      throw new IOException("cannot import " + Posix.printable(node.path()) + ": " + e.getMessage(), e);
     }
   }
 }

@@ -49,17 +49,18 @@ final class LinkGroups {
     List<List<ScannedNode>> groups = new ArrayList<>();
     for (List<ScannedNode> nodes : byInode.values()) {
       if (nodes.size() > 1) {
-        nodes.sort((a, b) -> Arrays.compareUnsigned(a.path, b.path));
+        nodes.sort((a, b) -> Arrays.compareUnsigned(a.path(), b.path()));
         groups.add(nodes);
       }
     }
     // Sorted by first path, so that the rare id collision resolves the same way everywhere.
-    groups.sort((a, b) -> Arrays.compareUnsigned(a.get(0).path, b.get(0).path));
+    groups.sort((a, b) -> Arrays.compareUnsigned(a.get(0).path(), b.get(0).path()));
     Map<ScannedNode, Group> out = new HashMap<>();
     Set<Long> used = new HashSet<>();
     for (List<ScannedNode> nodes : groups) {
       ScannedNode first = nodes.get(0);
-      byte[] rel = Arrays.copyOfRange(first.path, rootPrefixLength, first.path.length);
+      byte[] path = first.path();
+      byte[] rel = Arrays.copyOfRange(path, rootPrefixLength, path.length);
       long id = idOf(rel, first.blobHashes() == null ? null : first.blobHashes().id());
       while (!used.add(id)) {
         id = id == Long.MAX_VALUE ? 1 : id + 1;

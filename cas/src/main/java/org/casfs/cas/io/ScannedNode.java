@@ -4,6 +4,7 @@ import java.util.List;
 import org.casfs.cas.Hashes;
 import org.casfs.cas.Xattrs;
 import org.casfs.cas.posix.FileStat;
+import org.casfs.cas.posix.Posix;
 
 /**
  * One path found by the import walk. Filled by the walking thread, except {@link #blob}, which a
@@ -11,7 +12,10 @@ import org.casfs.cas.posix.FileStat;
  */
 final class ScannedNode {
   final byte[] name;
-  final byte[] path;
+  /** The directory it was found in; null for the imported root. */
+  final ScannedNode parent;
+  /** The full path, kept by directories only: a file's is joined when needed (~90 bytes less a file). */
+  private final byte[] dirPath;
   final FileStat stat;
   final Xattrs xattrs;
   /** The symlink target, or null. */
@@ -27,11 +31,17 @@ final class ScannedNode {
   boolean cacheable;
   volatile Hashes blob;
 
-  ScannedNode(byte[] name, byte[] path, FileStat stat, Xattrs xattrs) {
+  ScannedNode(ScannedNode parent, byte[] name, byte[] path, FileStat stat, Xattrs xattrs) {
+    this.parent = parent;
     this.name = name;
-    this.path = path;
+    this.dirPath = stat.isDirectory() ? path : null;
     this.stat = stat;
     this.xattrs = xattrs;
+  }
+
+  /** The full path. */
+  byte[] path() {
+    return dirPath != null ? dirPath : Posix.join(parent.dirPath, name);
   }
 
   Hashes blobHashes() {

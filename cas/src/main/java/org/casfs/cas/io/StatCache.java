@@ -85,7 +85,7 @@ final class StatCache {
       if (node.children != null) {
         remember(node, writer);
       } else if (node.blob != null && node.cacheable) {
-        writer.put(node.path, value(node.stat, node.blob));
+        writer.put(node.path(), value(node.stat, node.blob));
       }
     }
   }
