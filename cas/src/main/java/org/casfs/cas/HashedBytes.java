@@ -13,6 +13,7 @@ import java.util.Arrays;
  * copied: whoever hands it in must not change it afterwards.
  */
 public final class HashedBytes {
+  private static final ThreadLocal<MessageDigest> SHA1 = ThreadLocal.withInitial(DualDigest::newSha1);
   private final byte[] bytes;
   private final Hashes hashes;
 
@@ -63,8 +64,8 @@ public final class HashedBytes {
 
     /** Hashes the same bytes with SHA-1: both hashes, as {@link #hashPrefix} gives them. */
     public Prefix withSha1() {
-      MessageDigest sha1 = DualDigest.newSha1();
-      sha1.update(buf, 0, length);
+      MessageDigest sha1 = SHA1.get();
+      sha1.update(buf, 0, length); // digest() below also resets it for the thread's next use
       return new Prefix(buf, length, new Hashes(ObjectId.fromRaw(sha1.digest()), sha256));
     }
   }

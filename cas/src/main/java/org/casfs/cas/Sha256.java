@@ -7,6 +7,8 @@ import java.util.HexFormat;
 public final class Sha256 {
   public static final int LENGTH = 32;
   private static final HexFormat HEX = HexFormat.of();
+  /** One digest per thread: cloning a fresh one for each file was 2% of an import's CPU. */
+  private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(DualDigest::newSha256);
 
   // The 32 bytes as four big-endian fields: 48 bytes a value instead of 64 with an array.
   private final long a;
@@ -37,9 +39,9 @@ public final class Sha256 {
 
   /** The SHA-256 of {@code bytes[offset, offset + length)}. */
   public static Sha256 of(byte[] bytes, int offset, int length) {
-    MessageDigest digest = DualDigest.newSha256();
+    MessageDigest digest = DIGEST.get();
     digest.update(bytes, offset, length);
-    return new Sha256(digest.digest(), 0);
+    return new Sha256(digest.digest(), 0); // digest() also resets it for the thread's next use
   }
 
   public static Sha256 fromString(String hex) {
