@@ -23,6 +23,7 @@ import org.casfs.cas.ObjectId;
 import org.casfs.cas.ObjectType;
 import org.casfs.cas.store.MemoryObjectStore;
 import org.casfs.cas.store.ObjectStore;
+import org.casfs.cas.store.ObjectInfo;
 import org.casfs.cas.store.RepoConfig;
 import org.casfs.cas.store.Repository;
 import org.junit.jupiter.api.Test;
@@ -220,6 +221,18 @@ class GcTest {
         assertThat(r.problems()).as("round %d", round).isEmpty();
         for (ObjectId id : reachable) {
           assertThat(repo.objects().read(id)).isNotNull();
+        }
+        // The content index is written and deleted in the object index's batches: every blob
+        // left after the kill is still found by its SHA-256.
+        for (ObjectId id : reachable) {
+          assertThat(repo.objects().blobIdOrNull(repo.objects().statOrNull(id).sha256())).isEqualTo(id);
+        }
+        List<ObjectInfo> all = new ArrayList<>();
+        repo.objects().forEach(all::add);
+        for (ObjectInfo info : all) {
+          if (info.type() == ObjectType.BLOB) {
+            assertThat(repo.objects().blobIdOrNull(info.sha256())).as("round %d", round).isEqualTo(info.id());
+          }
         }
       }
     }
