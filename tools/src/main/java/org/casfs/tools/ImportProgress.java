@@ -6,6 +6,9 @@ import org.casfs.cas.io.ProgressListener;
 public final class ImportProgress implements ProgressListener {
   private final Progress bar;
   private long lastTotal = -1;
+  private long lastDone;
+  private long lastEntries;
+  private long lastEntriesTotal;
 
   private ImportProgress(Progress bar) {
     this.bar = bar;
@@ -19,13 +22,24 @@ public final class ImportProgress implements ProgressListener {
     return bar.shown() ? new ImportProgress(bar) : ProgressListener.NONE;
   }
 
+  /**
+   * The counts only grow, but the importer's threads report them in any order: an older report
+   * that arrives late never moves the bar back.
+   */
   @Override
   public synchronized void progress(long doneEntries, long totalEntries, long doneBytes, long totalBytes) {
-    if (totalBytes != lastTotal) {
+    if (totalBytes > lastTotal) {
       bar.total(totalBytes);
       lastTotal = totalBytes;
     }
-    bar.stepTo(doneBytes);
-    bar.message(" " + doneEntries + "/" + totalEntries + " entries");
+    if (doneBytes >= lastDone) {
+      bar.stepTo(doneBytes);
+      lastDone = doneBytes;
+    }
+    if (doneEntries >= lastEntries || totalEntries > lastEntriesTotal) {
+      lastEntries = Math.max(lastEntries, doneEntries);
+      lastEntriesTotal = Math.max(lastEntriesTotal, totalEntries);
+      bar.message(" " + lastEntries + "/" + lastEntriesTotal + " entries");
+    }
   }
 }

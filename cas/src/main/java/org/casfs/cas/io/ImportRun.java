@@ -77,6 +77,8 @@ final class ImportRun {
     try {
       walk(top, pool, inFlight);
       inFlight.acquire(permits);
+      // The workers' reports may reach the listener in any order; this one, after them all, is last.
+      progress.progress(doneEntries.get(), totalEntries.get(), doneBytes.get(), totalBytes.get());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("import of " + Posix.printable(root) + " interrupted");
