@@ -32,14 +32,10 @@ public final class ImportProgress implements ProgressListener {
       bar.total(totalBytes);
       lastTotal = totalBytes;
     }
-    if (doneBytes >= lastDone) {
-      bar.stepTo(doneBytes);
-      lastDone = doneBytes;
-    }
-    if (doneEntries >= lastEntries || totalEntries > lastEntriesTotal) {
-      lastEntries = Math.max(lastEntries, doneEntries);
-      lastEntriesTotal = Math.max(lastEntriesTotal, totalEntries);
-      bar.message(" " + lastEntries + "/" + lastEntriesTotal + " entries");
-    }
+    lastDone = Math.max(lastDone, doneBytes);
+    lastEntries = Math.max(lastEntries, doneEntries);
+    lastEntriesTotal = Math.max(lastEntriesTotal, totalEntries);
+    bar.stepTo(lastDone);
+    bar.message(" " + lastEntries + "/" + lastEntriesTotal + " entries");
   }
 }

@@ -13,7 +13,7 @@ import org.casfs.cas.posix.Posix;
 final class ScannedNode {
   final byte[] name;
   /** The directory it was found in; null for the imported root. */
-  final ScannedNode parent;
+  private final ScannedNode parent;
   /** The full path, kept by directories only: a file's is joined when needed (~90 bytes less a file). */
   private final byte[] dirPath;
   final FileStat stat;

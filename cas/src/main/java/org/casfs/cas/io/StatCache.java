@@ -9,6 +9,7 @@ import org.casfs.cas.Hashes;
 import org.casfs.cas.ObjectId;
 import org.casfs.cas.Sha256;
 import org.casfs.cas.posix.FileStat;
+import org.casfs.cas.store.BatchWriter;
 import org.casfs.cas.store.KeyValueStore;
 import org.casfs.cas.store.ObjectReader;
 
@@ -72,15 +73,16 @@ final class StatCache {
       }
       return true;
     });
-    Writer writer = new Writer();
+    // Unsynced, in batches of 10,000 so that none grows with the tree.
+    BatchWriter writer = new BatchWriter(kv, ImportOptions.STAT_CACHE_SPACE, 10_000);
     for (byte[] key : stale) {
       writer.delete(key);
     }
     remember(top, writer);
-    writer.finish();
+    writer.finish(false);
   }
 
-  private void remember(ScannedNode dir, Writer writer) throws IOException {
+  private void remember(ScannedNode dir, BatchWriter writer) throws IOException {
     for (ScannedNode node : dir.children) {
       if (node.children != null) {
         remember(node, writer);
@@ -137,32 +139,5 @@ final class StatCache {
       }
     }
     return null;
-  }
-
-  /** Changes to the cache, unsynced, committed every 10,000 so that no batch grows with the tree. */
-  private final class Writer {
-    private KeyValueStore.Batch batch = kv.batch();
-    private int count;
-
-    void put(byte[] path, byte[] value) throws IOException {
-      batch.put(ImportOptions.STAT_CACHE_SPACE, path, value);
-      counted();
-    }
-
-    void delete(byte[] path) throws IOException {
-      batch.delete(ImportOptions.STAT_CACHE_SPACE, path);
-      counted();
-    }
-
-    void finish() throws IOException {
-      batch.commit(false);
-    }
-
-    private void counted() throws IOException {
-      if (++count % 10_000 == 0) {
-        finish();
-        batch = kv.batch();
-      }
-    }
   }
 }

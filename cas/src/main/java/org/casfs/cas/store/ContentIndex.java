@@ -1,7 +1,6 @@
 package org.casfs.cas.store;
 
 import java.io.IOException;
-import org.casfs.cas.CorruptObjectException;
 import org.casfs.cas.ObjectId;
 import org.casfs.cas.ObjectType;
 import org.casfs.cas.Sha256;
@@ -22,17 +21,27 @@ final class ContentIndex {
   static final String SPACE = "blob-sha256";
   private static final byte[] COMPLETE = new byte[0];
   private static final byte[] VERSION_1 = {1};
-  /** Entries per unsynced batch while building; the marker's batch is synced. */
+  /** Entries per unsynced batch while building; the marker's batch is synced (and so all before it). */
   private static final int BUILD_BATCH = 10_000;
 
   private ContentIndex() {}
 
-  static void put(KeyValueStore.Batch batch, ObjectInfo blob) {
-    batch.put(SPACE, blob.sha256().toRaw(), blob.id().toRaw());
+  /** Indexes {@code info} if it is a blob, in the batch that writes its object index record. */
+  static void put(KeyValueStore.Batch batch, ObjectInfo info) {
+    if (info.type() == ObjectType.BLOB) {
+      batch.put(SPACE, info.sha256().toRaw(), info.id().toRaw());
+    }
   }
 
-  static void delete(KeyValueStore.Batch batch, Sha256 sha256) {
-    batch.delete(SPACE, sha256.toRaw());
+  /**
+   * Drops the entry of a removed object, in the batch that deletes its record. A record too
+   * damaged to decode ({@code infoOrNull} null) names no SHA-256: its entry, if any, stays stale,
+   * and lookups confirm and so ignore it.
+   */
+  static void delete(KeyValueStore.Batch batch, ObjectInfo infoOrNull) {
+    if (infoOrNull != null && infoOrNull.type() == ObjectType.BLOB) {
+      batch.delete(SPACE, infoOrNull.sha256().toRaw());
+    }
   }
 
   /** The id the entry for {@code sha256} names, unconfirmed; null if none (or not an id). */
@@ -41,33 +50,19 @@ final class ContentIndex {
     return value == null || value.length != ObjectId.LENGTH ? null : ObjectId.fromRaw(value);
   }
 
-  /** Builds the index from the object index unless it is complete already. */
-  static void buildIfIncomplete(KeyValueStore db, String objectIndex) throws IOException {
+  /** Builds the index from {@code objects} (every object the store indexes) unless it is complete. */
+  static void buildIfIncomplete(KeyValueStore db, ObjectEnumerator objects) throws IOException {
     if (db.getOrNull(SPACE, COMPLETE) != null) {
       return;
     }
-    KeyValueStore.Batch[] batch = {db.batch()};
-    int[] held = {0};
-    db.scan(objectIndex, new byte[0], (key, value) -> {
-      if (key.length != ObjectId.LENGTH) {
-        return true; // damage fsck reports; nothing to index
-      }
-      ObjectInfo info;
-      try {
-        info = IndexRecord.decode(ObjectId.fromRaw(key), value);
-      } catch (CorruptObjectException e) {
-        return true;
-      }
+    BatchWriter writer = new BatchWriter(db, SPACE, BUILD_BATCH);
+    objects.forEach(info -> {
       if (info.type() == ObjectType.BLOB) {
-        put(batch[0], info);
-        if (++held[0] == BUILD_BATCH) {
-          batch[0].commit(false);
-          batch[0] = db.batch();
-          held[0] = 0;
-        }
+        writer.put(info.sha256().toRaw(), info.id().toRaw());
       }
       return true;
     });
-    batch[0].put(SPACE, COMPLETE, VERSION_1).commit(true);
+    writer.put(COMPLETE, VERSION_1);
+    writer.finish(true);
   }
 }

@@ -137,9 +137,12 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
     return l == null ? null : l.info();
   }
 
-  /** Builds the content index of a repository made before it existed (once; see ContentIndex). */
+  /**
+   * Builds the content index of a repository made before it existed (once; see ContentIndex). A
+   * damaged index record names no SHA-256 to index; fsck reports it.
+   */
   void completeContentIndex() throws IOException {
-    ContentIndex.buildIfIncomplete(db, INDEX);
+    ContentIndex.buildIfIncomplete(db, visitor -> forEachReportingDamage(visitor, damaged -> {}));
   }
 
   @Override
@@ -377,9 +380,7 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
       batch.put(DATA, key, p.bytes());
     }
     batch.put(INDEX, key, IndexRecord.encode(info.type(), info.size(), info.sha256(), p.loose()));
-    if (info.type() == ObjectType.BLOB) {
-      ContentIndex.put(batch, info);
-    }
+    ContentIndex.put(batch, info);
   }
 
   /**
@@ -464,7 +465,7 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
     hot.invalidate(id);
     // The index entry goes first: a crash afterwards leaves at most an orphan file, which gc sweeps.
     KeyValueStore.Batch batch = db.batch().delete(INDEX, id.toRaw()).delete(DATA, id.toRaw());
-    deleteContentEntry(batch, id, rec);
+    ContentIndex.delete(batch, rec == null ? null : decodedOrNull(id, rec));
     batch.commit(true);
     boolean removedFile = Files.deleteIfExists(loosePath(id));
     // A read racing with this removal may have refilled the cache after the first invalidation.
@@ -472,21 +473,12 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
     return wasPending || rec != null || removedFile;
   }
 
-  /**
-   * Deletes the content index's entry for a removed blob. A record too damaged to name its SHA-256
-   * leaves a stale entry, which lookups confirm and so ignore.
-   */
-  private static void deleteContentEntry(KeyValueStore.Batch batch, ObjectId id, byte[] rec) {
-    if (rec == null) {
-      return;
-    }
+  /** The object an index record describes, or null if the record is damaged. */
+  private static ObjectInfo decodedOrNull(ObjectId id, byte[] rec) {
     try {
-      ObjectInfo info = IndexRecord.decode(id, rec);
-      if (info.type() == ObjectType.BLOB) {
-        ContentIndex.delete(batch, info.sha256());
-      }
+      return IndexRecord.decode(id, rec);
     } catch (CorruptObjectException e) {
-      // stale entry, see above
+      return null;
     }
   }
 
@@ -520,19 +512,15 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
       if (rec == null) {
         continue;
       }
-      ObjectInfo info;
-      try {
-        info = IndexRecord.decode(id, rec);
-      } catch (CorruptObjectException e) {
-        // A damaged index record still names an unreachable object: drop it and its bytes.
-        info = new ObjectInfo(id, ObjectType.BLOB, 0, Sha256.fromRaw(new byte[Sha256.LENGTH]));
-      }
+      ObjectInfo decoded = decodedOrNull(id, rec);
+      // A damaged index record still names an unreachable object: drop it and its bytes.
+      removed.add(decoded != null ? decoded
+          : new ObjectInfo(id, ObjectType.BLOB, 0, Sha256.fromRaw(new byte[Sha256.LENGTH])));
       if (IndexRecord.isLoose(rec)) {
         loose.add(id);
       }
-      removed.add(info);
       batch.delete(INDEX, id.toRaw()).delete(DATA, id.toRaw());
-      deleteContentEntry(batch, id, rec);
+      ContentIndex.delete(batch, decoded);
     }
     // Index first, synced: a crash after this leaves at most orphan files, swept next time.
     batch.commit(true);
