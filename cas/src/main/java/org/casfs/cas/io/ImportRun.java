@@ -28,8 +28,10 @@ import org.casfs.cas.store.ObjectDatabase;
 /**
  * One import: a single thread walks the tree (lstat, xattrs, readlink) and hands regular files
  * to a pool of hashing workers through a bounded number of permits, so memory stays bounded
- * however large the tree or its files; then the trees are built bottom-up. Not thread-safe; use
- * once.
+ * however large the files. Each directory's tree is built as soon as its last child is done, by
+ * the thread that finished it, and its children are dropped then: the import holds the directories
+ * it is in the middle of, not the whole tree. Directories holding a hard link (and those above
+ * them) wait for the end of the walk, when the link groups are known. Not thread-safe; use once.
  */
 final class ImportRun {
   private final ObjectDatabase db;
@@ -40,6 +42,11 @@ final class ImportRun {
   private final BlobImporter blobs;
   private final StatCache cache;
   private final LinkGroups links;
+  /** The regular files seen, for the stat cache to forget the rest. */
+  private final PathFingerprints regularFiles = new PathFingerprints();
+  /** Directories whose children are held (listed, tree not built yet): now and at most. */
+  private final AtomicInteger heldDirectories = new AtomicInteger();
+  private final AtomicInteger heldDirectoriesPeak = new AtomicInteger();
   private final AtomicReference<IOException> failure = new AtomicReference<>();
   private final AtomicLong doneEntries = new AtomicLong();
   private final AtomicLong totalEntries = new AtomicLong();
@@ -86,10 +93,12 @@ final class ImportRun {
       Workers.stop(pool);
     }
     throwIfFailed();
-    Map<ScannedNode, LinkGroups.Group> groups = links.assign();
-    Hashes rootTree = buildTree(top, groups);
+    Hashes rootTree = top.tree;
+    if (rootTree == null) { // it holds a hard link: the groups are known now
+      rootTree = buildTree(top, links.assign());
+    }
     if (cache != null) {
-      cache.commit(top, rootPrefix);
+      cache.commit(regularFiles, rootPrefix);
     }
     Metadata rootMeta = metadata(top);
     return new ImportResult(rootTree, rootMeta, entries, files, bytes, blobs.newObjects.get(),
@@ -117,6 +126,7 @@ final class ImportRun {
     names.sort(Arrays::compareUnsigned);
     List<ScannedNode> children = new ArrayList<>(names.size());
     dir.children = children;
+    heldDirectoriesPeak.accumulateAndGet(heldDirectories.incrementAndGet(), Math::max);
     totalEntries.addAndGet(names.size());
     for (byte[] name : names) {
       throwIfFailed();
@@ -127,10 +137,15 @@ final class ImportRun {
       entries++;
       if (st.isDirectory()) {
         doneEntries.incrementAndGet();
+        dir.unfinished.incrementAndGet();
         walk(node, pool, inFlight);
         continue;
       }
-      ScannedNode first = st.nlink() > 1 ? links.add(node) : node;
+      ScannedNode first = node;
+      if (st.nlink() > 1) {
+        first = links.add(node);
+        dir.waitsForLinks = true;
+      }
       if (st.isSymlink()) {
         node.target = Posix.readlink(path);
       }
@@ -140,18 +155,25 @@ final class ImportRun {
       }
       files++;
       bytes += st.size();
+      regularFiles.add(path);
       if (first != node) {
         node.sameInode = first;
         doneEntries.incrementAndGet();
         continue;
       }
       totalBytes.addAndGet(st.size());
+      dir.unfinished.incrementAndGet();
       inFlight.acquire();
       pool.execute(() -> {
         try {
-          hash(node);
+          try {
+            hash(node);
+          } catch (IOException | RuntimeException e) {
+            throw namingPath(node.path(), e);
+          }
+          childDone(dir);
         } catch (IOException | RuntimeException e) {
-          IOException io = namingPath(node.path(), e);
+          IOException io = e instanceof IOException i ? i : new IOException("import failed: " + e, e);
           if (!failure.compareAndSet(null, io)) {
             failure.get().addSuppressed(io);
           }
@@ -160,6 +182,23 @@ final class ImportRun {
         }
       });
       progress.progress(doneEntries.get(), totalEntries.get(), doneBytes.get(), totalBytes.get());
+    }
+    childDone(dir); // the listing's own count: the walk is done with it
+  }
+
+  /**
+   * One child of {@code dir} is done (or the walk is done listing it): the thread that finishes a
+   * directory's last child builds its tree, which finishes a child of the directory above.
+   */
+  private void childDone(ScannedNode dir) throws IOException {
+    for (ScannedNode d = dir; d != null && d.unfinished.decrementAndGet() == 0; d = d.parent) {
+      if (d.waitsForLinks) {
+        if (d.parent != null) {
+          d.parent.waitsForLinks = true; // before its count drops, so whoever ends it sees this
+        }
+      } else if (failure.get() == null) {
+        buildTree(d, Map.of());
+      }
     }
   }
 
@@ -199,9 +238,14 @@ final class ImportRun {
     }
   }
 
+  /**
+   * Builds and stores a directory's tree (and those of its subdirectories not built yet), tells the
+   * stat cache of the files it read, and drops the children.
+   */
   private Hashes buildTree(ScannedNode dir, Map<ScannedNode, LinkGroups.Group> groups) throws IOException {
-    List<Entry> out = new ArrayList<>(dir.children.size());
-    for (ScannedNode child : dir.children) {
+    List<ScannedNode> children = dir.children;
+    List<Entry> out = new ArrayList<>(children.size());
+    for (ScannedNode child : children) {
       out.add(entry(child, groups));
     }
     Tree tree = Tree.ofSorted(out);
@@ -209,7 +253,20 @@ final class ImportRun {
     if (blobs.claim(h.id())) {
       db.writeTree(tree);
     }
+    if (cache != null) {
+      for (ScannedNode child : children) {
+        cache.remember(child);
+      }
+    }
+    dir.tree = h;
+    dir.children = null;
+    heldDirectories.decrementAndGet();
     return h;
+  }
+
+  /** The most directories whose children the import held at once: what its memory grows with. */
+  int heldDirectoriesPeak() {
+    return heldDirectoriesPeak.get();
   }
 
   private Entry entry(ScannedNode node, Map<ScannedNode, LinkGroups.Group> groups) throws IOException {
@@ -223,7 +280,7 @@ final class ImportRun {
             + Integer.toOctalString(st.mode()));
       }
       Entry e = switch (type) {
-        case DIRECTORY -> Entry.directory(name, meta, buildTree(node, groups));
+        case DIRECTORY -> Entry.directory(name, meta, node.tree != null ? node.tree : buildTree(node, groups));
         case REGULAR -> Entry.file(name, meta, st.size(), node.blobHashes());
         case SYMLINK -> Entry.symlink(name, meta, node.target);
         case CHAR_DEVICE, BLOCK_DEVICE -> Entry.special(name, type, meta, st.rdev());

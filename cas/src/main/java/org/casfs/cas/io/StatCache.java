@@ -3,7 +3,6 @@ package org.casfs.cas.io;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.casfs.cas.Hashes;
 import org.casfs.cas.ObjectId;
@@ -21,8 +20,8 @@ import org.casfs.cas.store.ObjectReader;
  * <p>Racily clean files (git's term) are not remembered: a file whose ctime is within
  * {@link #RACY_NANOS} of the moment it was read could be written again within the same
  * timestamp tick without its ctime moving. An entry whose blob has left the store (gc) is
- * ignored. The cache is advisory: it is written unsynced, and only after an import succeeded.
- * Thread-safe.
+ * ignored. The cache is advisory: it is written unsynced, and an entry is only a hint that its
+ * blob is checked against. Thread-safe.
  */
 final class StatCache {
   static final long RACY_NANOS = 1_000_000_000L;
@@ -30,10 +29,13 @@ final class StatCache {
 
   private final KeyValueStore kv;
   private final ObjectReader store;
+  /** Unsynced, in batches of 10,000, so that none grows with the tree. */
+  private final BatchWriter writer;
 
   StatCache(KeyValueStore kv, ObjectReader store) {
     this.kv = kv;
     this.store = store;
+    this.writer = new BatchWriter(kv, ImportOptions.STAT_CACHE_SPACE, 10_000);
   }
 
   /** The blob the file held when last imported, if its stat is unchanged and the blob is stored. */
@@ -60,36 +62,34 @@ final class StatCache {
   }
 
   /**
-   * After an import of {@code top} succeeded: remembers the files it read that are {@link
-   * ScannedNode#cacheable}, and forgets the paths under {@code rootPrefix} (ending in '/') that it
-   * did not see as regular files. Both are read from the scanned tree the import holds anyway,
-   * rather than from a queue and a set of paths kept beside it (~260 bytes a file).
+   * Remembers a file the import read, if it is {@link ScannedNode#cacheable}: called as each
+   * directory's tree is built, so that the import holds no list of them. An entry written by an
+   * import that then fails is still true of its file, and is used only while its blob is stored.
    */
-  void commit(ScannedNode top, byte[] rootPrefix) throws IOException {
+  synchronized void remember(ScannedNode file) throws IOException {
+    if (file.blob == null || !file.cacheable) {
+      return;
+    }
+    writer.put(file.path(), value(file.stat, file.blob));
+  }
+
+  /**
+   * After an import succeeded: forgets the paths under {@code rootPrefix} (ending in '/') that it
+   * did not see as regular files, and writes what is left of {@link #remember}'s batches.
+   */
+  synchronized void commit(PathFingerprints regularFiles, byte[] rootPrefix) throws IOException {
+    regularFiles.freeze();
     List<byte[]> stale = new ArrayList<>();
     kv.scan(ImportOptions.STAT_CACHE_SPACE, rootPrefix, (key, value) -> {
-      if (!isRegularFile(top, key, rootPrefix.length)) {
+      if (!regularFiles.contains(key)) {
         stale.add(key);
       }
       return true;
     });
-    // Unsynced, in batches of 10,000 so that none grows with the tree.
-    BatchWriter writer = new BatchWriter(kv, ImportOptions.STAT_CACHE_SPACE, 10_000);
     for (byte[] key : stale) {
       writer.delete(key);
     }
-    remember(top, writer);
     writer.finish(false);
-  }
-
-  private void remember(ScannedNode dir, BatchWriter writer) throws IOException {
-    for (ScannedNode node : dir.children) {
-      if (node.children != null) {
-        remember(node, writer);
-      } else if (node.blob != null && node.cacheable) {
-        writer.put(node.path(), value(node.stat, node.blob));
-      }
-    }
   }
 
   private static byte[] value(FileStat st, Hashes h) {
@@ -97,47 +97,5 @@ final class StatCache {
     b.putLong(st.size()).putLong(st.mtimeNanos()).putLong(st.ctimeNanos()).putLong(st.ino()).putLong(st.dev());
     b.put(h.id().toRaw()).put(h.sha256().toRaw());
     return b.array();
-  }
-
-  /** Whether {@code path} (bytes from {@code offset} on: names joined by '/') is a regular file of the tree. */
-  private static boolean isRegularFile(ScannedNode top, byte[] path, int offset) {
-    ScannedNode node = top;
-    int start = offset;
-    while (node.children != null) {
-      int end = start;
-      while (end < path.length && path[end] != '/') {
-        end++;
-      }
-      ScannedNode child = childNamed(node.children, path, start, end);
-      if (child == null) {
-        return false;
-      }
-      if (end == path.length) {
-        return child.stat.isRegular();
-      }
-      node = child;
-      start = end + 1;
-    }
-    return false;
-  }
-
-  /** The child whose name is {@code path[start, end)}; children are sorted by unsigned name bytes. */
-  private static ScannedNode childNamed(List<ScannedNode> children, byte[] path, int start, int end) {
-    int lo = 0;
-    int hi = children.size() - 1;
-    while (lo <= hi) {
-      int mid = (lo + hi) >>> 1;
-      byte[] name = children.get(mid).name;
-      int c = Arrays.compareUnsigned(name, 0, name.length, path, start, end);
-      if (c == 0) {
-        return children.get(mid);
-      }
-      if (c < 0) {
-        lo = mid + 1;
-      } else {
-        hi = mid - 1;
-      }
-    }
-    return null;
   }
 }
