@@ -134,6 +134,9 @@ class BadInputTest {
     assertOneLine(cli.run("ls", "v1", "/no/such/dir"), 2, "no path '/no/such/dir'");
     assertOneLine(cli.run("import", tmp.resolve("missing").toString()), 2, "does not exist");
     assertOneLine(cli.run("import", tmp.toString()), 2, "is inside " + tmp, "copy the store into itself");
+    assertOneLine(cli.run("import", src.toString(), "--exclude", "no/such"), 2, "--exclude no/such",
+        "does not exist");
+    assertOneLine(cli.run("import", src.toString(), "--exclude", "../repo"), 2, "is not a path under " + src);
     assertThat(RepoFingerprint.of(repo)).isEqualTo(before);
   }
 

@@ -16,7 +16,10 @@ import org.casfs.cas.Metadata;
  * @param reusedObjects blobs and trees the store already held (each counted once per import)
  * @param filesRead files whose contents were read (the rest came from the stat cache)
  * @param bytesRead bytes read from files
+ * @param excluded paths left out as {@link ImportOptions#excluded} asked (not counting what they hold)
+ * @param mountPoints directories imported empty because they are on another file system
+ *     ({@link ImportOptions#oneFileSystem})
  */
 public record ImportResult(Hashes root, Metadata rootMeta, long entries, long files, long bytes,
-    long newObjects, long reusedObjects, long filesRead, long bytesRead) {
+    long newObjects, long reusedObjects, long filesRead, long bytesRead, long excluded, long mountPoints) {
 }

@@ -2,6 +2,7 @@ package org.casfs.cas.io;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -55,6 +56,8 @@ final class ImportRun {
   private long files;
   private long bytes;
   private long entries;
+  private long excluded;
+  private long mountPoints;
 
   ImportRun(ObjectDatabase db, byte[] root, ImportOptions options, ProgressListener progress) {
     this.db = db;
@@ -82,7 +85,7 @@ final class ImportRun {
       return t;
     });
     try {
-      walk(top, pool, inFlight);
+      walk(top, pool, inFlight, rootStat.dev());
       inFlight.acquire(permits);
       // The workers' reports may reach the listener in any order; this one, after them all, is last.
       progress.progress(doneEntries.get(), totalEntries.get(), doneBytes.get(), totalBytes.get());
@@ -102,7 +105,7 @@ final class ImportRun {
     }
     Metadata rootMeta = metadata(top);
     return new ImportResult(rootTree, rootMeta, entries, files, bytes, blobs.newObjects.get(),
-        blobs.reusedObjects.get(), blobs.filesRead.get(), blobs.bytesRead.get());
+        blobs.reusedObjects.get(), blobs.filesRead.get(), blobs.bytesRead.get(), excluded, mountPoints);
   }
 
   private void throwIfFailed() throws IOException {
@@ -120,10 +123,16 @@ final class ImportRun {
     }
   }
 
-  private void walk(ScannedNode dir, ExecutorService pool, Semaphore inFlight)
+  private void walk(ScannedNode dir, ExecutorService pool, Semaphore inFlight, long rootDevice)
       throws IOException, InterruptedException {
-    List<byte[]> names = Posix.list(dir.path());
-    names.sort(Arrays::compareUnsigned);
+    List<byte[]> names;
+    if (options.oneFileSystem() && dir.stat.dev() != rootDevice) {
+      names = List.of(); // a mount point: imported as the empty directory it is without the mount
+      mountPoints++;
+    } else {
+      names = Posix.list(dir.path());
+      names.sort(Arrays::compareUnsigned);
+    }
     List<ScannedNode> children = new ArrayList<>(names.size());
     dir.children = children;
     heldDirectoriesPeak.accumulateAndGet(heldDirectories.incrementAndGet(), Math::max);
@@ -131,6 +140,11 @@ final class ImportRun {
     for (byte[] name : names) {
       throwIfFailed();
       byte[] path = Posix.join(dir.path(), name);
+      if (isExcluded(path)) {
+        excluded++;
+        doneEntries.incrementAndGet();
+        continue;
+      }
       FileStat st = Posix.lstat(path);
       ScannedNode node = new ScannedNode(dir, name, path, st, xattrs(path));
       children.add(node);
@@ -138,7 +152,7 @@ final class ImportRun {
       if (st.isDirectory()) {
         doneEntries.incrementAndGet();
         dir.unfinished.incrementAndGet();
-        walk(node, pool, inFlight);
+        walk(node, pool, inFlight, rootDevice);
         continue;
       }
       ScannedNode first = node;
@@ -184,6 +198,11 @@ final class ImportRun {
       progress.progress(doneEntries.get(), totalEntries.get(), doneBytes.get(), totalBytes.get());
     }
     childDone(dir); // the listing's own count: the walk is done with it
+  }
+
+  private boolean isExcluded(byte[] path) {
+    return !options.excluded().isEmpty() && options.excluded().contains(
+        new String(path, rootPrefix.length, path.length - rootPrefix.length, StandardCharsets.ISO_8859_1));
   }
 
   /**

@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.casfs.cas.Manifest;
 import org.casfs.cas.ObjectId;
 import org.casfs.cas.io.ImportOptions;
 import org.casfs.cas.io.ImportResult;
+import org.casfs.cas.posix.Posix;
 import org.casfs.tools.AddedObjects;
 import org.casfs.tools.CliException;
 import org.casfs.tools.Format;
@@ -46,6 +49,16 @@ public final class ImportCommand extends RepoCommand {
   @Option(names = "--threads", paramLabel = "N", description = "threads that read and hash files (default: all cores)")
   Integer threads;
 
+  @Option(names = {"-x", "--one-file-system"},
+      description = "import directories on other file systems (mount points such as /proc or /sys of a live "
+          + "root) as empty directories, as tar --one-file-system and rsync -x do")
+  boolean oneFileSystem;
+
+  @Option(names = "--exclude", paramLabel = "PATH",
+      description = "leave out this path under DIR with all it holds; repeatable; relative to DIR (so is a "
+          + "leading /)")
+  List<String> excludes = new ArrayList<>();
+
   @Override
   protected void execute() throws Exception {
     Path dir = source.toAbsolutePath().normalize();
@@ -59,13 +72,17 @@ public final class ImportCommand extends RepoCommand {
     if (threads != null && threads < 1) {
       throw CliException.usage("--threads must be at least 1");
     }
+    List<Path> excluded = excludedPaths(dir);
     Path repoDir = repoDir();
-    if (Files.exists(repoDir) && repoDir.toRealPath().startsWith(dir.toRealPath())) {
+    if (Files.exists(repoDir) && repoDir.toRealPath().startsWith(dir.toRealPath())
+        && !leftOut(repoDir.toRealPath(), dir.toRealPath(), excluded)) {
       throw CliException.usage("the repository " + repoDir + " is inside " + dir
-          + ", so the import would copy the store into itself; keep the repository outside the imported tree");
+          + ", so the import would copy the store into itself; keep the repository outside the imported tree"
+          + " or leave it out (--exclude)");
     }
     try (OpenRepo open = open()) {
-      ImportOptions options = ImportOptions.defaults().withStatCache(open.repo().kv());
+      ImportOptions options = ImportOptions.defaults().withStatCache(open.repo().kv())
+          .withOneFileSystem(oneFileSystem).withExcluded(excluded.stream().map(Posix::bytes).toList());
       if (threads != null) {
         options = options.withThreads(threads);
       }
@@ -91,7 +108,9 @@ public final class ImportCommand extends RepoCommand {
       ImportResult r = outcome.imported();
       out().println((outcome.resumed() ? "resumed and imported " : "imported ") + dir + ": " + r.entries()
           + " entries, " + r.files() + " files, " + Format.bytes(r.bytes()) + " (" + r.newObjects()
-          + " new objects, " + r.reusedObjects() + " already stored, " + r.filesRead() + " files read) in "
+          + " new objects, " + r.reusedObjects() + " already stored, " + r.filesRead() + " files read"
+          + (r.excluded() == 0 ? "" : ", " + r.excluded() + " excluded")
+          + (r.mountPoints() == 0 ? "" : ", " + r.mountPoints() + " mount points imported empty") + ") in "
           + Format.seconds(System.nanoTime() - start));
       if (switchTo) {
         RefUpdates.require(open.txn().rootPointer().switchTo(id, "import " + dir, Actor.IMPORT), "switch to " + id, id);
@@ -100,6 +119,32 @@ public final class ImportCommand extends RepoCommand {
       Manifest m = open.repo().objectDatabase().readManifest(id);
       out().println("version " + id.name() + "  seq " + m.sequence() + (label.isEmpty() ? "" : "  " + label));
     }
+  }
+
+  /** The --exclude paths, relative to {@code dir} and normalized; each must exist under it. */
+  private List<Path> excludedPaths(Path dir) {
+    List<Path> out = new ArrayList<>();
+    for (String e : excludes) {
+      Path rel = Path.of(e.replaceFirst("^/+", "")).normalize();
+      if (rel.toString().isEmpty() || rel.startsWith("..")) {
+        throw CliException.usage("--exclude " + e + " is not a path under " + dir + "; give one relative to it");
+      }
+      if (!Files.exists(dir.resolve(rel), LinkOption.NOFOLLOW_LINKS)) {
+        throw CliException.usage("--exclude " + e + ": " + dir.resolve(rel) + " does not exist; check the path");
+      }
+      out.add(rel);
+    }
+    return out;
+  }
+
+  /** Whether the import leaves {@code repo} (inside {@code dir}; both real paths) out. */
+  private boolean leftOut(Path repo, Path dir, List<Path> excluded) throws IOException {
+    for (Path rel : excluded) {
+      if (repo.startsWith(dir.resolve(rel))) {
+        return true;
+      }
+    }
+    return oneFileSystem && !Files.getAttribute(repo, "unix:dev").equals(Files.getAttribute(dir, "unix:dev"));
   }
 
   /** A failed (not killed) import: drop its transaction and the objects it added. */
