@@ -137,6 +137,9 @@ class BadInputTest {
     assertOneLine(cli.run("import", src.toString(), "--exclude", "no/such"), 2, "--exclude no/such",
         "does not exist");
     assertOneLine(cli.run("import", src.toString(), "--exclude", "../repo"), 2, "is not a path under " + src);
+    Files.createSymbolicLink(tmp.resolve("via-link"), src);
+    assertOneLine(cli.run("import", tmp.toString(), "--exclude", "repo", "--exclude", "via-link/etc"), 2,
+        "is a symbolic link, which the import does not follow");
     assertThat(RepoFingerprint.of(repo)).isEqualTo(before);
   }
 

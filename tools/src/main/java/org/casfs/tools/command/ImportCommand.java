@@ -132,6 +132,12 @@ public final class ImportCommand extends RepoCommand {
       if (!Files.exists(dir.resolve(rel), LinkOption.NOFOLLOW_LINKS)) {
         throw CliException.usage("--exclude " + e + ": " + dir.resolve(rel) + " does not exist; check the path");
       }
+      for (Path above = rel.getParent(); above != null; above = above.getParent()) {
+        if (Files.isSymbolicLink(dir.resolve(above))) {
+          throw CliException.usage("--exclude " + e + ": " + dir.resolve(above) + " is a symbolic link, which the"
+              + " import does not follow; give the path it points to");
+        }
+      }
       out.add(rel);
     }
     return out;
