@@ -273,9 +273,7 @@ final class ImportRun {
       db.writeTree(tree);
     }
     if (cache != null) {
-      for (ScannedNode child : children) {
-        cache.remember(child);
-      }
+      cache.remember(children);
     }
     dir.tree = h;
     dir.children = null;

@@ -29,13 +29,10 @@ final class StatCache {
 
   private final KeyValueStore kv;
   private final ObjectReader store;
-  /** Unsynced, in batches of 10,000, so that none grows with the tree. */
-  private final BatchWriter writer;
 
   StatCache(KeyValueStore kv, ObjectReader store) {
     this.kv = kv;
     this.store = store;
-    this.writer = new BatchWriter(kv, ImportOptions.STAT_CACHE_SPACE, 10_000);
   }
 
   /** The blob the file held when last imported, if its stat is unchanged and the blob is stored. */
@@ -62,22 +59,31 @@ final class StatCache {
   }
 
   /**
-   * Remembers a file the import read, if it is {@link ScannedNode#cacheable}: called as each
-   * directory's tree is built, so that the import holds no list of them. An entry written by an
-   * import that then fails is still true of its file, and is used only while its blob is stored.
+   * Remembers the files of one directory that the import read and that are {@link
+   * ScannedNode#cacheable}, in one unsynced batch: called as each directory's tree is built, so that
+   * the import holds no list of them and no batch spans directories. An entry written by an import
+   * that then fails is still true of its file, and is used only while its blob is stored.
    */
-  synchronized void remember(ScannedNode file) throws IOException {
-    if (file.blob == null || !file.cacheable) {
-      return;
+  void remember(List<ScannedNode> children) throws IOException {
+    KeyValueStore.Batch batch = null;
+    for (ScannedNode file : children) {
+      if (file.blob != null && file.cacheable) {
+        if (batch == null) {
+          batch = kv.batch();
+        }
+        batch.put(ImportOptions.STAT_CACHE_SPACE, file.path(), value(file.stat, file.blob));
+      }
     }
-    writer.put(file.path(), value(file.stat, file.blob));
+    if (batch != null) {
+      batch.commit(false);
+    }
   }
 
   /**
    * After an import succeeded: forgets the paths under {@code rootPrefix} (ending in '/') that it
-   * did not see as regular files, and writes what is left of {@link #remember}'s batches.
+   * did not see as regular files.
    */
-  synchronized void commit(PathFingerprints regularFiles, byte[] rootPrefix) throws IOException {
+  void commit(PathFingerprints regularFiles, byte[] rootPrefix) throws IOException {
     regularFiles.freeze();
     List<byte[]> stale = new ArrayList<>();
     kv.scan(ImportOptions.STAT_CACHE_SPACE, rootPrefix, (key, value) -> {
@@ -86,6 +92,8 @@ final class StatCache {
       }
       return true;
     });
+    // Unsynced, in batches of 10,000 so that none grows with the tree.
+    BatchWriter writer = new BatchWriter(kv, ImportOptions.STAT_CACHE_SPACE, 10_000);
     for (byte[] key : stale) {
       writer.delete(key);
     }

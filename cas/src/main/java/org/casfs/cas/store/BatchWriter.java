@@ -18,23 +18,36 @@ public final class BatchWriter {
     this.kv = kv;
     this.space = space;
     this.perBatch = perBatch;
-    this.batch = kv.batch();
   }
 
   public void put(byte[] key, byte[] value) throws IOException {
-    batch.put(space, key, value);
+    batch().put(space, key, value);
     counted();
   }
 
   public void delete(byte[] key) throws IOException {
-    batch.delete(space, key);
+    batch().delete(space, key);
     counted();
   }
 
-  /** Commits what is left; with {@code sync}, everything written before is durable too. */
+  /**
+   * Commits what is left; with {@code sync}, everything written before is durable too. The next
+   * batch is opened by the next change (an open one holds native memory until it is committed).
+   */
   public void finish(boolean sync) throws IOException {
-    batch.commit(sync);
-    batch = kv.batch();
+    if (batch != null) {
+      batch.commit(sync);
+      batch = null;
+    } else if (sync) {
+      kv.batch().commit(true);
+    }
+  }
+
+  private KeyValueStore.Batch batch() {
+    if (batch == null) {
+      batch = kv.batch();
+    }
+    return batch;
   }
 
   private void counted() throws IOException {
