@@ -26,16 +26,15 @@ import org.casfs.cas.store.ObjectReader;
 final class StatCache {
   static final long RACY_NANOS = 1_000_000_000L;
   private static final int VALUE_LENGTH = 5 * 8 + ObjectId.LENGTH + Sha256.LENGTH;
-  private static final int PER_BATCH = 10_000;
 
   private final KeyValueStore kv;
   private final ObjectReader store;
-  /** Entries (path, value) {@link #remember} has not written yet. */
-  private final List<byte[][]> held = new ArrayList<>();
+  private final BatchWriter writer;
 
   StatCache(KeyValueStore kv, ObjectReader store) {
     this.kv = kv;
     this.store = store;
+    this.writer = new BatchWriter(kv, ImportOptions.STAT_CACHE_SPACE, 10_000);
   }
 
   /** The blob the file held when last imported, if its stat is unchanged and the blob is stored. */
@@ -64,41 +63,24 @@ final class StatCache {
   /**
    * Remembers the files of one directory that the import read and that are {@link
    * ScannedNode#cacheable}: called as each directory's tree is built, so that the import holds no
-   * list of them. Entries are written unsynced, 10,000 at a time (one RocksDB write per directory,
-   * from every thread, cost a warm origin's import of Debian v1 1.1 s of CPU in two runs of five,
-   * against 0.8-1.0), and held here, not in an open native batch, until then: an import that fails drops them with
-   * the rest of its memory. An entry written by an import that then fails is still true of its
-   * file, and is used only while its blob is stored.
+   * list of them. Written unsynced, 10,000 entries a batch (one RocksDB write per directory, from
+   * every thread, cost a warm origin's import of Debian v1 1.1 s of CPU in two runs of five,
+   * against 0.8-1.0). An entry written by an import that then fails is still true of its file, and
+   * is used only while its blob is stored.
    */
   synchronized void remember(List<ScannedNode> children) throws IOException {
     for (ScannedNode file : children) {
       if (file.blob != null && file.cacheable) {
-        held.add(new byte[][] {file.path(), value(file.stat, file.blob)});
+        writer.put(file.path(), value(file.stat, file.blob));
       }
     }
-    if (held.size() >= PER_BATCH) {
-      writeHeld();
-    }
-  }
-
-  private void writeHeld() throws IOException {
-    if (held.isEmpty()) {
-      return;
-    }
-    KeyValueStore.Batch batch = kv.batch();
-    for (byte[][] entry : held) {
-      batch.put(ImportOptions.STAT_CACHE_SPACE, entry[0], entry[1]);
-    }
-    batch.commit(false);
-    held.clear();
   }
 
   /**
-   * After an import succeeded: writes the entries {@link #remember} holds, and forgets the paths
-   * under {@code rootPrefix} (ending in '/') that it did not see as regular files.
+   * After an import succeeded: forgets the paths under {@code rootPrefix} (ending in '/') that it
+   * did not see as regular files, and writes what {@link #remember} has left waiting.
    */
   synchronized void commit(PathFingerprints regularFiles, byte[] rootPrefix) throws IOException {
-    writeHeld();
     regularFiles.freeze();
     List<byte[]> stale = new ArrayList<>();
     kv.scan(ImportOptions.STAT_CACHE_SPACE, rootPrefix, (key, value) -> {
@@ -107,8 +89,6 @@ final class StatCache {
       }
       return true;
     });
-    // Unsynced, in batches of 10,000 so that none grows with the tree.
-    BatchWriter writer = new BatchWriter(kv, ImportOptions.STAT_CACHE_SPACE, PER_BATCH);
     for (byte[] key : stale) {
       writer.delete(key);
     }

@@ -1,18 +1,22 @@
 package org.casfs.cas.store;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Changes to one key space in batches of at most a given size, each committed unsynced when full,
- * so that no batch grows with the work (the stat cache after an import, an index being built).
- * Not thread-safe.
+ * Changes to one key space, written unsynced in batches of at most a given size, so that no batch
+ * grows with the work (the stat cache during an import, an index being built). The changes wait
+ * here, in Java, until a batch is full: nothing native stays open, so a writer dropped half way (an
+ * import that failed) leaves nothing behind but garbage. Not thread-safe.
  */
 public final class BatchWriter {
   private final KeyValueStore kv;
   private final String space;
   private final int perBatch;
-  private KeyValueStore.Batch batch;
-  private int count;
+  private final List<byte[]> keys = new ArrayList<>();
+  /** Parallel to {@link #keys}: the value to put, or null to delete. */
+  private final List<byte[]> values = new ArrayList<>();
 
   public BatchWriter(KeyValueStore kv, String space, int perBatch) {
     this.kv = kv;
@@ -21,37 +25,32 @@ public final class BatchWriter {
   }
 
   public void put(byte[] key, byte[] value) throws IOException {
-    batch().put(space, key, value);
-    counted();
+    add(key, value);
   }
 
   public void delete(byte[] key) throws IOException {
-    batch().delete(space, key);
-    counted();
+    add(key, null);
   }
 
-  /**
-   * Commits what is left; with {@code sync}, everything written before is durable too. The next
-   * batch is opened by the next change (an open one holds native memory until it is committed).
-   */
+  /** Writes what waits; with {@code sync}, everything written before is durable too. */
   public void finish(boolean sync) throws IOException {
-    if (batch != null) {
-      batch.commit(sync);
-      batch = null;
-    } else if (sync) {
-      kv.batch().commit(true);
+    KeyValueStore.Batch batch = kv.batch();
+    for (int i = 0; i < keys.size(); i++) {
+      if (values.get(i) == null) {
+        batch.delete(space, keys.get(i));
+      } else {
+        batch.put(space, keys.get(i), values.get(i));
+      }
     }
+    keys.clear();
+    values.clear();
+    batch.commit(sync);
   }
 
-  private KeyValueStore.Batch batch() {
-    if (batch == null) {
-      batch = kv.batch();
-    }
-    return batch;
-  }
-
-  private void counted() throws IOException {
-    if (++count % perBatch == 0) {
+  private void add(byte[] key, byte[] valueOrNull) throws IOException {
+    keys.add(key);
+    values.add(valueOrNull);
+    if (keys.size() >= perBatch) {
       finish(false);
     }
   }
