@@ -11,8 +11,16 @@ public final class CorruptObjectException extends ObjectException {
     super(id, (id == null ? "object" : "object " + id) + " is corrupt: " + what);
   }
 
-  /** Bytes hashed to {@code actual} where {@code expected} was named. */
+  /**
+   * Received bytes (from a server, a peer, a mirror, a caller) that hash to {@code actual} where
+   * {@code expected} was named. Nothing is said of what to do: that depends on where they came from.
+   */
   public static CorruptObjectException mismatch(ObjectId expected, ObjectId actual) {
+    return new CorruptObjectException(expected, "its bytes hash to " + actual);
+  }
+
+  /** A stored copy whose bytes hash to {@code actual}: damaged on this machine, to be fetched again. */
+  public static CorruptObjectException damagedCopy(ObjectId expected, ObjectId actual) {
     return new CorruptObjectException(expected, "its bytes hash to " + actual
         + "; run 'casfs fsck --repair URL' to fetch a good copy");
   }

@@ -72,7 +72,7 @@ public final class BlobVerifier {
     }
     Hashes actual = digest.finish();
     if (!actual.id().equals(expected.id())) {
-      throw CorruptObjectException.mismatch(expected.id(), actual.id());
+      throw CorruptObjectException.damagedCopy(expected.id(), actual.id());
     }
     if (!actual.sha256().equals(expected.sha256())) {
       throw new CorruptObjectException(expected.id(), "its SHA-256 is " + actual.sha256() + " where the tree names "

@@ -207,7 +207,7 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
     }
     Hashes actual = Hashes.of(bytes);
     if (!actual.id().equals(info.id())) {
-      throw CorruptObjectException.mismatch(info.id(), actual.id());
+      throw CorruptObjectException.damagedCopy(info.id(), actual.id());
     }
   }
 

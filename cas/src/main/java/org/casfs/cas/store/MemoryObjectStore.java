@@ -47,7 +47,7 @@ public final class MemoryObjectStore implements ObjectStore, RawObjectSource {
     }
     Hashes actual = Hashes.of(s.bytes);
     if (!actual.id().equals(id)) {
-      throw CorruptObjectException.mismatch(id, actual.id());
+      throw CorruptObjectException.damagedCopy(id, actual.id());
     }
     if (!actual.sha256().equals(s.info.sha256())) {
       throw new CorruptObjectException(id, "SHA-256 " + actual.sha256() + " does not match the recorded "

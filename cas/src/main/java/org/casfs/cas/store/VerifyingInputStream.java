@@ -68,7 +68,7 @@ public final class VerifyingInputStream extends FilterInputStream {
     }
     Hashes actual = digest.finish();
     if (!actual.id().equals(id)) {
-      throw CorruptObjectException.mismatch(id, actual.id());
+      throw CorruptObjectException.damagedCopy(id, actual.id());
     }
     if (sha256OrNull != null && !actual.sha256().equals(sha256OrNull)) {
       throw new CorruptObjectException(id, "SHA-256 " + actual.sha256() + " does not match " + sha256OrNull);

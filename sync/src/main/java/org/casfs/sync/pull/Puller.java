@@ -1,5 +1,6 @@
 package org.casfs.sync.pull;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -179,7 +180,8 @@ public final class Puller {
     state.setPullInFlight(want);
     run.phase = "fetch";
     Set<Source> dropped = new LinkedHashSet<>();
-    List<String> failures = new ArrayList<>();
+    Set<String> failures = new LinkedHashSet<>(); // a source failing the same way on each attempt: once
+    boolean transientFailure = false;
     IOException firstFailure = null;
     Inventory inv = inventory(head);
     for (int attempt = 0; attempt < config.attempts() && !inv.complete(); attempt++) {
@@ -202,8 +204,11 @@ public final class Puller {
           listener.note(s.name() + " dropped: " + e.getMessage());
           firstFailure = firstFailure == null ? e : firstFailure;
         } catch (IOException e) {
-          failures.add(s.name() + ": " + e.getMessage());
-          listener.note(s.name() + " failed, will retry: " + e.getMessage());
+          String what = String.valueOf(e.getMessage());
+          failures.add(what.startsWith(s.name()) ? what : s.name() + ": " + what);
+          listener.note(s.name() + " failed, will retry: " + what);
+          // A source that lacks an object (a mirror short of a file) lacks it the next time too.
+          transientFailure |= !(e instanceof FileNotFoundException);
           firstFailure = firstFailure == null ? e : firstFailure;
         }
         inv = inventory(head);
@@ -213,7 +218,9 @@ public final class Puller {
       throw new PullException(PullException.Kind.SOURCES_FAILED, "version " + want + " is incomplete ("
           + (inv.manifestPresent ? inv.missingTrees.size() + " trees, " + inv.missingBlobs.size() + " blobs missing"
               : "its manifest is missing") + ") after trying every source: "
-          + String.join("; ", failures) + "; nothing was staged, run the pull again to resume", firstFailure);
+          + String.join("; ", failures) + "; nothing was staged and what verified is kept: " + (transientFailure
+              ? "run the pull again to resume"
+              : "pull from another source (a server, a peer, a good copy of the mirror) to finish"), firstFailure);
     }
     db.store().flush();
     state.putAcceptedHead(want, signed);
