@@ -5,6 +5,7 @@ import java.security.GeneralSecurityException;
 import java.util.List;
 import java.util.Map;
 import org.casfs.cas.ObjectException;
+import org.casfs.cas.store.DamagedDatabaseException;
 import org.casfs.cas.store.NotARepositoryException;
 import org.casfs.cas.store.RepositoryExistsException;
 import org.casfs.cas.store.RepositoryLockedException;
@@ -26,7 +27,7 @@ public enum ExitCode {
   USAGE(2, "see 'casfs --help'"),
   /** Not a repository, or a repository that already exists. */
   REPOSITORY(3, "check --repo or CASFS_REPO"),
-  /** Verification failed: a corrupt or missing object, a bad signature. */
+  /** Verification failed: a corrupt or missing object, a damaged database, a bad signature. */
   VERIFICATION(4, "run 'casfs fsck' to see what is damaged"),
   /** Reading or writing a file failed. */
   IO(5, "check the path, its permissions and the free space"),
@@ -51,6 +52,7 @@ public enum ExitCode {
       Map.entry(NotARepositoryException.class, REPOSITORY),
       Map.entry(RepositoryExistsException.class, REPOSITORY),
       Map.entry(ObjectException.class, VERIFICATION),
+      Map.entry(DamagedDatabaseException.class, VERIFICATION),
       Map.entry(GeneralSecurityException.class, VERIFICATION),
       Map.entry(FileSystemException.class, IO),
       Map.entry(java.io.IOException.class, IO),

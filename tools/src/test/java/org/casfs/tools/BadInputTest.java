@@ -177,4 +177,53 @@ class BadInputTest {
     // The other files are fine.
     assertThat(cli.run("cat", "v1", "etc/hostname").out()).isEqualTo("laptop-1\n");
   }
+
+  /**
+   * A block of the database that fails RocksDB's checksum (a flipped bit on disk) is a damaged
+   * repository, exit 4, never "in use by another process" (exit 6: RocksDB's word "block" once
+   * passed for its lock).
+   */
+  @Test
+  void aDatabaseBlockThatFailsItsChecksumIsExit4() throws Exception {
+    flushDatabase(repo.resolve("db")); // every key space into table files, as a repository in use has them
+    List<Path> tables;
+    try (var files = Files.list(repo.resolve("db"))) {
+      tables = files.filter(f -> f.getFileName().toString().endsWith(".sst")).toList();
+    }
+    assertThat(tables).isNotEmpty();
+    for (Path table : tables) { // the first data block of each
+      byte[] bytes = Files.readAllBytes(table);
+      bytes[10] ^= 0x01;
+      Files.write(table, bytes);
+    }
+    for (List<String> args : List.of(List.of("log"), List.of("fsck"), List.of("cat", "v1", "etc/hostname"))) {
+      assertOneLine(cli.run(args.toArray(String[]::new)), 4, "the repository's database is damaged",
+          "Corruption", "pull or import its versions again");
+    }
+  }
+
+  /** A database whose list of contents is gone (CURRENT or MANIFEST deleted) is exit 4, not bad usage. */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"CURRENT", "MANIFEST-"})
+  void aDatabaseThatNoLongerListsItsContentsIsExit4(String file) throws Exception {
+    try (var files = Files.list(repo.resolve("db"))) {
+      for (Path f : files.filter(f -> f.getFileName().toString().startsWith(file)).toList()) {
+        Files.delete(f);
+      }
+    }
+    assertOneLine(cli.run("log"), 4, "the repository's database is damaged", "CURRENT or MANIFEST");
+  }
+
+  private static void flushDatabase(Path db) throws Exception {
+    try (org.rocksdb.Options listing = new org.rocksdb.Options(); org.rocksdb.DBOptions options = new org.rocksdb.DBOptions();
+        org.rocksdb.FlushOptions flush = new org.rocksdb.FlushOptions().setWaitForFlush(true)) {
+      List<org.rocksdb.ColumnFamilyDescriptor> spaces = org.rocksdb.RocksDB.listColumnFamilies(listing, db.toString())
+          .stream().map(org.rocksdb.ColumnFamilyDescriptor::new).toList();
+      List<org.rocksdb.ColumnFamilyHandle> handles = new java.util.ArrayList<>();
+      try (org.rocksdb.RocksDB rocks = org.rocksdb.RocksDB.open(options, db.toString(), spaces, handles)) {
+        rocks.flush(flush, handles);
+        handles.forEach(org.rocksdb.ColumnFamilyHandle::close);
+      }
+    }
+  }
 }

@@ -22,6 +22,7 @@ import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.Status;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
@@ -63,9 +64,18 @@ final class RocksDatabase implements KeyValueStore, AutoCloseable {
         .setKeepLogFileNum(2)
         .setMaxOpenFiles(256);
     try {
-      List<byte[]> names = create && !dir.resolve("CURRENT").toFile().exists()
-          ? List.of(RocksDB.DEFAULT_COLUMN_FAMILY)
-          : RocksDB.listColumnFamilies(new org.rocksdb.Options(), dir.toString());
+      List<byte[]> names = List.of(RocksDB.DEFAULT_COLUMN_FAMILY);
+      if (!create || dir.resolve("CURRENT").toFile().exists()) {
+        try (org.rocksdb.Options listing = new org.rocksdb.Options()) {
+          names = RocksDB.listColumnFamilies(listing, dir.toString());
+        }
+      }
+      if (names.stream().noneMatch(n -> Arrays.equals(n, RocksDB.DEFAULT_COLUMN_FAMILY))) {
+        // RocksDB lists nothing when the files naming its contents (CURRENT, MANIFEST-*) are gone.
+        closeOptions();
+        throw new DamagedDatabaseException(dir + " lists no key spaces (its CURRENT or MANIFEST file is missing or"
+            + " damaged)", null);
+      }
       List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
       for (byte[] name : names) {
         descriptors.add(new ColumnFamilyDescriptor(name, cfOptions));
@@ -89,7 +99,12 @@ final class RocksDatabase implements KeyValueStore, AutoCloseable {
 
   static IOException translate(String doing, RocksDBException e) {
     String status = e.getStatus() == null ? e.getMessage() : e.getStatus().getCodeString() + ": " + e.getMessage();
-    if (e.getMessage() != null && e.getMessage().contains("lock")) {
+    String message = String.valueOf(e.getMessage());
+    if (e.getStatus() != null && e.getStatus().getCode() == Status.Code.Corruption || message.startsWith("Corruption")) {
+      return new DamagedDatabaseException(status + " (while trying to " + doing + ")", e);
+    }
+    // RocksDB names its lock file (DIR/LOCK) when another process holds it ("While lock file: ...").
+    if (message.contains("/LOCK")) {
       return new RepositoryLockedException("the database is in use by another process (" + status + ")");
     }
     return new IOException("could not " + doing + ": " + status, e);
