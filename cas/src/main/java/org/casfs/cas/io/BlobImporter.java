@@ -59,7 +59,7 @@ final class BlobImporter {
     bytesRead.addAndGet(st.size());
     if (st.size() <= SMALL) {
       byte[] buf = buffer((int) st.size());
-      try (FileInput in = new FileInput(path, st.size())) {
+      try (FileInput in = new FileInput(path, st)) {
         in.readFully(buf);
       }
       HashedBytes.Sha256First first = HashedBytes.sha256First(buf, (int) st.size());
@@ -73,7 +73,7 @@ final class BlobImporter {
       }
       return hashed.hashes();
     }
-    Sha256 sha256 = sha256OfFile(path, st.size());
+    Sha256 sha256 = sha256OfFile(path, st);
     Hashes known = storedOrNull(sha256);
     if (known != null) {
       return known;
@@ -81,7 +81,7 @@ final class BlobImporter {
     // New bytes: stored while both digests run (the store hashes what it writes), then checked
     // against the first read, so the pair recorded is the stored bytes' own.
     ObjectInfo stored;
-    try (FileInput in = new FileInput(path, st.size())) {
+    try (FileInput in = new FileInput(path, st)) {
       stored = store.insertBlob(in, st.size(), null);
     } catch (CorruptObjectException e) {
       throw changedWhileImported(path, e);
@@ -159,10 +159,10 @@ final class BlobImporter {
     return true;
   }
 
-  private static Sha256 sha256OfFile(byte[] path, long size) throws IOException {
+  private static Sha256 sha256OfFile(byte[] path, FileStat st) throws IOException {
     MessageDigest digest = DualDigest.newSha256();
     byte[] buf = new byte[CHUNK];
-    try (FileInput in = new FileInput(path, size)) {
+    try (FileInput in = new FileInput(path, st)) {
       for (int n; (n = in.read(buf, 0, buf.length)) > 0; ) {
         digest.update(buf, 0, n);
       }

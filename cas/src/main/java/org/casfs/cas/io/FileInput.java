@@ -3,6 +3,7 @@ package org.casfs.cas.io;
 import java.io.IOException;
 import java.io.InputStream;
 import org.casfs.cas.OneByteRead;
+import org.casfs.cas.posix.FileStat;
 import org.casfs.cas.posix.Posix;
 
 /**
@@ -17,10 +18,26 @@ final class FileInput extends InputStream {
   private long position;
   private boolean closed;
 
-  FileInput(byte[] path, long size) throws IOException {
+  /**
+   * Opens {@code path}, which {@code expected} (its {@code lstat}) says is a regular file: anything
+   * else found there when it is opened (another file renamed over it, a FIFO, a device) was put
+   * there during the import and is an error, never read.
+   */
+  FileInput(byte[] path, FileStat expected) throws IOException {
     this.path = path;
-    this.size = size;
+    this.size = expected.size();
     this.fd = Posix.openRead(path);
+    FileStat opened;
+    try {
+      opened = Posix.fstat(fd, path);
+    } catch (IOException e) {
+      Posix.close(fd, path);
+      throw e;
+    }
+    if (!opened.isRegular() || opened.ino() != expected.ino() || opened.dev() != expected.dev()) {
+      Posix.close(fd, path);
+      throw changed("another " + (opened.isRegular() ? "file" : "kind of file") + " took its place");
+    }
   }
 
   @Override

@@ -36,11 +36,13 @@ public final class Posix {
 
   private static final int AT_FDCWD = -100;
   private static final int AT_SYMLINK_NOFOLLOW = 0x100;
+  private static final int AT_EMPTY_PATH = 0x1000;
   private static final int STATX_BASIC_STATS = 0x7ff;
   private static final int O_WRONLY = 01;
   private static final int O_CREAT = 0100;
   private static final int O_EXCL = 0200;
   private static final int O_CLOEXEC = 02000000;
+  private static final int O_NONBLOCK = 04000;
   private static final int O_NOFOLLOW = isArm64() ? 0100000 : 0400000;
   private static final int SEEK_CUR = 1;
   private static final int SYNC_FILE_RANGE_WRITE = 2;
@@ -132,6 +134,19 @@ public final class Posix {
       }
       throw fail("lstat", path);
     }
+    return fileStat(buf);
+  }
+
+  /** {@code fstat}: the file {@code fd} is open on, whatever its path names now. */
+  public static FileStat fstat(int fd, byte[] pathForErrors) throws PosixException {
+    byte[] buf = new byte[256];
+    if (LIBC.statx(fd, new byte[1], AT_EMPTY_PATH, STATX_BASIC_STATS, buf) != 0) {
+      throw fail("fstat", pathForErrors);
+    }
+    return fileStat(buf);
+  }
+
+  private static FileStat fileStat(byte[] buf) {
     ByteBuffer b = ByteBuffer.wrap(buf).order(ByteOrder.nativeOrder());
     long nlink = Integer.toUnsignedLong(b.getInt(16));
     long uid = Integer.toUnsignedLong(b.getInt(20));
@@ -338,9 +353,14 @@ public final class Posix {
     LIBC.sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
   }
 
-  /** Opens a regular file for reading; a symlink in its place is an error, not followed. */
+  /**
+   * Opens a file for reading; a symlink in its place is an error, not followed. Non-blocking, so
+   * that a FIFO put in the place of a regular file fails to read instead of waiting for a writer
+   * forever (reads of regular files ignore the flag); callers check what they opened with
+   * {@link #fstat}.
+   */
   public static int openRead(byte[] path) throws PosixException {
-    int fd = LIBC.open(c(path), O_CLOEXEC | O_NOFOLLOW, 0);
+    int fd = LIBC.open(c(path), O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0);
     if (fd < 0) {
       throw fail("open", path);
     }
