@@ -143,6 +143,15 @@ class BadInputTest {
     assertThat(RepoFingerprint.of(repo)).isEqualTo(before);
   }
 
+  @Test
+  void signingWithoutAKeyIsExit5AndSaysHowToMakeOne() throws Exception {
+    Path absent = tmp.resolve("keys/signing.key");
+    String before = RepoFingerprint.of(repo);
+    assertOneLine(cli.env("CASFS_KEY", absent.toString()).run("sign", "v1"), 5,
+        "no signing key at " + absent, "casfs keygen");
+    assertThat(RepoFingerprint.of(repo)).isEqualTo(before);
+  }
+
   enum Damage { FLIP_A_BIT, TRUNCATE, DELETE }
 
   @ParameterizedTest
