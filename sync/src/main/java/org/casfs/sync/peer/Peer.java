@@ -110,7 +110,7 @@ public final class Peer implements AutoCloseable {
     deltas = DeltaStore.openShared(repo.stagingDir("deltas"), DELTA_BUDGET_BYTES);
     DeltaService deltaService = DeltaService.forPeer(repo.objectDatabase(), deltas);
     server = new Server(repo.objectDatabase(), state, sc).deltaSource(deltaService)
-        .addFetchHook(new DeltaFetchHook(deltaService)).start();
+        .addFetchHook(new DeltaFetchHook(deltaService)).logProblemsTo(log).start();
     PeerFinderOptions fo = PeerFinderOptions.defaults(config.mdnsInterfaces())
         .withCapacity(config.neighbourCapacity());
     if (config.instanceName() != null) {

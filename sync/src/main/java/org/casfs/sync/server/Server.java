@@ -71,6 +71,7 @@ public final class Server implements Closeable {
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong bytesSent = new AtomicLong();
   private final AtomicInteger active = new AtomicInteger();
+  private final ServerProblems problems = new ServerProblems();
   private volatile boolean closing;
   /** Fetch streams are long: at most half the threads carry them, so heads and objects stay quick. */
   private final java.util.concurrent.Semaphore streams;
@@ -83,6 +84,15 @@ public final class Server implements Closeable {
     this.config = config;
     this.planner = new FetchPlanner(db);
     this.streams = new java.util.concurrent.Semaphore(Math.max(1, config.threads() / 2));
+  }
+
+  /**
+   * Where to report the requests this server could not answer because of its own repository (a
+   * damaged object, a damaged database) or a bug: one line each, once ({@link ServerProblems}).
+   */
+  public Server logProblemsTo(java.util.function.Consumer<String> log) {
+    problems.logTo(log);
+    return this;
   }
 
   /** Adds a way to send blobs other than whole (deltas); call before or after start. */
@@ -175,6 +185,7 @@ public final class Server implements Closeable {
   private void handle(HttpExchange ex) throws IOException {
     requests.incrementAndGet();
     active.incrementAndGet();
+    String request = ex.getRequestMethod() + " " + ex.getRequestURI().getRawPath();
     try (ex) {
       if (closing) {
         ex.getResponseHeaders().set("Connection", "close");
@@ -219,7 +230,8 @@ public final class Server implements Closeable {
       error(ex, 400, e.getMessage());
     } catch (IOException | RuntimeException e) {
       // The response may be half-sent; closing the exchange drops the connection, which the
-      // client treats as a failed source.
+      // client treats as a failed source. If the fault is ours, the owner hears of it.
+      problems.failed(request, e);
       ex.close();
     } finally {
       active.decrementAndGet();

@@ -57,7 +57,7 @@ public final class ServeCommand extends RepoCommand {
       CountDownLatch stop = new CountDownLatch(1);
       try (ControlServer control = ControlServer.startOrWarn(open,
               "casfs serve (pid " + ProcessHandle.current().pid() + ")", this::log);
-          Server server = server(open.repo(), config).start()) {
+          Server server = server(open.repo(), config).logProblemsTo(this::log).start()) {
         Thread hook = new Thread(() -> {
           server.close();
           stop.countDown();
