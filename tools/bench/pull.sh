@@ -90,11 +90,11 @@ echo "== full v1 pull from casfs serve (new clients, each a fresh CLI JVM)"
 # server keeps that stream (on disk: staging/fetch-streams) and the next new machines get it as
 # sent, as a class of laptops installing the same version would. Both are shown; the aim is
 # judged on the later ones.
-rate_of() { echo "$1" | grep -o '([0-9]* MB/s)' | tr -dc 0-9; }
+rate_of() { echo "$1" | grep -o '([0-9.]* MB/s)' | tr -dc 0-9.; }
 t0=$(now); out="$(client_at_v1 "$work/c-first")"; t1=$(now)
 first_rate=$(rate_of "$out")
 printf "   first new client (the server makes the stream): %s, command wall %.2f s\n" \
-  "$(echo "$out" | grep -o '[0-9.]* s ([0-9]* MB/s)')" "$(echo "$t1 - $t0" | bc -l)"
+  "$(echo "$out" | grep -o '[0-9.]* s ([0-9.]* MB/s)')" "$(echo "$t1 - $t0" | bc -l)"
 stored=$(echo "$out" | sed -E 's/.* ([0-9]+) bytes stored.*/\1/')
 full_rates=()
 for i in 1 2 3; do
@@ -102,7 +102,7 @@ for i in 1 2 3; do
   t0=$(now); out="$(client_at_v1 "$dir")"; t1=$(now)
   full_rates+=("$(rate_of "$out")")
   printf "   new client %d: %s in the pull; init + trust + pull commands %.2f s (%.0f MB/s)\n" "$i" \
-    "$(echo "$out" | grep -o '[0-9.]* s ([0-9]* MB/s)')" "$(echo "$t1 - $t0" | bc -l)" \
+    "$(echo "$out" | grep -o '[0-9.]* s ([0-9.]* MB/s)')" "$(echo "$t1 - $t0" | bc -l)" \
     "$(echo "$stored / ($t1 - $t0) / 1000000" | bc -l)"
 done
 full_rate=$(printf '%s\n' "${full_rates[@]}" | sort -n | sed -n 2p)
@@ -119,7 +119,7 @@ q "$casfs" trust --repo "$work/c-daemon" "$pub"
 daemon_pid=$!
 for _ in $(seq 150); do [[ -S "$work/c-daemon/control.sock" ]] && break; sleep 0.2; done
 out="$("$casfs" pull --repo "$work/c-daemon" --switch "http://127.0.0.1:$sport")"
-echo "   a laptop's daemon, its first pull (the whole of v1): $(echo "$out" | grep -o '[0-9.]* s ([0-9]* MB/s)') in the pull"
+echo "   a laptop's daemon, its first pull (the whole of v1): $(echo "$out" | grep -o '[0-9.]* s ([0-9.]* MB/s)') in the pull"
 
 ostree --repo="$work/o-plain" init --mode=bare
 ostree --repo="$work/o-plain" remote add --no-gpg-verify origin "http://127.0.0.1:$port/ostree"
@@ -146,13 +146,13 @@ t0=$(now); out="$("$casfs" pull --repo "$work/c-full" "http://127.0.0.1:$sport")
 serve_bytes=$(echo "$out" | sed -E 's/.* ([0-9]+) bytes received in ([0-9]+) requests.*/\1/')
 serve_reqs=$(echo "$out" | sed -E 's/.* ([0-9]+) bytes received in ([0-9]+) requests.*/\2/')
 serve_wall=$(echo "$t1 - $t0" | bc -l)
-serve_inproc=$(echo "$out" | grep -o '[0-9.]* s ([0-9]* MB/s)' | cut -d' ' -f1)
+serve_inproc=$(echo "$out" | grep -o '[0-9.]* s ([0-9.]* MB/s)' | cut -d' ' -f1)
 
 t0=$(now); out="$("$casfs" pull --repo "$work/c-daemon" "http://127.0.0.1:$sport")"; t1=$(now)
 daemon_bytes=$(echo "$out" | sed -E 's/.* ([0-9]+) bytes received in ([0-9]+) requests.*/\1/')
 daemon_reqs=$(echo "$out" | sed -E 's/.* ([0-9]+) bytes received in ([0-9]+) requests.*/\2/')
 daemon_wall=$(echo "$t1 - $t0" | bc -l)
-daemon_inproc=$(echo "$out" | grep -o '[0-9.]* s ([0-9]* MB/s)' | cut -d' ' -f1)
+daemon_inproc=$(echo "$out" | grep -o '[0-9.]* s ([0-9.]* MB/s)' | cut -d' ' -f1)
 
 l=$(log_lines); t0=$(now)
 q "$casfs" pull --repo "$work/c-mirror" "http://127.0.0.1:$port/casfs"; t1=$(now)

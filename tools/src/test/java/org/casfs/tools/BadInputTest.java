@@ -152,6 +152,12 @@ class BadInputTest {
     assertThat(RepoFingerprint.of(repo)).isEqualTo(before);
   }
 
+  @Test
+  void aRateThatIsNotOneIsExit2() {
+    assertOneLine(cli.run("serve", "--max-rate", "fast"), 2, "'fast' is not a rate", "500k or 2M");
+    assertOneLine(cli.run("peer", "--max-upload-rate", "10"), 2, "'10' is out of range");
+  }
+
   enum Damage { FLIP_A_BIT, TRUNCATE, DELETE }
 
   @ParameterizedTest

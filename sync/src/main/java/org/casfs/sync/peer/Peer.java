@@ -34,6 +34,7 @@ import org.casfs.sync.pull.TxnVersionRefs;
 import org.casfs.sync.pull.PullProgress;
 import org.casfs.sync.pull.Puller;
 import org.casfs.sync.pull.Source;
+import org.casfs.sync.server.RateLimit;
 import org.casfs.sync.server.Server;
 import org.casfs.sync.server.ServerConfig;
 import org.casfs.sync.trust.Head;
@@ -68,6 +69,7 @@ public final class Peer implements AutoCloseable {
   private final SyncState state;
   private final TrustStore trust;
   private final Consumer<String> log;
+  private RateLimit uploadLimit;
   private final Clock clock;
   private final String channel;
   private final HeadVerifier verifier;
@@ -102,6 +104,12 @@ public final class Peer implements AutoCloseable {
   }
 
   /** Starts serving, announcing, browsing and the update loop. */
+  /** Sends neighbours at most {@code limit}'s bytes a second in all; null (the default) for no limit. */
+  public synchronized Peer limitUploads(RateLimit limit) {
+    this.uploadLimit = limit;
+    return this;
+  }
+
   public synchronized Peer start() throws IOException {
     ServerConfig sc = new ServerConfig(config.listen(), config.maxUploads(), 32 << 20, 1,
         Duration.ofSeconds(5));
@@ -110,7 +118,7 @@ public final class Peer implements AutoCloseable {
     deltas = DeltaStore.openShared(repo.stagingDir("deltas"), DELTA_BUDGET_BYTES);
     DeltaService deltaService = DeltaService.forPeer(repo.objectDatabase(), deltas);
     server = new Server(repo.objectDatabase(), state, sc).deltaSource(deltaService)
-        .addFetchHook(new DeltaFetchHook(deltaService)).logProblemsTo(log).start();
+        .addFetchHook(new DeltaFetchHook(deltaService)).logProblemsTo(log).limitUploads(uploadLimit).start();
     PeerFinderOptions fo = PeerFinderOptions.defaults(config.mdnsInterfaces())
         .withCapacity(config.neighbourCapacity());
     if (config.instanceName() != null) {

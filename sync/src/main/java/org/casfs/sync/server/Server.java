@@ -72,6 +72,8 @@ public final class Server implements Closeable {
   private final AtomicLong bytesSent = new AtomicLong();
   private final AtomicInteger active = new AtomicInteger();
   private final ServerProblems problems = new ServerProblems();
+  /** Null: no limit. */
+  private volatile RateLimit uploads;
   private volatile boolean closing;
   /** Fetch streams are long: at most half the threads carry them, so heads and objects stay quick. */
   private final java.util.concurrent.Semaphore streams;
@@ -92,6 +94,12 @@ public final class Server implements Closeable {
    */
   public Server logProblemsTo(java.util.function.Consumer<String> log) {
     problems.logTo(log);
+    return this;
+  }
+
+  /** Sends at most {@code limit}'s bytes a second in all responses together; null for no limit. */
+  public Server limitUploads(RateLimit limit) {
+    this.uploads = limit;
     return this;
   }
 
@@ -319,7 +327,7 @@ public final class Server implements Closeable {
     }
     ex.sendResponseHeaders(200, headOnly ? -1 : info.size() == 0 ? -1 : info.size());
     if (!headOnly && info.size() > 0) {
-      try (InputStream in = db.store().open(id); OutputStream out = ex.getResponseBody()) {
+      try (InputStream in = db.store().open(id); OutputStream out = responseBody(ex)) {
         bytesSent.addAndGet(in.transferTo(out));
       }
     }
@@ -328,7 +336,7 @@ public final class Server implements Closeable {
   /** A range is sent from the loose file as it is; the client verifies the whole object. */
   private void sendRange(HttpExchange ex, ObjectId id, ByteRange range) throws IOException {
     Path loose = db.store() instanceof DiskObjectStore d ? d.loosePathOrNull(id) : null;
-    try (OutputStream out = ex.getResponseBody()) {
+    try (OutputStream out = responseBody(ex)) {
       if (loose != null) {
         try (FileChannel ch = FileChannel.open(loose)) {
           long done = 0;
@@ -376,7 +384,7 @@ public final class Server implements Closeable {
       if (kept != null) {
         fetchesFromCache.incrementAndGet();
         ex.sendResponseHeaders(200, kept.size());
-        try (OutputStream out = new CountingOutputStream(ex.getResponseBody(), bytesSent)) {
+        try (OutputStream out = new CountingOutputStream(responseBody(ex), bytesSent)) {
           kept.writeTo(out);
         }
         return;
@@ -385,7 +393,7 @@ public final class Server implements Closeable {
     FetchPlanner.Plan plan = planner.plan(req);
     ex.sendResponseHeaders(200, 0);
     // counted adds to bytesSent as the stream goes (progress of long streams is visible)
-    OutputStream counted = new CountingOutputStream(ex.getResponseBody(), bytesSent);
+    OutputStream counted = new CountingOutputStream(responseBody(ex), bytesSent);
     FetchStreamCache.Recorder recorder = cache == null ? null : cache.record(key, counted);
     OutputStream raw = new BufferedOutputStream(recorder == null ? counted : recorder, 256 * 1024);
     OutputStream out = zstd ? new ZstdOutputStream(raw, FetchStreamWriter.zstdLevel(plan, config.zstdLevel())) : raw;
@@ -403,12 +411,18 @@ public final class Server implements Closeable {
     }
   }
 
+  /** Where a response's bytes go: the exchange's body, through the upload limit if there is one. */
+  private OutputStream responseBody(HttpExchange ex) {
+    RateLimit limit = uploads;
+    return limit == null ? ex.getResponseBody() : limit.wrap(ex.getResponseBody());
+  }
+
   private void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
     ex.getResponseHeaders().set("Content-Type", type);
     boolean headOnly = ex.getRequestMethod().equals("HEAD");
     ex.sendResponseHeaders(status, headOnly || body.length == 0 ? -1 : body.length);
     if (!headOnly) {
-      try (OutputStream out = ex.getResponseBody()) {
+      try (OutputStream out = responseBody(ex)) {
         out.write(body);
       }
       bytesSent.addAndGet(body.length);

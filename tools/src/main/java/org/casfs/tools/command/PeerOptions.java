@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.casfs.sync.peer.Peer;
 import org.casfs.sync.peer.PeerConfig;
+import org.casfs.sync.server.RateLimit;
 import org.casfs.sync.trust.TrustStore;
 import org.casfs.tools.CliException;
 import org.casfs.tools.ExitCode;
@@ -56,6 +57,10 @@ final class PeerOptions {
   @Option(names = "--name", paramLabel = "NAME", description = "DNS-SD instance name (default: casfs-XXXXXX)")
   String name;
 
+  @Option(names = "--max-upload-rate", paramLabel = "RATE", converter = RateArgument.class,
+      description = "send neighbours at most RATE bytes a second in all, e.g. 500k or 2M (default: no limit)")
+  RateLimit uploadRate;
+
   /** Starts the peer on the open repository; each log line goes to {@code log} with a time stamp. */
   Peer start(OpenRepo open, Consumer<String> log) throws Exception {
     System.setProperty("slf4j.internal.verbosity", "ERROR");
@@ -65,7 +70,8 @@ final class PeerOptions {
         defaults.neighbourCapacity(), name, defaults.pull(), open.repo().dir().resolve("peer.status"));
     DateTimeFormatter time = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
     return new Peer(config, open.txn(), TrustStore.open(open.repo().keysDir()),
-        line -> log.accept(LocalTime.now().format(time) + " " + line), Clock.systemUTC()).start();
+        line -> log.accept(LocalTime.now().format(time) + " " + line), Clock.systemUTC())
+        .limitUploads(uploadRate).start();
   }
 
   private List<InetAddress> interfaces() throws SocketException, UnknownHostException {

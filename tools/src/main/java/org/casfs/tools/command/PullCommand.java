@@ -76,9 +76,15 @@ public final class PullCommand extends RepoCommand {
       out().println((r.switched() ? "switched to " : "staged ") + r.manifest() + " (sequence " + r.sequence() + "): "
           + r.objectsFetched() + " objects, " + r.bytesStored() + " bytes stored, " + r.bytesReceived()
           + " bytes received in " + r.requests() + " requests, "
-          + String.format(java.util.Locale.ROOT, "%.2f s (%.0f MB/s)", seconds, r.bytesStored() / seconds / 1e6)
+          + String.format(java.util.Locale.ROOT, "%.2f s (%s MB/s)", seconds, megabytesPerSecond(r.bytesStored(), seconds))
           + (r.switched() ? "" : "; run 'casfs switch staged' to use it"));
     }
+  }
+
+  /** "93", or "0.53" where a whole number would say 0 or 1 (a pull held back by a rate limit). */
+  private static String megabytesPerSecond(long bytes, double seconds) {
+    double rate = bytes / seconds / 1e6;
+    return String.format(java.util.Locale.ROOT, rate < 10 ? "%.2f" : "%.0f", rate);
   }
 
   static ExitCode exitCodeOf(PullException e) {

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import org.casfs.cas.store.Repository;
 import org.casfs.sync.SyncState;
+import org.casfs.sync.server.RateLimit;
 import org.casfs.sync.server.Server;
 import org.casfs.sync.server.ServerConfig;
 import org.casfs.tools.OpenRepo;
@@ -32,6 +33,10 @@ public final class ServeCommand extends RepoCommand {
   @Option(names = "--threads", paramLabel = "N", defaultValue = "16", description = "requests served at once")
   private int threads;
 
+  @Option(names = "--max-rate", paramLabel = "RATE", converter = RateArgument.class,
+      description = "send at most RATE bytes a second in all, e.g. 500k or 2M (default: no limit)")
+  private RateLimit rate;
+
   @Option(names = "--zstd", paramLabel = "LEVEL", defaultValue = "1",
       description = "compression level of fetch streams, 0 for none (default: ${DEFAULT-VALUE})")
   private int zstd;
@@ -57,7 +62,7 @@ public final class ServeCommand extends RepoCommand {
       CountDownLatch stop = new CountDownLatch(1);
       try (ControlServer control = ControlServer.startOrWarn(open,
               "casfs serve (pid " + ProcessHandle.current().pid() + ")", this::log);
-          Server server = server(open.repo(), config).logProblemsTo(this::log).start()) {
+          Server server = server(open.repo(), config).logProblemsTo(this::log).limitUploads(rate).start()) {
         Thread hook = new Thread(() -> {
           server.close();
           stop.countDown();

@@ -1,0 +1,89 @@
+package org.casfs.sync.server;
+
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.util.function.LongSupplier;
+
+/**
+ * At most so many bytes a second, on average, through every stream it wraps together: what a
+ * server sends in all, so that a laptop serving its neighbours, or the school's origin, leaves
+ * the room's Wi-Fi usable. Up to a quarter of a second's worth may go at once. Callers reserve
+ * their bytes in turn (the generic cell rate algorithm: a theoretical send time advanced by each
+ * reservation) and wait outside the lock until their bytes are due. Thread-safe.
+ */
+public final class RateLimit {
+  private static final long BURST_NANOS = 250_000_000L;
+  /** Writes are cut into pieces of this size, so that streams sending at once take turns. */
+  private static final int PIECE = 16 * 1024;
+
+  /** Waits; tests replace it. */
+  interface Sleeper {
+    void sleepNanos(long nanos) throws InterruptedException;
+  }
+
+  private final long bytesPerSecond;
+  private final double nanosPerByte;
+  private final LongSupplier clock;
+  private final Sleeper sleeper;
+  private long due; // when every byte reserved so far is due at the rate (the GCRA's "TAT")
+
+  public RateLimit(long bytesPerSecond) {
+    this(bytesPerSecond, System::nanoTime, nanos -> Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000)));
+  }
+
+  RateLimit(long bytesPerSecond, LongSupplier clock, Sleeper sleeper) {
+    if (bytesPerSecond < 1) {
+      throw new IllegalArgumentException("a rate must be at least 1 byte a second: " + bytesPerSecond);
+    }
+    this.bytesPerSecond = bytesPerSecond;
+    this.nanosPerByte = 1e9 / bytesPerSecond;
+    this.clock = clock;
+    this.sleeper = sleeper;
+    this.due = clock.getAsLong();
+  }
+
+  public long bytesPerSecond() {
+    return bytesPerSecond;
+  }
+
+  /** Reserves {@code bytes} and waits until they may be sent. */
+  void acquire(int bytes) throws InterruptedIOException {
+    long wait;
+    synchronized (this) {
+      long now = clock.getAsLong();
+      due = Math.max(due, now) + (long) (bytes * nanosPerByte);
+      wait = due - now - BURST_NANOS;
+    }
+    if (wait > 0) {
+      try {
+        sleeper.sleepNanos(wait);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while holding back a response to the rate limit");
+      }
+    }
+  }
+
+  /** {@code out}, with every byte written to it taken from this limit first. */
+  public OutputStream wrap(OutputStream out) {
+    return new FilterOutputStream(out) {
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        for (int done = 0; done < len; ) {
+          int n = Math.min(PIECE, len - done);
+          acquire(n);
+          out.write(b, off + done, n);
+          done += n;
+        }
+      }
+
+      @Override
+      public void write(int b) throws IOException {
+        acquire(1);
+        out.write(b);
+      }
+    };
+  }
+}

@@ -1,0 +1,82 @@
+package org.casfs.sync.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.casfs.cas.ObjectId;
+import org.casfs.sync.Client;
+import org.casfs.sync.Origin;
+import org.casfs.sync.TestImages;
+import org.casfs.sync.pull.Puller;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The upload limit of {@code casfs serve --max-rate} and {@code casfs peer --max-upload-rate}. */
+class RateLimitTest {
+  @TempDir Path tmp;
+
+  private long now;
+  private final List<Long> sleeps = new ArrayList<>();
+
+  private RateLimit limit(long bytesPerSecond) {
+    return new RateLimit(bytesPerSecond, () -> now, nanos -> {
+      sleeps.add(nanos);
+      now += nanos;
+    });
+  }
+
+  @Test
+  void aQuarterSecondGoesAtOnceThenBytesWaitForTheirTurn() throws Exception {
+    RateLimit limit = limit(1000);
+    limit.acquire(250);
+    assertThat(sleeps).as("a quarter second's worth at once").isEmpty();
+    limit.acquire(1000);
+    assertThat(sleeps).containsExactly(1_000_000_000L);
+    now += 10_000_000_000L; // idle: the burst comes back, no credit beyond it
+    sleeps.clear();
+    limit.acquire(250);
+    assertThat(sleeps).isEmpty();
+    limit.acquire(500);
+    assertThat(sleeps).containsExactly(500_000_000L);
+  }
+
+  @Test
+  void streamsWrappedByOneLimitShareIt() throws Exception {
+    RateLimit limit = limit(64 * 1024);
+    ByteArrayOutputStream a = new ByteArrayOutputStream();
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    try (OutputStream la = limit.wrap(a); OutputStream lb = limit.wrap(b)) {
+      la.write(new byte[64 * 1024]);
+      lb.write(new byte[64 * 1024]);
+      lb.write(7);
+    }
+    assertThat(a.size()).isEqualTo(64 * 1024);
+    assertThat(b.size()).isEqualTo(64 * 1024 + 1);
+    long slept = sleeps.stream().mapToLong(Long::longValue).sum();
+    // 128 KiB + 1 byte at 64 KiB/s, less the quarter second that may go at once
+    assertThat(slept).isBetween(1_740_000_000L, 1_760_000_000L);
+  }
+
+  @Test
+  void aServerWithALimitSendsNoFasterThanIt() throws Exception {
+    try (Origin origin = new Origin(tmp.resolve("origin"));
+        Client client = new Client(tmp.resolve("client"), origin.key.publicKey())) {
+      ObjectId v1 = TestImages.version(origin.repo.objectDatabase(), "stable", 1, 7, 2, 10, 0, null);
+      origin.publish(v1);
+      long rate = 256 * 1024;
+      origin.server = new Server(origin.repo.objectDatabase(), origin.state, ServerConfig.loopback(0))
+          .limitUploads(new RateLimit(rate)).start();
+      long start = System.nanoTime();
+      Puller.Result r = client.pull(origin.url(), true);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      assertThat(r.manifest()).isEqualTo(v1);
+      assertThat(r.bytesReceived()).as("enough bytes to measure").isGreaterThan(512L * 1024);
+      double floor = (r.bytesReceived() - rate / 4.0) / rate;
+      assertThat(seconds).as(r.bytesReceived() + " bytes at most " + rate + " a second").isGreaterThan(floor * 0.95);
+    }
+  }
+}
