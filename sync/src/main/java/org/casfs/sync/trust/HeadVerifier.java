@@ -46,9 +46,13 @@ public final class HeadVerifier {
     }
     long now = clockMillis.getAsLong();
     if (head.expiresMillis() <= now) {
+      // Machines without the internet often have no time server: say what this clock says, so a
+      // wrong clock is told apart from a source that is frozen or replays old data.
       throw new SignatureException(SignatureException.Reason.EXPIRED, "the source's head (sequence "
-          + head.sequence() + ") expired at " + Instant.ofEpochMilli(head.expiresMillis())
-          + "; the source may be frozen or replaying old data: ask the origin to re-sign");
+          + head.sequence() + ", signed " + Instant.ofEpochMilli(head.issuedMillis()) + ") expired at "
+          + Instant.ofEpochMilli(head.expiresMillis()) + " and this machine's clock says " + Instant.ofEpochMilli(now)
+          + ": if the clock is right, the source is frozen or replaying old data (ask the origin to re-sign);"
+          + " if it is wrong, set it (date -s)");
     }
     return head;
   }

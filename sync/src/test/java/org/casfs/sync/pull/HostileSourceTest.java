@@ -144,7 +144,9 @@ class HostileSourceTest {
   void expiredHeadIsAFreeze() throws Exception {
     long past = System.currentTimeMillis() - Duration.ofDays(3).toMillis();
     new Publisher(origin.repo.objectDatabase(), origin.state, origin.key, () -> past).publish(v1, Duration.ofDays(1));
-    assertThat(refused(SignatureException.Reason.EXPIRED)).hasMessageContaining("expired");
+    assertThat(refused(SignatureException.Reason.EXPIRED)).hasMessageContaining("expired")
+        .hasMessageContaining("this machine's clock says").hasMessageContaining("ask the origin to re-sign")
+        .hasMessageContaining("set it");
   }
 
   @Test
