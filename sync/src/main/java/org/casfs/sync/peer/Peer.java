@@ -69,6 +69,7 @@ public final class Peer implements AutoCloseable {
   private final SyncState state;
   private final TrustStore trust;
   private final Consumer<String> log;
+  /** Null: no limit ({@link #limitUploads}). */
   private RateLimit uploadLimit;
   private final Clock clock;
   private final String channel;
@@ -103,13 +104,13 @@ public final class Peer implements AutoCloseable {
         Math.max(1, (int) Math.ceil(config.headChecksPerSecond() * 2)));
   }
 
-  /** Starts serving, announcing, browsing and the update loop. */
   /** Sends neighbours at most {@code limit}'s bytes a second in all; null (the default) for no limit. */
   public synchronized Peer limitUploads(RateLimit limit) {
     this.uploadLimit = limit;
     return this;
   }
 
+  /** Starts serving, announcing, browsing and the update loop. */
   public synchronized Peer start() throws IOException {
     ServerConfig sc = new ServerConfig(config.listen(), config.maxUploads(), 32 << 20, 1,
         Duration.ofSeconds(5));

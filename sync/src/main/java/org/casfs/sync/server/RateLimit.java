@@ -15,8 +15,11 @@ import java.util.function.LongSupplier;
  */
 public final class RateLimit {
   private static final long BURST_NANOS = 250_000_000L;
-  /** Writes are cut into pieces of this size, so that streams sending at once take turns. */
-  private static final int PIECE = 16 * 1024;
+  /**
+   * Writes are cut into pieces of at most this size, so that streams sending at once take turns;
+   * at low rates into a sixteenth of a second's worth (at least 512 bytes), so they stay smooth.
+   */
+  private static final int MAX_PIECE = 16 * 1024;
 
   /** Waits; tests replace it. */
   interface Sleeper {
@@ -24,6 +27,7 @@ public final class RateLimit {
   }
 
   private final long bytesPerSecond;
+  private final int piece;
   private final double nanosPerByte;
   private final LongSupplier clock;
   private final Sleeper sleeper;
@@ -38,6 +42,7 @@ public final class RateLimit {
       throw new IllegalArgumentException("a rate must be at least 1 byte a second: " + bytesPerSecond);
     }
     this.bytesPerSecond = bytesPerSecond;
+    this.piece = (int) Math.max(512, Math.min(MAX_PIECE, bytesPerSecond / 16));
     this.nanosPerByte = 1e9 / bytesPerSecond;
     this.clock = clock;
     this.sleeper = sleeper;
@@ -72,7 +77,7 @@ public final class RateLimit {
       @Override
       public void write(byte[] b, int off, int len) throws IOException {
         for (int done = 0; done < len; ) {
-          int n = Math.min(PIECE, len - done);
+          int n = Math.min(piece, len - done);
           acquire(n);
           out.write(b, off + done, n);
           done += n;
