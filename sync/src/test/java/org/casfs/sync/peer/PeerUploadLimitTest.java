@@ -1,0 +1,47 @@
+package org.casfs.sync.peer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.time.Clock;
+import org.casfs.cas.ObjectId;
+import org.casfs.sync.Client;
+import org.casfs.sync.Origin;
+import org.casfs.sync.TestImages;
+import org.casfs.sync.pull.Puller;
+import org.casfs.sync.server.RateLimit;
+import org.casfs.sync.trust.TrustStore;
+import org.casfs.txn.Versions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code casfs peer --max-upload-rate}: a laptop serving a neighbour sends no faster than its limit. */
+class PeerUploadLimitTest {
+  @TempDir Path tmp;
+
+  @Test
+  void aPeerWithAnUploadLimitSendsNoFasterThanIt() throws Exception {
+    try (Origin origin = new Origin(tmp.resolve("origin"));
+        Client neighbour = new Client(tmp.resolve("neighbour"), origin.key.publicKey())) {
+      ObjectId v1 = TestImages.version(origin.repo.objectDatabase(), "stable", 1, 7, 2, 10, 0, null);
+      origin.publish(v1);
+      long rate = 256 * 1024;
+      PeerConfig d = PeerConfig.defaults(0);
+      PeerConfig loopbackOnly = new PeerConfig(new InetSocketAddress("127.0.0.1", 0), List.of(), List.of(), false,
+          d.maxUploads(), d.pollInterval(), d.headChecksPerSecond(), d.neighbourCapacity(), null, d.pull(), null);
+      try (Peer peer = new Peer(loopbackOnly, Versions.of(origin.repo),
+          TrustStore.open(origin.repo.keysDir()), line -> {}, Clock.systemUTC())
+          .limitUploads(new RateLimit(rate)).start()) {
+        long start = System.nanoTime();
+        Puller.Result r = neighbour.pull("http://127.0.0.1:" + peer.port() + "/", true);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertThat(r.manifest()).isEqualTo(v1);
+        assertThat(r.bytesReceived()).isGreaterThan(512L * 1024);
+        double floor = (r.bytesReceived() - rate / 4.0) / rate;
+        assertThat(seconds).as(r.bytesReceived() + " bytes at most " + rate + " a second").isGreaterThan(floor * 0.95);
+      }
+    }
+  }
+}
