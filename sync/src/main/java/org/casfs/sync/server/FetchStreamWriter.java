@@ -17,8 +17,9 @@ import org.casfs.sync.wire.FrameWriter;
  * Writes the frames of one fetch stream for a plan: the manifest, every missing tree (parent
  * first), every missing blob, then the objects asked for by id, and the end frame. A
  * {@link FetchHook} may send a tree or blob otherwise (a delta, to a client that reads it);
- * everything else goes whole, read through the store's verifying reads. Stateless beyond its
- * collaborators; one per stream.
+ * everything else goes whole, read through the store's verifying reads. A stored blob found damaged
+ * still fills its frame (with zeros where it could not be read), the stream goes on, and
+ * {@link #write} throws at the end. One per stream.
  */
 final class FetchStreamWriter {
   /** Streams whose blobs come to less than this are updates: compressed harder ({@link #zstdLevel}). */
@@ -26,6 +27,8 @@ final class FetchStreamWriter {
 
   private final ObjectDatabase db;
   private final List<FetchHook> hooks;
+  /** The first stored object that could not be read whole ({@link FrameWriter#frameFillingGaps}). */
+  private IOException damaged;
 
   FetchStreamWriter(ObjectDatabase db, List<FetchHook> hooks) {
     this.db = db;
@@ -45,6 +48,24 @@ final class FetchStreamWriter {
   }
 
   void write(FetchPlanner.Plan plan, FetchRequest req, OutputStream out) throws IOException {
+    try {
+      writeFrames(plan, req, out);
+    } catch (IOException e) {
+      if (damaged != null && e != damaged) {
+        // The client refused the damaged object and went away: what the owner must hear is the damage.
+        damaged.addSuppressed(e);
+        throw damaged;
+      }
+      throw e;
+    }
+    if (damaged != null) {
+      // The stream went out whole; the client refuses the damaged object. Throwing now keeps the
+      // stream out of the fetch stream cache and tells the server's owner (ServerProblems).
+      throw damaged;
+    }
+  }
+
+  private void writeFrames(FetchPlanner.Plan plan, FetchRequest req, OutputStream out) throws IOException {
     FrameWriter w = new FrameWriter(out);
     if (plan.manifestOrNull() != null) {
       w.frame(frameOf(FrameHeader.MANIFEST, plan.manifestOrNull()), db.store().read(plan.manifestOrNull()));
@@ -96,8 +117,19 @@ final class FetchStreamWriter {
 
   private void sendWhole(FrameWriter w, int type, ObjectId id) throws IOException {
     FrameHeader h = frameOf(type, id);
-    try (InputStream in = db.store().open(id)) {
-      w.frame(h, in);
+    InputStream stored;
+    IOException failure;
+    try {
+      stored = db.store().open(id);
+    } catch (IOException e) { // its loose file gone or unreadable: the frame is all zeros
+      stored = InputStream.nullInputStream();
+      damaged = damaged == null ? e : damaged;
+    }
+    try (InputStream in = stored) {
+      failure = w.frameFillingGaps(h, in);
+    }
+    if (failure != null && damaged == null) {
+      damaged = failure;
     }
   }
 }

@@ -56,6 +56,43 @@ public final class FrameWriter {
     payloadBytes += h.size();
   }
 
+  /**
+   * As {@link #frame(FrameHeader, InputStream)}, for a payload read from this machine's store: if
+   * {@code in} fails or ends early (a damaged stored copy), the rest of the declared size is sent
+   * as zeros, so the stream stays whole and the receiver, which verifies every object, refuses that
+   * one object in its own words instead of seeing the connection drop. Failures of the output
+   * still throw.
+   *
+   * @return what went wrong reading {@code in}, or null if the payload was sent as it is
+   */
+  public IOException frameFillingGaps(FrameHeader h, InputStream in) throws IOException {
+    header(h);
+    long left = h.size();
+    IOException failure = null;
+    while (left > 0) {
+      int want = (int) Math.min(buffer.length, left);
+      int n = -1;
+      if (failure == null) {
+        try {
+          n = in.read(buffer, 0, want);
+          if (n < 0) {
+            failure = new IOException("object " + h.id() + " ended " + left + " bytes early while being sent");
+          }
+        } catch (IOException e) {
+          failure = e;
+        }
+      }
+      if (n < 0) {
+        n = want;
+        java.util.Arrays.fill(buffer, 0, n, (byte) 0);
+      }
+      out.write(buffer, 0, n);
+      left -= n;
+    }
+    payloadBytes += h.size();
+    return failure;
+  }
+
   public void end() throws IOException {
     ByteBuffer b = ByteBuffer.allocate(FrameHeader.LENGTH);
     out.write(b.array());

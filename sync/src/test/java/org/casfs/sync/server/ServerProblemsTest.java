@@ -18,9 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A server whose own repository is damaged cannot answer (its clients see the connection drop
- * and go elsewhere), and says so to its owner: one line naming the object, however often it is
- * asked for. Answered requests and clients that go away say nothing.
+ * A server whose own repository is damaged says so to its owner, one line naming the object however
+ * often it is asked for, and its clients learn which object it could not give them (the fetch
+ * stream stays whole: the object's frame is filled, the client refuses it and goes elsewhere).
+ * Answered requests and clients that go away say nothing.
  */
 class ServerProblemsTest {
   @TempDir Path tmp;
@@ -34,10 +35,8 @@ class ServerProblemsTest {
       ObjectDatabase db = origin.repo.objectDatabase();
       ObjectId v1 = TestImages.version(db, "stable", 1, 42, 2, 12, 0, null);
       origin.publish(v1);
-      origin.server = new Server(db, origin.state, ServerConfig.loopback(0)).logProblemsTo(lines::add).start();
-      assertThat(good.pull(origin.url(), true).manifest()).isEqualTo(v1);
-      assertThat(lines).as("a pull answered in full").isEmpty();
-
+      origin.server = new Server(db, origin.state, ServerConfig.loopback(0)).logProblemsTo(lines::add)
+          .cacheFetchStreams().start();
       ObjectId victim = largestLooseBlob(db, v1);
       Path loose = origin.repo.objects().loosePath(victim);
       loose.toFile().setWritable(true);
@@ -45,10 +44,29 @@ class ServerProblemsTest {
       bytes[bytes.length / 2] ^= 0x40;
       Files.write(loose, bytes);
 
-      assertThatThrownBy(() -> late.pull(origin.url(), true)).isInstanceOf(IOException.class);
+      // The stream goes out whole, the damaged object's frame filled with zeros where it could not
+      // be read: the client refuses that object in its own words and knows to go elsewhere.
+      assertThatThrownBy(() -> late.pull(origin.url(), true)).isInstanceOf(IOException.class)
+          .hasMessageContaining("object " + victim + " is corrupt").hasMessageContaining("pull from another source");
       assertThat(lines).as("every attempt of the pull met it; one line").hasSize(1);
       assertThat(lines.get(0)).startsWith("could not answer POST /v1/fetch: object " + victim + " is corrupt")
           .contains("casfs fsck").doesNotContain("\n");
+
+      // Repaired, the server sends it again: the stream with the gap was not kept for later clients.
+      bytes[bytes.length / 2] ^= 0x40;
+      Files.write(loose, bytes);
+      assertThat(good.pull(origin.url(), true).manifest()).isEqualTo(v1);
+      assertThat(lines).as("a pull answered in full adds nothing").hasSize(1);
+      // Its loose file gone: the same, a whole stream and one more line (from a server that keeps
+      // no streams: the one above would answer from the stream it kept for the last pull).
+      origin.server.close();
+      origin.server = new Server(db, origin.state, ServerConfig.loopback(0)).logProblemsTo(lines::add).start();
+      Files.delete(loose);
+      try (Client gone = new Client(tmp.resolve("gone"), origin.key.publicKey())) {
+        assertThatThrownBy(() -> gone.pull(origin.url(), true)).isInstanceOf(IOException.class)
+            .hasMessageContaining("object " + victim + " is corrupt");
+      }
+      assertThat(lines).hasSize(2);
     }
   }
 
