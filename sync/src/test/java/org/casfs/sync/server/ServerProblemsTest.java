@@ -48,6 +48,7 @@ class ServerProblemsTest {
       // be read: the client refuses that object in its own words and knows to go elsewhere.
       assertThatThrownBy(() -> late.pull(origin.url(), true)).isInstanceOf(IOException.class)
           .hasMessageContaining("object " + victim + " is corrupt").hasMessageContaining("pull from another source");
+      awaitLines(lines, 1); // the server logs once its side of the stream ends, maybe after the client's
       assertThat(lines).as("every attempt of the pull met it; one line").hasSize(1);
       assertThat(lines.get(0)).startsWith("could not answer POST /v1/fetch: object " + victim + " is corrupt")
           .contains("casfs fsck").doesNotContain("\n");
@@ -66,7 +67,14 @@ class ServerProblemsTest {
         assertThatThrownBy(() -> gone.pull(origin.url(), true)).isInstanceOf(IOException.class)
             .hasMessageContaining("object " + victim + " is corrupt");
       }
+      awaitLines(lines, 2);
       assertThat(lines).hasSize(2);
+    }
+  }
+
+  private static void awaitLines(List<String> lines, int n) throws InterruptedException {
+    for (long end = System.nanoTime() + 10_000_000_000L; lines.size() < n && System.nanoTime() < end; ) {
+      Thread.sleep(20);
     }
   }
 
