@@ -34,7 +34,7 @@ import org.casfs.sync.pull.TxnVersionRefs;
 import org.casfs.sync.pull.PullProgress;
 import org.casfs.sync.pull.Puller;
 import org.casfs.sync.pull.Source;
-import org.casfs.sync.server.RateLimit;
+import org.casfs.sync.wire.RateLimit;
 import org.casfs.sync.server.Server;
 import org.casfs.sync.server.ServerConfig;
 import org.casfs.sync.trust.Head;

@@ -51,7 +51,9 @@ public final class HttpSource implements Source {
   }
 
   private InputStream guarded(InputStream in) {
-    return new RateGuard(in, base, config.minBytesPerSecond(), config.rateWindow().toNanos(), System::nanoTime, received);
+    InputStream limited = config.downloadLimit() == null ? in : config.downloadLimit().wrap(in);
+    return new RateGuard(limited, base, config.minBytesPerSecond(), config.rateWindow().toNanos(), System::nanoTime,
+        received);
   }
 
   @Override

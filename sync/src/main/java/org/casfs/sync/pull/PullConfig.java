@@ -1,6 +1,7 @@
 package org.casfs.sync.pull;
 
 import java.time.Duration;
+import org.casfs.sync.wire.RateLimit;
 
 /**
  * Limits of a pull.
@@ -13,9 +14,10 @@ import java.time.Duration;
  *     that store a fetch stream's blobs (at most one per core)
  * @param attempts how many rounds over the sources before giving up
  * @param diskReserveBytes free space to leave on the repository's filesystem
+ * @param downloadLimit what an HTTP source may send at most, all together; null for no limit
  */
 public record PullConfig(long minBytesPerSecond, Duration rateWindow, Duration stallTimeout, Duration connectTimeout,
-    int parallelGets, int attempts, long diskReserveBytes) {
+    int parallelGets, int attempts, long diskReserveBytes, RateLimit downloadLimit) {
   public PullConfig {
     if (minBytesPerSecond < 0 || parallelGets < 1 || attempts < 1 || diskReserveBytes < 0) {
       throw new IllegalArgumentException("pull limits must be positive");
@@ -24,18 +26,34 @@ public record PullConfig(long minBytesPerSecond, Duration rateWindow, Duration s
 
   public static PullConfig defaults() {
     return new PullConfig(4096, Duration.ofSeconds(20), Duration.ofSeconds(30), Duration.ofSeconds(10), 8, 3,
-        64L << 20);
+        64L << 20, null);
   }
 
   public PullConfig withRate(long minBytesPerSecond, Duration window, Duration stall) {
-    return new PullConfig(minBytesPerSecond, window, stall, connectTimeout, parallelGets, attempts, diskReserveBytes);
+    return new PullConfig(minBytesPerSecond, window, stall, connectTimeout, parallelGets, attempts, diskReserveBytes,
+        downloadLimit);
   }
 
   public PullConfig withAttempts(int n) {
-    return new PullConfig(minBytesPerSecond, rateWindow, stallTimeout, connectTimeout, parallelGets, n, diskReserveBytes);
+    return new PullConfig(minBytesPerSecond, rateWindow, stallTimeout, connectTimeout, parallelGets, n, diskReserveBytes,
+        downloadLimit);
   }
 
   public PullConfig withParallelGets(int n) {
-    return new PullConfig(minBytesPerSecond, rateWindow, stallTimeout, connectTimeout, n, attempts, diskReserveBytes);
+    return new PullConfig(minBytesPerSecond, rateWindow, stallTimeout, connectTimeout, n, attempts, diskReserveBytes,
+        downloadLimit);
+  }
+
+  /**
+   * Receives at most {@code limit}'s bytes a second from HTTP sources, all together (null: no
+   * limit). A limit under {@code minBytesPerSecond} would make every source look too slow: refused.
+   */
+  public PullConfig withDownloadLimit(RateLimit limit) {
+    if (limit != null && limit.bytesPerSecond() < 2 * minBytesPerSecond) {
+      throw new IllegalArgumentException("a download limit of " + limit.bytesPerSecond() + " bytes a second is under"
+          + " twice the " + minBytesPerSecond + " a source must send to be kept");
+    }
+    return new PullConfig(minBytesPerSecond, rateWindow, stallTimeout, connectTimeout, parallelGets, attempts,
+        diskReserveBytes, limit);
   }
 }

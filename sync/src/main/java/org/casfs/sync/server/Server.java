@@ -27,6 +27,7 @@ import org.casfs.cas.store.ObjectInfo;
 import org.casfs.sync.SyncState;
 import org.casfs.sync.trust.SignedHead;
 import org.casfs.sync.wire.FetchRequest;
+import org.casfs.sync.wire.RateLimit;
 import org.casfs.sync.wire.WireException;
 
 /**

@@ -11,7 +11,7 @@ import org.casfs.sync.Client;
 import org.casfs.sync.Origin;
 import org.casfs.sync.TestImages;
 import org.casfs.sync.pull.Puller;
-import org.casfs.sync.server.RateLimit;
+import org.casfs.sync.wire.RateLimit;
 import org.casfs.sync.trust.TrustStore;
 import org.casfs.txn.Versions;
 import org.junit.jupiter.api.Test;

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.casfs.sync.peer.Peer;
 import org.casfs.sync.peer.PeerConfig;
-import org.casfs.sync.server.RateLimit;
+import org.casfs.sync.wire.RateLimit;
 import org.casfs.sync.trust.TrustStore;
 import org.casfs.tools.CliException;
 import org.casfs.tools.ExitCode;

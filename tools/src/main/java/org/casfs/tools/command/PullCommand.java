@@ -11,6 +11,7 @@ import org.casfs.sync.pull.PullProgress;
 import org.casfs.sync.pull.Puller;
 import org.casfs.sync.pull.Source;
 import org.casfs.sync.trust.SignatureException;
+import org.casfs.sync.wire.RateLimit;
 import org.casfs.tools.CliException;
 import org.casfs.tools.ExitCode;
 import org.casfs.tools.OpenRepo;
@@ -42,9 +43,20 @@ public final class PullCommand extends RepoCommand {
   @Option(names = "--switch", description = "switch to the version once it is verified")
   private boolean switchAfter;
 
+  @Option(names = "--limit-rate", paramLabel = "RATE", converter = RateArgument.class,
+      description = "receive at most RATE bytes a second from a server or peer, e.g. 200k (a paid or shared link)")
+  private RateLimit limit;
+
   @Override
   protected void execute() throws Exception {
     PullConfig config = PullConfig.defaults();
+    if (limit != null) {
+      try {
+        config = config.withDownloadLimit(limit);
+      } catch (IllegalArgumentException e) {
+        throw CliException.usage("--limit-rate: " + e.getMessage());
+      }
+    }
     Source source = from.dir != null ? new DirSource(from.dir) : Puller.sourceFor(from.url, config);
     try (OpenRepo open = open(); Progress bar = progress("pull", -1, "MiB")) {
       PullListener listener = new PullListener() {

@@ -3,7 +3,7 @@ package org.casfs.tools.command;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.casfs.sync.server.RateLimit;
+import org.casfs.sync.wire.RateLimit;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 

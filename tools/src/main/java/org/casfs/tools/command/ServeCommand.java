@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import org.casfs.cas.store.Repository;
 import org.casfs.sync.SyncState;
-import org.casfs.sync.server.RateLimit;
+import org.casfs.sync.wire.RateLimit;
 import org.casfs.sync.server.Server;
 import org.casfs.sync.server.ServerConfig;
 import org.casfs.tools.OpenRepo;

@@ -1,6 +1,7 @@
-package org.casfs.sync.server;
+package org.casfs.sync.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -11,11 +12,17 @@ import org.casfs.cas.ObjectId;
 import org.casfs.sync.Client;
 import org.casfs.sync.Origin;
 import org.casfs.sync.TestImages;
+import org.casfs.sync.pull.PullConfig;
 import org.casfs.sync.pull.Puller;
+import org.casfs.sync.server.Server;
+import org.casfs.sync.server.ServerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The upload limit of {@code casfs serve --max-rate} and {@code casfs peer --max-upload-rate}. */
+/**
+ * The limits of {@code casfs serve --max-rate}, {@code casfs peer --max-upload-rate} and {@code casfs pull
+ * --limit-rate}.
+ */
 class RateLimitTest {
   @TempDir Path tmp;
 
@@ -59,6 +66,43 @@ class RateLimitTest {
     long slept = sleeps.stream().mapToLong(Long::longValue).sum();
     // 128 KiB + 1 byte at 64 KiB/s, less the quarter second that may go at once
     assertThat(slept).isBetween(1_740_000_000L, 1_760_000_000L);
+  }
+
+  @Test
+  void aWrappedInputWaitsAfterEachPieceItReads() throws Exception {
+    RateLimit limit = limit(16 * 1024); // pieces of 1 KiB (a sixteenth of a second's worth)
+    byte[] buf = new byte[64 * 1024];
+    try (java.io.InputStream in = limit.wrap(new java.io.ByteArrayInputStream(new byte[8 * 1024]))) {
+      int total = 0;
+      for (int n; (n = in.read(buf)) > 0; ) {
+        assertThat(n).as("one piece a read").isEqualTo(1024);
+        total += n;
+      }
+      assertThat(total).isEqualTo(8 * 1024);
+    }
+    long slept = sleeps.stream().mapToLong(Long::longValue).sum();
+    assertThat(slept).as("8 KiB at 16 KiB/s, less the quarter second that may come at once").isEqualTo(250_000_000L);
+  }
+
+  @Test
+  void aClientWithALimitReceivesNoFasterThanIt() throws Exception {
+    try (Origin origin = new Origin(tmp.resolve("origin"));
+        Client client = new Client(tmp.resolve("client"), origin.key.publicKey())) {
+      ObjectId v1 = TestImages.version(origin.repo.objectDatabase(), "stable", 1, 7, 2, 10, 0, null);
+      origin.publish(v1);
+      origin.serve();
+      long rate = 256 * 1024;
+      client.config = PullConfig.defaults().withDownloadLimit(new RateLimit(rate));
+      long start = System.nanoTime();
+      Puller.Result r = client.pull(origin.url(), true);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      assertThat(r.manifest()).isEqualTo(v1);
+      assertThat(r.bytesReceived()).isGreaterThan(512L * 1024);
+      double floor = (r.bytesReceived() - rate / 4.0) / rate;
+      assertThat(seconds).as(r.bytesReceived() + " bytes at most " + rate + " a second").isGreaterThan(floor * 0.95);
+    }
+    assertThatThrownBy(() -> PullConfig.defaults().withDownloadLimit(new RateLimit(4096)))
+        .hasMessageContaining("under twice the 4096 a source must send to be kept");
   }
 
   @Test

@@ -1,7 +1,9 @@
-package org.casfs.sync.server;
+package org.casfs.sync.wire;
 
+import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.util.function.LongSupplier;
@@ -9,7 +11,8 @@ import java.util.function.LongSupplier;
 /**
  * At most so many bytes a second, on average, through every stream it wraps together: what a
  * server sends in all, so that a laptop serving its neighbours, or the school's origin, leaves
- * the room's Wi-Fi usable. Up to a quarter of a second's worth may go at once. Callers reserve
+ * the room's Wi-Fi usable; or what a pull receives, on a link that is paid by the byte or shared
+ * (a ship's satellite link). Up to a quarter of a second's worth may go at once. Callers reserve
  * their bytes in turn (the generic cell rate algorithm: a theoretical send time advanced by each
  * reservation) and wait outside the lock until their bytes are due. Thread-safe.
  */
@@ -66,9 +69,35 @@ public final class RateLimit {
         sleeper.sleepNanos(wait);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new InterruptedIOException("interrupted while holding back a response to the rate limit");
+        throw new InterruptedIOException("interrupted while holding bytes back to the rate limit");
       }
     }
+  }
+
+  /**
+   * {@code in}, with every byte read from it taken from this limit: each read asks for at most a
+   * piece and, once it has it, waits for its turn, so the sender is held back by TCP's own window.
+   */
+  public InputStream wrap(InputStream in) {
+    return new FilterInputStream(in) {
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        int n = in.read(b, off, Math.min(len, piece));
+        if (n > 0) {
+          acquire(n);
+        }
+        return n;
+      }
+
+      @Override
+      public int read() throws IOException {
+        int c = in.read();
+        if (c >= 0) {
+          acquire(1);
+        }
+        return c;
+      }
+    };
   }
 
   /** {@code out}, with every byte written to it taken from this limit first. */
