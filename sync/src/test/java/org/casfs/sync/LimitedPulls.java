@@ -1,0 +1,30 @@
+package org.casfs.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.Callable;
+import org.casfs.cas.ObjectId;
+import org.casfs.sync.pull.Puller;
+
+/** Test support for rate limits: a pull that must take no less time than its bytes allow. */
+public final class LimitedPulls {
+  private LimitedPulls() {}
+
+  /**
+   * Runs {@code pull}, which must end on {@code version} after more than 512 KiB (enough to
+   * measure), and checks it took at least what {@code bytesPerSecond} allows for what it received,
+   * less the quarter second's worth a limit lets go at once (and 5% for the clock). A lower bound
+   * only: a busy machine makes a pull slower, never faster.
+   */
+  public static void assertNoFasterThan(long bytesPerSecond, ObjectId version, Callable<Puller.Result> pull)
+      throws Exception {
+    long start = System.nanoTime();
+    Puller.Result r = pull.call();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    assertThat(r.manifest()).isEqualTo(version);
+    assertThat(r.bytesReceived()).as("enough bytes to measure").isGreaterThan(512L * 1024);
+    double floor = (r.bytesReceived() - bytesPerSecond / 4.0) / bytesPerSecond;
+    assertThat(seconds).as(r.bytesReceived() + " bytes at most " + bytesPerSecond + " a second")
+        .isGreaterThan(floor * 0.95);
+  }
+}
