@@ -1,6 +1,5 @@
 package org.casfs.sync.server;
 
-import java.io.IOException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -32,10 +31,8 @@ final class ServerProblems {
           + (e.getMessage().contains("; ") ? "" : "; run 'casfs fsck' on this repository");
     } else if (e instanceof RuntimeException) {
       line = "could not answer " + request + ": " + e + " (a bug in casfs; please report it)";
-    } else if (e instanceof IOException) {
-      return; // the client went away or the network failed: the client knows, and retries
     } else {
-      return;
+      return; // an IOException: the client went away or the network failed; the client knows, and retries
     }
     if (reported.size() < MAX_LINES && reported.add(line)) {
       log.accept(line);
