@@ -117,19 +117,18 @@ final class FetchStreamWriter {
 
   private void sendWhole(FrameWriter w, int type, ObjectId id) throws IOException {
     FrameHeader h = frameOf(type, id);
+    IOException failure = null;
     InputStream stored;
-    IOException failure;
     try {
       stored = db.store().open(id);
     } catch (IOException e) { // its loose file gone or unreadable: the frame is all zeros
       stored = InputStream.nullInputStream();
-      damaged = damaged == null ? e : damaged;
+      failure = e;
     }
     try (InputStream in = stored) {
-      failure = w.frameFillingGaps(h, in);
+      IOException gap = w.frameFillingGaps(h, in);
+      failure = failure != null ? failure : gap;
     }
-    if (failure != null && damaged == null) {
-      damaged = failure;
-    }
+    damaged = damaged != null ? damaged : failure;
   }
 }

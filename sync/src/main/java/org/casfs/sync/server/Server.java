@@ -20,6 +20,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.casfs.cas.ObjectId;
 import org.casfs.cas.store.DiskObjectStore;
 import org.casfs.cas.store.ObjectDatabase;
@@ -93,7 +94,7 @@ public final class Server implements Closeable {
    * Where to report the requests this server could not answer because of its own repository (a
    * damaged object, a damaged database) or a bug: one line each, once ({@link ServerProblems}).
    */
-  public Server logProblemsTo(java.util.function.Consumer<String> log) {
+  public Server logProblemsTo(Consumer<String> log) {
     problems.logTo(log);
     return this;
   }

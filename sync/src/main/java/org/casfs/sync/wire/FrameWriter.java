@@ -41,27 +41,12 @@ public final class FrameWriter {
     payloadBytes += payload.length;
   }
 
-  /** A whole frame whose payload is streamed; {@code in} must yield exactly {@code h.size()} bytes. */
-  public void frame(FrameHeader h, InputStream in) throws IOException {
-    header(h);
-    long left = h.size();
-    while (left > 0) {
-      int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
-      if (n < 0) {
-        throw new IOException("object " + h.id() + " ended " + left + " bytes early while being sent");
-      }
-      out.write(buffer, 0, n);
-      left -= n;
-    }
-    payloadBytes += h.size();
-  }
-
   /**
-   * As {@link #frame(FrameHeader, InputStream)}, for a payload read from this machine's store: if
-   * {@code in} fails or ends early (a damaged stored copy), the rest of the declared size is sent
-   * as zeros, so the stream stays whole and the receiver, which verifies every object, refuses that
-   * one object in its own words instead of seeing the connection drop. Failures of the output
-   * still throw.
+   * A whole frame whose payload is streamed from this machine's store: {@code in} should yield
+   * exactly {@code h.size()} bytes. If it fails or ends early (a damaged stored copy), the rest of
+   * the declared size is sent as zeros, so the stream stays whole and the receiver, which verifies
+   * every object, refuses that one object in its own words instead of seeing the connection drop.
+   * Failures of the output still throw.
    *
    * @return what went wrong reading {@code in}, or null if the payload was sent as it is
    */
