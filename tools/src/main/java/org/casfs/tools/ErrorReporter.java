@@ -17,7 +17,7 @@ import picocli.CommandLine.ParseResult;
  * Turns every failure into one line on stderr, {@code casfs: <what failed>; <what to do>}, and
  * its {@link ExitCode}. A stack trace follows only when {@code CASFS_DEBUG=1}. Thread-safe.
  */
-final class ErrorReporter implements IExecutionExceptionHandler, IParameterExceptionHandler {
+public final class ErrorReporter implements IExecutionExceptionHandler, IParameterExceptionHandler {
   private final boolean debug;
 
   ErrorReporter(boolean debug) {
@@ -72,7 +72,7 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
   }
 
   /** "what failed; what to do", on one line. */
-  static String describe(Throwable t, ExitCode code) {
+  public static String describe(Throwable t, ExitCode code) {
     String what = whatFailed(t);
     if (what.contains("; ")) {
       return what;

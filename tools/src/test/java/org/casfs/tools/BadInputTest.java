@@ -185,8 +185,9 @@ class BadInputTest {
     assertThat(cat.stdout()).isEmpty();
 
     Path target = tmp.resolve("co");
-    assertOneLine(cli.run("checkout", "v1", target.toString()), 4, blob);
-    assertThat(target.resolve("bin/big.bin")).doesNotExist();
+    assertOneLine(cli.run("checkout", "v1", target.toString()), 4, blob,
+        "checkout of v1 stopped and was undone (" + target + " is as it was)");
+    assertThat(target).as("the files written before the damaged one are removed").doesNotExist();
 
     CliRunner.Result fsck = cli.run("fsck");
     assertOneLine(fsck, 4, "fsck found 1 damaged or missing object");

@@ -18,8 +18,11 @@ import org.casfs.cas.store.Snapshot;
  * {@link java.nio.file.FileAlreadyExistsException} and nothing is written. Each file is written
  * under a temporary name and renamed into place only after its blob verified to the last byte,
  * so a damaged blob never leaves a wrong byte at any path; the error names the object and the
- * path, and the checkout stops (the target then holds a partial tree). Files are not fsynced:
- * a checkout is a copy, not the store; run {@code sync} if it must survive power loss.
+ * path. A checkout that fails (a damaged or missing object, a full disk, a target file system
+ * without xattrs) removes all it wrote before it throws: the target is as it was, absent or
+ * empty; if even that fails, a {@link PartialCheckoutException} is attached as suppressed.
+ * Files are not fsynced: a checkout is a copy, not the store; run {@code sync} if it must
+ * survive power loss.
  *
  * <p>Thread-safe: each call is independent.
  */

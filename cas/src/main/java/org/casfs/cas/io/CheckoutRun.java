@@ -30,6 +30,7 @@ import org.casfs.cas.ObjectId;
 import org.casfs.cas.Tree;
 import org.casfs.cas.posix.FileStat;
 import org.casfs.cas.posix.Posix;
+import org.casfs.cas.posix.PosixException;
 import org.casfs.cas.store.ObjectDatabase;
 
 /**
@@ -59,6 +60,8 @@ final class CheckoutRun {
   private long totalEntries;
   private long totalBytes;
   private byte[] tmpDir;
+  /** The topmost directory this run created for the target, or null if the target existed. */
+  private byte[] madeTop;
 
   CheckoutRun(ObjectDatabase db, int threads, Hashes root, Metadata rootMeta, Path target,
       ProgressListener progress) {
@@ -73,6 +76,15 @@ final class CheckoutRun {
   CheckoutResult run() throws IOException {
     Tree top = db.readTree(root.id());
     byte[] base = prepareTarget();
+    try {
+      return writeAll(base, top);
+    } catch (IOException | RuntimeException e) {
+      undo(base, e);
+      throw e;
+    }
+  }
+
+  private CheckoutResult writeAll(byte[] base, Tree top) throws IOException {
     tmpDir = Posix.join(base, freeName(top));
     Posix.mkdir(tmpDir, 0700);
     int permits = threads * 4;
@@ -93,16 +105,11 @@ final class CheckoutRun {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("checkout into " + target + " interrupted");
-    } catch (IOException | RuntimeException e) {
-      Workers.stop(pool);
-      removeTemporaries();
-      throw e;
     } finally {
       Workers.stop(pool);
     }
     IOException e = failure.get();
     if (e != null) {
-      removeTemporaries();
       throw e;
     }
     Posix.rmdir(tmpDir);
@@ -114,28 +121,42 @@ final class CheckoutRun {
     return new CheckoutResult(totalEntries, files.get(), bytes.get(), hardlinks.get());
   }
 
-  /** Best effort after a failure: the partial tree stays, our temporary files go. */
-  private void removeTemporaries() {
+  /**
+   * After a failure (the workers stopped): removes all the checkout wrote, so that the target is
+   * as it was, absent or empty. What cannot be removed is told as a suppressed
+   * {@link PartialCheckoutException}; the failure that stopped the checkout stays the one thrown.
+   */
+  private void undo(byte[] base, Exception failed) {
     try {
-      for (byte[] name : Posix.list(tmpDir)) {
-        Posix.unlink(Posix.join(tmpDir, name));
+      if (madeTop != null) {
+        TreeRemoval.remove(madeTop);
+      } else {
+        for (byte[] name : Posix.list(base)) {
+          TreeRemoval.remove(Posix.join(base, name));
+        }
       }
-      Posix.rmdir(tmpDir);
-    } catch (IOException e) {
-      // the error that stopped the checkout is the one to report
+    } catch (IOException | RuntimeException e) {
+      failed.addSuppressed(new PartialCheckoutException(target, e));
     }
   }
 
-  /** Creates the target, or checks that it is an empty directory. */
+  /**
+   * Creates the target (remembering the first directory it made, to remove on failure), or
+   * checks that it is an empty directory.
+   */
   private byte[] prepareTarget() throws IOException {
     byte[] base = Posix.bytes(target);
     FileStat st = Posix.lstatOrNull(base);
     if (st == null) {
-      Path parent = target.getParent();
-      if (parent != null) {
-        Files.createDirectories(parent);
+      Path top = target;
+      while (top.getParent() != null && Posix.lstatOrNull(Posix.bytes(top.getParent())) == null) {
+        top = top.getParent();
+      }
+      if (target.getParent() != null) {
+        Files.createDirectories(target.getParent());
       }
       Posix.mkdir(base, 0700);
+      madeTop = Posix.bytes(top);
     } else if (!st.isDirectory()) {
       throw new FileAlreadyExistsException(target.toString(), null,
           "exists and is not a directory; check out into an empty or new directory");
@@ -239,9 +260,8 @@ final class CheckoutRun {
   private void writeFile(byte[] path, Entry e) throws IOException {
     byte[] tmp = Posix.join(tmpDir, Long.toString(tmpCounter.incrementAndGet()).getBytes(
         java.nio.charset.StandardCharsets.US_ASCII));
-    int fd = Posix.createNew(tmp, 0600);
-    boolean done = false;
     try {
+      int fd = Posix.createNew(tmp, 0600);
       try {
         copyBlob(fd, tmp, path, e);
       } finally {
@@ -249,11 +269,8 @@ final class CheckoutRun {
       }
       MetadataWriter.apply(tmp, EntryType.REGULAR, e.meta());
       Posix.rename(tmp, path);
-      done = true;
-    } finally {
-      if (!done) {
-        Posix.unlink(tmp);
-      }
+    } catch (PosixException x) {
+      throw x.about(tmp, path);
     }
     files.incrementAndGet();
     bytes.addAndGet(e.size());
@@ -284,11 +301,17 @@ final class CheckoutRun {
       }
       Posix.truncate(fd, written, tmp);
     } catch (CorruptObjectException x) {
-      throw new CorruptObjectException(id, reason(x, id) + "; refused to check out " + Posix.printable(path)
-          + " (nothing written there)");
+      throw new CorruptObjectException(id, refusing(reason(x, id), path));
     } catch (MissingObjectException x) {
       throw new MissingObjectException(id, "blob of " + Posix.printable(path) + ", object");
     }
+  }
+
+  /** "what is wrong (refused to check out PATH); what to do", the advice kept last. */
+  private static String refusing(String reason, byte[] path) {
+    String refused = " (refused to check out " + Posix.printable(path) + ")";
+    int advice = reason.indexOf("; ");
+    return advice < 0 ? reason + refused : reason.substring(0, advice) + refused + reason.substring(advice);
   }
 
   private static String reason(CorruptObjectException x, ObjectId id) {

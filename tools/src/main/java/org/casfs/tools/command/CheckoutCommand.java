@@ -1,5 +1,7 @@
 package org.casfs.tools.command;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -7,8 +9,11 @@ import java.util.stream.Stream;
 import org.casfs.cas.ObjectId;
 import org.casfs.cas.io.Checkout;
 import org.casfs.cas.io.CheckoutResult;
+import org.casfs.cas.io.PartialCheckoutException;
 import org.casfs.cas.store.Snapshot;
 import org.casfs.tools.CliException;
+import org.casfs.tools.ErrorReporter;
+import org.casfs.tools.ExitCode;
 import org.casfs.tools.Format;
 import org.casfs.tools.ImportProgress;
 import org.casfs.tools.OpenRepo;
@@ -20,7 +25,8 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code casfs checkout VERSION DIR}: writes a version into a new or empty directory, exactly
  * (as root: owners, devices, xattrs, hardlinks). A damaged blob stops it with the object and path
- * named; no file ever holds a wrong byte.
+ * named; no file ever holds a wrong byte. A checkout that stops is undone: the target is left as
+ * it was.
  */
 @Command(name = "checkout", description = "Write a version into DIR (absent or empty), exactly.")
 public final class CheckoutCommand extends RepoCommand {
@@ -41,6 +47,8 @@ public final class CheckoutCommand extends RepoCommand {
       CheckoutResult r;
       try (Progress bar = progress("checkout", -1, "MiB")) {
         r = new Checkout(open.repo().objectDatabase()).checkout(snap, dir, ImportProgress.of(bar));
+      } catch (IOException | UncheckedIOException e) {
+        throw stopped(e);
       }
       out().println("checked out " + id.name() + " into " + dir + ": " + r.entries() + " entries, " + r.files()
           + " files, " + Format.bytes(r.bytes()) + ", " + r.hardlinks() + " hardlinks in "
@@ -48,7 +56,19 @@ public final class CheckoutCommand extends RepoCommand {
     }
   }
 
-  static void requireAbsentOrEmpty(Path dir) throws java.io.IOException {
+  /** A failed checkout, told with what it left in the target: nothing, or a partial tree. */
+  private CliException stopped(Exception e) {
+    ExitCode code = ExitCode.of(e);
+    String left = "checkout of " + version + " stopped and was undone (" + target + " is as it was)";
+    for (Throwable s : e.getSuppressed()) {
+      if (s instanceof PartialCheckoutException partial) {
+        left = "checkout of " + version + " stopped; " + partial.getMessage() + "; remove it";
+      }
+    }
+    return new CliException(code, left + ": " + ErrorReporter.describe(e, code), e);
+  }
+
+  static void requireAbsentOrEmpty(Path dir) throws IOException {
     if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }

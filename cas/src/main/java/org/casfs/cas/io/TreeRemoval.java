@@ -1,0 +1,34 @@
+package org.casfs.cas.io;
+
+import java.io.IOException;
+import org.casfs.cas.posix.FileStat;
+import org.casfs.cas.posix.Posix;
+import org.casfs.cas.posix.PosixException;
+
+/**
+ * Removes a tree this process wrote, by byte path (names need not be UTF-8), never following a
+ * symlink: the undo of a checkout that failed.
+ */
+final class TreeRemoval {
+  private TreeRemoval() {}
+
+  static void remove(byte[] path) throws IOException {
+    FileStat st = Posix.lstatOrNull(path);
+    if (st == null) {
+      return;
+    }
+    if (!st.isDirectory()) {
+      Posix.unlink(path);
+      return;
+    }
+    try {
+      Posix.chmod(path, 0700); // its final mode may already be set, e.g. r-x
+    } catch (PosixException e) {
+      // listing or removing its entries then says what is wrong
+    }
+    for (byte[] name : Posix.list(path)) {
+      remove(Posix.join(path, name));
+    }
+    Posix.rmdir(path);
+  }
+}

@@ -1,0 +1,82 @@
+package org.casfs.cas.io;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.casfs.cas.posix.PosixException;
+import org.casfs.cas.store.RepoConfig;
+import org.casfs.cas.store.Repository;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A checkout that fails part way removes all it wrote: here a real tmpfs too small for the
+ * version fills up while the tree with every file type and metadata case is half written.
+ */
+class CheckoutUndoTest {
+  private ScratchDir work;
+  private Path small;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    work = new ScratchDir("casfs-undo");
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    try {
+      if (small != null) {
+        run("umount", small.toString());
+      }
+    } finally {
+      work.close();
+    }
+  }
+
+  private static void run(String... command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).inheritIO().start();
+    assertThat(p.waitFor()).as(String.join(" ", command)).isZero();
+  }
+
+  @Test
+  void aCheckoutThatFillsTheDiskLeavesTheTargetAsItWas() throws Exception {
+    Path src = work.resolve("src");
+    TestTrees.everyCase(src);
+    // Large files in several directories, so that the disk fills while other files, directories
+    // with their final modes, links and special files are already written.
+    TestTrees.at(src).dir("z").dir("z/late").chmod("z/late", 0555);
+    for (int i = 0; i < 6; i++) {
+      TestTrees.at(src).randomFile("big-" + i, 700_000, i).randomFile("z/big-" + i, 700_000, 10 + i);
+    }
+    small = work.resolve("small");
+    Files.createDirectories(small);
+    run("mount", "-t", "tmpfs", "-o", "size=2m", "casfs-test", small.toString());
+
+    try (Repository repo = Repository.init(work.resolve("repo"), RepoConfig.defaults())) {
+      ImportResult r = new Importer(repo.objectDatabase()).importDirectory(src, ImportOptions.defaults(), null);
+      Checkout checkout = new Checkout(repo.objectDatabase());
+
+      Path absent = small.resolve("new/nested/target");
+      Throwable failed = catchThrowable(() -> checkout.checkout(r.root(), r.rootMeta(), absent, null));
+      assertThat(failed).isInstanceOf(PosixException.class);
+      assertThat(((PosixException) failed).errno()).as(failed.toString()).isEqualTo(28); // ENOSPC
+      assertThat(failed.getMessage()).as("names the file it was writing, not a temporary one")
+          .contains(absent.toString()).doesNotContain(".casfs-checkout");
+      assertThat(failed.getSuppressed()).as("the undo worked").noneMatch(PartialCheckoutException.class::isInstance);
+      assertThat(TestTrees.names(small)).as("the directories it made for the target are gone too").isEmpty();
+
+      Path empty = small.resolve("empty");
+      Files.createDirectory(empty);
+      var mode = Files.getPosixFilePermissions(empty);
+      failed = catchThrowable(() -> checkout.checkout(r.root(), r.rootMeta(), empty, null));
+      assertThat(failed).isInstanceOf(PosixException.class);
+      assertThat(TestTrees.names(small)).containsExactly("empty");
+      assertThat(TestTrees.names(empty)).isEmpty();
+      assertThat(Files.getPosixFilePermissions(empty)).as("its own mode untouched").isEqualTo(mode);
+    }
+  }
+}
