@@ -4,14 +4,19 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import org.casfs.cas.Entry;
 import org.casfs.cas.Manifest;
+import org.casfs.cas.MissingObjectException;
 import org.casfs.cas.ObjectId;
 import org.casfs.cas.Tree;
+import org.casfs.cas.posix.Posix;
 import org.casfs.cas.store.ObjectDatabase;
+import org.casfs.cas.store.ObjectInfo;
 import org.casfs.sync.delta.TreeDeltas;
 import org.casfs.sync.trust.SignedHead;
 
@@ -28,10 +33,18 @@ import org.casfs.sync.trust.SignedHead;
  *                                copies the origin's)
  * </pre>
  *
- * Re-running adds what is new and skips objects already there (an object file never changes).
- * Each file is written to a temporary name and renamed. Not thread-safe.
+ * Re-running adds what is new and rewrites objects that are not whole there (a file of another
+ * size than the object, as a write cut short leaves it; with {@code verify}, also one whose bytes
+ * hash wrong, as a failing USB stick leaves it). Before writing, the objects to write are summed
+ * and checked against the free space of the mirror's disk. Each file is written to a temporary
+ * name and renamed; the objects are synced to disk before the head that names them is written,
+ * and the head is synced too, so the disk may be removed once {@code write} returns. Not
+ * thread-safe.
  */
 public final class Mirror {
+  /** Free space a mirror leaves on its disk beyond what it writes (directories, the file system's own). */
+  static final long SPARE_BYTES = 1 << 20;
+
   private final ObjectDatabase db;
   private final SyncState state;
 
@@ -45,6 +58,11 @@ public final class Mirror {
       int treeDeltasWritten) {}
 
   public Result write(Path dir) throws IOException {
+    return write(dir, false);
+  }
+
+  /** Writes the offered version into {@code dir}; {@code verify} re-hashes the objects already there. */
+  public Result write(Path dir, boolean verify) throws IOException {
     SignedHead head = state.offeredHeadOrNull();
     if (head == null) {
       throw new IOException("this repository offers no signed version; run 'casfs sign VERSION' first");
@@ -55,11 +73,27 @@ public final class Mirror {
     Files.createDirectories(objects);
     Files.createDirectories(v1.resolve("manifests"));
     Files.createDirectories(v1.resolve("deltas"));
-    long[] counts = new long[3];
-    Set<ObjectId> seen = new HashSet<>();
-    copy(want, objects, counts);
+    Set<ObjectId> ids = new LinkedHashSet<>();
+    ids.add(want);
     Manifest m = db.readManifest(want);
-    walk(m.rootId(), objects, seen, counts);
+    collect(m.rootId(), ids);
+    List<ObjectInfo> toWrite = new ArrayList<>();
+    long bytes = 0;
+    for (ObjectId id : ids) {
+      ObjectInfo info = db.store().statOrNull(id);
+      if (info == null) {
+        throw new MissingObjectException(id, "object of the offered version " + want.name() + ",");
+      }
+      if (!MirrorFiles.isWhole(objects.resolve(id.name()), info, verify)) {
+        toWrite.add(info);
+        bytes += info.size();
+      }
+    }
+    requireSpace(dir, want, bytes);
+    long written = 0;
+    for (ObjectInfo info : toWrite) {
+      written += copy(info.id(), objects);
+    }
     int treeDeltas = 0;
     ObjectId before = mirroredBeforeOrNull(v1.resolve("head"));
     if (before != null && !before.equals(want) && db.isManifest(before)) {
@@ -67,10 +101,30 @@ public final class Mirror {
     }
     byte[] sig = state.manifestSignatureFileOrNull(want);
     if (sig != null) {
-      writeAtomically(v1.resolve("manifests").resolve(want.name() + ".sig"), sig);
+      MirrorFiles.writeAtomically(v1.resolve("manifests").resolve(want.name() + ".sig"), sig);
     }
-    writeAtomically(v1.resolve("head"), head.encode());
-    return new Result(want, counts[0], counts[1], counts[2], treeDeltas);
+    sync(dir); // what the head names is on the disk before the head is
+    MirrorFiles.writeAtomically(v1.resolve("head"), head.encode());
+    sync(dir);
+    return new Result(want, toWrite.size(), ids.size() - toWrite.size(), written, treeDeltas);
+  }
+
+  /** Makes everything written to the mirror's file system durable (one {@code syncfs}). */
+  public static void sync(Path dir) throws IOException {
+    Posix.syncfs(Posix.bytes(dir.toAbsolutePath()));
+  }
+
+  private static void requireSpace(Path dir, ObjectId version, long bytes) throws IOException {
+    long free = Files.getFileStore(dir).getUsableSpace();
+    if (bytes + SPARE_BYTES > free) {
+      throw new IOException("the mirror " + dir.toAbsolutePath() + " needs " + mib(bytes) + " MiB more for version "
+          + version.name() + " and its disk has " + mib(free) + " MiB free; free space there or mirror to a"
+          + " larger disk (no object was written)");
+    }
+  }
+
+  private static String mib(long bytes) {
+    return String.format(java.util.Locale.ROOT, "%.1f", bytes / 1048576.0);
   }
 
   /**
@@ -98,7 +152,7 @@ public final class Mirror {
     if (!Files.exists(target)) {
       byte[] payload = TreeDeltas.betweenOrNull(db.store(), oldTree, newTree);
       if (payload != null) {
-        writeAtomically(target, payload);
+        MirrorFiles.writeAtomically(target, payload);
         written++;
       }
     }
@@ -112,41 +166,24 @@ public final class Mirror {
     return written;
   }
 
-  private void walk(ObjectId tree, Path objects, Set<ObjectId> seen, long[] counts) throws IOException {
-    if (!seen.add(tree)) {
+  /** The version's trees and blobs, each once, parents first. */
+  private void collect(ObjectId tree, Set<ObjectId> ids) throws IOException {
+    if (!ids.add(tree)) {
       return;
     }
-    copy(tree, objects, counts);
     for (Entry e : db.readTree(tree).entries()) {
       if (e.isDirectory()) {
-        walk(e.childId(), objects, seen, counts);
-      } else if (e.isRegular() && seen.add(e.childId())) {
-        copy(e.childId(), objects, counts);
+        collect(e.childId(), ids);
+      } else if (e.isRegular()) {
+        ids.add(e.childId());
       }
     }
   }
 
-  private void copy(ObjectId id, Path objects, long[] counts) throws IOException {
-    Path target = objects.resolve(id.name());
-    if (Files.exists(target)) {
-      counts[1]++;
-      return;
-    }
-    Path tmp = objects.resolve("." + id.name() + ".tmp");
-    // The store's verifying read: a damaged object is never copied out.
+  /** Copies one object through the store's verifying read (a damaged object is never copied out). */
+  private long copy(ObjectId id, Path objects) throws IOException {
     try (InputStream in = db.store().open(id)) {
-      counts[2] += Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
-      Files.deleteIfExists(tmp);
-      throw e;
+      return MirrorFiles.copyAtomically(in, objects.resolve(id.name()));
     }
-    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    counts[0]++;
-  }
-
-  private static void writeAtomically(Path target, byte[] bytes) throws IOException {
-    Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
-    Files.write(tmp, bytes);
-    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 }

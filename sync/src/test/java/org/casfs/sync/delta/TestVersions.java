@@ -12,15 +12,15 @@ import org.casfs.cas.store.ObjectDatabase;
 import org.junit.jupiter.api.Assumptions;
 
 /** Imports directories as versions, and finds the real Debian image pair. */
-final class TestVersions {
+public final class TestVersions {
   private TestVersions() {}
 
-  static ObjectId importVersion(ObjectDatabase db, Path dir, long sequence) throws IOException {
+  public static ObjectId importVersion(ObjectDatabase db, Path dir, long sequence) throws IOException {
     return importVersion(db, dir, sequence, null);
   }
 
   /** Imports {@code dir} as version {@code sequence} of channel "stable" (the default). */
-  static ObjectId importVersion(ObjectDatabase db, Path dir, long sequence, ObjectId parent) throws IOException {
+  public static ObjectId importVersion(ObjectDatabase db, Path dir, long sequence, ObjectId parent) throws IOException {
     ImportResult r = new Importer(db).importDirectory(dir, ImportOptions.defaults(), null);
     Manifest m = new Manifest(r.root(), r.rootMeta(), "stable", sequence, "v" + sequence, parent,
         1_700_000_000_000L + sequence);

@@ -6,22 +6,32 @@ import org.casfs.sync.SyncState;
 import org.casfs.tools.OpenRepo;
 import org.casfs.tools.RepoCommand;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code casfs mirror DIR}: writes the offered version as static files that nginx, a CDN or a USB stick serves. */
+/**
+ * {@code casfs mirror DIR}: writes the offered version as static files that nginx, a CDN or a USB
+ * stick serves; synced to disk when it returns, so a stick may be pulled out.
+ */
 @Command(name = "mirror", description = "Write the offered version as static files (same paths as 'casfs serve').")
 public final class MirrorCommand extends RepoCommand {
-  @Parameters(paramLabel = "DIR", description = "the directory to write (created if absent; re-runs add what is new)")
+  @Parameters(paramLabel = "DIR", description = "the directory to write (created if absent; re-runs add what is new "
+      + "and rewrite objects that are not whole)")
   private Path dir;
+
+  @Option(names = "--verify", description = "also read and hash the objects already in DIR, rewriting damaged ones "
+      + "(a worn USB stick); without it a re-run checks their sizes")
+  private boolean verify;
 
   @Override
   protected void execute() throws Exception {
     try (OpenRepo open = open()) {
-      Mirror.Result r = new Mirror(open.repo().objectDatabase(), new SyncState(open.repo().kv())).write(dir);
+      Mirror.Result r = new Mirror(open.repo().objectDatabase(), new SyncState(open.repo().kv())).write(dir, verify);
       int deltas = RepoDeltas.mirror(open.repo(), dir);
+      Mirror.sync(dir);
       out().println("mirrored " + r.manifest() + " to " + dir.toAbsolutePath() + ": " + r.objectsWritten()
           + " objects written (" + r.bytesWritten() + " bytes), " + r.objectsSkipped() + " already there, "
-          + deltas + " deltas written");
+          + deltas + " deltas written; synced to disk");
     }
   }
 }

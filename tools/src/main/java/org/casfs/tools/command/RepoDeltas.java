@@ -1,11 +1,12 @@
 package org.casfs.tools.command;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import org.casfs.cas.ObjectId;
 import org.casfs.cas.store.Repository;
+import org.casfs.sync.MirrorFiles;
 import org.casfs.sync.delta.DeltaBudget;
 import org.casfs.sync.delta.DeltaFetchHook;
 import org.casfs.sync.delta.DeltaFrameDecoder;
@@ -76,9 +77,9 @@ final class RepoDeltas {
       if (Files.exists(to) || !Files.exists(from)) {
         continue;
       }
-      Path tmp = target.resolve("." + name + ".tmp");
-      Files.copy(from, tmp, StandardCopyOption.REPLACE_EXISTING);
-      Files.move(tmp, to, StandardCopyOption.ATOMIC_MOVE);
+      try (InputStream in = Files.newInputStream(from)) {
+        MirrorFiles.copyAtomically(in, to);
+      }
       written++;
     }
     return written;

@@ -1,0 +1,104 @@
+package org.casfs.sync;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import org.casfs.cas.DualDigest;
+import org.casfs.cas.store.ObjectInfo;
+
+/**
+ * The files of a mirror folder: whether an object there is whole, and writes whose failures name
+ * the file (a full USB stick says "No space left on device" and nothing more). Stateless.
+ */
+public final class MirrorFiles {
+  private MirrorFiles() {}
+
+  /**
+   * Whether {@code file} holds the object: a regular file of its size and, with {@code verify},
+   * bytes that hash to its SHA-1 and SHA-256. A file that cannot be read is not whole.
+   */
+  public static boolean isWhole(Path file, ObjectInfo object, boolean verify) throws IOException {
+    BasicFileAttributes a;
+    try {
+      a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
+      return false;
+    }
+    if (!a.isRegularFile() || a.size() != object.size()) {
+      return false;
+    }
+    if (!verify) {
+      return true;
+    }
+    DualDigest digest = new DualDigest();
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] buf = new byte[64 * 1024];
+      for (int n; (n = in.read(buf)) > 0; ) {
+        digest.update(buf, 0, n);
+      }
+    } catch (IOException e) {
+      return false; // rewritten: the new file gets new blocks
+    }
+    return digest.finish().equals(object.hashes());
+  }
+
+  private static OutputStream create(Path file) throws IOException {
+    try {
+      return Files.newOutputStream(file);
+    } catch (IOException e) {
+      throw failed(e, file);
+    }
+  }
+
+  private static void write(OutputStream out, byte[] buf, int count, Path file) throws IOException {
+    try {
+      out.write(buf, 0, count);
+    } catch (IOException e) {
+      throw failed(e, file);
+    }
+  }
+
+  /** Writes {@code bytes} under a temporary name, then renames it to {@code target}. */
+  public static void writeAtomically(Path target, byte[] bytes) throws IOException {
+    Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
+    try (OutputStream out = create(tmp)) {
+      write(out, bytes, bytes.length, tmp);
+    }
+    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /**
+   * Copies {@code in} to a temporary name beside {@code target}, then renames it to {@code target};
+   * on failure the temporary file is removed. Returns the bytes copied.
+   */
+  public static long copyAtomically(InputStream in, Path target) throws IOException {
+    Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
+    long copied = 0;
+    try (OutputStream out = create(tmp)) {
+      byte[] buf = new byte[64 * 1024];
+      for (int n; (n = in.read(buf)) > 0; copied += n) {
+        write(out, buf, n, tmp);
+      }
+    } catch (IOException e) {
+      Files.deleteIfExists(tmp);
+      throw e;
+    }
+    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    return copied;
+  }
+
+  private static IOException failed(IOException e, Path file) {
+    if (e instanceof FileSystemException f && f.getFile() != null) {
+      return e; // names its file already
+    }
+    return new IOException("write " + file.toAbsolutePath() + ": " + e.getMessage()
+        + "; free space on the mirror's disk or check it, then run 'casfs mirror' again to go on", e);
+  }
+}

@@ -1,0 +1,144 @@
+package org.casfs.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.casfs.cas.ObjectId;
+import org.casfs.sync.delta.TestVersions;
+import org.casfs.sync.pull.DirSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link Mirror} on the disks a USB stick stands for (real tmpfs mounts): a re-run repairs what a
+ * write cut short or a worn stick left, a disk too small is refused before any object is written,
+ * and a write that fails names its file and leaves no head.
+ */
+class MirrorTest {
+  @TempDir Path tmp;
+  private final List<Path> mounted = new ArrayList<>();
+
+  @AfterEach
+  void unmount() throws Exception {
+    for (Path dir : mounted) {
+      run("umount", dir.toString());
+    }
+  }
+
+  private static void run(String... command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).inheritIO().start();
+    assertThat(p.waitFor()).as(String.join(" ", command)).isZero();
+  }
+
+  private Path tmpfs(String options) throws Exception {
+    Path dir = tmp.resolve("stick" + mounted.size());
+    Files.createDirectories(dir);
+    run("mount", "-t", "tmpfs", "-o", options, "casfs-test", dir.toString());
+    mounted.add(dir);
+    return dir;
+  }
+
+  /** 40 files of 20-60 KB (seeded) as version 1 of a new origin, published. */
+  private static ObjectId version(Origin origin, Path src) throws IOException {
+    Random r = new Random(7);
+    Files.createDirectories(src.resolve("lib"));
+    for (int i = 0; i < 40; i++) {
+      byte[] b = new byte[20_000 + r.nextInt(40_000)];
+      r.nextBytes(b);
+      Files.write(src.resolve("lib/f" + i), b);
+    }
+    ObjectId v = TestVersions.importVersion(origin.repo.objectDatabase(), src, 1);
+    origin.publish(v);
+    return v;
+  }
+
+  private static Path largestObject(Path objects) throws IOException {
+    try (Stream<Path> s = Files.list(objects)) {
+      return s.max((a, b) -> Long.compare(a.toFile().length(), b.toFile().length())).orElseThrow();
+    }
+  }
+
+  @Test
+  void aReRunRewritesObjectsThatAreNotWhole() throws Exception {
+    try (Origin origin = new Origin(tmp.resolve("origin"));
+        Client client = new Client(tmp.resolve("client"), origin.key.publicKey())) {
+      ObjectId v = version(origin, tmp.resolve("src"));
+      Path mirror = tmpfs("size=16m").resolve("mirror");
+      Mirror m = new Mirror(origin.repo.objectDatabase(), origin.state);
+      Mirror.Result first = m.write(mirror);
+      assertThat(first.objectsWritten()).isEqualTo(43); // manifest, two trees, 40 blobs
+      Path objects = mirror.resolve("v1/objects");
+
+      Path cut = largestObject(objects);
+      byte[] whole = Files.readAllBytes(cut);
+      Files.write(cut, java.util.Arrays.copyOf(whole, 1000)); // a write cut short (a stick pulled out)
+      Mirror.Result again = m.write(mirror);
+      assertThat(again.objectsWritten()).isEqualTo(1);
+      assertThat(again.objectsSkipped()).isEqualTo(42);
+      assertThat(Files.readAllBytes(cut)).isEqualTo(whole);
+
+      byte[] flipped = whole.clone();
+      flipped[whole.length / 2] ^= 0x20; // a worn stick: the size is right, a bit is not
+      Files.write(cut, flipped);
+      assertThat(m.write(mirror).objectsWritten()).as("a size check cannot see a flipped bit").isZero();
+      Mirror.Result verified = m.write(mirror, true);
+      assertThat(verified.objectsWritten()).isEqualTo(1);
+      assertThat(Files.readAllBytes(cut)).isEqualTo(whole);
+      assertThat(m.write(mirror, true).objectsWritten()).isZero();
+
+      assertThat(client.pull(List.of(new DirSource(mirror)), true).manifest()).isEqualTo(v);
+      try (Stream<Path> s = Files.list(objects)) {
+        assertThat(s.map(p -> p.getFileName().toString())).as("no temporary file left").noneMatch(n -> n.startsWith("."));
+      }
+    }
+  }
+
+  @Test
+  void aDiskTooSmallIsRefusedBeforeAnyObjectIsWritten() throws Exception {
+    try (Origin origin = new Origin(tmp.resolve("origin"))) {
+      ObjectId v = version(origin, tmp.resolve("src"));
+      Path mirror = tmpfs("size=1m").resolve("mirror");
+      Throwable failed = catchThrowable(() -> new Mirror(origin.repo.objectDatabase(), origin.state).write(mirror));
+      assertThat(failed).isInstanceOf(IOException.class).hasMessageContaining("the mirror " + mirror + " needs ")
+          .hasMessageContaining(" MiB more for version " + v.name() + " and its disk has ")
+          .hasMessageContaining("no object was written");
+      try (Stream<Path> s = Files.list(mirror.resolve("v1/objects"))) {
+        assertThat(s).isEmpty();
+      }
+      assertThat(mirror.resolve("v1/head")).doesNotExist();
+    }
+  }
+
+  @Test
+  void aWriteThatFailsNamesItsFileAndLeavesNoHead() throws Exception {
+    try (Origin origin = new Origin(tmp.resolve("origin"))) {
+      version(origin, tmp.resolve("src"));
+      Path stick = tmpfs("size=16m,nr_inodes=30"); // room for the bytes, not for 43 files
+      Path mirror = stick.resolve("mirror");
+      Throwable failed = catchThrowable(() -> new Mirror(origin.repo.objectDatabase(), origin.state).write(mirror));
+      assertThat(failed).isInstanceOf(IOException.class).hasMessageContaining(mirror.resolve("v1/objects").toString())
+          .hasMessageContaining("No space left on device");
+      assertThat(mirror.resolve("v1/head")).doesNotExist();
+      try (Stream<Path> s = Files.list(mirror.resolve("v1/objects"))) {
+        assertThat(s.map(p -> p.getFileName().toString())).as("no temporary file left").noneMatch(n -> n.startsWith("."));
+      }
+    }
+    // The disk fills during a write (another program took the space after the check): the bare
+    // "No space left on device" of write(2) is told with the file and what to do.
+    Path full = tmpfs("size=64k").resolve("object");
+    Throwable failed = catchThrowable(() -> MirrorFiles.copyAtomically(new ByteArrayInputStream(new byte[200_000]), full));
+    assertThat(failed).isInstanceOf(IOException.class)
+        .hasMessage("write " + full.resolveSibling(".object.tmp") + ": No space left on device; free space on the"
+            + " mirror's disk or check it, then run 'casfs mirror' again to go on");
+    assertThat(full.getParent().toFile().list()).isEmpty();
+  }
+}
