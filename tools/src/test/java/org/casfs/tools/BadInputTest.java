@@ -153,6 +153,16 @@ class BadInputTest {
   }
 
   @Test
+  void aPortThatIsTakenIsExit5AndNamed() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      String port = Integer.toString(taken.getLocalPort());
+      String said = "cannot listen on 127.0.0.1 port " + port + ": Address already in use";
+      assertOneLine(cli.run("serve", "--bind", "127.0.0.1", "--port", port), 5, said, "choose another");
+      assertOneLine(cli.run("peer", "--bind", "127.0.0.1", "--port", port, "--mdns", "none"), 5, said);
+    }
+  }
+
+  @Test
   void aRateThatIsNotOneIsExit2() {
     assertOneLine(cli.run("serve", "--max-rate", "fast"), 2, "'fast' is not a rate", "500k or 2M");
     assertOneLine(cli.run("peer", "--max-upload-rate", "10"), 2, "'10' is out of range");

@@ -154,6 +154,13 @@ public final class Server implements Closeable {
     if (http != null) {
       throw new IllegalStateException("already started");
     }
+    try {
+      http = HttpServer.create(config.address(), 256);
+    } catch (java.net.SocketException e) { // BindException: the port is taken, or the address is not ours
+      throw new IOException("cannot listen on " + config.address().getHostString() + " port "
+          + config.address().getPort() + ": " + e.getMessage() + "; stop what holds that port or choose"
+          + " another address or port", e);
+    }
     AtomicInteger n = new AtomicInteger();
     pool = new ThreadPoolExecutor(config.threads(), config.threads(), 30, TimeUnit.SECONDS,
         new LinkedBlockingQueue<>(), r -> {
@@ -161,7 +168,6 @@ public final class Server implements Closeable {
           t.setDaemon(true);
           return t;
         });
-    http = HttpServer.create(config.address(), 256);
     http.setExecutor(pool);
     http.createContext("/", this::handle);
     http.start();
