@@ -163,6 +163,21 @@ class BadInputTest {
   }
 
   @Test
+  void aSourceThatCannotBeReachedIsExit5AndSaysWhatToCheck() throws Exception {
+    String before = RepoFingerprint.of(repo);
+    int free;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      free = s.getLocalPort(); // closed again: nothing listens there
+    }
+    assertOneLine(cli.run("pull", "http://127.0.0.1:" + free + "/"), 5, "no acceptable version: http://127.0.0.1:"
+        + free + ": connection refused; is casfs serve or casfs peer running at that address and port?");
+    assertOneLine(cli.run("pull", "ftp://mirror.example/"), 2,
+        "ftp://mirror.example/: casfs pulls over http:// or https://, or from a folder written by 'casfs mirror'");
+    // A pull makes its (empty) delta staging directories before it starts; nothing else changed.
+    assertThat(RepoFingerprint.of(repo).replaceAll("(?m)^other staging/[a-z-]+ 40755\n", "")).isEqualTo(before);
+  }
+
+  @Test
   void aRateThatIsNotOneIsExit2() {
     assertOneLine(cli.run("serve", "--max-rate", "fast"), 2, "'fast' is not a rate", "500k or 2M");
     assertOneLine(cli.run("peer", "--max-upload-rate", "10"), 2, "'10' is out of range");

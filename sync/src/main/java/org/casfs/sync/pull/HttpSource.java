@@ -7,9 +7,14 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.ConnectException;
 import java.net.HttpURLConnection;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URL;
+import java.net.UnknownHostException;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import org.casfs.cas.ObjectId;
 import org.casfs.sync.wire.FetchRequest;
@@ -50,6 +55,24 @@ public final class HttpSource implements Source {
     return c;
   }
 
+  /** A failure to reach the source, told with what to check (the pull names the source). */
+  private IOException unreachable(IOException e) {
+    String why;
+    if (e instanceof UnknownHostException) {
+      why = "unknown host " + e.getMessage() + "; check the name, or give the address";
+    } else if (e instanceof ConnectException) {
+      why = (e.getMessage() == null ? "could not connect" : e.getMessage().toLowerCase(Locale.ROOT))
+          + "; is casfs serve or casfs peer running at that address and port?";
+    } else if (e instanceof SocketTimeoutException) {
+      why = "no answer within " + config.connectTimeout().toSeconds() + " s; check the address and the network";
+    } else if (e instanceof NoRouteToHostException) {
+      why = "no route to host; check the address and the network";
+    } else {
+      return e;
+    }
+    return new IOException(why, e);
+  }
+
   private InputStream guarded(InputStream in) {
     InputStream limited = config.downloadLimit() == null ? in : config.downloadLimit().wrap(in);
     return new RateGuard(limited, base, config.minBytesPerSecond(), config.rateWindow().toNanos(), System::nanoTime,
@@ -59,7 +82,12 @@ public final class HttpSource implements Source {
   @Override
   public byte[] head() throws IOException {
     HttpURLConnection c = open("/v1/head");
-    int code = c.getResponseCode();
+    int code;
+    try {
+      code = c.getResponseCode();
+    } catch (IOException e) {
+      throw unreachable(e);
+    }
     if (code != 200) {
       drain(c);
       throw new FileNotFoundException(base + "/v1/head answered " + code + "; is this a casfs server or mirror?");

@@ -115,6 +115,10 @@ public final class Puller {
 
   /** A source for a URL ({@code http://…}) or a mirror directory. */
   public static Source sourceFor(String urlOrDir, PullConfig config) {
+    if (urlOrDir.matches("[A-Za-z][A-Za-z0-9+.-]*://.*") && !urlOrDir.matches("https?://.*")) {
+      throw new IllegalArgumentException(urlOrDir + ": casfs pulls over http:// or https://, or from a folder"
+          + " written by 'casfs mirror'");
+    }
     return urlOrDir.startsWith("http://") || urlOrDir.startsWith("https://") ? new HttpSource(urlOrDir, config)
         : new DirSource(Path.of(urlOrDir));
   }
