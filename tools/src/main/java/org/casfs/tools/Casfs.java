@@ -64,7 +64,7 @@ import picocli.CommandLine.Spec;
     description = "A content-addressed store for system images: import, check out, mount, "
         + "switch and share versions.",
     footer = {"", "Exit codes: 0 ok, 2 bad usage or argument, 3 not a repository or already one, "
-        + "4 verification failed, 5 I/O failure, 6 repository busy, 7 rejected, 1 internal error."})
+        + "4 verification failed, 5 I/O failure, 6 repository busy, 7 rejected, 130 interrupted, 1 internal error."})
 public final class Casfs implements Callable<Integer> {
   /**
    * Every subcommand, in the order {@code casfs --help} lists them. A holder class, so that a
@@ -258,6 +258,7 @@ public final class Casfs implements Callable<Integer> {
 
   public static void main(String[] args) {
     OutputStream stdout = new FileOutputStream(FileDescriptor.out);
+    SignalInterrupts.enableForThisProcess();
     int code = run(System.getenv(), System.console() != null, stdout, System.err, args);
     // a pull keeps the deltas it received on a background thread: let it finish first
     DeltaStore.awaitBackgroundWrites();

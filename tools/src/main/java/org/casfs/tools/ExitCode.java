@@ -34,7 +34,9 @@ public enum ExitCode {
   /** Another process holds the repository. */
   BUSY(6, "wait for the other casfs process or stop it"),
   /** The request was valid but refused: a ref moved meanwhile, a downgrade. */
-  REJECTED(7, "look at 'casfs status' and try again");
+  REJECTED(7, "look at 'casfs status' and try again"),
+  /** Stopped by Ctrl-C or SIGTERM (128 + SIGINT, as a shell reports it); what it wrote was undone. */
+  INTERRUPTED(130, "run the command again");
 
   private final int code;
   private final String advice;
@@ -55,6 +57,8 @@ public enum ExitCode {
       Map.entry(DamagedDatabaseException.class, VERIFICATION),
       Map.entry(GeneralSecurityException.class, VERIFICATION),
       Map.entry(FileSystemException.class, IO),
+      Map.entry(java.net.SocketTimeoutException.class, IO), // an InterruptedIOException, but no signal's
+      Map.entry(java.io.InterruptedIOException.class, INTERRUPTED),
       Map.entry(java.io.IOException.class, IO),
       Map.entry(java.io.UncheckedIOException.class, IO),
       Map.entry(IllegalArgumentException.class, USAGE));

@@ -98,4 +98,47 @@ class LauncherTest {
     assertThat(r.out()).isEmpty();
     assertThat(RepoFingerprint.of(repo)).isEqualTo(before);
   }
+
+  /**
+   * SIGTERM (as Ctrl-C's SIGINT, which a shell's background job ignores, so the test sends TERM)
+   * during a checkout: the checkout removes what it wrote, says so in one line and exits 130.
+   */
+  @Test
+  void aCheckoutStoppedBySignalIsUndoneAndExits130() throws Exception {
+    Path repo = tmp.resolve("repo");
+    Path src = tmp.resolve("many");
+    for (int d = 0; d < 40; d++) {
+      Path dir = Files.createDirectories(src.resolve("d" + d));
+      for (int f = 0; f < 250; f++) {
+        Files.write(dir.resolve("f" + f), new byte[4096 + d * 250 + f]); // distinct sizes: distinct blobs
+      }
+    }
+    assertThat(casfs(repo, "init").code()).isZero();
+    assertThat(casfs(repo, "import", src.toString(), "--label", "many").code()).isZero();
+
+    Path target = tmp.resolve("co");
+    Path err = tmp.resolve("checkout-err.txt");
+    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("user.dir"), "casfs").toString(), "checkout",
+        "many", target.toString()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile());
+    pb.environment().put("CASFS_REPO", repo.toString());
+    pb.environment().put("CASFS_CLASSPATH", System.getProperty("java.class.path"));
+    Process p = pb.start();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!Files.isDirectory(target.resolve("d0")) && p.isAlive() && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      assertThat(p.isAlive()).as("the checkout is still writing when signalled").isTrue();
+      new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
+      assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      p.destroyForcibly();
+    }
+    String said = Files.readString(err, StandardCharsets.UTF_8);
+    assertThat(p.exitValue()).as(said).isEqualTo(130);
+    assertThat(said).startsWith("casfs: checkout of many stopped and was undone (" + target + " is as it was): ")
+        .contains("interrupted", "; run the command again").hasLineCount(1);
+    assertThat(target).as("all it wrote is removed").doesNotExist();
+  }
 }

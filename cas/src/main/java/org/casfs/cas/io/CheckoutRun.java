@@ -185,6 +185,9 @@ final class CheckoutRun {
       if (failed != null) {
         throw failed;
       }
+      if (Thread.currentThread().isInterrupted()) {
+        throw new InterruptedException();
+      }
       byte[] name = e.name().bytes();
       byte[] path = Posix.join(dirPath, name);
       byte[] relPath = rel.length == 0 ? name : Posix.join(rel, name);

@@ -19,6 +19,7 @@ import org.casfs.tools.ImportProgress;
 import org.casfs.tools.OpenRepo;
 import org.casfs.tools.Progress;
 import org.casfs.tools.RepoCommand;
+import org.casfs.tools.SignalInterrupts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -45,7 +46,8 @@ public final class CheckoutCommand extends RepoCommand {
       Snapshot snap = Snapshot.open(open.repo().objectDatabase(), id);
       long start = System.nanoTime();
       CheckoutResult r;
-      try (Progress bar = progress("checkout", -1, "MiB")) {
+      try (SignalInterrupts signals = SignalInterrupts.interruptingThisThread();
+          Progress bar = progress("checkout", -1, "MiB")) {
         r = new Checkout(open.repo().objectDatabase()).checkout(snap, dir, ImportProgress.of(bar));
       } catch (IOException | UncheckedIOException e) {
         throw stopped(e);
