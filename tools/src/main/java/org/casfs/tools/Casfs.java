@@ -258,8 +258,9 @@ public final class Casfs implements Callable<Integer> {
 
   public static void main(String[] args) {
     OutputStream stdout = new FileOutputStream(FileDescriptor.out);
-    SignalInterrupts.enableForThisProcess();
+    ShutdownInterrupts.enableForThisProcess();
     int code = run(System.getenv(), System.console() != null, stdout, System.err, args);
+    ShutdownInterrupts.commandFinished();
     // a pull keeps the deltas it received on a background thread: let it finish first
     DeltaStore.awaitBackgroundWrites();
     System.exit(code);

@@ -35,7 +35,10 @@ public enum ExitCode {
   BUSY(6, "wait for the other casfs process or stop it"),
   /** The request was valid but refused: a ref moved meanwhile, a downgrade. */
   REJECTED(7, "look at 'casfs status' and try again"),
-  /** Stopped by Ctrl-C or SIGTERM (128 + SIGINT, as a shell reports it); what it wrote was undone. */
+  /**
+   * Interrupted: by Ctrl-C, the JVM then ends with 130 (128 + SIGINT, as a shell reports it), or
+   * 143 for SIGTERM, whatever code the command chose; a checkout undoes what it wrote first.
+   */
   INTERRUPTED(130, "run the command again");
 
   private final int code;

@@ -101,10 +101,10 @@ class LauncherTest {
 
   /**
    * SIGTERM (as Ctrl-C's SIGINT, which a shell's background job ignores, so the test sends TERM)
-   * during a checkout: the checkout removes what it wrote, says so in one line and exits 130.
+   * during a checkout: the checkout removes what it wrote, says so in one line and exits 143.
    */
   @Test
-  void aCheckoutStoppedBySignalIsUndoneAndExits130() throws Exception {
+  void aCheckoutStoppedBySignalIsUndoneAndExits143() throws Exception {
     Path repo = tmp.resolve("repo");
     Path src = tmp.resolve("many");
     for (int d = 0; d < 40; d++) {
@@ -136,7 +136,7 @@ class LauncherTest {
       p.destroyForcibly();
     }
     String said = Files.readString(err, StandardCharsets.UTF_8);
-    assertThat(p.exitValue()).as(said).isEqualTo(130);
+    assertThat(p.exitValue()).as(said).isEqualTo(143); // 128 + SIGTERM
     assertThat(said).startsWith("casfs: checkout of many stopped and was undone (" + target + " is as it was): ")
         .contains("interrupted", "; run the command again").hasLineCount(1);
     assertThat(target).as("all it wrote is removed").doesNotExist();

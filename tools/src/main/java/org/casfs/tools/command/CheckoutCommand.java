@@ -19,7 +19,7 @@ import org.casfs.tools.ImportProgress;
 import org.casfs.tools.OpenRepo;
 import org.casfs.tools.Progress;
 import org.casfs.tools.RepoCommand;
-import org.casfs.tools.SignalInterrupts;
+import org.casfs.tools.ShutdownInterrupts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -46,7 +46,7 @@ public final class CheckoutCommand extends RepoCommand {
       Snapshot snap = Snapshot.open(open.repo().objectDatabase(), id);
       long start = System.nanoTime();
       CheckoutResult r;
-      try (SignalInterrupts signals = SignalInterrupts.interruptingThisThread();
+      try (ShutdownInterrupts signals = ShutdownInterrupts.interruptingThisThread();
           Progress bar = progress("checkout", -1, "MiB")) {
         r = new Checkout(open.repo().objectDatabase()).checkout(snap, dir, ImportProgress.of(bar));
       } catch (IOException | UncheckedIOException e) {
