@@ -70,8 +70,9 @@ public final class MountTable {
 
   /**
    * Makes sure {@code mp} can be mounted on: a stale mount left there by a killed casfs is cleaned
-   * up (and said so to {@code log}); a missing mountpoint, a file, or a live mount is a
-   * {@link MountException} of one line.
+   * up (and said so to {@code log}); a missing mountpoint, a file, a directory that is not empty
+   * (libfuse 2 refuses it with two lines of its own), or a live mount is a {@link MountException}
+   * of one line.
    */
   static void prepareMountPoint(Path mp, java.util.function.Consumer<String> log) throws IOException {
     if (isStale(mp)) {
@@ -85,7 +86,13 @@ public final class MountTable {
       throw new MountException("mountpoint " + mp + " does not exist; create an empty directory there");
     }
     if (!Files.isDirectory(mp, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      throw new MountException("mountpoint " + mp + " is not a directory");
+      throw new MountException("mountpoint " + mp + " is not a directory; give an empty directory");
+    }
+    try (var entries = Files.newDirectoryStream(mp)) {
+      for (Path p : entries) {
+        throw new MountException("mountpoint " + mp + " is not empty (it holds " + p.getFileName()
+            + "); give an empty directory, so that the mount hides nothing");
+      }
     }
   }
 

@@ -65,7 +65,14 @@ class BadInputMountTest {
               + " create an empty directory there");
       Path file = Files.writeString(tmp.resolve("file"), "x");
       assertThatThrownBy(() -> NodeMount.mount(image, file, MountOptions.defaults(), m.log::add))
-          .isInstanceOf(MountException.class).hasMessage("mountpoint " + file + " is not a directory");
+          .isInstanceOf(MountException.class).hasMessage("mountpoint " + file + " is not a directory; give an"
+              + " empty directory");
+      Path full = Files.createDirectories(tmp.resolve("full"));
+      Files.writeString(full.resolve("kept"), "x");
+      assertThatThrownBy(() -> NodeMount.mount(image, full, MountOptions.defaults(), m.log::add))
+          .isInstanceOf(MountException.class).hasMessage("mountpoint " + full + " is not empty (it holds kept);"
+              + " give an empty directory, so that the mount hides nothing");
+      assertThat(MountTable.isMounted(full)).isFalse();
       m.mount(v, MountOptions.defaults());
       assertThatThrownBy(() -> NodeMount.mount(image, m.mountPoint, MountOptions.defaults(), m.log::add))
           .isInstanceOf(MountException.class).hasMessageStartingWith("" + m.mountPoint + " is already mounted")
