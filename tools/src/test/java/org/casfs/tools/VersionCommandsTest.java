@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import org.casfs.cas.ObjectId;
 import org.casfs.cas.store.RepoConfig;
 import org.casfs.cas.store.Repository;
@@ -84,6 +85,35 @@ class VersionCommandsTest {
     assertThat(cli.run("commit").code()).isEqualTo(2);
     assertThat(cli.run("abort").code()).isEqualTo(2);
     assertThat(cli.run("unpin", "nothing").code()).isEqualTo(2);
+  }
+
+  @Test
+  void labelsThatWouldNameSomethingElseAreRefused() throws Exception {
+    Path src = TestTreeFiles.write(tmp.resolve("src"), 3);
+    for (String bad : List.of("", " ", "current", "pin/x", "label/x", "a~1", v1.name())) {
+      CliRunner.Result r = cli.run("import", src.toString(), "--label", bad);
+      assertThat(r.code()).as("'" + bad + "': " + r).isEqualTo(2);
+      assertThat(r.err()).hasLineCount(1).contains("--label");
+    }
+    CliRunner.Result r = cli.run("commit", "--label", "staged");
+    assertThat(r.err()).contains("label 'staged' would read as a ref");
+    assertThat(cli.run("log", "--all").out().lines()).as("nothing was imported").hasSize(2);
+    assertThat(cli.run("import", src.toString(), "--label", "2026").code()).isZero(); // digits: a label first
+    assertThat(cli.run("cat", "2026", "etc/hostname").out()).isEqualTo("laptop-3\n");
+  }
+
+  @Test
+  void logAllListsTheVersionsNoParentChainReaches() throws Exception {
+    Path src = TestTreeFiles.write(tmp.resolve("src"), 3);
+    assertThat(cli.run("import", src.toString(), "--label", "side").code()).isZero(); // parent: second
+    assertThat(cli.run("switch", "first").code()).isZero();
+    assertThat(cli.run("import", src.toString(), "--label", "other").code()).isZero(); // parent: first
+    assertThat(cli.run("log").out().lines().map(l -> l.replaceAll(".*  stable  ", "").replaceAll("  \\(.*", "")))
+        .containsExactly("other", "first");
+    assertThat(cli.run("log", "--all").out().lines().map(l -> l.replaceAll(".*  stable  ", "").replaceAll("  \\(.*", "")))
+        .containsExactly("other", "side", "second", "first");
+    assertThat(cli.run("log", "--all", "-n", "1").out().lines()).hasSize(1);
+    assertThat(cli.run("log", "--all", "first").code()).isEqualTo(2);
   }
 
   @Test

@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
 @Command(name = "commit", description = "Turn the open transaction (a writable mount's changes) into a new version"
     + " whose parent is its base. Does not switch unless --switch is given.")
 public final class CommitCommand extends RepoCommand {
-  @Option(names = {"--label", "-l"}, paramLabel = "L", description = "a label for the new version")
+  @Option(names = {"--label", "-l"}, paramLabel = "L", converter = LabelArgument.class,
+      description = "a label for the new version")
   String label;
 
   @Option(names = "--switch", description = "make the new version current (an atomic flip)")

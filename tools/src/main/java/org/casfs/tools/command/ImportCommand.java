@@ -40,7 +40,7 @@ public final class ImportCommand extends RepoCommand {
   @Parameters(index = "0", paramLabel = "DIR", description = "the directory to import (its contents become the root)")
   Path source;
 
-  @Option(names = "--label", paramLabel = "L", defaultValue = "", description = "a label for the new version")
+  @Option(names = "--label", paramLabel = "L", converter = LabelArgument.class, description = "a label for the new version")
   String label;
 
   @Option(names = "--switch", description = "make the new version current (an atomic flip)")
@@ -65,9 +65,6 @@ public final class ImportCommand extends RepoCommand {
     if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
       throw CliException.usage(dir + (Files.exists(dir, LinkOption.NOFOLLOW_LINKS) ? " is not a directory"
           : " does not exist") + "; give the directory to import");
-    }
-    if (label.length() > Manifest.MAX_LABEL || label.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-      throw CliException.usage("bad label; use at most 256 printable characters");
     }
     if (threads != null && threads < 1) {
       throw CliException.usage("--threads must be at least 1");
@@ -96,7 +93,7 @@ public final class ImportCommand extends RepoCommand {
       Imports.Outcome outcome;
       try (AddedObjects added = AddedObjects.start(open.repo().objects(), open.repo().dir().resolve("objects"))) {
         try (Progress bar = progress("import", -1, "MiB")) {
-          outcome = imports.run(dir, label, options, ImportProgress.of(bar));
+          outcome = imports.run(dir, label == null ? "" : label, options, ImportProgress.of(bar));
         } catch (IllegalStateException e) {
           throw CliException.rejected(e.getMessage());
         } catch (IOException | RuntimeException e) {
@@ -117,7 +114,7 @@ public final class ImportCommand extends RepoCommand {
         out().println("current is now " + id.name());
       }
       Manifest m = open.repo().objectDatabase().readManifest(id);
-      out().println("version " + id.name() + "  seq " + m.sequence() + (label.isEmpty() ? "" : "  " + label));
+      out().println("version " + id.name() + "  seq " + m.sequence() + (label == null ? "" : "  " + label));
     }
   }
 
