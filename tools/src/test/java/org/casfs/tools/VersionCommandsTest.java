@@ -117,6 +117,20 @@ class VersionCommandsTest {
   }
 
   @Test
+  void gcNamesEachVersionItRemoves() throws Exception {
+    Path src = TestTreeFiles.write(tmp.resolve("src"), 3);
+    for (String label : List.of("a", "b", "c", "d")) {
+      assertThat(cli.run("import", src.toString(), "--label", label).code()).isZero();
+    }
+    String a = cli.run("log", "a").out().substring(0, 40);
+    CliRunner.Result r = cli.run("gc"); // keeps current (second) and the newest three (d, c, b)
+    assertThat(r.code()).as(r.toString()).isZero();
+    assertThat(r.out().lines().filter(l -> l.startsWith("removed version ")))
+        .containsExactly("removed version " + a + "  a", "removed version " + v1.name() + "  first");
+    assertThat(cli.run("log", "--all").out().lines()).hasSize(4);
+  }
+
+  @Test
   void pinAndUnpin() {
     CliRunner.Result r = cli.run("pin", "first", "--name", "golden");
     assertThat(r.code()).as(r.toString()).isZero();

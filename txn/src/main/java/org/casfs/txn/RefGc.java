@@ -3,9 +3,12 @@ package org.casfs.txn;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.casfs.cas.ObjectId;
 import org.casfs.cas.check.Gc;
@@ -28,6 +31,7 @@ import org.casfs.cas.store.KeyValueStore;
 public final class RefGc {
   private final Versions versions;
   private Progress progress = Progress.NONE;
+  private final Map<ObjectId, String> removedVersions = new LinkedHashMap<>();
 
   public RefGc(Versions versions) {
     this.versions = versions;
@@ -80,7 +84,24 @@ public final class RefGc {
     }
   }
 
+  /**
+   * The versions the last {@link #run} removed from the version index (their objects went unless
+   * something kept still shares them), newest first, each with its label ("" if none).
+   */
+  public Map<ObjectId, String> removedVersions() {
+    return Collections.unmodifiableMap(removedVersions);
+  }
+
+  private String labelOrEmpty(ObjectId version) {
+    try {
+      return versions.repository().objectDatabase().readManifest(version).label();
+    } catch (IOException e) {
+      return ""; // a damaged or missing manifest: gc goes on, fsck names it
+    }
+  }
+
   public GcReport run(Collection<ObjectId> extraRoots) throws IOException {
+    removedVersions.clear();
     Set<ObjectId> roots = roots();
     roots.addAll(extraRoots);
     // Names go before objects: versions about to be removed leave the index (and lose their
@@ -95,6 +116,9 @@ public final class RefGc {
       if (!roots.contains(labelled) && !doomed.contains(labelled)) {
         doomed.add(labelled);
       }
+    }
+    for (ObjectId v : doomed) {
+      removedVersions.put(v, labelOrEmpty(v));
     }
     if (!doomed.isEmpty()) {
       KeyValueStore.Batch batch = versions.repository().kv().batch();

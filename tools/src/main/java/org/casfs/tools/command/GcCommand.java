@@ -12,7 +12,7 @@ import org.casfs.tools.daemon.HeldRepository;
 import org.casfs.txn.RefGc;
 import picocli.CommandLine.Command;
 
-/** {@code casfs gc}: txn's gc with refs ({@link RefGc}). */
+/** {@code casfs gc}: txn's gc with refs ({@link RefGc}); prints each version it removed, then the totals. */
 @Command(name = "gc", description = "Remove what nothing keeps: kept are current, previous, staged, pins, the newest"
     + " N versions (config 'keep'), the open transaction's objects, the version a running mount shows and the files opened through it."
     + " Safe to interrupt.")
@@ -21,6 +21,7 @@ public final class GcCommand extends RepoCommand {
   protected void execute() throws Exception {
     try (OpenRepo open = open()) {
       GcReport report;
+      RefGc gc;
       try (Progress bar = progress("gc", -1, null)) {
         // In a daemon: also what its mount shows and what its users have open (a pinned mount's
         // version, an old version's library a program still runs).
@@ -31,8 +32,11 @@ public final class GcCommand extends RepoCommand {
             inUse.add(id);
           }
         }
-        report = new RefGc(open.txn()).progress(new CheckProgress(bar)).run(inUse);
+        gc = new RefGc(open.txn()).progress(new CheckProgress(bar));
+        report = gc.run(inUse);
       }
+      gc.removedVersions().forEach((id, label) ->
+          out().println("removed version " + id.name() + (label.isEmpty() ? "" : "  " + label)));
       out().println(report.summary());
     }
   }
