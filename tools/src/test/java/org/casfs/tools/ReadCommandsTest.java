@@ -3,6 +3,7 @@ package org.casfs.tools;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.casfs.cas.ObjectId;
 import org.casfs.cas.store.RepoConfig;
 import org.casfs.cas.store.Repository;
@@ -79,6 +80,38 @@ class ReadCommandsTest {
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("is a directory, not a regular file").hasLineCount(1);
     assertThat(r.stdout()).isEmpty();
+  }
+
+  @Test
+  void pathsFollowSymlinksAsInAChrootOfTheVersion() throws Exception {
+    // 'lib -> usr/lib' of the hand-made versions, and links of every kind added by an import.
+    java.nio.file.Path src = tmp.resolve("src");
+    java.nio.file.Files.createDirectories(src.resolve("usr/lib"));
+    java.nio.file.Files.createDirectories(src.resolve("etc"));
+    java.nio.file.Files.writeString(src.resolve("usr/lib/os-release"), "ID=debian\n");
+    java.nio.file.Files.createSymbolicLink(src.resolve("lib"), Path.of("usr/lib"));
+    java.nio.file.Files.createSymbolicLink(src.resolve("etc/os-release"), Path.of("../usr/lib/os-release"));
+    java.nio.file.Files.createSymbolicLink(src.resolve("etc/absolute"), Path.of("/lib/os-release"));
+    java.nio.file.Files.createSymbolicLink(src.resolve("etc/climbing"), Path.of("../../../../lib/os-release"));
+    java.nio.file.Files.createSymbolicLink(src.resolve("etc/loop-a"), Path.of("loop-b"));
+    java.nio.file.Files.createSymbolicLink(src.resolve("etc/loop-b"), Path.of("loop-a"));
+    assertThat(cli.run("import", src.toString(), "--label", "links").code()).isZero();
+    // (links that point out of the temporary directory make JUnit warn when it cleans up)
+    java.nio.file.Files.delete(src.resolve("etc/absolute"));
+    java.nio.file.Files.delete(src.resolve("etc/climbing"));
+
+    for (String path : List.of("usr/lib/os-release", "lib/os-release", "etc/os-release", "etc/absolute",
+        "etc/climbing", "etc/../lib/./os-release", "/../../lib/os-release")) {
+      assertThat(cli.run("cat", "links", path).out()).as(path).isEqualTo("ID=debian\n");
+    }
+    assertThat(cli.run("show", "links", "etc/os-release").out()).as("show: the link itself")
+        .contains("type      symlink");
+    assertThat(cli.run("ls", "links", "lib").out()).as("ls: the link itself").contains("lib -> usr/lib");
+    assertThat(cli.run("ls", "links", "lib/").out()).as("ls DIR/: what it points at").contains(" os-release");
+    assertThat(cli.run("cat", "second", "lib/empty").code()).as("into a hand-made version's lib").isZero();
+    CliRunner.Result loop = cli.run("cat", "links", "etc/loop-a");
+    assertThat(loop.code()).isEqualTo(2);
+    assertThat(loop.err()).hasLineCount(1).contains("path 'etc/loop-a' in version links: too many levels of symbolic links");
   }
 
   @Test

@@ -16,8 +16,9 @@ import org.casfs.cas.Tree;
  * A manifest opened for reading: path lookups over its immutable trees. Never sees a later
  * version; switching versions means opening another snapshot. Thread-safe.
  *
- * <p>Paths are byte strings split at {@code /}; empty components and {@code .} are skipped,
- * {@code ..} is refused (an image path never climbs). Symlinks are not followed.
+ * <p>Paths are byte strings split at {@code /}; empty components and {@code .} are skipped.
+ * {@link #lookup} follows no symlink and refuses {@code ..}; {@link #resolve} follows symlinks
+ * and {@code ..} as the kernel would in a chroot of the version (for paths a user types).
  */
 public final class Snapshot {
   private final ObjectDatabase db;
@@ -116,6 +117,14 @@ public final class Snapshot {
 
   public Entry lookup(String path) throws IOException {
     return lookup(split(path));
+  }
+
+  /**
+   * The entry at {@code path}, following symlinks on the way (the last one if {@code followLast}
+   * or the path ends in {@code /}) with the version as root; see {@link PathResolver}.
+   */
+  public Entry resolve(String path, boolean followLast) throws IOException {
+    return PathResolver.resolve(this, path.getBytes(StandardCharsets.UTF_8), followLast);
   }
 
   /** The tree of a directory entry. */

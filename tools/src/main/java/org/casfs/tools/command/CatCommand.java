@@ -33,7 +33,7 @@ public final class CatCommand extends RepoCommand {
     try (OpenRepo open = open()) {
       Repository repo = open.repo();
       ObjectId id = open.resolve(version);
-      Entry e = Paths.lookup(Snapshot.open(repo.objectDatabase(), id), path, version);
+      Entry e = Paths.lookup(Snapshot.open(repo.objectDatabase(), id), path, version, true);
       if (!e.isRegular()) {
         throw CliException.usage("'" + path + "' in version " + version + " is a " + e.type().name().toLowerCase()
             + ", not a regular file; use 'casfs ls' or 'casfs show' on it");

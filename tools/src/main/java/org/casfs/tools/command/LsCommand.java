@@ -25,7 +25,7 @@ public final class LsCommand extends RepoCommand {
       Repository repo = open.repo();
       ObjectId id = open.resolve(version);
       Snapshot snap = Snapshot.open(repo.objectDatabase(), id);
-      Entry e = Paths.lookup(snap, path, version);
+      Entry e = Paths.lookup(snap, path, version, false);
       if (!e.isDirectory()) {
         out().println(Format.lsLine(e, path));
         return;

@@ -1,6 +1,7 @@
 package org.casfs.tools.command;
 
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import org.casfs.cas.Entry;
@@ -12,14 +13,18 @@ import org.casfs.tools.CliException;
 final class Paths {
   private Paths() {}
 
-  static Entry lookup(Snapshot snapshot, String path, String versionSpec) throws IOException {
+  /**
+   * The entry at {@code path}, following symlinks as a shell in a chroot of the version would: on
+   * the way always, the last one if {@code followLast} ({@code cat}) or the path ends in {@code /}.
+   */
+  static Entry lookup(Snapshot snapshot, String path, String versionSpec, boolean followLast) throws IOException {
     try {
-      return snapshot.lookup(path);
+      return snapshot.resolve(path, followLast);
     } catch (NoSuchFileException | NotDirectoryException e) {
       throw CliException.usage("no path '" + path + "' in version " + versionSpec + " (" + shortId(snapshot.id())
           + "); list it with 'casfs ls " + versionSpec + " DIR'");
-    } catch (IllegalArgumentException e) {
-      throw CliException.usage("bad path '" + path + "': " + e.getMessage());
+    } catch (FileSystemException e) {
+      throw CliException.usage("path '" + path + "' in version " + versionSpec + ": " + e.getReason());
     }
   }
 

@@ -39,7 +39,7 @@ public final class ShowCommand extends RepoCommand {
       Repository repo = open.repo();
       if (path != null) {
         ObjectId id = open.resolve(what);
-        Entry e = Paths.lookup(Snapshot.open(repo.objectDatabase(), id), path, what);
+        Entry e = Paths.lookup(Snapshot.open(repo.objectDatabase(), id), path, what, false);
         showEntry(e, path);
         if (e.isDirectory()) {
           out().println();
