@@ -178,6 +178,18 @@ class BadInputTest {
   }
 
   @Test
+  void theDefaultKeyIsUnderTheCallersHomeAndARelativeCasfsKeyUnderItsDirectory() throws Exception {
+    Path home = tmp.resolve("home");
+    CliRunner.Result made = cli.env("HOME", home.toString()).run("keygen");
+    assertThat(made.code()).as(made.toString()).isZero();
+    assertThat(home.resolve(".casfs/signing.key")).exists();
+    assertThat(cli.run("sign", "v1").code()).as("sign finds it there").isZero();
+    Path relative = Path.of("relative-" + ProcessHandle.current().pid() + ".key");
+    assertThat(cli.env("CASFS_KEY", relative.toString()).run("sign", "v1").err())
+        .contains("no signing key at " + Path.of("").toAbsolutePath().resolve(relative));
+  }
+
+  @Test
   void aRateThatIsNotOneIsExit2() {
     assertOneLine(cli.run("serve", "--max-rate", "fast"), 2, "'fast' is not a rate", "500k or 2M");
     assertOneLine(cli.run("peer", "--max-upload-rate", "10"), 2, "'10' is out of range");

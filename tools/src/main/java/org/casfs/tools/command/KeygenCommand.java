@@ -2,6 +2,7 @@ package org.casfs.tools.command;
 
 import java.nio.file.Path;
 import org.casfs.sync.trust.SigningKey;
+import org.casfs.tools.Casfs;
 import org.casfs.tools.CasfsCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,20 +17,27 @@ public final class KeygenCommand extends CasfsCommand {
       description = "where to write the private key (default: $CASFS_KEY or ~/.casfs/signing.key)")
   private Path key;
 
-  static Path keyPath(Path option, java.util.function.Function<String, String> env) {
+  /**
+   * The key file: {@code --key}, else {@code $CASFS_KEY}, else {@code ~/.casfs/signing.key} with
+   * {@code ~} the caller's {@code $HOME} (a command forwarded to a daemon carries the caller's
+   * environment and working directory, which relative paths resolve against).
+   */
+  static Path keyPath(Path option, Casfs caller) {
     if (option != null) {
-      return option.toAbsolutePath();
+      return option;
     }
-    String e = env.apply("CASFS_KEY");
+    String e = caller.env("CASFS_KEY");
     if (e != null && !e.isBlank()) {
-      return Path.of(e).toAbsolutePath();
+      return caller.cwd().resolve(e);
     }
-    return Path.of(System.getProperty("user.home"), ".casfs", "signing.key");
+    String home = caller.env("HOME");
+    return Path.of(home != null && home.startsWith("/") ? home : System.getProperty("user.home"), ".casfs",
+        "signing.key");
   }
 
   @Override
   protected void execute() throws Exception {
-    Path file = keyPath(key, casfs()::env);
+    Path file = keyPath(key, casfs());
     SigningKey k = SigningKey.generate();
     k.writeTo(file);
     out().println(k.publicKey().text());

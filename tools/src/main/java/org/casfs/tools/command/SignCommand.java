@@ -50,7 +50,7 @@ public final class SignCommand extends RepoCommand {
     if (days < 1 || days > 3650) {
       throw CliException.usage("--expires must be 1 to 3650 days: " + days);
     }
-    Path keyFile = KeygenCommand.keyPath(key, casfs()::env);
+    Path keyFile = KeygenCommand.keyPath(key, casfs());
     if (!Files.exists(keyFile)) {
       throw new CliException(ExitCode.IO, "no signing key at " + keyFile + "; make one on the origin with"
           + " 'casfs keygen', or give --key FILE (or CASFS_KEY)");
