@@ -84,7 +84,8 @@ public final class ImageMount implements Closeable {
   /**
    * A writable mount of the repository's open transaction, or of a new one on {@code pinned}
    * (default {@code current}). Changes are durable as they happen; {@code casfs commit} makes
-   * them a version, also after an unmount and remount.
+   * them a version, also after an unmount and remount. A transaction with no change is closed
+   * when the mount ends.
    */
   private static ImageMount startWritable(Versions versions, Path mountPoint, ObjectId pinned, MountOptions options,
       Consumer<String> log) throws IOException {
@@ -157,5 +158,12 @@ public final class ImageMount implements Closeable {
       rootPointer.removeListener(follower);
     }
     mount.close();
+    if (writable != null) {
+      // A writable mount that changed nothing leaves no transaction behind to block an import.
+      Transaction t = writable.transaction();
+      if (!t.isFinished() && !t.hasChanges()) {
+        t.abort();
+      }
+    }
   }
 }

@@ -67,10 +67,15 @@ final class MountedRepo implements Closeable {
   }
 
   void unmount() throws IOException {
+    ImageMount closing = imageMount;
     imageMount = null;
     if (mount != null) {
       try {
-        mount.close();
+        if (closing != null) {
+          closing.close(); // as 'casfs mount' ends: also closes a writable mount's empty transaction
+        } else {
+          mount.close();
+        }
       } finally {
         mount = null;
       }

@@ -355,6 +355,11 @@ public final class Transaction {
     owner.forget(this, true);
   }
 
+  /** Whether anything was done in this transaction (an undone change counts: it was journaled). */
+  public synchronized boolean hasChanges() {
+    return journalSeq > 0;
+  }
+
   /** True once committed or aborted. */
   public boolean isFinished() {
     return finished;
