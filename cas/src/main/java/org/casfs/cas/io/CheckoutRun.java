@@ -152,11 +152,16 @@ final class CheckoutRun {
       while (top.getParent() != null && Posix.lstatOrNull(Posix.bytes(top.getParent())) == null) {
         top = top.getParent();
       }
-      if (target.getParent() != null) {
-        Files.createDirectories(target.getParent());
-      }
-      Posix.mkdir(base, 0700);
       madeTop = Posix.bytes(top);
+      try {
+        if (target.getParent() != null) {
+          Files.createDirectories(target.getParent());
+        }
+        Posix.mkdir(base, 0700);
+      } catch (IOException | RuntimeException e) {
+        undo(base, e);
+        throw e;
+      }
     } else if (!st.isDirectory()) {
       throw new FileAlreadyExistsException(target.toString(), null,
           "exists and is not a directory; check out into an empty or new directory");
