@@ -41,6 +41,7 @@ class SyncCommandsTest {
     String pub = kg.out().strip();
     assertThat(pub).startsWith("ed25519:");
     assertThat(origin.run("keygen").code()).as("refuses to overwrite a key").isNotZero();
+    assertThat(origin.run("keygen", "--public").out().strip()).as("the line again, for the next client").isEqualTo(pub);
     assertThat(origin.run("import", tree("v1", 1).toString(), "--label", "v1").code()).isZero();
     CliRunner.Result signed = origin.run("sign", "v1");
     assertThat(signed.code()).as(signed.toString()).isZero();

@@ -1,6 +1,5 @@
 package org.casfs.tools.command;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,7 +12,6 @@ import org.casfs.sync.trust.Signature;
 import org.casfs.sync.trust.SignedHead;
 import org.casfs.sync.trust.SigningKey;
 import org.casfs.tools.CliException;
-import org.casfs.tools.ExitCode;
 import org.casfs.tools.OpenRepo;
 import org.casfs.tools.RepoCommand;
 import picocli.CommandLine.Command;
@@ -50,12 +48,7 @@ public final class SignCommand extends RepoCommand {
     if (days < 1 || days > 3650) {
       throw CliException.usage("--expires must be 1 to 3650 days: " + days);
     }
-    Path keyFile = KeygenCommand.keyPath(key, casfs());
-    if (!Files.exists(keyFile)) {
-      throw new CliException(ExitCode.IO, "no signing key at " + keyFile + "; make one on the origin with"
-          + " 'casfs keygen', or give --key FILE (or CASFS_KEY)");
-    }
-    SigningKey k = SigningKey.readFrom(keyFile);
+    SigningKey k = KeygenCommand.read(KeygenCommand.keyPath(key, casfs()));
     try (OpenRepo open = open()) {
       ObjectId id = open.resolve(version);
       if (cosign) {
