@@ -13,6 +13,7 @@ import org.casfs.cas.Entry;
 import org.casfs.cas.Manifest;
 import org.casfs.cas.MissingObjectException;
 import org.casfs.cas.ObjectId;
+import org.casfs.cas.Sizes;
 import org.casfs.cas.Tree;
 import org.casfs.cas.posix.Posix;
 import org.casfs.cas.store.ObjectDatabase;
@@ -117,15 +118,12 @@ public final class Mirror {
   private static void requireSpace(Path dir, ObjectId version, long bytes) throws IOException {
     long free = Files.getFileStore(dir).getUsableSpace();
     if (bytes + SPARE_BYTES > free) {
-      throw new IOException("the mirror " + dir.toAbsolutePath() + " needs " + mib(bytes) + " MiB more for version "
-          + version.name() + " and its disk has " + mib(free) + " MiB free; free space there or mirror to a"
+      throw new IOException("the mirror " + dir.toAbsolutePath() + " needs " + Sizes.bytes(bytes) + " more for version "
+          + version.name() + " and its disk has " + Sizes.bytes(free) + " free; free space there or mirror to a"
           + " larger disk (no object was written)");
     }
   }
 
-  private static String mib(long bytes) {
-    return String.format(java.util.Locale.ROOT, "%.1f", bytes / 1048576.0);
-  }
 
   /**
    * The version this folder offered before this run (its clients run it): tree deltas from it

@@ -109,7 +109,7 @@ class MirrorTest {
       Path mirror = tmpfs("size=1m").resolve("mirror");
       Throwable failed = catchThrowable(() -> new Mirror(origin.repo.objectDatabase(), origin.state).write(mirror));
       assertThat(failed).isInstanceOf(IOException.class).hasMessageContaining("the mirror " + mirror + " needs ")
-          .hasMessageContaining(" MiB more for version " + v.name() + " and its disk has ")
+          .hasMessageContaining(" MiB more for version " + v.name() + " and its disk has ").hasMessageContaining(" MiB free;")
           .hasMessageContaining("no object was written");
       try (Stream<Path> s = Files.list(mirror.resolve("v1/objects"))) {
         assertThat(s).isEmpty();

@@ -53,17 +53,7 @@ public final class Format {
 
   /** A byte count for people: {@code 1.5 MiB}. */
   public static String bytes(long n) {
-    if (Math.abs(n) < 1024) {
-      return n + " B";
-    }
-    String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB"};
-    double v = n;
-    int u = -1;
-    while (Math.abs(v) >= 1024 && u < units.length - 1) {
-      v /= 1024;
-      u++;
-    }
-    return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+    return org.casfs.cas.Sizes.bytes(n);
   }
 
   /** Seconds with millisecond precision: {@code 1.234 s}. */

@@ -17,6 +17,7 @@ import org.casfs.cas.Hashes;
 import org.casfs.cas.Manifest;
 import org.casfs.cas.ObjectException;
 import org.casfs.cas.ObjectId;
+import org.casfs.cas.Sizes;
 import org.casfs.cas.ObjectType;
 import org.casfs.cas.Tree;
 import org.casfs.cas.store.ObjectDatabase;
@@ -329,9 +330,10 @@ public final class Puller {
   private void checkDisk(Inventory inv) throws IOException {
     long free = Files.getFileStore(diskPath).getUsableSpace();
     if (inv.missingBlobBytes + config.diskReserveBytes() > free) {
-      throw new PullException(PullException.Kind.NO_SPACE, "the version needs " + inv.missingBlobBytes
-          + " more bytes but " + diskPath + " has only " + free + " free (keeping " + config.diskReserveBytes()
-          + " in reserve); free some space (casfs gc) and pull again; nothing was downloaded", null);
+      throw new PullException(PullException.Kind.NO_SPACE, "the version needs " + Sizes.bytes(inv.missingBlobBytes)
+          + " more but " + diskPath + " has only " + Sizes.bytes(free) + " free (keeping "
+          + Sizes.bytes(config.diskReserveBytes()) + " in reserve); free some space (casfs gc) and pull again;"
+          + " nothing was downloaded", null);
     }
   }
 

@@ -295,7 +295,7 @@ class HostileSourceTest {
     ObjectId m = db.writeManifest(new Manifest(root, Metadata.of(0755, 0, 0, 0), "stable", 3, "huge", null, 1)).id();
     origin.publish(m);
     assertThatThrownBy(() -> client.pull(origin.url(), true)).isInstanceOf(PullException.class)
-        .hasMessageContaining("needs " + Entry.MAX_SIZE + " more bytes").hasMessageContaining("free")
+        .hasMessageContaining("needs " + org.casfs.cas.Sizes.bytes(Entry.MAX_SIZE) + " more").hasMessageContaining("free")
         .satisfies(e -> assertThat(((PullException) e).kind()).isEqualTo(PullException.Kind.NO_SPACE));
     assertUntouched();
   }
