@@ -134,6 +134,10 @@ public final class Peer implements AutoCloseable {
     log.accept("peer serving on port " + port() + ", channel " + channel + ", offering "
         + describe(finder.current()) + ", mDNS on " + config.mdnsInterfaces().size()
         + " interface(s), " + config.staticPeers().size() + " static peer(s)");
+    if (trust.isEmpty()) {
+      log.accept("this peer trusts no key, so it will take no version from its neighbours (it still serves what it"
+          + " has); run 'casfs trust KEY' with the origin's public key line");
+    }
     updater = new Thread(this::loop, "casfs-peer-updater");
     updater.setDaemon(true);
     updater.start();

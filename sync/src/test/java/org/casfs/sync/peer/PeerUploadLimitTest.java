@@ -1,8 +1,6 @@
 package org.casfs.sync.peer;
 
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.util.List;
 import java.time.Clock;
 import org.casfs.cas.ObjectId;
 import org.casfs.sync.Client;
@@ -26,10 +24,7 @@ class PeerUploadLimitTest {
       ObjectId v1 = TestImages.version(origin.repo.objectDatabase(), "stable", 1, 7, 2, 10, 0, null);
       origin.publish(v1);
       long rate = 256 * 1024;
-      PeerConfig d = PeerConfig.defaults(0);
-      PeerConfig loopbackOnly = new PeerConfig(new InetSocketAddress("127.0.0.1", 0), List.of(), List.of(), false,
-          d.maxUploads(), d.pollInterval(), d.headChecksPerSecond(), d.neighbourCapacity(), null, d.pull(), null);
-      try (Peer peer = new Peer(loopbackOnly, Versions.of(origin.repo),
+      try (Peer peer = new Peer(LoopbackPeer.config(), Versions.of(origin.repo),
           TrustStore.open(origin.repo.keysDir()), line -> {}, Clock.systemUTC())
           .limitUploads(new RateLimit(rate)).start()) {
         LimitedPulls.assertNoFasterThan(rate, v1, () -> neighbour.pull("http://127.0.0.1:" + peer.port() + "/", true));
