@@ -37,7 +37,8 @@ public final class HeadVerifier {
         signed.headBytes(), signed.signatures());
     if (!head.channel().equals(channel)) {
       throw new SignatureException(SignatureException.Reason.WRONG_CHANNEL, "the source offers channel '"
-          + head.channel() + "' but this machine follows '" + channel + "'; refusing it");
+          + head.channel() + "' but this machine follows '" + channel + "'; refused: pull from a source of channel '"
+          + channel + "' (a machine's channel is chosen by 'casfs init --channel')");
     }
     if (head.sequence() <= runningSequence) {
       throw new SignatureException(SignatureException.Reason.NOT_NEWER, "the source offers sequence "
