@@ -94,8 +94,7 @@ final class BlobImporter {
   }
 
   private static IOException changedWhileImported(byte[] path, Exception cause) {
-    return new IOException(Posix.printable(path) + " changed while it was imported (its bytes no longer hash"
-        + " as they did); import again when it is quiet", cause);
+    return TreeChanged.changed(path, "its bytes no longer hash as they did", cause);
   }
 
   /** The hashes of bytes the store holds already, found by their SHA-256; null if it lacks them. */

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import org.casfs.cas.OneByteRead;
 import org.casfs.cas.posix.FileStat;
 import org.casfs.cas.posix.Posix;
+import org.casfs.cas.posix.PosixException;
 
 /**
  * Exactly {@code size} bytes of one regular file, opened by raw path (names need not be UTF-8).
@@ -26,7 +27,11 @@ final class FileInput extends InputStream {
   FileInput(byte[] path, FileStat expected) throws IOException {
     this.path = path;
     this.size = expected.size();
-    this.fd = Posix.openRead(path);
+    try {
+      this.fd = Posix.openRead(path);
+    } catch (PosixException e) {
+      throw TreeChanged.orRemoved(e, path);
+    }
     FileStat opened;
     try {
       opened = Posix.fstat(fd, path);
@@ -73,8 +78,7 @@ final class FileInput extends InputStream {
   }
 
   private IOException changed(String how) {
-    return new IOException(Posix.printable(path) + " changed while it was imported (" + how
-        + "); import again when it is quiet");
+    return TreeChanged.changed(path, how, null);
   }
 
   /** Reads the whole file into the start of {@code buf} (at least as long as the file); for small files only. */

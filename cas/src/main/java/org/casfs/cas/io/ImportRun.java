@@ -130,7 +130,11 @@ final class ImportRun {
       names = List.of(); // a mount point: imported as the empty directory it is without the mount
       mountPoints++;
     } else {
-      names = Posix.list(dir.path());
+      try {
+        names = Posix.list(dir.path());
+      } catch (PosixException e) {
+        throw TreeChanged.orRemoved(e, dir.path());
+      }
       names.sort(Arrays::compareUnsigned);
     }
     List<ScannedNode> children = new ArrayList<>(names.size());
@@ -145,8 +149,17 @@ final class ImportRun {
         doneEntries.incrementAndGet();
         continue;
       }
-      FileStat st = Posix.lstat(path);
-      ScannedNode node = new ScannedNode(dir, name, path, st, xattrs(path));
+      FileStat st;
+      ScannedNode node;
+      try {
+        st = Posix.lstat(path);
+        node = new ScannedNode(dir, name, path, st, xattrs(path));
+        if (st.isSymlink()) {
+          node.target = Posix.readlink(path);
+        }
+      } catch (PosixException e) {
+        throw TreeChanged.orRemoved(e, path);
+      }
       children.add(node);
       entries++;
       if (st.isDirectory()) {
@@ -159,9 +172,6 @@ final class ImportRun {
       if (st.nlink() > 1) {
         first = links.add(node);
         dir.waitsForLinks = true;
-      }
-      if (st.isSymlink()) {
-        node.target = Posix.readlink(path);
       }
       if (!st.isRegular()) {
         doneEntries.incrementAndGet();

@@ -55,4 +55,57 @@ class FileInputTest {
     assertThatThrownBy(() -> new FileInput(path, st).close())
         .hasMessageContaining(f + " changed while it was imported (another file took its place)");
   }
+
+  @Test
+  void aFileRemovedBeforeItIsOpenedIsTheTreeChanging() throws Exception {
+    Path f = Files.writeString(tmp.resolve("f"), "content");
+    byte[] path = Posix.bytes(f);
+    FileStat st = Posix.lstat(path);
+    Files.delete(f);
+    assertThatThrownBy(() -> new FileInput(path, st).close())
+        .hasMessage(f + " was removed while it was imported (the tree is changing); import again when it is quiet");
+  }
+
+  /**
+   * A directory whose files are removed and made again while it is imported (a live system's
+   * spool): each import either makes a version or fails saying the tree changed, never with a bare
+   * "No such file or directory" (what the walk's lstat of a file gone since the listing said).
+   */
+  @Test
+  void anImportOfAChurningTreeFailsOnlySayingItChanged() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("spool"));
+    for (int i = 0; i < 2000; i++) {
+      Files.writeString(src.resolve("f" + i), "x" + i);
+    }
+    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+    Thread churn = new Thread(() -> {
+      for (int round = 0; !stop.get(); round++) {
+        Path p = src.resolve("f" + (round * 37 % 2000));
+        try {
+          Files.deleteIfExists(p);
+          Files.writeString(p, "y");
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+    });
+    churn.start();
+    int failed = 0;
+    try (org.casfs.cas.store.Repository repo = org.casfs.cas.store.Repository.init(tmp.resolve("repo"),
+        org.casfs.cas.store.RepoConfig.defaults())) {
+      for (int i = 0; i < 10; i++) {
+        try {
+          new Importer(repo.objectDatabase()).importDirectory(src, ImportOptions.defaults(), null);
+        } catch (java.io.IOException e) {
+          failed++;
+          assertThat(e.getMessage()).matches(".* (was removed|changed) while it was imported .*; import again when it"
+              + " is quiet");
+        }
+      }
+    } finally {
+      stop.set(true);
+      churn.join();
+    }
+    System.out.println("imports of a churning tree that failed (saying so): " + failed + " of 10");
+  }
 }
