@@ -100,6 +100,27 @@ class LauncherTest {
   }
 
   /**
+   * A checkout without the power to give files their owners (here root without CAP_CHOWN, as a
+   * plain user is) says that only root restores owners, and leaves nothing.
+   */
+  @Test
+  void aCheckoutThatMayNotSetOwnersSaysRootIsNeededAndLeavesNothing() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(TestTreeFiles.isRoot(), "needs root to make a file of another owner");
+    Path repo = tmp.resolve("repo");
+    Path src = TestTreeFiles.write(tmp.resolve("src"), 5);
+    Files.writeString(src.resolve("etc/owned"), "someone else's\n");
+    Files.setAttribute(src.resolve("etc/owned"), "unix:uid", 4321);
+    assertThat(casfs(repo, "init").code()).isZero();
+    assertThat(casfs(repo, "import", src.toString(), "--label", "v").code()).isZero();
+    Path target = tmp.resolve("co");
+    Run r = casfs(repo, List.of("setpriv", "--bounding-set", "-chown"), "checkout", "v", target.toString());
+    assertThat(r.code()).as(r.err()).isEqualTo(5);
+    assertThat(r.err()).hasLineCount(1).contains("Operation not permitted", "written only by root: run the checkout"
+        + " as root");
+    assertThat(target).doesNotExist();
+  }
+
+  /**
    * SIGTERM (as Ctrl-C's SIGINT, which a shell's background job ignores, so the test sends TERM)
    * during a checkout: the checkout removes what it wrote, says so in one line and exits 143.
    */

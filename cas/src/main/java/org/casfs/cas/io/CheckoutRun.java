@@ -259,7 +259,11 @@ final class CheckoutRun {
     if (e.type() == EntryType.SYMLINK) {
       Posix.symlink(e.target(), path);
     } else {
-      Posix.mknod(path, e.type().modeBits() | 0600, e.rdev());
+      try {
+        Posix.mknod(path, e.type().modeBits() | 0600, e.rdev());
+      } catch (PosixException x) {
+        throw MetadataWriter.rootOnly(x);
+      }
     }
     MetadataWriter.apply(path, e.type(), e.meta());
   }

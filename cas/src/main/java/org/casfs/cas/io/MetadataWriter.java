@@ -4,6 +4,7 @@ import java.io.IOException;
 import org.casfs.cas.EntryType;
 import org.casfs.cas.Metadata;
 import org.casfs.cas.posix.Posix;
+import org.casfs.cas.posix.PosixException;
 
 /**
  * Applies an entry's metadata to a path, in the one order that keeps every bit: owner first
@@ -16,13 +17,31 @@ final class MetadataWriter {
   private MetadataWriter() {}
 
   static void apply(byte[] path, EntryType type, Metadata meta) throws IOException {
-    Posix.lchown(path, meta.uid(), meta.gid());
-    if (type != EntryType.SYMLINK) {
-      Posix.chmod(path, meta.mode());
+    try {
+      Posix.lchown(path, meta.uid(), meta.gid());
+      if (type != EntryType.SYMLINK) {
+        Posix.chmod(path, meta.mode());
+      }
+      for (String name : meta.xattrs().names()) {
+        Posix.setXattr(path, name, meta.xattrs().getOrNull(name));
+      }
+      Posix.setMtime(path, meta.mtimeNanos());
+    } catch (PosixException e) {
+      throw rootOnly(e);
     }
-    for (String name : meta.xattrs().names()) {
-      Posix.setXattr(path, name, meta.xattrs().getOrNull(name));
-    }
-    Posix.setMtime(path, meta.mtimeNanos());
   }
+
+  /**
+   * {@code e}, said plainly when it is a permission only root has ({@code EPERM}: another owner,
+   * a device node, a trusted or security xattr); any other failure is itself.
+   */
+  static PosixException rootOnly(PosixException e) {
+    if (e.errno() != EPERM) {
+      return e;
+    }
+    return e.explained("owners, device nodes and trusted or security xattrs are written only by root: run the"
+        + " checkout as root, or read the version with 'casfs mount' or 'casfs cat'");
+  }
+
+  private static final int EPERM = 1;
 }

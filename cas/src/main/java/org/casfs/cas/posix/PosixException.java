@@ -4,7 +4,8 @@ import java.io.IOException;
 
 /**
  * A system call failed for one path: the message names the call, the path (printable) and the
- * system's reason, e.g. {@code lgetxattr /a/b (security.capability): Permission denied}.
+ * system's reason, e.g. {@code lgetxattr /a/b (security.capability): Permission denied}, and
+ * sometimes what to do about it.
  */
 public final class PosixException extends IOException {
   private static final long serialVersionUID = 1L;
@@ -12,18 +13,31 @@ public final class PosixException extends IOException {
   private final String subject;
   private final int errno;
   private final String reason;
+  private final String advice;
 
   public PosixException(String call, String printablePath, int errno, String reason) {
-    super(call + " " + printablePath + ": " + reason + " (errno " + errno + ")");
+    this(call, printablePath, errno, reason, null);
+  }
+
+  private PosixException(String call, String subject, int errno, String reason, String advice) {
+    super(call + " " + subject + ": " + reason + " (errno " + errno + ")" + (advice == null ? "" : "; " + advice));
     this.call = call;
-    this.subject = printablePath;
+    this.subject = subject;
     this.errno = errno;
     this.reason = reason;
+    this.advice = advice;
   }
 
   /** The errno value, as on this machine. */
   public int errno() {
     return errno;
+  }
+
+  /** The same failure with what to do about it: "call path: reason (errno N); advice". */
+  public PosixException explained(String whatToDo) {
+    PosixException told = new PosixException(call, subject, errno, reason, whatToDo);
+    told.initCause(this);
+    return told;
   }
 
   /**
@@ -32,7 +46,7 @@ public final class PosixException extends IOException {
    */
   public PosixException about(byte[] from, byte[] to) {
     PosixException moved = new PosixException(call,
-        subject.replace(Posix.printable(from), Posix.printable(to)), errno, reason);
+        subject.replace(Posix.printable(from), Posix.printable(to)), errno, reason, advice);
     moved.initCause(this);
     return moved;
   }
