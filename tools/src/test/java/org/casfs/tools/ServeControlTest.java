@@ -49,6 +49,24 @@ class ServeControlTest {
     assertThat(ok(origin.run("log")).out()).as("the repository is free again").contains("second");
   }
 
+  @Test
+  void aServerWithNothingSignedSaysSo() throws Exception {
+    Path originDir = tmp.resolve("origin");
+    ok(CliRunner.forRepo(originDir).run("init"));
+    Path log = tmp.resolve("serve.log");
+    ServeProcess serve = ServeProcess.start(originDir, log);
+    try {
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+      while (!java.nio.file.Files.readString(log).contains("offers no signed version yet")
+          && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(java.nio.file.Files.readString(log)).contains("offers no signed version yet", "casfs sign VERSION");
+    } finally {
+      serve.stop();
+    }
+  }
+
   private static CliRunner.Result ok(CliRunner.Result r) {
     assertThat(r.code()).as(r.toString()).isZero();
     return r;

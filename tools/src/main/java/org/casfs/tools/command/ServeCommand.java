@@ -70,6 +70,10 @@ public final class ServeCommand extends RepoCommand {
         Runtime.getRuntime().addShutdownHook(hook);
         out().println("serving " + open.repo().dir() + " at " + server.url());
         out().flush();
+        if (new SyncState(open.repo().kv()).offeredHeadOrNull() == null) {
+          log("this repository offers no signed version yet, so clients find nothing to pull; sign one with"
+              + " 'casfs sign VERSION' (it runs inside this server)");
+        }
         stop.await();
       }
     }
