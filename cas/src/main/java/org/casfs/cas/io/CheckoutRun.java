@@ -128,11 +128,15 @@ final class CheckoutRun {
    */
   private void undo(byte[] base, Exception failed) {
     try {
+      FileStat top = Posix.lstatOrNull(madeTop != null ? madeTop : base);
+      if (top == null) {
+        return;
+      }
       if (madeTop != null) {
-        TreeRemoval.remove(madeTop);
+        TreeRemoval.remove(madeTop, top.dev());
       } else {
         for (byte[] name : Posix.list(base)) {
-          TreeRemoval.remove(Posix.join(base, name));
+          TreeRemoval.remove(Posix.join(base, name), top.dev());
         }
       }
     } catch (IOException | RuntimeException e) {

@@ -21,6 +21,8 @@ class CheckoutUndoTest {
   private ScratchDir work;
   private Path small;
 
+  private Path alsoMounted;
+
   @BeforeEach
   void setUp() throws Exception {
     work = new ScratchDir("casfs-undo");
@@ -29,6 +31,9 @@ class CheckoutUndoTest {
   @AfterEach
   void tearDown() throws Exception {
     try {
+      if (alsoMounted != null) {
+        run("umount", alsoMounted.toString());
+      }
       if (small != null) {
         run("umount", small.toString());
       }
@@ -78,5 +83,20 @@ class CheckoutUndoTest {
       assertThat(TestTrees.names(empty)).isEmpty();
       assertThat(Files.getPosixFilePermissions(empty)).as("its own mode untouched").isEqualTo(mode);
     }
+  }
+
+  /** The undo never enters a file system mounted into the partial tree (a bind mount of /home). */
+  @Test
+  void theUndoLeavesAFileSystemMountedIntoTheTreeAlone() throws Exception {
+    Path tree = work.resolve("partial");
+    Files.createDirectories(tree.resolve("home"));
+    Files.writeString(tree.resolve("written"), "by the checkout");
+    alsoMounted = tree.resolve("home");
+    run("mount", "-t", "tmpfs", "-o", "size=1m", "casfs-test", alsoMounted.toString());
+    Files.writeString(alsoMounted.resolve("precious"), "someone's");
+    byte[] top = org.casfs.cas.posix.Posix.bytes(tree);
+    Throwable failed = catchThrowable(() -> TreeRemoval.remove(top, org.casfs.cas.posix.Posix.lstat(top).dev()));
+    assertThat(failed).isInstanceOf(IOException.class).hasMessageContaining(alsoMounted + " is on another file system");
+    assertThat(Files.readString(alsoMounted.resolve("precious"))).isEqualTo("someone's");
   }
 }
