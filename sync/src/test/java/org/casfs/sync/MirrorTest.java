@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.casfs.cas.ObjectId;
+import org.casfs.cas.io.Tmpfs;
 import org.casfs.sync.delta.TestVersions;
 import org.casfs.sync.pull.DirSource;
 import org.junit.jupiter.api.AfterEach;
@@ -25,26 +26,19 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MirrorTest {
   @TempDir Path tmp;
-  private final List<Path> mounted = new ArrayList<>();
+  private final List<Tmpfs> mounted = new ArrayList<>();
 
   @AfterEach
   void unmount() throws Exception {
-    for (Path dir : mounted) {
-      run("umount", dir.toString());
+    for (Tmpfs t : mounted) {
+      t.close();
     }
   }
 
-  private static void run(String... command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).inheritIO().start();
-    assertThat(p.waitFor()).as(String.join(" ", command)).isZero();
-  }
-
   private Path tmpfs(String options) throws Exception {
-    Path dir = tmp.resolve("stick" + mounted.size());
-    Files.createDirectories(dir);
-    run("mount", "-t", "tmpfs", "-o", options, "casfs-test", dir.toString());
-    mounted.add(dir);
-    return dir;
+    Tmpfs t = Tmpfs.mount(tmp.resolve("stick" + mounted.size()), options);
+    mounted.add(t);
+    return t.dir();
   }
 
   /** 40 files of 20-60 KB (seeded) as version 1 of a new origin, published. */

@@ -19,9 +19,6 @@ import org.junit.jupiter.api.Test;
  */
 class CheckoutUndoTest {
   private ScratchDir work;
-  private Path small;
-
-  private Path alsoMounted;
 
   @BeforeEach
   void setUp() throws Exception {
@@ -30,21 +27,7 @@ class CheckoutUndoTest {
 
   @AfterEach
   void tearDown() throws Exception {
-    try {
-      if (alsoMounted != null) {
-        run("umount", alsoMounted.toString());
-      }
-      if (small != null) {
-        run("umount", small.toString());
-      }
-    } finally {
-      work.close();
-    }
-  }
-
-  private static void run(String... command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).inheritIO().start();
-    assertThat(p.waitFor()).as(String.join(" ", command)).isZero();
+    work.close();
   }
 
   @Test
@@ -57,11 +40,9 @@ class CheckoutUndoTest {
     for (int i = 0; i < 6; i++) {
       TestTrees.at(src).randomFile("big-" + i, 700_000, i).randomFile("z/big-" + i, 700_000, 10 + i);
     }
-    small = work.resolve("small");
-    Files.createDirectories(small);
-    run("mount", "-t", "tmpfs", "-o", "size=2m", "casfs-test", small.toString());
-
-    try (Repository repo = Repository.init(work.resolve("repo"), RepoConfig.defaults())) {
+    try (Tmpfs disk = Tmpfs.mount(work.resolve("small"), "size=2m");
+        Repository repo = Repository.init(work.resolve("repo"), RepoConfig.defaults())) {
+      Path small = disk.dir();
       ImportResult r = new Importer(repo.objectDatabase()).importDirectory(src, ImportOptions.defaults(), null);
       Checkout checkout = new Checkout(repo.objectDatabase());
 
@@ -91,12 +72,12 @@ class CheckoutUndoTest {
     Path tree = work.resolve("partial");
     Files.createDirectories(tree.resolve("home"));
     Files.writeString(tree.resolve("written"), "by the checkout");
-    alsoMounted = tree.resolve("home");
-    run("mount", "-t", "tmpfs", "-o", "size=1m", "casfs-test", alsoMounted.toString());
-    Files.writeString(alsoMounted.resolve("precious"), "someone's");
-    byte[] top = org.casfs.cas.posix.Posix.bytes(tree);
-    Throwable failed = catchThrowable(() -> TreeRemoval.remove(top, org.casfs.cas.posix.Posix.lstat(top).dev()));
-    assertThat(failed).isInstanceOf(IOException.class).hasMessageContaining(alsoMounted + " is on another file system");
-    assertThat(Files.readString(alsoMounted.resolve("precious"))).isEqualTo("someone's");
+    try (Tmpfs home = Tmpfs.mount(tree.resolve("home"), "size=1m")) {
+      Files.writeString(home.dir().resolve("precious"), "someone's");
+      byte[] top = org.casfs.cas.posix.Posix.bytes(tree);
+      Throwable failed = catchThrowable(() -> TreeRemoval.remove(top, org.casfs.cas.posix.Posix.lstat(top).dev()));
+      assertThat(failed).isInstanceOf(IOException.class).hasMessageContaining(home.dir() + " is on another file system");
+      assertThat(Files.readString(home.dir().resolve("precious"))).isEqualTo("someone's");
+    }
   }
 }

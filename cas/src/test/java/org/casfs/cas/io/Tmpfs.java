@@ -1,0 +1,40 @@
+package org.casfs.cas.io;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A real tmpfs mounted for a test (a small disk that fills, another file system inside a tree);
+ * {@link #close} unmounts it. Needs root.
+ */
+public final class Tmpfs implements AutoCloseable {
+  private final Path dir;
+
+  private Tmpfs(Path dir) {
+    this.dir = dir;
+  }
+
+  /** Mounts a tmpfs with {@code options} (e.g. {@code size=2m}) at {@code dir}, made if absent. */
+  public static Tmpfs mount(Path dir, String options) throws IOException, InterruptedException {
+    Files.createDirectories(dir);
+    run("mount", "-t", "tmpfs", "-o", options, "casfs-test", dir.toString());
+    return new Tmpfs(dir);
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  @Override
+  public void close() throws IOException, InterruptedException {
+    run("umount", dir.toString());
+  }
+
+  private static void run(String... command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).inheritIO().start();
+    if (p.waitFor() != 0) {
+      throw new IOException(String.join(" ", command) + " failed with exit " + p.exitValue());
+    }
+  }
+}
