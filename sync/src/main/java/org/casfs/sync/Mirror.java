@@ -37,10 +37,10 @@ import org.casfs.sync.trust.SignedHead;
  * Re-running adds what is new and rewrites objects that are not whole there (a file of another
  * size than the object, as a write cut short leaves it; with {@code verify}, also one whose bytes
  * hash wrong, as a failing USB stick leaves it). Before writing, the objects to write are summed
- * and checked against the free space of the mirror's disk. Each file is written to a temporary
- * name and renamed; the objects are synced to disk before the head that names them is written,
- * and the head is synced too, so the disk may be removed once {@code write} returns. Not
- * thread-safe.
+ * in whole blocks of the mirror's file system and checked against its free space. Each file is
+ * written to a temporary name and renamed; the objects are synced to disk before the head that
+ * names them is written, and the head is synced too, so the disk may be removed once
+ * {@code write} returns. Not thread-safe.
  */
 public final class Mirror {
   /** Free space a mirror leaves on its disk beyond what it writes (directories, the file system's own). */
@@ -80,6 +80,7 @@ public final class Mirror {
     collect(m.rootId(), ids);
     List<ObjectInfo> toWrite = new ArrayList<>();
     long bytes = 0;
+    long block = blockSize(objects);
     for (ObjectId id : ids) {
       ObjectInfo info = db.store().statOrNull(id);
       if (info == null) {
@@ -87,7 +88,7 @@ public final class Mirror {
       }
       if (!MirrorFiles.isWhole(objects.resolve(id.name()), info, verify)) {
         toWrite.add(info);
-        bytes += info.size();
+        bytes += (info.size() + block - 1) / block * block; // what it takes on the disk: whole blocks
       }
     }
     requireSpace(dir, want, bytes);
@@ -113,6 +114,15 @@ public final class Mirror {
   /** Makes everything written to the mirror's file system durable (one {@code syncfs}). */
   public static void sync(Path dir) throws IOException {
     Posix.syncfs(Posix.bytes(dir.toAbsolutePath()));
+  }
+
+  /** The allocation unit of the mirror's file system (a FAT stick's cluster may be 32 KiB); 4 KiB if unknown. */
+  private static long blockSize(Path dir) {
+    try {
+      return Math.max(512, Files.getFileStore(dir).getBlockSize());
+    } catch (IOException | UnsupportedOperationException e) {
+      return 4096;
+    }
   }
 
   private static void requireSpace(Path dir, ObjectId version, long bytes) throws IOException {
