@@ -190,6 +190,22 @@ class BadInputTest {
   }
 
   @Test
+  void aRepairFromASourceThatIsDownSaysSoOnceAndWhatToDo() throws Exception {
+    String show = cli.run("show", "v1", "bin/big.bin").out();
+    String blob = show.lines().filter(l -> l.startsWith("blob ")).findFirst().orElseThrow().substring(10, 50);
+    Files.delete(repo.resolve("objects").resolve(blob.substring(0, 2)).resolve(blob.substring(2)));
+    int free;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      free = s.getLocalPort();
+    }
+    CliRunner.Result r = cli.run("fsck", "--repair", "http://127.0.0.1:" + free + "/");
+    assertOneLine(r, 5, "could not repair version ", "1 blobs still missing after trying every source: http://127.0.0.1:"
+        + free + ": connection refused; is casfs serve or casfs peer running",
+        "; repair from another source (a server, a peer, a good copy of the mirror)");
+    assertThat(r.err().split("connection refused", -1)).as("each failure once").hasSize(2);
+  }
+
+  @Test
   void aRateThatIsNotOneIsExit2() {
     assertOneLine(cli.run("serve", "--max-rate", "fast"), 2, "'fast' is not a rate", "500k or 2M");
     assertOneLine(cli.run("peer", "--max-upload-rate", "10"), 2, "'10' is out of range");

@@ -55,6 +55,24 @@ public final class HttpSource implements Source {
     return c;
   }
 
+  /** The body of a POST; failing to reach the source at all is told with what to check. */
+  private OutputStream outputOf(HttpURLConnection c) throws IOException {
+    try {
+      return c.getOutputStream();
+    } catch (IOException e) {
+      throw unreachable(e);
+    }
+  }
+
+  /** The status of a request; failing to reach the source at all is told with what to check. */
+  private int responseCode(HttpURLConnection c) throws IOException {
+    try {
+      return c.getResponseCode();
+    } catch (IOException e) {
+      throw unreachable(e);
+    }
+  }
+
   /** A failure to reach the source, told with what to check (the pull names the source). */
   private IOException unreachable(IOException e) {
     String why;
@@ -64,7 +82,9 @@ public final class HttpSource implements Source {
       why = (e.getMessage() == null ? "could not connect" : e.getMessage().toLowerCase(Locale.ROOT))
           + "; is casfs serve or casfs peer running at that address and port?";
     } else if (e instanceof SocketTimeoutException) {
-      why = "no answer within " + config.connectTimeout().toSeconds() + " s; check the address and the network";
+      boolean connecting = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("connect");
+      why = (connecting ? "no connection within " + config.connectTimeout().toSeconds() + " s"
+          : "no answer within " + config.stallTimeout().toSeconds() + " s") + "; check the address and the network";
     } else if (e instanceof NoRouteToHostException) {
       why = "no route to host; check the address and the network";
     } else {
@@ -82,12 +102,7 @@ public final class HttpSource implements Source {
   @Override
   public byte[] head() throws IOException {
     HttpURLConnection c = open("/v1/head");
-    int code;
-    try {
-      code = c.getResponseCode();
-    } catch (IOException e) {
-      throw unreachable(e);
-    }
+    int code = responseCode(c);
     if (code != 200) {
       drain(c);
       throw new FileNotFoundException(base + "/v1/head answered " + code + "; is this a casfs server or mirror?");
@@ -105,7 +120,7 @@ public final class HttpSource implements Source {
     long deadline = System.nanoTime() + BUSY_WAIT_NANOS;
     while (true) {
       HttpURLConnection c = post(request);
-      if (c.getResponseCode() != 503 || System.nanoTime() > deadline) {
+      if (responseCode(c) != 503 || System.nanoTime() > deadline) {
         return fetchResponse(c);
       }
       long seconds = retryAfterSeconds(c);
@@ -135,14 +150,14 @@ public final class HttpSource implements Source {
     c.setFixedLengthStreamingMode(body.length);
     c.setRequestProperty("Content-Type", "text/plain");
     c.setRequestProperty("Accept-Encoding", "zstd");
-    try (OutputStream out = c.getOutputStream()) {
+    try (OutputStream out = outputOf(c)) {
       out.write(body);
     }
     return c;
   }
 
   private InputStream fetchResponse(HttpURLConnection c) throws IOException {
-    int code = c.getResponseCode();
+    int code = responseCode(c);
     if (code == 404 || code == 405 || code == 501 || code == 403) {
       drain(c);
       return null;
@@ -190,7 +205,7 @@ public final class HttpSource implements Source {
     if (offset > 0) {
       c.setRequestProperty("Range", "bytes=" + offset + "-");
     }
-    int code = c.getResponseCode();
+    int code = responseCode(c);
     if (code == 404) {
       drain(c);
       throw new FileNotFoundException(base + " does not have object " + id);
@@ -211,7 +226,7 @@ public final class HttpSource implements Source {
   @Override
   public byte[] deltaOrNull(ObjectId oldBlob, ObjectId newBlob, int maxBytes) throws IOException {
     HttpURLConnection c = open("/v1/deltas/" + oldBlob.name() + "-" + newBlob.name());
-    int code = c.getResponseCode();
+    int code = responseCode(c);
     if (code != 200) {
       // 404: no such delta (or a mirror without deltas); anything else: take the whole blob.
       drain(c);

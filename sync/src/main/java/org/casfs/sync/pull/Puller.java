@@ -299,7 +299,7 @@ public final class Puller {
     }
     Run run = new Run();
     run.phase = "repair";
-    List<String> notes = new ArrayList<>();
+    Set<String> notes = new LinkedHashSet<>(); // a source failing alike on each attempt: once
     for (ObjectId v : versions) {
       SignedHead accepted = state.acceptedHeadOrNull(v);
       Head head = accepted == null ? null : accepted.headUnverified();
@@ -320,11 +320,12 @@ public final class Puller {
       if (!inv.complete()) {
         throw new PullException(PullException.Kind.SOURCES_FAILED, "could not repair version " + v + ": "
             + (inv.manifestPresent ? inv.missingTrees.size() + " trees, " + inv.missingBlobs.size() + " blobs"
-                : "its manifest") + " still missing; " + String.join("; ", notes), null);
+                : "its manifest") + " still missing after trying every source: " + String.join("; ", notes)
+            + "; repair from another source (a server, a peer, a good copy of the mirror)", null);
       }
     }
     db.store().flush();
-    return new RepairResult(run.objectsDone, run.bytesDone, notes);
+    return new RepairResult(run.objectsDone, run.bytesDone, new ArrayList<>(notes));
   }
 
   private void checkDisk(Inventory inv) throws IOException {

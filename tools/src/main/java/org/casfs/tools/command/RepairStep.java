@@ -18,9 +18,12 @@ final class RepairStep {
   private RepairStep() {}
 
   static FsckReport repair(OpenRepo open, FsckReport report, String from, PrintWriter out) throws Exception {
+    // What the store holds wrongly goes before the fetch: corrupt or undecodable bytes, and an index
+    // entry whose bytes are gone (a deleted loose file), which would otherwise count as present.
     List<ObjectId> damaged = new ArrayList<>();
     for (Problem p : report.problems()) {
-      if (p.kind() == Problem.Kind.CORRUPT || p.kind() == Problem.Kind.UNDECODABLE) {
+      if (p.kind() == Problem.Kind.CORRUPT || p.kind() == Problem.Kind.UNDECODABLE
+          || p.kind() == Problem.Kind.MISSING) {
         damaged.add(p.id());
       }
     }
