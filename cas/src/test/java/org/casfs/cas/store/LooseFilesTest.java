@@ -47,6 +47,33 @@ class LooseFilesTest {
     assertThat(staging).isEmptyDirectory();
   }
 
+  /**
+   * Runs of zeros stay holes (a sparse file imported or pulled takes its data's disk, not its
+   * length), whatever the write sizes, also at the end; the bytes read back are the blob's.
+   */
+  @Test
+  void zerosAreLeftAsHolesAndReadBackAsZeros() throws Exception {
+    byte[] blob = new byte[8 << 20]; // 8 MiB: data at the start, in the middle, nothing at the end
+    java.util.Arrays.fill(blob, 0, 5000, (byte) 7);
+    java.util.Arrays.fill(blob, 3 << 20, (3 << 20) + 100, (byte) 9);
+    ObjectId id = Hashes.of(blob).id();
+    java.util.Random r = new java.util.Random(5);
+    try (LooseFiles.Temp t = files.newTemp()) {
+      for (int off = 0; off < blob.length; ) {
+        int n = Math.min(blob.length - off, 1 + r.nextInt(300_000)); // writes of any size
+        t.write(blob, off, n);
+        off += n;
+      }
+      t.publish(id);
+    }
+    assertThat(Files.size(files.path(id))).isEqualTo(blob.length);
+    assertThat(Files.readAllBytes(files.path(id))).isEqualTo(blob);
+    Process stat = new ProcessBuilder("stat", "-c", "%b %B", files.path(id).toString()).start();
+    String[] blocks = new String(stat.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim().split(" ");
+    long allocated = Long.parseLong(blocks[0]) * Long.parseLong(blocks[1]);
+    assertThat(allocated).as("disk used by an 8 MiB blob of 5,100 non-zero bytes").isLessThan(1 << 20);
+  }
+
   @Test
   void anAbandonedFileIsDeleted() throws IOException {
     try (LooseFiles.Temp t = files.newTemp()) {
