@@ -5,11 +5,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * While open, a shutdown of the JVM by Ctrl-C (SIGINT) or SIGTERM interrupts the thread that
- * opened it and holds the JVM, up to {@link #BOUND_SECONDS}, until {@code main} has finished the
+ * opened it and holds the JVM, up to {@link #BOUND_SECONDS}, until {@code main} has finished its
  * command: work that undoes itself when interrupted (a checkout) undoes and prints its one line
- * before the JVM ends (exit 130 for SIGINT, 143 for SIGTERM). Only in a process that runs one
- * command ({@link #enableForThisProcess}); elsewhere (a daemon running a client's command, tests
- * running commands in-process) it does nothing. Not thread-safe: one per command.
+ * before the JVM ends (exit 130 for SIGINT, 143 for SIGTERM). In a daemon ({@code casfs serve}, a
+ * mount) stopped while it runs a client's checkout, that checkout is undone too, and the JVM ends
+ * once the daemon's own command has. Only in a JVM started by {@code main}
+ * ({@link #enableForThisProcess}); tests running commands in-process are left alone. Not
+ * thread-safe: one per command.
  */
 public final class ShutdownInterrupts implements AutoCloseable {
   static final long BOUND_SECONDS = 60;
