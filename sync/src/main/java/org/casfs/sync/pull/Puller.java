@@ -328,13 +328,14 @@ public final class Puller {
     return new RepairResult(run.objectsDone, run.bytesDone, new ArrayList<>(notes));
   }
 
-  private void checkDisk(Inventory inv) throws IOException {
+  private void checkDisk(Inventory inv, Run run) throws IOException {
     long free = Files.getFileStore(diskPath).getUsableSpace();
     if (inv.missingBlobBytes + config.diskReserveBytes() > free) {
       throw new PullException(PullException.Kind.NO_SPACE, "the version needs " + Sizes.bytes(inv.missingBlobBytes)
           + " more but " + diskPath + " has only " + Sizes.bytes(free) + " free (keeping "
-          + Sizes.bytes(config.diskReserveBytes()) + " in reserve); free some space (casfs gc) and pull again;"
-          + " nothing was downloaded", null);
+          + Sizes.bytes(config.diskReserveBytes()) + " in reserve); free some space (casfs gc) and pull again; "
+          + (run.objectsDone == 0 ? "nothing was downloaded"
+              : "the " + run.objectsDone + " objects this pull stored are kept, so it goes on where it stopped"), null);
     }
   }
 
@@ -534,7 +535,7 @@ public final class Puller {
     if (!inv.treesComplete()) {
       throw new WireException("the source sent blobs before every tree of the version");
     }
-    checkDisk(inv);
+    checkDisk(inv, run);
     synchronized (run) {
       run.bytesTotal = run.bytesDone + inv.missingBlobBytes;
       run.objectsTotal = run.objectsDone + inv.missingBlobs.size();
@@ -595,7 +596,7 @@ public final class Puller {
       inv = inventory(manifestId);
     }
     if (diskCheck) {
-      checkDisk(inv);
+      checkDisk(inv, run);
     }
     synchronized (run) {
       run.bytesTotal = run.bytesDone + inv.missingBlobBytes;
