@@ -98,6 +98,10 @@ class DeltaCommandsTest {
     }
     assertThat(files).hasSize(8).allMatch(p -> p.getFileName().toString().matches("\\p{XDigit}{40}-\\p{XDigit}{40}"));
     assertThat(origin.run("mirror", mirror.toString()).out()).contains("0 deltas written");
+    byte[] whole = Files.readAllBytes(files.get(0));
+    Files.write(files.get(0), java.util.Arrays.copyOf(whole, whole.length / 2)); // a copy cut short
+    assertThat(origin.run("mirror", mirror.toString()).out()).contains("1 deltas written");
+    assertThat(files.get(0)).hasBinaryContent(whole);
   }
 
   /** Serves the origin with {@code casfs serve}'s server on loopback; the client pulls and switches. */

@@ -64,7 +64,10 @@ final class RepoDeltas {
         .addDecoder(new TreeDeltaFrameDecoder());
   }
 
-  /** Copies the stored deltas to {@code DIR/v1/deltas/}; returns how many were new there. */
+  /**
+   * Copies the stored deltas to {@code DIR/v1/deltas/}, and again those there of another size (a
+   * copy cut short); returns how many it wrote.
+   */
   static int mirror(Repository repo, Path dir) throws IOException {
     DeltaStore store = open(repo);
     store.writeKept(); // deltas a pull in this process received and has not written yet
@@ -74,7 +77,7 @@ final class RepoDeltas {
     for (String name : store.deltaNames()) {
       Path to = target.resolve(name);
       Path from = store.dir().resolve(name);
-      if (Files.exists(to) || !Files.exists(from)) {
+      if (!Files.exists(from) || Files.exists(to) && Files.size(to) == Files.size(from)) {
         continue;
       }
       try (InputStream in = Files.newInputStream(from)) {
