@@ -7,8 +7,31 @@ package org.casfs.cas;
 public final class CorruptObjectException extends ObjectException {
   private static final long serialVersionUID = 1L;
 
+  private final String what;
+  private final String advice;
+
   public CorruptObjectException(ObjectId id, String what) {
-    super(id, (id == null ? "object" : "object " + id) + " is corrupt: " + what);
+    this(id, what, null);
+  }
+
+  /** {@code what} is wrong and, if not null, {@code advice} says what to do: "…: what; advice". */
+  public CorruptObjectException(ObjectId id, String what, String advice) {
+    super(id, (id == null ? "object" : "object " + id) + " is corrupt: " + what
+        + (advice == null ? "" : "; " + advice));
+    this.what = what;
+    this.advice = advice;
+  }
+
+  /** The message without its "object ID is corrupt: " opening (for lines that name the object already). */
+  public String detail() {
+    return what + (advice == null ? "" : "; " + advice);
+  }
+
+  /** The same failure told with where it was met, before the advice: "…: what (context); advice". */
+  public CorruptObjectException at(String context) {
+    CorruptObjectException told = new CorruptObjectException(id(), what + " (" + context + ")", advice);
+    told.initCause(this);
+    return told;
   }
 
   /**
@@ -21,7 +44,7 @@ public final class CorruptObjectException extends ObjectException {
 
   /** A stored copy whose bytes hash to {@code actual}: damaged on this machine, to be fetched again. */
   public static CorruptObjectException damagedCopy(ObjectId expected, ObjectId actual) {
-    return new CorruptObjectException(expected, "its bytes hash to " + actual
-        + "; run 'casfs fsck --repair URL' to fetch a good copy");
+    return new CorruptObjectException(expected, "its bytes hash to " + actual,
+        "run 'casfs fsck --repair URL' to fetch a good copy");
   }
 }

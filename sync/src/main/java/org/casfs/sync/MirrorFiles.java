@@ -1,5 +1,6 @@
 package org.casfs.sync;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,8 +11,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import org.casfs.cas.DualDigest;
 import org.casfs.cas.store.ObjectInfo;
+import org.casfs.cas.store.VerifyingInputStream;
 
 /**
  * The files of a mirror folder: whether an object there is whole, and writes whose failures name
@@ -37,16 +38,13 @@ public final class MirrorFiles {
     if (!verify) {
       return true;
     }
-    DualDigest digest = new DualDigest();
-    try (InputStream in = Files.newInputStream(file)) {
-      byte[] buf = new byte[64 * 1024];
-      for (int n; (n = in.read(buf)) > 0; ) {
-        digest.update(buf, 0, n);
-      }
+    try (InputStream in = new VerifyingInputStream(Files.newInputStream(file), object.id(), object.sha256(),
+        object.size())) {
+      in.transferTo(OutputStream.nullOutputStream());
+      return true;
     } catch (IOException e) {
-      return false; // rewritten: the new file gets new blocks
+      return false; // corrupt or unreadable: rewritten (the new file gets new blocks)
     }
-    return digest.finish().equals(object.hashes());
   }
 
   private static OutputStream create(Path file) throws IOException {
@@ -67,11 +65,7 @@ public final class MirrorFiles {
 
   /** Writes {@code bytes} under a temporary name, then renames it to {@code target}. */
   public static void writeAtomically(Path target, byte[] bytes) throws IOException {
-    Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
-    try (OutputStream out = create(tmp)) {
-      write(out, bytes, bytes.length, tmp);
-    }
-    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    copyAtomically(new ByteArrayInputStream(bytes), target);
   }
 
   /**

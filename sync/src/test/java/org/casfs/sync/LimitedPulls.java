@@ -8,7 +8,17 @@ import org.casfs.sync.pull.Puller;
 
 /** Test support for rate limits: a pull that must take no less time than its bytes allow. */
 public final class LimitedPulls {
+  /** The limit the tests set: low enough to measure over loopback, high enough to finish in seconds. */
+  public static final long RATE = 256 * 1024;
+
   private LimitedPulls() {}
+
+  /** A version of ~1 MB (20 files, some large) that {@code origin} signs and offers. */
+  public static ObjectId publishedVersion(Origin origin) throws java.io.IOException {
+    ObjectId v = TestImages.version(origin.repo.objectDatabase(), "stable", 1, 7, 2, 10, 0, null);
+    origin.publish(v);
+    return v;
+  }
 
   /**
    * Runs {@code pull}, which must end on {@code version} after more than 512 KiB (enough to

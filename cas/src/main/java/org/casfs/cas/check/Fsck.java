@@ -98,7 +98,7 @@ public final class Fsck {
     List<ObjectInfo> infos = new ArrayList<>();
     if (store instanceof DiskObjectStore disk) {
       disk.forEachReportingDamage(infos::add,
-          e -> add(Problem.Kind.CORRUPT, null, e.id(), "index record damaged: " + withoutId(e), null));
+          e -> add(Problem.Kind.CORRUPT, null, e.id(), "index record damaged: " + e.detail(), null));
     } else {
       store.forEach(infos::add);
     }
@@ -199,7 +199,7 @@ public final class Fsck {
     } catch (MissingObjectException e) {
       return new Problem(Problem.Kind.MISSING, info.type(), id, "its bytes are gone (the index names it)", List.of());
     } catch (CorruptObjectException e) {
-      return new Problem(Problem.Kind.CORRUPT, info.type(), id, "unreadable: " + withoutId(e), List.of());
+      return new Problem(Problem.Kind.CORRUPT, info.type(), id, "unreadable: " + e.detail(), List.of());
     }
     long length = digest.length();
     Hashes actual = digest.finish();
@@ -224,17 +224,10 @@ public final class Fsck {
           ManifestCodec.decode(id, copy.toByteArray());
         }
       } catch (CorruptObjectException e) {
-        return new Problem(Problem.Kind.UNDECODABLE, info.type(), id, withoutId(e), List.of());
+        return new Problem(Problem.Kind.UNDECODABLE, info.type(), id, e.detail(), List.of());
       }
     }
     return null;
-  }
-
-  /** The exception's message without its "object ID is corrupt: " opening, which the problem line already says. */
-  private static String withoutId(CorruptObjectException e) {
-    String m = e.getMessage();
-    int at = m.indexOf(" is corrupt: ");
-    return at >= 0 ? m.substring(at + " is corrupt: ".length()) : m;
   }
 
   private InputStream openStored(ObjectId id) throws IOException {
@@ -283,7 +276,7 @@ public final class Fsck {
     } catch (MissingObjectException | CorruptObjectException e) {
       // Damaged since phase 1 checked it (or a cache disagrees): report, do not abort.
       add(e instanceof MissingObjectException ? Problem.Kind.MISSING : Problem.Kind.CORRUPT, ObjectType.TREE, treeId,
-          e instanceof CorruptObjectException c ? withoutId(c) : "missing", path.isEmpty() ? "/" : path);
+          e instanceof CorruptObjectException c ? c.detail() : "missing", path.isEmpty() ? "/" : path);
       treeClean.put(treeId, false);
       return false;
     }
@@ -311,7 +304,7 @@ public final class Fsck {
     try {
       info = store.statOrNull(id);
     } catch (CorruptObjectException e) {
-      add(Problem.Kind.CORRUPT, null, id, "index record damaged: " + withoutId(e), path);
+      add(Problem.Kind.CORRUPT, null, id, "index record damaged: " + e.detail(), path);
       return false;
     }
     if (info == null) {

@@ -29,6 +29,7 @@ import org.casfs.cas.Name;
 import org.casfs.cas.ObjectId;
 import org.casfs.cas.Tree;
 import org.casfs.cas.posix.FileStat;
+import org.casfs.cas.posix.HoleWriter;
 import org.casfs.cas.posix.Posix;
 import org.casfs.cas.posix.PosixException;
 import org.casfs.cas.store.ObjectDatabase;
@@ -40,7 +41,6 @@ import org.casfs.cas.store.ObjectDatabase;
  */
 final class CheckoutRun {
   private static final int CHUNK = 256 * 1024;
-  private static final byte[] ZEROS = new byte[CHUNK];
 
   private final ObjectDatabase db;
   private final int threads;
@@ -296,43 +296,25 @@ final class CheckoutRun {
   private void copyBlob(int fd, byte[] tmp, byte[] path, Entry e) throws IOException {
     ObjectId id = e.childId();
     byte[] buf = new byte[CHUNK];
-    long written = 0;
+    HoleWriter out = new HoleWriter(fd, tmp); // sparse files stay sparse
     try (InputStream in = db.store().open(id)) {
       for (int n; (n = in.readNBytes(buf, 0, CHUNK)) > 0; ) {
-        written += n;
-        if (written > e.size()) {
+        if (out.length() + n > e.size()) {
           throw new CorruptObjectException(id, "it is longer than the " + e.size()
               + " bytes its tree entry records");
         }
-        if (Arrays.mismatch(buf, 0, n, ZEROS, 0, n) < 0) {
-          Posix.skip(fd, n, tmp); // a hole: zeros read back, sparse files stay sparse
-        } else {
-          Posix.writeFully(fd, buf, 0, n, tmp);
-        }
+        out.write(buf, 0, n);
         doneBytes.addAndGet(n);
       }
-      if (written != e.size()) {
-        throw new CorruptObjectException(id, "it has " + written + " bytes where its tree entry records "
+      if (out.length() != e.size()) {
+        throw new CorruptObjectException(id, "it has " + out.length() + " bytes where its tree entry records "
             + e.size());
       }
-      Posix.truncate(fd, written, tmp);
+      out.finish();
     } catch (CorruptObjectException x) {
-      throw new CorruptObjectException(id, refusing(reason(x, id), path));
+      throw x.at("refused to check out " + Posix.printable(path));
     } catch (MissingObjectException x) {
       throw new MissingObjectException(id, "blob of " + Posix.printable(path) + ", object");
     }
-  }
-
-  /** "what is wrong (refused to check out PATH); what to do", the advice kept last. */
-  private static String refusing(String reason, byte[] path) {
-    String refused = " (refused to check out " + Posix.printable(path) + ")";
-    int advice = reason.indexOf("; ");
-    return advice < 0 ? reason + refused : reason.substring(0, advice) + refused + reason.substring(advice);
-  }
-
-  private static String reason(CorruptObjectException x, ObjectId id) {
-    String prefix = "object " + id + " is corrupt: ";
-    String m = x.getMessage();
-    return m.startsWith(prefix) ? m.substring(prefix.length()) : m;
   }
 }

@@ -28,7 +28,7 @@ final class IndexRecord {
   /** The object the record describes; a record of another length or type is damage. */
   static ObjectInfo decode(ObjectId id, byte[] rec) throws CorruptObjectException {
     if (rec.length != LENGTH) {
-      throw new CorruptObjectException(id, "its index record has " + rec.length + " bytes; run 'casfs fsck'");
+      throw new CorruptObjectException(id, "its index record has " + rec.length + " bytes", "run 'casfs fsck'");
     }
     ObjectType type = ObjectType.fromCodeOrNull(rec[0]);
     if (type == null) {

@@ -7,12 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.casfs.cas.ObjectId;
+import org.casfs.cas.posix.HoleWriter;
 import org.casfs.cas.posix.Posix;
 import org.casfs.cas.posix.PosixException;
 
@@ -61,16 +61,11 @@ final class LooseFiles {
    * a full pull of Debian v1 (1,168 loose blobs) 0.1-0.2 s of the writer threads' CPU. Not
    * thread-safe.
    */
-  /** The unit in which runs of zeros are left as holes (a multiple of every file system's block). */
-  static final int HOLE = 64 * 1024;
-  private static final byte[] ZEROS = new byte[HOLE];
-
   final class Temp implements Closeable {
     private final byte[] path;
     private int fd; // -1 once closed
     private boolean published;
-    private long position;
-    private boolean holeAtEnd; // the file is then shorter than position until it is truncated to it
+    private final HoleWriter out;
 
     private Temp() throws IOException {
       path = Posix.join(tmpDirBytes, (TEMP_PREFIX + tmpCounter.incrementAndGet()).getBytes(StandardCharsets.US_ASCII));
@@ -86,34 +81,17 @@ final class LooseFiles {
         created = Posix.createNew(path, 0444);
       }
       fd = created;
+      out = new HoleWriter(fd, path);
     }
 
-    /**
-     * Appends {@code len} bytes. Runs of zeros (a piece of {@link #HOLE} bytes, or the whole of a
-     * shorter write) are skipped, not written: a sparse file (a live root's /var/log/lastlog, a
-     * disk image) stays sparse in the store instead of taking its full length of disk.
-     */
+    /** Appends {@code len} bytes; runs of zeros are left as holes ({@link HoleWriter}). */
     void write(byte[] bytes, int off, int len) throws IOException {
-      int data = 0; // bytes [data, done) are not yet written: one write per run of pieces with data
-      for (int done = 0; done < len; ) {
-        int n = Math.min(HOLE, len - done);
-        if (Arrays.mismatch(bytes, off + done, off + done + n, ZEROS, 0, n) < 0) {
-          Posix.writeFully(fd, bytes, off + data, done - data, path);
-          Posix.skip(fd, n, path);
-          data = done + n;
-        }
-        done += n;
-      }
-      Posix.writeFully(fd, bytes, off + data, len - data, path);
-      holeAtEnd = data == len && len > 0 || holeAtEnd && len == 0;
-      position += len;
+      out.write(bytes, off, len);
     }
 
     /** Makes the written file the blob's read-only file (not yet durable: see {@link #sync}). */
     void publish(ObjectId id) throws IOException {
-      if (holeAtEnd) {
-        Posix.truncate(fd, position, path);
-      }
+      out.finish();
       // The disk starts on the file now; the batch's syncfs then waits for what is left.
       Posix.startWriteBack(fd);
       closeDescriptor();

@@ -1,7 +1,7 @@
 package org.casfs.cas.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,36 +34,43 @@ class FileInputTest {
     assertThat(new String(buf, StandardCharsets.US_ASCII)).isEqualTo("content");
   }
 
-  @Test
-  @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // before, open() waited for a writer
-  void aFifoPutInItsPlaceIsRefusedNotWaitedOn() throws Exception {
+  private interface Change {
+    void apply(Path file) throws Exception;
+  }
+
+  /** What opening a file fails with once {@code change} happened to it after its {@code lstat}. */
+  private Throwable openedAfter(Change change) throws Exception {
     Path f = Files.writeString(tmp.resolve("f"), "content");
     byte[] path = Posix.bytes(f);
     FileStat st = Posix.lstat(path);
-    Files.delete(f);
-    Posix.mknod(path, S_IFIFO | 0644, 0);
-    assertThatThrownBy(() -> new FileInput(path, st).close())
-        .hasMessageContaining(f + " changed while it was imported (another kind of file took its place)");
+    change.apply(f);
+    return catchThrowable(() -> new FileInput(path, st).close());
+  }
+
+  @Test
+  @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // before, open() waited for a writer
+  void aFifoPutInItsPlaceIsRefusedNotWaitedOn() throws Exception {
+    Throwable t = openedAfter(f -> {
+      Files.delete(f);
+      Posix.mknod(Posix.bytes(f), S_IFIFO | 0644, 0);
+    });
+    assertThat(t).hasMessageContaining(tmp.resolve("f") + " changed while it was imported (another kind of file"
+        + " took its place)");
   }
 
   @Test
   void anotherFileRenamedOverItIsRefused() throws Exception {
-    Path f = Files.writeString(tmp.resolve("f"), "content");
-    byte[] path = Posix.bytes(f);
-    FileStat st = Posix.lstat(path);
-    Files.move(Files.writeString(tmp.resolve("g"), "CONTENT"), f, StandardCopyOption.ATOMIC_MOVE);
-    assertThatThrownBy(() -> new FileInput(path, st).close())
-        .hasMessageContaining(f + " changed while it was imported (another file took its place)");
+    Throwable t = openedAfter(f -> Files.move(Files.writeString(tmp.resolve("g"), "CONTENT"), f,
+        StandardCopyOption.ATOMIC_MOVE));
+    assertThat(t).hasMessageContaining(tmp.resolve("f") + " changed while it was imported (another file took its"
+        + " place)");
   }
 
   @Test
   void aFileRemovedBeforeItIsOpenedIsTheTreeChanging() throws Exception {
-    Path f = Files.writeString(tmp.resolve("f"), "content");
-    byte[] path = Posix.bytes(f);
-    FileStat st = Posix.lstat(path);
-    Files.delete(f);
-    assertThatThrownBy(() -> new FileInput(path, st).close())
-        .hasMessage(f + " was removed while it was imported (the tree is changing); import again when it is quiet");
+    Throwable t = openedAfter(Files::delete);
+    assertThat(t).hasMessage(tmp.resolve("f") + " was removed while it was imported (the tree is changing); import"
+        + " again when it is quiet");
   }
 
   /**

@@ -6,7 +6,6 @@ import org.casfs.cas.ObjectId;
 import org.casfs.sync.Client;
 import org.casfs.sync.LimitedPulls;
 import org.casfs.sync.Origin;
-import org.casfs.sync.TestImages;
 import org.casfs.sync.wire.RateLimit;
 import org.casfs.sync.trust.TrustStore;
 import org.casfs.txn.Versions;
@@ -21,13 +20,12 @@ class PeerUploadLimitTest {
   void aPeerWithAnUploadLimitSendsNoFasterThanIt() throws Exception {
     try (Origin origin = new Origin(tmp.resolve("origin"));
         Client neighbour = new Client(tmp.resolve("neighbour"), origin.key.publicKey())) {
-      ObjectId v1 = TestImages.version(origin.repo.objectDatabase(), "stable", 1, 7, 2, 10, 0, null);
-      origin.publish(v1);
-      long rate = 256 * 1024;
+      ObjectId v1 = LimitedPulls.publishedVersion(origin);
       try (Peer peer = new Peer(LoopbackPeer.config(), Versions.of(origin.repo),
           TrustStore.open(origin.repo.keysDir()), line -> {}, Clock.systemUTC())
-          .limitUploads(new RateLimit(rate)).start()) {
-        LimitedPulls.assertNoFasterThan(rate, v1, () -> neighbour.pull("http://127.0.0.1:" + peer.port() + "/", true));
+          .limitUploads(new RateLimit(LimitedPulls.RATE)).start()) {
+        LimitedPulls.assertNoFasterThan(LimitedPulls.RATE, v1,
+            () -> neighbour.pull("http://127.0.0.1:" + peer.port() + "/", true));
       }
     }
   }

@@ -12,7 +12,6 @@ import org.casfs.cas.ObjectId;
 import org.casfs.sync.Client;
 import org.casfs.sync.LimitedPulls;
 import org.casfs.sync.Origin;
-import org.casfs.sync.TestImages;
 import org.casfs.sync.pull.PullConfig;
 import org.casfs.sync.server.Server;
 import org.casfs.sync.server.ServerConfig;
@@ -88,12 +87,10 @@ class RateLimitTest {
   void aClientWithALimitReceivesNoFasterThanIt() throws Exception {
     try (Origin origin = new Origin(tmp.resolve("origin"));
         Client client = new Client(tmp.resolve("client"), origin.key.publicKey())) {
-      ObjectId v1 = TestImages.version(origin.repo.objectDatabase(), "stable", 1, 7, 2, 10, 0, null);
-      origin.publish(v1);
+      ObjectId v1 = LimitedPulls.publishedVersion(origin);
       origin.serve();
-      long rate = 256 * 1024;
-      client.config = PullConfig.defaults().withDownloadLimit(new RateLimit(rate));
-      LimitedPulls.assertNoFasterThan(rate, v1, () -> client.pull(origin.url(), true));
+      client.config = PullConfig.defaults().withDownloadLimit(new RateLimit(LimitedPulls.RATE));
+      LimitedPulls.assertNoFasterThan(LimitedPulls.RATE, v1, () -> client.pull(origin.url(), true));
     }
     assertThatThrownBy(() -> PullConfig.defaults().withDownloadLimit(new RateLimit(4096)))
         .hasMessageContaining("under twice the 4096 a source must send to be kept");
@@ -103,12 +100,10 @@ class RateLimitTest {
   void aServerWithALimitSendsNoFasterThanIt() throws Exception {
     try (Origin origin = new Origin(tmp.resolve("origin"));
         Client client = new Client(tmp.resolve("client"), origin.key.publicKey())) {
-      ObjectId v1 = TestImages.version(origin.repo.objectDatabase(), "stable", 1, 7, 2, 10, 0, null);
-      origin.publish(v1);
-      long rate = 256 * 1024;
+      ObjectId v1 = LimitedPulls.publishedVersion(origin);
       origin.server = new Server(origin.repo.objectDatabase(), origin.state, ServerConfig.loopback(0))
-          .limitUploads(new RateLimit(rate)).start();
-      LimitedPulls.assertNoFasterThan(rate, v1, () -> client.pull(origin.url(), true));
+          .limitUploads(new RateLimit(LimitedPulls.RATE)).start();
+      LimitedPulls.assertNoFasterThan(LimitedPulls.RATE, v1, () -> client.pull(origin.url(), true));
     }
   }
 }
