@@ -152,6 +152,9 @@ public final class ImportCommand extends RepoCommand {
 
   /** A failed (not killed) import: drop its transaction and the objects it added. */
   private static void undo(OpenRepo open, AddedObjects undo, Exception cause) {
+    // An import stopped by an interrupt (its client went away) still undoes itself whole: with the
+    // flag set, every FileChannel the undo opens (the syncs) would fail at once.
+    boolean interrupted = Thread.interrupted();
     try {
       Transaction t = open.txn().transactions().openOrNull();
       if (t != null) {
@@ -160,6 +163,10 @@ public final class ImportCommand extends RepoCommand {
       undo.removeAdded();
     } catch (IOException | RuntimeException e) {
       cause.addSuppressed(e);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }

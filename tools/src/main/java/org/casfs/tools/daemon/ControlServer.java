@@ -41,7 +41,9 @@ import org.casfs.tools.OpenRepo;
  * ({@link HeldRepository}), with the client's working directory and {@code CASFS_*} variables;
  * its output streams back in frames.
  *
- * <p>Read-only commands run side by side; anything that may change the repository runs alone.
+ * <p>Read-only commands run side by side; anything that may change the repository runs alone. A
+ * client that goes away (Ctrl-C) stops its command here as well ({@link HangUpWatch}), and the
+ * daemon's log says so.
  * Commands that start another owner of the repository (mount, peer, serve, init, demo) are refused
  * with one line. A socket file left by a killed daemon is replaced: this process holds the
  * repository's lock, so nobody else can be listening on it. {@link #close} stops accepting,
@@ -55,6 +57,13 @@ public final class ControlServer implements AutoCloseable {
   private static final Set<String> REFUSED = Set.of("mount", "peer", "serve", "init", "demo");
   private static final Set<String> READ_ONLY = Set.of("status", "history", "log", "ls", "cat", "show", "diff",
       "checkout", "mirror");
+  /**
+   * Commands stopped when their client goes away ({@link HangUpWatch}), besides the read-only ones:
+   * an import or a checkout undoes itself, a pull keeps what it stored without switching, a mirror
+   * is completed by its next run. The others (commit, switch, gc, delta, fsck --repair, ...) change
+   * refs, an open transaction or the store and run to their end.
+   */
+  private static final Set<String> STOPPABLE = Set.of("import", "pull");
   private static final int MAX_CLIENTS = 8;
 
   private final ServerSocketChannel server;
@@ -194,13 +203,14 @@ public final class ControlServer implements AutoCloseable {
             + role + "; 'casfs " + name + "' cannot run while it does; stop that process first");
         return;
       }
-      run(req, name, sink);
+      run(req, name, sink, ch);
     } catch (IOException e) {
       // The client went away (Ctrl-C, a closed pipe): nothing to answer.
     }
   }
 
-  private void run(ControlProtocol.Request req, String name, DataOutputStream sink) throws IOException {
+  private void run(ControlProtocol.Request req, String name, DataOutputStream sink, SocketChannel ch)
+      throws IOException {
     Lock lock = readOnly(name, req.args()) ? repoLock.readLock() : repoLock.writeLock();
     Map<String, String> env = new LinkedHashMap<>();
     req.env().forEach((k, v) -> {
@@ -209,19 +219,37 @@ public final class ControlServer implements AutoCloseable {
       }
     });
     int code;
-    lock.lock();
-    try (OutputStream out = new FrameOutputStream(sink, ControlProtocol.STDOUT);
-        OutputStream err = new FrameOutputStream(sink, ControlProtocol.STDERR)) {
-      // A client on a terminal gets progress bars: they are drawn on err, its stderr.
-      code = Casfs.runHere(env, req.terminal(), req.cwd(), out, err, req.args().toArray(String[]::new));
-      out.flush();
-      err.flush();
-    } finally {
-      lock.unlock();
+    try (HangUpWatch watch = HangUpWatch.start(ch, workers, stoppable(name, req.args()), outcome ->
+        log.accept("casfs: the client of 'casfs " + String.join(" ", req.args()) + "' went away; the command "
+            + (outcome.equals("stopped") ? "was stopped" : outcome.equals("left to finish") ? "runs to its end"
+            : "did not start")))) {
+      try {
+        lock.lockInterruptibly();
+      } catch (InterruptedException e) {
+        return; // its client went away while it waited
+      }
+      try {
+        if (!watch.running()) {
+          return;
+        }
+        try (OutputStream out = new FrameOutputStream(sink, ControlProtocol.STDOUT);
+            OutputStream err = new FrameOutputStream(sink, ControlProtocol.STDERR)) {
+          // A client on a terminal gets progress bars: they are drawn on err, its stderr.
+          code = Casfs.runHere(env, req.terminal(), req.cwd(), out, err, req.args().toArray(String[]::new));
+          out.flush();
+          err.flush();
+        }
+      } finally {
+        lock.unlock();
+      }
     }
     synchronized (sink) {
       ControlProtocol.writeExit(sink, code);
     }
+  }
+
+  private static boolean stoppable(String name, List<String> args) {
+    return STOPPABLE.contains(name) || readOnly(name, args);
   }
 
   private static boolean readOnly(String name, List<String> args) {

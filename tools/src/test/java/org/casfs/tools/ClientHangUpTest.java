@@ -1,0 +1,102 @@
+package org.casfs.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Ctrl-C on a command that runs inside a daemon stops it there. Before, the launcher's client
+ * died and the daemon went on: an import the administrator had cancelled became a version, and
+ * every other command waited for it.
+ */
+class ClientHangUpTest {
+  @TempDir Path tmp;
+
+  @Test
+  void anImportWhoseClientIsKilledStopsInTheServerAndLeavesTheRepositoryAsItWas() throws Exception {
+    Path repo = tmp.resolve("repo");
+    CliRunner cli = CliRunner.forRepo(repo);
+    ok(cli.run("init"));
+    ok(cli.run("import", TestTreeFiles.write(tmp.resolve("small"), 1).toString(), "--label", "kept"));
+    // ~10 GiB to read and hash (a quarter of a minute or more here), sparse: no disk used.
+    Path big = Files.createDirectories(tmp.resolve("big"));
+    for (int i = 0; i < 640; i++) {
+      try (RandomAccessFile f = new RandomAccessFile(big.resolve("f" + i).toFile(), "rw")) {
+        f.setLength((16L << 20) + i);
+      }
+    }
+    String before = RepoFingerprint.of(repo);
+
+    Path log = tmp.resolve("serve.log");
+    ServeProcess serve = ServeProcess.start(repo, log);
+    Process client = null;
+    try {
+      client = launcher(repo, "import", big.toString(), "--label", "cancelled").start();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!importRunning(repo)) {
+        assertThat(client.isAlive()).as("the import is still running when its client is stopped").isTrue();
+        assertThat(System.nanoTime()).as("the import started in the server").isLessThan(deadline);
+        Thread.sleep(20);
+      }
+      // As Ctrl-C on a terminal signals the whole foreground job: the launcher and its client.
+      client.descendants().forEach(ProcessHandle::destroy);
+      client.destroy();
+      assertThat(client.waitFor(20, TimeUnit.SECONDS)).isTrue();
+
+      long stopped = System.nanoTime();
+      CliRunner.Result versions = ok(cli.run("log", "--all"));
+      assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - stopped))
+          .as("log did not wait behind the import").isLessThan(10);
+      assertThat(versions.out()).contains("kept").doesNotContain("cancelled");
+      assertThat(ok(cli.run("status")).out()).contains("transaction: (none)");
+      assertThat(Files.readString(log)).contains("the client of 'casfs import " + big
+          + " --label cancelled' went away; the command was stopped");
+      assertThat(serve.isAlive()).isTrue();
+    } finally {
+      if (client != null) {
+        client.descendants().forEach(ProcessHandle::destroyForcibly);
+        client.destroyForcibly();
+      }
+      serve.stop();
+    }
+    assertThat(withoutServerCaches(RepoFingerprint.of(repo))).as("the repository is as it was before the import")
+        .isEqualTo(before);
+  }
+
+  /** The fingerprint without the cache directories any 'casfs serve' makes in staging/. */
+  private static String withoutServerCaches(String fingerprint) {
+    return fingerprint.replace("other staging/deltas 40755\n", "").replace("other staging/fetch-streams 40755\n", "");
+  }
+
+  private static boolean importRunning(Path repo) throws Exception {
+    try (Stream<Path> s = Files.list(repo.resolve("staging"))) {
+      return s.anyMatch(p -> p.getFileName().toString().startsWith("txn-"));
+    }
+  }
+
+  private ProcessBuilder launcher(Path repo, String... args) {
+    List<String> cmd = new java.util.ArrayList<>();
+    cmd.add(Path.of(System.getProperty("user.dir"), "casfs").toString());
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd)
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+        .redirectOutput(tmp.resolve("client.out").toFile()).redirectError(tmp.resolve("client.err").toFile());
+    pb.environment().put("CASFS_REPO", repo.toString());
+    pb.environment().put("CASFS_CLASSPATH", System.getProperty("java.class.path"));
+    pb.environment().remove("JAVA_OPTS");
+    return pb;
+  }
+
+  private static CliRunner.Result ok(CliRunner.Result r) {
+    assertThat(r.code()).as(r.toString()).isZero();
+    return r;
+  }
+}
