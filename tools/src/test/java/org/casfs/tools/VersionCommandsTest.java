@@ -66,6 +66,25 @@ class VersionCommandsTest {
         "disk use:");
   }
 
+  /**
+   * Disk use is what the repository occupies: a 64 MiB file of zeros but its last byte is stored
+   * with a hole and counts ~4 KiB. Before, status counted file sizes and said 64 MiB.
+   */
+  @Test
+  void statusCountsTheDiskASparseBlobOccupiesNotItsSize() throws Exception {
+    Path src = java.nio.file.Files.createDirectories(tmp.resolve("sparse"));
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(src.resolve("disk.img").toFile(), "rw")) {
+      f.seek((64L << 20) - 1);
+      f.write(1);
+    }
+    CliRunner.Result r = cli.run("import", src.toString());
+    assertThat(r.code()).as(r.toString()).isZero();
+    r = cli.run("status");
+    String objects = r.out().lines().filter(l -> l.startsWith("disk use:")).findFirst().orElseThrow()
+        .replaceAll("disk use:  objects ([^,]*),.*", "$1");
+    assertThat(objects).as(r.out()).matches("[0-9.]+ (B|KiB)");
+  }
+
   @Test
   void badVersionsAreOneLineAndChangeNothing() throws Exception {
     CliRunner.Result r = cli.run("switch", "nosuch");

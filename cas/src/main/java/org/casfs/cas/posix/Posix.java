@@ -154,11 +154,12 @@ public final class Posix {
     int mode = b.getShort(28) & 0xffff;
     long ino = b.getLong(32);
     long size = b.getLong(40);
+    long blocks = b.getLong(48);
     long ctime = b.getLong(96) * 1_000_000_000L + Integer.toUnsignedLong(b.getInt(104));
     long mtime = b.getLong(112) * 1_000_000_000L + Integer.toUnsignedLong(b.getInt(120));
     long rdev = makedev(b.getInt(128), b.getInt(132));
     long dev = makedev(b.getInt(136), b.getInt(140));
-    return new FileStat(mode, uid, gid, size, mtime, ctime, ino, dev, nlink, rdev);
+    return new FileStat(mode, uid, gid, size, mtime, ctime, ino, dev, nlink, rdev, blocks);
   }
 
   /** glibc's {@code makedev}. */

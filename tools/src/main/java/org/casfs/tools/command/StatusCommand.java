@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.casfs.cas.ObjectId;
+import org.casfs.cas.posix.FileStat;
+import org.casfs.cas.posix.Posix;
 import org.casfs.sync.SyncState;
 import org.casfs.sync.trust.Head;
 import org.casfs.sync.trust.PublicKey;
@@ -84,13 +86,24 @@ public final class StatusCommand extends RepoCommand {
     out().printf("%-10s %s%s%n", name + ":", id == null ? "(none)" : id.name(), label);
   }
 
+  /**
+   * The bytes the regular files under {@code dir} take on the disk: a blob stored with holes for
+   * its runs of zeros counts what it occupies, not its size.
+   */
   private static long size(Path dir) throws IOException {
     if (!Files.isDirectory(dir)) {
       return 0;
     }
+    long bytes = 0;
     try (Stream<Path> s = Files.walk(dir)) {
-      return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+      for (Path p : (Iterable<Path>) s::iterator) {
+        FileStat st = Posix.lstatOrNull(Posix.bytes(p));
+        if (st != null && st.isRegular()) {
+          bytes += st.blocks() * 512;
+        }
+      }
     }
+    return bytes;
   }
 
   /** Prints the peer daemon's status file (neighbours, versions, transfer) if there is one. */
