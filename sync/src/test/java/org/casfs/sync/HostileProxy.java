@@ -31,6 +31,8 @@ public final class HostileProxy implements Closeable {
   public volatile boolean fetchRefused;
   /** Cut the next fetch response after this many body bytes (then forward normally); -1: never. */
   public volatile long cutFetchAfter = -1;
+  /** Forwarded bodies are sent at this many bytes a second (a slow link); 0: as fast as they come. */
+  public volatile long bytesPerSecond;
   public final Map<ObjectId, ObjectAttack> objectAttacks = new ConcurrentHashMap<>();
   public final AtomicInteger requests = new AtomicInteger();
 
@@ -116,7 +118,28 @@ public final class HostileProxy implements Closeable {
         // Drop the connection without ending the body properly.
         throw new IOException("cut on purpose");
       }
-      in.transferTo(out);
+      long rate = bytesPerSecond;
+      if (rate > 0) {
+        paced(in, out, rate);
+      } else {
+        in.transferTo(out);
+      }
+    }
+  }
+
+  /** Copies in 100-byte pieces, each followed by its share of a second. */
+  private static void paced(InputStream in, OutputStream out, long bytesPerSecond) throws IOException {
+    byte[] piece = new byte[100];
+    int n;
+    while ((n = in.read(piece)) > 0) {
+      out.write(piece, 0, n);
+      out.flush();
+      try {
+        Thread.sleep(n * 1000L / bytesPerSecond);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("slow link interrupted");
+      }
     }
   }
 

@@ -28,7 +28,8 @@ import org.casfs.sync.wire.WireException;
  * fastest carry most. Each object is checked against its SHA-1 (its id) before the Puller sees a
  * byte of it; a lane that sends wrong bytes, sends too slowly or breaks its protocol is dropped
  * for the rest of the pull, and one that fails twice otherwise (refused connection, vanished
- * mid-transfer) is dropped too — its share goes to the others. The Puller still verifies SHA-1,
+ * mid-transfer) is dropped too — its share goes to the others. The last lane left is held to a
+ * lower rate floor ({@link Source#onlySourceLeft}). The Puller still verifies SHA-1,
  * SHA-256 and size of everything it stores; this class only decides whom to ask.
  *
  * <p>{@link #openFetchOrNull} answers null, so the Puller walks the trees with parallel object
@@ -95,10 +96,18 @@ public final class SwarmSource implements Source {
         InputStream in = got.open();
         in.skipNBytes(Math.min(offset, got.size));
         return in;
-      } catch (CorruptObjectException | WireException | SlowSourceException e) {
-        lane.drop(e.getMessage());
+      } catch (SlowSourceException e) {
+        if (lastLane(lane)) {
+          // Judged slow before the others were dropped: the last neighbour is held to a lower floor.
+          lane.source.onlySourceLeft();
+          log.accept("source " + lane.source.name() + " is slow, but it is the only neighbour left: going on with it");
+        } else {
+          dropAndKeepTheLast(lane, e);
+          tried.add(lane.source.name() + ": " + e.getMessage());
+        }
+      } catch (CorruptObjectException | WireException e) {
+        dropAndKeepTheLast(lane, e);
         tried.add(lane.source.name() + ": " + e.getMessage());
-        log.accept("dropped source " + lane.source.name() + ": " + e.getMessage());
       } catch (FileNotFoundException e) {
         lane.strike();
         tried.add(lane.source.name() + " lacks it");
@@ -106,11 +115,30 @@ public final class SwarmSource implements Source {
         if (lane.strike() >= STRIKES_TO_DROP) {
           lane.drop("failed twice, last: " + e.getMessage());
           log.accept("dropped source " + lane.source.name() + " after repeated failures: " + e.getMessage());
+          keepTheLastLane();
         }
         tried.add(lane.source.name() + ": " + e.getMessage());
       } finally {
         lane.end();
       }
+    }
+  }
+
+  private void dropAndKeepTheLast(Lane lane, IOException why) {
+    lane.drop(why.getMessage());
+    log.accept("dropped source " + lane.source.name() + ": " + why.getMessage());
+    keepTheLastLane();
+  }
+
+  private synchronized boolean lastLane(Lane lane) {
+    return lanes.stream().noneMatch(l -> l != lane && l.dropped == null);
+  }
+
+  /** Slow lanes are dropped for faster ones; the last one left is held to a lower floor. */
+  private synchronized void keepTheLastLane() {
+    List<Lane> left = lanes.stream().filter(l -> l.dropped == null).toList();
+    if (left.size() == 1) {
+      left.get(0).source.onlySourceLeft();
     }
   }
 

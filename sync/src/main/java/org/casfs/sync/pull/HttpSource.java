@@ -22,14 +22,16 @@ import org.casfs.sync.wire.WireException;
 
 /**
  * A casfs server, peer or static mirror over HTTP/1.1 ({@link HttpURLConnection}: keep-alive,
- * per-read timeouts). Every body passes a {@link RateGuard}, so trickling sources are cut off;
- * fetch streams are asked for zstd-compressed. Thread-safe.
+ * per-read timeouts). Every body passes a {@link RateGuard}, so trickling sources are cut off
+ * (at a lower floor once it is the only source left: {@link #onlySourceLeft}); fetch streams are
+ * asked for zstd-compressed. Thread-safe.
  */
 public final class HttpSource implements Source {
   private final String base;
   private final PullConfig config;
   private final AtomicLong received = new AtomicLong();
   private final AtomicLong requests = new AtomicLong();
+  private volatile boolean onlySourceLeft;
 
   public HttpSource(String url, PullConfig config) {
     String u = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
@@ -95,8 +97,13 @@ public final class HttpSource implements Source {
 
   private InputStream guarded(InputStream in) {
     InputStream limited = config.downloadLimit() == null ? in : config.downloadLimit().wrap(in);
-    return new RateGuard(limited, base, config.minBytesPerSecond(), config.rateWindow().toNanos(), System::nanoTime,
-        received);
+    long floor = onlySourceLeft ? config.lastSourceMinBytesPerSecond() : config.minBytesPerSecond();
+    return new RateGuard(limited, base, floor, config.rateWindow().toNanos(), System::nanoTime, received);
+  }
+
+  @Override
+  public void onlySourceLeft() {
+    onlySourceLeft = true;
   }
 
   @Override

@@ -6,7 +6,9 @@ import org.casfs.sync.wire.RateLimit;
 /**
  * Limits of a pull.
  *
- * @param minBytesPerSecond a source slower than this over a {@code rateWindow} is given up on
+ * @param minBytesPerSecond a source slower than this over a {@code rateWindow} (all its transfers
+ *     together) is given up on while other sources are left; the last one left only below
+ *     {@link #lastSourceMinBytesPerSecond}
  * @param rateWindow the window over which the rate is judged
  * @param stallTimeout a source that sends nothing for this long is given up on
  * @param connectTimeout for opening connections
@@ -27,6 +29,16 @@ public record PullConfig(long minBytesPerSecond, Duration rateWindow, Duration s
   public static PullConfig defaults() {
     return new PullConfig(4096, Duration.ofSeconds(20), Duration.ofSeconds(30), Duration.ofSeconds(10), 8, 3,
         64L << 20, null);
+  }
+
+  /**
+   * The floor for the only source left: a sixteenth of {@code minBytesPerSecond} (256 bytes a
+   * second by default, 2 kbit/s: an update of ~1 MB still arrives within the hour), so that a poor
+   * link delivers slowly rather than never, while a source that trickles a byte now and then is
+   * still given up on in bounded time.
+   */
+  public long lastSourceMinBytesPerSecond() {
+    return minBytesPerSecond / 16;
   }
 
   public PullConfig withRate(long minBytesPerSecond, Duration window, Duration stall) {

@@ -189,6 +189,7 @@ public final class Puller {
     boolean transientFailure = false;
     IOException firstFailure = null;
     Inventory inv = inventory(head);
+    keepTheLastSource(sources, dropped);
     for (int attempt = 0; attempt < config.attempts() && !inv.complete(); attempt++) {
       for (Source s : sources) {
         if (inv.complete() || dropped.contains(s)) {
@@ -203,10 +204,22 @@ public final class Puller {
           fetchEach(s, head, run);
         } catch (PullException e) {
           throw e;
-        } catch (CorruptObjectException | WireException | SlowSourceException | SignatureException e) {
-          dropped.add(s);
-          failures.add(s.name() + " dropped: " + e.getMessage());
-          listener.note(s.name() + " dropped: " + e.getMessage());
+        } catch (SlowSourceException e) {
+          if (sources.stream().filter(o -> o != s && !dropped.contains(o)).findAny().isEmpty()) {
+            // Judged slow on a transfer that began before it was the last source: kept from now on.
+            s.onlySourceLeft();
+            failures.add(s.name() + ": " + e.getMessage());
+            listener.note(s.name() + " is slow, but it is the only source left: going on with it while it sends "
+                + config.lastSourceMinBytesPerSecond() + " bytes/s or more");
+            transientFailure = true;
+          } else {
+            drop(s, e, dropped, failures);
+            keepTheLastSource(sources, dropped);
+          }
+          firstFailure = firstFailure == null ? e : firstFailure;
+        } catch (CorruptObjectException | WireException | SignatureException e) {
+          drop(s, e, dropped, failures);
+          keepTheLastSource(sources, dropped);
           firstFailure = firstFailure == null ? e : firstFailure;
         } catch (IOException e) {
           String what = String.valueOf(e.getMessage());
@@ -271,6 +284,23 @@ public final class Puller {
     return Inventory.of(db, true, m.root());
   }
 
+  private void drop(Source s, IOException why, Set<Source> dropped, Set<String> failures) {
+    dropped.add(s);
+    failures.add(s.name() + " dropped: " + why.getMessage());
+    listener.note(s.name() + " dropped: " + why.getMessage());
+  }
+
+  /**
+   * A slow source is dropped so that a faster one gets the work; the last one left is held to a
+   * lower floor (a poor link delivers slowly, not never).
+   */
+  private static void keepTheLastSource(List<Source> sources, Set<Source> dropped) {
+    List<Source> left = sources.stream().filter(s -> !dropped.contains(s)).toList();
+    if (left.size() == 1) {
+      left.get(0).onlySourceLeft();
+    }
+  }
+
   /** What a repair did. */
   public record RepairResult(long objectsFetched, long bytesFetched, List<String> notes) {}
 
@@ -297,6 +327,7 @@ public final class Puller {
       db.store().remove(id);
       db.invalidate(id);
     }
+    keepTheLastSource(sources, Set.of());
     Run run = new Run();
     run.phase = "repair";
     Set<String> notes = new LinkedHashSet<>(); // a source failing alike on each attempt: once

@@ -7,10 +7,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
- * Counts the bytes of an untrusted stream and gives up on it when it is too slow: in every window
- * of {@code windowNanos}, at least {@code minBytesPerSecond * window} bytes must arrive, so a
- * source that trickles (TUF's slow-retrieval attack) costs a bounded time per byte. A source that
- * sends nothing at all is cut by the socket read timeout. Not thread-safe (one reader).
+ * Counts the bytes of an untrusted stream and gives up on it when its source is too slow: in every
+ * window of {@code windowNanos} of this stream, at least {@code minBytesPerSecond * window} bytes
+ * must arrive from the source, this stream and its others together ({@code counter}), so a source
+ * that trickles (TUF's slow-retrieval attack) costs a bounded time per byte, while parallel
+ * transfers sharing a slow link are not each judged against the whole floor. A source that sends
+ * nothing at all is cut by the socket read timeout. Not thread-safe (one reader).
  */
 final class RateGuard extends FilterInputStream {
   private final String source;
@@ -20,6 +22,7 @@ final class RateGuard extends FilterInputStream {
   private final AtomicLong counter;
   private long windowStart;
   private long windowBytes;
+  private long sourceBytesAtWindowStart;
 
   RateGuard(InputStream in, String source, long minBytesPerSecond, long windowNanos, LongSupplier nanoClock,
       AtomicLong counter) {
@@ -30,6 +33,7 @@ final class RateGuard extends FilterInputStream {
     this.nanoClock = nanoClock;
     this.counter = counter;
     this.windowStart = nanoClock.getAsLong();
+    this.sourceBytesAtWindowStart = counter.get();
   }
 
   @Override
@@ -48,17 +52,19 @@ final class RateGuard extends FilterInputStream {
 
   private void account(int n) throws SlowSourceException {
     windowBytes += n;
-    counter.addAndGet(n);
+    long sourceBytes = counter.addAndGet(n);
     long now = nanoClock.getAsLong();
     long elapsed = now - windowStart;
     if (elapsed >= windowNanos) {
       double seconds = elapsed / 1e9;
-      if (windowBytes < minBytesPerSecond * seconds) {
-        throw new SlowSourceException(source + " sent only " + windowBytes + " bytes in " + String.format("%.1f", seconds)
+      long fromSource = Math.max(windowBytes, sourceBytes - sourceBytesAtWindowStart);
+      if (fromSource < minBytesPerSecond * seconds) {
+        throw new SlowSourceException(source + " sent only " + fromSource + " bytes in " + String.format("%.1f", seconds)
             + " s (the minimum is " + minBytesPerSecond + " bytes/s); giving up on it as too slow");
       }
       windowStart = now;
       windowBytes = 0;
+      sourceBytesAtWindowStart = sourceBytes;
     }
   }
 }

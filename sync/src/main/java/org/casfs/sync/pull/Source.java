@@ -39,6 +39,14 @@ public interface Source extends Closeable {
     return null;
   }
 
+  /**
+   * Tells the source it is the only one left for this pull. A slow source is dropped so that a
+   * faster one gets the work (TUF's slow-retrieval defence); with none left, dropping it would only
+   * make an update impossible over a poor link, so from now on it is held to the much lower
+   * {@link PullConfig#lastSourceMinBytesPerSecond}. Sources without a rate floor ignore it.
+   */
+  default void onlySourceLeft() {}
+
   /** Bytes received from this source so far, as they crossed the wire (compressed). */
   long bytesReceived();
 

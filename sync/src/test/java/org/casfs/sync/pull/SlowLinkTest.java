@@ -1,0 +1,110 @@
+package org.casfs.sync.pull;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import org.casfs.cas.Entry;
+import org.casfs.cas.Manifest;
+import org.casfs.cas.Metadata;
+import org.casfs.cas.Name;
+import org.casfs.cas.ObjectId;
+import org.casfs.cas.ObjectType;
+import org.casfs.cas.Tree;
+import org.casfs.cas.store.ObjectDatabase;
+import org.casfs.sync.Client;
+import org.casfs.sync.HostileProxy;
+import org.casfs.sync.Origin;
+import org.casfs.sync.TestImages;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A poor link is slow, not hostile: a source under the rate floor is dropped only while another
+ * source is left to do the work; the only source left is held to a sixteenth of the floor, so an
+ * update still arrives over a link slower than the floor (here 1,500 bytes a second against a floor
+ * of 4,096), while a trickle of a byte a second is still given up on (HostileSourceTest). Before,
+ * the only source was dropped after one rate window and the update could never arrive.
+ */
+class SlowLinkTest {
+  private static final PullConfig FLOOR_4K_OVER_1S = PullConfig.defaults().withAttempts(1)
+      .withRate(4096, Duration.ofSeconds(1), Duration.ofSeconds(10));
+
+  @TempDir Path tmp;
+  Origin origin;
+  Client client;
+  HostileProxy slowLink;
+  ObjectId version;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    origin = new Origin(tmp.resolve("origin")).serve();
+    client = new Client(tmp.resolve("client"), origin.key.publicKey());
+    client.config = FLOOR_4K_OVER_1S;
+    version = smallVersion(origin.repo.objectDatabase(), 6_000);
+    origin.publish(version);
+    slowLink = new HostileProxy(origin.url());
+    slowLink.bytesPerSecond = 1_500;
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    slowLink.close();
+    client.close();
+    origin.close();
+  }
+
+  @Test
+  void theOnlySourceBehindALinkSlowerThanTheFloorDeliversTheUpdate() throws Exception {
+    List<String> notes = Collections.synchronizedList(new ArrayList<>());
+    long start = System.nanoTime();
+    Puller.Result r = client.puller().listener(recording(notes)).pull(List.of(new HttpSource(slowLink.url(),
+        client.config)), true);
+    long seconds = Duration.ofNanos(System.nanoTime() - start).toSeconds();
+    assertThat(r.manifest()).isEqualTo(version);
+    assertThat(client.refs.current).isEqualTo(version);
+    assertThat(TestImages.verifyAll(client.repo.objectDatabase(), version)).as("manifest, two trees, one blob").isEqualTo(4);
+    assertThat(seconds).as("the stream took several rate windows to arrive").isGreaterThanOrEqualTo(3);
+    assertThat(notes).as("nothing was dropped").noneMatch(n -> n.contains("dropped"));
+  }
+
+  @Test
+  void aSlowSourceIsStillDroppedWhileAFasterOneIsLeft() throws Exception {
+    List<String> notes = Collections.synchronizedList(new ArrayList<>());
+    Puller.Result r = client.puller().listener(recording(notes)).pull(List.of(
+        new HttpSource(slowLink.url(), client.config), new HttpSource(origin.url(), client.config)), true);
+    assertThat(r.manifest()).isEqualTo(version);
+    assertThat(notes).anyMatch(n -> n.startsWith(slowLink.url() + " dropped: ") && n.contains("too slow"));
+  }
+
+  /** One directory holding one file of {@code size} random (incompressible) bytes. */
+  private static ObjectId smallVersion(ObjectDatabase db, int size) throws Exception {
+    byte[] bytes = new byte[size];
+    new Random(42).nextBytes(bytes);
+    Metadata meta = Metadata.of(0644, 0, 0, 1_700_000_000_000_000_000L);
+    Entry file = Entry.file(Name.of("data"), meta, size, db.store().insert(ObjectType.BLOB, bytes).hashes());
+    Metadata dirMeta = Metadata.of(0755, 0, 0, 1_700_000_000_000_000_000L);
+    Entry dir = Entry.directory(Name.of("etc"), dirMeta, db.writeTree(Tree.of(List.of(file))));
+    Manifest m = new Manifest(db.writeTree(Tree.of(List.of(dir))), dirMeta, "stable", 1, "v1", null,
+        1_700_000_000_000L);
+    return db.writeManifest(m).id();
+  }
+
+  private static PullListener recording(List<String> notes) {
+    return new PullListener() {
+      @Override
+      public void progress(PullProgress p) {}
+
+      @Override
+      public void note(String line) {
+        notes.add(line);
+      }
+    };
+  }
+}
