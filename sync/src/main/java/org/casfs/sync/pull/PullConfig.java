@@ -58,12 +58,14 @@ public record PullConfig(long minBytesPerSecond, Duration rateWindow, Duration s
 
   /**
    * Receives at most {@code limit}'s bytes a second from HTTP sources, all together (null: no
-   * limit). A limit under {@code minBytesPerSecond} would make every source look too slow: refused.
+   * limit). Sources then share the limit: one under the floor is dropped while others are left,
+   * and the last one is kept down to {@link #lastSourceMinBytesPerSecond}; a limit under twice that
+   * would make even the last source look too slow: refused.
    */
   public PullConfig withDownloadLimit(RateLimit limit) {
-    if (limit != null && limit.bytesPerSecond() < 2 * minBytesPerSecond) {
+    if (limit != null && limit.bytesPerSecond() < 2 * lastSourceMinBytesPerSecond()) {
       throw new IllegalArgumentException("a download limit of " + limit.bytesPerSecond() + " bytes a second is under"
-          + " twice the " + minBytesPerSecond + " a source must send to be kept");
+          + " twice the " + lastSourceMinBytesPerSecond() + " even the only source left must send to be kept");
     }
     return new PullConfig(minBytesPerSecond, rateWindow, stallTimeout, connectTimeout, parallelGets, attempts,
         diskReserveBytes, limit);

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.casfs.cas.Entry;
 import org.casfs.cas.Hashes;
@@ -192,16 +191,9 @@ class HostileSourceTest {
     proxy.fetchRefused = true;
     Entry victim = someBigBlob();
     proxy.objectAttacks.put(victim.childId(), HostileProxy.replace(new byte[(int) victim.size()]));
-    List<String> notes = new ArrayList<>();
-    Puller.Result r = client.puller().listener(new PullListener() {
-      @Override
-      public void progress(PullProgress p) {}
-
-      @Override
-      public void note(String line) {
-        notes.add(line);
-      }
-    }).pull(List.of(new HttpSource(proxy.url(), client.config), new HttpSource(origin.url(), client.config)), true);
+    RecordedNotes recorded = new RecordedNotes();
+    List<String> notes = recorded.notes;
+    Puller.Result r = client.puller().listener(recorded).pull(List.of(new HttpSource(proxy.url(), client.config), new HttpSource(origin.url(), client.config)), true);
     assertThat(r.manifest()).isEqualTo(v1);
     assertThat(notes).anyMatch(n -> n.contains(proxy.url()) && n.contains("dropped"));
     TestImages.verifyAll(client.repo.objectDatabase(), v1);

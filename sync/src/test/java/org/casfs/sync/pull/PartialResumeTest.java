@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.regex.Matcher;
@@ -44,8 +42,9 @@ class PartialResumeTest {
       ObjectId v1 = version(origin);
       client.config = PullConfig.defaults().withAttempts(2);
       proxy.cutFetchAfter = 14 << 20;
-      List<String> notes = Collections.synchronizedList(new ArrayList<>());
-      Puller.Result r = client.puller().listener(recording(notes))
+      RecordedNotes recorded = new RecordedNotes();
+      List<String> notes = recorded.notes;
+      Puller.Result r = client.puller().listener(recorded)
           .pull(List.of(new HttpSource(proxy.url(), client.config)), true);
       assertThat(r.manifest()).isEqualTo(v1);
       assertThat(TestImages.verifyAll(client.repo.objectDatabase(), v1)).isGreaterThan(4);
@@ -73,26 +72,15 @@ class PartialResumeTest {
       assertThat(held).as("prefix kept after the cut, seed " + SEED).isGreaterThan(8 << 20);
       Files.write(prefix, new byte[(int) held]); // damaged: zeros instead of the blob's bytes
 
-      List<String> notes = Collections.synchronizedList(new ArrayList<>());
-      Puller.Result r = client.puller().listener(recording(notes))
+      RecordedNotes recorded = new RecordedNotes();
+      List<String> notes = recorded.notes;
+      Puller.Result r = client.puller().listener(recorded)
           .pull(List.of(new HttpSource(origin.url(), client.config)), true);
       assertThat(r.manifest()).isEqualTo(v1);
       assertThat(TestImages.verifyAll(client.repo.objectDatabase(), v1)).isGreaterThan(4);
       assertThat(resumedAt(notes)).as("a resume was tried from the damaged prefix").isEqualTo(held);
       assertThat(prefixesLeft(client)).isEmpty();
     }
-  }
-
-  private static PullListener recording(List<String> notes) {
-    return new PullListener() {
-      @Override
-      public void progress(PullProgress p) {}
-
-      @Override
-      public void note(String line) {
-        notes.add(line);
-      }
-    };
   }
 
   private static long resumedAt(List<String> notes) {

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import org.casfs.cas.Entry;
@@ -62,25 +60,25 @@ class SlowLinkTest {
 
   @Test
   void theOnlySourceBehindALinkSlowerThanTheFloorDeliversTheUpdate() throws Exception {
-    List<String> notes = Collections.synchronizedList(new ArrayList<>());
+    RecordedNotes recorded = new RecordedNotes();
     long start = System.nanoTime();
-    Puller.Result r = client.puller().listener(recording(notes)).pull(List.of(new HttpSource(slowLink.url(),
+    Puller.Result r = client.puller().listener(recorded).pull(List.of(new HttpSource(slowLink.url(),
         client.config)), true);
     long seconds = Duration.ofNanos(System.nanoTime() - start).toSeconds();
     assertThat(r.manifest()).isEqualTo(version);
     assertThat(client.refs.current).isEqualTo(version);
     assertThat(TestImages.verifyAll(client.repo.objectDatabase(), version)).as("manifest, two trees, one blob").isEqualTo(4);
     assertThat(seconds).as("the stream took several rate windows to arrive").isGreaterThanOrEqualTo(3);
-    assertThat(notes).as("nothing was dropped").noneMatch(n -> n.contains("dropped"));
+    assertThat(recorded.notes).as("nothing was dropped").noneMatch(n -> n.contains("dropped"));
   }
 
   @Test
   void aSlowSourceIsStillDroppedWhileAFasterOneIsLeft() throws Exception {
-    List<String> notes = Collections.synchronizedList(new ArrayList<>());
-    Puller.Result r = client.puller().listener(recording(notes)).pull(List.of(
+    RecordedNotes recorded = new RecordedNotes();
+    Puller.Result r = client.puller().listener(recorded).pull(List.of(
         new HttpSource(slowLink.url(), client.config), new HttpSource(origin.url(), client.config)), true);
     assertThat(r.manifest()).isEqualTo(version);
-    assertThat(notes).anyMatch(n -> n.startsWith(slowLink.url() + " dropped: ") && n.contains("too slow"));
+    assertThat(recorded.notes).anyMatch(n -> n.startsWith(slowLink.url() + " dropped: ") && n.contains("too slow"));
   }
 
   /** One directory holding one file of {@code size} random (incompressible) bytes. */
@@ -94,17 +92,5 @@ class SlowLinkTest {
     Manifest m = new Manifest(db.writeTree(Tree.of(List.of(dir))), dirMeta, "stable", 1, "v1", null,
         1_700_000_000_000L);
     return db.writeManifest(m).id();
-  }
-
-  private static PullListener recording(List<String> notes) {
-    return new PullListener() {
-      @Override
-      public void progress(PullProgress p) {}
-
-      @Override
-      public void note(String line) {
-        notes.add(line);
-      }
-    };
   }
 }

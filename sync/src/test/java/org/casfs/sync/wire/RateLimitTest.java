@@ -92,8 +92,8 @@ class RateLimitTest {
       client.config = PullConfig.defaults().withDownloadLimit(new RateLimit(LimitedPulls.RATE));
       LimitedPulls.assertNoFasterThan(LimitedPulls.RATE, v1, () -> client.pull(origin.url(), true));
     }
-    assertThatThrownBy(() -> PullConfig.defaults().withDownloadLimit(new RateLimit(4096)))
-        .hasMessageContaining("under twice the 4096 a source must send to be kept");
+    assertThatThrownBy(() -> PullConfig.defaults().withDownloadLimit(new RateLimit(400)))
+        .hasMessageContaining("under twice the 256 even the only source left must send to be kept");
   }
 
   @Test

@@ -221,8 +221,7 @@ public final class ControlServer implements AutoCloseable {
     int code;
     try (HangUpWatch watch = HangUpWatch.start(ch, workers, stoppable(name, req.args()), outcome ->
         log.accept("casfs: the client of 'casfs " + String.join(" ", req.args()) + "' went away; the command "
-            + (outcome.equals("stopped") ? "was stopped" : outcome.equals("left to finish") ? "runs to its end"
-            : "did not start")))) {
+            + outcome.description))) {
       try {
         lock.lockInterruptibly();
       } catch (InterruptedException e) {

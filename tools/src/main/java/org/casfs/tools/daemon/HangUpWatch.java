@@ -18,14 +18,28 @@ import java.util.function.Consumer;
  * transaction run to their end. Created, {@link #running started} and closed by the command's thread.
  */
 final class HangUpWatch implements AutoCloseable {
+  /** What became of a command whose client went away. */
+  enum Outcome {
+    NOT_STARTED("did not start"),
+    STOPPED("was stopped"),
+    LEFT_TO_FINISH("runs to its end");
+
+    /** For the daemon's log: "the command ..." */
+    final String description;
+
+    Outcome(String description) {
+      this.description = description;
+    }
+  }
+
   private final Thread command;
   private final boolean stoppable;
-  private final Consumer<String> onHangUp;
+  private final Consumer<Outcome> onHangUp;
   private boolean running; // guarded by this
   private boolean finished; // guarded by this
   private boolean hungUp; // guarded by this
 
-  private HangUpWatch(Thread command, boolean stoppable, Consumer<String> onHangUp) {
+  private HangUpWatch(Thread command, boolean stoppable, Consumer<Outcome> onHangUp) {
     this.command = command;
     this.stoppable = stoppable;
     this.onHangUp = onHangUp;
@@ -34,9 +48,9 @@ final class HangUpWatch implements AutoCloseable {
   /**
    * Watches {@code ch} on a thread of {@code threads} for the calling thread's command; the watch
    * ends when the caller closes the connection. If the client goes away first, {@code onHangUp}
-   * is told once what became of the command: "before it started", "stopped" or "left to finish".
+   * is told once what became of the command.
    */
-  static HangUpWatch start(SocketChannel ch, Executor threads, boolean stoppable, Consumer<String> onHangUp) {
+  static HangUpWatch start(SocketChannel ch, Executor threads, boolean stoppable, Consumer<Outcome> onHangUp) {
     HangUpWatch w = new HangUpWatch(Thread.currentThread(), stoppable, onHangUp);
     threads.execute(() -> w.watch(ch));
     return w;
@@ -67,13 +81,13 @@ final class HangUpWatch implements AutoCloseable {
   }
 
   private void hangUp() {
-    String outcome;
+    Outcome outcome;
     synchronized (this) {
       if (finished) {
         return;
       }
       hungUp = true;
-      outcome = !running ? "before it started" : stoppable ? "stopped" : "left to finish";
+      outcome = !running ? Outcome.NOT_STARTED : stoppable ? Outcome.STOPPED : Outcome.LEFT_TO_FINISH;
       if (!running || stoppable) {
         command.interrupt();
       }

@@ -24,7 +24,7 @@ class HangUpWatchTest {
   @TempDir Path tmp;
 
   private final ExecutorService threads = Executors.newCachedThreadPool();
-  private final BlockingQueue<String> outcomes = new LinkedBlockingQueue<>();
+  private final BlockingQueue<HangUpWatch.Outcome> outcomes = new LinkedBlockingQueue<>();
   private ServerSocketChannel server;
   private SocketChannel client;
   private SocketChannel daemonSide;
@@ -54,7 +54,7 @@ class HangUpWatchTest {
       assertThat(watch.running()).as("the command does not run").isFalse();
       assertThat(Thread.currentThread().isInterrupted()).as("running() cleared the interrupt").isFalse();
       assertThat(watch.hungUp()).isTrue();
-      assertThat(outcomes.poll(10, TimeUnit.SECONDS)).isEqualTo("before it started");
+      assertThat(outcomes.poll(10, TimeUnit.SECONDS)).isEqualTo(HangUpWatch.Outcome.NOT_STARTED);
     }
   }
 
@@ -66,7 +66,7 @@ class HangUpWatchTest {
       assertThat(awaitInterrupt()).isTrue();
     }
     assertThat(Thread.currentThread().isInterrupted()).as("close() cleared the interrupt").isFalse();
-    assertThat(outcomes.poll(10, TimeUnit.SECONDS)).isEqualTo("stopped");
+    assertThat(outcomes.poll(10, TimeUnit.SECONDS)).isEqualTo(HangUpWatch.Outcome.STOPPED);
   }
 
   @Test
@@ -74,7 +74,7 @@ class HangUpWatchTest {
     try (HangUpWatch watch = HangUpWatch.start(daemonSide, threads, false, outcomes::add)) {
       assertThat(watch.running()).isTrue();
       client.close();
-      assertThat(outcomes.poll(10, TimeUnit.SECONDS)).isEqualTo("left to finish");
+      assertThat(outcomes.poll(10, TimeUnit.SECONDS)).isEqualTo(HangUpWatch.Outcome.LEFT_TO_FINISH);
       assertThat(Thread.currentThread().isInterrupted()).isFalse();
       assertThat(watch.hungUp()).isTrue();
     }
