@@ -8,7 +8,8 @@
 # Needs root. Namespaces and processes are removed at the end, even on failure (the Java
 # harness removes them; a trap here removes any casfs-* namespace of this run's tag left over
 # only if the JVM itself was killed).
-#   tools/bench/swarm.sh [OUT_DIR] [--laptops N] [--seed S] [--chain]   (--chain: per-hop times)
+#   tools/bench/swarm.sh [OUT_DIR] [--laptops N] [--seed S] [--chain] [--rate R]
+#   (--chain: per-hop times; --rate 1mbit: every link shaped with tbf once v1 has spread)
 set -euo pipefail
 source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib/bench.sh"
 out="${1:-$root/target/bench-swarm}"; shift || true

@@ -87,12 +87,26 @@ final class Swarm implements AutoCloseable {
   /** Links two nodes with a veth pair on its own /24. */
   void link(int a, int b) throws IOException {
     InetAddress[] ends = new InetAddress[2];
-    lab.link(nodes.get(a).ns, nodes.get(b).ns, linkCount++, ends);
+    String[] devices = lab.link(nodes.get(a).ns, nodes.get(b).ns, linkCount++, ends);
     nodes.get(a).addresses.add(ends[0]);
     nodes.get(b).addresses.add(ends[1]);
+    linkEnds.add(new String[] {nodes.get(a).ns, devices[0]});
+    linkEnds.add(new String[] {nodes.get(b).ns, devices[1]});
   }
 
   private int linkCount = 1;
+  private final List<String[]> linkEnds = new ArrayList<>();
+
+  /**
+   * Shapes every link made so far to {@code rate} (tc's syntax, e.g. {@code 1mbit}) in both
+   * directions with a token bucket filter: a radio link's bandwidth, its queue up to 2 s.
+   */
+  void shapeLinks(String rate) throws IOException {
+    for (String[] end : linkEnds) {
+      lab.inNs(end[0], "tc", "qdisc", "replace", "dev", end[1], "root", "tbf", "rate", rate, "burst", "4kb",
+          "latency", "2s");
+    }
+  }
 
   /**
    * Copies this build's own classes and jars (which parallel builds may rewrite while the swarm

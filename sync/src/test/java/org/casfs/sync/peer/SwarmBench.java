@@ -28,9 +28,11 @@ import org.casfs.sync.TestImages;
  * by laptops, and writes {@code spread-vN.dat} (seconds, laptops updated) for the plot. Then it
  * measures one idle daemon's CPU and RSS.
  *
- * <pre>java -cp … org.casfs.sync.peer.SwarmBench OUT_DIR [--laptops 20] [--seed 1] [--corpus DIR] [--chain]</pre>
+ * <pre>java -cp … org.casfs.sync.peer.SwarmBench OUT_DIR [--laptops 20] [--seed 1] [--corpus DIR] [--chain] [--rate R]</pre>
  *
- * With {@code --chain} the laptops form a chain from the origin instead (per-hop times).
+ * With {@code --chain} the laptops form a chain from the origin instead (per-hop times). With
+ * {@code --rate R} (tc's syntax, e.g. {@code 1mbit}) every link is shaped to R once v1 has spread,
+ * so v2 travels over slow links.
  */
 public final class SwarmBench {
   private SwarmBench() {}
@@ -41,12 +43,14 @@ public final class SwarmBench {
     long seed = 1;
     Path corpus = null;
     boolean chain = false;
+    String rate = null;
     for (int i = 1; i < args.length; i++) {
       switch (args[i]) {
         case "--laptops" -> laptops = Integer.parseInt(args[++i]);
         case "--seed" -> seed = Long.parseLong(args[++i]);
         case "--corpus" -> corpus = Path.of(args[++i]);
         case "--chain" -> chain = true;
+        case "--rate" -> rate = args[++i];
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -78,6 +82,10 @@ public final class SwarmBench {
       LocalTime started = LocalTime.now();
       phase(swarm, "v1", v1, started, out, 0);
       long originBefore = swarm.originPeer().server().bytesSent();
+      if (rate != null) {
+        swarm.shapeLinks(rate);
+        System.out.println("every link shaped to " + rate + " both ways (tbf) for v2");
+      }
       LocalTime published = LocalTime.now();
       swarm.publish(v2);
       phase(swarm, "v2", v2, published, out, originBefore);
