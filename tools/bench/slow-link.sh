@@ -63,7 +63,7 @@ q "$casfs" sign --repo "$work/origin" v1
 mkdir -p "$work/www"
 ostree --repo="$work/www/ostree" init --mode=archive
 for v in v1 v2; do
-  rsync -a -X -A --no-devices --no-specials "$corpus/$v/" "$work/ostree-src-$v/" 2>/dev/null
+  rsync -a -X -A --no-devices --no-specials "$corpus/$v/" "$work/ostree-src-$v/" >/dev/null
 done
 ostree --repo="$work/www/ostree" commit -b main --tree=dir="$work/ostree-src-v1" -s v1 >/dev/null
 v1rev="$(ostree --repo="$work/www/ostree" rev-parse main)"
