@@ -100,7 +100,12 @@ public final class RateLimit {
     };
   }
 
-  /** {@code out}, with every byte written to it taken from this limit first. */
+  /**
+   * {@code out}, with every byte written to it taken from this limit first. Each piece is flushed
+   * once written: a buffer below (an HTTP response's 4 KiB chunks) would otherwise hold the pieces
+   * of streams that take turns, and at a low rate a client would see nothing for seconds, then a
+   * burst (three clients sharing 4 KiB/s got their first bytes after ~3 s).
+   */
   public OutputStream wrap(OutputStream out) {
     return new FilterOutputStream(out) {
       @Override
@@ -109,6 +114,7 @@ public final class RateLimit {
           int n = Math.min(piece, len - done);
           acquire(n);
           out.write(b, off + done, n);
+          out.flush();
           done += n;
         }
       }

@@ -4,7 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.Random;
 import org.casfs.cas.Entry;
 import org.casfs.cas.Manifest;
@@ -18,6 +23,9 @@ import org.casfs.sync.Client;
 import org.casfs.sync.HostileProxy;
 import org.casfs.sync.Origin;
 import org.casfs.sync.TestImages;
+import org.casfs.sync.server.Server;
+import org.casfs.sync.server.ServerConfig;
+import org.casfs.sync.wire.RateLimit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -79,6 +87,39 @@ class SlowLinkTest {
         new HttpSource(slowLink.url(), client.config), new HttpSource(origin.url(), client.config)), true);
     assertThat(r.manifest()).isEqualTo(version);
     assertThat(recorded.notes).anyMatch(n -> n.startsWith(slowLink.url() + " dropped: ") && n.contains("too slow"));
+  }
+
+  /**
+   * A school server capped with {@code --max-rate} while a class updates at once: each laptop gets
+   * a share far under the floor, and each still gets the update (before, every one of them gave
+   * its only source up after one rate window).
+   */
+  @Test
+  void laptopsSharingAThrottledServerAllGetTheUpdate() throws Exception {
+    origin.server.close();
+    origin.server = new Server(origin.repo.objectDatabase(), origin.state, ServerConfig.loopback(0))
+        .limitUploads(new RateLimit(4096)).start();
+    List<Client> laptops = new ArrayList<>();
+    ExecutorService together = Executors.newFixedThreadPool(3);
+    try {
+      List<Future<Puller.Result>> pulls = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        Client laptop = new Client(tmp.resolve("laptop-" + i), origin.key.publicKey());
+        laptop.config = FLOOR_4K_OVER_1S;
+        laptops.add(laptop);
+      }
+      for (Client laptop : laptops) {
+        pulls.add(together.submit(() -> laptop.pull(origin.url(), true)));
+      }
+      for (Future<Puller.Result> pull : pulls) {
+        assertThat(pull.get(60, TimeUnit.SECONDS).manifest()).isEqualTo(version);
+      }
+    } finally {
+      together.shutdownNow();
+      for (Client laptop : laptops) {
+        laptop.close();
+      }
+    }
   }
 
   /** One directory holding one file of {@code size} random (incompressible) bytes. */
