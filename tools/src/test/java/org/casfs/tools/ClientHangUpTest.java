@@ -76,6 +76,68 @@ class ClientHangUpTest {
     return fingerprint.replace("other staging/deltas 40755\n", "").replace("other staging/fetch-streams 40755\n", "");
   }
 
+  @Test
+  void aCheckoutWhoseClientIsKilledIsUndoneInTheServer() throws Exception {
+    Path repo = tmp.resolve("repo");
+    CliRunner cli = CliRunner.forRepo(repo);
+    ok(cli.run("init"));
+    // ~6 GiB to read back and verify, sparse in the store and in the checkout: no disk used.
+    Path big = Files.createDirectories(tmp.resolve("big"));
+    for (int i = 0; i < 400; i++) {
+      try (RandomAccessFile f = new RandomAccessFile(big.resolve("f" + i).toFile(), "rw")) {
+        f.setLength((16L << 20) + i);
+      }
+    }
+    ok(cli.run("import", big.toString(), "--label", "big"));
+    Path target = tmp.resolve("target");
+
+    Path log = tmp.resolve("serve.log");
+    ServeProcess serve = ServeProcess.start(repo, log);
+    Process client = null;
+    try {
+      client = launcher(repo, "checkout", "big", target.toString()).start();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!checkoutWrote(target)) {
+        assertThat(client.isAlive()).as("the checkout is still running when its client is stopped").isTrue();
+        assertThat(System.nanoTime()).as("the checkout started in the server").isLessThan(deadline);
+        Thread.sleep(20);
+      }
+      client.descendants().forEach(ProcessHandle::destroy);
+      client.destroy();
+      assertThat(client.waitFor(20, TimeUnit.SECONDS)).isTrue();
+      deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (!Files.readString(log).contains("went away")) {
+        assertThat(System.nanoTime()).as("the server noticed").isLessThan(deadline);
+        Thread.sleep(20);
+      }
+      assertThat(Files.readString(log)).contains("the client of 'casfs checkout big " + target
+          + "' went away; the command was stopped");
+      // The checkout stops at its next file and removes what it wrote, in the server, after the
+      // client has gone: nobody is left to wait for, so this test waits for the target to go.
+      deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (Files.exists(target)) {
+        assertThat(System.nanoTime()).as("the checkout removed what it wrote").isLessThan(deadline);
+        Thread.sleep(20);
+      }
+      assertThat(ok(cli.run("log")).out()).contains("big");
+    } finally {
+      if (client != null) {
+        client.descendants().forEach(ProcessHandle::destroyForcibly);
+        client.destroyForcibly();
+      }
+      serve.stop();
+    }
+  }
+
+  private static boolean checkoutWrote(Path target) throws Exception {
+    if (!Files.isDirectory(target)) {
+      return false;
+    }
+    try (Stream<Path> s = Files.list(target)) {
+      return s.findAny().isPresent();
+    }
+  }
+
   private static boolean importRunning(Path repo) throws Exception {
     try (Stream<Path> s = Files.list(repo.resolve("staging"))) {
       return s.anyMatch(p -> p.getFileName().toString().startsWith("txn-"));
