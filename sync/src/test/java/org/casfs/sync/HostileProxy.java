@@ -31,6 +31,11 @@ public final class HostileProxy implements Closeable {
   public volatile boolean fetchRefused;
   /** Cut the next fetch response after this many body bytes (then forward normally); -1: never. */
   public volatile long cutFetchAfter = -1;
+  /** After a cut, answer every request with 502 (the source went away). */
+  public volatile boolean goneAfterCut;
+  private volatile boolean gone;
+  /** Cut every fetch response after this many body bytes (a link that keeps dropping); -1: never. */
+  public volatile long cutEveryFetchAfter = -1;
   /** Forwarded bodies are sent at this many bytes a second (a slow link); 0: as fast as they come. */
   public volatile long bytesPerSecond;
   public final Map<ObjectId, ObjectAttack> objectAttacks = new ConcurrentHashMap<>();
@@ -59,6 +64,10 @@ public final class HostileProxy implements Closeable {
       if (path.equals("/v1/head") && head != null) {
         ex.sendResponseHeaders(200, head.length);
         ex.getResponseBody().write(head);
+        return;
+      }
+      if (gone) {
+        ex.sendResponseHeaders(502, -1);
         return;
       }
       if (path.equals("/v1/fetch") && fetchRefused) {
@@ -104,7 +113,7 @@ public final class HostileProxy implements Closeable {
       ex.getResponseHeaders().set("Content-Encoding", enc);
     }
     InputStream in = code >= 400 ? c.getErrorStream() : c.getInputStream();
-    long cut = path.equals("/v1/fetch") ? cutFetchAfter : -1;
+    long cut = !path.equals("/v1/fetch") ? -1 : cutEveryFetchAfter >= 0 ? cutEveryFetchAfter : cutFetchAfter;
     ex.sendResponseHeaders(code, 0);
     OutputStream out = ex.getResponseBody();
     if (in == null) {
@@ -115,6 +124,7 @@ public final class HostileProxy implements Closeable {
         cutFetchAfter = -1;
         out.write(in.readNBytes((int) cut));
         out.flush();
+        gone = goneAfterCut;
         // Drop the connection without ending the body properly.
         throw new IOException("cut on purpose");
       }

@@ -46,6 +46,19 @@ final class PartialBlobs {
     }
   }
 
+  /** The bytes of every prefix held. */
+  long heldBytes() throws IOException {
+    long total = 0;
+    for (ObjectId id : ids()) {
+      try {
+        total += Files.size(dir.resolve(id.name()));
+      } catch (NoSuchFileException e) {
+        // dropped meanwhile
+      }
+    }
+    return total;
+  }
+
   /** Ids with a prefix held. */
   List<ObjectId> ids() throws IOException {
     List<ObjectId> out = new ArrayList<>();

@@ -14,7 +14,8 @@ import org.casfs.sync.wire.RateLimit;
  * @param connectTimeout for opening connections
  * @param parallelGets objects fetched at once when walking a static mirror; also the most threads
  *     that store a fetch stream's blobs (at most one per core)
- * @param attempts how many rounds over the sources before giving up
+ * @param attempts how many rounds over the sources that store nothing before giving up (a round
+ *     that stores something, over a link that keeps dropping, does not count)
  * @param diskReserveBytes free space to leave on the repository's filesystem
  * @param downloadLimit what an HTTP source may send at most, all together; null for no limit
  */

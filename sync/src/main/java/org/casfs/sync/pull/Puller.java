@@ -190,13 +190,17 @@ public final class Puller {
     IOException firstFailure = null;
     Inventory inv = inventory(head);
     keepTheLastSource(sources, dropped);
-    for (int attempt = 0; attempt < config.attempts() && !inv.complete(); attempt++) {
+    // A round that stored something does not count against the attempts: over a link that drops
+    // every minute, each round moves the pull on, and giving up after three would only make the
+    // user rerun it. Rounds that bring nothing count (a source down, refusing, or lacking).
+    for (int fruitless = 0; fruitless < config.attempts() && !inv.complete(); ) {
+      long progressBefore = progress(run);
       for (Source s : sources) {
         if (inv.complete() || dropped.contains(s)) {
           continue;
         }
         try {
-          Inventory afterTrees = streamFrom(s, head, inv, run);
+          Inventory afterTrees = streamOrNullIfBroken(s, head, inv, run);
           inv = afterTrees != null ? afterTrees.recheck(db) : inventory(head);
           if (inv.complete()) {
             continue; // the usual end: every blob the trees named is stored
@@ -231,6 +235,7 @@ public final class Puller {
         }
         inv = inventory(head);
       }
+      fruitless = progress(run) > progressBefore ? 0 : fruitless + 1;
     }
     if (!inv.complete()) {
       throw new PullException(PullException.Kind.SOURCES_FAILED, "version " + want + " is incomplete ("
@@ -282,6 +287,14 @@ public final class Puller {
     }
     Manifest m = db.readManifest(manifestId);
     return Inventory.of(db, true, m.root());
+  }
+
+  /**
+   * What a round of the pull stored: objects, plus the prefixes of large blobs in 64 KiB steps (so
+   * that a source cutting every transfer after a few bytes does not count as moving the pull on).
+   */
+  private long progress(Run run) throws IOException {
+    return objectsDone(run) + partials.heldBytes() / (64 << 10);
   }
 
   private void drop(Source s, IOException why, Set<Source> dropped, Set<String> failures) {
@@ -385,6 +398,37 @@ public final class Puller {
    * Reads one fetch stream from {@code s}; returns the inventory taken once every tree was in (the
    * blobs then needed), or null if the stream did not bring every tree.
    */
+  /**
+   * {@link #streamFrom}, but a stream that broke before it delivered a single object (its first
+   * blob longer than a flaky link stays up) is not the end of the round: the rest comes object by
+   * object from the same source, short requests that such a link lets through. Null then, as for a
+   * source that cannot stream. A stream that broke after delivering something ends the round (the
+   * next one asks for what is still missing, in one stream again); a source that answers wrongly,
+   * too slowly or lacks the version fails as before.
+   */
+  private Inventory streamOrNullIfBroken(Source s, Head head, Inventory inv, Run run) throws IOException {
+    long objectsBefore = objectsDone(run);
+    try {
+      return streamFrom(s, head, inv, run);
+    } catch (ObjectException | WireException | SlowSourceException | SignatureException | PullException
+        | FileNotFoundException e) {
+      throw e;
+    } catch (IOException e) {
+      if (objectsDone(run) > objectsBefore) {
+        throw e;
+      }
+      listener.note(s.name() + ": the fetch stream broke before its first object (" + e.getMessage()
+          + "); fetching object by object");
+      return null;
+    }
+  }
+
+  private static long objectsDone(Run run) {
+    synchronized (run) {
+      return run.objectsDone;
+    }
+  }
+
   private Inventory streamFrom(Source s, Head head, Inventory inv, Run run) throws IOException {
     List<ObjectId> versions = new ArrayList<>(refs.completeVersions());
     // Blobs whose prefix is held are left out of the stream ('have'): fetched after it, by range.

@@ -122,6 +122,27 @@ class SlowLinkTest {
     }
   }
 
+  /**
+   * A link that drops every fetch stream after 64 KiB: each round stores what arrived and the pull
+   * goes on for as many rounds as it takes instead of giving up after {@code attempts} (1 here)
+   * and leaving the user to rerun it; a stream that breaks before its first object (its first blob
+   * longer than the link stays up) gives way to object-by-object requests from the same source.
+   */
+  @Test
+  void aLinkThatKeepsDroppingStillDeliversTheUpdateRoundByRound() throws Exception {
+    ObjectId bigger = TestImages.version(origin.repo.objectDatabase(), "stable", 2, 7, 3, 10, 0, version);
+    origin.publish(bigger);
+    slowLink.bytesPerSecond = 0;
+    slowLink.cutEveryFetchAfter = 64 << 10;
+    client.config = PullConfig.defaults().withAttempts(1);
+    RecordedNotes recorded = new RecordedNotes();
+    Puller.Result r = client.puller().listener(recorded).pull(List.of(new HttpSource(slowLink.url(), client.config)),
+        true);
+    assertThat(r.manifest()).isEqualTo(bigger);
+    assertThat(TestImages.verifyAll(client.repo.objectDatabase(), bigger)).isGreaterThan(30);
+    assertThat(recorded.notes).as("a round cut short and retried").anyMatch(n -> n.contains("will retry"));
+  }
+
   /** One directory holding one file of {@code size} random (incompressible) bytes. */
   private static ObjectId smallVersion(ObjectDatabase db, int size) throws Exception {
     byte[] bytes = new byte[size];
