@@ -36,6 +36,8 @@ public final class HostileProxy implements Closeable {
   private volatile boolean gone;
   /** Cut every fetch response after this many body bytes (a link that keeps dropping); -1: never. */
   public volatile long cutEveryFetchAfter = -1;
+  /** Cut every object response after this many body bytes; -1: never. */
+  public volatile long cutEveryObjectAfter = -1;
   /** Forwarded bodies are sent at this many bytes a second (a slow link); 0: as fast as they come. */
   public volatile long bytesPerSecond;
   public final Map<ObjectId, ObjectAttack> objectAttacks = new ConcurrentHashMap<>();
@@ -113,7 +115,8 @@ public final class HostileProxy implements Closeable {
       ex.getResponseHeaders().set("Content-Encoding", enc);
     }
     InputStream in = code >= 400 ? c.getErrorStream() : c.getInputStream();
-    long cut = !path.equals("/v1/fetch") ? -1 : cutEveryFetchAfter >= 0 ? cutEveryFetchAfter : cutFetchAfter;
+    long cut = path.startsWith("/v1/objects/") ? cutEveryObjectAfter
+        : !path.equals("/v1/fetch") ? -1 : cutEveryFetchAfter >= 0 ? cutEveryFetchAfter : cutFetchAfter;
     ex.sendResponseHeaders(code, 0);
     OutputStream out = ex.getResponseBody();
     if (in == null) {

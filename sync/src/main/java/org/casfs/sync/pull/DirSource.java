@@ -27,6 +27,11 @@ public final class DirSource implements Source {
   }
 
   @Override
+  public boolean local() {
+    return true;
+  }
+
+  @Override
   public String name() {
     return dir.toString();
   }

@@ -9,17 +9,24 @@ import org.casfs.cas.OneByteRead;
 
 /**
  * Passes at most {@code size} bytes; a source with more bytes than declared (endless data) is
- * cut off at the declared size and reported.
+ * cut off at the declared size and reported. Over a network, a stream that ends before {@code
+ * size} is a broken transfer (a dropped link, a closed connection), not a wrong object: a plain
+ * IOException, so the source stays and what arrived can be resumed from. From a local folder (a
+ * USB stick) it is a file cut short: a corrupt object.
  */
 final class LimitedStream extends FilterInputStream {
   private final String source;
   private final ObjectId id;
+  private final long size;
+  private final boolean local;
   private long left;
 
-  LimitedStream(InputStream in, long size, String source, ObjectId id) {
+  LimitedStream(InputStream in, long size, Source source, ObjectId id) {
     super(in);
+    this.size = size;
+    this.local = source.local();
     this.left = size;
-    this.source = source;
+    this.source = source.name();
     this.id = id;
   }
 
@@ -34,6 +41,13 @@ final class LimitedStream extends FilterInputStream {
       return -1;
     }
     int n = in.read(b, off, (int) Math.min(len, left));
+    if (n < 0 && local) {
+      throw new CorruptObjectException(id, "the stream ended after " + (size - left) + " of " + size + " bytes");
+    }
+    if (n < 0) {
+      throw new IOException(source + ": the transfer of object " + id + " broke after " + (size - left) + " of "
+          + size + " bytes");
+    }
     if (n > 0) {
       left -= n;
       if (left == 0 && in.read() >= 0) {

@@ -692,7 +692,7 @@ public final class Puller {
         return;
       }
       try (InputStream in = s.openObject(need.hashes().id(), 0)) {
-        LimitedStream limited = new LimitedStream(in, need.size(), s.name(), need.hashes().id());
+        LimitedStream limited = new LimitedStream(in, need.size(), s, need.hashes().id());
         storeKeepingPrefix(need, limited);
         run.stored(need.size());
       }
@@ -731,7 +731,7 @@ public final class Puller {
     }
     try (InputStream rest = s.openObject(id, held);
         InputStream recorded = partials.recording(id,
-            new LimitedStream(rest, need.size() - held, s.name(), id), true);
+            new LimitedStream(rest, need.size() - held, s, id), true);
         InputStream whole = new java.io.SequenceInputStream(partials.prefix(id, held), recorded)) {
       listener.note("resuming " + id + " at byte " + held + " of " + need.size() + " from " + s.name());
       checked.blob(need, whole);

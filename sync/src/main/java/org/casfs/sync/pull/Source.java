@@ -47,6 +47,14 @@ public interface Source extends Closeable {
    */
   default void onlySourceLeft() {}
 
+  /**
+   * True for a folder on this machine (a USB stick): an object that ends early there is a file cut
+   * short, not a transfer a dropped link broke.
+   */
+  default boolean local() {
+    return false;
+  }
+
   /** Bytes received from this source so far, as they crossed the wire (compressed). */
   long bytesReceived();
 

@@ -143,16 +143,41 @@ class SlowLinkTest {
     assertThat(recorded.notes).as("a round cut short and retried").anyMatch(n -> n.contains("will retry"));
   }
 
+  /**
+   * A 3 MiB blob over a link that drops every transfer after 1 MiB: each round keeps what arrived
+   * and asks for the rest with a range, so it arrives in three pieces. Before, only blobs of 8 MiB
+   * and more kept their prefix: this one started again each round and never arrived.
+   */
+  @Test
+  void aBlobLongerThanTheLinkStaysUpArrivesPieceByPiece() throws Exception {
+    ObjectId threeMiB = smallVersion(origin.repo.objectDatabase(), 3 << 20, 2, version);
+    origin.publish(threeMiB);
+    slowLink.bytesPerSecond = 0;
+    slowLink.cutEveryFetchAfter = 1 << 20;
+    slowLink.cutEveryObjectAfter = 1 << 20;
+    client.config = PullConfig.defaults().withAttempts(2);
+    RecordedNotes recorded = new RecordedNotes();
+    Puller.Result r = client.puller().listener(recorded).pull(List.of(new HttpSource(slowLink.url(), client.config)),
+        true);
+    assertThat(r.manifest()).isEqualTo(threeMiB);
+    assertThat(TestImages.verifyAll(client.repo.objectDatabase(), threeMiB)).isEqualTo(4);
+    assertThat(recorded.notes).as("resumed from a kept prefix").anyMatch(n -> n.startsWith("resuming "));
+  }
+
   /** One directory holding one file of {@code size} random (incompressible) bytes. */
   private static ObjectId smallVersion(ObjectDatabase db, int size) throws Exception {
+    return smallVersion(db, size, 1, null);
+  }
+
+  private static ObjectId smallVersion(ObjectDatabase db, int size, long sequence, ObjectId parent) throws Exception {
     byte[] bytes = new byte[size];
     new Random(42).nextBytes(bytes);
     Metadata meta = Metadata.of(0644, 0, 0, 1_700_000_000_000_000_000L);
     Entry file = Entry.file(Name.of("data"), meta, size, db.store().insert(ObjectType.BLOB, bytes).hashes());
     Metadata dirMeta = Metadata.of(0755, 0, 0, 1_700_000_000_000_000_000L);
     Entry dir = Entry.directory(Name.of("etc"), dirMeta, db.writeTree(Tree.of(List.of(file))));
-    Manifest m = new Manifest(db.writeTree(Tree.of(List.of(dir))), dirMeta, "stable", 1, "v1", null,
-        1_700_000_000_000L);
+    Manifest m = new Manifest(db.writeTree(Tree.of(List.of(dir))), dirMeta, "stable", sequence, "v" + sequence, parent,
+        1_700_000_000_000L + sequence);
     return db.writeManifest(m).id();
   }
 }
