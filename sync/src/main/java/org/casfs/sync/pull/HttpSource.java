@@ -17,6 +17,7 @@ import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import org.casfs.cas.ObjectId;
+import org.casfs.cas.OneByteRead;
 import org.casfs.sync.wire.FetchRequest;
 import org.casfs.sync.wire.WireException;
 
@@ -222,10 +223,25 @@ public final class HttpSource implements Source {
       throw new WireException(base + "/v1/objects/" + id + " answered " + code);
     }
     InputStream in = guarded(c.getInputStream());
-    return new FilterInputStream(in) {
+    long declared = c.getContentLengthLong();
+    return declared < 0 ? in : new FilterInputStream(in) {
+      private long received;
+
       @Override
-      public void close() throws IOException {
-        super.close();
+      public int read() throws IOException {
+        return OneByteRead.through(this);
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        int n = super.read(b, off, len);
+        if (n < 0 && received < declared) {
+          // The connection ended inside the body: a dropped link, not a wrong object.
+          throw new IOException(base + ": the transfer of object " + id + " broke after " + (offset + received)
+              + " of " + (offset + declared) + " bytes");
+        }
+        received += Math.max(n, 0);
+        return n;
       }
     };
   }
