@@ -40,16 +40,7 @@ class ClientHangUpTest {
     Process client = null;
     try {
       client = launcher(repo, "import", big.toString(), "--label", "cancelled").start();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (!importRunning(repo)) {
-        assertThat(client.isAlive()).as("the import is still running when its client is stopped").isTrue();
-        assertThat(System.nanoTime()).as("the import started in the server").isLessThan(deadline);
-        Thread.sleep(20);
-      }
-      // As Ctrl-C on a terminal signals the whole foreground job: the launcher and its client.
-      client.descendants().forEach(ProcessHandle::destroy);
-      client.destroy();
-      assertThat(client.waitFor(20, TimeUnit.SECONDS)).isTrue();
+      stopOnceRunning(client, "the import", () -> importRunning(repo));
 
       long stopped = System.nanoTime();
       CliRunner.Result versions = ok(cli.run("log", "--all"));
@@ -96,16 +87,8 @@ class ClientHangUpTest {
     Process client = null;
     try {
       client = launcher(repo, "checkout", "big", target.toString()).start();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (!checkoutWrote(target)) {
-        assertThat(client.isAlive()).as("the checkout is still running when its client is stopped").isTrue();
-        assertThat(System.nanoTime()).as("the checkout started in the server").isLessThan(deadline);
-        Thread.sleep(20);
-      }
-      client.descendants().forEach(ProcessHandle::destroy);
-      client.destroy();
-      assertThat(client.waitFor(20, TimeUnit.SECONDS)).isTrue();
-      deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      stopOnceRunning(client, "the checkout", () -> checkoutWrote(target));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
       while (!Files.readString(log).contains("went away")) {
         assertThat(System.nanoTime()).as("the server noticed").isLessThan(deadline);
         Thread.sleep(20);
@@ -127,6 +110,27 @@ class ClientHangUpTest {
       }
       serve.stop();
     }
+  }
+
+  /** Something the test polls for. */
+  private interface Condition {
+    boolean holds() throws Exception;
+  }
+
+  /**
+   * Waits until {@code what} runs in the server ({@code running}), then stops the client as Ctrl-C
+   * on a terminal does: the whole foreground job, the launcher and its native client.
+   */
+  private static void stopOnceRunning(Process client, String what, Condition running) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!running.holds()) {
+      assertThat(client.isAlive()).as(what + " is still running when its client is stopped").isTrue();
+      assertThat(System.nanoTime()).as(what + " started in the server").isLessThan(deadline);
+      Thread.sleep(20);
+    }
+    client.descendants().forEach(ProcessHandle::destroy);
+    client.destroy();
+    assertThat(client.waitFor(20, TimeUnit.SECONDS)).isTrue();
   }
 
   private static boolean checkoutWrote(Path target) throws Exception {
