@@ -395,27 +395,24 @@ public final class Puller {
   }
 
   /**
-   * Reads one fetch stream from {@code s}; returns the inventory taken once every tree was in (the
-   * blobs then needed), or null if the stream did not bring every tree.
-   */
-  /**
-   * {@link #streamFrom}, but a stream that broke before it delivered a single object (its first
-   * blob longer than a flaky link stays up) is not the end of the round: the rest comes object by
-   * object from the same source, short requests that such a link lets through. Null then, as for a
-   * source that cannot stream. A stream that broke after delivering something ends the round (the
-   * next one asks for what is still missing, in one stream again); a source that answers wrongly,
-   * too slowly or lacks the version fails as before.
+   * {@link #streamFrom}, but a stream that began and broke before it delivered a single object (its
+   * first blob longer than a flaky link stays up) is not the end of the round: the rest comes object
+   * by object from the same source, short requests that such a link lets through. Null then, as
+   * for a source that cannot stream. A stream that broke after delivering something ends the round
+   * (the next one asks for what is still missing, in one stream again); a source that cannot be
+   * reached, answers wrongly, too slowly or lacks the version fails as before.
    */
   private Inventory streamOrNullIfBroken(Source s, Head head, Inventory inv, Run run) throws IOException {
     long objectsBefore = objectsDone(run);
+    long bytesBefore = s.bytesReceived();
     try {
       return streamFrom(s, head, inv, run);
     } catch (ObjectException | WireException | SlowSourceException | SignatureException | PullException
         | FileNotFoundException e) {
       throw e;
     } catch (IOException e) {
-      if (objectsDone(run) > objectsBefore) {
-        throw e;
+      if (objectsDone(run) > objectsBefore || s.bytesReceived() == bytesBefore) {
+        throw e; // it delivered something (the next round streams again), or never began
       }
       listener.note(s.name() + ": the fetch stream broke before its first object (" + e.getMessage()
           + "); fetching object by object");
@@ -429,6 +426,10 @@ public final class Puller {
     }
   }
 
+  /**
+   * Reads one fetch stream from {@code s}; returns the inventory taken once every tree was in (the
+   * blobs then needed), or null if the stream did not bring every tree.
+   */
   private Inventory streamFrom(Source s, Head head, Inventory inv, Run run) throws IOException {
     List<ObjectId> versions = new ArrayList<>(refs.completeVersions());
     // Blobs whose prefix is held are left out of the stream ('have'): fetched after it, by range.
