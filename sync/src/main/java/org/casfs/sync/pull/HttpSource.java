@@ -225,7 +225,7 @@ public final class HttpSource implements Source {
     InputStream in = guarded(c.getInputStream());
     long declared = c.getContentLengthLong();
     return declared < 0 ? in : new FilterInputStream(in) {
-      private long received;
+      private long bodyBytes;
 
       @Override
       public int read() throws IOException {
@@ -235,12 +235,12 @@ public final class HttpSource implements Source {
       @Override
       public int read(byte[] b, int off, int len) throws IOException {
         int n = super.read(b, off, len);
-        if (n < 0 && received < declared) {
+        if (n < 0 && bodyBytes < declared) {
           // The connection ended inside the body: a dropped link, not a wrong object.
-          throw new IOException(base + ": the transfer of object " + id + " broke after " + (offset + received)
+          throw new IOException(base + ": the transfer of object " + id + " broke after " + (offset + bodyBytes)
               + " of " + (offset + declared) + " bytes");
         }
-        received += Math.max(n, 0);
+        bodyBytes += Math.max(n, 0);
         return n;
       }
     };
