@@ -27,8 +27,9 @@ import org.casfs.sync.wire.WireException;
  * its measured throughput and how busy it is, so objects spread across all neighbours and the
  * fastest carry most. Each object is checked against its SHA-1 (its id) before the Puller sees a
  * byte of it; a lane that sends wrong bytes, sends too slowly or breaks its protocol is dropped
- * for the rest of the pull, and one that fails twice otherwise (refused connection, vanished
- * mid-transfer) is dropped too — its share goes to the others. The last lane left is held to a
+ * for the rest of the pull, and one that fails twice in a row otherwise (refused connection,
+ * vanished mid-transfer; a lane that delivers between its failures, as over a link that keeps
+ * dropping, stays) is dropped too — its share goes to the others. The last lane left is held to a
  * lower rate floor ({@link Source#onlySourceLeft}). The Puller still verifies SHA-1,
  * SHA-256 and size of everything it stores; this class only decides whom to ask.
  *
@@ -113,8 +114,8 @@ public final class SwarmSource implements Source {
         tried.add(lane.source.name() + " lacks it");
       } catch (IOException e) {
         if (lane.strike() >= STRIKES_TO_DROP) {
-          lane.drop("failed twice, last: " + e.getMessage());
-          log.accept("dropped source " + lane.source.name() + " after repeated failures: " + e.getMessage());
+          lane.drop("failed twice in a row, last: " + e.getMessage());
+          log.accept("dropped source " + lane.source.name() + " after failing twice in a row: " + e.getMessage());
           keepTheLastLane();
         }
         tried.add(lane.source.name() + ": " + e.getMessage());
@@ -277,6 +278,7 @@ public final class SwarmSource implements Source {
     long objects;
     long bytes;
     int failures;
+    int failuresInARow;
     String dropped;
 
     Lane(Source source) {
@@ -299,6 +301,7 @@ public final class SwarmSource implements Source {
       synchronized (SwarmSource.this) {
         objects++;
         bytes += size;
+        failuresInARow = 0;
         // Only objects big enough to measure bandwidth move the estimate (small ones are latency).
         if (size >= 32 * 1024 && nanos > 0) {
           double rate = size * 1e9 / nanos;
@@ -307,12 +310,14 @@ public final class SwarmSource implements Source {
       }
     }
 
+    /** Counts a failure; returns the failures since the lane last delivered an object. */
     int strike() {
       synchronized (SwarmSource.this) {
         failures++;
+        failuresInARow++;
         // A failing lane looks slower, so it is asked last until it is dropped.
         bytesPerSecond = Math.max(1, bytesPerSecond / 4);
-        return failures;
+        return failuresInARow;
       }
     }
 
