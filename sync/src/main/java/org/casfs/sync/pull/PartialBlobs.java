@@ -23,14 +23,15 @@ import org.casfs.cas.ObjectId;
  */
 final class PartialBlobs {
   /**
-   * Blobs over this size keep their prefix: the ones a fetch stream passes on to the store as they
-   * arrive instead of holding them in memory ({@link BlobWriters#MAX_PIPELINED}). Over a link that
-   * drops more often than a blob of some MiB takes to arrive, such a blob would otherwise start
-   * again each time and never arrive (at 8 MiB, as before, a 1-8 MiB blob did not). The prefix
-   * files are not synced and are deleted once the blob is stored, so on a good link they stay in
-   * the page cache: 23.5 MB of Debian v1's 115 MB, 11 blobs, are written there once more.
+   * Blobs from this size on keep their prefix wherever they are passed to the store as they
+   * arrive: by a fetch stream (those over {@link BlobWriters#MAX_PIPELINED}, 1 MiB; smaller ones it
+   * holds in memory) and object by object (after a stream broke, from a static mirror). Over a link
+   * that drops more often than such a blob takes to arrive, it would otherwise start again each
+   * time and never arrive (at 8 MiB, as before 5092006, a 1-8 MiB blob did not; at 1 MiB, a 128 KiB
+   * one over a link carrying 64 KiB between drops). The prefix files are not synced and are deleted
+   * once the blob is stored, so on a good link they stay in the page cache.
    */
-  static final long MIN_SIZE = BlobWriters.MAX_PIPELINED + 1;
+  static final long MIN_SIZE = 64 << 10;
 
   private final Path dir;
 

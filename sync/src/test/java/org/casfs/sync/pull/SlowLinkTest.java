@@ -164,6 +164,26 @@ class SlowLinkTest {
     assertThat(recorded.notes).as("resumed from a kept prefix").anyMatch(n -> n.startsWith("resuming "));
   }
 
+  /**
+   * A 512 KiB blob, held in memory by a fetch stream, over a link that drops every transfer after
+   * 128 KiB: the stream breaks before it, the object-by-object requests keep what arrived and go on
+   * by range. Before, only blobs over 1 MiB kept their prefix and this one never arrived.
+   */
+  @Test
+  void aSmallerBlobLongerThanTheLinkStaysUpArrivesToo() throws Exception {
+    ObjectId halfMiB = smallVersion(origin.repo.objectDatabase(), 512 << 10, 2, version);
+    origin.publish(halfMiB);
+    slowLink.bytesPerSecond = 0;
+    slowLink.cutEveryFetchAfter = 128 << 10;
+    slowLink.cutEveryObjectAfter = 128 << 10;
+    client.config = PullConfig.defaults().withAttempts(2);
+    RecordedNotes recorded = new RecordedNotes();
+    Puller.Result r = client.puller().listener(recorded).pull(List.of(new HttpSource(slowLink.url(), client.config)),
+        true);
+    assertThat(r.manifest()).isEqualTo(halfMiB);
+    assertThat(recorded.notes).as("resumed from a kept prefix").anyMatch(n -> n.startsWith("resuming "));
+  }
+
   /** One directory holding one file of {@code size} random (incompressible) bytes. */
   private static ObjectId smallVersion(ObjectDatabase db, int size) throws Exception {
     return smallVersion(db, size, 1, null);
