@@ -145,42 +145,37 @@ class SlowLinkTest {
 
   /**
    * A 3 MiB blob over a link that drops every transfer after 1 MiB: each round keeps what arrived
-   * and asks for the rest with a range, so it arrives in three pieces. Before, only blobs of 8 MiB
+   * and asks for the rest with a range, so it arrives in pieces. Before 5092006 only blobs of 8 MiB
    * and more kept their prefix: this one started again each round and never arrived.
    */
   @Test
   void aBlobLongerThanTheLinkStaysUpArrivesPieceByPiece() throws Exception {
-    ObjectId threeMiB = smallVersion(origin.repo.objectDatabase(), 3 << 20, 2, version);
-    origin.publish(threeMiB);
-    slowLink.bytesPerSecond = 0;
-    slowLink.cutEveryFetchAfter = 1 << 20;
-    slowLink.cutEveryObjectAfter = 1 << 20;
-    client.config = PullConfig.defaults().withAttempts(2);
-    RecordedNotes recorded = new RecordedNotes();
-    Puller.Result r = client.puller().listener(recorded).pull(List.of(new HttpSource(slowLink.url(), client.config)),
-        true);
-    assertThat(r.manifest()).isEqualTo(threeMiB);
-    assertThat(TestImages.verifyAll(client.repo.objectDatabase(), threeMiB)).isEqualTo(4);
-    assertThat(recorded.notes).as("resumed from a kept prefix").anyMatch(n -> n.startsWith("resuming "));
+    assertArrivesThroughALinkCutEvery(3 << 20, 1 << 20);
   }
 
   /**
    * A 512 KiB blob, held in memory by a fetch stream, over a link that drops every transfer after
    * 128 KiB: the stream breaks before it, the object-by-object requests keep what arrived and go on
-   * by range. Before, only blobs over 1 MiB kept their prefix and this one never arrived.
+   * by range. Before a2c8c2d only blobs over 1 MiB kept their prefix and this one never arrived.
    */
   @Test
   void aSmallerBlobLongerThanTheLinkStaysUpArrivesToo() throws Exception {
-    ObjectId halfMiB = smallVersion(origin.repo.objectDatabase(), 512 << 10, 2, version);
-    origin.publish(halfMiB);
+    assertArrivesThroughALinkCutEvery(512 << 10, 128 << 10);
+  }
+
+  /** A version of one blob of {@code size} bytes arrives through a link cutting every transfer. */
+  private void assertArrivesThroughALinkCutEvery(int size, long cutAfter) throws Exception {
+    ObjectId v = smallVersion(origin.repo.objectDatabase(), size, 2, version);
+    origin.publish(v);
     slowLink.bytesPerSecond = 0;
-    slowLink.cutEveryFetchAfter = 128 << 10;
-    slowLink.cutEveryObjectAfter = 128 << 10;
+    slowLink.cutEveryFetchAfter = cutAfter;
+    slowLink.cutEveryObjectAfter = cutAfter;
     client.config = PullConfig.defaults().withAttempts(2);
     RecordedNotes recorded = new RecordedNotes();
     Puller.Result r = client.puller().listener(recorded).pull(List.of(new HttpSource(slowLink.url(), client.config)),
         true);
-    assertThat(r.manifest()).isEqualTo(halfMiB);
+    assertThat(r.manifest()).isEqualTo(v);
+    assertThat(TestImages.verifyAll(client.repo.objectDatabase(), v)).as("manifest, two trees, one blob").isEqualTo(4);
     assertThat(recorded.notes).as("resumed from a kept prefix").anyMatch(n -> n.startsWith("resuming "));
   }
 
