@@ -134,7 +134,6 @@ public final class Mirror {
     }
   }
 
-
   /**
    * The version this folder offered before this run (its clients run it): tree deltas from it
    * let them fetch changed trees small. Null if there is none or the head is unreadable.

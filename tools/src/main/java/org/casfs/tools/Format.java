@@ -51,11 +51,6 @@ public final class Format {
     return TIME.format(Instant.ofEpochMilli(epochMillis));
   }
 
-  /** A byte count for people: {@code 1.5 MiB}. */
-  public static String bytes(long n) {
-    return org.casfs.cas.Sizes.bytes(n);
-  }
-
   /** Seconds with millisecond precision: {@code 1.234 s}. */
   public static String seconds(long nanos) {
     return String.format(Locale.ROOT, "%.3f s", nanos / 1e9);

@@ -36,12 +36,10 @@ final class MetadataWriter {
    * a device node, a trusted or security xattr); any other failure is itself.
    */
   static PosixException rootOnly(PosixException e) {
-    if (e.errno() != EPERM) {
+    if (e.errno() != Posix.EPERM) {
       return e;
     }
     return e.explained("owners, device nodes and trusted or security xattrs are written only by root: run the"
         + " checkout as root, or read the version with 'casfs mount' or 'casfs cat'");
   }
-
-  private static final int EPERM = 1;
 }

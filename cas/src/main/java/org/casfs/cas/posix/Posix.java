@@ -29,6 +29,7 @@ import org.casfs.cas.nativelib.JffiStub;
  * them. Linux only (x86-64 and arm64 constants). Thread-safe: every method is a stateless call.
  */
 public final class Posix {
+  public static final int EPERM = 1;
   public static final int ENOENT = 2;
   public static final int EEXIST = 17;
   public static final int ERANGE = 34;

@@ -237,8 +237,7 @@ public final class HttpSource implements Source {
         int n = super.read(b, off, len);
         if (n < 0 && bodyBytes < declared) {
           // The connection ended inside the body: a dropped link, not a wrong object.
-          throw new IOException(base + ": the transfer of object " + id + " broke after " + (offset + bodyBytes)
-              + " of " + (offset + declared) + " bytes");
+          throw LimitedStream.brokenTransfer(base, id, offset + bodyBytes, offset + declared);
         }
         bodyBytes += Math.max(n, 0);
         return n;

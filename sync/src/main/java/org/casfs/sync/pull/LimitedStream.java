@@ -30,6 +30,12 @@ final class LimitedStream extends FilterInputStream {
     this.id = id;
   }
 
+  /** A transfer of object {@code id} from {@code source} that a dropped connection ended early. */
+  static IOException brokenTransfer(String source, ObjectId id, long received, long size) {
+    return new IOException(source + ": the transfer of object " + id + " broke after " + received + " of " + size
+        + " bytes");
+  }
+
   @Override
   public int read() throws IOException {
     return OneByteRead.through(this);
@@ -45,8 +51,7 @@ final class LimitedStream extends FilterInputStream {
       throw new CorruptObjectException(id, "the stream ended after " + (size - left) + " of " + size + " bytes");
     }
     if (n < 0) {
-      throw new IOException(source + ": the transfer of object " + id + " broke after " + (size - left) + " of "
-          + size + " bytes");
+      throw brokenTransfer(source, id, size - left, size);
     }
     if (n > 0) {
       left -= n;

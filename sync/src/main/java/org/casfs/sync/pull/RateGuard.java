@@ -21,7 +21,6 @@ final class RateGuard extends FilterInputStream {
   private final LongSupplier nanoClock;
   private final AtomicLong counter;
   private long windowStart;
-  private long windowBytes;
   private long sourceBytesAtWindowStart;
 
   RateGuard(InputStream in, String source, long minBytesPerSecond, long windowNanos, LongSupplier nanoClock,
@@ -51,19 +50,17 @@ final class RateGuard extends FilterInputStream {
   }
 
   private void account(int n) throws SlowSourceException {
-    windowBytes += n;
-    long sourceBytes = counter.addAndGet(n);
+    long sourceBytes = counter.addAndGet(n); // this stream's and the source's other streams' bytes
     long now = nanoClock.getAsLong();
     long elapsed = now - windowStart;
     if (elapsed >= windowNanos) {
       double seconds = elapsed / 1e9;
-      long fromSource = Math.max(windowBytes, sourceBytes - sourceBytesAtWindowStart);
+      long fromSource = sourceBytes - sourceBytesAtWindowStart;
       if (fromSource < minBytesPerSecond * seconds) {
         throw new SlowSourceException(source + " sent only " + fromSource + " bytes in " + String.format("%.1f", seconds)
             + " s (the minimum is " + minBytesPerSecond + " bytes/s); giving up on it as too slow");
       }
       windowStart = now;
-      windowBytes = 0;
       sourceBytesAtWindowStart = sourceBytes;
     }
   }

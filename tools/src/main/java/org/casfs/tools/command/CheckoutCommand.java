@@ -7,6 +7,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.casfs.cas.ObjectId;
+import org.casfs.cas.Sizes;
 import org.casfs.cas.io.Checkout;
 import org.casfs.cas.io.CheckoutResult;
 import org.casfs.cas.io.PartialCheckoutException;
@@ -53,7 +54,7 @@ public final class CheckoutCommand extends RepoCommand {
         throw stopped(e);
       }
       out().println("checked out " + id.name() + " into " + dir + ": " + r.entries() + " entries, " + r.files()
-          + " files, " + Format.bytes(r.bytes()) + ", " + r.hardlinks() + " hardlinks in "
+          + " files, " + Sizes.bytes(r.bytes()) + ", " + r.hardlinks() + " hardlinks in "
           + Format.seconds(System.nanoTime() - start));
     }
   }

@@ -1,12 +1,12 @@
 package org.casfs.tools.command;
 
 import org.casfs.cas.ObjectId;
+import org.casfs.cas.Sizes;
 import org.casfs.cas.check.Change;
 import org.casfs.cas.check.DiffReport;
 import org.casfs.cas.check.TreeDiff;
 import org.casfs.cas.store.ObjectDatabase;
 import org.casfs.cas.store.Snapshot;
-import org.casfs.tools.Format;
 import org.casfs.tools.OpenRepo;
 import org.casfs.tools.RepoCommand;
 import picocli.CommandLine.Command;
@@ -41,8 +41,8 @@ public final class DiffCommand extends RepoCommand {
           out().println(c);
         }
       }
-      out().println(d.added() + " added (" + Format.bytes(d.bytesAdded()) + "), " + d.removed() + " removed ("
-          + Format.bytes(d.bytesRemoved()) + "), " + d.changed() + " changed (" + Format.bytes(d.bytesChanged())
+      out().println(d.added() + " added (" + Sizes.bytes(d.bytesAdded()) + "), " + d.removed() + " removed ("
+          + Sizes.bytes(d.bytesRemoved()) + "), " + d.changed() + " changed (" + Sizes.bytes(d.bytesChanged())
           + " now); " + d.bytesAdded() + " + " + d.bytesChanged() + " bytes to transfer without deltas");
     }
   }

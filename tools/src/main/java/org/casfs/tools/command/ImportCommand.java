@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.casfs.cas.Manifest;
 import org.casfs.cas.ObjectId;
+import org.casfs.cas.Sizes;
 import org.casfs.cas.io.ImportOptions;
 import org.casfs.cas.io.ImportResult;
 import org.casfs.cas.posix.Posix;
@@ -104,7 +105,7 @@ public final class ImportCommand extends RepoCommand {
       ObjectId id = outcome.manifest();
       ImportResult r = outcome.imported();
       out().println((outcome.resumed() ? "resumed and imported " : "imported ") + dir + ": " + r.entries()
-          + " entries, " + r.files() + " files, " + Format.bytes(r.bytes()) + " (" + r.newObjects()
+          + " entries, " + r.files() + " files, " + Sizes.bytes(r.bytes()) + " (" + r.newObjects()
           + " new objects, " + r.reusedObjects() + " already stored, " + r.filesRead() + " files read"
           + (r.excluded() == 0 ? "" : ", " + r.excluded() + " excluded")
           + (r.mountPoints() == 0 ? "" : ", " + r.mountPoints() + " mount points imported empty") + ") in "

@@ -10,6 +10,7 @@ import org.casfs.cas.Manifest;
 import org.casfs.cas.Metadata;
 import org.casfs.cas.Name;
 import org.casfs.cas.ObjectId;
+import org.casfs.cas.Sizes;
 import org.casfs.cas.Tree;
 import org.casfs.cas.store.ObjectInfo;
 import org.casfs.cas.store.Repository;
@@ -97,7 +98,7 @@ public final class ShowCommand extends RepoCommand {
   private void showBlob(Repository repo, ObjectInfo info) throws IOException {
     PrintWriter out = out();
     out.println("blob      " + info.id());
-    out.println("size      " + info.size() + " (" + Format.bytes(info.size()) + ")");
+    out.println("size      " + info.size() + " (" + Sizes.bytes(info.size()) + ")");
     out.println("sha256    " + info.sha256());
     var loose = repo.objects().loosePathOrNull(info.id());
     out.println("stored    " + (loose == null ? "inline in the index" : "loose file " + loose));

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.casfs.cas.ObjectId;
+import org.casfs.cas.Sizes;
 import org.casfs.cas.posix.FileStat;
 import org.casfs.cas.posix.Posix;
 import org.casfs.sync.SyncState;
@@ -16,7 +17,6 @@ import org.casfs.sync.trust.PublicKey;
 import org.casfs.sync.trust.Signature;
 import org.casfs.sync.trust.SignedHead;
 import org.casfs.sync.trust.TrustStore;
-import org.casfs.tools.Format;
 import org.casfs.tools.OpenRepo;
 import org.casfs.tools.RepoCommand;
 import org.casfs.txn.Refs;
@@ -57,8 +57,8 @@ public final class StatusCommand extends RepoCommand {
       }
       offeredAndTrust(open);
       Path dir = open.repo().dir();
-      out().println("disk use:  objects " + Format.bytes(size(dir.resolve("objects"))) + ", db "
-          + Format.bytes(size(dir.resolve("db"))) + ", staging " + Format.bytes(size(dir.resolve("staging"))));
+      out().println("disk use:  objects " + Sizes.bytes(size(dir.resolve("objects"))) + ", db "
+          + Sizes.bytes(size(dir.resolve("db"))) + ", staging " + Sizes.bytes(size(dir.resolve("staging"))));
     }
   }
 
