@@ -2,7 +2,9 @@ package org.casfs.tools;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.casfs.cas.ObjectId;
 import org.casfs.cas.ObjectType;
 import org.casfs.cas.store.ObjectInfo;
@@ -74,16 +76,24 @@ public final class OpenRepo implements AutoCloseable {
     return found;
   }
 
-  /** Every manifest object in the store, known to the refs or not (fsck and gc roots). */
-  public List<ObjectId> allManifests() throws IOException {
-    List<ObjectId> found = new ArrayList<>();
+  /**
+   * What fsck checks: the versions (every ref and every version in the index), which must be
+   * whole, and the other manifests in the store, which may be unfinished (a pull that stopped half
+   * way, what an interrupted gc left).
+   */
+  public record CheckRoots(Set<ObjectId> versions, List<ObjectId> unfinished) {}
+
+  public CheckRoots checkRoots() throws IOException {
+    Set<ObjectId> versions = new LinkedHashSet<>(this.versions.refs().all().values());
+    versions.addAll(this.versions.refs().versionsNewestFirst());
+    List<ObjectId> unfinished = new ArrayList<>();
     repo.objects().forEach(info -> {
-      if (info.type() == ObjectType.MANIFEST) {
-        found.add(info.id());
+      if (info.type() == ObjectType.MANIFEST && !versions.contains(info.id())) {
+        unfinished.add(info.id());
       }
       return true;
     });
-    return found;
+    return new CheckRoots(versions, unfinished);
   }
 
   /** True if {@code s} could be an object id or a prefix of one (4 to 40 lowercase hex digits). */

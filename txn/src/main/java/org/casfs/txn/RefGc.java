@@ -20,8 +20,10 @@ import org.casfs.cas.store.KeyValueStore;
  * gc with refs: collects the root set and runs the cas {@link Gc}. Kept: {@code current},
  * {@code previous}, {@code staged}, every pin, the newest N versions ({@code RepoConfig.keepVersions}),
  * everything the open transaction needs (its base and every base tree and blob its upper layer
- * still names, grafted import trees included), and any extra roots the caller names (downloads
- * in flight). Labels alone keep nothing.
+ * still names, grafted import trees included), and any extra roots the caller names (what a
+ * daemon's users hold open). Unfinished versions the caller names ({@link #unfinished}: a pull in
+ * flight) keep what of them is stored, so a pull stopped by a full disk or a power cut resumes
+ * where it stopped after gc made room. Labels alone keep nothing.
  *
  * <p>Crash safety comes from {@link Gc} (nothing removed before marking ends; index entries go
  * before files) and from the order here: completeness markers are dropped before anything is
@@ -31,6 +33,7 @@ import org.casfs.cas.store.KeyValueStore;
 public final class RefGc {
   private final Versions versions;
   private Progress progress = Progress.NONE;
+  private Gc.RootSource unfinished = List::of;
   private final Map<ObjectId, String> removedVersions = new LinkedHashMap<>();
 
   public RefGc(Versions versions) {
@@ -39,6 +42,12 @@ public final class RefGc {
 
   public RefGc progress(Progress p) {
     this.progress = p == null ? Progress.NONE : p;
+    return this;
+  }
+
+  /** Manifests of unfinished versions (downloads in flight), asked once gc's sweep is open. */
+  public RefGc unfinished(Gc.RootSource manifests) {
+    this.unfinished = manifests;
     return this;
   }
 
@@ -128,7 +137,7 @@ public final class RefGc {
     versions.completeness().forgetAll();
     // Roots are collected again once the sweep is open, so an object inserted meanwhile (a pull,
     // a transaction write) is either named by them or protected by the sweep.
-    return new Gc(versions.repository().objects()).progress(progress).run(() -> {
+    return new Gc(versions.repository().objects()).progress(progress).unfinished(unfinished).run(() -> {
       Set<ObjectId> live = roots();
       live.addAll(extraRoots);
       return live;

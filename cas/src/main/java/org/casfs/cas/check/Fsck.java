@@ -8,10 +8,12 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -60,6 +62,7 @@ public final class Fsck {
 
   private final ObjectStore store;
   private final List<ObjectId> roots = new ArrayList<>();
+  private final List<ObjectId> unfinished = new ArrayList<>();
   private Progress progress = Progress.NONE;
   private int threads = Runtime.getRuntime().availableProcessors();
 
@@ -77,6 +80,15 @@ public final class Fsck {
   /** Versions whose references are checked (manifest ids); without any, only the objects are. */
   public Fsck roots(Collection<ObjectId> manifests) {
     roots.addAll(manifests);
+    return this;
+  }
+
+  /**
+   * Manifests that may lack objects without that being damage (a pull in flight, a manifest that
+   * nothing names); their missing objects are counted, their stored ones checked.
+   */
+  public Fsck unfinished(Collection<ObjectId> manifests) {
+    unfinished.addAll(manifests);
     return this;
   }
 
@@ -108,6 +120,13 @@ public final class Fsck {
       checkVersion(root);
       walked++;
     }
+    List<FsckReport.Unfinished> lacking = new ArrayList<>();
+    for (ObjectId m : unfinished) {
+      long missing = missingFromStored(m);
+      if (missing > 0) {
+        lacking.add(new FsckReport.Unfinished(m, missing));
+      }
+    }
     progress.update("references", treesWalked, treesWalked);
     for (Problem p : damaged.values()) {
       found.computeIfAbsent(p.id() + p.detail(), k -> new Found(p.kind(), p.type(), p.id(), p.detail()));
@@ -124,7 +143,7 @@ public final class Fsck {
     }
     problems.sort(Comparator.comparing(Problem::id, Comparator.nullsFirst(Comparator.naturalOrder()))
         .thenComparing(Problem::detail));
-    return new FsckReport(infos.size(), bytes, walked, treesWalked, problems, orphans);
+    return new FsckReport(infos.size(), bytes, walked, treesWalked, problems, orphans, lacking);
   }
 
   // ---- phase 1: every object's bytes --------------------------------------------------------
@@ -296,6 +315,59 @@ public final class Fsck {
     }
     treeClean.put(treeId, clean);
     return clean;
+  }
+
+  // ---- unfinished versions: as far as they are stored ------------------------------------------
+
+  /** How many objects an unfinished version names that are not stored; checks those that are. */
+  private long missingFromStored(ObjectId manifestId) throws IOException {
+    if (!store.contains(manifestId)) {
+      return 1;
+    }
+    Manifest m;
+    try {
+      m = ManifestCodec.decode(manifestId, store.read(manifestId));
+    } catch (MissingObjectException | CorruptObjectException e) {
+      add(Problem.Kind.CORRUPT, ObjectType.MANIFEST, manifestId, e.getMessage(), "version "
+          + manifestId.name().substring(0, 12));
+      return 0;
+    }
+    return missingBelow(m.root(), ObjectType.TREE, -1, "/", new HashSet<>());
+  }
+
+  /** 1 if the object {@code ref} names is not stored, else the count below it (checking what is). */
+  private long missingBelow(Hashes ref, ObjectType expected, long size, String path, Set<ObjectId> seen)
+      throws IOException {
+    ObjectId id = ref.id();
+    if (!seen.add(id)) {
+      return 0;
+    }
+    try {
+      if (store.statOrNull(id) == null) {
+        return 1;
+      }
+    } catch (CorruptObjectException e) {
+      // checkRef reports the damaged index record
+    }
+    if (!checkRef(id, ref, expected, size, path) || expected != ObjectType.TREE
+        || Boolean.TRUE.equals(treeClean.get(id))) {
+      return 0;
+    }
+    Tree tree;
+    try {
+      tree = TreeCodec.decode(id, store.read(id));
+    } catch (MissingObjectException | CorruptObjectException e) {
+      return 0; // phase 1 reported it
+    }
+    long missing = 0;
+    for (Entry e : tree.entries()) {
+      if (e.type().hasChildObject()) {
+        boolean dir = e.type() == EntryType.DIRECTORY;
+        missing += missingBelow(e.child(), dir ? ObjectType.TREE : ObjectType.BLOB, dir ? -1 : e.size(),
+            (path.equals("/") ? "" : path) + "/" + e.name().printable(), seen);
+      }
+    }
+    return missing;
   }
 
   /** Checks that {@code id} is stored, sound and as {@code ref} names it; records problems at {@code path}. */

@@ -12,6 +12,7 @@ import org.casfs.cas.Entry;
 import org.casfs.cas.Manifest;
 import org.casfs.cas.ManifestCodec;
 import org.casfs.cas.MissingObjectException;
+import org.casfs.cas.ObjectException;
 import org.casfs.cas.ObjectId;
 import org.casfs.cas.Tree;
 import org.casfs.cas.TreeCodec;
@@ -23,7 +24,7 @@ import org.casfs.cas.store.Sweep;
  * Removes every object that the given roots do not reach.
  *
  * <p>Roots are object ids of any type: manifests (versions to keep: current, previous, staged,
- * pins, the newest N, downloads in flight), trees or blobs (open transactions' new objects). A
+ * pins, the newest N), trees or blobs (open transactions' new objects). A
  * manifest reaches its root tree, a tree its entries' children; a manifest's parent is not
  * followed (history is kept only as far as the roots say).
  *
@@ -40,6 +41,10 @@ import org.casfs.cas.store.Sweep;
  *       worst orphan loose files, which the next gc removes; never a reachable object lost.
  * </ul>
  *
+ * <p>Unfinished versions ({@link #unfinished}: a pull that stopped half way, to be resumed) are kept
+ * as far as they are stored: their manifest and every stored tree and blob they reach. What they
+ * lack is what the pull has still to fetch, not damage, so it does not stop gc.
+ *
  * One run per instance; not thread-safe.
  */
 public final class Gc {
@@ -47,6 +52,7 @@ public final class Gc {
 
   private final ObjectStore store;
   private Progress progress = Progress.NONE;
+  private RootSource unfinished = List::of;
 
   public Gc(ObjectStore store) {
     this.store = store;
@@ -54,6 +60,15 @@ public final class Gc {
 
   public Gc progress(Progress p) {
     this.progress = p == null ? Progress.NONE : p;
+    return this;
+  }
+
+  /**
+   * Manifests of unfinished versions to keep as far as they are stored (downloads in flight),
+   * asked once the sweep is open, like the roots.
+   */
+  public Gc unfinished(RootSource manifests) {
+    this.unfinished = manifests;
     return this;
   }
 
@@ -80,9 +95,13 @@ public final class Gc {
   public GcReport run(RootSource roots) throws IOException {
     try (Sweep sweep = store.beginSweep()) {
       Set<ObjectId> live = mark(roots.roots());
+      markStored(unfinished.roots(), live);
       List<ObjectId> dead = new ArrayList<>();
+      long[] kept = {0};
       store.forEach(info -> {
-        if (!live.contains(info.id())) {
+        if (live.contains(info.id())) {
+          kept[0]++;
+        } else {
           dead.add(info.id());
         }
         return true;
@@ -100,7 +119,7 @@ public final class Gc {
       }
       long orphanBytes = sweep.removeOrphans();
       store.flush();
-      return new GcReport(live.size(), removed, bytes, dead.size() - removed, orphanBytes);
+      return new GcReport(kept[0], removed, bytes, dead.size() - removed, orphanBytes);
     }
   }
 
@@ -145,5 +164,48 @@ public final class Gc {
     }
     progress.update("mark", live.size(), live.size());
     return live;
+  }
+
+  /**
+   * Adds to {@code live} what the unfinished versions reach as far as it is stored: a tree or
+   * manifest that is missing or does not decode ends the walk there (fsck reports a damaged one).
+   */
+  private void markStored(Collection<ObjectId> manifests, Set<ObjectId> live) throws IOException {
+    Deque<ObjectId> trees = new ArrayDeque<>();
+    for (ObjectId id : manifests) {
+      ObjectId root = rootTreeOrNull(id);
+      live.add(id);
+      if (root != null && live.add(root)) {
+        trees.push(root);
+      }
+    }
+    while (!trees.isEmpty()) {
+      Tree tree = treeOrNull(trees.pop());
+      if (tree == null) {
+        continue;
+      }
+      for (Entry e : tree.entries()) {
+        ObjectId child = e.childId();
+        if (child != null && live.add(child) && e.isDirectory()) {
+          trees.push(child);
+        }
+      }
+    }
+  }
+
+  private ObjectId rootTreeOrNull(ObjectId manifest) throws IOException {
+    try {
+      return store.contains(manifest) ? ManifestCodec.decode(manifest, store.read(manifest)).rootId() : null;
+    } catch (ObjectException e) {
+      return null;
+    }
+  }
+
+  private Tree treeOrNull(ObjectId id) throws IOException {
+    try {
+      return store.contains(id) ? TreeCodec.decode(id, store.read(id)) : null;
+    } catch (ObjectException e) {
+      return null;
+    }
   }
 }

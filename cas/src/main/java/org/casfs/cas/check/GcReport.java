@@ -3,7 +3,7 @@ package org.casfs.cas.check;
 /**
  * What one {@link Gc} run did. Immutable.
  *
- * @param reachable objects reachable from the roots (kept)
+ * @param reachable stored objects reachable from the roots (kept)
  * @param removed objects removed
  * @param bytesFreed bytes of the removed objects
  * @param keptInserted unreachable objects kept because they were inserted while gc ran

@@ -98,6 +98,38 @@ class FsckTest {
   }
 
   @Test
+  void anUnfinishedVersionIsCountedNotReportedButWhatItHoldsMustBeSound() throws Exception {
+    Hashes notYetTree = Hashes.of(new byte[] {1, 0, 0});
+    Entry notYetBlob = Entry.file(Name.of("late"), Fixture.META, 9, Hashes.of("not yet..".getBytes()));
+    Entry stored = f.file("here", "stored already");
+    Entry usr = f.dir("usr", stored, notYetBlob);
+    ObjectId pulling = f.version(usr, Entry.directory(Name.of("lib"), Fixture.DIR_META, notYetTree),
+        f.file("bad", "damaged on disk"));
+    ObjectId v = f.version(f.file("a", "a"));
+
+    FsckReport r = new Fsck(store).roots(List.of(v)).unfinished(List.of(pulling, v)).run();
+    assertThat(r.problems()).isEmpty();
+    assertThat(r.isClean()).isTrue();
+    assertThat(r.unfinished()).containsExactly(new FsckReport.Unfinished(pulling, 2)); // v is whole: not named
+    assertThat(r.lines()).contains("unfinished version " + pulling.name() + ": 2 objects not stored yet (a pull"
+        + " that stopped half way, not damage: pulling again fetches the rest)");
+    assertThat(r.summary()).endsWith("no problems, 1 unfinished version (not damage)");
+
+    // What it holds is checked as any object: damage there is a problem, named at its path.
+    ObjectId bad = Hashes.of("damaged on disk".getBytes()).id();
+    store.corrupt(bad, "damaged on disc".getBytes());
+    r = new Fsck(store).roots(List.of(v)).unfinished(List.of(pulling)).run();
+    assertThat(r.problems()).singleElement().satisfies(p -> {
+      assertThat(p.id()).isEqualTo(bad);
+      assertThat(p.paths()).containsExactly("/bad");
+    });
+    assertThat(r.unfinished()).containsExactly(new FsckReport.Unfinished(pulling, 2));
+
+    // Checked as a version instead, the same manifest is damaged.
+    assertThat(new Fsck(store).roots(List.of(pulling)).run().problemCount()).isEqualTo(3);
+  }
+
+  @Test
   void aMissingOrCorruptManifestIsReported() throws Exception {
     ObjectId v = f.version(f.file("a", "a"));
     ObjectId absent = Hashes.of("no such manifest".getBytes()).id();

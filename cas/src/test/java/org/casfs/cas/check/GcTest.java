@@ -65,6 +65,35 @@ class GcTest {
   }
 
   @Test
+  void anUnfinishedVersionKeepsWhatOfItIsStored() throws Exception {
+    MemoryObjectStore store = new MemoryObjectStore();
+    Fixture f = new Fixture(store);
+    ObjectId v = f.version(f.file("a", "a"));
+    Hashes notYetTree = Hashes.of(new byte[] {1, 0, 0});
+    Entry notYetBlob = Entry.file(Name.of("late"), Fixture.META, 9, Hashes.of("not yet..".getBytes()));
+    Entry usr = f.dir("usr", f.file("here", "stored already"), notYetBlob);
+    ObjectId pulling = f.version(usr, Entry.directory(Name.of("lib"), Fixture.DIR_META, notYetTree));
+    ObjectId earlierPull = f.version(f.file("superseded", "a pull a newer one replaced"));
+    f.blob("garbage".getBytes());
+    long pullingStored = 4; // manifest, root tree, usr, "stored already"
+
+    GcReport r = new Gc(store).unfinished(() -> List.of(pulling)).run(List.of(v));
+    assertThat(r.reachable()).isEqualTo(3 + pullingStored);
+    assertThat(r.removed()).isEqualTo(4); // the earlier pull's manifest, tree and blob, and "garbage"
+    assertThat(store.contains(pulling)).isTrue();
+    assertThat(store.contains(usr.childId())).isTrue();
+    assertThat(store.contains(Hashes.of("stored already".getBytes()).id())).isTrue();
+    assertThat(store.contains(earlierPull)).isFalse();
+    assertThat(new Fsck(store).roots(List.of(v)).unfinished(List.of(pulling)).run().unfinished())
+        .containsExactly(new FsckReport.Unfinished(pulling, 2));
+
+    // Not in flight any more: it goes like any garbage.
+    r = new Gc(store).run(List.of(v));
+    assertThat(r.removed()).isEqualTo(pullingStored);
+    assertThat(count(store)).isEqualTo(3);
+  }
+
+  @Test
   void bytesFreedAreTheSizesOfWhatWentAway() throws Exception {
     MemoryObjectStore store = new MemoryObjectStore();
     Fixture f = new Fixture(store);

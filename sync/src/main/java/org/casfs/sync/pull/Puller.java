@@ -70,6 +70,15 @@ public final class Puller {
   private final PartialBlobs partials;
   private final CheckedWrites checked;
 
+  /**
+   * What a pull stored is made durable (indexed, synced) at least this often and every
+   * {@link #DURABLE_EVERY_BYTES}, not only at its end: the store batches its index entries until a
+   * flush, so a pull killed or cut off by a power failure before its end would otherwise start
+   * again from nothing, however long the link took to bring what it had.
+   */
+  static final long DURABLE_EVERY_NANOS = 2_000_000_000L;
+  static final long DURABLE_EVERY_BYTES = 32L << 20;
+
   /** Counters of one pull. */
   private final class Run {
     final long start = System.nanoTime();
@@ -80,13 +89,28 @@ public final class Puller {
     long lastReport;
     String phase = "head";
 
-    synchronized void stored(long bytes) {
-      bytesDone += bytes;
-      objectsDone++;
-      long now = System.nanoTime();
-      if (now - lastReport > 200_000_000L) {
-        lastReport = now;
-        report();
+    long lastDurableNanos = start;
+    long lastDurableBytes;
+
+    /** Counts a stored object; makes what the pull stored durable every so often (see DURABLE_EVERY_NANOS). */
+    void stored(long bytes) throws IOException {
+      boolean makeDurable;
+      synchronized (this) {
+        bytesDone += bytes;
+        objectsDone++;
+        long now = System.nanoTime();
+        if (now - lastReport > 200_000_000L) {
+          lastReport = now;
+          report();
+        }
+        makeDurable = now - lastDurableNanos >= DURABLE_EVERY_NANOS || bytesDone - lastDurableBytes >= DURABLE_EVERY_BYTES;
+        if (makeDurable) {
+          lastDurableNanos = now;
+          lastDurableBytes = bytesDone;
+        }
+      }
+      if (makeDurable) {
+        db.store().flush();
       }
     }
 

@@ -1,8 +1,5 @@
 package org.casfs.tools.command;
 
-import java.util.LinkedHashSet;
-import java.util.Set;
-import org.casfs.cas.ObjectId;
 import org.casfs.cas.check.Fsck;
 import org.casfs.cas.check.FsckReport;
 import org.casfs.cas.store.Repository;
@@ -16,7 +13,8 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code casfs fsck}: hashes every object and follows every reference from every version; each
- * problem is one line on stdout naming the object and its paths; exit 4 if there is any.
+ * problem is one line on stdout naming the object and its paths; exit 4 if there is any. A pull
+ * that stopped half way is named as unfinished, not as damage.
  */
 @Command(name = "fsck", description = "Check every object's hash and every reference of every version.")
 public final class FsckCommand extends RepoCommand {
@@ -28,11 +26,11 @@ public final class FsckCommand extends RepoCommand {
   protected void execute() throws Exception {
     try (OpenRepo open = open()) {
       Repository repo = open.repo();
-      Set<ObjectId> roots = new LinkedHashSet<>(open.allManifests());
-      roots.addAll(open.txn().refs().all().values());
+      OpenRepo.CheckRoots roots = open.checkRoots();
       FsckReport report;
       try (Progress bar = progress("fsck", -1, null)) {
-        report = new Fsck(repo.objects()).roots(roots).progress(new CheckProgress(bar)).run();
+        report = new Fsck(repo.objects()).roots(roots.versions()).unfinished(roots.unfinished())
+            .progress(new CheckProgress(bar)).run();
       }
       report.lines().forEach(out()::println);
       if (!report.isClean() && repairFrom != null) {

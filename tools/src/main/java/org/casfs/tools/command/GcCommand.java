@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.casfs.cas.ObjectId;
 import org.casfs.cas.check.GcReport;
+import org.casfs.sync.SyncState;
 import org.casfs.tools.CheckProgress;
 import org.casfs.tools.OpenRepo;
 import org.casfs.tools.Progress;
@@ -14,7 +15,8 @@ import picocli.CommandLine.Command;
 
 /** {@code casfs gc}: txn's gc with refs ({@link RefGc}); prints each version it removed, then the totals. */
 @Command(name = "gc", description = "Remove what nothing keeps: kept are current, previous, staged, pins, the newest"
-    + " N versions (config 'keep'), the open transaction's objects, the version a running mount shows and the files opened through it."
+    + " N versions (config 'keep'), the open transaction's objects, what a pull in flight stored, the version a running mount"
+    + " shows and the files opened through it."
     + " Safe to interrupt.")
 public final class GcCommand extends RepoCommand {
   @Override
@@ -32,7 +34,12 @@ public final class GcCommand extends RepoCommand {
             inUse.add(id);
           }
         }
-        gc = new RefGc(open.txn()).progress(new CheckProgress(bar));
+        // A pull that stopped (a full disk, a power cut) resumes where it stopped: what it stored stays.
+        SyncState sync = new SyncState(open.repo().kv());
+        gc = new RefGc(open.txn()).progress(new CheckProgress(bar)).unfinished(() -> {
+          ObjectId inFlight = sync.pullInFlightOrNull();
+          return inFlight == null ? List.of() : List.of(inFlight);
+        });
         report = gc.run(inUse);
       }
       gc.removedVersions().forEach((id, label) ->

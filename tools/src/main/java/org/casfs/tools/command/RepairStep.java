@@ -32,9 +32,8 @@ final class RepairStep {
     Puller.RepairResult r = Puller.of(open.repo(), open.txn(), config)
         .repair(List.of(Puller.sourceFor(from, config)), damaged, versions);
     out.println("repaired: fetched " + r.objectsFetched() + " objects (" + r.bytesFetched() + " bytes) from " + from);
-    Set<ObjectId> roots = new LinkedHashSet<>(open.allManifests());
-    roots.addAll(versions);
-    FsckReport again = new Fsck(open.repo().objects()).roots(roots).run();
+    OpenRepo.CheckRoots roots = open.checkRoots();
+    FsckReport again = new Fsck(open.repo().objects()).roots(roots.versions()).unfinished(roots.unfinished()).run();
     again.lines().forEach(out::println);
     return again;
   }
