@@ -18,8 +18,10 @@ import org.casfs.cas.Tree;
 import org.casfs.cas.posix.Posix;
 import org.casfs.cas.store.ObjectDatabase;
 import org.casfs.cas.store.ObjectInfo;
+import org.casfs.sync.delta.DeltaStore;
 import org.casfs.sync.delta.TreeDeltas;
 import org.casfs.sync.trust.SignedHead;
+import org.casfs.sync.wire.StaticPaths;
 
 /**
  * Writes the static layout of the offered version, the same paths the server answers, as plain
@@ -27,12 +29,15 @@ import org.casfs.sync.trust.SignedHead;
  *
  * <pre>
  * DIR/v1/head                    the signed head (written last, so a mirror never names objects it lacks)
- * DIR/v1/objects/{id}            every object of the version, as its bytes
+ * DIR/v1/objects/ab/ab12…        every object of the version, as its bytes
  * DIR/v1/manifests/{id}.sig      the manifest's signatures
- * DIR/v1/deltas/                 deltas, when there are any: tree deltas from the version this
+ * DIR/v1/deltas/ab/ab12…-cd34…   deltas, when there are any: tree deltas from the version this
  *                                folder offered before (written here), blob deltas (casfs mirror
  *                                copies the origin's)
  * </pre>
+ *
+ * Objects and deltas sit in folders named by their first two digits ({@link StaticPaths}): a FAT32
+ * USB stick takes at most 13,107 of them in one folder.
  *
  * Re-running adds what is new and rewrites objects that are not whole there (a file of another
  * size than the object, as a write cut short leaves it; with {@code verify}, also one whose bytes
@@ -70,10 +75,10 @@ public final class Mirror {
     }
     ObjectId want = head.headUnverified().manifestId();
     Path v1 = dir.resolve("v1");
-    Path objects = v1.resolve("objects");
+    Path objects = dir.resolve(StaticPaths.OBJECTS);
     Files.createDirectories(objects);
     Files.createDirectories(v1.resolve("manifests"));
-    Files.createDirectories(v1.resolve("deltas"));
+    Files.createDirectories(dir.resolve(StaticPaths.DELTAS));
     Set<ObjectId> ids = new LinkedHashSet<>();
     ids.add(want);
     Manifest m = db.readManifest(want);
@@ -86,7 +91,7 @@ public final class Mirror {
       if (info == null) {
         throw new MissingObjectException(id, "object of the offered version " + want.name() + ",");
       }
-      if (!MirrorFiles.isWhole(objects.resolve(id.name()), info, verify)) {
+      if (!MirrorFiles.isWhole(dir.resolve(StaticPaths.object(id)), info, verify)) {
         toWrite.add(info);
         bytes += (info.size() + block - 1) / block * block; // what it takes on the disk: whole blocks
       }
@@ -94,12 +99,12 @@ public final class Mirror {
     requireSpace(dir, want, bytes);
     long written = 0;
     for (ObjectInfo info : toWrite) {
-      written += copy(info.id(), objects);
+      written += copy(info.id(), dir);
     }
     int treeDeltas = 0;
     ObjectId before = mirroredBeforeOrNull(v1.resolve("head"));
     if (before != null && !before.equals(want) && db.isManifest(before)) {
-      treeDeltas = writeTreeDeltas(db.readManifest(before).rootId(), m.rootId(), v1.resolve("deltas"), new HashSet<>());
+      treeDeltas = writeTreeDeltas(db.readManifest(before).rootId(), m.rootId(), dir, new HashSet<>());
     }
     byte[] sig = state.manifestSignatureFileOrNull(want);
     if (sig != null) {
@@ -109,6 +114,29 @@ public final class Mirror {
     MirrorFiles.writeAtomically(v1.resolve("head"), head.encode());
     sync(dir);
     return new Result(want, toWrite.size(), ids.size() - toWrite.size(), written, treeDeltas);
+  }
+
+  /**
+   * Copies the deltas {@code store} holds into the mirror {@code dir} ({@code v1/deltas/ab/}), and
+   * again those there of another size (a copy cut short); returns how many it wrote.
+   */
+  public static int writeDeltas(DeltaStore store, Path dir) throws IOException {
+    Path target = dir.resolve(StaticPaths.DELTAS);
+    Files.createDirectories(target);
+    int written = 0;
+    for (String name : store.deltaNames()) {
+      Path to = target.resolve(StaticPaths.fannedOut(name));
+      Path from = store.dir().resolve(name);
+      if (!Files.exists(from) || Files.exists(to) && Files.size(to) == Files.size(from)) {
+        continue;
+      }
+      Files.createDirectories(to.getParent());
+      try (InputStream in = Files.newInputStream(from)) {
+        MirrorFiles.copyAtomically(in, to);
+      }
+      written++;
+    }
+    return written;
   }
 
   /** Makes everything written to the mirror's file system durable (one {@code syncfs}). */
@@ -147,18 +175,19 @@ public final class Mirror {
   }
 
   /**
-   * Writes {@code deltas/{old}-{new}} for each tree of the new version that differs from the tree
-   * at the same path in the old one, where the tree delta is smaller than the tree.
+   * Writes the delta {@code {old}-{new}} for each tree of the new version that differs from the
+   * tree at the same path in the old one, where the tree delta is smaller than the tree.
    */
-  private int writeTreeDeltas(ObjectId oldTree, ObjectId newTree, Path deltas, Set<ObjectId> seen) throws IOException {
+  private int writeTreeDeltas(ObjectId oldTree, ObjectId newTree, Path dir, Set<ObjectId> seen) throws IOException {
     if (oldTree.equals(newTree) || !seen.add(newTree)) {
       return 0;
     }
     int written = 0;
-    Path target = deltas.resolve(oldTree.name() + "-" + newTree.name());
+    Path target = dir.resolve(StaticPaths.delta(oldTree, newTree));
     if (!Files.exists(target)) {
       byte[] payload = TreeDeltas.betweenOrNull(db.store(), oldTree, newTree);
       if (payload != null) {
+        Files.createDirectories(target.getParent());
         MirrorFiles.writeAtomically(target, payload);
         written++;
       }
@@ -167,7 +196,7 @@ public final class Mirror {
     for (Entry e : db.readTree(newTree).entries()) {
       Entry o = old.getOrNull(e.name());
       if (e.isDirectory() && o != null && o.isDirectory()) {
-        written += writeTreeDeltas(o.childId(), e.childId(), deltas, seen);
+        written += writeTreeDeltas(o.childId(), e.childId(), dir, seen);
       }
     }
     return written;
@@ -188,9 +217,11 @@ public final class Mirror {
   }
 
   /** Copies one object through the store's verifying read (a damaged object is never copied out). */
-  private long copy(ObjectId id, Path objects) throws IOException {
+  private long copy(ObjectId id, Path dir) throws IOException {
+    Path target = dir.resolve(StaticPaths.object(id));
+    Files.createDirectories(target.getParent());
     try (InputStream in = db.store().open(id)) {
-      return MirrorFiles.copyAtomically(in, objects.resolve(id.name()));
+      return MirrorFiles.copyAtomically(in, target);
     }
   }
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.casfs.cas.ObjectId;
+import org.casfs.sync.wire.StaticPaths;
 
 /**
  * A small in-test HTTP server that forwards to a real origin and misbehaves where told: replaces
@@ -77,7 +78,7 @@ public final class HostileProxy implements Closeable {
         return;
       }
       if (path.startsWith("/v1/objects/")) {
-        ObjectAttack a = objectAttacks.get(ObjectId.fromString(path.substring(12)));
+        ObjectAttack a = objectAttacks.get(ObjectId.fromString(StaticPaths.nameOrNull(path.substring(12))));
         if (a != null) {
           a.answer(ex, forwardBytes(path));
           return;

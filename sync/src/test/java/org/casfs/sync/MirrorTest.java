@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@link Mirror} on the disks a USB stick stands for (real tmpfs mounts): a re-run repairs what a
  * write cut short or a worn stick left, a disk too small is refused before any object is written,
- * and a write that fails names its file and leaves no head.
+ * a write that fails names its file and leaves no head, and a version of more objects than a FAT32
+ * folder takes fits on a FAT32 stick.
  */
 class MirrorTest {
   @TempDir Path tmp;
@@ -56,8 +57,8 @@ class MirrorTest {
   }
 
   private static Path largestObject(Path objects) throws IOException {
-    try (Stream<Path> s = Files.list(objects)) {
-      return s.max((a, b) -> Long.compare(a.toFile().length(), b.toFile().length())).orElseThrow();
+    try (Stream<Path> s = Files.walk(objects)) {
+      return s.filter(Files::isRegularFile).max((a, b) -> Long.compare(a.toFile().length(), b.toFile().length())).orElseThrow();
     }
   }
 
@@ -90,9 +91,44 @@ class MirrorTest {
       assertThat(m.write(mirror, true).objectsWritten()).isZero();
 
       assertThat(client.pull(List.of(new DirSource(mirror)), true).manifest()).isEqualTo(v);
-      try (Stream<Path> s = Files.list(objects)) {
+      try (Stream<Path> s = Files.walk(objects)) {
         assertThat(s.map(p -> p.getFileName().toString())).as("no temporary file left").noneMatch(n -> n.startsWith("."));
       }
+    }
+  }
+
+  /**
+   * FAT32, the file system most USB sticks come with, holds at most 65,536 entries in a directory
+   * (Linux's fat_add_entries then fails with ENOSPC), and a name takes one entry plus one per 13
+   * characters of its long form. This kernel has no vfat module to mount a real stick, so the test
+   * counts the entries each directory of the mirror would take there.
+   */
+  @Test
+  void aMirrorOfMoreObjectsThanAFat32DirectoryHoldsFitsOnAFat32Stick() throws Exception {
+    try (Origin origin = new Origin(tmp.resolve("origin"))) {
+      Path src = tmp.resolve("many");
+      for (int d = 0; d < 14; d++) {
+        Path dir = Files.createDirectories(src.resolve("share/d" + d));
+        for (int i = 0; i < 1000; i++) {
+          Files.writeString(dir.resolve("f" + i), d + "/" + i + "\n");
+        }
+      }
+      ObjectId v = TestVersions.importVersion(origin.repo.objectDatabase(), src, 1);
+      origin.publish(v);
+      Path mirror = tmp.resolve("stick");
+      Mirror.Result r = new Mirror(origin.repo.objectDatabase(), origin.state).write(mirror);
+      assertThat(r.objectsWritten()).as("more objects than a flat FAT32 folder takes").isGreaterThan(13_107);
+      try (Stream<Path> dirs = Files.walk(mirror)) {
+        for (Path dir : dirs.filter(Files::isDirectory).toList()) {
+          long slots = 2; // "." and ".."
+          try (Stream<Path> entries = Files.list(dir)) {
+            slots += entries.mapToLong(e -> 1 + (e.getFileName().toString().length() + 12) / 13).sum();
+          }
+          assertThat(slots).as("FAT32 directory entries of " + dir).isLessThanOrEqualTo(65_536);
+        }
+      }
+      // The objects are where a client looks for them (a pull from such a folder: the tests above).
+      assertThat(new DirSource(mirror).openObject(v, 0).readAllBytes()).isEqualTo(origin.repo.objects().read(v));
     }
   }
 
@@ -105,8 +141,8 @@ class MirrorTest {
       assertThat(failed).isInstanceOf(IOException.class).hasMessageContaining("the mirror " + mirror + " needs ")
           .hasMessageContaining(" MiB more for version " + v.name() + " and its disk has ").hasMessageContaining(" MiB free;")
           .hasMessageContaining("no object was written");
-      try (Stream<Path> s = Files.list(mirror.resolve("v1/objects"))) {
-        assertThat(s).isEmpty();
+      try (Stream<Path> s = Files.walk(mirror.resolve("v1/objects"))) {
+        assertThat(s.filter(Files::isRegularFile)).isEmpty();
       }
       assertThat(mirror.resolve("v1/head")).doesNotExist();
     }
@@ -122,7 +158,7 @@ class MirrorTest {
       assertThat(failed).isInstanceOf(IOException.class).hasMessageContaining(mirror.resolve("v1/objects").toString())
           .hasMessageContaining("No space left on device");
       assertThat(mirror.resolve("v1/head")).doesNotExist();
-      try (Stream<Path> s = Files.list(mirror.resolve("v1/objects"))) {
+      try (Stream<Path> s = Files.walk(mirror.resolve("v1/objects"))) {
         assertThat(s.map(p -> p.getFileName().toString())).as("no temporary file left").noneMatch(n -> n.startsWith("."));
       }
     }

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Deltas through the CLI: {@code casfs sign} computes them from the previously signed version,
  * {@code casfs delta OLD NEW} by hand, {@code casfs serve}'s server sends them in fetch streams,
  * {@code casfs pull} applies (and keeps) them, {@code casfs mirror} publishes them at
- * {@code /v1/deltas/{old}-{new}}.
+ * {@code /v1/deltas/ab/{old}-{new}}.
  */
 class DeltaCommandsTest {
   private static final long SEED = Long.getLong("casfs.seed", System.nanoTime());
@@ -93,8 +93,8 @@ class DeltaCommandsTest {
     assertThat(mr.code()).as(mr.toString()).isZero();
     assertThat(mr.out()).contains("8 deltas written");
     List<Path> files;
-    try (Stream<Path> s = Files.list(mirror.resolve("v1/deltas"))) {
-      files = s.toList();
+    try (Stream<Path> s = Files.walk(mirror.resolve("v1/deltas"))) {
+      files = s.filter(Files::isRegularFile).toList();
     }
     assertThat(files).hasSize(8).allMatch(p -> p.getFileName().toString().matches("\\p{XDigit}{40}-\\p{XDigit}{40}"));
     assertThat(origin.run("mirror", mirror.toString()).out()).contains("0 deltas written");

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 import org.casfs.cas.ObjectId;
 import org.casfs.sync.wire.FetchRequest;
+import org.casfs.sync.wire.StaticPaths;
 
 /**
  * A directory written by {@code casfs mirror} (a USB stick): the same paths as the server, as
@@ -58,7 +59,7 @@ public final class DirSource implements Source {
   @Override
   public InputStream openObject(ObjectId id, long offset) throws IOException {
     requests.incrementAndGet();
-    Path f = dir.resolve("v1/objects").resolve(id.name());
+    Path f = dir.resolve(StaticPaths.object(id));
     try {
       FileChannel ch = FileChannel.open(f);
       ch.position(offset);
@@ -81,7 +82,7 @@ public final class DirSource implements Source {
   @Override
   public byte[] deltaOrNull(ObjectId oldBlob, ObjectId newBlob, int maxBytes) throws IOException {
     requests.incrementAndGet();
-    Path f = dir.resolve("v1/deltas").resolve(oldBlob.name() + "-" + newBlob.name());
+    Path f = dir.resolve(StaticPaths.delta(oldBlob, newBlob));
     try (InputStream in = Files.newInputStream(f)) {
       byte[] b = in.readNBytes(maxBytes + 1);
       read.addAndGet(b.length);

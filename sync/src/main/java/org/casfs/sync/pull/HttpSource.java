@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.casfs.cas.ObjectId;
 import org.casfs.cas.OneByteRead;
 import org.casfs.sync.wire.FetchRequest;
+import org.casfs.sync.wire.StaticPaths;
 import org.casfs.sync.wire.WireException;
 
 /**
@@ -209,7 +210,7 @@ public final class HttpSource implements Source {
 
   @Override
   public InputStream openObject(ObjectId id, long offset) throws IOException {
-    HttpURLConnection c = open("/v1/objects/" + id.name());
+    HttpURLConnection c = open("/" + StaticPaths.object(id));
     if (offset > 0) {
       c.setRequestProperty("Range", "bytes=" + offset + "-");
     }
@@ -220,7 +221,7 @@ public final class HttpSource implements Source {
     }
     if (offset > 0 ? code != 206 : code != 200) {
       drain(c);
-      throw new WireException(base + "/v1/objects/" + id + " answered " + code);
+      throw new WireException(base + "/" + StaticPaths.object(id) + " answered " + code);
     }
     InputStream in = guarded(c.getInputStream());
     long declared = c.getContentLengthLong();
@@ -247,7 +248,7 @@ public final class HttpSource implements Source {
 
   @Override
   public byte[] deltaOrNull(ObjectId oldBlob, ObjectId newBlob, int maxBytes) throws IOException {
-    HttpURLConnection c = open("/v1/deltas/" + oldBlob.name() + "-" + newBlob.name());
+    HttpURLConnection c = open("/" + StaticPaths.delta(oldBlob, newBlob));
     int code = responseCode(c);
     if (code != 200) {
       // 404: no such delta (or a mirror without deltas); anything else: take the whole blob.

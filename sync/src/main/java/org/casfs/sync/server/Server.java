@@ -29,6 +29,7 @@ import org.casfs.sync.SyncState;
 import org.casfs.sync.trust.SignedHead;
 import org.casfs.sync.wire.FetchRequest;
 import org.casfs.sync.wire.RateLimit;
+import org.casfs.sync.wire.StaticPaths;
 import org.casfs.sync.wire.WireException;
 
 /**
@@ -36,13 +37,16 @@ import org.casfs.sync.wire.WireException;
  *
  * <pre>
  * GET  /v1/head                  the signed head this machine offers
- * GET  /v1/objects/{id}          an object's bytes; Range, ETag, immutable caching
+ * GET  /v1/objects/ab/{id}       an object's bytes; Range, ETag, immutable caching
  * GET  /v1/manifests/{id}.sig    a manifest's detached signatures
- * GET  /v1/deltas/{old}-{new}    a delta, from the {@link DeltaSource} (404 without one)
+ * GET  /v1/deltas/ab/{old}-{new} a delta, from the {@link DeltaSource} (404 without one)
  * POST /v1/fetch                 one stream of every object the client lacks ({@link FetchRequest})
  * </pre>
  *
- * Built on the JDK's {@code HttpServer} with a fixed pool of {@link ServerConfig#threads()}
+ * Objects and deltas are fanned out by the first two digits of their name ({@link StaticPaths},
+ * as {@code casfs mirror} writes them); the flat {@code /v1/objects/{id}} is answered too.
+ *
+ * <p>Built on the JDK's {@code HttpServer} with a fixed pool of {@link ServerConfig#threads()}
  * handler threads (further requests wait for one), bodies size-capped, objects streamed with
  * fixed buffers so memory does not grow with clients or object sizes. Whole objects are read
  * through the store's verifying reads, so damaged bytes stop the response instead of reaching a
@@ -233,12 +237,12 @@ public final class Server implements Closeable {
       }
       if (path.equals("/v1/head")) {
         head(ex);
-      } else if (path.startsWith("/v1/objects/")) {
-        object(ex, path.substring("/v1/objects/".length()));
+      } else if (path.startsWith("/" + StaticPaths.OBJECTS + "/")) {
+        object(ex, StaticPaths.nameOrNull(path.substring(StaticPaths.OBJECTS.length() + 2)));
       } else if (path.startsWith("/v1/manifests/") && path.endsWith(".sig")) {
         signature(ex, path.substring("/v1/manifests/".length(), path.length() - 4));
-      } else if (path.startsWith("/v1/deltas/")) {
-        delta(ex, path.substring("/v1/deltas/".length()));
+      } else if (path.startsWith("/" + StaticPaths.DELTAS + "/")) {
+        delta(ex, StaticPaths.nameOrNull(path.substring(StaticPaths.DELTAS.length() + 2)));
       } else {
         error(ex, 404, "no such casfs resource");
       }
@@ -279,9 +283,9 @@ public final class Server implements Closeable {
   }
 
   private void delta(HttpExchange ex, String name) throws IOException {
-    int dash = name.indexOf('-');
+    int dash = name == null ? -1 : name.indexOf('-');
     if (dash < 0 || !ObjectId.isValid(name.substring(0, dash)) || !ObjectId.isValid(name.substring(dash + 1))) {
-      error(ex, 400, "a delta is named {old-id}-{new-id}");
+      error(ex, 400, "a delta is at " + StaticPaths.DELTAS + "/{old-id's first two digits}/{old-id}-{new-id}");
       return;
     }
     byte[] d = deltas.deltaOrNull(ObjectId.fromString(name.substring(0, dash)), ObjectId.fromString(name.substring(dash + 1)));
@@ -294,8 +298,8 @@ public final class Server implements Closeable {
   }
 
   private void object(HttpExchange ex, String hex) throws IOException {
-    if (!ObjectId.isValid(hex)) {
-      error(ex, 400, "not an object id");
+    if (hex == null || !ObjectId.isValid(hex)) {
+      error(ex, 400, "not an object id; an object is at " + StaticPaths.OBJECTS + "/{its id's first two digits}/{id}");
       return;
     }
     ObjectId id = ObjectId.fromString(hex);

@@ -69,9 +69,7 @@ class DamagedMirrorTest {
       new VersionDeltas(db, DeltaBudget.defaults(), 2).compute(v1, v2, deltas);
       origin.publish(v2);
       new Mirror(db, origin.state).write(pristine);
-      for (String name : deltas.deltaNames()) {
-        Files.copy(deltas.dir().resolve(name), pristine.resolve("v1/deltas").resolve(name));
-      }
+      Mirror.writeDeltas(deltas, pristine);
       List<Path> files;
       try (Stream<Path> s = Files.walk(pristine)) {
         files = s.filter(Files::isRegularFile).sorted().toList();

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.Stream;
 import org.casfs.cas.ObjectId;
 import org.casfs.cas.store.ObjectDatabase;
 import org.casfs.sync.Client;
@@ -22,10 +23,11 @@ import org.casfs.sync.pull.PullListener;
 import org.casfs.sync.pull.PullProgress;
 import org.casfs.sync.pull.Puller;
 import org.casfs.sync.pull.Source;
+import org.casfs.sync.wire.StaticPaths;
 
 /**
  * A static mirror with deltas ({@code casfs mirror} copies the origin's blob deltas to
- * {@code v1/deltas/}; {@link Mirror} writes tree deltas from the version the folder offered
+ * {@code v1/deltas/ab/}; {@link Mirror} writes tree deltas from the version the folder offered
  * before): a client running v1 pulls v2 from Debian's nginx serving the folder (GETs
  * only, no fetch stream) and from the folder itself, rebuilds the changed files from the deltas,
  * verifies v2, and receives a fraction of the whole blobs' bytes; a damaged delta file costs that
@@ -76,15 +78,16 @@ class DeltaMirrorTest {
       assertThat(store.deltaNames()).as("seed " + SEED).hasSize(16);
       origin.publish(v2);
       new Mirror(db, origin.state).write(mirror);
-      Path deltaDir = mirror.resolve("v1/deltas");
-      for (String name : store.deltaNames()) {
-        Files.copy(store.dir().resolve(name), deltaDir.resolve(name));
-      }
+      assertThat(Mirror.writeDeltas(store, mirror)).isEqualTo(16);
+      Path deltaDir = mirror.resolve(StaticPaths.DELTAS);
 
       Puller.Result plain = whole.pull(List.of(new DirSource(mirror)), true); // no decoder: whole blobs
       assertThat(plain.manifest()).isEqualTo(v2);
 
-      assertThat(Files.list(deltaDir).count()).as("16 blob deltas + 2 tree deltas written by the mirror").isEqualTo(18);
+      try (Stream<Path> s = Files.walk(deltaDir)) {
+        assertThat(s.filter(Files::isRegularFile).count()).as("16 blob deltas + 2 tree deltas written by the mirror")
+            .isEqualTo(18);
+      }
 
       Puller.Result dir = pull(fromDir, new DirSource(mirror), PullListener.QUIET);
       assertThat(dir.manifest()).isEqualTo(v2);
@@ -110,9 +113,10 @@ class DeltaMirrorTest {
 
       // One delta file damaged on the mirror: that blob comes whole, the rest from deltas.
       String victim = store.deltaNames().get(0);
-      byte[] bad = Files.readAllBytes(deltaDir.resolve(victim));
+      Path victimFile = deltaDir.resolve(StaticPaths.fannedOut(victim));
+      byte[] bad = Files.readAllBytes(victimFile);
       bad[bad.length - 5] ^= 0x33;
-      Files.write(deltaDir.resolve(victim), bad);
+      Files.write(victimFile, bad);
       List<String> notes = Collections.synchronizedList(new ArrayList<>());
       Puller.Result rd = pull(damaged, new DirSource(mirror), new PullListener() {
         @Override

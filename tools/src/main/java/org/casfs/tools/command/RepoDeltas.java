@@ -1,12 +1,10 @@
 package org.casfs.tools.command;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.casfs.cas.ObjectId;
 import org.casfs.cas.store.Repository;
-import org.casfs.sync.MirrorFiles;
+import org.casfs.sync.Mirror;
 import org.casfs.sync.delta.DeltaBudget;
 import org.casfs.sync.delta.DeltaFetchHook;
 import org.casfs.sync.delta.DeltaFrameDecoder;
@@ -64,27 +62,10 @@ final class RepoDeltas {
         .addDecoder(new TreeDeltaFrameDecoder());
   }
 
-  /**
-   * Copies the stored deltas to {@code DIR/v1/deltas/}, and again those there of another size (a
-   * copy cut short); returns how many it wrote.
-   */
+  /** Copies the stored deltas into the mirror {@code dir} ({@link Mirror#writeDeltas}); returns how many it wrote. */
   static int mirror(Repository repo, Path dir) throws IOException {
     DeltaStore store = open(repo);
     store.writeKept(); // deltas a pull in this process received and has not written yet
-    Path target = dir.resolve("v1").resolve("deltas");
-    Files.createDirectories(target);
-    int written = 0;
-    for (String name : store.deltaNames()) {
-      Path to = target.resolve(name);
-      Path from = store.dir().resolve(name);
-      if (!Files.exists(from) || Files.exists(to) && Files.size(to) == Files.size(from)) {
-        continue;
-      }
-      try (InputStream in = Files.newInputStream(from)) {
-        MirrorFiles.copyAtomically(in, to);
-      }
-      written++;
-    }
-    return written;
+    return Mirror.writeDeltas(store, dir);
   }
 }
