@@ -12,6 +12,7 @@ import java.util.Set;
 import org.casfs.cas.Entry;
 import org.casfs.cas.Manifest;
 import org.casfs.cas.MissingObjectException;
+import org.casfs.cas.ObjectException;
 import org.casfs.cas.ObjectId;
 import org.casfs.cas.Sizes;
 import org.casfs.cas.Tree;
@@ -41,8 +42,11 @@ import org.casfs.sync.wire.StaticPaths;
  *
  * Re-running adds what is new and rewrites objects that are not whole there (a file of another
  * size than the object, as a write cut short leaves it; with {@code verify}, also one whose bytes
- * hash wrong, as a failing USB stick leaves it). Before writing, the objects to write are summed
- * in whole blocks of the mirror's file system and checked against its free space. Each file is
+ * hash wrong, as a failing USB stick leaves it). Once the new head is written, what neither it nor
+ * the version the folder offered before needs is removed ({@link MirrorPrune}), so a stick mirrored
+ * to every month holds two versions, not all of them. Before writing, the objects to write are
+ * summed in whole blocks of the mirror's file system and checked against its free space; if only
+ * older versions' objects stand in the way, they and the old head go first. Each file is
  * written to a temporary name and renamed; the objects are synced to disk before the head that
  * names them is written, and the head is synced too, so the disk may be removed once
  * {@code write} returns. Not thread-safe.
@@ -53,15 +57,22 @@ public final class Mirror {
 
   private final ObjectDatabase db;
   private final SyncState state;
+  private DeltaStore deltas;
 
   public Mirror(ObjectDatabase db, SyncState state) {
     this.db = db;
     this.state = state;
   }
 
-  /** What a mirror run wrote. */
+  /** What a mirror run wrote, and what of older versions it removed. */
   public record Result(ObjectId manifest, long objectsWritten, long objectsSkipped, long bytesWritten,
-      int treeDeltasWritten) {}
+      int treeDeltasWritten, int blobDeltasWritten, long filesRemoved, long bytesFreed) {}
+
+  /** Blob deltas to copy into the mirror (those to the offered version's blobs). */
+  public Mirror deltasFrom(DeltaStore store) {
+    this.deltas = store;
+    return this;
+  }
 
   public Result write(Path dir) throws IOException {
     return write(dir, false);
@@ -75,6 +86,7 @@ public final class Mirror {
     }
     ObjectId want = head.headUnverified().manifestId();
     Path v1 = dir.resolve("v1");
+    Path headFile = v1.resolve("head");
     Path objects = dir.resolve(StaticPaths.OBJECTS);
     Files.createDirectories(objects);
     Files.createDirectories(v1.resolve("manifests"));
@@ -96,36 +108,74 @@ public final class Mirror {
         bytes += (info.size() + block - 1) / block * block; // what it takes on the disk: whole blocks
       }
     }
-    requireSpace(dir, want, bytes);
+    ObjectId before = mirroredBeforeOrNull(headFile);
+    MirrorPrune.Freed freed = new MirrorPrune.Freed(0, 0);
+    long free = Files.getFileStore(dir).getUsableSpace();
+    if (bytes + SPARE_BYTES > free) {
+      // A stick full of older versions: what the new version does not need goes first, and the
+      // head with it, so that the folder never names objects it lacks.
+      long reclaimable = MirrorPrune.reclaimable(dir, ids, block);
+      if (bytes + SPARE_BYTES > free + reclaimable) {
+        throw new IOException("the mirror " + dir.toAbsolutePath() + " needs " + Sizes.bytes(bytes) + " more for version "
+            + want.name() + " and its disk has " + Sizes.bytes(free) + " free (" + Sizes.bytes(free + reclaimable)
+            + " without the older versions there); free space there or mirror to a larger disk (no object was written)");
+      }
+      Files.deleteIfExists(headFile);
+      sync(dir);
+      freed = MirrorPrune.prune(dir, ids);
+      sync(dir);
+    }
     long written = 0;
     for (ObjectInfo info : toWrite) {
       written += copy(info.id(), dir);
     }
     int treeDeltas = 0;
-    ObjectId before = mirroredBeforeOrNull(v1.resolve("head"));
     if (before != null && !before.equals(want) && db.isManifest(before)) {
       treeDeltas = writeTreeDeltas(db.readManifest(before).rootId(), m.rootId(), dir, new HashSet<>());
     }
+    int blobDeltas = deltas == null ? 0 : writeDeltas(deltas, dir, ids);
     byte[] sig = state.manifestSignatureFileOrNull(want);
     if (sig != null) {
       MirrorFiles.writeAtomically(v1.resolve("manifests").resolve(want.name() + ".sig"), sig);
     }
     sync(dir); // what the head names is on the disk before the head is
-    MirrorFiles.writeAtomically(v1.resolve("head"), head.encode());
+    MirrorFiles.writeAtomically(headFile, head.encode());
     sync(dir);
-    return new Result(want, toWrite.size(), ids.size() - toWrite.size(), written, treeDeltas);
+    // What neither this version nor the one the folder offered until now needs (a client may be
+    // pulling that one from it right now) goes.
+    freed = freed.plus(MirrorPrune.prune(dir, stillNeeded(ids, want, before)));
+    sync(dir);
+    return new Result(want, toWrite.size(), ids.size() - toWrite.size(), written, treeDeltas, blobDeltas,
+        freed.files(), freed.bytes());
+  }
+
+  /** The offered version's objects, and those of the version the folder offered before if the store still has them. */
+  private Set<ObjectId> stillNeeded(Set<ObjectId> ids, ObjectId want, ObjectId before) throws IOException {
+    if (before == null || before.equals(want) || !db.isManifest(before)) {
+      return ids;
+    }
+    Set<ObjectId> keep = new HashSet<>(ids);
+    keep.add(before);
+    try {
+      collect(db.readManifest(before).rootId(), keep);
+    } catch (ObjectException e) {
+      return ids; // its trees are gone from the store: its clients are served by the new head
+    }
+    return keep;
   }
 
   /**
-   * Copies the deltas {@code store} holds into the mirror {@code dir} ({@code v1/deltas/ab/}), and
+   * Copies the deltas {@code store} holds to blobs of this version ({@code v1/deltas/ab/}), and
    * again those there of another size (a copy cut short); returns how many it wrote.
    */
-  public static int writeDeltas(DeltaStore store, Path dir) throws IOException {
-    Path target = dir.resolve(StaticPaths.DELTAS);
-    Files.createDirectories(target);
+  private static int writeDeltas(DeltaStore store, Path dir, Set<ObjectId> ids) throws IOException {
     int written = 0;
     for (String name : store.deltaNames()) {
-      Path to = target.resolve(StaticPaths.fannedOut(name));
+      ObjectId target = StaticPaths.deltaTargetOrNull(name);
+      if (target == null || !ids.contains(target)) {
+        continue;
+      }
+      Path to = dir.resolve(StaticPaths.DELTAS).resolve(StaticPaths.fannedOut(name));
       Path from = store.dir().resolve(name);
       if (!Files.exists(from) || Files.exists(to) && Files.size(to) == Files.size(from)) {
         continue;
@@ -150,15 +200,6 @@ public final class Mirror {
       return Math.max(512, Files.getFileStore(dir).getBlockSize());
     } catch (IOException | UnsupportedOperationException e) {
       return 4096;
-    }
-  }
-
-  private static void requireSpace(Path dir, ObjectId version, long bytes) throws IOException {
-    long free = Files.getFileStore(dir).getUsableSpace();
-    if (bytes + SPARE_BYTES > free) {
-      throw new IOException("the mirror " + dir.toAbsolutePath() + " needs " + Sizes.bytes(bytes) + " more for version "
-          + version.name() + " and its disk has " + Sizes.bytes(free) + " free; free space there or mirror to a"
-          + " larger disk (no object was written)");
     }
   }
 

@@ -8,8 +8,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.casfs.cas.ObjectId;
 import org.casfs.cas.io.Tmpfs;
@@ -132,6 +135,104 @@ class MirrorTest {
     }
   }
 
+  /** {@code count} files of 20-60 KB (seeded) as version {@code sequence}, published. */
+  private static ObjectId version(Origin origin, Path src, int count, long seed, long sequence) throws IOException {
+    Random r = new Random(seed);
+    Files.createDirectories(src.resolve("lib"));
+    for (int i = 0; i < count; i++) {
+      byte[] b = new byte[20_000 + r.nextInt(40_000)];
+      r.nextBytes(b);
+      Files.write(src.resolve("lib/f" + i), b);
+    }
+    ObjectId v = TestVersions.importVersion(origin.repo.objectDatabase(), src, sequence);
+    origin.publish(v);
+    return v;
+  }
+
+  private static Set<String> objectFiles(Path mirror) throws IOException {
+    try (Stream<Path> s = Files.walk(mirror.resolve("v1/objects"))) {
+      return s.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).collect(Collectors.toSet());
+    }
+  }
+
+  private static Set<String> objectsOf(Origin origin, ObjectId version) throws IOException {
+    Set<String> ids = new HashSet<>(Set.of(version.name()));
+    var db = origin.repo.objectDatabase();
+    var root = db.readManifest(version).rootId();
+    ids.add(root.name());
+    for (var e : db.readTree(root).entries()) {
+      ids.add(e.childId().name());
+      for (var f : db.readTree(e.childId()).entries()) {
+        ids.add(f.childId().name());
+      }
+    }
+    return ids;
+  }
+
+  @Test
+  void aStickMirroredToEveryMonthHoldsTheLastTwoVersionsOnly() throws Exception {
+    try (Origin origin = new Origin(tmp.resolve("origin"));
+        Client client = new Client(tmp.resolve("client"), origin.key.publicKey())) {
+      Path mirror = tmp.resolve("stick");
+      Mirror m = new Mirror(origin.repo.objectDatabase(), origin.state);
+      ObjectId v1 = version(origin, tmp.resolve("src1"), 20, 1, 1);
+      assertThat(m.write(mirror).filesRemoved()).isZero();
+      // What casfs did not write stays; what an interrupted run or an earlier layout left goes.
+      Path note = Files.writeString(mirror.resolve("v1/objects/README.txt"), "from the school office");
+      Path temporary = Files.writeString(mirror.resolve("v1/objects/.0123.tmp"), "cut short");
+      Path flat = Files.writeString(mirror.resolve("v1/objects").resolve(v1.name()), "the flat layout");
+      ObjectId v2 = version(origin, tmp.resolve("src2"), 20, 2, 2);
+      Mirror.Result second = m.write(mirror);
+      assertThat(second.filesRemoved()).isEqualTo(2);
+      assertThat(note).exists();
+      assertThat(temporary).doesNotExist();
+      assertThat(flat).doesNotExist();
+      Set<String> both = new HashSet<>(objectsOf(origin, v1));
+      both.addAll(objectsOf(origin, v2));
+      assertThat(objectFiles(mirror)).as("a client may still be pulling v1 from it").isEqualTo(withNote(both));
+
+      ObjectId v3 = version(origin, tmp.resolve("src3"), 20, 3, 3);
+      Mirror.Result third = m.write(mirror);
+      Set<String> lastTwo = new HashSet<>(objectsOf(origin, v2));
+      lastTwo.addAll(objectsOf(origin, v3));
+      assertThat(objectFiles(mirror)).isEqualTo(withNote(lastTwo));
+      assertThat(third.filesRemoved()).as("v1's manifest, root, lib and 20 blobs, and its signature")
+          .isEqualTo(objectsOf(origin, v1).size() + 1);
+      assertThat(mirror.resolve("v1/manifests/" + v1.name() + ".sig")).doesNotExist();
+      assertThat(client.pull(List.of(new DirSource(mirror)), true).manifest()).isEqualTo(v3);
+    }
+  }
+
+  private static Set<String> withNote(Set<String> ids) {
+    Set<String> s = new HashSet<>(ids);
+    s.add("README.txt");
+    return s;
+  }
+
+  @Test
+  void aStickFullOfAnOlderVersionTakesTheNewOneInItsPlace() throws Exception {
+    try (Origin origin = new Origin(tmp.resolve("origin"));
+        Client client = new Client(tmp.resolve("client"), origin.key.publicKey())) {
+      Path mirror = tmpfs("size=6m").resolve("mirror");
+      Mirror m = new Mirror(origin.repo.objectDatabase(), origin.state);
+      version(origin, tmp.resolve("src1"), 80, 1, 1); // ~3.2 MB
+      m.write(mirror);
+      ObjectId v2 = version(origin, tmp.resolve("src2"), 80, 2, 2); // as much again, nothing shared
+      Mirror.Result r = m.write(mirror);
+      assertThat(r.filesRemoved()).isGreaterThanOrEqualTo(80);
+      assertThat(objectFiles(mirror)).isEqualTo(objectsOf(origin, v2));
+      assertThat(client.pull(List.of(new DirSource(mirror)), true).manifest()).isEqualTo(v2);
+
+      // Not even without it: refused before anything is removed or written.
+      ObjectId v3 = version(origin, tmp.resolve("src3"), 200, 3, 3);
+      Throwable failed = catchThrowable(() -> m.write(mirror));
+      assertThat(failed).isInstanceOf(IOException.class).hasMessageContaining("without the older versions there")
+          .hasMessageContaining("no object was written");
+      assertThat(objectFiles(mirror)).isEqualTo(objectsOf(origin, v2));
+      assertThat(v3).isNotNull();
+    }
+  }
+
   @Test
   void aDiskTooSmallIsRefusedBeforeAnyObjectIsWritten() throws Exception {
     try (Origin origin = new Origin(tmp.resolve("origin"))) {
@@ -139,7 +240,7 @@ class MirrorTest {
       Path mirror = tmpfs("size=1m").resolve("mirror");
       Throwable failed = catchThrowable(() -> new Mirror(origin.repo.objectDatabase(), origin.state).write(mirror));
       assertThat(failed).isInstanceOf(IOException.class).hasMessageContaining("the mirror " + mirror + " needs ")
-          .hasMessageContaining(" MiB more for version " + v.name() + " and its disk has ").hasMessageContaining(" MiB free;")
+          .hasMessageContaining(" MiB more for version " + v.name() + " and its disk has ").hasMessageContaining(" MiB free (")
           .hasMessageContaining("no object was written");
       try (Stream<Path> s = Files.walk(mirror.resolve("v1/objects"))) {
         assertThat(s.filter(Files::isRegularFile)).isEmpty();

@@ -37,6 +37,13 @@ public final class StaticPaths {
     return oldBlob.name() + "-" + newBlob.name();
   }
 
+  /** The new blob (or tree) a delta's file name {@code {old}-{new}} names, or null if it is no such name. */
+  public static ObjectId deltaTargetOrNull(String name) {
+    int dash = name.indexOf('-');
+    return dash > 0 && ObjectId.isValid(name.substring(0, dash))
+        && ObjectId.isValid(name.substring(dash + 1)) ? ObjectId.fromString(name.substring(dash + 1)) : null;
+  }
+
   /** {@code name} under the folder of its first two characters. */
   public static String fannedOut(String name) {
     return name.substring(0, 2) + "/" + name;

@@ -68,8 +68,7 @@ class DamagedMirrorTest {
       DeltaStore deltas = DeltaStore.open(origin.repo.stagingDir("deltas"), 64L << 20);
       new VersionDeltas(db, DeltaBudget.defaults(), 2).compute(v1, v2, deltas);
       origin.publish(v2);
-      new Mirror(db, origin.state).write(pristine);
-      Mirror.writeDeltas(deltas, pristine);
+      new Mirror(db, origin.state).deltasFrom(deltas).write(pristine);
       List<Path> files;
       try (Stream<Path> s = Files.walk(pristine)) {
         files = s.filter(Files::isRegularFile).sorted().toList();

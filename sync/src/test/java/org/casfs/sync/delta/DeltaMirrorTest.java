@@ -77,8 +77,7 @@ class DeltaMirrorTest {
       VersionDeltas.Report report = new VersionDeltas(db, DeltaBudget.defaults(), 2).compute(v1, v2, store);
       assertThat(store.deltaNames()).as("seed " + SEED).hasSize(16);
       origin.publish(v2);
-      new Mirror(db, origin.state).write(mirror);
-      assertThat(Mirror.writeDeltas(store, mirror)).isEqualTo(16);
+      assertThat(new Mirror(db, origin.state).deltasFrom(store).write(mirror).blobDeltasWritten()).isEqualTo(16);
       Path deltaDir = mirror.resolve(StaticPaths.DELTAS);
 
       Puller.Result plain = whole.pull(List.of(new DirSource(mirror)), true); // no decoder: whole blobs

@@ -11,12 +11,13 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code casfs mirror DIR}: writes the offered version as static files that nginx, a CDN or a USB
- * stick serves; synced to disk when it returns, so a stick may be pulled out.
+ * stick serves, and removes what only older versions needed; synced to disk when it returns, so a
+ * stick may be pulled out.
  */
 @Command(name = "mirror", description = "Write the offered version as static files (same paths as 'casfs serve').")
 public final class MirrorCommand extends RepoCommand {
-  @Parameters(paramLabel = "DIR", description = "the directory to write (created if absent; re-runs add what is new "
-      + "and rewrite objects that are not whole)")
+  @Parameters(paramLabel = "DIR", description = "the directory to write (created if absent; re-runs add what is new, "
+      + "rewrite objects that are not whole and remove what neither this version nor the one offered there before needs)")
   private Path dir;
 
   @Option(names = "--verify", description = "also read and hash the objects already in DIR, rewriting damaged ones "
@@ -26,12 +27,13 @@ public final class MirrorCommand extends RepoCommand {
   @Override
   protected void execute() throws Exception {
     try (OpenRepo open = open()) {
-      Mirror.Result r = new Mirror(open.repo().objectDatabase(), new SyncState(open.repo().kv())).write(dir, verify);
-      int deltas = RepoDeltas.mirror(open.repo(), dir);
-      Mirror.sync(dir);
+      Mirror.Result r = new Mirror(open.repo().objectDatabase(), new SyncState(open.repo().kv()))
+          .deltasFrom(RepoDeltas.forMirror(open.repo())).write(dir, verify);
       out().println("mirrored " + r.manifest() + " to " + dir.toAbsolutePath() + ": " + r.objectsWritten()
           + " objects written (" + r.bytesWritten() + " bytes), " + r.objectsSkipped() + " already there, "
-          + deltas + " deltas written; synced to disk");
+          + r.blobDeltasWritten() + " deltas written"
+          + (r.filesRemoved() == 0 ? "" : ", " + r.filesRemoved() + " files older versions needed removed ("
+              + r.bytesFreed() + " bytes)") + "; synced to disk");
     }
   }
 }

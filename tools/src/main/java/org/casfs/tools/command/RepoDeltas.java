@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import org.casfs.cas.ObjectId;
 import org.casfs.cas.store.Repository;
-import org.casfs.sync.Mirror;
 import org.casfs.sync.delta.DeltaBudget;
 import org.casfs.sync.delta.DeltaFetchHook;
 import org.casfs.sync.delta.DeltaFrameDecoder;
@@ -62,10 +61,10 @@ final class RepoDeltas {
         .addDecoder(new TreeDeltaFrameDecoder());
   }
 
-  /** Copies the stored deltas into the mirror {@code dir} ({@link Mirror#writeDeltas}); returns how many it wrote. */
-  static int mirror(Repository repo, Path dir) throws IOException {
+  /** The stored deltas, with those a pull in this process received and has not written yet: what a mirror copies. */
+  static DeltaStore forMirror(Repository repo) throws IOException {
     DeltaStore store = open(repo);
-    store.writeKept(); // deltas a pull in this process received and has not written yet
-    return Mirror.writeDeltas(store, dir);
+    store.writeKept();
+    return store;
   }
 }
