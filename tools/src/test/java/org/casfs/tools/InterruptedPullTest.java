@@ -84,6 +84,7 @@ class InterruptedPullTest {
       CliRunner.Result fsck = client.run("fsck");
       assertThat(fsck.code()).as(fsck.toString()).isZero();
       assertThat(fsck.out()).contains("unfinished version ").contains("objects not stored yet").contains("no problems");
+      assertThat(client.run("status").out()).contains("pulling:   ").contains("not finished");
 
       // The pull makes what it stored durable every 2 s: at 2 MB/s, 60% of the way through (over 6 s
       // in), at least 4 MB of it.
@@ -109,5 +110,6 @@ class InterruptedPullTest {
     CliRunner.Result fsck = client.run("fsck");
     assertThat(fsck.code()).as(fsck.toString()).isZero();
     assertThat(fsck.out()).doesNotContain("unfinished");
+    assertThat(client.run("status").out()).doesNotContain("pulling:");
   }
 }

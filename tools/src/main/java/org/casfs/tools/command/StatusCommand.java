@@ -23,9 +23,12 @@ import org.casfs.txn.Refs;
 import org.casfs.txn.Transaction;
 import picocli.CommandLine.Command;
 
-/** {@code casfs status}: refs, pins, the open transaction, the offered head, the trusted keys and disk use. */
-@Command(name = "status", description = "Show current, previous, staged, pins, the open transaction (or"
-    + " interrupted import), the signed head offered, the trusted keys and the repository's disk use.")
+/**
+ * {@code casfs status}: refs, a pull not finished, pins, the open transaction, the offered head,
+ * the trusted keys and disk use.
+ */
+@Command(name = "status", description = "Show current, previous, staged, a pull not finished, pins, the open"
+    + " transaction (or interrupted import), the signed head offered, the trusted keys and the repository's disk use.")
 public final class StatusCommand extends RepoCommand {
   @Override
   protected void execute() throws Exception {
@@ -42,6 +45,11 @@ public final class StatusCommand extends RepoCommand {
       line("current", refs.currentOrNull(), open);
       line("previous", refs.previousOrNull(), open);
       line("staged", refs.stagedOrNull(), open);
+      ObjectId pulling = new SyncState(open.repo().kv()).pullInFlightOrNull();
+      if (pulling != null) {
+        out().println("pulling:   " + pulling.name() + ", not finished (running now, or stopped: 'casfs pull' again"
+            + " fetches the rest; gc keeps what it stored)");
+      }
       Map<String, ObjectId> pins = refs.pins();
       out().println("pins:      " + (pins.isEmpty() ? "(none)" : ""));
       pins.forEach((name, id) -> out().println("  " + name + "  " + id));
