@@ -116,9 +116,10 @@ public final class Mirror {
       // head with it, so that the folder never names objects it lacks.
       long reclaimable = MirrorPrune.reclaimable(dir, ids, block);
       if (bytes + SPARE_BYTES > free + reclaimable) {
-        throw new IOException("the mirror " + dir.toAbsolutePath() + " needs " + Sizes.bytes(bytes) + " more for version "
-            + want.name() + " and its disk has " + Sizes.bytes(free) + " free (" + Sizes.bytes(free + reclaimable)
-            + " without the older versions there); free space there or mirror to a larger disk (no object was written)");
+        throw new IOException("the mirror " + dir.toAbsolutePath() + " needs " + Sizes.bytes(bytes)
+            + " more for version " + want.name() + " and its disk has " + Sizes.bytes(free) + " free ("
+            + Sizes.bytes(free + reclaimable) + " without the older versions there); free space there or mirror"
+            + " to a larger disk (no object was written)");
       }
       Files.deleteIfExists(headFile);
       sync(dir);

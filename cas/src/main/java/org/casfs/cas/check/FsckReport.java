@@ -30,8 +30,8 @@ public record FsckReport(long objectsChecked, long bytesChecked, int manifestsWa
   public record Unfinished(ObjectId manifest, long missingObjects) {
     @Override
     public String toString() {
-      return "unfinished version " + manifest.name() + ": " + missingObjects + (missingObjects == 1 ? " object" : " objects")
-          + " not stored yet (a pull that stopped half way, not damage: pulling again fetches the rest)";
+      return "unfinished version " + manifest.name() + ": " + missingObjects
+          + (missingObjects == 1 ? " object" : " objects") + " not stored yet (a pull that stopped half way, not damage: pulling again fetches the rest)";
     }
   }
 

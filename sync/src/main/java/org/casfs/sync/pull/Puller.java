@@ -103,7 +103,8 @@ public final class Puller {
           lastReport = now;
           report();
         }
-        makeDurable = now - lastDurableNanos >= DURABLE_EVERY_NANOS || bytesDone - lastDurableBytes >= DURABLE_EVERY_BYTES;
+        makeDurable = now - lastDurableNanos >= DURABLE_EVERY_NANOS
+            || bytesDone - lastDurableBytes >= DURABLE_EVERY_BYTES;
         if (makeDurable) {
           lastDurableNanos = now;
           lastDurableBytes = bytesDone;
