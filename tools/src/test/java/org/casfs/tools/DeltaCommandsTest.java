@@ -100,7 +100,7 @@ class DeltaCommandsTest {
     assertThat(origin.run("mirror", mirror.toString()).out()).contains("0 deltas written");
     byte[] whole = Files.readAllBytes(files.get(0));
     Files.write(files.get(0), java.util.Arrays.copyOf(whole, whole.length / 2)); // a copy cut short
-    assertThat(origin.run("mirror", mirror.toString()).out()).contains("1 deltas written");
+    assertThat(origin.run("mirror", mirror.toString()).out()).contains("1 delta written");
     assertThat(files.get(0)).hasBinaryContent(whole);
   }
 

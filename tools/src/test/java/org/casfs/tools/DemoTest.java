@@ -33,7 +33,7 @@ class DemoTest {
     }
     // the sync and peers steps: a client pulls over loopback and switches; origin -> A -> B
     assertThat(r.out()).contains("$ casfs sign first", "$ casfs sign update", "$ CASFS_REPO=client casfs pull http://127.0.0.1:",
-        "    switched to ", "peer B: switched to ", "from peer A (http://127.0.0.1:", "never from the origin");
+        "    switched to ", "$ casfs mirror ", "$ CASFS_REPO=laptop casfs pull --from-dir ", "peer B: switched to ", "from peer A (http://127.0.0.1:", "never from the origin");
     assertThat(work).doesNotExist();
   }
 

@@ -31,7 +31,7 @@ public final class MirrorCommand extends RepoCommand {
           .deltasFrom(RepoDeltas.forMirror(open.repo())).write(dir, verify);
       out().println("mirrored " + r.manifest() + " to " + dir.toAbsolutePath() + ": " + r.objectsWritten()
           + " objects written (" + r.bytesWritten() + " bytes), " + r.objectsSkipped() + " already there, "
-          + r.blobDeltasWritten() + " deltas written"
+          + r.blobDeltasWritten() + (r.blobDeltasWritten() == 1 ? " delta" : " deltas") + " written"
           + (r.filesRemoved() == 0 ? "" : ", " + r.filesRemoved() + " files older versions needed removed ("
               + r.bytesFreed() + " bytes)") + "; synced to disk");
     }

@@ -50,6 +50,8 @@ final class SyncSteps {
             SyncSteps::pull),
         DemoStep.of("the origin signs an update (deltas from the first version computed as it signs)",
             SyncSteps::signUpdate),
+        DemoStep.of("the origin writes the update to a USB stick's folder (casfs mirror); a laptop that never"
+            + " reaches the origin takes it from there", SyncSteps::stick),
         DemoStep.of("three peers on loopback pass the update along: origin -> peer A (the client) -> peer B (new)",
             SyncSteps::peers));
   }
@@ -70,6 +72,18 @@ final class SyncSteps {
         .orElseThrow(() -> new IllegalStateException("import printed no version line")).split("\\s+")[1];
     ctx.put(UPDATE, id);
     ctx.casfs("sign", "update", "--key", ctx.<Path>get(KEY).toString());
+  }
+
+  /** The offline path: a folder stands for the stick, a new repository for a laptop far from the origin. */
+  private static void stick(DemoContext ctx) throws Exception {
+    String version = ctx.get(UPDATE);
+    Path stick = ctx.work().resolve("usb-stick");
+    ctx.casfs("mirror", stick.toString());
+    Path laptop = ctx.work().resolve("laptop");
+    newRepo(ctx, laptop);
+    String out = cli(ctx, laptop, "pull", "--from-dir", stick.toString(), "--switch");
+    expect(out.contains("switched to " + version), "the laptop did not switch to " + version + ": " + out.strip());
+    cli(ctx, laptop, "fsck");
   }
 
   private static void pull(DemoContext ctx) throws Exception {
