@@ -35,7 +35,6 @@ class AvahiInteropTest {
     assumeTrue(Files.isExecutable(Path.of("/usr/sbin/avahi-daemon"))
         && Files.isExecutable(Path.of("/usr/bin/avahi-publish")), "needs avahi-daemon and avahi-utils");
     Path script = Files.createTempFile("casfs-avahi-lab", ".sh");
-    Process avahi = null;
     List<String> lines = new CopyOnWriteArrayList<>();
     try (NetLab lab = new NetLab()) {
       String ns = lab.namespace("avahi");
@@ -49,52 +48,68 @@ class AvahiInteropTest {
           "--propagation", "private", "bash", script.toString(), devs[1], avahiName, "7777"));
       cmd.addAll(Announcement.of("stable", 9, THEIRS, 7777).toTxt().entrySet().stream()
           .map(e -> e.getKey() + "=" + e.getValue()).toList());
-      avahi = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      Process reader = avahi;
-      Thread pump = new Thread(() -> {
-        try (BufferedReader r = new BufferedReader(
-            new InputStreamReader(reader.getInputStream(), StandardCharsets.UTF_8))) {
-          for (String line; (line = r.readLine()) != null; ) {
-            lines.add(line);
+      Process avahi = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      // Stopped before the lab goes (its link and namespace): an avahi-browse cut off from its
+      // daemon's network mid-resolve kept the script from ever reading its stdin's end.
+      try {
+        Thread pump = new Thread(() -> {
+          try (BufferedReader r = new BufferedReader(
+              new InputStreamReader(avahi.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+              lines.add(line);
+            }
+          } catch (java.io.IOException e) {
+            lines.add("READ FAILED " + e);
           }
-        } catch (java.io.IOException e) {
-          lines.add("READ FAILED " + e);
+        });
+        pump.setDaemon(true);
+        pump.start();
+        PeerFinderTest.await(() -> lines.stream().anyMatch(l -> l.startsWith("AVAHI started")
+            || l.startsWith("FAILED")), () -> "avahi-daemon start: " + lines);
+        assertThat(lines).noneMatch(l -> l.startsWith("FAILED"));
+
+        String ourName = "casfs-interop-" + lab.tag();
+        try (PeerFinder finder = new PeerFinder(PeerFinderTest.options(ends[0], ourName), (n, o) -> { })) {
+          finder.start(Announcement.of("stable", 4, OURS, 7420));
+
+          // avahi-browse -p resolved lines: =;iface;IPv4;name;type;domain;host;address;port;"txt"...
+          PeerFinderTest.await(() -> lines.stream().anyMatch(l -> l.startsWith("BROWSE =")
+              && l.contains(";" + ourName + ";_casfs._tcp;")), () -> "avahi-browse to see us: " + lines);
+          String seen = lines.stream().filter(l -> l.startsWith("BROWSE =")
+              && l.contains(";" + ourName + ";")).findFirst().orElseThrow();
+          assertThat(seen).contains(";" + ends[0].getHostAddress() + ";7420;")
+              .contains("\"seq=4\"").contains("\"ch=stable\"").contains("\"id=" + OURS.name() + "\"")
+              .contains("\"proto=1\"").contains("\"port=7420\"");
+
+          PeerFinderTest.await(() -> PeerFinderTest.find(finder, avahiName) != null,
+              () -> "casfs to see the avahi-published service; stats " + finder.stats());
+          Neighbour n = PeerFinderTest.find(finder, avahiName);
+          assertThat(n.address().getAddress()).isEqualTo(ends[1]);
+          assertThat(n.announcement()).isEqualTo(Announcement.of("stable", 9, THEIRS, 7777));
         }
-      });
-      pump.setDaemon(true);
-      pump.start();
-      PeerFinderTest.await(() -> lines.stream().anyMatch(l -> l.startsWith("AVAHI started")
-          || l.startsWith("FAILED")), () -> "avahi-daemon start: " + lines);
-      assertThat(lines).noneMatch(l -> l.startsWith("FAILED"));
-
-      String ourName = "casfs-interop-" + lab.tag();
-      try (PeerFinder finder = new PeerFinder(PeerFinderTest.options(ends[0], ourName), (n, o) -> { })) {
-        finder.start(Announcement.of("stable", 4, OURS, 7420));
-
-        // avahi-browse -p resolved lines: =;iface;IPv4;name;type;domain;host;address;port;"txt"...
-        PeerFinderTest.await(() -> lines.stream().anyMatch(l -> l.startsWith("BROWSE =")
-            && l.contains(";" + ourName + ";_casfs._tcp;")), () -> "avahi-browse to see us: " + lines);
-        String seen = lines.stream().filter(l -> l.startsWith("BROWSE =")
-            && l.contains(";" + ourName + ";")).findFirst().orElseThrow();
-        assertThat(seen).contains(";" + ends[0].getHostAddress() + ";7420;")
-            .contains("\"seq=4\"").contains("\"ch=stable\"").contains("\"id=" + OURS.name() + "\"")
-            .contains("\"proto=1\"").contains("\"port=7420\"");
-
-        PeerFinderTest.await(() -> PeerFinderTest.find(finder, avahiName) != null,
-            () -> "casfs to see the avahi-published service; stats " + finder.stats());
-        Neighbour n = PeerFinderTest.find(finder, avahiName);
-        assertThat(n.address().getAddress()).isEqualTo(ends[1]);
-        assertThat(n.announcement()).isEqualTo(Announcement.of("stable", 9, THEIRS, 7777));
+      } finally {
+        stop(avahi);
       }
     } finally {
-      if (avahi != null) {
-        avahi.getOutputStream().close(); // the script stops its daemons when stdin closes
-        if (!avahi.waitFor(10, TimeUnit.SECONDS)) {
-          avahi.destroy();
-          avahi.waitFor(5, TimeUnit.SECONDS);
-        }
-      }
       Files.deleteIfExists(script);
+    }
+  }
+
+  /**
+   * Closes the script's stdin, on which it stops its daemons; if it has not ended 10 s later, its
+   * descendants (the daemons it started) and then the script itself are killed, by pid.
+   */
+  private static void stop(Process script) throws Exception {
+    script.getOutputStream().close();
+    if (script.waitFor(10, TimeUnit.SECONDS)) {
+      return;
+    }
+    List<ProcessHandle> started = script.toHandle().descendants().toList();
+    started.forEach(ProcessHandle::destroyForcibly);
+    script.destroyForcibly();
+    script.waitFor(5, TimeUnit.SECONDS);
+    for (ProcessHandle p : started) {
+      p.onExit().get(5, TimeUnit.SECONDS);
     }
   }
 }

@@ -54,7 +54,8 @@ avahi-publish -s "$NAME" _casfs._tcp "$PORT" "$@" > "$WORK/publish.log" 2>&1 &
 PUB_PID=$!
 # Browse once a second until the test closes our stdin (read: >128 on timeout, 1 on EOF).
 while true; do
-  avahi-browse -rtp _casfs._tcp 2>/dev/null | sed 's/^/BROWSE /' || true
+  # bounded: a resolve that never completes must not keep the loop from reading stdin
+  timeout 5 avahi-browse -rtp _casfs._tcp 2>/dev/null | sed 's/^/BROWSE /' || true
   echo "ROUND"
   rc=0; read -r -t 1 _ || rc=$?
   if [ $rc -ne 0 ] && [ $rc -le 128 ]; then break; fi
