@@ -109,23 +109,7 @@ public final class Mirror {
       }
     }
     ObjectId before = mirroredBeforeOrNull(headFile);
-    MirrorPrune.Freed freed = new MirrorPrune.Freed(0, 0);
-    long free = Files.getFileStore(dir).getUsableSpace();
-    if (bytes + SPARE_BYTES > free) {
-      // A stick full of older versions: what the new version does not need goes first, and the
-      // head with it, so that the folder never names objects it lacks.
-      long reclaimable = MirrorPrune.reclaimable(dir, ids, block);
-      if (bytes + SPARE_BYTES > free + reclaimable) {
-        throw new IOException("the mirror " + dir.toAbsolutePath() + " needs " + Sizes.bytes(bytes)
-            + " more for version " + want.name() + " and its disk has " + Sizes.bytes(free) + " free ("
-            + Sizes.bytes(free + reclaimable) + " without the older versions there); free space there or mirror"
-            + " to a larger disk (no object was written)");
-      }
-      Files.deleteIfExists(headFile);
-      sync(dir);
-      freed = MirrorPrune.prune(dir, ids);
-      sync(dir);
-    }
+    MirrorPrune.Freed freed = makeRoom(dir, want, ids, bytes, block);
     long written = 0;
     for (ObjectInfo info : toWrite) {
       written += copy(info.id(), dir);
@@ -150,6 +134,31 @@ public final class Mirror {
         freed.files(), freed.bytes());
   }
 
+  /**
+   * Checks that {@code bytes} more fit on the mirror's disk. A stick full of older versions: what
+   * the new version does not need goes first, and the head with it, so that the folder never
+   * names objects it lacks. If even that is not enough, nothing is removed and the run is refused.
+   */
+  private static MirrorPrune.Freed makeRoom(Path dir, ObjectId want, Set<ObjectId> ids, long bytes, long block)
+      throws IOException {
+    long free = Files.getFileStore(dir).getUsableSpace();
+    if (bytes + SPARE_BYTES <= free) {
+      return new MirrorPrune.Freed(0, 0);
+    }
+    long reclaimable = MirrorPrune.reclaimable(dir, ids, block);
+    if (bytes + SPARE_BYTES > free + reclaimable) {
+      throw new IOException("the mirror " + dir.toAbsolutePath() + " needs " + Sizes.bytes(bytes)
+          + " more for version " + want.name() + " and its disk has " + Sizes.bytes(free) + " free ("
+          + Sizes.bytes(free + reclaimable) + " without the older versions there); free space there or mirror"
+          + " to a larger disk (no object was written)");
+    }
+    Files.deleteIfExists(dir.resolve("v1/head"));
+    sync(dir);
+    MirrorPrune.Freed freed = MirrorPrune.prune(dir, ids);
+    sync(dir);
+    return freed;
+  }
+
   /** The offered version's objects, and those of the version the folder offered before if the store still has them. */
   private Set<ObjectId> stillNeeded(Set<ObjectId> ids, ObjectId want, ObjectId before) throws IOException {
     if (before == null || before.equals(want) || !db.isManifest(before)) {
@@ -172,8 +181,8 @@ public final class Mirror {
   private static int writeDeltas(DeltaStore store, Path dir, Set<ObjectId> ids) throws IOException {
     int written = 0;
     for (String name : store.deltaNames()) {
-      ObjectId target = StaticPaths.deltaTargetOrNull(name);
-      if (target == null || !ids.contains(target)) {
+      StaticPaths.DeltaName delta = StaticPaths.DeltaName.parseOrNull(name);
+      if (delta == null || !ids.contains(delta.to())) {
         continue;
       }
       Path to = dir.resolve(StaticPaths.DELTAS).resolve(StaticPaths.fannedOut(name));

@@ -63,8 +63,8 @@ final class MirrorPrune {
       if (isTemporary(name)) {
         return true;
       }
-      ObjectId target = StaticPaths.deltaTargetOrNull(name);
-      return target != null && !(keep.contains(target) && inItsFolder(f, name));
+      StaticPaths.DeltaName delta = StaticPaths.DeltaName.parseOrNull(name);
+      return delta != null && !(keep.contains(delta.to()) && inItsFolder(f, name));
     }).toList();
     List<Path> signatures = files(dir.resolve("v1/manifests"), 1).filter(f -> {
       String name = f.getFileName().toString();

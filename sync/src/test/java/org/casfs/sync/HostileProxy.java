@@ -78,7 +78,7 @@ public final class HostileProxy implements Closeable {
         return;
       }
       if (path.startsWith("/v1/objects/")) {
-        ObjectAttack a = objectAttacks.get(ObjectId.fromString(StaticPaths.nameOrNull(path.substring(12))));
+        ObjectAttack a = objectAttacks.get(ObjectId.fromString(StaticPaths.nameOrNull(path, StaticPaths.OBJECTS)));
         if (a != null) {
           a.answer(ex, forwardBytes(path));
           return;

@@ -145,23 +145,7 @@ public final class Gc {
         case BLOB -> { }
       }
     }
-    long marked = 0;
-    while (!trees.isEmpty()) {
-      ObjectId id = trees.pop();
-      if (!store.contains(id)) {
-        throw new MissingObjectException(id, "reachable tree (nothing was removed; run 'casfs fsck')");
-      }
-      Tree tree = TreeCodec.decode(id, store.read(id));
-      for (Entry e : tree.entries()) {
-        ObjectId child = e.childId();
-        if (child != null && live.add(child) && e.isDirectory()) {
-          trees.push(child);
-        }
-      }
-      if (++marked % 256 == 0) {
-        progress.update("mark", live.size(), -1);
-      }
-    }
+    markTrees(trees, live, false);
     progress.update("mark", live.size(), live.size());
     return live;
   }
@@ -179,8 +163,19 @@ public final class Gc {
         trees.push(root);
       }
     }
+    markTrees(trees, live, true);
+  }
+
+  /**
+   * Adds every child of the {@code trees} and their subtrees to {@code live}. A tree that is missing
+   * or damaged stops gc ({@link ObjectException}) unless {@code asFarAsStored}, where it ends the walk
+   * below it.
+   */
+  private void markTrees(Deque<ObjectId> trees, Set<ObjectId> live, boolean asFarAsStored) throws IOException {
+    long marked = 0;
     while (!trees.isEmpty()) {
-      Tree tree = treeOrNull(trees.pop());
+      ObjectId id = trees.pop();
+      Tree tree = asFarAsStored ? treeOrNull(id) : treeOrThrow(id);
       if (tree == null) {
         continue;
       }
@@ -190,7 +185,17 @@ public final class Gc {
           trees.push(child);
         }
       }
+      if (++marked % 256 == 0) {
+        progress.update("mark", live.size(), -1);
+      }
     }
+  }
+
+  private Tree treeOrThrow(ObjectId id) throws IOException {
+    if (!store.contains(id)) {
+      throw new MissingObjectException(id, "reachable tree (nothing was removed; run 'casfs fsck')");
+    }
+    return TreeCodec.decode(id, store.read(id));
   }
 
   private ObjectId rootTreeOrNull(ObjectId manifest) throws IOException {

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import org.casfs.cas.Hashes;
 import org.casfs.cas.ObjectId;
 import org.casfs.cas.Sha256;
+import org.casfs.sync.wire.StaticPaths;
 
 /**
  * The fixed header in front of every delta body ({@value #LENGTH} bytes, big-endian):
@@ -49,7 +50,7 @@ public record DeltaHeader(DeltaEngine engine, ObjectId oldId, Hashes newBlob, lo
   }
 
   public static String name(ObjectId oldId, ObjectId newId) {
-    return oldId.name() + "-" + newId.name();
+    return StaticPaths.deltaName(oldId, newId);
   }
 
   public byte[] encode() {

@@ -238,11 +238,11 @@ public final class Server implements Closeable {
       if (path.equals("/v1/head")) {
         head(ex);
       } else if (path.startsWith("/" + StaticPaths.OBJECTS + "/")) {
-        object(ex, StaticPaths.nameOrNull(path.substring(StaticPaths.OBJECTS.length() + 2)));
+        object(ex, StaticPaths.nameOrNull(path, StaticPaths.OBJECTS));
       } else if (path.startsWith("/v1/manifests/") && path.endsWith(".sig")) {
         signature(ex, path.substring("/v1/manifests/".length(), path.length() - 4));
       } else if (path.startsWith("/" + StaticPaths.DELTAS + "/")) {
-        delta(ex, StaticPaths.nameOrNull(path.substring(StaticPaths.DELTAS.length() + 2)));
+        delta(ex, StaticPaths.DeltaName.parseOrNull(StaticPaths.nameOrNull(path, StaticPaths.DELTAS)));
       } else {
         error(ex, 404, "no such casfs resource");
       }
@@ -282,13 +282,12 @@ public final class Server implements Closeable {
     send(ex, 200, "text/plain", sig);
   }
 
-  private void delta(HttpExchange ex, String name) throws IOException {
-    int dash = name == null ? -1 : name.indexOf('-');
-    if (dash < 0 || !ObjectId.isValid(name.substring(0, dash)) || !ObjectId.isValid(name.substring(dash + 1))) {
+  private void delta(HttpExchange ex, StaticPaths.DeltaName name) throws IOException {
+    if (name == null) {
       error(ex, 400, "a delta is at " + StaticPaths.DELTAS + "/{old-id's first two digits}/{old-id}-{new-id}");
       return;
     }
-    byte[] d = deltas.deltaOrNull(ObjectId.fromString(name.substring(0, dash)), ObjectId.fromString(name.substring(dash + 1)));
+    byte[] d = deltas.deltaOrNull(name.from(), name.to());
     if (d == null) {
       error(ex, 404, "no such delta");
       return;

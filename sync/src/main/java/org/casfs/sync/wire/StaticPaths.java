@@ -37,11 +37,15 @@ public final class StaticPaths {
     return oldBlob.name() + "-" + newBlob.name();
   }
 
-  /** The new blob (or tree) a delta's file name {@code {old}-{new}} names, or null if it is no such name. */
-  public static ObjectId deltaTargetOrNull(String name) {
-    int dash = name.indexOf('-');
-    return dash > 0 && ObjectId.isValid(name.substring(0, dash))
-        && ObjectId.isValid(name.substring(dash + 1)) ? ObjectId.fromString(name.substring(dash + 1)) : null;
+  /** The two objects a delta's name {@code {old}-{new}} names. */
+  public record DeltaName(ObjectId from, ObjectId to) {
+    /** The objects {@code name} names, or null if it is no delta's name. */
+    public static DeltaName parseOrNull(String name) {
+      int dash = name == null ? -1 : name.indexOf('-');
+      return dash > 0 && ObjectId.isValid(name.substring(0, dash)) && ObjectId.isValid(name.substring(dash + 1))
+          ? new DeltaName(ObjectId.fromString(name.substring(0, dash)), ObjectId.fromString(name.substring(dash + 1)))
+          : null;
+    }
   }
 
   /** {@code name} under the folder of its first two characters. */
@@ -50,10 +54,17 @@ public final class StaticPaths {
   }
 
   /**
-   * The name in a request path below {@link #OBJECTS} or {@link #DELTAS} ({@code ab/ab12…}), or
-   * null if the folder is not the name's first two characters. The flat form ({@code ab12…}) of
-   * earlier layouts is accepted too.
+   * The name in a request path ({@code /v1/objects/ab/ab12…}) below {@code folder} ({@link
+   * #OBJECTS} or {@link #DELTAS}), or null if the path is not below it or its fan-out folder is
+   * not the name's first two characters. The flat form ({@code /v1/objects/ab12…}) of earlier
+   * layouts is accepted too.
    */
+  public static String nameOrNull(String path, String folder) {
+    String prefix = "/" + folder + "/";
+    return path.startsWith(prefix) ? nameOrNull(path.substring(prefix.length())) : null;
+  }
+
+  /** {@link #nameOrNull(String, String)} of what follows the folder: {@code ab/ab12…} or {@code ab12…}. */
   public static String nameOrNull(String below) {
     int slash = below.indexOf('/');
     if (slash < 0) {
