@@ -88,9 +88,10 @@ public final class Mirror {
     Path v1 = dir.resolve("v1");
     Path headFile = v1.resolve("head");
     Path objects = dir.resolve(StaticPaths.OBJECTS);
-    Files.createDirectories(objects);
-    Files.createDirectories(v1.resolve("manifests"));
-    Files.createDirectories(dir.resolve(StaticPaths.DELTAS));
+    MirrorFiles.createFolder(v1); // each level checked before the next is made in it
+    MirrorFiles.createFolder(objects);
+    MirrorFiles.createFolder(v1.resolve("manifests"));
+    MirrorFiles.createFolder(dir.resolve(StaticPaths.DELTAS));
     Set<ObjectId> ids = new LinkedHashSet<>();
     ids.add(want);
     Manifest m = db.readManifest(want);
@@ -190,7 +191,7 @@ public final class Mirror {
       if (!Files.exists(from) || Files.exists(to) && Files.size(to) == Files.size(from)) {
         continue;
       }
-      Files.createDirectories(to.getParent());
+      MirrorFiles.createFolder(to.getParent());
       try (InputStream in = Files.newInputStream(from)) {
         MirrorFiles.copyAtomically(in, to);
       }
@@ -219,7 +220,12 @@ public final class Mirror {
    */
   private static ObjectId mirroredBeforeOrNull(Path head) {
     try {
-      return Files.isRegularFile(head) ? SignedHead.parse(Files.readAllBytes(head)).headUnverified().manifestId() : null;
+      if (!Files.isRegularFile(head)) {
+        return null;
+      }
+      try (InputStream in = Files.newInputStream(head)) {
+        return SignedHead.parse(in.readNBytes(SignedHead.MAX_BYTES + 1)).headUnverified().manifestId();
+      }
     } catch (IOException | RuntimeException e) {
       return null; // only a hint for deltas; the new head replaces it anyway
     }
@@ -238,7 +244,7 @@ public final class Mirror {
     if (!Files.exists(target)) {
       byte[] payload = TreeDeltas.betweenOrNull(db.store(), oldTree, newTree);
       if (payload != null) {
-        Files.createDirectories(target.getParent());
+        MirrorFiles.createFolder(target.getParent());
         MirrorFiles.writeAtomically(target, payload);
         written++;
       }
@@ -270,7 +276,7 @@ public final class Mirror {
   /** Copies one object through the store's verifying read (a damaged object is never copied out). */
   private long copy(ObjectId id, Path dir) throws IOException {
     Path target = dir.resolve(StaticPaths.object(id));
-    Files.createDirectories(target.getParent());
+    MirrorFiles.createFolder(target.getParent());
     try (InputStream in = db.store().open(id)) {
       return MirrorFiles.copyAtomically(in, target);
     }

@@ -10,6 +10,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import org.casfs.cas.store.ObjectInfo;
 import org.casfs.cas.store.VerifyingInputStream;
@@ -47,9 +48,15 @@ public final class MirrorFiles {
     }
   }
 
+  /**
+   * Creates {@code file} anew. What a stick from elsewhere has at its name goes first, and the
+   * file is created exclusively, never through a link: a symbolic link there to a file of the
+   * machine would otherwise be written through, a FIFO there would hold the open for ever.
+   */
   private static OutputStream create(Path file) throws IOException {
     try {
-      return Files.newOutputStream(file);
+      Files.deleteIfExists(file);
+      return Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     } catch (IOException e) {
       throw failed(e, file);
     }
@@ -60,6 +67,18 @@ public final class MirrorFiles {
       out.write(buf, 0, count);
     } catch (IOException e) {
       throw failed(e, file);
+    }
+  }
+
+  /**
+   * Makes {@code folder} (and the folders above it), refusing a symbolic link in its place: one on
+   * a stick from elsewhere could lead out of the mirror, and the mirror would write there.
+   */
+  public static void createFolder(Path folder) throws IOException {
+    Files.createDirectories(folder);
+    if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
+      throw new IOException(folder.toAbsolutePath() + " is a symbolic link, not a folder 'casfs mirror' writes;"
+          + " remove it, then run 'casfs mirror' again");
     }
   }
 

@@ -272,4 +272,57 @@ class MirrorTest {
             + " mirror's disk or check it, then run 'casfs mirror' again to go on");
     assertThat(full.getParent().toFile().list()).isEmpty();
   }
+
+  /**
+   * A stick handed over from elsewhere (the mirror runs as root on the origin) cannot make the
+   * mirror write outside its folder: a symbolic link where a temporary file goes, to a file of
+   * the origin, leaves that file as it was; a FIFO there does not hold the mirror up; a fan-out
+   * folder that is a link out of the mirror is refused, naming it, and nothing is written there.
+   */
+  @Test
+  void aStickFromElsewhereCannotMakeTheMirrorWriteOutsideIt() throws Exception {
+    try (Origin origin = new Origin(tmp.resolve("origin"))) {
+      ObjectId v = version(origin, tmp.resolve("src"));
+      Mirror m = new Mirror(origin.repo.objectDatabase(), origin.state);
+      Path mirror = tmp.resolve("mirror");
+      m.write(mirror);
+      List<Path> objects;
+      try (Stream<Path> s = Files.walk(mirror.resolve("v1/objects"))) {
+        objects = s.filter(Files::isRegularFile).sorted().toList();
+      }
+      Path victim = Files.writeString(tmp.resolve("origin-file"), "the origin's own file\n");
+      Path linked = objects.get(0);
+      Files.delete(linked);
+      Files.createSymbolicLink(linked.resolveSibling("." + linked.getFileName() + ".tmp"), victim);
+      Path fifo = objects.get(1);
+      Files.delete(fifo);
+      assertThat(new ProcessBuilder("mkfifo", fifo.resolveSibling("." + fifo.getFileName() + ".tmp").toString())
+          .start().waitFor()).isZero();
+      Files.delete(mirror.resolve("v1/head"));
+
+      assertThat(m.write(mirror).objectsWritten()).isEqualTo(2);
+      assertThat(Files.readString(victim)).isEqualTo("the origin's own file\n");
+      assertThat(linked).isRegularFile();
+      assertThat(fifo).isRegularFile();
+
+      Path outside = Files.createDirectories(tmp.resolve("outside"));
+      Path fan = objects.get(2).getParent();
+      try (Stream<Path> s = Files.list(fan)) {
+        for (Path f : s.toList()) {
+          Files.delete(f);
+        }
+      }
+      Files.delete(fan);
+      Files.createSymbolicLink(fan, outside);
+      Throwable failed = catchThrowable(() -> m.write(mirror));
+      assertThat(failed).isInstanceOf(IOException.class).hasMessage(fan + " is a symbolic link, not a folder 'casfs"
+          + " mirror' writes; remove it, then run 'casfs mirror' again");
+      assertThat(outside.toFile().list()).isEmpty();
+      Files.delete(fan);
+      m.write(mirror);
+      try (Client client = new Client(tmp.resolve("client"), origin.key.publicKey())) {
+        assertThat(client.pull(List.of(new DirSource(mirror)), true).manifest()).isEqualTo(v);
+      }
+    }
+  }
 }

@@ -8,8 +8,10 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.concurrent.atomic.AtomicLong;
 import org.casfs.cas.ObjectId;
+import org.casfs.sync.trust.SignedHead;
 import org.casfs.sync.wire.FetchRequest;
 import org.casfs.sync.wire.StaticPaths;
 
@@ -45,7 +47,7 @@ public final class DirSource implements Source {
       throw new FileNotFoundException(f + " is missing; is " + dir + " a folder written by 'casfs mirror'?");
     }
     try (InputStream in = Files.newInputStream(f)) {
-      byte[] b = in.readNBytes(16 * 1024);
+      byte[] b = in.readNBytes(SignedHead.MAX_BYTES + 1);
       read.addAndGet(b.length);
       return b;
     }
@@ -61,7 +63,7 @@ public final class DirSource implements Source {
     requests.incrementAndGet();
     Path f = dir.resolve(StaticPaths.object(id));
     try {
-      FileChannel ch = FileChannel.open(f);
+      FileChannel ch = openFile(f);
       ch.position(offset);
       InputStream in = Channels.newInputStream(ch);
       return new java.io.FilterInputStream(in) {
@@ -83,12 +85,38 @@ public final class DirSource implements Source {
   public byte[] deltaOrNull(ObjectId oldBlob, ObjectId newBlob, int maxBytes) throws IOException {
     requests.incrementAndGet();
     Path f = dir.resolve(StaticPaths.delta(oldBlob, newBlob));
-    try (InputStream in = Files.newInputStream(f)) {
+    // A delta is optional: one that cannot be read as a file leaves the whole object to fetch.
+    try (InputStream in = Channels.newInputStream(openFile(f))) {
       byte[] b = in.readNBytes(maxBytes + 1);
       read.addAndGet(b.length);
       return b.length > maxBytes ? null : b;
-    } catch (NoSuchFileException e) {
+    } catch (NoSuchFileException | NotAFileException e) {
       return null;
+    }
+  }
+
+  /**
+   * Opens a file of the folder, refusing what {@code casfs mirror} never writes there, which a stick
+   * from elsewhere may hold: the open of a FIFO waits for a writer that never comes, a device such
+   * as {@code /dev/zero} never ends. (Symbolic links to files are followed: a folder may be
+   * assembled with them.)
+   */
+  private static FileChannel openFile(Path f) throws IOException {
+    BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class);
+    if (!a.isRegularFile()) {
+      throw new NotAFileException(f + " is " + (a.isDirectory() ? "a directory" : "a FIFO, device or socket")
+          + ", not a file 'casfs mirror' writes");
+    }
+    return FileChannel.open(f);
+  }
+
+  /**
+   * Something other than a file in a file's place. A {@link FileNotFoundException}: the folder lacks
+   * the file this time and the next, so the puller advises another source.
+   */
+  private static final class NotAFileException extends FileNotFoundException {
+    NotAFileException(String message) {
+      super(message);
     }
   }
 

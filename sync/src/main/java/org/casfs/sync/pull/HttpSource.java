@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import org.casfs.cas.ObjectId;
 import org.casfs.cas.OneByteRead;
+import org.casfs.sync.trust.SignedHead;
 import org.casfs.sync.wire.FetchRequest;
 import org.casfs.sync.wire.StaticPaths;
 import org.casfs.sync.wire.WireException;
@@ -117,7 +118,7 @@ public final class HttpSource implements Source {
       throw new FileNotFoundException(base + "/v1/head answered " + code + "; is this a casfs server or mirror?");
     }
     try (InputStream in = guarded(c.getInputStream())) {
-      return in.readNBytes(16 * 1024);
+      return in.readNBytes(SignedHead.MAX_BYTES + 1);
     }
   }
 
