@@ -62,7 +62,11 @@ final class RocksDatabase implements KeyValueStore, AutoCloseable {
         .setCreateMissingColumnFamilies(true)
         .setMaxBackgroundJobs(2)
         .setKeepLogFileNum(2)
-        .setMaxOpenFiles(256);
+        .setMaxOpenFiles(256)
+        // No fallocate: RocksDB would reserve 1.1x the write buffer (35 MiB) for each write-ahead
+        // log at its first write, space a laptop's nearly full disk lacks and a pull's free-space
+        // check counts on; the log's appends then extend it instead.
+        .setAllowFAllocate(false);
     try {
       List<byte[]> names = List.of(RocksDB.DEFAULT_COLUMN_FAMILY);
       if (!create || dir.resolve("CURRENT").toFile().exists()) {
