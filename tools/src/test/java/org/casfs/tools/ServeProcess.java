@@ -4,12 +4,13 @@ import java.io.File;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A {@code casfs serve} child process (the launcher, with this test run's classpath) on a free
- * loopback port, up once it serves and its control socket exists. Stop it with {@link #stop} (or
+ * A {@code casfs serve} (or {@code casfs peer}) child process (the launcher, with this test run's
+ * classpath) on a free loopback port, up once it serves and its control socket exists. Stop it with {@link #stop} (or
  * {@link #kill}) in {@code finally}.
  */
 final class ServeProcess {
@@ -22,12 +23,28 @@ final class ServeProcess {
   }
 
   static ServeProcess start(Path repo, Path log) throws Exception {
+    return launch(repo, log, "serving ", "serve");
+  }
+
+  /**
+   * A {@code casfs peer} daemon on a free loopback port, without mDNS; {@code args} add options
+   * (its neighbours with --peers). {@link #url} is where it serves.
+   */
+  static ServeProcess startPeer(Path repo, Path log, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("peer", "--mdns", "none"));
+    command.addAll(List.of(args));
+    return launch(repo, log, "peer serving on port ", command.toArray(String[]::new));
+  }
+
+  private static ServeProcess launch(Path repo, Path log, String ready, String... args) throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    ProcessBuilder pb = new ProcessBuilder(List.of(Path.of(System.getProperty("user.dir"), "casfs").toString(),
-        "serve", "--bind", "127.0.0.1", "--port", String.valueOf(port)))
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("user.dir"), "casfs").toString()));
+    command.addAll(List.of(args));
+    command.addAll(List.of("--bind", "127.0.0.1", "--port", String.valueOf(port)));
+    ProcessBuilder pb = new ProcessBuilder(command)
         .redirectErrorStream(true).redirectOutput(log.toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     pb.environment().put("CASFS_REPO", repo.toString());
@@ -35,10 +52,10 @@ final class ServeProcess {
     pb.environment().remove("JAVA_OPTS");
     ServeProcess serve = new ServeProcess(pb.start(), port);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!(Files.readString(log).contains("serving ") && Files.exists(repo.resolve("control.sock")))) {
+    while (!(Files.readString(log).contains(ready) && Files.exists(repo.resolve("control.sock")))) {
       if (!serve.process.isAlive() || System.nanoTime() > deadline) {
         serve.kill();
-        throw new AssertionError("casfs serve did not come up: " + Files.readString(log));
+        throw new AssertionError("casfs " + args[0] + " did not come up: " + Files.readString(log));
       }
       Thread.sleep(50);
     }

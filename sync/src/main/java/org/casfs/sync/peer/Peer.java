@@ -20,6 +20,7 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.casfs.cas.ObjectId;
+import org.casfs.cas.Sizes;
 import org.casfs.cas.store.Repository;
 import org.casfs.sync.SyncState;
 import org.casfs.sync.delta.DeltaFetchHook;
@@ -56,8 +57,12 @@ import org.casfs.txn.Versions;
  * for a growing while ({@link Penalties}); head reads are rate-limited ({@link TokenBucket}) so
  * an announcement flood costs bounded work. Uploads are bounded by the server's thread count.
  *
- * <p>One line is logged per discovery, pull and switch. Thread-safe; one background thread does
- * all pulling, so at most one pull runs at a time.
+ * <p>After each update it pulls, and when an update does not fit on the disk, the peer runs gc
+ * ({@link Housekeeping}): a laptop nobody tends keeps a few versions, not every one it was sent,
+ * and an update that needs the room old versions take goes on.
+ *
+ * <p>One line is logged per discovery, pull, switch and gc that removed something. Thread-safe;
+ * one background thread does all pulling, so at most one pull runs at a time.
  */
 public final class Peer implements AutoCloseable {
   private static final Duration STATUS_EVERY = Duration.ofSeconds(2);
@@ -78,6 +83,9 @@ public final class Peer implements AutoCloseable {
   private final TokenBucket headBudget;
   private final Map<String, Instant> lastPolled = new HashMap<>();
   private final AtomicReference<Transfer> transfer = new AtomicReference<>();
+  private Housekeeping housekeeping = Housekeeping.NONE;
+  /** The version gc last ran for because it did not fit (once per version: gc frees what it can at once). */
+  private ObjectId roomMadeFor;
   private final Object wake = new Object();
   private boolean wakeRequested;
   private Server server;
@@ -107,6 +115,12 @@ public final class Peer implements AutoCloseable {
   /** Sends neighbours at most {@code limit}'s bytes a second in all; null (the default) for no limit. */
   public synchronized Peer limitUploads(RateLimit limit) {
     this.uploadLimit = limit;
+    return this;
+  }
+
+  /** How this peer makes room (gc) after an update and when one does not fit; by default it does not. */
+  public synchronized Peer housekeeping(Housekeeping h) {
+    this.housekeeping = Objects.requireNonNull(h, "housekeeping");
     return this;
   }
 
@@ -405,12 +419,17 @@ public final class Peer implements AutoCloseable {
         log.accept("switched to " + channel + "#" + head.sequence() + " " + head.manifestId());
       }
       refreshOffer();
+      roomMadeFor = null;
+      collectAfterUpdate();
     } catch (IOException e) {
       transfer.set(new Transfer(channel, head.sequence(), head.manifestId().name(), urls, "failed",
           0, 0, 0, 0, perSource(sources), started, clock.millis(),
           "failed: " + e.getMessage()));
       log.accept("pull of " + channel + "#" + head.sequence() + " from " + urls + " failed: "
           + e.getMessage());
+      if (e instanceof PullException pe && pe.kind() == PullException.Kind.NO_SPACE) {
+        makeRoomFor(head);
+      }
       for (Offer o : offers) {
         String url = stripSlash(o.neighbour().baseUrl().toString());
         boolean bad = swarm == null ? !(e instanceof PullException pe
@@ -431,6 +450,51 @@ public final class Peer implements AutoCloseable {
         }
       }
     }
+  }
+
+  /** gc after an update: the versions it left behind beyond what gc keeps go. */
+  private void collectAfterUpdate() {
+    Housekeeping.Outcome o = collect();
+    if (o != null && (o.versionsRemoved() > 0 || o.freedAny())) {
+      log.accept("gc after the update: " + removed(o));
+    }
+  }
+
+  /**
+   * An update that does not fit: gc once for it (it frees at once what it can), and if that freed
+   * anything the pull goes on, keeping what it stored.
+   */
+  private void makeRoomFor(Head head) {
+    if (head.manifestId().equals(roomMadeFor) || housekeeping == Housekeeping.NONE) {
+      return; // gc ran for it already: the room must come from elsewhere
+    }
+    roomMadeFor = head.manifestId();
+    Housekeeping.Outcome o = collect();
+    if (o == null) {
+      return;
+    }
+    String what = "no room for " + channel + "#" + head.sequence() + ": ";
+    if (o.freedAny()) {
+      log.accept(what + "gc " + removed(o) + "; pulling again");
+      wakeUp();
+    } else {
+      log.accept(what + "gc found nothing to remove; free space on " + repo.dir() + "'s disk or keep fewer"
+          + " versions ('keep' in " + repo.dir().resolve("config") + "); the pull is tried again meanwhile");
+    }
+  }
+
+  private Housekeeping.Outcome collect() {
+    try {
+      return housekeeping.collect();
+    } catch (IOException | RuntimeException e) {
+      log.accept("gc failed: " + e.getMessage() + "; run 'casfs gc' to see it again, and 'casfs fsck'");
+      return null;
+    }
+  }
+
+  private static String removed(Housekeeping.Outcome o) {
+    int n = o.versionsRemoved();
+    return "removed " + n + " old version" + (n == 1 ? "" : "s") + ", freed " + Sizes.bytes(o.bytesFreed());
   }
 
   private static String stripSlash(String url) {

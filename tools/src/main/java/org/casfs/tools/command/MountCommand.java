@@ -70,7 +70,7 @@ public final class MountCommand extends RepoCommand {
       }
       try (mount; ControlServer control = ControlServer.startOrWarn(open,
           "casfs mount (pid " + ProcessHandle.current().pid() + ") at " + mount.fuse().mountPoint(), this::log);
-          Peer daemon = peer ? peerOptions.start(open, this::log) : null) {
+          Peer daemon = peer ? peerOptions.start(open, control, this::log) : null) {
         String mode = writable ? "writable: changes go to transaction " + mount.transaction().id()
             : "read-only, " + (mount.following() ? "following current" : "pinned");
         out().println("mounted " + mount.shown().name() + " at " + mount.fuse().mountPoint() + " (" + mode

@@ -28,7 +28,7 @@ public final class PeerCommand extends RepoCommand {
       CountDownLatch stop = new CountDownLatch(1);
       try (ControlServer control = ControlServer.startOrWarn(open,
               "casfs peer (pid " + ProcessHandle.current().pid() + ")", this::log);
-          Peer peer = peerOptions.start(open, this::log)) {
+          Peer peer = peerOptions.start(open, control, this::log)) {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
           peer.close();
           stop.countDown();

@@ -13,7 +13,10 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.locks.Lock;
 import java.util.function.Consumer;
+import org.casfs.cas.check.Progress;
+import org.casfs.sync.peer.Housekeeping;
 import org.casfs.sync.peer.Peer;
 import org.casfs.sync.peer.PeerConfig;
 import org.casfs.sync.trust.TrustStore;
@@ -21,6 +24,7 @@ import org.casfs.sync.wire.RateLimit;
 import org.casfs.tools.CliException;
 import org.casfs.tools.ExitCode;
 import org.casfs.tools.OpenRepo;
+import org.casfs.tools.daemon.ControlServer;
 import picocli.CommandLine.Option;
 
 /**
@@ -61,8 +65,16 @@ final class PeerOptions {
       description = "send neighbours at most RATE bytes a second in all, e.g. 500k or 2M (default: no limit)")
   RateLimit uploadRate;
 
-  /** Starts the peer on the open repository; each log line goes to {@code log} with a time stamp. */
-  Peer start(OpenRepo open, Consumer<String> log) throws Exception {
+  @Option(names = "--no-gc", description = "do not run gc after an update or when one does not fit (default: run it,"
+      + " keeping what 'casfs gc' keeps)")
+  boolean noGc;
+
+  /**
+   * Starts the peer on the open repository; each log line goes to {@code log} with a time stamp.
+   * Its gc runs under {@code control}'s lock, as a command sent through it would; without a control
+   * socket (it could not be made) the peer runs no gc, since it could not tell what is in use.
+   */
+  Peer start(OpenRepo open, ControlServer control, Consumer<String> log) throws Exception {
     System.setProperty("slf4j.internal.verbosity", "ERROR");
     PeerConfig defaults = PeerConfig.defaults(port);
     PeerConfig config = new PeerConfig(new InetSocketAddress(bind, port), interfaces(), peers,
@@ -71,7 +83,21 @@ final class PeerOptions {
     DateTimeFormatter time = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
     return new Peer(config, open.txn(), TrustStore.open(open.repo().keysDir()),
         line -> log.accept(LocalTime.now().format(time) + " " + line), Clock.systemUTC())
-        .limitUploads(uploadRate).start();
+        .limitUploads(uploadRate).housekeeping(noGc || control == null ? Housekeeping.NONE
+            : gcUnder(control.exclusiveLock(), open)).start();
+  }
+
+  private static Housekeeping gcUnder(Lock exclusive, OpenRepo open) {
+    return () -> {
+      exclusive.lock();
+      try {
+        RepoGc.Outcome gc = RepoGc.run(open, open.repo().dir(), Progress.NONE);
+        return new Housekeeping.Outcome(gc.removedVersions().size(),
+            gc.report().bytesFreed() + gc.report().orphanBytesFreed());
+      } finally {
+        exclusive.unlock();
+      }
+    };
   }
 
   private List<InetAddress> interfaces() throws SocketException, UnknownHostException {

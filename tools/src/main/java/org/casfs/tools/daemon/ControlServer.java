@@ -141,6 +141,14 @@ public final class ControlServer implements AutoCloseable {
     }
   }
 
+  /**
+   * The lock a command that changes the repository holds while it runs: work of the daemon's own
+   * that must not run beside such a command (its gc) holds it too.
+   */
+  public Lock exclusiveLock() {
+    return repoLock.writeLock();
+  }
+
   /** The socket file. */
   public Path socket() {
     return socket;
