@@ -1,0 +1,48 @@
+package org.casfs.sync.delta;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Random;
+import org.casfs.cas.Hashes;
+import org.casfs.cas.ObjectType;
+import org.casfs.cas.store.MemoryObjectStore;
+import org.casfs.cas.store.ObjectInfo;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The planner's choice of engines: bsdiff, the slowest, runs on a pair only where zstd found the
+ * old blob shares something with the new one; a blob made anew in every byte (recompressed,
+ * regenerated) costs one zstd pass, not bsdiff's search too.
+ */
+class DeltaPlannerTest {
+  private final MemoryObjectStore store = new MemoryObjectStore();
+  private final DeltaPlanner planner = new DeltaPlanner(store, DeltaBudget.defaults());
+
+  @Test
+  void bsdiffRunsWhereTheBlobsShareBytes() throws Exception {
+    Random r = new Random(5);
+    byte[] old = RandomEdits.content(r, 1 << 20);
+    FileDelta fd = planner.compute(pair(old, RandomEdits.edit(r, old, 20)));
+    assertThat(fd.sizes()).containsKeys(DeltaEngine.ZSTD, DeltaEngine.BSDIFF);
+    assertThat(fd.chosenOrNull()).isNotNull();
+  }
+
+  @Test
+  void bsdiffIsNotRunWhereTheNewBlobSharesNothingWithTheOld() throws Exception {
+    Random r = new Random(6);
+    byte[] old = new byte[1 << 20];
+    byte[] now = new byte[1 << 20];
+    r.nextBytes(old);
+    r.nextBytes(now); // as a compressed file regenerated whole looks
+    FileDelta fd = planner.compute(pair(old, now));
+    assertThat(fd.sizes()).containsOnlyKeys(DeltaEngine.ZSTD);
+    assertThat(fd.chosenOrNull()).as("no delta is worth keeping").isNull();
+  }
+
+  private FilePair pair(byte[] old, byte[] now) {
+    ObjectInfo a = store.insert(ObjectType.BLOB, old);
+    ObjectInfo b = store.insert(ObjectType.BLOB, now);
+    return new FilePair("/f", "/f", new Hashes(a.id(), a.sha256()), old.length, new Hashes(b.id(), b.sha256()),
+        now.length);
+  }
+}
