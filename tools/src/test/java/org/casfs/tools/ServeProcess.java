@@ -22,8 +22,11 @@ final class ServeProcess {
     this.url = "http://127.0.0.1:" + port;
   }
 
-  static ServeProcess start(Path repo, Path log) throws Exception {
-    return launch(repo, log, "serving ", "serve");
+  /** {@code casfs serve}; {@code args} add options. */
+  static ServeProcess start(Path repo, Path log, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("serve"));
+    command.addAll(List.of(args));
+    return launch(repo, log, "serving ", command.toArray(String[]::new));
   }
 
   /**

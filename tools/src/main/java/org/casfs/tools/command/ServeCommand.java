@@ -2,8 +2,10 @@ package org.casfs.tools.command;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.locks.ReentrantLock;
 import org.casfs.cas.store.Repository;
 import org.casfs.sync.SyncState;
 import org.casfs.sync.server.Server;
@@ -41,6 +43,13 @@ public final class ServeCommand extends RepoCommand {
       description = "compression level of fetch streams, 0 for none (default: ${DEFAULT-VALUE})")
   private int zstd;
 
+  @Option(names = "--key", paramLabel = "FILE", description = "the signing key with which the offered head is renewed"
+      + " before it expires (default: $CASFS_KEY or ~/.casfs/signing.key, if there is one)")
+  private Path key;
+
+  @Option(names = "--no-renew", description = "do not renew the offered head before it expires")
+  private boolean noRenew;
+
   /** Disk for the fetch streams kept for laptops that ask alike (whole versions for new ones). */
   static final long FETCH_STREAM_CACHE_BYTES = 2L << 30;
 
@@ -62,7 +71,9 @@ public final class ServeCommand extends RepoCommand {
       CountDownLatch stop = new CountDownLatch(1);
       try (ControlServer control = ControlServer.startOrWarn(open,
               "casfs serve (pid " + ProcessHandle.current().pid() + ")", this::log);
-          Server server = server(open.repo(), config).logProblemsTo(this::log).limitUploads(rate).start()) {
+          Server server = server(open.repo(), config).logProblemsTo(this::log).limitUploads(rate).start();
+          HeadRenewer renewer = noRenew ? null : HeadRenewer.start(open, KeygenCommand.keyPath(key, casfs()),
+              control != null ? control.exclusiveLock() : new ReentrantLock(), this::log)) {
         Thread hook = new Thread(() -> {
           server.close();
           stop.countDown();

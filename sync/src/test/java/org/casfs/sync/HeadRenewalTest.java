@@ -1,0 +1,79 @@
+package org.casfs.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.casfs.cas.ObjectId;
+import org.casfs.sync.trust.Head;
+import org.casfs.sync.trust.SignedHead;
+import org.casfs.sync.trust.SigningKey;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An origin renews its offered head before it expires: not before half its validity has passed,
+ * then the same version with the next sequence and as long a validity, which a client that has the
+ * version takes without fetching anything or switching; never a head of several signers or of
+ * another key.
+ */
+class HeadRenewalTest {
+  private static final long DAY = Duration.ofDays(1).toMillis();
+
+  @TempDir Path tmp;
+
+  @Test
+  void theOfferedHeadIsRenewedOnceHalfItsValidityHasPassed() throws Exception {
+    try (Origin origin = new Origin(tmp.resolve("origin"));
+        Client laptop = new Client(tmp.resolve("laptop"), origin.key.publicKey())) {
+      ObjectId v = TestImages.version(origin.repo.objectDatabase(), "stable", 1, 3, 2, 5, 0, null);
+      AtomicLong clock = new AtomicLong(System.currentTimeMillis());
+      new Publisher(origin.repo.objectDatabase(), origin.state, origin.key, clock::get).publish(v, Duration.ofDays(7));
+      origin.serve();
+      assertThat(laptop.pull(origin.url(), true).manifest()).isEqualTo(v);
+      HeadRenewal renewal = new HeadRenewal(origin.repo.objectDatabase(), origin.state, origin.key, clock::get);
+
+      clock.addAndGet(3 * DAY);
+      assertThat(renewal.renewIfDue()).isEqualTo(new HeadRenewal.Outcome(null, null));
+      assertThat(origin.state.offeredHeadOrNull().headUnverified().sequence()).isEqualTo(1);
+
+      clock.addAndGet(DAY); // 4 of 7 days
+      HeadRenewal.Outcome o = renewal.renewIfDue();
+      Head renewed = o.renewedOrNull().headUnverified();
+      assertThat(renewed.manifest().id()).isEqualTo(v);
+      assertThat(renewed.sequence()).isEqualTo(2);
+      assertThat(renewed.issuedMillis()).isEqualTo(clock.get());
+      assertThat(renewed.expiresMillis()).isEqualTo(clock.get() + 7 * DAY);
+      assertThat(o.messageOrNull()).startsWith("renewed the offered head stable#1 (" + v.name() + ") before it expires: now #2");
+      assertThat(origin.state.offeredHeadOrNull().encode()).isEqualTo(o.renewedOrNull().encode());
+
+      // The laptop accepts the renewed head (a peer then offers it on): nothing is fetched.
+      assertThat(laptop.pull(origin.url(), true).objectsFetched()).isZero();
+      assertThat(laptop.refs.currentOrNull()).isEqualTo(v);
+      assertThat(laptop.state.acceptedHeadOrNull(v).headUnverified().sequence()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aHeadOfAnotherKeyOrOfSeveralSignersIsNotRenewed() throws Exception {
+    try (Origin origin = new Origin(tmp.resolve("origin"))) {
+      ObjectId v = TestImages.version(origin.repo.objectDatabase(), "stable", 1, 3, 2, 5, 0, null);
+      AtomicLong clock = new AtomicLong(System.currentTimeMillis());
+      new Publisher(origin.repo.objectDatabase(), origin.state, origin.key, clock::get).publish(v, Duration.ofDays(7));
+      clock.addAndGet(5 * DAY);
+      SigningKey other = SigningKey.generate();
+      HeadRenewal.Outcome o = new HeadRenewal(origin.repo.objectDatabase(), origin.state, other, clock::get).renewIfDue();
+      assertThat(o.renewedOrNull()).isNull();
+      assertThat(o.messageOrNull()).contains("is signed by another key, so this key cannot renew it");
+
+      new Publisher(origin.repo.objectDatabase(), origin.state, other, clock::get).cosign(v);
+      o = new HeadRenewal(origin.repo.objectDatabase(), origin.state, origin.key, clock::get).renewIfDue();
+      assertThat(o.renewedOrNull()).isNull();
+      assertThat(o.messageOrNull()).contains("is signed by several keys");
+      SignedHead still = origin.state.offeredHeadOrNull();
+      assertThat(still.signatures()).hasSize(2);
+      assertThat(still.headUnverified().sequence()).isEqualTo(1);
+    }
+  }
+}

@@ -1,0 +1,94 @@
+package org.casfs.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.casfs.cas.ObjectId;
+import org.casfs.cas.store.Repository;
+import org.casfs.sync.Publisher;
+import org.casfs.sync.SyncState;
+import org.casfs.sync.pull.HttpSource;
+import org.casfs.sync.pull.PullConfig;
+import org.casfs.sync.trust.Head;
+import org.casfs.sync.trust.SignedHead;
+import org.casfs.sync.trust.SigningKey;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code casfs serve} on an origin renews the offered head before it expires, so that laptops
+ * away for longer than the expiry still take the update from their neighbours: a head signed five
+ * days ago for seven is served renewed (the next sequence, seven days from now) once the server
+ * runs with the signing key; without the key the server says when the head expires and what to do.
+ */
+class ServeRenewsHeadTest {
+  private static final long DAY = Duration.ofDays(1).toMillis();
+
+  @TempDir Path tmp;
+
+  @Test
+  void aServerWithTheSigningKeyRenewsAHeadPastHalfItsValidity() throws Exception {
+    Path originDir = tmp.resolve("origin");
+    Path keyFile = tmp.resolve("origin.key");
+    CliRunner origin = CliRunner.forRepo(originDir).env("CASFS_KEY", keyFile.toString());
+    assertThat(origin.run("init").code()).isZero();
+    CliRunner.Result keygen = origin.run("keygen");
+    assertThat(keygen.code()).isZero();
+    assertThat(origin.run("import", TestTreeFiles.write(tmp.resolve("a"), 1).toString(), "--label", "first").code())
+        .isZero();
+    ObjectId v = ObjectId.fromString(origin.run("show", "first").out().lines()
+        .filter(l -> l.startsWith("manifest ")).findFirst().orElseThrow().substring(9).strip());
+    long fiveDaysAgo = System.currentTimeMillis() - 5 * DAY;
+    try (Repository repo = Repository.open(originDir)) {
+      new Publisher(repo.objectDatabase(), new SyncState(repo.kv()), SigningKey.readFrom(keyFile), () -> fiveDaysAgo)
+          .publish(v, Duration.ofDays(7));
+    }
+
+    Path keyless = tmp.resolve("keyless.log");
+    ServeProcess serve = ServeProcess.start(originDir, keyless, "--key", tmp.resolve("no-such.key").toString());
+    try {
+      waitFor(keyless, "casfs: the offered head stable#1 expires at ");
+      assertThat(Files.readString(keyless)).contains("and there is no signing key at " + tmp.resolve("no-such.key")
+          + " to renew it: sign the version again ('casfs sign') before then");
+      assertThat(head(serve).sequence()).isEqualTo(1);
+    } finally {
+      serve.stop();
+    }
+
+    Path log = tmp.resolve("serve.log");
+    serve = ServeProcess.start(originDir, log, "--key", keyFile.toString());
+    try {
+      waitFor(log, "casfs: renewed the offered head stable#1 (" + v.name() + ") before it expires: now #2");
+      Head h = head(serve);
+      assertThat(h.sequence()).isEqualTo(2);
+      assertThat(h.manifest().id()).isEqualTo(v);
+      assertThat(h.expiresMillis() - h.issuedMillis()).isEqualTo(7 * DAY);
+      assertThat(h.issuedMillis()).isGreaterThan(System.currentTimeMillis() - DAY);
+
+      Path laptopDir = tmp.resolve("laptop");
+      CliRunner laptop = CliRunner.forRepo(laptopDir);
+      assertThat(laptop.run("init").code()).isZero();
+      assertThat(laptop.run("trust", keygen.out().strip()).code()).isZero();
+      CliRunner.Result pulled = laptop.run("pull", serve.url, "--switch");
+      assertThat(pulled.code()).as(pulled.toString()).isZero();
+      assertThat(pulled.out()).contains("(sequence 2)");
+    } finally {
+      serve.stop();
+    }
+  }
+
+  private static Head head(ServeProcess serve) throws Exception {
+    return SignedHead.parse(new HttpSource(serve.url, PullConfig.defaults()).head()).headUnverified();
+  }
+
+  private static void waitFor(Path log, String text) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!Files.readString(log).contains(text) && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    assertThat(Files.readString(log)).contains(text);
+  }
+}
