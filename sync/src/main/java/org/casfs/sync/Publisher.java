@@ -2,6 +2,7 @@ package org.casfs.sync;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
@@ -14,6 +15,7 @@ import org.casfs.cas.store.ObjectInfo;
 import org.casfs.sync.trust.Head;
 import org.casfs.sync.trust.Signature;
 import org.casfs.sync.trust.SignatureDomain;
+import org.casfs.sync.trust.SignatureException;
 import org.casfs.sync.trust.SignedHead;
 import org.casfs.sync.trust.SigningKey;
 
@@ -85,5 +87,44 @@ public final class Publisher {
     SignedHead signed = new SignedHead(offered.headBytes(), all);
     state.setOfferedHead(signed);
     return signed;
+  }
+
+  /** What {@link #renewIfDue} did, and one line for the log about it (null: nothing to say). */
+  public record Renewal(SignedHead renewedOrNull, String messageOrNull) {}
+
+  /**
+   * Renews the offered head once half its validity has passed, so that an update goes on spreading
+   * to laptops that were away for longer than the expiry (they refuse an expired head, and a frozen
+   * or replaying source cannot re-sign): the same manifest signed anew for as long again, with the
+   * next sequence; clients take it as a head and nothing more (they have the version: no objects,
+   * no switch). A head co-signed by several keys is not renewed, since this key alone cannot renew
+   * it, nor one signed by another key; the message then says to sign again.
+   */
+  public Renewal renewIfDue() throws IOException {
+    SignedHead offered = state.offeredHeadOrNull();
+    if (offered == null) {
+      return new Renewal(null, null);
+    }
+    Head h;
+    try {
+      h = offered.headUnverified();
+    } catch (SignatureException e) {
+      return new Renewal(null, "the offered head does not decode (" + e.getMessage() + "); sign the version again");
+    }
+    long now = clockMillis.getAsLong();
+    long validity = h.expiresMillis() - h.issuedMillis();
+    if (now < h.issuedMillis() + validity / 2) {
+      return new Renewal(null, null);
+    }
+    String what = h.channel() + "#" + h.sequence() + " (" + h.manifest().id().name() + ")";
+    String mine = key.publicKey().keyId();
+    if (offered.signatures().size() != 1 || !offered.signatures().get(0).keyId().equals(mine)) {
+      return new Renewal(null, "the offered head " + what + " expires at " + Instant.ofEpochMilli(h.expiresMillis())
+          + " and is signed by " + (offered.signatures().size() == 1 ? "another key" : "several keys")
+          + ", so this key cannot renew it; sign it again ('casfs sign', then co-sign) before then");
+    }
+    SignedHead renewed = publish(h.manifest().id(), Duration.ofMillis(validity));
+    return new Renewal(renewed, "renewed the offered head " + what + " before it expires: now #"
+        + renewed.headUnverified().sequence() + ", expires " + Instant.ofEpochMilli(renewed.headUnverified().expiresMillis()));
   }
 }

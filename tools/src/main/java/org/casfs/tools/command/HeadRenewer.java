@@ -10,7 +10,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
 import java.util.function.Consumer;
-import org.casfs.sync.HeadRenewal;
+import org.casfs.sync.Publisher;
 import org.casfs.sync.SyncState;
 import org.casfs.sync.trust.Head;
 import org.casfs.sync.trust.SignatureException;
@@ -19,7 +19,7 @@ import org.casfs.sync.trust.SigningKey;
 import org.casfs.tools.OpenRepo;
 
 /**
- * {@code casfs serve}'s renewal of the offered head ({@link HeadRenewal}): at start and every
+ * {@code casfs serve}'s renewal of the offered head ({@link Publisher#renewIfDue}): at start and every
  * hour, under the lock that keeps the commands sent to the server out (a {@code casfs sign} among
  * them). Without the signing key on this machine (kept offline) it only warns, once per head, when
  * the head is past half its validity. Logs one line per renewal or warning.
@@ -67,7 +67,7 @@ final class HeadRenewer implements AutoCloseable {
     lock.lock();
     try {
       if (keyOrNull != null) {
-        HeadRenewal.Outcome o = new HeadRenewal(open.repo().objectDatabase(), new SyncState(open.repo().kv()),
+        Publisher.Renewal o = new Publisher(open.repo().objectDatabase(), new SyncState(open.repo().kv()),
             keyOrNull, System::currentTimeMillis).renewIfDue();
         say(o.messageOrNull());
       } else {

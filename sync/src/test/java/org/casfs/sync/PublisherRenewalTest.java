@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * version takes without fetching anything or switching; never a head of several signers or of
  * another key.
  */
-class HeadRenewalTest {
+class PublisherRenewalTest {
   private static final long DAY = Duration.ofDays(1).toMillis();
 
   @TempDir Path tmp;
@@ -32,14 +32,14 @@ class HeadRenewalTest {
       new Publisher(origin.repo.objectDatabase(), origin.state, origin.key, clock::get).publish(v, Duration.ofDays(7));
       origin.serve();
       assertThat(laptop.pull(origin.url(), true).manifest()).isEqualTo(v);
-      HeadRenewal renewal = new HeadRenewal(origin.repo.objectDatabase(), origin.state, origin.key, clock::get);
+      Publisher renewal = new Publisher(origin.repo.objectDatabase(), origin.state, origin.key, clock::get);
 
       clock.addAndGet(3 * DAY);
-      assertThat(renewal.renewIfDue()).isEqualTo(new HeadRenewal.Outcome(null, null));
+      assertThat(renewal.renewIfDue()).isEqualTo(new Publisher.Renewal(null, null));
       assertThat(origin.state.offeredHeadOrNull().headUnverified().sequence()).isEqualTo(1);
 
       clock.addAndGet(DAY); // 4 of 7 days
-      HeadRenewal.Outcome o = renewal.renewIfDue();
+      Publisher.Renewal o = renewal.renewIfDue();
       Head renewed = o.renewedOrNull().headUnverified();
       assertThat(renewed.manifest().id()).isEqualTo(v);
       assertThat(renewed.sequence()).isEqualTo(2);
@@ -63,12 +63,12 @@ class HeadRenewalTest {
       new Publisher(origin.repo.objectDatabase(), origin.state, origin.key, clock::get).publish(v, Duration.ofDays(7));
       clock.addAndGet(5 * DAY);
       SigningKey other = SigningKey.generate();
-      HeadRenewal.Outcome o = new HeadRenewal(origin.repo.objectDatabase(), origin.state, other, clock::get).renewIfDue();
+      Publisher.Renewal o = new Publisher(origin.repo.objectDatabase(), origin.state, other, clock::get).renewIfDue();
       assertThat(o.renewedOrNull()).isNull();
       assertThat(o.messageOrNull()).contains("is signed by another key, so this key cannot renew it");
 
       new Publisher(origin.repo.objectDatabase(), origin.state, other, clock::get).cosign(v);
-      o = new HeadRenewal(origin.repo.objectDatabase(), origin.state, origin.key, clock::get).renewIfDue();
+      o = new Publisher(origin.repo.objectDatabase(), origin.state, origin.key, clock::get).renewIfDue();
       assertThat(o.renewedOrNull()).isNull();
       assertThat(o.messageOrNull()).contains("is signed by several keys");
       SignedHead still = origin.state.offeredHeadOrNull();
