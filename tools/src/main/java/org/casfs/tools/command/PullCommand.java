@@ -2,6 +2,7 @@ package org.casfs.tools.command;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.casfs.cas.ObjectId;
 import org.casfs.cas.ObjectException;
 import org.casfs.sync.pull.DirSource;
 import org.casfs.sync.pull.PullConfig;
@@ -76,6 +77,7 @@ public final class PullCommand extends RepoCommand {
         }
       };
       Puller.Result r;
+      ObjectId before = open.txn().refs().currentOrNull();
       long start = System.nanoTime();
       try {
         Puller puller = RepoDeltas.acceptDeltas(Puller.of(open.repo(), open.txn(), config), open.repo());
@@ -85,11 +87,14 @@ public final class PullCommand extends RepoCommand {
       }
       bar.close();
       double seconds = (System.nanoTime() - start) / 1e9;
-      out().println((r.switched() ? "switched to " : "staged ") + r.manifest() + " (sequence " + r.sequence() + "): "
+      // A head the origin renewed (the same version, the next sequence) is news of nothing to run.
+      boolean already = r.manifest().equals(before);
+      out().println((already ? "already on " : r.switched() ? "switched to " : "staged ") + r.manifest()
+          + " (sequence " + r.sequence() + "): "
           + r.objectsFetched() + " objects, " + r.bytesStored() + " bytes stored, " + r.bytesReceived()
           + " bytes received in " + r.requests() + " requests, "
           + String.format(java.util.Locale.ROOT, "%.2f s (%s MB/s)", seconds, megabytesPerSecond(r.bytesStored(), seconds))
-          + (r.switched() ? "" : "; run 'casfs switch staged' to use it"));
+          + (r.switched() || already ? "" : "; run 'casfs switch staged' to use it"));
     }
   }
 
