@@ -67,6 +67,16 @@ class PeerGcTest {
         assertThat(laptop.run("cat", "previous", "etc/hostname").out()).isEqualTo("laptop-3\n");
         assertThat(laptop.run("cat", "current", "etc/hostname").out()).isEqualTo("laptop-4\n");
         ok(laptop.run("fsck"));
+
+        // The disk fills up for good: gc finds nothing to remove (v4 current, v3 previous), says
+        // so once, and the pull, tried every poll, is not logged every poll.
+        fillLeaving(disk.dir().resolve("filler2"), RESERVE + (1 << 20));
+        publish(origin, 5);
+        text = waitFor(log, "no room for stable#5: gc found nothing to remove", 60);
+        Thread.sleep(5_000); // five more polls
+        text = Files.readString(log);
+        assertThat(text.split("pull of stable#5 from ", -1)).as("one failure line for five polls").hasSize(2);
+        assertThat(text).contains("the pull is tried again every poll meanwhile, without a line each time");
       } finally {
         if (peer != null) {
           peer.stop();

@@ -425,9 +425,13 @@ public final class Peer implements AutoCloseable {
       transfer.set(new Transfer(channel, head.sequence(), head.manifestId().name(), urls, "failed",
           0, 0, 0, 0, perSource(sources), started, clock.millis(),
           "failed: " + e.getMessage()));
-      log.accept("pull of " + channel + "#" + head.sequence() + " from " + urls + " failed: "
-          + e.getMessage());
-      if (e instanceof PullException pe && pe.kind() == PullException.Kind.NO_SPACE) {
+      boolean noSpace = e instanceof PullException pe && pe.kind() == PullException.Kind.NO_SPACE;
+      // Said once per version: a disk stays full for days, and the pull is retried every poll.
+      if (!(noSpace && head.manifestId().equals(roomMadeFor))) {
+        log.accept("pull of " + channel + "#" + head.sequence() + " from " + urls + " failed: "
+            + e.getMessage());
+      }
+      if (noSpace) {
         makeRoomFor(head);
       }
       for (Offer o : offers) {
@@ -479,7 +483,8 @@ public final class Peer implements AutoCloseable {
       wakeUp();
     } else {
       log.accept(what + "gc found nothing to remove; free space on " + repo.dir() + "'s disk or keep fewer"
-          + " versions ('keep' in " + repo.dir().resolve("config") + "); the pull is tried again meanwhile");
+          + " versions ('keep' in " + repo.dir().resolve("config") + "); the pull is tried again every poll"
+          + " meanwhile, without a line each time ('casfs status' shows why it waits)");
     }
   }
 
