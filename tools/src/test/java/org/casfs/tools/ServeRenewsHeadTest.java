@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * away for longer than the expiry still take the update from their neighbours: a head signed five
  * days ago for seven is served renewed (the next sequence, seven days from now) once the server
  * runs with the signing key; without the key the server says when the head expires and what to do.
+ * The same in {@code casfs peer} on an origin.
  */
 class ServeRenewsHeadTest {
   private static final long DAY = Duration.ofDays(1).toMillis();
@@ -37,15 +38,7 @@ class ServeRenewsHeadTest {
     assertThat(origin.run("init").code()).isZero();
     CliRunner.Result keygen = origin.run("keygen");
     assertThat(keygen.code()).isZero();
-    assertThat(origin.run("import", TestTreeFiles.write(tmp.resolve("a"), 1).toString(), "--label", "first").code())
-        .isZero();
-    ObjectId v = ObjectId.fromString(origin.run("show", "first").out().lines()
-        .filter(l -> l.startsWith("manifest ")).findFirst().orElseThrow().substring(9).strip());
-    long fiveDaysAgo = System.currentTimeMillis() - 5 * DAY;
-    try (Repository repo = Repository.open(originDir)) {
-      new Publisher(repo.objectDatabase(), new SyncState(repo.kv()), SigningKey.readFrom(keyFile), () -> fiveDaysAgo)
-          .publish(v, Duration.ofDays(7));
-    }
+    ObjectId v = signedFiveDaysAgo(origin, originDir, keyFile);
 
     Path keyless = tmp.resolve("keyless.log");
     ServeProcess serve = ServeProcess.start(originDir, keyless, "--key", tmp.resolve("no-such.key").toString());
@@ -83,6 +76,51 @@ class ServeRenewsHeadTest {
     } finally {
       serve.stop();
     }
+  }
+
+  /**
+   * An origin that runs {@code casfs peer} (to be found by mDNS) renews too; a peer without the key
+   * (a laptop, which offers its neighbours' heads) says nothing about their expiry.
+   */
+  @Test
+  void aPeerWithTheSigningKeyRenewsAndOneWithoutItIsSilent() throws Exception {
+    Path originDir = tmp.resolve("origin");
+    Path keyFile = tmp.resolve("origin.key");
+    CliRunner origin = CliRunner.forRepo(originDir).env("CASFS_KEY", keyFile.toString());
+    assertThat(origin.run("init").code()).isZero();
+    assertThat(origin.run("keygen").code()).isZero();
+    ObjectId v = signedFiveDaysAgo(origin, originDir, keyFile);
+
+    Path keyless = tmp.resolve("keyless.log");
+    ServeProcess peer = ServeProcess.startPeer(originDir, keyless, "--key", tmp.resolve("no-such.key").toString());
+    try {
+      Thread.sleep(2_000);
+      assertThat(Files.readString(keyless)).doesNotContain("expires at").doesNotContain("renewed");
+    } finally {
+      peer.stop();
+    }
+    Path log = tmp.resolve("peer.log");
+    peer = ServeProcess.startPeer(originDir, log, "--key", keyFile.toString());
+    try {
+      waitFor(log, "casfs: renewed the offered head stable#1 (" + v.name() + ") before it expires: now #2");
+      assertThat(head(peer).sequence()).isEqualTo(2);
+    } finally {
+      peer.stop();
+    }
+  }
+
+  /** Imports a version labelled "first" and offers it under a head signed five days ago for seven. */
+  private ObjectId signedFiveDaysAgo(CliRunner origin, Path originDir, Path keyFile) throws Exception {
+    assertThat(origin.run("import", TestTreeFiles.write(tmp.resolve("a"), 1).toString(), "--label", "first").code())
+        .isZero();
+    ObjectId v = ObjectId.fromString(origin.run("show", "first").out().lines()
+        .filter(l -> l.startsWith("manifest ")).findFirst().orElseThrow().substring(9).strip());
+    long fiveDaysAgo = System.currentTimeMillis() - 5 * DAY;
+    try (Repository repo = Repository.open(originDir)) {
+      new Publisher(repo.objectDatabase(), new SyncState(repo.kv()), SigningKey.readFrom(keyFile), () -> fiveDaysAgo)
+          .publish(v, Duration.ofDays(7));
+    }
+    return v;
   }
 
   private static Head head(ServeProcess serve) throws Exception {

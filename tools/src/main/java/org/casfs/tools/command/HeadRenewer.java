@@ -19,10 +19,12 @@ import org.casfs.sync.trust.SigningKey;
 import org.casfs.tools.OpenRepo;
 
 /**
- * {@code casfs serve}'s renewal of the offered head ({@link Publisher#renewIfDue}): at start and every
- * hour, under the lock that keeps the commands sent to the server out (a {@code casfs sign} among
- * them). Without the signing key on this machine (kept offline) it only warns, once per head, when
- * the head is past half its validity. Logs one line per renewal or warning.
+ * An origin's renewal of its offered head ({@link Publisher#renewIfDue}), in {@code casfs serve}
+ * and {@code casfs peer}: at start and every hour, under the lock that keeps the commands sent to
+ * the daemon out (a {@code casfs sign} among them). Without the signing key on this machine (kept
+ * offline) it can only warn, once per head, when the head is past half its validity; a laptop's
+ * peer, which has no key and offers its neighbours' heads, is silent. Logs one line per renewal or
+ * warning.
  */
 final class HeadRenewer implements AutoCloseable {
   static final Duration EVERY = Duration.ofHours(1);
@@ -37,18 +39,24 @@ final class HeadRenewer implements AutoCloseable {
     t.setDaemon(true);
     return t;
   });
+  private final boolean warnWithoutKey;
   private String warned;
 
-  private HeadRenewer(OpenRepo open, SigningKey keyOrNull, Path keyFile, Lock lock, Consumer<String> log) {
+  private HeadRenewer(OpenRepo open, SigningKey keyOrNull, Path keyFile, boolean warnWithoutKey, Lock lock,
+      Consumer<String> log) {
     this.open = open;
+    this.warnWithoutKey = warnWithoutKey;
     this.keyOrNull = keyOrNull;
     this.keyFile = keyFile;
     this.lock = lock;
     this.log = log;
   }
 
-  /** Starts renewing with the key at {@code keyFile} (if there is one). */
-  static HeadRenewer start(OpenRepo open, Path keyFile, Lock lock, Consumer<String> log) {
+  /**
+   * Starts renewing with the key at {@code keyFile} (if there is one); without it, warns before the
+   * head expires if {@code warnWithoutKey}.
+   */
+  static HeadRenewer start(OpenRepo open, Path keyFile, boolean warnWithoutKey, Lock lock, Consumer<String> log) {
     SigningKey key = null;
     if (Files.exists(keyFile)) {
       try {
@@ -58,7 +66,7 @@ final class HeadRenewer implements AutoCloseable {
             + " is not renewed, only warned about before it expires");
       }
     }
-    HeadRenewer r = new HeadRenewer(open, key, keyFile, lock, log);
+    HeadRenewer r = new HeadRenewer(open, key, keyFile, warnWithoutKey, lock, log);
     r.timer.scheduleWithFixedDelay(r::check, 0, EVERY.toMillis(), TimeUnit.MILLISECONDS);
     return r;
   }
@@ -70,7 +78,7 @@ final class HeadRenewer implements AutoCloseable {
         Publisher.Renewal o = new Publisher(open.repo().objectDatabase(), new SyncState(open.repo().kv()),
             keyOrNull, System::currentTimeMillis).renewIfDue();
         say(o.messageOrNull());
-      } else {
+      } else if (warnWithoutKey) {
         warnIfDue();
       }
     } catch (IOException | RuntimeException e) {

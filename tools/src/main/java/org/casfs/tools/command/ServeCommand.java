@@ -72,7 +72,7 @@ public final class ServeCommand extends RepoCommand {
       try (ControlServer control = ControlServer.startOrWarn(open,
               "casfs serve (pid " + ProcessHandle.current().pid() + ")", this::log);
           Server server = server(open.repo(), config).logProblemsTo(this::log).limitUploads(rate).start();
-          HeadRenewer renewer = noRenew ? null : HeadRenewer.start(open, KeygenCommand.keyPath(key, casfs()),
+          HeadRenewer renewer = noRenew ? null : HeadRenewer.start(open, KeygenCommand.keyPath(key, casfs()), true,
               control != null ? control.exclusiveLock() : new ReentrantLock(), this::log)) {
         Thread hook = new Thread(() -> {
           server.close();
