@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -80,6 +81,7 @@ public final class Server implements Closeable {
   private final ServerProblems problems = new ServerProblems();
   /** Null: no limit. */
   private volatile RateLimit uploads;
+  private volatile StalledClients stalls = new StalledClients(StalledClients.DEFAULT_STALL);
   private volatile boolean closing;
   /** Fetch streams are long: at most half the threads carry them, so heads and objects stay quick. */
   private final java.util.concurrent.Semaphore streams;
@@ -107,6 +109,22 @@ public final class Server implements Closeable {
   public Server limitUploads(RateLimit limit) {
     this.uploads = limit;
     return this;
+  }
+
+  /**
+   * Cuts off a client that takes nothing of a response for {@code stall} (default 30 s), so
+   * that clients that stop reading cannot hold every handler thread ({@link StalledClients}).
+   */
+  public Server cutStalledClientsAfter(Duration stall) {
+    StalledClients old = stalls;
+    stalls = new StalledClients(stall);
+    old.close();
+    return this;
+  }
+
+  /** Clients cut off so far because they stopped reading. */
+  public long stalledClientsCut() {
+    return stalls.cut();
   }
 
   /** Adds a way to send blobs other than whole (deltas); call before or after start. */
@@ -422,10 +440,14 @@ public final class Server implements Closeable {
     }
   }
 
-  /** Where a response's bytes go: the exchange's body, through the upload limit if there is one. */
+  /**
+   * Where a response's bytes go: the exchange's body, watched for a client that stops reading, and
+   * through the upload limit if there is one (whose waits are not the client's stalls).
+   */
   private OutputStream responseBody(HttpExchange ex) {
     RateLimit limit = uploads;
-    return limit == null ? ex.getResponseBody() : limit.wrap(ex.getResponseBody());
+    OutputStream body = stalls.watch(ex.getResponseBody());
+    return limit == null ? body : limit.wrap(body);
   }
 
   private void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
@@ -463,6 +485,7 @@ public final class Server implements Closeable {
       }
     }
     http.stop(0);
+    stalls.close();
     pool.shutdown();
     try {
       if (!pool.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
