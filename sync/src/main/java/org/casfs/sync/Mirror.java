@@ -109,6 +109,7 @@ public final class Mirror {
         bytes += (info.size() + block - 1) / block * block; // what it takes on the disk: whole blocks
       }
     }
+    checkFileSizes(fileSystemType(objects), toWrite, want);
     ObjectId before = mirroredBeforeOrNull(headFile);
     MirrorPrune.Freed freed = makeRoom(dir, want, ids, bytes, block);
     long written = 0;
@@ -198,6 +199,35 @@ public final class Mirror {
       written++;
     }
     return written;
+  }
+
+  /** The largest file FAT32 (and FAT16) holds: 4 GiB less one byte. */
+  static final long FAT_MAX_FILE = 0xFFFF_FFFFL;
+
+  /**
+   * Refuses, before anything is written, an object too large for a file on the mirror's file
+   * system: FAT32, which most USB sticks come with, holds files up to 4 GiB less one byte (a VM
+   * image, a large database in a version), and the write would fail part way through.
+   */
+  static void checkFileSizes(String fileSystemType, List<ObjectInfo> toWrite, ObjectId version) throws IOException {
+    if (!fileSystemType.equals("vfat") && !fileSystemType.equals("msdos")) {
+      return;
+    }
+    for (ObjectInfo o : toWrite) {
+      if (o.size() > FAT_MAX_FILE) {
+        throw new IOException("object " + o.id().name() + " of version " + version.name() + " is " + Sizes.bytes(o.size())
+            + ", larger than a file on this FAT32 disk can be (4 GiB); format the stick as exFAT or ext4, or mirror to"
+            + " another disk (no object was written)");
+      }
+    }
+  }
+
+  private static String fileSystemType(Path dir) {
+    try {
+      return Files.getFileStore(dir).type();
+    } catch (IOException e) {
+      return "";
+    }
   }
 
   /** Makes everything written to the mirror's file system durable (one {@code syncfs}). */

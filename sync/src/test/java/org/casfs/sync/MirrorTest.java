@@ -325,4 +325,26 @@ class MirrorTest {
       }
     }
   }
+
+  /**
+   * FAT32 holds files up to 4 GiB less one byte: a larger object (a VM image in a version) is
+   * refused before anything is written, naming it and what to do. This kernel has no vfat module
+   * to mount a stick, so the check is given the file system type a FAT32 stick reports.
+   */
+  @Test
+  void anObjectLargerThanAFat32FileIsRefusedBeforeAnyIsWritten() throws Exception {
+    org.casfs.cas.Hashes h = org.casfs.cas.Hashes.of(new byte[] {1});
+    ObjectId v = org.casfs.cas.Hashes.of(new byte[] {2}).id();
+    List<org.casfs.cas.store.ObjectInfo> fits = List.of(new org.casfs.cas.store.ObjectInfo(h.id(),
+        org.casfs.cas.ObjectType.BLOB, Mirror.FAT_MAX_FILE, h.sha256()));
+    List<org.casfs.cas.store.ObjectInfo> tooLarge = List.of(new org.casfs.cas.store.ObjectInfo(h.id(),
+        org.casfs.cas.ObjectType.BLOB, Mirror.FAT_MAX_FILE + 1, h.sha256()));
+    Mirror.checkFileSizes("vfat", fits, v);
+    Mirror.checkFileSizes("ext4", tooLarge, v);
+    Mirror.checkFileSizes("exfat", tooLarge, v);
+    assertThat(catchThrowable(() -> Mirror.checkFileSizes("vfat", tooLarge, v))).isInstanceOf(IOException.class)
+        .hasMessage("object " + h.id().name() + " of version " + v.name() + " is 4.0 GiB, larger than a file on this"
+            + " FAT32 disk can be (4 GiB); format the stick as exFAT or ext4, or mirror to another disk (no object was"
+            + " written)");
+  }
 }
