@@ -81,7 +81,8 @@ public final class Server implements Closeable {
   private final ServerProblems problems = new ServerProblems();
   /** Null: no limit. */
   private volatile RateLimit uploads;
-  private volatile StalledClients stalls = new StalledClients(StalledClients.DEFAULT_STALL);
+  private Duration stallTimeout = StalledClients.DEFAULT_STALL;
+  private volatile StalledClients stalls; // from start() to close()
   private volatile boolean closing;
   /** Fetch streams are long: at most half the threads carry them, so heads and objects stay quick. */
   private final java.util.concurrent.Semaphore streams;
@@ -115,16 +116,18 @@ public final class Server implements Closeable {
    * Cuts off a client that takes nothing of a response for {@code stall} (default 30 s), so
    * that clients that stop reading cannot hold every handler thread ({@link StalledClients}).
    */
-  public Server cutStalledClientsAfter(Duration stall) {
-    StalledClients old = stalls;
-    stalls = new StalledClients(stall);
-    old.close();
+  public synchronized Server cutStalledClientsAfter(Duration stall) {
+    if (http != null) {
+      throw new IllegalStateException("set before start");
+    }
+    this.stallTimeout = stall;
     return this;
   }
 
   /** Clients cut off so far because they stopped reading. */
   public long stalledClientsCut() {
-    return stalls.cut();
+    StalledClients s = stalls;
+    return s == null ? 0 : s.cut();
   }
 
   /** Adds a way to send blobs other than whole (deltas); call before or after start. */
@@ -191,6 +194,7 @@ public final class Server implements Closeable {
           return t;
         });
     http.setExecutor(pool);
+    stalls = new StalledClients(stallTimeout);
     http.createContext("/", this::handle);
     http.start();
     return this;
