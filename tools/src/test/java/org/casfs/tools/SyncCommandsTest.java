@@ -184,4 +184,36 @@ class SyncCommandsTest {
     assertThat(two.code()).as(two.toString()).isZero();
     assertThat(client.run("cat", "current", "/hello").out()).isEqualTo("hello v1\n");
   }
+
+  /**
+   * A bad update reached the laptops: the administrator signs the version before it again, and
+   * every laptop goes back to it as to an update (a new sequence: no silent downgrade), fetching
+   * nothing, with the bad version kept as previous and the change in its history.
+   */
+  @Test
+  void signingTheVersionBeforeAgainRollsTheLaptopsBack() throws Exception {
+    Path originDir = tmp.resolve("origin");
+    CliRunner origin = CliRunner.forRepo(originDir).env("CASFS_KEY", tmp.resolve("origin.key").toString());
+    assertThat(origin.run("init").code()).isZero();
+    String pub = origin.run("keygen").out().strip();
+    CliRunner laptop = CliRunner.forRepo(tmp.resolve("laptop"));
+    assertThat(laptop.run("init").code()).isZero();
+    assertThat(laptop.run("trust", pub).code()).isZero();
+    Path stick = tmp.resolve("usb");
+    for (String v : new String[] {"good", "bad"}) {
+      assertThat(origin.run("import", tree(v, v.length()).toString(), "--label", v, "--switch").code()).isZero();
+      assertThat(origin.run("sign", v).code()).isZero();
+      assertThat(origin.run("mirror", stick.toString()).code()).isZero();
+      assertThat(laptop.run("pull", "--from-dir", stick.toString(), "--switch").code()).isZero();
+    }
+    assertThat(laptop.run("cat", "current", "hello").out()).isEqualTo("hello bad\n");
+
+    assertThat(origin.run("sign", "good").out()).contains("as stable #3");
+    assertThat(origin.run("mirror", stick.toString()).code()).isZero();
+    CliRunner.Result back = laptop.run("pull", "--from-dir", stick.toString(), "--switch");
+    assertThat(back.out()).as(back.toString()).startsWith("switched to ").contains("(sequence 3): 0 objects");
+    assertThat(laptop.run("cat", "current", "hello").out()).isEqualTo("hello good\n");
+    assertThat(laptop.run("cat", "previous", "hello").out()).isEqualTo("hello bad\n");
+    assertThat(laptop.run("history").out().lines().count()).isEqualTo(3);
+  }
 }
