@@ -203,18 +203,24 @@ public final class Peer implements AutoCloseable {
 
   private void loop() {
     Instant nextStatus = Instant.EPOCH;
+    OnceWhileItLasts roundFailure = new OnceWhileItLasts("update round failed: ", "update rounds work again");
+    OnceWhileItLasts statusFailure = new OnceWhileItLasts("cannot write the status file: ", "the status file is written again");
     while (!closed) {
+      // One bad round (a neighbour, a disk hiccup) must not end the daemon's updates.
       try {
         refreshOffer();
         round();
-        if (config.statusFile() != null && !clock.instant().isBefore(nextStatus)) {
-          writeStatus(config.statusFile());
-          nextStatus = clock.instant().plus(STATUS_EVERY);
-        }
+        roundFailure.ok();
       } catch (Exception e) {
-        // One bad round (a neighbour, a disk hiccup) must not end the daemon's updates.
-        if (!closed) {
-          log.accept("update round failed: " + e);
+        roundFailure.failed(e);
+      }
+      if (config.statusFile() != null && !clock.instant().isBefore(nextStatus)) {
+        nextStatus = clock.instant().plus(STATUS_EVERY);
+        try {
+          writeStatus(config.statusFile());
+          statusFailure.ok();
+        } catch (Exception e) {
+          statusFailure.failed(e);
         }
       }
       synchronized (wake) {
@@ -226,6 +232,36 @@ public final class Peer implements AutoCloseable {
           }
         }
         wakeRequested = false;
+      }
+    }
+  }
+
+  /**
+   * Logs a failure that repeats every round (a full disk refuses the status file every 2 s: 43,200
+   * lines a day) once while it lasts, and its end. Used by the update thread only.
+   */
+  private final class OnceWhileItLasts {
+    private final String prefix;
+    private final String over;
+    private String last;
+
+    OnceWhileItLasts(String prefix, String over) {
+      this.prefix = prefix;
+      this.over = over;
+    }
+
+    void failed(Exception e) {
+      String line = prefix + e;
+      if (!closed && !line.equals(last)) {
+        log.accept(line + "; said once while it lasts");
+      }
+      last = line;
+    }
+
+    void ok() {
+      if (last != null) {
+        log.accept(over);
+        last = null;
       }
     }
   }
