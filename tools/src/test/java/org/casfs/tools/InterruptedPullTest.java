@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A laptop switched off in the middle of an update, as its administrator then finds it: a
  * {@code casfs pull} process SIGKILLed 60% of the way through a slow pull. {@code fsck} names the
  * unfinished version and exits 0 (it is not damage), {@code gc} (which the disk-full message
- * advises) keeps what the pull stored, and the next pull fetches only the rest.
+ * advises) keeps what the pull stored, and the next pull fetches only the rest; {@code gc
+ * --drop-unfinished} removes it instead.
  */
 class InterruptedPullTest {
   @TempDir Path tmp;
@@ -94,6 +95,21 @@ class InterruptedPullTest {
       CliRunner.Result gc = client.run("gc");
       assertThat(gc.code()).as(gc.toString()).isZero();
       assertThat(objectCount(clientDir)).as("gc keeps what the pull in flight stored").isEqualTo(stored);
+
+      // An administrator who wants the space back instead: gc --drop-unfinished (on a copy).
+      Path copy = tmp.resolve("client-copy");
+      try (java.util.stream.Stream<Path> files = Files.walk(clientDir)) {
+        for (Path f : files.toList()) {
+          Files.copy(f, copy.resolve(clientDir.relativize(f).toString()));
+        }
+      }
+      CliRunner dropper = CliRunner.forRepo(copy);
+      CliRunner.Result dropped = dropper.run("gc", "--drop-unfinished");
+      assertThat(dropped.code()).as(dropped.toString()).isZero();
+      assertThat(dropped.out()).startsWith("dropped the unfinished pull of ");
+      assertThat(objectCount(copy)).as("what the dropped pull stored is gone").isZero();
+      assertThat(dropper.run("status").out()).doesNotContain("pulling:");
+      assertThat(dropper.run("fsck").out()).doesNotContain("unfinished");
 
       CliRunner.Result rerun = client.run("pull", server.url(), "--switch");
       assertThat(rerun.code()).as(rerun.toString()).isZero();
