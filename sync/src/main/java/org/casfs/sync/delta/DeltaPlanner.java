@@ -26,6 +26,17 @@ import org.casfs.cas.store.ObjectReader;
 public final class DeltaPlanner {
   /** See {@link #oldSharesNothing}. */
   private static final double NOTHING_SHARED = 0.95;
+  /**
+   * From this size of the new blob on, a cheap look comes first: zstd at {@link #PROBE_LEVEL} with
+   * and without the old blob as its dictionary. If the old blob shares nothing with the new one
+   * ({@link #NOTHING_SHARED}), no engine runs and the whole blob is what goes on the wire (its size
+   * as compressed at that level, the level a server's streams use by default): a 6 MB file made
+   * anew cost two passes of zstd -19 over incompressible bytes, 3 s, to keep no delta; the look
+   * costs ~20 ms. On the bookworm update's 702 pairs, that look and zstd -19 agreed on every pair
+   * but two gzip files whose zstd -19 deltas were 0.94 of the whole, too large to keep anyway.
+   */
+  static final long PROBE_FROM = 1 << 20;
+  private static final int PROBE_LEVEL = 1;
 
   private final ObjectReader blobs;
   private final DeltaBudget budget;
@@ -60,6 +71,12 @@ public final class DeltaPlanner {
     long whole;
     try (BlobSource oldBlob = BlobSources.open(blobs, pair.oldBlob().id(), pair.oldSize());
         BlobSource newBlob = BlobSources.open(blobs, pair.newBlob().id(), pair.newSize())) {
+      if (pair.newSize() >= PROBE_FROM) {
+        long probeWhole = compressedSize(newBlob, PROBE_LEVEL);
+        if (zstdDeltaSize(oldBlob, newBlob, PROBE_LEVEL) >= NOTHING_SHARED * probeWhole) {
+          return new FileDelta(pair, sizes, probeWhole, null, null, System.nanoTime() - start);
+        }
+      }
       whole = compressedSize(newBlob, pair.newSize() > budget.largeBlob() ? budget.largeZstdLevel() : budget.zstdLevel());
       for (DeltaEncoder enc : encodersFor(oldBlob.size(), newBlob.size())) {
         if (enc.engine() == DeltaEngine.BSDIFF && oldSharesNothing(sizes, whole)) {
@@ -95,6 +112,23 @@ public final class DeltaPlanner {
   private static boolean oldSharesNothing(Map<DeltaEngine, Integer> sizes, long whole) {
     Integer zstd = sizes.get(DeltaEngine.ZSTD);
     return zstd != null && zstd >= NOTHING_SHARED * whole;
+  }
+
+  /** The size of the zstd delta at {@code level}, not kept. */
+  private static long zstdDeltaSize(BlobSource oldBlob, BlobSource newBlob, int level) throws IOException {
+    long[] n = {0};
+    Deltas.zstdEncoder(level).encode(oldBlob, newBlob, new OutputStream() {
+      @Override
+      public void write(int b) {
+        n[0]++;
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) {
+        n[0] += len;
+      }
+    });
+    return n[0];
   }
 
   private static boolean reproduces(byte[] delta, ObjectId oldId, FilePair pair, BlobSource oldBlob) throws IOException {

@@ -30,13 +30,29 @@ class DeltaPlannerTest {
   @Test
   void bsdiffIsNotRunWhereTheNewBlobSharesNothingWithTheOld() throws Exception {
     Random r = new Random(6);
-    byte[] old = new byte[1 << 20];
-    byte[] now = new byte[1 << 20];
+    byte[] old = new byte[(int) DeltaPlanner.PROBE_FROM - 1]; // below the cheap look's size
+    byte[] now = new byte[old.length];
     r.nextBytes(old);
     r.nextBytes(now); // as a compressed file regenerated whole looks
     FileDelta fd = planner.compute(pair(old, now));
     assertThat(fd.sizes()).containsOnlyKeys(DeltaEngine.ZSTD);
     assertThat(fd.chosenOrNull()).as("no delta is worth keeping").isNull();
+  }
+
+  @Test
+  void noEngineRunsOnALargeBlobThatSharesNothingWithTheOld() throws Exception {
+    Random r = new Random(7);
+    byte[] old = new byte[6 << 20];
+    byte[] now = new byte[6 << 20];
+    r.nextBytes(old);
+    r.nextBytes(now);
+    FileDelta fd = planner.compute(pair(old, now));
+    assertThat(fd.sizes()).as("the cheap look found nothing shared").isEmpty();
+    assertThat(fd.chosenOrNull()).isNull();
+    assertThat(fd.wholeCompressed()).isGreaterThan(now.length);
+
+    byte[] edited = RandomEdits.edit(r, old, 20); // a large blob that does share: the engines run
+    assertThat(planner.compute(pair(old, edited)).chosenOrNull()).isNotNull();
   }
 
   private FilePair pair(byte[] old, byte[] now) {
