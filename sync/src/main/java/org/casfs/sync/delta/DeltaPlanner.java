@@ -71,14 +71,16 @@ public final class DeltaPlanner {
     long whole;
     try (BlobSource oldBlob = BlobSources.open(blobs, pair.oldBlob().id(), pair.oldSize());
         BlobSource newBlob = BlobSources.open(blobs, pair.newBlob().id(), pair.newSize())) {
-      if (pair.newSize() >= PROBE_FROM) {
+      List<DeltaEncoder> encoders = encodersFor(oldBlob.size(), newBlob.size());
+      // The look runs only where zstd may run at all: within the budget's memory.
+      if (pair.newSize() >= PROBE_FROM && encoders.stream().anyMatch(e -> e.engine() == DeltaEngine.ZSTD)) {
         long probeWhole = compressedSize(newBlob, PROBE_LEVEL);
         if (zstdDeltaSize(oldBlob, newBlob, PROBE_LEVEL) >= NOTHING_SHARED * probeWhole) {
           return new FileDelta(pair, sizes, probeWhole, null, null, System.nanoTime() - start);
         }
       }
       whole = compressedSize(newBlob, pair.newSize() > budget.largeBlob() ? budget.largeZstdLevel() : budget.zstdLevel());
-      for (DeltaEncoder enc : encodersFor(oldBlob.size(), newBlob.size())) {
+      for (DeltaEncoder enc : encoders) {
         if (enc.engine() == DeltaEngine.BSDIFF && oldSharesNothing(sizes, whole)) {
           continue;
         }
