@@ -2,6 +2,7 @@ package org.casfs.sync;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -98,7 +99,8 @@ public final class Mirror {
     collect(m.rootId(), ids);
     List<ObjectInfo> toWrite = new ArrayList<>();
     long bytes = 0;
-    long block = blockSize(objects);
+    FileStore disk = Files.getFileStore(objects);
+    long block = blockSize(disk);
     for (ObjectId id : ids) {
       ObjectInfo info = db.store().statOrNull(id);
       if (info == null) {
@@ -109,9 +111,9 @@ public final class Mirror {
         bytes += (info.size() + block - 1) / block * block; // what it takes on the disk: whole blocks
       }
     }
-    checkFileSizes(fileSystemType(objects), toWrite, want);
+    checkFileSizes(disk.type(), toWrite, want);
     ObjectId before = mirroredBeforeOrNull(headFile);
-    MirrorPrune.Freed freed = makeRoom(dir, want, ids, bytes, block);
+    MirrorPrune.Freed freed = makeRoom(dir, disk, want, ids, bytes, block);
     long written = 0;
     for (ObjectInfo info : toWrite) {
       written += copy(info.id(), dir);
@@ -141,9 +143,9 @@ public final class Mirror {
    * the new version does not need goes first, and the head with it, so that the folder never
    * names objects it lacks. If even that is not enough, nothing is removed and the run is refused.
    */
-  private static MirrorPrune.Freed makeRoom(Path dir, ObjectId want, Set<ObjectId> ids, long bytes, long block)
-      throws IOException {
-    long free = Files.getFileStore(dir).getUsableSpace();
+  private static MirrorPrune.Freed makeRoom(Path dir, FileStore disk, ObjectId want, Set<ObjectId> ids, long bytes,
+      long block) throws IOException {
+    long free = disk.getUsableSpace();
     if (bytes + SPARE_BYTES <= free) {
       return new MirrorPrune.Freed(0, 0);
     }
@@ -222,23 +224,15 @@ public final class Mirror {
     }
   }
 
-  private static String fileSystemType(Path dir) {
-    try {
-      return Files.getFileStore(dir).type();
-    } catch (IOException e) {
-      return "";
-    }
-  }
-
   /** Makes everything written to the mirror's file system durable (one {@code syncfs}). */
   public static void sync(Path dir) throws IOException {
     Posix.syncfs(Posix.bytes(dir.toAbsolutePath()));
   }
 
   /** The allocation unit of the mirror's file system (a FAT stick's cluster may be 32 KiB); 4 KiB if unknown. */
-  private static long blockSize(Path dir) {
+  private static long blockSize(FileStore disk) {
     try {
-      return Math.max(512, Files.getFileStore(dir).getBlockSize());
+      return Math.max(512, disk.getBlockSize());
     } catch (IOException | UnsupportedOperationException e) {
       return 4096;
     }

@@ -82,6 +82,13 @@ public final class MirrorFiles {
     }
   }
 
+  private static final String TEMP_SUFFIX = ".tmp";
+
+  /** True for the temporary names ({@code .NAME.tmp}) files are written under before their rename. */
+  public static boolean isTemporary(String name) {
+    return name.startsWith(".") && name.endsWith(TEMP_SUFFIX);
+  }
+
   /** Writes {@code bytes} under a temporary name, then renames it to {@code target}. */
   public static void writeAtomically(Path target, byte[] bytes) throws IOException {
     copyAtomically(new ByteArrayInputStream(bytes), target);
@@ -92,7 +99,7 @@ public final class MirrorFiles {
    * on failure the temporary file is removed. Returns the bytes copied.
    */
   public static long copyAtomically(InputStream in, Path target) throws IOException {
-    Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
+    Path tmp = target.resolveSibling("." + target.getFileName() + TEMP_SUFFIX);
     long copied = 0;
     try (OutputStream out = create(tmp)) {
       byte[] buf = new byte[64 * 1024];

@@ -53,14 +53,14 @@ final class MirrorPrune {
   private static List<Path> unneeded(Path dir, Set<ObjectId> keep) throws IOException {
     List<Path> objects = files(dir.resolve(StaticPaths.OBJECTS), 2).filter(f -> {
       String name = f.getFileName().toString();
-      if (isTemporary(name)) {
+      if (MirrorFiles.isTemporary(name)) {
         return true;
       }
       return ObjectId.isValid(name) && !(keep.contains(ObjectId.fromString(name)) && inItsFolder(f, name));
     }).toList();
     List<Path> deltas = files(dir.resolve(StaticPaths.DELTAS), 2).filter(f -> {
       String name = f.getFileName().toString();
-      if (isTemporary(name)) {
+      if (MirrorFiles.isTemporary(name)) {
         return true;
       }
       StaticPaths.DeltaName delta = StaticPaths.DeltaName.parseOrNull(name);
@@ -68,7 +68,7 @@ final class MirrorPrune {
     }).toList();
     List<Path> signatures = files(dir.resolve("v1/manifests"), 1).filter(f -> {
       String name = f.getFileName().toString();
-      if (isTemporary(name)) {
+      if (MirrorFiles.isTemporary(name)) {
         return true;
       }
       String id = name.endsWith(".sig") ? name.substring(0, name.length() - 4) : "";
@@ -80,11 +80,6 @@ final class MirrorPrune {
   /** Where {@link StaticPaths} puts a file of this name: the folder of its first two characters. */
   private static boolean inItsFolder(Path f, String name) {
     return f.getParent().getFileName().toString().equals(name.substring(0, 2));
-  }
-
-  /** The temporary names {@link MirrorFiles} writes under. */
-  private static boolean isTemporary(String name) {
-    return name.startsWith(".") && name.endsWith(".tmp");
   }
 
   private static Stream<Path> files(Path dir, int depth) throws IOException {

@@ -111,9 +111,7 @@ public final class Publisher {
     } catch (SignatureException e) {
       return new Renewal(null, "the offered head does not decode (" + e.getMessage() + "); sign the version again");
     }
-    long now = clockMillis.getAsLong();
-    long validity = h.expiresMillis() - h.issuedMillis();
-    if (now < h.issuedMillis() + validity / 2) {
+    if (!h.pastHalfValidity(clockMillis.getAsLong())) {
       return new Renewal(null, null);
     }
     String what = h.channel() + "#" + h.sequence() + " (" + h.manifest().id().name() + ")";
@@ -123,7 +121,7 @@ public final class Publisher {
           + " and is signed by " + (offered.signatures().size() == 1 ? "another key" : "several keys")
           + ", so this key cannot renew it; sign it again ('casfs sign', then co-sign) before then");
     }
-    SignedHead renewed = publish(h.manifest().id(), Duration.ofMillis(validity));
+    SignedHead renewed = publish(h.manifest().id(), Duration.ofMillis(h.expiresMillis() - h.issuedMillis()));
     return new Renewal(renewed, "renewed the offered head " + what + " before it expires: now #"
         + renewed.headUnverified().sequence() + ", expires " + Instant.ofEpochMilli(renewed.headUnverified().expiresMillis()));
   }

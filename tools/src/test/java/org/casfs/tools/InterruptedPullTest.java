@@ -47,9 +47,9 @@ class InterruptedPullTest {
   @Test
   void aPullKilledHalfWayIsUnfinishedNotDamagedAndGcKeepsWhatItStored() throws Exception {
     Path originDir = tmp.resolve("origin");
-    CliRunner origin = CliRunner.forRepo(originDir).env("CASFS_KEY", tmp.resolve("origin.key").toString());
-    assertThat(origin.run("init").code()).isZero();
-    String pub = origin.run("keygen").out().strip();
+    CliOrigin o = CliOrigin.init(originDir, tmp.resolve("origin.key"));
+    CliRunner origin = o.cli();
+    String pub = o.publicKey();
     assertThat(origin.run("import", tree().toString(), "--label", "v1").code()).isZero();
     assertThat(origin.run("sign", "v1").code()).isZero();
 

@@ -28,10 +28,7 @@ class PeerGcTest {
   @Test
   void thePeerRunsGcAfterAnUpdateAndWhenOneDoesNotFit() throws Exception {
     Path originDir = tmp.resolve("origin");
-    CliRunner origin = CliRunner.forRepo(originDir).env("CASFS_KEY", tmp.resolve("origin.key").toString());
-    ok(origin.run("init"));
-    CliRunner.Result keygen = origin.run("keygen");
-    ok(keygen);
+    CliOrigin origin = CliOrigin.init(originDir, tmp.resolve("origin.key"));
     ServeProcess serve = ServeProcess.start(originDir, tmp.resolve("serve.log"));
     ServeProcess peer = null;
     try (Tmpfs disk = Tmpfs.mount(tmp.resolve("disk"), "size=192m")) {
@@ -41,7 +38,7 @@ class PeerGcTest {
         ok(laptop.run("init"));
         Files.writeString(laptopDir.resolve("config"),
             Files.readString(laptopDir.resolve("config")).replaceAll("keep=\\d+", "keep=1"));
-        ok(laptop.run("trust", keygen.out().strip()));
+        ok(laptop.run("trust", origin.publicKey()));
         // Three versions pulled by hand, as before the daemon ran: v1 is now neither current,
         // previous nor among the newest one, so gc would remove it, but nothing ran gc.
         String[] ids = new String[5];
@@ -88,15 +85,14 @@ class PeerGcTest {
   }
 
   /** Imports version {@code v} (its own 6 MiB file) on the origin and signs it; returns its id. */
-  private String publish(CliRunner origin, int v) throws IOException {
+  private String publish(CliOrigin origin, int v) throws IOException {
     Path dir = TestTreeFiles.write(tmp.resolve("tree" + v), v);
     byte[] big = new byte[BIG];
     new Random(100 + v).nextBytes(big);
     Files.write(dir.resolve("bin/own.bin"), big);
-    ok(origin.run("import", dir.toString(), "--label", "v" + v, "--switch"));
-    ok(origin.run("sign", "v" + v));
-    return origin.run("show", "v" + v).out().lines()
-        .filter(l -> l.startsWith("manifest ")).findFirst().orElseThrow().substring(9).strip();
+    ok(origin.cli().run("import", dir.toString(), "--label", "v" + v, "--switch"));
+    ok(origin.cli().run("sign", "v" + v));
+    return origin.manifestId("v" + v).name();
   }
 
   /** Writes {@code file} until the disk it is on has {@code free} bytes left. */

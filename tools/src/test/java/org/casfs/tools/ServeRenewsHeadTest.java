@@ -33,12 +33,8 @@ class ServeRenewsHeadTest {
   @Test
   void aServerWithTheSigningKeyRenewsAHeadPastHalfItsValidity() throws Exception {
     Path originDir = tmp.resolve("origin");
-    Path keyFile = tmp.resolve("origin.key");
-    CliRunner origin = CliRunner.forRepo(originDir).env("CASFS_KEY", keyFile.toString());
-    assertThat(origin.run("init").code()).isZero();
-    CliRunner.Result keygen = origin.run("keygen");
-    assertThat(keygen.code()).isZero();
-    ObjectId v = signedFiveDaysAgo(origin, originDir, keyFile);
+    CliOrigin origin = CliOrigin.init(originDir, tmp.resolve("origin.key"));
+    ObjectId v = signedFiveDaysAgo(origin, originDir);
 
     Path keyless = tmp.resolve("keyless.log");
     ServeProcess serve = ServeProcess.start(originDir, keyless, "--key", tmp.resolve("no-such.key").toString());
@@ -52,7 +48,7 @@ class ServeRenewsHeadTest {
     }
 
     Path log = tmp.resolve("serve.log");
-    serve = ServeProcess.start(originDir, log, "--key", keyFile.toString());
+    serve = ServeProcess.start(originDir, log, "--key", origin.key().toString());
     try {
       waitFor(log, "casfs: renewed the offered head stable#1 (" + v.name() + ") before it expires: now #2");
       Head h = head(serve);
@@ -64,12 +60,12 @@ class ServeRenewsHeadTest {
       Path laptopDir = tmp.resolve("laptop");
       CliRunner laptop = CliRunner.forRepo(laptopDir);
       assertThat(laptop.run("init").code()).isZero();
-      assertThat(laptop.run("trust", keygen.out().strip()).code()).isZero();
+      assertThat(laptop.run("trust", origin.publicKey()).code()).isZero();
       CliRunner.Result pulled = laptop.run("pull", serve.url, "--switch");
       assertThat(pulled.code()).as(pulled.toString()).isZero();
       assertThat(pulled.out()).startsWith("switched to " + v.name() + " (sequence 2)");
       // The origin renews again (here: signs again by hand): the laptop has the version already.
-      assertThat(origin.run("sign", "first").code()).isZero();
+      assertThat(origin.cli().run("sign", "first").code()).isZero();
       pulled = laptop.run("pull", serve.url, "--switch");
       assertThat(pulled.out()).startsWith("already on " + v.name() + " (sequence 3): 0 objects");
       assertThat(laptop.run("history").out().lines().count()).as("one flip, not two").isEqualTo(1);
@@ -85,11 +81,8 @@ class ServeRenewsHeadTest {
   @Test
   void aPeerWithTheSigningKeyRenewsAndOneWithoutItIsSilent() throws Exception {
     Path originDir = tmp.resolve("origin");
-    Path keyFile = tmp.resolve("origin.key");
-    CliRunner origin = CliRunner.forRepo(originDir).env("CASFS_KEY", keyFile.toString());
-    assertThat(origin.run("init").code()).isZero();
-    assertThat(origin.run("keygen").code()).isZero();
-    ObjectId v = signedFiveDaysAgo(origin, originDir, keyFile);
+    CliOrigin origin = CliOrigin.init(originDir, tmp.resolve("origin.key"));
+    ObjectId v = signedFiveDaysAgo(origin, originDir);
 
     Path keyless = tmp.resolve("keyless.log");
     ServeProcess peer = ServeProcess.startPeer(originDir, keyless, "--key", tmp.resolve("no-such.key").toString());
@@ -100,7 +93,7 @@ class ServeRenewsHeadTest {
       peer.stop();
     }
     Path log = tmp.resolve("peer.log");
-    peer = ServeProcess.startPeer(originDir, log, "--key", keyFile.toString());
+    peer = ServeProcess.startPeer(originDir, log, "--key", origin.key().toString());
     try {
       waitFor(log, "casfs: renewed the offered head stable#1 (" + v.name() + ") before it expires: now #2");
       assertThat(head(peer).sequence()).isEqualTo(2);
@@ -110,14 +103,13 @@ class ServeRenewsHeadTest {
   }
 
   /** Imports a version labelled "first" and offers it under a head signed five days ago for seven. */
-  private ObjectId signedFiveDaysAgo(CliRunner origin, Path originDir, Path keyFile) throws Exception {
-    assertThat(origin.run("import", TestTreeFiles.write(tmp.resolve("a"), 1).toString(), "--label", "first").code())
-        .isZero();
-    ObjectId v = ObjectId.fromString(origin.run("show", "first").out().lines()
-        .filter(l -> l.startsWith("manifest ")).findFirst().orElseThrow().substring(9).strip());
+  private ObjectId signedFiveDaysAgo(CliOrigin origin, Path originDir) throws Exception {
+    assertThat(origin.cli().run("import", TestTreeFiles.write(tmp.resolve("a"), 1).toString(), "--label", "first")
+        .code()).isZero();
+    ObjectId v = origin.manifestId("first");
     long fiveDaysAgo = System.currentTimeMillis() - 5 * DAY;
     try (Repository repo = Repository.open(originDir)) {
-      new Publisher(repo.objectDatabase(), new SyncState(repo.kv()), SigningKey.readFrom(keyFile), () -> fiveDaysAgo)
+      new Publisher(repo.objectDatabase(), new SyncState(repo.kv()), SigningKey.readFrom(origin.key()), () -> fiveDaysAgo)
           .publish(v, Duration.ofDays(7));
     }
     return v;

@@ -193,9 +193,9 @@ class SyncCommandsTest {
   @Test
   void signingTheVersionBeforeAgainRollsTheLaptopsBack() throws Exception {
     Path originDir = tmp.resolve("origin");
-    CliRunner origin = CliRunner.forRepo(originDir).env("CASFS_KEY", tmp.resolve("origin.key").toString());
-    assertThat(origin.run("init").code()).isZero();
-    String pub = origin.run("keygen").out().strip();
+    CliOrigin o = CliOrigin.init(originDir, tmp.resolve("origin.key"));
+    CliRunner origin = o.cli();
+    String pub = o.publicKey();
     CliRunner laptop = CliRunner.forRepo(tmp.resolve("laptop"));
     assertThat(laptop.run("init").code()).isZero();
     assertThat(laptop.run("trust", pub).code()).isZero();

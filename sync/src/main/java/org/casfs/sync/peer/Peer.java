@@ -84,8 +84,11 @@ public final class Peer implements AutoCloseable {
   private final Map<String, Instant> lastPolled = new HashMap<>();
   private final AtomicReference<Transfer> transfer = new AtomicReference<>();
   private Housekeeping housekeeping = Housekeeping.NONE;
-  /** The version gc last ran for because it did not fit (once per version: gc frees what it can at once). */
-  private ObjectId roomMadeFor;
+  /**
+   * The version last refused for lack of space: its refusal is logged and gc run for it once (gc
+   * frees at once what it can), however often the pull is tried again.
+   */
+  private ObjectId noRoomFor;
   private final Object wake = new Object();
   private boolean wakeRequested;
   private Server server;
@@ -455,7 +458,7 @@ public final class Peer implements AutoCloseable {
         log.accept("switched to " + channel + "#" + head.sequence() + " " + head.manifestId());
       }
       refreshOffer();
-      roomMadeFor = null;
+      noRoomFor = null;
       collectAfterUpdate();
     } catch (IOException e) {
       transfer.set(new Transfer(channel, head.sequence(), head.manifestId().name(), urls, "failed",
@@ -463,11 +466,13 @@ public final class Peer implements AutoCloseable {
           "failed: " + e.getMessage()));
       boolean noSpace = e instanceof PullException pe && pe.kind() == PullException.Kind.NO_SPACE;
       // Said once per version: a disk stays full for days, and the pull is retried every poll.
-      if (!(noSpace && head.manifestId().equals(roomMadeFor))) {
+      boolean again = noSpace && head.manifestId().equals(noRoomFor);
+      if (!again) {
         log.accept("pull of " + channel + "#" + head.sequence() + " from " + urls + " failed: "
             + e.getMessage());
       }
-      if (noSpace) {
+      if (noSpace && !again) {
+        noRoomFor = head.manifestId();
         makeRoomFor(head);
       }
       for (Offer o : offers) {
@@ -501,14 +506,13 @@ public final class Peer implements AutoCloseable {
   }
 
   /**
-   * An update that does not fit: gc once for it (it frees at once what it can), and if that freed
-   * anything the pull goes on, keeping what it stored.
+   * An update that does not fit, the first time: gc for it, and if that freed anything the pull
+   * goes on, keeping what it stored.
    */
   private void makeRoomFor(Head head) {
-    if (head.manifestId().equals(roomMadeFor) || housekeeping == Housekeeping.NONE) {
-      return; // gc ran for it already: the room must come from elsewhere
+    if (housekeeping == Housekeeping.NONE) {
+      return;
     }
-    roomMadeFor = head.manifestId();
     Housekeeping.Outcome o = collect();
     if (o == null) {
       return;

@@ -43,13 +43,12 @@ public final class DirSource implements Source {
   public byte[] head() throws IOException {
     requests.incrementAndGet();
     Path f = dir.resolve("v1/head");
-    if (!Files.isRegularFile(f)) {
-      throw new FileNotFoundException(f + " is missing; is " + dir + " a folder written by 'casfs mirror'?");
-    }
-    try (InputStream in = Files.newInputStream(f)) {
+    try (InputStream in = Channels.newInputStream(openFile(f))) {
       byte[] b = in.readNBytes(SignedHead.MAX_BYTES + 1);
       read.addAndGet(b.length);
       return b;
+    } catch (NoSuchFileException e) {
+      throw new FileNotFoundException(f + " is missing; is " + dir + " a folder written by 'casfs mirror'?");
     }
   }
 

@@ -48,6 +48,11 @@ public record Head(String channel, long sequence, Hashes manifest, long issuedMi
     return manifest.id();
   }
 
+  /** True once half the time from issue to expiry has passed at {@code nowMillis}: time to renew it. */
+  public boolean pastHalfValidity(long nowMillis) {
+    return nowMillis >= issuedMillis + (expiresMillis - issuedMillis) / 2;
+  }
+
   public byte[] encode() {
     ByteArrayOutputStream out = new ByteArrayOutputStream(160);
     out.writeBytes(MAGIC);

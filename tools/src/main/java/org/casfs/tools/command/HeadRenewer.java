@@ -96,7 +96,7 @@ final class HeadRenewer implements AutoCloseable {
     }
     try {
       Head h = offered.headUnverified();
-      if (System.currentTimeMillis() >= h.issuedMillis() + (h.expiresMillis() - h.issuedMillis()) / 2) {
+      if (h.pastHalfValidity(System.currentTimeMillis())) {
         say("the offered head " + h.channel() + "#" + h.sequence() + " expires at " + Instant.ofEpochMilli(h.expiresMillis())
             + " and there is no signing key at " + keyFile + " to renew it: sign the version again ('casfs sign')"
             + " before then, or clients that have not updated yet will refuse it");

@@ -1,15 +1,12 @@
 package org.casfs.tools.command;
 
-import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.locks.ReentrantLock;
 import org.casfs.sync.peer.Peer;
 import org.casfs.tools.OpenRepo;
 import org.casfs.tools.RepoCommand;
 import org.casfs.tools.daemon.ControlServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /**
  * {@code casfs peer}: the peer daemon. Serves this repository's versions, announces the newest by
@@ -26,12 +23,8 @@ public final class PeerCommand extends RepoCommand {
   @Mixin
   PeerOptions peerOptions;
 
-  @Option(names = "--key", paramLabel = "FILE", description = "on an origin: the signing key with which the offered"
-      + " head is renewed before it expires (default: $CASFS_KEY or ~/.casfs/signing.key, if there is one)")
-  private Path key;
-
-  @Option(names = "--no-renew", description = "on an origin: do not renew the offered head before it expires")
-  private boolean noRenew;
+  @Mixin
+  RenewOptions renewOptions;
 
   @Override
   protected void execute() throws Exception {
@@ -40,8 +33,7 @@ public final class PeerCommand extends RepoCommand {
       try (ControlServer control = ControlServer.startOrWarn(open,
               "casfs peer (pid " + ProcessHandle.current().pid() + ")", this::log);
           Peer peer = peerOptions.start(open, control, this::log);
-          HeadRenewer renewer = noRenew ? null : HeadRenewer.start(open, KeygenCommand.keyPath(key, casfs()), false,
-              control != null ? control.exclusiveLock() : new ReentrantLock(), this::log)) {
+          HeadRenewer renewer = renewOptions.startOrNull(open, casfs(), control, false, this::log)) {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
           peer.close();
           stop.countDown();

@@ -2,10 +2,8 @@ package org.casfs.tools.command;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.locks.ReentrantLock;
 import org.casfs.cas.store.Repository;
 import org.casfs.sync.SyncState;
 import org.casfs.sync.server.Server;
@@ -15,6 +13,7 @@ import org.casfs.tools.OpenRepo;
 import org.casfs.tools.RepoCommand;
 import org.casfs.tools.daemon.ControlServer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -39,16 +38,12 @@ public final class ServeCommand extends RepoCommand {
       description = "send at most RATE bytes a second in all, e.g. 500k or 2M (default: no limit)")
   private RateLimit rate;
 
+  @Mixin
+  RenewOptions renewOptions;
+
   @Option(names = "--zstd", paramLabel = "LEVEL", defaultValue = "1",
       description = "compression level of fetch streams, 0 for none (default: ${DEFAULT-VALUE})")
   private int zstd;
-
-  @Option(names = "--key", paramLabel = "FILE", description = "the signing key with which the offered head is renewed"
-      + " before it expires (default: $CASFS_KEY or ~/.casfs/signing.key, if there is one)")
-  private Path key;
-
-  @Option(names = "--no-renew", description = "do not renew the offered head before it expires")
-  private boolean noRenew;
 
   /** Disk for the fetch streams kept for laptops that ask alike (whole versions for new ones). */
   static final long FETCH_STREAM_CACHE_BYTES = 2L << 30;
@@ -72,8 +67,7 @@ public final class ServeCommand extends RepoCommand {
       try (ControlServer control = ControlServer.startOrWarn(open,
               "casfs serve (pid " + ProcessHandle.current().pid() + ")", this::log);
           Server server = server(open.repo(), config).logProblemsTo(this::log).limitUploads(rate).start();
-          HeadRenewer renewer = noRenew ? null : HeadRenewer.start(open, KeygenCommand.keyPath(key, casfs()), true,
-              control != null ? control.exclusiveLock() : new ReentrantLock(), this::log)) {
+          HeadRenewer renewer = renewOptions.startOrNull(open, casfs(), control, true, this::log)) {
         Thread hook = new Thread(() -> {
           server.close();
           stop.countDown();
