@@ -2,6 +2,8 @@ package org.casfs.cas.store;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -85,7 +87,7 @@ final class RocksDatabase implements KeyValueStore, AutoCloseable {
         descriptors.add(new ColumnFamilyDescriptor(name, cfOptions));
       }
       List<ColumnFamilyHandle> opened = new ArrayList<>();
-      db = RocksDB.open(dbOptions, dir.toString(), descriptors, opened);
+      db = openOnAnyDisk(descriptors, opened);
       for (int i = 0; i < names.size(); i++) {
         String name = new String(names.get(i), StandardCharsets.UTF_8);
         spaces.put(name, opened.get(i));
@@ -95,6 +97,51 @@ final class RocksDatabase implements KeyValueStore, AutoCloseable {
       closeOptions();
       throw translate("open the database in " + dir, e);
     }
+  }
+
+  /**
+   * Opens the database even on a disk too full for RocksDB's usual recovery, which first writes
+   * what its write-ahead logs hold into new table files: a laptop's disk filled by something else,
+   * or by an import, would otherwise leave a repository that no command can open, not even the
+   * 'casfs gc' that frees space (and each try would leave the tables it managed to write). On such
+   * a disk the logs are replayed into memory and kept (each open adds one small log); the first
+   * open with room again writes the tables and drops the logs.
+   */
+  private RocksDB openOnAnyDisk(List<ColumnFamilyDescriptor> descriptors, List<ColumnFamilyHandle> opened)
+      throws RocksDBException {
+    dbOptions.setAvoidFlushDuringRecovery(tooFullToRecover());
+    try {
+      return RocksDB.open(dbOptions, dir.toString(), descriptors, opened);
+    } catch (RocksDBException e) {
+      if (!isNoSpace(e) || dbOptions.avoidFlushDuringRecovery()) {
+        throw e;
+      }
+      opened.clear();
+      dbOptions.setAvoidFlushDuringRecovery(true);
+      return RocksDB.open(dbOptions, dir.toString(), descriptors, opened);
+    }
+  }
+
+  /** Room RocksDB needs on open beside the tables: a new options file, manifest and info log. */
+  private static final long OPEN_SLACK = 8L << 20;
+
+  /** True if the disk lacks room for tables as large as twice the logs, and for the rest of an open. */
+  private boolean tooFullToRecover() {
+    try (DirectoryStream<Path> logs = Files.newDirectoryStream(dir, "*.log")) {
+      long logBytes = 0;
+      for (Path log : logs) {
+        logBytes += Files.size(log);
+      }
+      return Files.getFileStore(dir).getUsableSpace() < 2 * logBytes + OPEN_SLACK;
+    } catch (IOException e) {
+      return false; // RocksDB's open reports what is wrong with the directory
+    }
+  }
+
+  private static boolean isNoSpace(RocksDBException e) {
+    Status s = e.getStatus();
+    return s != null && s.getSubCode() == Status.SubCode.NoSpace
+        || String.valueOf(e.getMessage()).contains("No space left on device");
   }
 
   static RocksDatabase open(Path dir, boolean create, long blockCacheBytes) throws IOException {

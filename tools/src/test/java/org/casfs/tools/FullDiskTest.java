@@ -1,0 +1,92 @@
+package org.casfs.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.casfs.cas.io.Tmpfs;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A repository whose disk fills up, as a laptop's does when something else fills it: every
+ * command still opens the repository (RocksDB's usual recovery would first write what its log
+ * holds into a table the disk has no room for), a write that does not fit fails with one line
+ * saying that the disk is full and what to do, and nothing is lost. On a real tmpfs.
+ */
+class FullDiskTest {
+  private static final long SEED = 20261130L;
+
+  @TempDir Path tmp;
+
+  @Test
+  void aRepositoryOnAFullDiskStillOpensAndAnImportThatDoesNotFitSaysWhatToDo() throws Exception {
+    try (Tmpfs disk = Tmpfs.mount(tmp.resolve("disk"), "size=48m")) {
+      Path repo = disk.dir().resolve("repo");
+      CliRunner cli = CliRunner.forRepo(repo);
+      assertThat(cli.run("init").code()).isZero();
+      // Small files live in the database: ~6 MB that its write-ahead log holds until a table is written.
+      Path v1 = smallFiles(tmp.resolve("v1"), 1200, new Random(SEED));
+      CliRunner.Result imported = cli.run("import", v1.toString(), "--label", "v1", "--switch");
+      assertThat(imported.code()).as(imported.toString()).isZero();
+      String v1Id = imported.out().lines().filter(l -> l.startsWith("version ")).findFirst().orElseThrow()
+          .split(" ")[1];
+
+      // Filled before any other command opens the repository (an open with room writes the table).
+      Path filler = disk.dir().resolve("filler");
+      fillLeaving(filler, 256 * 1024);
+
+      CliRunner.Result log = cli.run("log");
+      assertThat(log.code()).as(log.toString()).isZero();
+      assertThat(log.out()).contains(v1Id);
+      CliRunner.Result fsck = cli.run("fsck");
+      assertThat(fsck.code()).as(fsck.toString()).isZero();
+      CliRunner.Result cat = cli.run("cat", "v1", "d7/f0007");
+      assertThat(cat.code()).as(cat.toString()).isZero();
+      assertThat(cat.stdout()).isEqualTo(Files.readAllBytes(v1.resolve("d7/f0007")));
+
+      Path v2 = smallFiles(tmp.resolve("v2"), 1200, new Random(SEED + 1));
+      BadInputTest.assertOneLine(cli.run("import", v2.toString(), "--label", "v2", "--switch"), 5,
+          "the disk is full", "casfs gc");
+      CliRunner.Result all = cli.run("log", "--all");
+      assertThat(all.code()).as(all.toString()).isZero();
+      assertThat(all.out().lines()).hasSize(1).first().asString().startsWith(v1Id);
+      assertThat(cli.run("fsck").code()).isZero();
+
+      Files.delete(filler);
+      CliRunner.Result again = cli.run("import", v2.toString(), "--label", "v2", "--switch");
+      assertThat(again.code()).as(again.toString()).isZero();
+      assertThat(cli.run("fsck").code()).isZero();
+      try (var logs = Files.list(repo.resolve("db"))) {
+        assertThat(logs.filter(p -> p.toString().endsWith(".log")).count())
+            .as("write-ahead logs kept once the disk has room again").isLessThanOrEqualTo(2);
+      }
+    }
+  }
+
+  /** {@code count} files of 1-9 KB of random bytes (nothing a table could compress), 100 to a directory. */
+  private static Path smallFiles(Path dir, int count, Random random) throws IOException {
+    for (int i = 0; i < count; i++) {
+      Path d = Files.createDirectories(dir.resolve("d" + i / 100));
+      byte[] bytes = new byte[1024 + random.nextInt(8 * 1024)];
+      random.nextBytes(bytes);
+      Files.write(d.resolve(String.format("f%04d", i % 100)), bytes);
+    }
+    return dir;
+  }
+
+  /** Writes {@code file} until its disk has about {@code leave} bytes free. */
+  private static void fillLeaving(Path file, long leave) throws IOException {
+    long toWrite = Files.getFileStore(file.getParent()).getUsableSpace() - leave;
+    byte[] chunk = new byte[64 * 1024];
+    try (OutputStream out = Files.newOutputStream(file)) {
+      for (long written = 0; written < toWrite; written += chunk.length) {
+        out.write(chunk, 0, (int) Math.min(chunk.length, toWrite - written));
+      }
+    }
+    assertThat(Files.getFileStore(file.getParent()).getUsableSpace()).isLessThan(leave + chunk.length);
+  }
+}
