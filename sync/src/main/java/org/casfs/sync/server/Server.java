@@ -16,7 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -47,8 +47,9 @@ import org.casfs.sync.wire.WireException;
  * Objects and deltas are fanned out by the first two digits of their name ({@link StaticPaths},
  * as {@code casfs mirror} writes them); the flat {@code /v1/objects/{id}} is answered too.
  *
- * <p>Built on the JDK's {@code HttpServer} with a fixed pool of {@link ServerConfig#threads()}
- * handler threads (further requests wait for one), bodies size-capped, objects streamed with
+ * <p>Built on the JDK's {@code HttpServer}: {@link ServerConfig#threads()} requests are worked on
+ * at once (further ones wait their turn once they have arrived; see {@link #MAX_CONNECTIONS} for
+ * requests still arriving), bodies size-capped, objects streamed with
  * fixed buffers so memory does not grow with clients or object sizes. Whole objects are read
  * through the store's verifying reads, so damaged bytes stop the response instead of reaching a
  * client. Thread-safe; {@link #close()} stops accepting and lets running requests finish for the
@@ -57,12 +58,35 @@ import org.casfs.sync.wire.WireException;
 public final class Server implements Closeable {
   private static final String IMMUTABLE = "public, max-age=31536000, immutable";
 
+  /**
+   * Connections held open at once; the JDK's server closes further ones as it accepts them. Each
+   * may have a thread of its own while its request arrives: the JDK's server reads a request's
+   * line, headers and body on a thread of the executor, blocking, so with only {@link
+   * ServerConfig#threads()} threads a client that sent its headers a byte every few seconds held
+   * one for as long as it liked, and 20 such connections from one laptop (a slowloris script) left
+   * a server answering nobody. The work itself waits for one of {@code threads} permits, taken
+   * once the request has arrived.
+   */
+  static final int MAX_CONNECTIONS = 512;
+
+  /**
+   * Seconds a request may take to arrive, headers and body, before its connection is closed: a
+   * fetch request that lists a few thousand objects over a 24 kbit/s link takes well under this.
+   */
+  static final long MAX_REQUEST_SECONDS = 120;
+
   static {
     // The JDK server writes each chunk of a chunked body as several small writes; with Nagle's
     // algorithm and delayed ACKs each one waits ~40 ms. Measured: a v1 pull took 17.7 s with
-    // Nagle, 5.0 s without. The property is read once, when the server classes load.
+    // Nagle, 5.0 s without. The properties are read once, when the server classes load.
     if (System.getProperty("sun.net.httpserver.nodelay") == null) {
       System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+    if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+      System.setProperty("sun.net.httpserver.maxReqTime", Long.toString(MAX_REQUEST_SECONDS));
+    }
+    if (System.getProperty("sun.net.httpserver.maxConnections") == null) {
+      System.setProperty("sun.net.httpserver.maxConnections", Integer.toString(MAX_CONNECTIONS));
     }
   }
 
@@ -86,6 +110,8 @@ public final class Server implements Closeable {
   private volatile boolean closing;
   /** Fetch streams are long: at most half the threads carry them, so heads and objects stay quick. */
   private final java.util.concurrent.Semaphore streams;
+  /** Requests worked on at once, taken in the order they arrived. */
+  private final java.util.concurrent.Semaphore work;
   private HttpServer http;
   private ExecutorService pool;
 
@@ -95,6 +121,7 @@ public final class Server implements Closeable {
     this.config = config;
     this.planner = new FetchPlanner(db);
     this.streams = new java.util.concurrent.Semaphore(Math.max(1, config.threads() / 2));
+    this.work = new java.util.concurrent.Semaphore(config.threads(), true);
   }
 
   /**
@@ -187,8 +214,9 @@ public final class Server implements Closeable {
           + " another address or port", e);
     }
     AtomicInteger n = new AtomicInteger();
-    pool = new ThreadPoolExecutor(config.threads(), config.threads(), 30, TimeUnit.SECONDS,
-        new LinkedBlockingQueue<>(), r -> {
+    // A thread for each connection whose request is arriving or being answered (see MAX_CONNECTIONS).
+    pool = new ThreadPoolExecutor(config.threads(), MAX_CONNECTIONS, 30, TimeUnit.SECONDS,
+        new SynchronousQueue<>(), r -> {
           Thread t = new Thread(r, "casfs-serve-" + n.incrementAndGet());
           t.setDaemon(true);
           return t;
@@ -227,6 +255,23 @@ public final class Server implements Closeable {
   private void handle(HttpExchange ex) throws IOException {
     requests.incrementAndGet();
     active.incrementAndGet();
+    try {
+      work.acquire();
+    } catch (InterruptedException e) { // the server is stopping
+      active.decrementAndGet();
+      ex.close();
+      Thread.currentThread().interrupt();
+      return;
+    }
+    try {
+      answer(ex);
+    } finally {
+      work.release();
+      active.decrementAndGet();
+    }
+  }
+
+  private void answer(HttpExchange ex) throws IOException {
     String request = ex.getRequestMethod() + " " + ex.getRequestURI().getRawPath();
     try (ex) {
       if (closing) {
@@ -275,8 +320,6 @@ public final class Server implements Closeable {
       // client treats as a failed source. If the fault is ours, the owner hears of it.
       problems.failed(request, e);
       ex.close();
-    } finally {
-      active.decrementAndGet();
     }
   }
 
