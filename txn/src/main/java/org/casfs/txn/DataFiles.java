@@ -97,6 +97,15 @@ final class DataFiles {
     return ch;
   }
 
+  /** Closes and deletes a data file that no inode names any more. */
+  void delete(int data) throws IOException {
+    FileChannel ch = open.remove(data);
+    if (ch != null) {
+      ch.close();
+    }
+    Files.deleteIfExists(path(data));
+  }
+
   /** fsync of every open data file and of the directory (closed ones were written before). */
   void force() throws IOException {
     for (FileChannel ch : open.values()) {

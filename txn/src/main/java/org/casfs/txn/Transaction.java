@@ -56,6 +56,16 @@ public final class Transaction {
   private volatile boolean finished;
   private volatile ObjectId committedAs;
   private IOException broken;
+  /**
+   * Data files of inodes that lost their last name (unlink, rename over them). Deleted once the
+   * journal records that say so are durable ({@link #sync}): a crash before then replays the
+   * journal without those records, and the file must still hold its bytes. Without this a
+   * writable mount kept every deleted or replaced file's bytes on disk until the commit.
+   */
+  private final List<Integer> unnamedData = new ArrayList<>();
+  private long unnamedBytes;
+  /** Deleted files' bytes that make {@link #sync} run at once rather than wait for a caller's. */
+  static final long UNNAMED_BYTES_BEFORE_SYNC = 64L << 20;
 
   Transaction(Transactions owner, Repository repo, long id, ObjectId base, Path dir, UpperLayer layer, long journalSeq) {
     this.owner = owner;
@@ -230,7 +240,9 @@ public final class Transaction {
 
   public synchronized void unlink(String path) throws IOException {
     check();
+    Node n = nodeOrNull(path);
     perform(Op.of(Op.Kind.UNLINK, path).withTime(now()));
+    forgetIfUnnamed(n);
   }
 
   public synchronized void rmdir(String path) throws IOException {
@@ -241,7 +253,9 @@ public final class Transaction {
   /** rename(2): files and whole directories, replacing a target as POSIX allows. */
   public synchronized void rename(String from, String to) throws IOException {
     check();
+    Node replaced = nodeOrNull(to);
     perform(Op.of(Op.Kind.RENAME, from).withPath2(to).withTime(now()));
+    forgetIfUnnamed(replaced);
   }
 
   public synchronized void chmod(String path, int mode) throws IOException {
@@ -282,13 +296,18 @@ public final class Transaction {
     if (offset < 0 || offset + src.remaining() > org.casfs.cas.Entry.MAX_SIZE) {
       throw new FsException(Errno.EINVAL, path, "offset out of range");
     }
-    int data = n.data >= 0 ? n.data : copyUp(n, Long.MAX_VALUE);
+    int data = n.data >= 0 ? n.data : withRoom(() -> copyUp(n, Long.MAX_VALUE));
     int len = src.remaining();
+    int start = src.position();
     FileChannel ch = channel(data);
-    long pos = offset;
-    while (src.hasRemaining()) {
-      pos += ch.write(src, pos);
-    }
+    withRoom(() -> {
+      src.position(start);
+      long pos = offset;
+      while (src.hasRemaining()) {
+        pos += ch.write(src, pos);
+      }
+      return len;
+    });
     // Data first, journal second: a crash in between loses this write as a whole.
     perform(Op.of(Op.Kind.WRITE, path).withTime(now()).withNumbers(offset, len).withData(data));
     return len;
@@ -330,11 +349,19 @@ public final class Transaction {
     sync();
   }
 
-  /** Makes every change so far survive power loss (fsync of data files and the journal). */
+  /**
+   * Makes every change so far survive power loss (fsync of data files and the journal), and then
+   * deletes the data files of inodes that lost their last name.
+   */
   public synchronized void sync() throws IOException {
     check();
     files.force();
     repo.flush();
+    for (int data : unnamedData) {
+      files.delete(data);
+    }
+    unnamedData.clear();
+    unnamedBytes = 0;
   }
 
   public synchronized CommitResult commit(String label) throws IOException {
@@ -402,6 +429,46 @@ public final class Transaction {
     } catch (IOException e) {
       broken = e;
       throw e;
+    }
+  }
+
+  private Node nodeOrNull(String path) {
+    try {
+      return layer.lookupOrNull(UpperLayer.split(path));
+    } catch (IOException | RuntimeException e) {
+      return null; // the operation itself refuses the path, with the right error
+    }
+  }
+
+  /** Notes {@code n}'s data file for deletion if the operation just done took its last name. */
+  private void forgetIfUnnamed(Node n) throws IOException {
+    if (n == null || n.isDir() || n.nlink > 0 || n.data < 0) {
+      return;
+    }
+    unnamedData.add(n.data);
+    unnamedBytes += n.size;
+    if (unnamedBytes >= UNNAMED_BYTES_BEFORE_SYNC) {
+      sync();
+    }
+  }
+
+  private interface IoAction {
+    int run() throws IOException;
+  }
+
+  /**
+   * Runs {@code action}; if the disk is full and deleted files still hold space, makes their
+   * deletion durable, frees it, and runs {@code action} once more.
+   */
+  private int withRoom(IoAction action) throws IOException {
+    try {
+      return action.run();
+    } catch (IOException e) {
+      if (unnamedData.isEmpty() || !String.valueOf(e.getMessage()).contains("No space left on device")) {
+        throw e;
+      }
+      sync();
+      return action.run();
     }
   }
 
