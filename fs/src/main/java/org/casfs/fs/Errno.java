@@ -40,7 +40,6 @@ public final class Errno {
   public static final int ENODATA = 61;
   public static final int EPROTO = 71;
   public static final int EOPNOTSUPP = 95;
-  public static final int EDQUOT = 122;
 
   private Errno() {}
 
@@ -98,39 +97,12 @@ public final class Errno {
     if (t instanceof IllegalArgumentException) {
       return EINVAL;
     }
-    int full = diskFullOrZero(t);
+    // The repository's disk refused a write: the program is told what any disk would tell it.
+    int full = org.casfs.cas.posix.DiskFull.errnoOrZero(t);
     if (full != 0) {
       return full;
     }
     log.accept("casfs: unexpected " + t);
     return EIO;
-  }
-
-  /**
-   * ENOSPC, EDQUOT or EFBIG when {@code t} is the repository's disk refusing a write (the JDK, libc
-   * and RocksDB each say so in their own words), else 0: a program writing through a writable
-   * mount is told what it would be told on any disk, and can say "No space left on device".
-   */
-  private static int diskFullOrZero(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof org.casfs.cas.posix.PosixException p
-          && (p.errno() == ENOSPC || p.errno() == EDQUOT || p.errno() == EFBIG)) {
-        return p.errno();
-      }
-      String m = c.getMessage();
-      if (m == null) {
-        continue;
-      }
-      if (m.contains("No space left on device") || m.contains("IOError(NoSpace)")) {
-        return ENOSPC;
-      }
-      if (m.contains("Disk quota exceeded")) {
-        return EDQUOT;
-      }
-      if (m.contains("File too large")) {
-        return EFBIG;
-      }
-    }
-    return 0;
   }
 }

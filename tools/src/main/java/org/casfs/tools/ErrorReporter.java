@@ -80,7 +80,7 @@ public final class ErrorReporter implements IExecutionExceptionHandler, IParamet
     if (t instanceof org.casfs.txn.VersionException) {
       return what + "; see 'casfs log' for the versions there are";
     }
-    if (isDiskFull(t)) {
+    if (org.casfs.cas.posix.DiskFull.is(t)) {
       return what + "; " + DISK_FULL_ADVICE;
     }
     return what + "; " + code.advice();
@@ -89,22 +89,6 @@ public final class ErrorReporter implements IExecutionExceptionHandler, IParamet
   /** What to do when a disk filled up: the repository's, or the one a command writes to. */
   static final String DISK_FULL_ADVICE = "the disk is full: free space on it (on the repository's disk,"
       + " 'casfs gc' removes the versions nothing keeps) and run the command again";
-
-  /** A write failed for want of space: ENOSPC as the JDK, libc or RocksDB report it. */
-  static boolean isDiskFull(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof org.casfs.cas.posix.PosixException p && p.errno() == ENOSPC) {
-        return true;
-      }
-      String m = c instanceof FileSystemException f ? f.getReason() : c.getMessage();
-      if (m != null && (m.contains("No space left on device") || m.contains("IOError(NoSpace)"))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static final int ENOSPC = 28;
 
   private static String whatFailed(Throwable t) {
     if (t instanceof java.io.UncheckedIOException && t.getCause() != null) {

@@ -464,7 +464,7 @@ public final class Transaction {
     try {
       return action.run();
     } catch (IOException e) {
-      if (unnamedData.isEmpty() || !String.valueOf(e.getMessage()).contains("No space left on device")) {
+      if (unnamedData.isEmpty() || !org.casfs.cas.posix.DiskFull.is(e)) {
         throw e;
       }
       sync();
