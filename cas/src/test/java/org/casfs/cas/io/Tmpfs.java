@@ -26,9 +26,17 @@ public final class Tmpfs implements AutoCloseable {
     return dir;
   }
 
+  /**
+   * Unmounts it; if something in this process still holds a file there (a test that failed half
+   * way), detaches it at once (umount -l), and the kernel frees it when the file is closed.
+   */
   @Override
   public void close() throws IOException, InterruptedException {
-    run("umount", dir.toString());
+    try {
+      run("umount", dir.toString());
+    } catch (IOException busy) {
+      run("umount", "-l", dir.toString());
+    }
   }
 
   private static void run(String... command) throws IOException, InterruptedException {
