@@ -38,6 +38,16 @@ public final class ImageMount implements Closeable {
   }
 
   /**
+   * Who hears of each object a read-only mount found damaged when a file was opened (a peer
+   * daemon in the same process repairs it); a writable mount reads through its transaction.
+   */
+  public void onDamagedObject(Consumer<ObjectId> listener) {
+    if (image != null) {
+      image.onDamagedObject(listener);
+    }
+  }
+
+  /**
    * Mounts {@code pinned}, or {@code current} and follows it when {@code pinned} is null.
    *
    * @throws MountException when there is nothing to mount or the mountpoint is unusable

@@ -14,6 +14,7 @@ import org.casfs.cas.CorruptObjectException;
 import org.casfs.cas.Entry;
 import org.casfs.cas.Name;
 import org.casfs.cas.ObjectException;
+import org.casfs.cas.ObjectId;
 import org.casfs.cas.Tree;
 import org.casfs.cas.store.DiskObjectStore;
 import org.casfs.cas.store.ObjectStore;
@@ -43,6 +44,8 @@ public final class SnapshotImage {
    *     what {@code df} shows), or null to report zeros
    * @param log where a corrupt object is reported, one line each
    */
+  private volatile Consumer<ObjectId> damagedObjects = id -> {};
+
   public SnapshotImage(Snapshot initial, BlobVerifier verifier, Path statfsPath, Consumer<String> log) {
     this.current = new AtomicReference<>(Objects.requireNonNull(initial, "initial"));
     this.verifier = verifier;
@@ -117,8 +120,19 @@ public final class SnapshotImage {
       return content(s, e);
     } catch (ObjectException ex) {
       log.accept("casfs: " + printable(path) + ": " + ex.getMessage());
+      if (ex.id() != null) {
+        damagedObjects.accept(ex.id());
+      }
       throw ex;
     }
+  }
+
+  /**
+   * Who hears of each object found damaged when a file is opened (a peer daemon in the same
+   * process fetches it again from its neighbours).
+   */
+  public void onDamagedObject(Consumer<ObjectId> listener) {
+    this.damagedObjects = Objects.requireNonNull(listener, "listener");
   }
 
   private FileContent content(Snapshot s, Entry e) throws IOException {

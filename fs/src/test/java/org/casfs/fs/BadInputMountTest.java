@@ -40,6 +40,8 @@ class BadInputMountTest {
         f.write(x ^ 0x01);
       }
       m.mount(v, MountOptions.defaults());
+      java.util.List<ObjectId> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
+      m.image.onDamagedObject(reported::add);
       assertThatThrownBy(() -> Files.readAllBytes(m.mountPoint.resolve("bad")))
           .isInstanceOf(IOException.class).hasMessageContaining("Input/output error");
       assertThatThrownBy(() -> Files.readAllBytes(m.mountPoint.resolve("bad")))
@@ -49,6 +51,7 @@ class BadInputMountTest {
       assertThat(Files.size(m.mountPoint.resolve("bad"))).isEqualTo(300_000);
       assertThat(m.log).isNotEmpty().allSatisfy(line -> assertThat(line).contains(badBlob.name()).contains("/bad")
           .doesNotContain("\n"));
+      assertThat(reported).as("told to a peer daemon, which repairs it").isNotEmpty().containsOnly(badBlob);
     }
   }
 

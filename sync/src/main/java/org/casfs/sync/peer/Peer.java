@@ -14,9 +14,11 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.casfs.cas.ObjectId;
@@ -92,6 +94,7 @@ public final class Peer implements AutoCloseable {
   private final Object wake = new Object();
   private boolean wakeRequested;
   private Server server;
+  private final SelfRepair selfRepair;
   private DeltaStore deltas;
   private PeerFinder finder;
   private Thread updater;
@@ -113,6 +116,7 @@ public final class Peer implements AutoCloseable {
     this.verifier = new HeadVerifier(trust, channel, clock::millis);
     this.headBudget = new TokenBucket(config.headChecksPerSecond(),
         Math.max(1, (int) Math.ceil(config.headChecksPerSecond() * 2)));
+    this.selfRepair = new SelfRepair(repo.objectDatabase().store(), log);
   }
 
   /** Sends neighbours at most {@code limit}'s bytes a second in all; null (the default) for no limit. */
@@ -136,7 +140,8 @@ public final class Peer implements AutoCloseable {
     deltas = DeltaStore.openShared(repo.stagingDir("deltas"), DELTA_BUDGET_BYTES);
     DeltaService deltaService = DeltaService.forPeer(repo.objectDatabase(), deltas);
     server = new Server(repo.objectDatabase(), state, sc).deltaSource(deltaService)
-        .addFetchHook(new DeltaFetchHook(deltaService)).logProblemsTo(log).limitUploads(uploadLimit).start();
+        .addFetchHook(new DeltaFetchHook(deltaService)).logProblemsTo(log).limitUploads(uploadLimit)
+        .onDamagedObject(this::reportDamaged).start();
     PeerFinderOptions fo = PeerFinderOptions.defaults(config.mdnsInterfaces())
         .withCapacity(config.neighbourCapacity());
     if (config.instanceName() != null) {
@@ -181,6 +186,16 @@ public final class Peer implements AutoCloseable {
     }
   }
 
+  /**
+   * An object of this machine's store was found damaged (or gone) when read, by this peer's
+   * server or by a mount in the same process: the update loop fetches it again from the
+   * neighbours ({@link SelfRepair}).
+   */
+  public void reportDamaged(ObjectId id) {
+    selfRepair.noticed(id);
+    wakeUp();
+  }
+
   private void onNeighbour(Neighbour n, NeighbourTable.Outcome outcome) {
     if (n == null) {
       return;
@@ -212,6 +227,7 @@ public final class Peer implements AutoCloseable {
       // One bad round (a neighbour, a disk hiccup) must not end the daemon's updates.
       try {
         refreshOffer();
+        repairDamaged();
         round();
         roundFailure.ok();
       } catch (Exception e) {
@@ -371,6 +387,35 @@ public final class Peer implements AutoCloseable {
     pull(sources);
   }
 
+  /** Repairs what this machine found damaged, from the neighbours known to serve valid heads. */
+  private void repairDamaged() throws IOException {
+    if (!selfRepair.hasWork()) {
+      return;
+    }
+    Instant now = clock.instant();
+    List<Source> sources = new ArrayList<>();
+    for (Neighbour n : finder.neighbours()) {
+      if ((n.source() == Neighbour.Source.STATIC || n.verified()) && penalties.allowed(n.key(), now)) {
+        sources.add(new HttpSource(n.baseUrl().toString(), config.pull()));
+      }
+    }
+    Set<ObjectId> held = new LinkedHashSet<>(versions.refs().all().values());
+    try {
+      selfRepair.runIfDue(sources, held, (from, damaged, of) -> newPuller().repair(from, damaged, of), now);
+    } finally {
+      for (Source s : sources) {
+        s.close();
+      }
+    }
+  }
+
+  private Puller newPuller() throws IOException {
+    return new Puller(repo.objectDatabase(), state, trust, channel, new TxnVersionRefs(versions), config.pull(),
+        repo.dir(), clock::millis)
+        .addDecoder(new DeltaFrameDecoder(repo.stagingDir("delta-tmp"), deltas))
+        .addDecoder(new TreeDeltaFrameDecoder());
+  }
+
   private boolean due(String key, Instant now) {
     Instant last = lastPolled.get(key);
     return last == null || !now.isBefore(last.plus(config.pollInterval()));
@@ -422,10 +467,7 @@ public final class Peer implements AutoCloseable {
     Source source = swarm != null ? swarm : sources.get(0);
     transfer.set(new Transfer(channel, head.sequence(), head.manifestId().name(), urls, "head", 0,
         0, 0, 0, List.of(), started, 0, "running"));
-    Puller puller = new Puller(repo.objectDatabase(), state, trust, channel,
-        new TxnVersionRefs(versions), config.pull(), repo.dir(), clock::millis)
-        .addDecoder(new DeltaFrameDecoder(repo.stagingDir("delta-tmp"), deltas))
-        .addDecoder(new TreeDeltaFrameDecoder())
+    Puller puller = newPuller()
         .listener(new PullListener() {
           @Override
           public void progress(PullProgress p) {

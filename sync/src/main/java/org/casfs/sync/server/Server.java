@@ -14,6 +14,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
@@ -22,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.casfs.cas.ObjectException;
 import org.casfs.cas.ObjectId;
 import org.casfs.cas.store.DiskObjectStore;
 import org.casfs.cas.store.ObjectDatabase;
@@ -103,6 +105,7 @@ public final class Server implements Closeable {
   private final AtomicLong bytesSent = new AtomicLong();
   private final AtomicInteger active = new AtomicInteger();
   private final ServerProblems problems = new ServerProblems();
+  private volatile Consumer<ObjectId> damagedObjects = id -> {};
   /** Null: no limit. */
   private volatile RateLimit uploads;
   private Duration stallTimeout = StalledClients.DEFAULT_STALL;
@@ -122,6 +125,15 @@ public final class Server implements Closeable {
     this.planner = new FetchPlanner(db);
     this.streams = new java.util.concurrent.Semaphore(Math.max(1, config.threads() / 2));
     this.work = new java.util.concurrent.Semaphore(config.threads(), true);
+  }
+
+  /**
+   * Who hears of each object this server found damaged (or gone) in its own repository while
+   * answering a request: a peer repairs it from its neighbours ({@code SelfRepair}).
+   */
+  public Server onDamagedObject(Consumer<ObjectId> listener) {
+    this.damagedObjects = Objects.requireNonNull(listener, "listener");
+    return this;
   }
 
   /**
@@ -316,10 +328,20 @@ public final class Server implements Closeable {
     } catch (WireException e) {
       error(ex, 400, e.getMessage());
     } catch (IOException | RuntimeException e) {
-      // The response may be half-sent; closing the exchange drops the connection, which the
-      // client treats as a failed source. If the fault is ours, the owner hears of it.
+      // If the fault is ours, the owner hears of it (and a peer repairs a damaged object).
       problems.failed(request, e);
-      ex.close();
+      for (Throwable c = e; c != null; c = c.getCause()) {
+        if (c instanceof ObjectException damaged && damaged.id() != null) {
+          damagedObjects.accept(damaged.id());
+          break;
+        }
+      }
+      // The response may be half-sent. Closing the exchange did not drop the connection then
+      // (the JDK's fixed-length stream, closed short, closes the exchange it is being closed by,
+      // which then skips closing the connection): the client waited for the missing bytes until
+      // its own timeout (30 s for casfs). Thrown on, the JDK's server closes the connection of a
+      // response not fully written, and the client moves on to another source at once.
+      throw e;
     }
   }
 

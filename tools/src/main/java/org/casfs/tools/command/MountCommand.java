@@ -77,6 +77,9 @@ public final class MountCommand extends RepoCommand {
             + "); stop with 'casfs umount " + mount.fuse().mountPoint() + "' or Ctrl-C");
         out().flush();
         HeldRepository.keepInUse(mount::objectsInUse); // gc through the socket keeps what is shown and open
+        if (daemon != null) {
+          mount.onDamagedObject(daemon::reportDamaged); // a file found damaged is fetched again from neighbours
+        }
         mount.awaitUnmounted();
       }
     }

@@ -1,0 +1,132 @@
+package org.casfs.sync.peer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+import org.casfs.cas.ObjectId;
+import org.casfs.cas.store.RepoConfig;
+import org.casfs.cas.store.Repository;
+import org.casfs.sync.Origin;
+import org.casfs.sync.TestImages;
+import org.casfs.sync.trust.TrustStore;
+import org.casfs.sync.wire.StaticPaths;
+import org.casfs.txn.Versions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A laptop's peer daemon heals itself from its neighbours: a blob of its version whose file on
+ * disk took a flipped bit is found damaged when a neighbour asks for it, and the daemon fetches
+ * it again from a neighbour, verified, in place of the damaged copy; with no neighbour that has
+ * it, it says so once (and tries again later).
+ */
+@Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class SelfRepairTest {
+  @TempDir Path dir;
+
+  @Test
+  void aDamagedBlobFoundWhileServingIsFetchedAgainFromANeighbour() throws Exception {
+    List<String> log = new CopyOnWriteArrayList<>();
+    try (Origin origin = new Origin(dir.resolve("origin"))) {
+      ObjectId v1 = TestImages.version(origin.repo.objectDatabase(), "stable", 1, 5, 3, 20, 0, null);
+      origin.publish(v1);
+      origin.serve();
+      try (Repository repo = Repository.init(dir.resolve("laptop"), RepoConfig.defaults().withChannel("stable"))) {
+        TrustStore trust = TrustStore.open(repo.keysDir());
+        trust.add(origin.key.publicKey());
+        PeerConfig d = PeerConfig.defaults(0);
+        PeerConfig config = new PeerConfig(new InetSocketAddress("127.0.0.1", 0), List.of(), List.of(origin.url()),
+            true, 4, Duration.ofMillis(300), 20, 64, null, d.pull(), null);
+        try (Peer laptop = new Peer(config, Versions.of(repo), trust, log::add, Clock.systemUTC()).start()) {
+          PeerFinderTest.await(() -> offers(laptop, v1), () -> "the laptop on v1; log " + log, 60);
+
+          Path loose = aLooseBlob(repo.dir());
+          ObjectId id = ObjectId.fromString(loose.getParent().getFileName().toString() + loose.getFileName());
+          byte[] good = origin.repo.objectDatabase().store().read(id);
+          flipABit(loose);
+
+          // A neighbour asks the laptop for it: the laptop's server finds the damage and drops the
+          // connection at once (the neighbour goes to another source), and the daemon repairs it.
+          long asked = System.nanoTime();
+          assertThat(get(laptop, id)).as("not served damaged").isNull();
+          assertThat((System.nanoTime() - asked) / 1_000_000).as("ms until the connection dropped").isLessThan(10_000);
+          PeerFinderTest.await(() -> log.stream().anyMatch(l -> l.startsWith("repaired damaged object " + id)),
+              () -> "a repair; log " + log, 30);
+          assertThat(repo.objectDatabase().store().read(id)).isEqualTo(good);
+          assertThat(get(laptop, id)).isEqualTo(good);
+          assertThat(TestImages.verifyAll(repo.objectDatabase(), v1)).isGreaterThan(60);
+
+          // With the only neighbour gone, a second damaged blob is kept (still damaged) and reported once.
+          origin.server.close();
+          Path another = aLooseBlobOtherThan(repo.dir(), loose);
+          ObjectId id2 = ObjectId.fromString(another.getParent().getFileName().toString() + another.getFileName());
+          flipABit(another);
+          assertThat(get(laptop, id2)).isNull();
+          PeerFinderTest.await(() -> log.stream().anyMatch(l -> l.startsWith("could not repair damaged object " + id2)),
+              () -> "a failed repair; log " + log, 30);
+          Thread.sleep(2_000);
+          assertThat(log.stream().filter(l -> l.startsWith("could not repair damaged object " + id2))).hasSize(1);
+          assertThat(get(laptop, id2)).as("never served damaged").isNull();
+        }
+      }
+    }
+  }
+
+  private static boolean offers(Peer p, ObjectId v) {
+    try {
+      return p.status().offering() != null && p.status().offering().manifestId().equals(v);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** The body of {@code GET /v1/objects/..} from the laptop, or null if it was not served whole. */
+  private static byte[] get(Peer laptop, ObjectId id) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    try {
+      HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + laptop.port() + "/" + StaticPaths.object(id)))
+          .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofByteArray());
+      return r.statusCode() == 200 ? r.body() : null;
+    } catch (IOException e) {
+      return null; // the server dropped the connection mid-body: it found the damage
+    }
+  }
+
+  private static Path aLooseBlob(Path repo) throws IOException {
+    return aLooseBlobOtherThan(repo, null);
+  }
+
+  private static Path aLooseBlobOtherThan(Path repo, Path not) throws IOException {
+    try (Stream<Path> s = Files.walk(repo.resolve("objects"))) {
+      List<Path> files = new ArrayList<>(s.filter(Files::isRegularFile).filter(p -> !p.equals(not)).sorted().toList());
+      assertThat(files).as("loose blobs in the laptop's store").isNotEmpty();
+      return files.get(0);
+    }
+  }
+
+  private static void flipABit(Path file) throws IOException {
+    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+      long at = f.length() / 2;
+      f.seek(at);
+      int b = f.read();
+      f.seek(at);
+      f.write(b ^ 0x10);
+    }
+  }
+}
