@@ -38,14 +38,13 @@ public final class SnapshotImage {
   private final List<Runnable> switchListeners = new CopyOnWriteArrayList<>();
   private volatile boolean pinned;
   private final XattrFeatures xattrFeatures = new XattrFeatures();
+  private volatile Consumer<ObjectId> damagedObjects = id -> {};
 
   /**
    * @param statfsPath a path on the filesystem that holds the repository (its free space is
    *     what {@code df} shows), or null to report zeros
    * @param log where a corrupt object is reported, one line each
    */
-  private volatile Consumer<ObjectId> damagedObjects = id -> {};
-
   public SnapshotImage(Snapshot initial, BlobVerifier verifier, Path statfsPath, Consumer<String> log) {
     this.current = new AtomicReference<>(Objects.requireNonNull(initial, "initial"));
     this.verifier = verifier;

@@ -389,10 +389,10 @@ public final class Peer implements AutoCloseable {
 
   /** Repairs what this machine found damaged, from the neighbours known to serve valid heads. */
   private void repairDamaged() throws IOException {
-    if (!selfRepair.hasWork()) {
+    Instant now = clock.instant();
+    if (!selfRepair.isDue(now)) {
       return;
     }
-    Instant now = clock.instant();
     List<Source> sources = new ArrayList<>();
     for (Neighbour n : finder.neighbours()) {
       if ((n.source() == Neighbour.Source.STATIC || n.verified()) && penalties.allowed(n.key(), now)) {

@@ -58,8 +58,9 @@ final class SelfRepair {
     }
   }
 
-  boolean hasWork() {
-    return !pending.isEmpty();
+  /** Whether {@link #runIfDue} would try now: something was noticed, and newly or {@link #RETRY} ago. */
+  boolean isDue(Instant now) {
+    return !pending.isEmpty() && (newReport || !now.isBefore(nextTry));
   }
 
   /**
@@ -69,7 +70,7 @@ final class SelfRepair {
    * @param versions the versions whose objects must be whole (current, previous, staged, pins)
    */
   void runIfDue(List<Source> neighbours, Set<ObjectId> versions, Repairer repairer, Instant now) {
-    if (pending.isEmpty() || (!newReport && now.isBefore(nextTry))) {
+    if (!isDue(now)) {
       return;
     }
     newReport = false;
