@@ -480,7 +480,12 @@ public final class Transaction {
 
   private int copyUp(Node n, long limit) throws IOException {
     int data = layer.nextData++;
-    files.copyUp(n, limit, data);
+    try {
+      files.copyUp(n, limit, data);
+    } catch (IOException | RuntimeException e) {
+      files.delete(data); // a partial copy no journal record names (a full disk): gone, not left until the commit
+      throw e;
+    }
     return data;
   }
 
