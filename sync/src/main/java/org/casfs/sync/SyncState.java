@@ -22,6 +22,7 @@ public final class SyncState {
   public static final List<String> KEY_SPACES = List.of(SPACE);
   private static final byte[] OFFERED = key("offered-head");
   private static final byte[] IN_FLIGHT = key("pull-in-flight");
+  private static final byte[] SCRUBBED = key("scrubbed");
 
   private final KeyValueStore kv;
 
@@ -89,5 +90,15 @@ public final class SyncState {
       batch.put(SPACE, IN_FLIGHT, manifest.toRaw());
     }
     batch.commit(true);
+  }
+
+  /** When a peer's scrub last read the whole store (ms since the epoch), or 0 if never. */
+  public long lastScrubMillis() throws IOException {
+    byte[] b = kv.getOrNull(SPACE, SCRUBBED);
+    return b == null || b.length != Long.BYTES ? 0 : java.nio.ByteBuffer.wrap(b).getLong();
+  }
+
+  public void setLastScrubMillis(long millis) throws IOException {
+    kv.batch().put(SPACE, SCRUBBED, java.nio.ByteBuffer.allocate(Long.BYTES).putLong(millis).array()).commit(true);
   }
 }

@@ -86,6 +86,11 @@ public final class Peer implements AutoCloseable {
   private final Map<String, Instant> lastPolled = new HashMap<>();
   private final AtomicReference<Transfer> transfer = new AtomicReference<>();
   private Housekeeping housekeeping = Housekeeping.NONE;
+  /** Null: no scrub ({@link #scrub}). */
+  private Scrub scrub;
+  private Duration scrubEvery;
+  private Duration scrubFirstDelay;
+  private long scrubBytesPerSecond;
   /**
    * The version last refused for lack of space: its refusal is logged and gc run for it once (gc
    * frees at once what it can), however often the pull is tried again.
@@ -131,6 +136,18 @@ public final class Peer implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Reads the whole store through the verifying read once every {@code every}, at most {@code
+   * bytesPerSecond}, the first pass no sooner than {@code firstDelay} after start; what it finds
+   * damaged is fetched again from the neighbours ({@link Scrub}). By default there is no scrub.
+   */
+  public synchronized Peer scrub(Duration every, Duration firstDelay, long bytesPerSecond) {
+    this.scrubEvery = Objects.requireNonNull(every, "every");
+    this.scrubFirstDelay = Objects.requireNonNull(firstDelay, "firstDelay");
+    this.scrubBytesPerSecond = bytesPerSecond;
+    return this;
+  }
+
   /** Starts serving, announcing, browsing and the update loop. */
   public synchronized Peer start() throws IOException {
     ServerConfig sc = new ServerConfig(config.listen(), config.maxUploads(), 32 << 20, 1,
@@ -163,6 +180,10 @@ public final class Peer implements AutoCloseable {
     updater = new Thread(this::loop, "casfs-peer-updater");
     updater.setDaemon(true);
     updater.start();
+    if (scrubEvery != null) {
+      scrub = new Scrub(repo.objectDatabase().store(), state, scrubEvery, scrubFirstDelay, scrubBytesPerSecond,
+          this::reportDamaged, log, clock).start();
+    }
     return this;
   }
 
@@ -622,6 +643,9 @@ public final class Peer implements AutoCloseable {
   public void close() {
     synchronized (this) {
       closed = true;
+    }
+    if (scrub != null) {
+      scrub.close();
     }
     wakeUp();
     if (updater != null) {

@@ -42,6 +42,8 @@ final class SelfRepair {
   private final ObjectReader store;
   private final Consumer<String> log;
   private final Set<ObjectId> pending = ConcurrentHashMap.newKeySet();
+  /** Damaged objects a repair dropped without finding a good copy: missing now, still to fetch. */
+  private final Set<ObjectId> dropped = new java.util.HashSet<>();
   private volatile boolean newReport;
   private Instant nextTry = Instant.EPOCH;
   private String lastFailure;
@@ -84,7 +86,13 @@ final class SelfRepair {
           damaged.add(id);
           attempt.add(id);
         }
-        case ABSENT -> attempt.add(id); // dropped by an earlier try that found no good copy
+        case ABSENT -> {
+          if (dropped.contains(id)) {
+            attempt.add(id); // dropped by an earlier try that found no good copy
+          } else {
+            pending.remove(id); // removed by gc since it was noticed: nothing to repair
+          }
+        }
       }
     }
     if (attempt.isEmpty()) {
@@ -95,8 +103,14 @@ final class SelfRepair {
       return;
     }
     try {
-      Puller.RepairResult r = repairer.repair(neighbours, damaged, versions);
+      Puller.RepairResult r;
+      try {
+        r = repairer.repair(neighbours, damaged, versions);
+      } finally {
+        dropped.addAll(damaged); // the repair drops them first, found or not
+      }
       attempt.forEach(pending::remove);
+      attempt.forEach(dropped::remove);
       lastFailure = null;
       log.accept("repaired " + describe(attempt) + " from neighbours: fetched " + r.objectsFetched() + " objects ("
           + r.bytesFetched() + " bytes), each verified");

@@ -21,6 +21,7 @@ import org.casfs.cas.ObjectId;
 import org.casfs.cas.store.RepoConfig;
 import org.casfs.cas.store.Repository;
 import org.casfs.sync.Origin;
+import org.casfs.sync.SyncState;
 import org.casfs.sync.TestImages;
 import org.casfs.sync.trust.TrustStore;
 import org.casfs.sync.wire.StaticPaths;
@@ -31,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A laptop's peer daemon heals itself from its neighbours: a blob of its version whose file on
- * disk took a flipped bit is found damaged when a neighbour asks for it, and the daemon fetches
+ * disk took a flipped bit is found damaged when a neighbour asks for it (or by the daemon's
+ * scrub, when nobody does), and the daemon fetches
  * it again from a neighbour, verified, in place of the damaged copy; with no neighbour that has
  * it, it says so once (and tries again later).
  */
@@ -82,6 +84,38 @@ class SelfRepairTest {
           Thread.sleep(2_000);
           assertThat(log.stream().filter(l -> l.startsWith("could not repair damaged object " + id2))).hasSize(1);
           assertThat(get(laptop, id2)).as("never served damaged").isNull();
+        }
+      }
+    }
+  }
+
+  /** Rot in a blob nobody asks for is found by the daemon's scrub, and repaired the same way. */
+  @Test
+  void theScrubFindsRotNobodyAskedForAndItIsRepaired() throws Exception {
+    List<String> log = new CopyOnWriteArrayList<>();
+    try (Origin origin = new Origin(dir.resolve("origin"))) {
+      ObjectId v1 = TestImages.version(origin.repo.objectDatabase(), "stable", 1, 6, 3, 20, 0, null);
+      origin.publish(v1);
+      origin.serve();
+      try (Repository repo = Repository.init(dir.resolve("laptop"), RepoConfig.defaults().withChannel("stable"))) {
+        TrustStore trust = TrustStore.open(repo.keysDir());
+        trust.add(origin.key.publicKey());
+        PeerConfig d = PeerConfig.defaults(0);
+        PeerConfig config = new PeerConfig(new InetSocketAddress("127.0.0.1", 0), List.of(), List.of(origin.url()),
+            true, 4, Duration.ofMillis(300), 20, 64, null, d.pull(), null);
+        try (Peer laptop = new Peer(config, Versions.of(repo), trust, log::add, Clock.systemUTC())
+            .scrub(Duration.ofSeconds(1), Duration.ZERO, 200_000_000).start()) {
+          PeerFinderTest.await(() -> offers(laptop, v1), () -> "the laptop on v1; log " + log, 60);
+          Path loose = aLooseBlob(repo.dir());
+          ObjectId id = ObjectId.fromString(loose.getParent().getFileName().toString() + loose.getFileName());
+          byte[] good = origin.repo.objectDatabase().store().read(id);
+          flipABit(loose);
+          PeerFinderTest.await(() -> log.stream().anyMatch(l -> l.startsWith("repaired damaged object " + id)),
+              () -> "a repair; log " + log, 30);
+          PeerFinderTest.await(() -> log.stream().anyMatch(l -> l.startsWith("scrub read ") && l.contains(": 1 damaged")),
+              () -> "the scrub's line; log " + log, 30);
+          assertThat(repo.objectDatabase().store().read(id)).isEqualTo(good);
+          assertThat(new SyncState(repo.kv()).lastScrubMillis()).isGreaterThan(0);
         }
       }
     }

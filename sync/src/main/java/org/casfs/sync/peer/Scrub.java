@@ -1,0 +1,131 @@
+package org.casfs.sync.peer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.casfs.cas.ObjectException;
+import org.casfs.cas.ObjectId;
+import org.casfs.cas.store.ObjectStore;
+import org.casfs.sync.SyncState;
+
+/**
+ * Reads every object of this machine's store now and then, slowly, through the verifying read,
+ * so that rot is found (and fetched again from the neighbours, {@link SelfRepair}) before anyone
+ * needs the object: a file of a version the laptop does not run, an object a neighbour will ask
+ * for during an update. One pass every {@code every}, at most {@code bytesPerSecond}, on its own
+ * low-priority thread, the first no sooner than {@code firstDelay} after start (a laptop has just
+ * booted). When the last whole pass ended is kept in the repository, so a laptop switched off
+ * every evening still gets its pass. Damaged objects go to the listener; a pass is logged when
+ * it found any. Thread-safe; {@link #close} stops a pass at once.
+ */
+final class Scrub implements AutoCloseable {
+  private static final int CHUNK = 256 * 1024;
+
+  private final ObjectStore store;
+  private final SyncState state;
+  private final Duration every;
+  private final Duration firstDelay;
+  private final long bytesPerSecond;
+  private final Consumer<ObjectId> damaged;
+  private final Consumer<String> log;
+  private final Clock clock;
+  private final Thread thread;
+  private volatile boolean closed;
+  private volatile long passes;
+
+  Scrub(ObjectStore store, SyncState state, Duration every, Duration firstDelay, long bytesPerSecond,
+      Consumer<ObjectId> damaged, Consumer<String> log, Clock clock) {
+    if (every.isNegative() || every.isZero() || bytesPerSecond < 1) {
+      throw new IllegalArgumentException("a scrub needs a positive interval and rate");
+    }
+    this.store = store;
+    this.state = state;
+    this.every = every;
+    this.firstDelay = firstDelay;
+    this.bytesPerSecond = bytesPerSecond;
+    this.damaged = damaged;
+    this.log = log;
+    this.clock = clock;
+    this.thread = new Thread(this::run, "casfs-scrub");
+    thread.setDaemon(true);
+    thread.setPriority(Thread.MIN_PRIORITY);
+  }
+
+  Scrub start() {
+    thread.start();
+    return this;
+  }
+
+  /** Whole passes finished since start. */
+  long passes() {
+    return passes;
+  }
+
+  private void run() {
+    try {
+      Thread.sleep(firstDelay.toMillis());
+      while (!closed) {
+        long due = state.lastScrubMillis() + every.toMillis();
+        long wait = due - clock.millis();
+        if (wait > 0) {
+          Thread.sleep(Math.min(wait, Duration.ofHours(1).toMillis()));
+          continue;
+        }
+        pass();
+      }
+    } catch (InterruptedException e) {
+      // closed
+    } catch (IOException | RuntimeException e) {
+      if (!closed) {
+        log.accept("scrub stopped: " + e.getMessage() + "; it starts again with the daemon");
+      }
+    }
+  }
+
+  private void pass() throws IOException, InterruptedException {
+    List<ObjectId> ids = new ArrayList<>();
+    store.forEach(info -> ids.add(info.id())); // listed first: no database iterator held open for the pass
+    long started = System.nanoTime();
+    long read = 0;
+    int found = 0;
+    byte[] buf = new byte[CHUNK];
+    for (ObjectId id : ids) {
+      if (closed) {
+        return;
+      }
+      if (store.statOrNull(id) == null) {
+        continue; // removed by gc since the listing
+      }
+      try (InputStream in = store.open(id)) {
+        for (int n; (n = in.read(buf)) > 0; ) {
+          read += n;
+          long aheadNanos = read * 1_000_000_000L / bytesPerSecond - (System.nanoTime() - started);
+          if (aheadNanos > 0) {
+            Thread.sleep(aheadNanos / 1_000_000, (int) (aheadNanos % 1_000_000));
+          }
+        }
+      } catch (ObjectException e) {
+        if (store.statOrNull(id) != null) { // not a gc racing the read
+          found++;
+          damaged.accept(id);
+        }
+      }
+    }
+    state.setLastScrubMillis(clock.millis());
+    passes++;
+    if (found > 0) {
+      log.accept("scrub read " + ids.size() + " objects (" + read + " bytes): " + found + " damaged, to be fetched"
+          + " again from the neighbours");
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    thread.interrupt();
+  }
+}
