@@ -56,6 +56,12 @@ class FullDiskTest {
       assertThat(all.out().lines()).hasSize(1).first().asString().startsWith(v1Id);
       assertThat(cli.run("fsck").code()).isZero();
 
+      // A disk with no byte left: not even an open without tables fits; the line says what to do instead.
+      Path last = disk.dir().resolve("last-bytes");
+      fillLeaving(last, 0);
+      BadInputTest.assertOneLine(cli.run("log"), 5, "its disk is full", "by other means", "not even to run 'casfs gc'");
+      Files.delete(last);
+
       Files.delete(filler);
       CliRunner.Result again = cli.run("import", v2.toString(), "--label", "v2", "--switch");
       assertThat(again.code()).as(again.toString()).isZero();
@@ -78,13 +84,27 @@ class FullDiskTest {
     return dir;
   }
 
-  /** Writes {@code file} until its disk has about {@code leave} bytes free. */
+  /** Writes {@code file} until its disk has about {@code leave} bytes free (none: until it is full). */
   private static void fillLeaving(Path file, long leave) throws IOException {
     long toWrite = Files.getFileStore(file.getParent()).getUsableSpace() - leave;
     byte[] chunk = new byte[64 * 1024];
     try (OutputStream out = Files.newOutputStream(file)) {
       for (long written = 0; written < toWrite; written += chunk.length) {
         out.write(chunk, 0, (int) Math.min(chunk.length, toWrite - written));
+      }
+      if (leave == 0) {
+        try {
+          while (true) {
+            out.write(chunk, 0, 4096); // the last blocks, to the byte
+            out.flush();
+          }
+        } catch (IOException full) {
+          // the disk is full
+        }
+      }
+    } catch (IOException full) {
+      if (leave != 0) {
+        throw full;
       }
     }
     assertThat(Files.getFileStore(file.getParent()).getUsableSpace()).isLessThan(leave + chunk.length);

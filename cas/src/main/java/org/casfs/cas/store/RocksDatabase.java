@@ -95,6 +95,12 @@ final class RocksDatabase implements KeyValueStore, AutoCloseable {
       }
     } catch (RocksDBException e) {
       closeOptions();
+      if (isNoSpace(e)) {
+        // Even an open without tables writes a new manifest and options file.
+        throw new IOException("could not open the database in " + dir + ": its disk is full (" + e.getMessage()
+            + "); free space on that disk by other means first (remove files you do not need): until there is"
+            + " some, casfs cannot open the repository, not even to run 'casfs gc'", e);
+      }
       throw translate("open the database in " + dir, e);
     }
   }
