@@ -629,7 +629,8 @@ public final class Peer implements AutoCloseable {
   /** A consistent picture for {@code casfs status}. */
   public PeerStatus status() throws IOException {
     return new PeerStatus(channel, port(), finder.current(), haveSequence(), finder.neighbours(),
-        transfer.get(), pullsDone, server.requestCount(), server.bytesSent(), finder.stats());
+        transfer.get(), pullsDone, server.requestCount(), server.bytesSent(), finder.stats(), state.lastScrubMillis(),
+        selfRepair.pending());
   }
 
   /** Writes {@link #status()} to {@code file} atomically (temp file, rename). */

@@ -5,13 +5,14 @@ import java.util.List;
 
 /**
  * What a peer daemon knows right now: what it offers, the neighbours it sees and their versions,
- * the transfer in progress (or the last one), and how much it served. {@link #toText()} is the
+ * the transfer in progress (or the last one), how much it served, and its store's health (the
+ * last whole scrub, damaged objects not yet repaired). {@link #toText()} is the
  * format of the daemon's status file, which {@code casfs status} prints: one {@code key: value}
  * per line, neighbours and transfer as indented lines. Immutable.
  */
 public record PeerStatus(String channel, int port, Announcement offering, long haveSequence,
     List<Neighbour> neighbours, Transfer transfer, long pulls, long requestsServed,
-    long bytesServed, PeerFinder.Stats discovery) {
+    long bytesServed, PeerFinder.Stats discovery, long lastScrubMillis, int repairsPending) {
 
   public PeerStatus {
     neighbours = List.copyOf(neighbours);
@@ -25,6 +26,8 @@ public record PeerStatus(String channel, int port, Announcement offering, long h
     b.append("served: ").append(requestsServed).append(" requests, ").append(bytesServed)
         .append(" bytes\n");
     b.append("pulls: ").append(pulls).append('\n');
+    b.append("store: last whole scrub ").append(lastScrubMillis == 0 ? "never" : Instant.ofEpochMilli(lastScrubMillis))
+        .append(", ").append(repairsPending).append(" damaged objects waiting for a neighbour to repair them\n");
     b.append("neighbours: ").append(neighbours.size()).append(" (heard ")
         .append(discovery.announcementsHeard()).append(" announcements, ")
         .append(discovery.malformed()).append(" malformed, ").append(discovery.evictions())

@@ -60,6 +60,11 @@ final class SelfRepair {
     }
   }
 
+  /** Damaged objects noticed and not yet repaired. */
+  int pending() {
+    return pending.size();
+  }
+
   /** Whether {@link #runIfDue} would try now: something was noticed, and newly or {@link #RETRY} ago. */
   boolean isDue(Instant now) {
     return !pending.isEmpty() && (newReport || !now.isBefore(nextTry));

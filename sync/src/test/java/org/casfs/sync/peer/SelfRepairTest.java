@@ -116,6 +116,8 @@ class SelfRepairTest {
               () -> "the scrub's line; log " + log, 30);
           assertThat(repo.objectDatabase().store().read(id)).isEqualTo(good);
           assertThat(new SyncState(repo.kv()).lastScrubMillis()).isGreaterThan(0);
+          assertThat(laptop.status().toText()).contains("store: last whole scrub 20")
+              .contains(", 0 damaged objects waiting for a neighbour to repair them");
         }
       }
     }
