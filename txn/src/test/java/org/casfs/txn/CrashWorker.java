@@ -151,6 +151,9 @@ public final class CrashWorker {
       } else if (kind < 8) {
         if (t.lookupOrNull(file) != null && !t.getattr(file).isDirectory()) {
           t.unlink(file);
+          if (r.nextBoolean()) {
+            t.sync(); // the unlinked file's data goes now: a kill here must not take a named file's
+          }
         }
       } else {
         String to = "/d" + r.nextInt(4);
