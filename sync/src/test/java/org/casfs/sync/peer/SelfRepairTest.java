@@ -49,12 +49,7 @@ class SelfRepairTest {
       origin.publish(v1);
       origin.serve();
       try (Repository repo = Repository.init(dir.resolve("laptop"), RepoConfig.defaults().withChannel("stable"))) {
-        TrustStore trust = TrustStore.open(repo.keysDir());
-        trust.add(origin.key.publicKey());
-        PeerConfig d = PeerConfig.defaults(0);
-        PeerConfig config = new PeerConfig(new InetSocketAddress("127.0.0.1", 0), List.of(), List.of(origin.url()),
-            true, 4, Duration.ofMillis(300), 20, 64, null, d.pull(), null);
-        try (Peer laptop = new Peer(config, Versions.of(repo), trust, log::add, Clock.systemUTC()).start()) {
+        try (Peer laptop = laptop(repo, origin, log).start()) {
           PeerFinderTest.await(() -> offers(laptop, v1), () -> "the laptop on v1; log " + log, 60);
 
           Path loose = aLooseBlob(repo.dir());
@@ -98,13 +93,7 @@ class SelfRepairTest {
       origin.publish(v1);
       origin.serve();
       try (Repository repo = Repository.init(dir.resolve("laptop"), RepoConfig.defaults().withChannel("stable"))) {
-        TrustStore trust = TrustStore.open(repo.keysDir());
-        trust.add(origin.key.publicKey());
-        PeerConfig d = PeerConfig.defaults(0);
-        PeerConfig config = new PeerConfig(new InetSocketAddress("127.0.0.1", 0), List.of(), List.of(origin.url()),
-            true, 4, Duration.ofMillis(300), 20, 64, null, d.pull(), null);
-        try (Peer laptop = new Peer(config, Versions.of(repo), trust, log::add, Clock.systemUTC())
-            .scrub(Duration.ofSeconds(1), Duration.ZERO, 200_000_000).start()) {
+        try (Peer laptop = laptop(repo, origin, log).scrub(Duration.ofSeconds(1), Duration.ZERO, 200_000_000).start()) {
           PeerFinderTest.await(() -> offers(laptop, v1), () -> "the laptop on v1; log " + log, 60);
           Path loose = aLooseBlob(repo.dir());
           ObjectId id = ObjectId.fromString(loose.getParent().getFileName().toString() + loose.getFileName());
@@ -121,6 +110,16 @@ class SelfRepairTest {
         }
       }
     }
+  }
+
+  /** A laptop's peer daemon (not started) that trusts the origin and has it as its one static neighbour. */
+  private static Peer laptop(Repository repo, Origin origin, List<String> log) throws IOException {
+    TrustStore trust = TrustStore.open(repo.keysDir());
+    trust.add(origin.key.publicKey());
+    PeerConfig d = PeerConfig.defaults(0);
+    PeerConfig config = new PeerConfig(new InetSocketAddress("127.0.0.1", 0), List.of(), List.of(origin.url()),
+        true, 4, Duration.ofMillis(300), 20, 64, null, d.pull(), null);
+    return new Peer(config, Versions.of(repo), trust, log::add, Clock.systemUTC());
   }
 
   private static boolean offers(Peer p, ObjectId v) {
