@@ -17,10 +17,15 @@ import org.casfs.sync.SyncState;
  * for during an update. One pass every {@code every}, at most {@code bytesPerSecond}, on its own
  * low-priority thread, the first no sooner than {@code firstDelay} after start (a laptop has just
  * booted). When the last whole pass ended is kept in the repository, so a laptop switched off
- * every evening still gets its pass. Damaged objects go to the listener; a pass is logged when
- * it found any. Thread-safe; {@link #close} stops a pass at once.
+ * every evening still gets its pass. Damaged objects go to the listener (a peer repairs them, an
+ * origin's server says how to); a pass is logged when it found any. Thread-safe; {@link #close}
+ * stops a pass at once.
  */
-final class Scrub implements AutoCloseable {
+public final class Scrub implements AutoCloseable {
+  /** A pass's pace: a laptop's disk stays usable, and a 4 GB store is read in under 20 minutes. */
+  public static final long DEFAULT_BYTES_PER_SECOND = 4_000_000;
+  /** No pass in the first minutes after the daemon starts (a laptop has just booted). */
+  public static final Duration DEFAULT_FIRST_DELAY = Duration.ofMinutes(10);
   private static final int CHUNK = 256 * 1024;
   private static final int ID_BYTES = 20;
 
@@ -36,7 +41,7 @@ final class Scrub implements AutoCloseable {
   private volatile boolean closed;
   private volatile long passes;
 
-  Scrub(ObjectStore store, SyncState state, Duration every, Duration firstDelay, long bytesPerSecond,
+  public Scrub(ObjectStore store, SyncState state, Duration every, Duration firstDelay, long bytesPerSecond,
       Consumer<ObjectId> damaged, Consumer<String> log, Clock clock) {
     if (every.isNegative() || every.isZero() || bytesPerSecond < 1) {
       throw new IllegalArgumentException("a scrub needs a positive interval and rate");
@@ -54,13 +59,13 @@ final class Scrub implements AutoCloseable {
     thread.setPriority(Thread.MIN_PRIORITY);
   }
 
-  Scrub start() {
+  public Scrub start() {
     thread.start();
     return this;
   }
 
   /** Whole passes finished since start. */
-  long passes() {
+  public long passes() {
     return passes;
   }
 
@@ -125,8 +130,7 @@ final class Scrub implements AutoCloseable {
     state.setLastScrubMillis(clock.millis());
     passes++;
     if (found > 0) {
-      log.accept("scrub read " + count + " objects (" + read + " bytes): " + found + " damaged, to be fetched"
-          + " again from the neighbours");
+      log.accept("scrub read " + count + " objects (" + read + " bytes): " + found + " damaged");
     }
   }
 

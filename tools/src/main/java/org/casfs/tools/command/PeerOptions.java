@@ -18,6 +18,7 @@ import java.util.function.Consumer;
 import org.casfs.cas.check.Progress;
 import org.casfs.sync.peer.Housekeeping;
 import org.casfs.sync.peer.Peer;
+import org.casfs.sync.peer.Scrub;
 import org.casfs.sync.peer.PeerConfig;
 import org.casfs.sync.trust.TrustStore;
 import org.casfs.sync.wire.RateLimit;
@@ -25,6 +26,7 @@ import org.casfs.tools.CliException;
 import org.casfs.tools.ExitCode;
 import org.casfs.tools.OpenRepo;
 import org.casfs.tools.daemon.ControlServer;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -69,15 +71,8 @@ final class PeerOptions {
       + " keeping what 'casfs gc' keeps)")
   boolean noGc;
 
-  @Option(names = "--scrub-days", paramLabel = "N", defaultValue = "7",
-      description = "read the whole store through the verifying read every N days, at most 4 MB a second, and fetch"
-          + " what is damaged again from the neighbours; 0: never (default: ${DEFAULT-VALUE})")
-  int scrubDays;
-
-  /** A scrub's pace: a laptop's disk stays usable, and a 4 GB store is read in under 20 minutes. */
-  static final long SCRUB_BYTES_PER_SECOND = 4_000_000;
-  /** No scrub in the first minutes after the daemon starts (a laptop has just booted). */
-  static final Duration SCRUB_FIRST_DELAY = Duration.ofMinutes(10);
+  @Mixin
+  ScrubOptions scrub;
 
   /**
    * Starts the peer on the open repository; each log line goes to {@code log} with a time stamp.
@@ -90,16 +85,14 @@ final class PeerOptions {
     PeerConfig config = new PeerConfig(new InetSocketAddress(bind, port), interfaces(), peers,
         autoSwitch, maxUploads, Duration.ofSeconds(pollSeconds), defaults.headChecksPerSecond(),
         defaults.neighbourCapacity(), name, defaults.pull(), open.repo().dir().resolve("peer.status"));
-    if (scrubDays < 0) {
-      throw CliException.usage("--scrub-days must be 0 (never) or more: " + scrubDays);
-    }
+    Duration scrubEvery = scrub.everyOrNull();
     DateTimeFormatter time = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
     Peer peer = new Peer(config, open.txn(), TrustStore.open(open.repo().keysDir()),
         line -> log.accept(LocalTime.now().format(time) + " " + line), Clock.systemUTC())
         .limitUploads(uploadRate).housekeeping(noGc || control == null ? Housekeeping.NONE
             : gcUnder(control.exclusiveLock(), open));
-    if (scrubDays > 0) {
-      peer.scrub(Duration.ofDays(scrubDays), SCRUB_FIRST_DELAY, SCRUB_BYTES_PER_SECOND);
+    if (scrubEvery != null) {
+      peer.scrub(scrubEvery, Scrub.DEFAULT_FIRST_DELAY, Scrub.DEFAULT_BYTES_PER_SECOND);
     }
     return peer.start();
   }

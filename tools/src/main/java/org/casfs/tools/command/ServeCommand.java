@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import org.casfs.cas.store.Repository;
 import org.casfs.sync.SyncState;
+import org.casfs.sync.peer.Scrub;
 import org.casfs.sync.server.Server;
 import org.casfs.sync.server.ServerConfig;
 import org.casfs.sync.wire.RateLimit;
@@ -41,6 +42,9 @@ public final class ServeCommand extends RepoCommand {
   @Mixin
   RenewOptions renewOptions;
 
+  @Mixin
+  ScrubOptions scrubOptions;
+
   @Option(names = "--zstd", paramLabel = "LEVEL", defaultValue = "1",
       description = "compression level of fetch streams, 0 for none (default: ${DEFAULT-VALUE})")
   private int zstd;
@@ -67,7 +71,8 @@ public final class ServeCommand extends RepoCommand {
       try (ControlServer control = ControlServer.startOrWarn(open,
               "casfs serve (pid " + ProcessHandle.current().pid() + ")", this::log);
           Server server = server(open.repo(), config).logProblemsTo(this::log).limitUploads(rate).start();
-          HeadRenewer renewer = renewOptions.startOrNull(open, casfs(), control, true, this::log)) {
+          HeadRenewer renewer = renewOptions.startOrNull(open, casfs(), control, true, this::log);
+          Scrub scrub = scrubOptions.startForOriginOrNull(open.repo(), this::log)) {
         Thread hook = new Thread(() -> {
           server.close();
           stop.countDown();
