@@ -64,6 +64,16 @@ final class DataFiles {
    */
   void copyUp(Node n, long limit, int data) throws IOException {
     Path tmp = dir.resolve(data + ".tmp");
+    try {
+      copy(n, limit, tmp);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(tmp); // cut short (a full disk): its bytes would stay until the commit
+      throw e;
+    }
+    Files.move(tmp, path(data), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private void copy(Node n, long limit, Path tmp) throws IOException {
     if (limit >= n.size) {
       try (InputStream in = repo.objects().open(n.blob.id())) {
         Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
@@ -85,7 +95,6 @@ final class DataFiles {
         }
       }
     }
-    Files.move(tmp, path(data), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
   FileChannel channel(int data) throws IOException {

