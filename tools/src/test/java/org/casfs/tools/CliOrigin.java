@@ -23,6 +23,16 @@ record CliOrigin(CliRunner cli, Path key, String publicKey) {
     return new CliOrigin(cli, key, keygen.out().strip());
   }
 
+  /** A machine's repository in {@code dir} that trusts this origin ({@code casfs init}, {@code casfs trust}, both checked). */
+  CliRunner trustingMachine(Path dir) {
+    CliRunner machine = CliRunner.forRepo(dir);
+    CliRunner.Result init = machine.run("init");
+    assertThat(init.code()).as(init.toString()).isZero();
+    CliRunner.Result trust = machine.run("trust", publicKey);
+    assertThat(trust.code()).as(trust.toString()).isZero();
+    return machine;
+  }
+
   /** The manifest id of {@code version} (a label, a ref), as {@code casfs show} gives it. */
   ObjectId manifestId(String version) {
     CliRunner.Result show = cli.run("show", version);

@@ -49,17 +49,12 @@ class InterruptedPullTest {
     Path originDir = tmp.resolve("origin");
     CliOrigin o = CliOrigin.init(originDir, tmp.resolve("origin.key"));
     CliRunner origin = o.cli();
-    String pub = o.publicKey();
     assertThat(origin.run("import", tree().toString(), "--label", "v1").code()).isZero();
     assertThat(origin.run("sign", "v1").code()).isZero();
 
     Path clientDir = tmp.resolve("client");
-    CliRunner client = CliRunner.forRepo(clientDir);
-    assertThat(client.run("init").code()).isZero();
-    assertThat(client.run("trust", pub).code()).isZero();
-    CliRunner other = CliRunner.forRepo(tmp.resolve("other"));
-    assertThat(other.run("init").code()).isZero();
-    assertThat(other.run("trust", pub).code()).isZero();
+    CliRunner client = o.trustingMachine(clientDir);
+    CliRunner other = o.trustingMachine(tmp.resolve("other"));
 
     Process pull = null;
     try (Repository repo = Repository.open(originDir);

@@ -57,10 +57,7 @@ class ServeRenewsHeadTest {
       assertThat(h.expiresMillis() - h.issuedMillis()).isEqualTo(7 * DAY);
       assertThat(h.issuedMillis()).isGreaterThan(System.currentTimeMillis() - DAY);
 
-      Path laptopDir = tmp.resolve("laptop");
-      CliRunner laptop = CliRunner.forRepo(laptopDir);
-      assertThat(laptop.run("init").code()).isZero();
-      assertThat(laptop.run("trust", origin.publicKey()).code()).isZero();
+      CliRunner laptop = origin.trustingMachine(tmp.resolve("laptop"));
       CliRunner.Result pulled = laptop.run("pull", serve.url, "--switch");
       assertThat(pulled.code()).as(pulled.toString()).isZero();
       assertThat(pulled.out()).startsWith("switched to " + v.name() + " (sequence 2)");

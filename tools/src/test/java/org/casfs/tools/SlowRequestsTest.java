@@ -65,10 +65,7 @@ class SlowRequestsTest {
       trickle.start();
       Thread.sleep(1_500); // every slow request has reached the server and is being read
 
-      Path laptopDir = tmp.resolve("laptop");
-      CliRunner laptop = CliRunner.forRepo(laptopDir);
-      assertThat(laptop.run("init").code()).isZero();
-      assertThat(laptop.run("trust", origin.publicKey()).code()).isZero();
+      CliRunner laptop = origin.trustingMachine(tmp.resolve("laptop"));
       long start = System.nanoTime();
       CliRunner.Result pulled = laptop.run("pull", serve.url, "--switch");
       long tookMillis = (System.nanoTime() - start) / 1_000_000;

@@ -195,10 +195,7 @@ class SyncCommandsTest {
     Path originDir = tmp.resolve("origin");
     CliOrigin o = CliOrigin.init(originDir, tmp.resolve("origin.key"));
     CliRunner origin = o.cli();
-    String pub = o.publicKey();
-    CliRunner laptop = CliRunner.forRepo(tmp.resolve("laptop"));
-    assertThat(laptop.run("init").code()).isZero();
-    assertThat(laptop.run("trust", pub).code()).isZero();
+    CliRunner laptop = o.trustingMachine(tmp.resolve("laptop"));
     Path stick = tmp.resolve("usb");
     for (String v : new String[] {"good", "bad"}) {
       assertThat(origin.run("import", tree(v, v.length()).toString(), "--label", v, "--switch").code()).isZero();

@@ -146,8 +146,7 @@ final class RocksDatabase implements KeyValueStore, AutoCloseable {
 
   private static boolean isNoSpace(RocksDBException e) {
     Status s = e.getStatus();
-    return s != null && s.getSubCode() == Status.SubCode.NoSpace
-        || String.valueOf(e.getMessage()).contains("No space left on device");
+    return s != null && s.getSubCode() == Status.SubCode.NoSpace || org.casfs.cas.posix.DiskFull.is(e);
   }
 
   static RocksDatabase open(Path dir, boolean create, long blockCacheBytes) throws IOException {

@@ -109,9 +109,6 @@ public final class Scrub implements AutoCloseable {
         return;
       }
       ObjectId id = ObjectId.fromRaw(ids, i * ID_BYTES);
-      if (store.statOrNull(id) == null) {
-        continue; // removed by gc since the listing
-      }
       try (InputStream in = store.open(id)) {
         for (int n; (n = in.read(buf)) > 0; ) {
           read += n;
@@ -121,7 +118,7 @@ public final class Scrub implements AutoCloseable {
           }
         }
       } catch (ObjectException e) {
-        if (store.statOrNull(id) != null) { // not a gc racing the read
+        if (store.statOrNull(id) != null) { // not removed by gc since the listing
           found++;
           damaged.accept(id);
         }
