@@ -1,8 +1,12 @@
 package org.casfs.tools;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.casfs.cas.store.Repository;
+import org.casfs.cas.store.RepositoryLockedException;
+import org.casfs.tools.daemon.ControlServer;
 import org.casfs.tools.daemon.HeldRepository;
 import picocli.CommandLine.Option;
 
@@ -11,6 +15,10 @@ import picocli.CommandLine.Option;
  * Not thread-safe: one instance per invocation.
  */
 public abstract class RepoCommand extends CasfsCommand {
+  /** How long a daemon waits for a command that holds its repository to finish. */
+  protected static final Duration DAEMON_LOCK_WAIT = Duration.ofSeconds(60);
+  private static final long LOCK_POLL_MS = 100;
+
   @Option(names = "--repo", paramLabel = "DIR",
       description = "the repository directory (default: $CASFS_REPO)")
   private Path repoOption;
@@ -33,9 +41,45 @@ public abstract class RepoCommand extends CasfsCommand {
     }
   }
 
-  /** Opens the repository, taking its lock; close it when done. */
+  /**
+   * Opens the repository, taking its lock; close it when done. While another process that is not
+   * a daemon answering on the control socket holds it, waits for up to {@link #lockWait()}.
+   */
   protected Repository openRepository() throws IOException {
-    return Repository.open(repoDir());
+    Path dir = repoDir();
+    long deadline = System.nanoTime() + lockWait().toNanos();
+    boolean told = false;
+    while (true) {
+      try {
+        return Repository.open(dir);
+      } catch (RepositoryLockedException e) {
+        // A daemon that owns it for good (its control socket is up) is not waited for.
+        if (System.nanoTime() >= deadline || Files.exists(dir.resolve(ControlServer.SOCKET))) {
+          throw e;
+        }
+        if (!told) {
+          log("casfs: waiting for process " + e.holder() + " to let go of " + dir + " (up to "
+              + lockWait().toSeconds() + " s)");
+          told = true;
+        }
+        try {
+          Thread.sleep(LOCK_POLL_MS);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
+  }
+
+  /**
+   * How long opening waits for another process to let go of the repository: none for a command
+   * (the launcher already gave a daemon that is starting its time), overridden by the daemons. A
+   * daemon started at the moment a {@code casfs log} or {@code casfs status} runs, as at boot or
+   * from a script, must not fail for a lock held a fraction of a second.
+   */
+  protected Duration lockWait() {
+    return Duration.ZERO;
   }
 
   /**

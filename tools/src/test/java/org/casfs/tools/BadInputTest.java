@@ -86,7 +86,8 @@ class BadInputTest {
       assertThat(ready).startsWith("ready ");
       String pid = Long.toString(holder.pid());
       assertOneLine(cli.run("import", src.toString(), "--switch"), 6, "in use by process " + pid);
-      assertOneLine(cli.run("ls", "current"), 6, repo.toString(), pid);
+      // The holder is named as its user would know it, not by pid alone.
+      assertOneLine(cli.run("ls", "current"), 6, repo.toString(), pid + " (HoldRepository " + repo + ")");
       assertOneLine(cli.run("gc"), 6, pid);
     } finally {
       holder.getOutputStream().close();

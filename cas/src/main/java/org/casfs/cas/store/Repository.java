@@ -108,10 +108,10 @@ public final class Repository implements Closeable {
       lock = null;
     }
     if (lock == null) {
-      String owner = readOwner(ch);
+      String holder = LockHolderDescription.describe(readOwner(ch));
       ch.close();
-      throw new RepositoryLockedException("repository " + dir + " is in use by process " + owner
-          + " (a mount or peer daemon); stop it, or let it carry out the command");
+      throw new RepositoryLockedException("repository " + dir + " is in use by process " + holder
+          + "; run this again once it has finished (a mount or a daemon runs until it is stopped)", holder);
     }
     RocksDatabase db = null;
     try {

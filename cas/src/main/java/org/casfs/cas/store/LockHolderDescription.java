@@ -1,0 +1,88 @@
+package org.casfs.cas.store;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Names the process that holds a repository's lock as its user would know it: {@code casfs import
+ * /srv/image} rather than a bare pid, read from Linux's {@code /proc/PID/cmdline}. A user told
+ * "in use by process 4711" cannot tell a mount that runs for days from a {@code casfs log} that
+ * ends in a moment. Stateless and thread-safe.
+ */
+final class LockHolderDescription {
+  private static final String CLI_MAIN = "org.casfs.tools.Casfs";
+  private static final int MAX_CHARS = 100;
+
+  private LockHolderDescription() {}
+
+  /** "4711 (casfs import /srv/image)", or just the pid when its command line cannot be read. */
+  static String describe(String pid) {
+    if (!pid.chars().allMatch(Character::isDigit) || pid.isEmpty()) {
+      return pid;
+    }
+    List<String> argv;
+    try {
+      argv = split(Files.readAllBytes(Path.of("/proc", pid, "cmdline")));
+    } catch (IOException | SecurityException e) {
+      return pid; // gone meanwhile, or another user's and hidden
+    }
+    String command = commandOrNull(argv);
+    return command == null ? pid : pid + " (" + command + ")";
+  }
+
+  /** The program and its arguments as a person would type them, shortened, or null if empty. */
+  static String commandOrNull(List<String> argv) {
+    if (argv.isEmpty()) {
+      return null;
+    }
+    int main = argv.indexOf(CLI_MAIN);
+    List<String> shown;
+    if (main >= 0) {
+      shown = new ArrayList<>(List.of("casfs"));
+      shown.addAll(argv.subList(main + 1, argv.size()));
+    } else if (argv.get(0).endsWith("/java") || argv.get(0).equals("java")) {
+      shown = javaMainAndArguments(argv);
+    } else {
+      shown = new ArrayList<>(argv);
+      shown.set(0, Path.of(argv.get(0)).getFileName().toString());
+    }
+    String s = String.join(" ", shown);
+    return s.length() <= MAX_CHARS ? s : s.substring(0, MAX_CHARS - 3) + "...";
+  }
+
+  /** A JVM's main class (its simple name) and what follows it; the JVM's own options left out. */
+  private static List<String> javaMainAndArguments(List<String> argv) {
+    for (int i = 1; i < argv.size(); i++) {
+      String a = argv.get(i);
+      if (a.equals("-cp") || a.equals("-classpath") || a.equals("--class-path") || a.equals("-jar")) {
+        i++;
+      } else if (!a.startsWith("-")) {
+        List<String> shown = new ArrayList<>();
+        shown.add(a.substring(a.lastIndexOf('.') + 1));
+        shown.addAll(argv.subList(i + 1, argv.size()));
+        return shown;
+      }
+    }
+    return new ArrayList<>(List.of("java"));
+  }
+
+  private static List<String> split(byte[] cmdline) {
+    List<String> argv = new ArrayList<>();
+    int start = 0;
+    for (int i = 0; i < cmdline.length; i++) {
+      if (cmdline[i] == 0) {
+        argv.add(new String(Arrays.copyOfRange(cmdline, start, i), StandardCharsets.UTF_8));
+        start = i + 1;
+      }
+    }
+    if (start < cmdline.length) {
+      argv.add(new String(Arrays.copyOfRange(cmdline, start, cmdline.length), StandardCharsets.UTF_8));
+    }
+    return argv;
+  }
+}

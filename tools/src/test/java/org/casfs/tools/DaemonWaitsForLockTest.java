@@ -1,0 +1,92 @@
+package org.casfs.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A daemon started while a command holds its repository (at boot beside a {@code casfs status}, or
+ * a script that runs {@code casfs log} just after starting the server) waits for the command to
+ * finish instead of failing with "in use", and says whom it waits for. Real {@code casfs serve} and
+ * {@code casfs peer} processes; the command is a second JVM that holds the repository until told.
+ */
+class DaemonWaitsForLockTest {
+  @TempDir Path tmp;
+
+  @Test
+  void serveWaitsForACommandThatHoldsTheRepository() throws Exception {
+    Path repo = tmp.resolve("origin");
+    ok(CliRunner.forRepo(repo).run("init"));
+    Path log = tmp.resolve("serve.log");
+    runBesideHolder(repo, log, () -> ServeProcess.start(repo, log));
+  }
+
+  @Test
+  void peerWaitsForACommandThatHoldsTheRepository() throws Exception {
+    Path repo = tmp.resolve("laptop");
+    ok(CliRunner.forRepo(repo).run("init"));
+    Path log = tmp.resolve("peer.log");
+    runBesideHolder(repo, log, () -> ServeProcess.startPeer(repo, log));
+  }
+
+  private interface DaemonStart {
+    ServeProcess start() throws Exception;
+  }
+
+  /**
+   * Holds {@code repo} in another process, starts the daemon, lets go once the daemon's log says it
+   * waits for that process, and checks the daemon then comes up.
+   */
+  private static void runBesideHolder(Path repo, Path log, DaemonStart daemon) throws Exception {
+    Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), HoldRepository.class.getName(), repo.toString())
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    Thread release = null;
+    ServeProcess started = null;
+    try {
+      BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
+      assertThat(out.readLine()).startsWith("ready ");
+      String waiting = "waiting for process " + holder.pid() + " (HoldRepository " + repo + ") to let go of " + repo;
+      release = new Thread(() -> {
+        try {
+          while (!(Files.exists(log) && Files.readString(log).contains(waiting))) {
+            Thread.sleep(50);
+          }
+          Thread.sleep(500); // the daemon keeps waiting while the lock is held
+          holder.getOutputStream().close();
+        } catch (Exception e) {
+          holder.destroyForcibly();
+        }
+      }, "release-holder");
+      release.setDaemon(true);
+      release.start();
+      started = daemon.start(); // up once it serves and its control socket exists
+      assertThat(Files.readString(log)).contains(waiting);
+      assertThat(holder.waitFor(20, TimeUnit.SECONDS)).as("the holder finished first").isTrue();
+      assertThat(started.isAlive()).isTrue();
+    } finally {
+      if (started != null) {
+        started.stop();
+      }
+      holder.getOutputStream().close();
+      if (!holder.waitFor(20, TimeUnit.SECONDS)) {
+        holder.destroyForcibly().waitFor();
+      }
+      if (release != null) {
+        release.interrupt();
+      }
+    }
+  }
+
+  private static CliRunner.Result ok(CliRunner.Result r) {
+    assertThat(r.code()).as(r.toString()).isZero();
+    return r;
+  }
+}
