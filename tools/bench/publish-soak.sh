@@ -7,6 +7,11 @@
 # threads and RSS, so a leak shows as a column that keeps growing. Ends with fsck of the laptop.
 #
 #   tools/bench/publish-soak.sh [CORPUS]      ROUNDS=30 (default 10); CORPUS as import.sh's
+#   LAPTOP=mount tools/bench/publish-soak.sh  the laptop runs `casfs mount MNT --peer` instead (as a
+#                                             laptop whose root is the mount), and a reader keeps
+#                                             open a file of the first version that the first
+#                                             update changes, and checks what it reads each round
+#                                             (gc on the laptop must keep its bytes)
 #
 # Loopback only, mDNS off; both daemons are stopped by their pids at exit.
 set -euo pipefail
@@ -35,19 +40,34 @@ origin_port="$(free_port)"
 "$casfs" serve --repo origin --bind 127.0.0.1 --port "$origin_port" >serve.log 2>&1 &
 serve_pid=$!
 at_exit "kill $serve_pid 2>/dev/null; wait $serve_pid 2>/dev/null"
-"$casfs" peer --repo laptop --bind 127.0.0.1 --port "$(free_port)" --mdns none \
-  --peers "http://127.0.0.1:$origin_port" --poll 1 --auto-switch >peer.log 2>&1 &
-peer_pid=$!
-at_exit "kill $peer_pid 2>/dev/null; wait $peer_pid 2>/dev/null"
+peer_options=(--bind 127.0.0.1 --port "$(free_port)" --mdns none --peers "http://127.0.0.1:$origin_port" --poll 1
+  --auto-switch)
+reader_pid=""
+if [[ ${LAPTOP:-peer} == mount ]]; then
+  mkdir mnt
+  for _ in $(seq 100); do [[ -S origin/control.sock ]] && break; sleep 0.1; done
+  "$casfs" pull --repo laptop "http://127.0.0.1:$origin_port" --switch >/dev/null # a laptop is installed first
+  "$casfs" mount --repo laptop mnt --peer "${peer_options[@]}" >peer.log 2>&1 &
+  peer_pid=$!
+  at_exit "kill $peer_pid 2>/dev/null; wait $peer_pid 2>/dev/null"
+  for _ in $(seq 300); do mountpoint -q mnt && break; sleep 0.1; done
+  mountpoint -q mnt || fail "casfs mount did not come up: $(cat peer.log)"
+else
+  "$casfs" peer --repo laptop "${peer_options[@]}" >peer.log 2>&1 &
+  peer_pid=$!
+  at_exit "kill $peer_pid 2>/dev/null; wait $peer_pid 2>/dev/null"
+fi
 
+changed_in() { find tree/usr/lib -type f -size +100k | sort | sed -n "$(($1 * 7 % 40 + 1))p"; } # round N's library
 current_of() { "$casfs" log --repo "$1" 2>/dev/null | awk '/\(current/{print $1; exit}'; }
 rss_kib() { awk '/^VmRSS/{print $2}' "/proc/$1/status"; }
 echo "# $(date -u +%FT%TZ) $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?'): $rounds rounds on $bench_fs; load $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-6s %9s | %-26s | %-18s\n' round "to laptop s" "peer: fds threads RSS MiB" "origin: fds RSS MiB"
+first_changed="$(changed_in 1)" # the file the reader keeps open changes in the first update
 for ((i = 0; i <= rounds; i++)); do
   start=$(date +%s.%N)
   if ((i > 0)); then
-    lib="$(find tree/usr/lib -type f -size +100k | sort | sed -n "$((i * 7 % 40 + 1))p")"
+    lib="$(changed_in "$i")"
     head -c 4096 /dev/urandom | dd of="$lib" bs=4096 seek=3 conv=notrunc status=none
     echo "round $i" >>tree/etc/motd
     head -c 20000 /dev/urandom >"tree/opt-$i"
@@ -58,6 +78,20 @@ for ((i = 0; i <= rounds; i++)); do
   for _ in $(seq 600); do [[ "$(current_of laptop)" == "$want" ]] && break; sleep 0.2; done
   [[ "$(current_of laptop)" == "$want" ]] || { tail -5 peer.log >&2; fail "round $i: the laptop did not take $want"; }
   took="$(echo "$(date +%s.%N) - $start" | bc)"
+  if [[ ${LAPTOP:-peer} == mount ]]; then
+    # What a laptop's programs do: one started before every update keeps its library open
+    # (it must read the bytes it opened), and new ones read the version that runs now.
+    if [[ -z $reader_pid ]]; then
+      open_file="mnt/${first_changed#tree/}"
+      (exec 3<"$open_file"; while sleep 0.2; do cat <&3 >/dev/null; done) &
+      reader_pid=$!
+      at_exit "kill $reader_pid 2>/dev/null"
+      for _ in $(seq 50); do [[ -e /proc/$reader_pid/fd/3 ]] && break; sleep 0.1; done
+      kept="$(sha1sum <"$open_file")"
+    fi
+    [[ "$(cat mnt/etc/motd | tail -1)" == "$(tail -1 tree/etc/motd)" ]] || fail "round $i: the mount does not show the new /etc/motd"
+    [[ "$(sha1sum <"/proc/$reader_pid/fd/3")" == "$kept" ]] || fail "round $i: a file open since round 0 changed"
+  fi
   printf '%-6s %9.2f | %7d %7d %10.0f | %7d %10.0f\n' "$i" "$took" \
     "$(ls "/proc/$peer_pid/fd" | wc -l)" "$(ls "/proc/$peer_pid/task" | wc -l)" "$(echo "$(rss_kib $peer_pid) / 1024" | bc -l)" \
     "$(ls "/proc/$serve_pid/fd" | wc -l)" "$(echo "$(rss_kib $serve_pid) / 1024" | bc -l)"
