@@ -98,3 +98,5 @@ for ((i = 0; i <= rounds; i++)); do
 done
 echo "origin peak RSS $(awk '/^VmHWM/{printf "%.0f", $2/1024}' "/proc/$serve_pid/status") MiB, laptop peak RSS $(awk '/^VmHWM/{printf "%.0f", $2/1024}' "/proc/$peer_pid/status") MiB"
 "$casfs" fsck --repo laptop 2>&1 | tail -1
+echo "logs: the laptop's $(wc -l <peer.log) lines, the origin's $(wc -l <serve.log)"
+if [[ -n ${SHOW_LOGS:-} ]]; then tail -n 25 peer.log serve.log; fi

@@ -111,6 +111,7 @@ public final class Casfs implements Callable<Integer> {
   private final boolean ownTerminal;
   private final OutputStream stdout;
   private final Path cwd;
+  private volatile boolean handedOver;
 
   /**
    * An invocation with these environment variables; {@code terminal} enables progress bars;
@@ -236,15 +237,34 @@ public final class Casfs implements Callable<Integer> {
       return remote;
     }
     Preload.start();
-    return runHere(env, terminal, cwd, stdout, stderr, args);
+    Casfs casfs = new Casfs(env, terminal, terminal && stderr == System.err, stdout, cwd);
+    int code = runHere(casfs, stdout, stderr, args);
+    if (casfs.handedOver) {
+      // A daemon took the repository between the look above and this command's open.
+      remote = ControlClient.runIfServed(env, terminal, cwd, stdout, stderr, args);
+      return remote != null ? remote
+          : runHere(new Casfs(env, terminal, terminal && stderr == System.err, stdout, cwd), stdout, stderr, args);
+    }
+    return code;
+  }
+
+  /**
+   * Marks this invocation as one for the daemon that has just taken its repository; the command
+   * then ends with {@link HandedToDaemonException} before it did anything.
+   */
+  void handOverToDaemon() {
+    handedOver = true;
   }
 
   /** Runs one invocation in this process (never through a control socket), as if started in {@code cwd}. */
   public static int runHere(Map<String, String> env, boolean terminal, Path cwd, OutputStream stdout,
       OutputStream stderr, String... args) {
+    return runHere(new Casfs(env, terminal, terminal && stderr == System.err, stdout, cwd), stdout, stderr, args);
+  }
+
+  private static int runHere(Casfs casfs, OutputStream stdout, OutputStream stderr, String... args) {
     PrintWriter out = new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8));
     PrintWriter err = new PrintWriter(new OutputStreamWriter(stderr, StandardCharsets.UTF_8));
-    Casfs casfs = new Casfs(env, terminal, terminal && stderr == System.err, stdout, cwd);
     try {
       return commandLine(casfs, out, err, args).execute(args);
     } catch (RuntimeException | Error e) {

@@ -50,6 +50,9 @@ public final class ErrorReporter implements IExecutionExceptionHandler, IParamet
   /** Prints the one line for {@code t} and returns its exit code. */
   int report(Throwable t, PrintWriter err) {
     ExitCode code = ExitCode.of(t);
+    if (t instanceof HandedToDaemonException) {
+      return code.code(); // the command runs in the daemon next; nothing went wrong
+    }
     if (isBrokenPipe(t) && !debug) {
       // The reader went away ('casfs cat ... | head'): not our failure, nothing to say.
       return code.code();

@@ -54,6 +54,7 @@ public enum ExitCode {
       Map.entry(CliException.class, USAGE), // refined by CliException.exitCode()
       Map.entry(ParameterException.class, USAGE),
       Map.entry(RepositoryLockedException.class, BUSY),
+      Map.entry(HandedToDaemonException.class, BUSY),
       Map.entry(NotARepositoryException.class, REPOSITORY),
       Map.entry(RepositoryExistsException.class, REPOSITORY),
       Map.entry(ObjectException.class, VERIFICATION),

@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
 import org.casfs.cas.store.Repository;
 import org.casfs.cas.store.RepositoryLockedException;
+import org.casfs.tools.daemon.ControlClient;
 import org.casfs.tools.daemon.ControlServer;
 import org.casfs.tools.daemon.HeldRepository;
 import picocli.CommandLine.Option;
@@ -18,6 +20,7 @@ public abstract class RepoCommand extends CasfsCommand {
   /** How long a daemon waits for a command that holds its repository to finish. */
   protected static final Duration DAEMON_LOCK_WAIT = Duration.ofSeconds(60);
   private static final long LOCK_POLL_MS = 100;
+  private static final Set<String> DAEMONS = Set.of("serve", "peer", "mount");
 
   @Option(names = "--repo", paramLabel = "DIR",
       description = "the repository directory (default: $CASFS_REPO)")
@@ -42,8 +45,10 @@ public abstract class RepoCommand extends CasfsCommand {
   }
 
   /**
-   * Opens the repository, taking its lock; close it when done. While another process that is not
-   * a daemon answering on the control socket holds it, waits for up to {@link #lockWait()}.
+   * Opens the repository, taking its lock; close it when done. While another command holds it,
+   * waits for up to {@link #lockWait()}. A daemon that took it a moment ago (after the launcher
+   * looked for one) gets this command: the invocation is handed over to it
+   * ({@link Casfs#handOverToDaemon}), as if it had been running already.
    */
   protected Repository openRepository() throws IOException {
     Path dir = repoDir();
@@ -53,8 +58,13 @@ public abstract class RepoCommand extends CasfsCommand {
       try {
         return Repository.open(dir);
       } catch (RepositoryLockedException e) {
-        // A daemon that owns it for good (its control socket is up) is not waited for.
-        if (System.nanoTime() >= deadline || Files.exists(dir.resolve(ControlServer.SOCKET))) {
+        boolean daemon = isDaemon(e.holderCommandOrNull());
+        if (daemon && lockWait().isZero() && ControlClient.awaitStartingDaemon(dir)) {
+          casfs().handOverToDaemon();
+          throw new HandedToDaemonException();
+        }
+        // A daemon owns it for good: it is not waited for.
+        if (System.nanoTime() >= deadline || daemon || Files.exists(dir.resolve(ControlServer.SOCKET))) {
           throw e;
         }
         if (!told) {
@@ -70,6 +80,22 @@ public abstract class RepoCommand extends CasfsCommand {
         }
       }
     }
+  }
+
+  /** True for {@code casfs serve ...}, {@code casfs peer ...} and {@code casfs mount ...}. */
+  static boolean isDaemon(String command) {
+    if (command == null || !command.startsWith("casfs ")) {
+      return false;
+    }
+    String[] words = command.split(" ");
+    for (int i = 1; i < words.length; i++) {
+      if (words[i].equals("--repo")) {
+        i++;
+      } else if (!words[i].startsWith("-")) {
+        return DAEMONS.contains(words[i]);
+      }
+    }
+    return false;
   }
 
   /**

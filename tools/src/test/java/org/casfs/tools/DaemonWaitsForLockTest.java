@@ -36,6 +36,48 @@ class DaemonWaitsForLockTest {
     runBesideHolder(repo, log, () -> ServeProcess.startPeer(repo, log));
   }
 
+  /**
+   * The other order: a command meets a daemon that took the repository after the launcher looked
+   * for one, before its control socket was up (a start takes ~0.5 s). Made slow on purpose here:
+   * the running server's socket is moved away, so the command finds the repository locked and no
+   * socket, waits, opens, and finds the lock held by {@code casfs serve}; the socket comes back
+   * while it waits the second time, and the command runs inside the server.
+   */
+  @Test
+  void aCommandThatMeetsAStartingDaemonRunsInsideIt() throws Exception {
+    Path repo = tmp.resolve("origin");
+    CliRunner cli = CliRunner.forRepo(repo);
+    ok(cli.run("init"));
+    ok(cli.run("import", TestTreeFiles.write(tmp.resolve("tree"), 1).toString(), "--label", "first", "--switch"));
+    ServeProcess serve = ServeProcess.start(repo, tmp.resolve("serve.log"));
+    Path socket = repo.resolve("control.sock");
+    Path away = repo.resolve("control.sock.away");
+    try {
+      Files.move(socket, away);
+      Thread back = new Thread(() -> {
+        try {
+          // past the launcher's wait for a starting daemon (3 s), inside the command's own
+          Thread.sleep(org.casfs.tools.daemon.ControlClient.STARTING_WAIT_MS + 1500);
+          Files.move(away, socket);
+        } catch (Exception e) {
+          throw new AssertionError(e);
+        }
+      }, "socket-back");
+      back.start();
+      CliRunner.Result log = cli.run("log");
+      back.join();
+      assertThat(log.code()).as(log.toString()).isZero();
+      assertThat(log.out()).contains("first");
+      assertThat(log.err()).isEmpty();
+      assertThat(serve.isAlive()).isTrue();
+    } finally {
+      if (Files.exists(away)) {
+        Files.move(away, socket);
+      }
+      serve.stop();
+    }
+  }
+
   private interface DaemonStart {
     ServeProcess start() throws Exception;
   }

@@ -20,19 +20,16 @@ final class LockHolderDescription {
 
   private LockHolderDescription() {}
 
-  /** "4711 (casfs import /srv/image)", or just the pid when its command line cannot be read. */
-  static String describe(String pid) {
-    if (!pid.chars().allMatch(Character::isDigit) || pid.isEmpty()) {
-      return pid;
+  /** The command process {@code pid} runs, as {@link #commandOrNull} shows it, or null if unknown. */
+  static String commandOfOrNull(String pid) {
+    if (pid.isEmpty() || !pid.chars().allMatch(Character::isDigit)) {
+      return null;
     }
-    List<String> argv;
     try {
-      argv = split(Files.readAllBytes(Path.of("/proc", pid, "cmdline")));
+      return commandOrNull(split(Files.readAllBytes(Path.of("/proc", pid, "cmdline"))));
     } catch (IOException | SecurityException e) {
-      return pid; // gone meanwhile, or another user's and hidden
+      return null; // gone meanwhile, or another user's and hidden
     }
-    String command = commandOrNull(argv);
-    return command == null ? pid : pid + " (" + command + ")";
   }
 
   /** The program and its arguments as a person would type them, shortened, or null if empty. */

@@ -108,10 +108,12 @@ public final class Repository implements Closeable {
       lock = null;
     }
     if (lock == null) {
-      String holder = LockHolderDescription.describe(readOwner(ch));
+      String pid = readOwner(ch);
       ch.close();
+      String command = LockHolderDescription.commandOfOrNull(pid);
+      String holder = command == null ? pid : pid + " (" + command + ")";
       throw new RepositoryLockedException("repository " + dir + " is in use by process " + holder
-          + "; run this again once it has finished (a mount or a daemon runs until it is stopped)", holder);
+          + "; run this again once it has finished (a mount or a daemon runs until it is stopped)", holder, command);
     }
     RocksDatabase db = null;
     try {

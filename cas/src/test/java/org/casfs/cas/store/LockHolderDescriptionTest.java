@@ -29,10 +29,11 @@ class LockHolderDescriptionTest {
   }
 
   @Test
-  void thisProcessIsDescribedByPidAndCommand() {
+  void aProcessIsFoundByItsPid() {
     String pid = Long.toString(ProcessHandle.current().pid());
-    assertThat(LockHolderDescription.describe(pid)).startsWith(pid + " (").endsWith(")");
-    assertThat(LockHolderDescription.describe("999999999")).isEqualTo("999999999");
-    assertThat(LockHolderDescription.describe("(unknown)")).isEqualTo("(unknown)");
+    assertThat(LockHolderDescription.commandOfOrNull(pid)).isNotBlank();
+    assertThat(LockHolderDescription.commandOfOrNull("999999999")).isNull();
+    assertThat(LockHolderDescription.commandOfOrNull("(unknown)")).isNull();
+    assertThat(LockHolderDescription.commandOfOrNull("")).isNull();
   }
 }

@@ -26,7 +26,7 @@ import org.casfs.tools.RepoArguments;
  * Stateless and thread-safe.
  */
 public final class ControlClient {
-  static final long STARTING_WAIT_MS = 3000;
+  public static final long STARTING_WAIT_MS = 3000;
 
   private ControlClient() {}
 
@@ -114,7 +114,14 @@ public final class ControlClient {
     return dir != null && Files.isDirectory(dir) ? dir : null;
   }
 
-  /** True once the socket exists, if the repository is locked (a daemon may be starting). */
+  /**
+   * True once {@code REPO/control.sock} exists, waiting up to {@value #STARTING_WAIT_MS} ms while
+   * the repository stays locked (a daemon that is starting); false at once if it is not locked.
+   */
+  public static boolean awaitStartingDaemon(Path repo) {
+    return awaitStartingDaemon(repo, repo.resolve(ControlServer.SOCKET));
+  }
+
   private static boolean awaitStartingDaemon(Path repo, Path socket) {
     if (!LockProbe.isLocked(repo.resolve("lock"))) {
       return false;
