@@ -3,14 +3,10 @@ package org.casfs.tools;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,23 +73,15 @@ class BadInputTest {
   @Test
   void aRepositoryHeldByAnotherProcessIsExit6() throws Exception {
     String before = RepoFingerprint.of(repo);
-    Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), HoldRepository.class.getName(), repo.toString())
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    Process holder = HoldRepository.start(repo);
     try {
-      BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
-      String ready = out.readLine();
-      assertThat(ready).startsWith("ready ");
       String pid = Long.toString(holder.pid());
       assertOneLine(cli.run("import", src.toString(), "--switch"), 6, "in use by process " + pid);
       // The holder is named as its user would know it, not by pid alone.
       assertOneLine(cli.run("ls", "current"), 6, repo.toString(), pid + " (HoldRepository " + repo + ")");
       assertOneLine(cli.run("gc"), 6, pid);
     } finally {
-      holder.getOutputStream().close();
-      if (!holder.waitFor(20, TimeUnit.SECONDS)) {
-        holder.destroyForcibly().waitFor();
-      }
+      HoldRepository.release(holder);
     }
     assertThat(holder.exitValue()).isZero();
     assertThat(RepoFingerprint.of(repo)).isEqualTo(before);

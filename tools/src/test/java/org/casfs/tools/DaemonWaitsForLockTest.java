@@ -2,14 +2,13 @@ package org.casfs.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A daemon started while a command holds its repository (at boot beside a {@code casfs status}, or
@@ -20,20 +19,14 @@ import org.junit.jupiter.api.io.TempDir;
 class DaemonWaitsForLockTest {
   @TempDir Path tmp;
 
-  @Test
-  void serveWaitsForACommandThatHoldsTheRepository() throws Exception {
-    Path repo = tmp.resolve("origin");
+  @ParameterizedTest
+  @ValueSource(strings = {"serve", "peer"})
+  void aDaemonWaitsForACommandThatHoldsTheRepository(String daemon) throws Exception {
+    Path repo = tmp.resolve("repo");
     ok(CliRunner.forRepo(repo).run("init"));
-    Path log = tmp.resolve("serve.log");
-    runBesideHolder(repo, log, () -> ServeProcess.start(repo, log));
-  }
-
-  @Test
-  void peerWaitsForACommandThatHoldsTheRepository() throws Exception {
-    Path repo = tmp.resolve("laptop");
-    ok(CliRunner.forRepo(repo).run("init"));
-    Path log = tmp.resolve("peer.log");
-    runBesideHolder(repo, log, () -> ServeProcess.startPeer(repo, log));
+    Path log = tmp.resolve(daemon + ".log");
+    runBesideHolder(repo, log,
+        () -> daemon.equals("serve") ? ServeProcess.start(repo, log) : ServeProcess.startPeer(repo, log));
   }
 
   /**
@@ -87,14 +80,10 @@ class DaemonWaitsForLockTest {
    * waits for that process, and checks the daemon then comes up.
    */
   private static void runBesideHolder(Path repo, Path log, DaemonStart daemon) throws Exception {
-    Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), HoldRepository.class.getName(), repo.toString())
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    Process holder = HoldRepository.start(repo);
     Thread release = null;
     ServeProcess started = null;
     try {
-      BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
-      assertThat(out.readLine()).startsWith("ready ");
       String waiting = "waiting for process " + holder.pid() + " (HoldRepository " + repo + ") to let go of " + repo;
       release = new Thread(() -> {
         try {
@@ -117,10 +106,7 @@ class DaemonWaitsForLockTest {
       if (started != null) {
         started.stop();
       }
-      holder.getOutputStream().close();
-      if (!holder.waitFor(20, TimeUnit.SECONDS)) {
-        holder.destroyForcibly().waitFor();
-      }
+      HoldRepository.release(holder);
       if (release != null) {
         release.interrupt();
       }
