@@ -86,12 +86,30 @@ public final class ErrorReporter implements IExecutionExceptionHandler, IParamet
     if (org.casfs.cas.posix.DiskFull.is(t)) {
       return what + "; " + DISK_FULL_ADVICE;
     }
+    if (isReadOnlyFileSystem(t)) {
+      return what + "; " + READ_ONLY_ADVICE;
+    }
     return what + "; " + code.advice();
   }
 
   /** What to do when a disk filled up: the repository's, or the one a command writes to. */
   static final String DISK_FULL_ADVICE = "the disk is full: free space on it (on the repository's disk,"
       + " 'casfs gc' removes the versions nothing keeps) and run the command again";
+
+  /** What to do when the repository, or the directory a command writes to, is mounted read-only. */
+  static final String READ_ONLY_ADVICE = "that filesystem is mounted read-only: a repository there can be read"
+      + " (log, ls, cat, diff, fsck, checkout, mount) but not changed; remount it read-write (mount -o remount,rw;"
+      + " if the kernel remounted it after disk errors, see dmesg and check the disk first)";
+
+  private static boolean isReadOnlyFileSystem(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof org.casfs.cas.store.ReadOnlyRepositoryException
+          || (c.getMessage() != null && c.getMessage().contains("Read-only file system"))) {
+        return true;
+      }
+    }
+    return false;
+  }
 
   private static String whatFailed(Throwable t) {
     if (t instanceof java.io.UncheckedIOException && t.getCause() != null) {

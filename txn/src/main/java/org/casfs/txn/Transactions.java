@@ -182,6 +182,9 @@ public final class Transactions {
   }
 
   private void cleanLeftovers() throws IOException {
+    if (repo.readOnly()) {
+      return; // nothing can be removed there; the next read-write open cleans up
+    }
     byte[] rec = kv.getOrNull(META, OPEN);
     String keep = rec == null ? null : "txn-" + ByteBuffer.wrap(rec).getLong();
     Path staging = repo.dir().resolve("staging");

@@ -33,9 +33,12 @@ public final class Repository implements Closeable {
   private final RocksDatabase db;
   private final DiskObjectStore objects;
   private final ObjectDatabase objectDatabase;
+  private final boolean readOnly;
 
-  private Repository(Path dir, RepoConfig config, FileChannel lockChannel, FileLock lock, RocksDatabase db) {
+  private Repository(Path dir, RepoConfig config, FileChannel lockChannel, FileLock lock, RocksDatabase db,
+      boolean readOnly) {
     this.dir = dir;
+    this.readOnly = readOnly;
     this.config = config;
     this.lockChannel = lockChannel;
     this.lock = lock;
@@ -99,11 +102,16 @@ public final class Repository implements Closeable {
       throw new NotARepositoryException(dir + " is not a casfs repository (no config or db); run 'casfs init' first");
     }
     RepoConfig config = RepoConfig.read(dir.resolve("config"));
-    FileChannel ch = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.READ,
-        StandardOpenOption.WRITE);
+    // On a filesystem mounted read-only (a disk the kernel remounted so after errors, a write-
+    // protected medium, a snapshot) the repository opens for reading: nothing can change it there,
+    // and what it holds can still be listed, checked, checked out and mounted.
+    boolean readOnly = !creating && Files.getFileStore(dir).isReadOnly();
+    FileChannel ch = readOnly ? FileChannel.open(dir.resolve("lock"), StandardOpenOption.READ)
+        : FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.READ,
+            StandardOpenOption.WRITE);
     FileLock lock;
     try {
-      lock = ch.tryLock();
+      lock = ch.tryLock(0, Long.MAX_VALUE, readOnly);
     } catch (OverlappingFileLockException e) {
       lock = null;
     }
@@ -117,13 +125,17 @@ public final class Repository implements Closeable {
     }
     RocksDatabase db = null;
     try {
+      if (readOnly) {
+        db = RocksDatabase.openReadOnly(dir.resolve("db"), config.blockCacheBytes());
+        return new Repository(dir, config, ch, lock, db, true);
+      }
       ch.truncate(0);
       ch.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
       Path tmp = tmpDir(dir);
       Files.createDirectories(tmp);
       clearTemporaries(tmp);
       db = RocksDatabase.open(dir.resolve("db"), creating, config.blockCacheBytes());
-      Repository repo = new Repository(dir, config, ch, lock, db);
+      Repository repo = new Repository(dir, config, ch, lock, db, false);
       repo.objects.completeContentIndex();
       return repo;
     } catch (IOException | RuntimeException e) {
@@ -158,6 +170,14 @@ public final class Repository implements Closeable {
 
   public Path dir() {
     return dir;
+  }
+
+  /**
+   * True if the repository lies on a filesystem mounted read-only and was opened for reading: a
+   * write fails with {@link ReadOnlyRepositoryException}.
+   */
+  public boolean readOnly() {
+    return readOnly;
   }
 
   public RepoConfig config() {

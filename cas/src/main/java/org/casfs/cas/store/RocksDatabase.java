@@ -46,9 +46,12 @@ final class RocksDatabase implements KeyValueStore, AutoCloseable {
   private final List<ColumnFamilyHandle> handles = new ArrayList<>();
   private final WriteOptions syncWrite = new WriteOptions().setSync(true);
   private final WriteOptions asyncWrite = new WriteOptions().setSync(false);
+  /** Opened with {@link #openReadOnly}: writes fail, and a key space it lacks reads as empty. */
+  private final boolean readOnly;
 
-  private RocksDatabase(Path dir, boolean create, long blockCacheBytes) throws IOException {
+  private RocksDatabase(Path dir, boolean create, boolean readOnly, long blockCacheBytes) throws IOException {
     this.dir = dir;
+    this.readOnly = readOnly;
     blockCache = new LRUCache(blockCacheBytes);
     BlockBasedTableConfig table = new BlockBasedTableConfig()
         .setBlockCache(blockCache)
@@ -115,6 +118,9 @@ final class RocksDatabase implements KeyValueStore, AutoCloseable {
    */
   private RocksDB openOnAnyDisk(List<ColumnFamilyDescriptor> descriptors, List<ColumnFamilyHandle> opened)
       throws RocksDBException {
+    if (readOnly) {
+      return RocksDB.openReadOnly(dbOptions, dir.toString(), descriptors, opened);
+    }
     dbOptions.setAvoidFlushDuringRecovery(tooFullToRecover());
     try {
       return RocksDB.open(dbOptions, dir.toString(), descriptors, opened);
@@ -150,7 +156,15 @@ final class RocksDatabase implements KeyValueStore, AutoCloseable {
   }
 
   static RocksDatabase open(Path dir, boolean create, long blockCacheBytes) throws IOException {
-    return new RocksDatabase(dir, create, blockCacheBytes);
+    return new RocksDatabase(dir, create, false, blockCacheBytes);
+  }
+
+  /**
+   * Opens an existing database for reading only, writing nothing (its write-ahead logs are
+   * replayed into memory): for a repository on a filesystem mounted read-only.
+   */
+  static RocksDatabase openReadOnly(Path dir, long blockCacheBytes) throws IOException {
+    return new RocksDatabase(dir, false, true, blockCacheBytes);
   }
 
   static IOException translate(String doing, RocksDBException e) {
@@ -158,6 +172,10 @@ final class RocksDatabase implements KeyValueStore, AutoCloseable {
     String message = String.valueOf(e.getMessage());
     if (e.getStatus() != null && e.getStatus().getCode() == Status.Code.Corruption || message.startsWith("Corruption")) {
       return new DamagedDatabaseException(status + " (while trying to " + doing + ")", e);
+    }
+    if (message.contains("read only mode")) {
+      return new ReadOnlyRepositoryException("could not " + doing + ": the repository is open for reading only,"
+          + " being on a read-only filesystem");
     }
     // RocksDB names its lock file (DIR/LOCK) when another process holds it ("While lock file: ...").
     if (message.contains("/LOCK")) {
@@ -200,6 +218,10 @@ final class RocksDatabase implements KeyValueStore, AutoCloseable {
     }
     synchronized (this) {
       h = spaces.get(name);
+      if (h == null && readOnly) {
+        // Nothing was ever stored there; casfs keeps nothing in the default space, so it reads as empty.
+        return spaces.get(new String(RocksDB.DEFAULT_COLUMN_FAMILY, StandardCharsets.UTF_8));
+      }
       if (h == null) {
         try {
           h = db.createColumnFamily(descriptor(name));

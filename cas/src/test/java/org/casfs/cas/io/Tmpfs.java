@@ -26,6 +26,11 @@ public final class Tmpfs implements AutoCloseable {
     return dir;
   }
 
+  /** Remounts it with {@code options}: {@code ro} as the kernel does after disk errors, {@code rw} back. */
+  public void remount(String options) throws IOException, InterruptedException {
+    run("mount", "-o", "remount," + options, dir.toString());
+  }
+
   /**
    * Unmounts it; if something in this process still holds a file there (a test that failed half
    * way), detaches it at once (umount -l), and the kernel frees it when the file is closed.

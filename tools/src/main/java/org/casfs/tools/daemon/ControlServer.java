@@ -130,9 +130,13 @@ public final class ControlServer implements AutoCloseable {
   /**
    * As {@link #start}, but a daemon that cannot serve its socket (a repository path longer than a
    * socket address allows, 107 bytes) still runs: this logs why, and returns null (try-with-resources
-   * accepts it); other commands on the repository then report it busy, as before.
+   * accepts it); other commands on the repository then report it busy, as before. A repository on
+   * a read-only filesystem gets no socket: every process opens it for reading, side by side.
    */
   public static ControlServer startOrWarn(OpenRepo open, String role, Consumer<String> log) {
+    if (open.repo().readOnly()) {
+      return null; // on a read-only filesystem: no socket there, and commands open it beside the daemon to read
+    }
     try {
       return start(open, role, log);
     } catch (IOException e) {
