@@ -71,10 +71,25 @@ final class FuseOpcodes {
 
   /**
    * True for requests that are usually answered from memory (metadata), false for those that may
-   * wait on the disk: reads, opens, every write.
+   * wait on the disk: reads, opens, writes (small ones: {@link #isSmallWrite}).
    */
   static boolean usuallyQuick(int opcode) {
     return opcode >= 0 && opcode < QUICK.length && QUICK[opcode];
+  }
+
+  /** Where {@code fuse_write_in.size} lies in a WRITE request: after the 40-byte header, fh and offset. */
+  private static final int WRITE_SIZE_OFFSET = 40 + 8 + 8;
+  /** The largest write answered on the thread that read it (see {@link #isSmallWrite}). */
+  static final int SMALL_WRITE = 32 * 1024;
+
+  /**
+   * True for a WRITE of at most {@value #SMALL_WRITE} bytes: it goes to the page cache and returns,
+   * as metadata requests do. A program writing many small files (tar, dpkg, a compiler) sends one
+   * such request per {@code write(2)}; bulk writes come in larger pieces (up to max_write), and
+   * only those may wait for the kernel to write back dirty pages.
+   */
+  static boolean isSmallWrite(int opcode, jnr.ffi.Pointer request) {
+    return opcode == WRITE && Integer.toUnsignedLong(request.getInt(WRITE_SIZE_OFFSET)) <= SMALL_WRITE;
   }
 
   /** "LOOKUP 12, OPEN 3, ..." for the non-zero counts, total first. */
