@@ -96,17 +96,18 @@ public final class FuseMount extends LiveMount {
   /**
    * One request thread. The threads take turns at {@code /dev/fuse} (leader/followers): the one
    * holding {@link #receiving} reads the next request, and keeps reading after answering it as
-   * long as the requests are quick ones ({@link FuseOpcodes#usuallyQuick}, and writes of up to
-   * {@value FuseOpcodes#SMALL_WRITE} bytes: {@link FuseOpcodes#isSmallWrite}); before a request that
+   * long as the requests are quick ones ({@link FuseOpcodes#usuallyQuick}, and small writes and
+   * setattrs that leave the size alone: {@link FuseOpcodes#quickByContent}); before a request that
    * may wait on the disk (a read, a large write, an open that copies a file into the transaction),
    * it hands the device to the next thread. A run of metadata requests and small writes is thus
    * served by one warm thread, as single-threaded dispatch would, instead of waking a different
    * thread for each request, while the kernel's next request (a release, another process's) is
-   * read as soon as a slow one starts. Small writes joined the quick ones on measurement: `tar -x`
-   * of /usr/share/doc (5,133 entries, one WRITE request per write(2), ~4.6 KB each) took 2.87-3.24 s
-   * instead of 3.73-3.84 s (tools/bench/writable-tar.sh, alternating, docs/BENCHMARKS.md). A
-   * large file's first write copies it into the transaction, which is slow, but the transaction
-   * serves one request at a time anyway, so no other request could be served meanwhile.
+   * read as soon as a slow one starts. Small writes and setattrs joined the quick ones on
+   * measurement: `tar -x` of /usr/share/doc (5,133 entries; one WRITE per write(2), ~4.6 KB each,
+   * and three SETATTRs a file) took 2.33-2.61 s instead of 3.73-3.84 s (tools/bench/writable-tar.sh,
+   * alternating, docs/BENCHMARKS.md). A large file's first write copies it into the transaction,
+   * which is slow, but the transaction serves one request at a time anyway, so no other request
+   * could be served meanwhile.
    */
   private void serve(Pointer channel, long bufSize) {
     Runtime rt = Runtime.getSystemRuntime();
@@ -145,7 +146,7 @@ public final class FuseMount extends LiveMount {
           opcode = mem.getInt(4);
           counted(opcode);
         }
-        if (!FuseOpcodes.usuallyQuick(opcode) && !FuseOpcodes.isSmallWrite(opcode, mem)) {
+        if (!FuseOpcodes.usuallyQuick(opcode) && !FuseOpcodes.quickByContent(opcode, mem)) {
           handOffReceiving();
         }
         lib.fuse_session_process_buf(session, fbuf, chp.getValue());
