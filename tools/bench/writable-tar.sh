@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Writing many files through a writable mount, against what an administrator would otherwise use
-# for a copy-on-write root (overlayfs over the image) and the bare disk: `tar -x` of this
-# machine's /usr/share/doc (thousands of small files, a few big ones) into a writable casfs mount
-# of Debian v1, into an overlayfs whose lower layer is a copy of v1, and into a plain directory,
-# all on one new ext4, each followed by `sync -f`. Best of ROUNDS; also the FUSE requests the
-# mount served, by opcode (the kernel sends one per write(2), setattr and security.capability
-# check: libfuse 2 cannot ask for its write-back cache).
+# Writing and reading many files through a writable mount, against what an administrator would
+# otherwise use for a copy-on-write root (overlayfs over the image) and the bare disk: `tar -x` of
+# this machine's /usr/share/doc (thousands of small files, a few big ones) into a writable casfs
+# mount of Debian v1, into an overlayfs whose lower layer is a copy of v1, and into a plain
+# directory, all on one new ext4, each followed by `sync -f`; then reading every file of v1's /usr
+# through the mount and through the overlayfs (`find | xargs cat`). Best of ROUNDS; also the FUSE
+# requests the mount served, by opcode (the kernel sends one per write(2), setattr and
+# security.capability check: libfuse 2 cannot ask for its write-back cache).
 #
 #   tools/bench/writable-tar.sh [TREE]      TREE defaults to /usr/share/doc; ROUNDS (default 3)
 set -euo pipefail
@@ -54,8 +55,22 @@ for ((r = 1; r <= rounds; r++)); do
     if [[ -z ${best[$target]:-} ]] || awk -v a="$s" -v b="${best[$target]}" 'BEGIN{exit !(a<b)}'; then best[$target]=$s; fi
   done
 done
+for ((r = 1; r <= rounds; r++)); do
+  for target in casfs overlayfs; do
+    dir="$work/mnt/usr"; [[ $target == overlayfs ]] && dir="$work/ov/merged/usr"
+    start=$(date +%s.%N)
+    find "$dir" -type f -print0 | xargs -0 cat >/dev/null
+    s=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN{printf "%.2f", b-a}')
+    printf 'round %d: read /usr, %-9s %6.2f s\n' "$r" "$target" "$s"
+    if [[ -z ${best[read-$target]:-} ]] || awk -v a="$s" -v b="${best[read-$target]}" 'BEGIN{exit !(a<b)}'; then
+      best[read-$target]=$s
+    fi
+  done
+done
 fusermount -u "$work/mnt"
 wait "$mount_pid" 2>/dev/null || true
 echo "best: casfs ${best[casfs]} s, overlayfs ${best[overlayfs]} s, ext4 ${best[ext4]} s;" \
   "casfs / overlayfs $(awk -v a="${best[casfs]}" -v b="${best[overlayfs]}" 'BEGIN{printf "%.2fx", a/b}')"
+echo "best read of /usr: casfs ${best[read-casfs]} s, overlayfs ${best[read-overlayfs]} s;" \
+  "casfs / overlayfs $(awk -v a="${best[read-casfs]}" -v b="${best[read-overlayfs]}" 'BEGIN{printf "%.2fx", a/b}')"
 grep "requests served" "$work/mount.log" || true

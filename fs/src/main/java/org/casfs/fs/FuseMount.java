@@ -96,10 +96,10 @@ public final class FuseMount extends LiveMount {
   /**
    * One request thread. The threads take turns at {@code /dev/fuse} (leader/followers): the one
    * holding {@link #receiving} reads the next request, and keeps reading after answering it as
-   * long as the requests are quick ones ({@link FuseOpcodes#usuallyQuick}, and small writes and
-   * setattrs that leave the size alone: {@link FuseOpcodes#quickByContent}); before a request that
-   * may wait on the disk (a read, a large write, an open that copies a file into the transaction),
-   * it hands the device to the next thread. A run of metadata requests and small writes is thus
+   * long as the requests are quick ones ({@link FuseOpcodes#usuallyQuick}: metadata, opens, reads;
+   * and small writes and setattrs that leave the size alone: {@link FuseOpcodes#quickByContent});
+   * before any other (a create, a rename, a large write, a truncate that copies a file into the
+   * transaction), it hands the device to the next thread. A run of metadata requests and small writes is thus
    * served by one warm thread, as single-threaded dispatch would, instead of waking a different
    * thread for each request, while the kernel's next request (a release, another process's) is
    * read as soon as a slow one starts. Small writes and setattrs joined the quick ones on

@@ -62,7 +62,11 @@ final class FuseOpcodes {
     for (String[] k : known) {
       NAMES[Integer.parseInt(k[0])] = k[1];
     }
-    for (int op : new int[] {1, 2, 3, 5, 17, 18, 22, 23, 25, 27, 28, 29, 34, 36, 42}) {
+    // OPEN and READ too: a writable mount's transaction serves one request at a time, so a read
+    // that waits on the disk holds the others up whichever thread serves it, and handing the device
+    // to another thread first only cost a wake-up: reading v1's /usr through a writable mount took
+    // 0.61-1.02 s instead of 0.93-1.13 s (two readers at once: 0.61-0.87 s instead of 0.87-1.05).
+    for (int op : new int[] {1, 2, 3, 5, 14, 15, 17, 18, 22, 23, 25, 27, 28, 29, 34, 36, 42}) {
       QUICK[op] = true; // a table, not a set: asked once per request, on the request thread
     }
   }
@@ -70,8 +74,9 @@ final class FuseOpcodes {
   private FuseOpcodes() {}
 
   /**
-   * True for requests that are usually answered from memory (metadata), false for those that may
-   * wait on the disk: reads, opens, writes, setattrs (but see {@link #quickByContent}).
+   * True for requests a writable mount's request thread serves itself: those usually answered
+   * from memory (metadata), and opens and reads (see the table). False for those that change the
+   * tree (creates, renames, ...) and for writes and setattrs, but see {@link #quickByContent}.
    */
   static boolean usuallyQuick(int opcode) {
     return opcode >= 0 && opcode < QUICK.length && QUICK[opcode];
