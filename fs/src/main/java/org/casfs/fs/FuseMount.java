@@ -99,15 +99,15 @@ public final class FuseMount extends LiveMount {
    * long as the requests are quick ones ({@link FuseOpcodes#usuallyQuick}: metadata, opens, reads;
    * and small writes and setattrs that leave the size alone: {@link FuseOpcodes#quickByContent});
    * before any other (a create, a rename, a large write, a truncate that copies a file into the
-   * transaction), it hands the device to the next thread. A run of metadata requests and small writes is thus
-   * served by one warm thread, as single-threaded dispatch would, instead of waking a different
-   * thread for each request, while the kernel's next request (a release, another process's) is
-   * read as soon as a slow one starts. Small writes and setattrs joined the quick ones on
-   * measurement: `tar -x` of /usr/share/doc (5,133 entries; one WRITE per write(2), ~4.6 KB each,
-   * and three SETATTRs a file) took 2.33-2.61 s instead of 3.73-3.84 s (tools/bench/writable-tar.sh,
-   * alternating, docs/BENCHMARKS.md). A large file's first write copies it into the transaction,
-   * which is slow, but the transaction serves one request at a time anyway, so no other request
-   * could be served meanwhile.
+   * transaction), it hands the device to the next thread. A run of quick requests is thus served by
+   * one warm thread, as single-threaded dispatch would, instead of waking a different thread for
+   * each, while the kernel's next request (a release, another process's) is read as soon as a slow
+   * one starts. Writes, setattrs, opens and reads joined the quick ones on measurement: `tar -x` of
+   * /usr/share/doc (5,133 entries; one WRITE per write(2), ~4.6 KB each, and three SETATTRs a file)
+   * took 2.15-2.31 s instead of 3.42-3.76 s (tools/bench/writable-tar.sh, alternating,
+   * docs/BENCHMARKS.md). A large file's first write copies it into the transaction, which is slow,
+   * but the transaction serves one request at a time anyway, so no other request could be served
+   * meanwhile.
    */
   private void serve(Pointer channel, long bufSize) {
     Runtime rt = Runtime.getSystemRuntime();
