@@ -242,10 +242,19 @@ public final class Casfs implements Callable<Integer> {
     if (casfs.handedOver) {
       // A daemon took the repository between the look above and this command's open.
       remote = ControlClient.runIfServed(env, terminal, cwd, stdout, stderr, args);
-      return remote != null ? remote
-          : runHere(new Casfs(env, terminal, terminal && stderr == System.err, stdout, cwd), stdout, stderr, args);
+      if (remote != null) {
+        return remote;
+      }
+      Casfs again = new Casfs(env, terminal, terminal && stderr == System.err, stdout, cwd);
+      again.handedOver = true; // once only: now "busy" is the answer, said in one line
+      return runHere(again, stdout, stderr, args);
     }
     return code;
+  }
+
+  /** False once this invocation was handed to a daemon that then did not take it. */
+  boolean mayHandOver() {
+    return !handedOver;
   }
 
   /**

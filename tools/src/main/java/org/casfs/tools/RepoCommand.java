@@ -1,14 +1,12 @@
 package org.casfs.tools;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 import org.casfs.cas.store.Repository;
 import org.casfs.cas.store.RepositoryLockedException;
 import org.casfs.tools.daemon.ControlClient;
-import org.casfs.tools.daemon.ControlServer;
 import org.casfs.tools.daemon.HeldRepository;
 import picocli.CommandLine.Option;
 
@@ -59,12 +57,13 @@ public abstract class RepoCommand extends CasfsCommand {
         return Repository.open(dir);
       } catch (RepositoryLockedException e) {
         boolean daemon = isDaemon(e.holderCommandOrNull());
-        if (daemon && lockWait().isZero() && ControlClient.awaitStartingDaemon(dir)) {
+        if (daemon && lockWait().isZero() && casfs().mayHandOver() && ControlClient.awaitStartingDaemon(dir)) {
           casfs().handOverToDaemon();
           throw new HandedToDaemonException();
         }
-        // A daemon owns it for good: it is not waited for.
-        if (System.nanoTime() >= deadline || daemon || Files.exists(dir.resolve(ControlServer.SOCKET))) {
+        // A daemon owns it for good: it is not waited for. (A control socket's file is no sign of
+        // one: a killed daemon leaves it behind.)
+        if (System.nanoTime() >= deadline || daemon) {
           throw e;
         }
         if (!told) {

@@ -2,6 +2,9 @@ package org.casfs.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +30,25 @@ class DaemonWaitsForLockTest {
     Path log = tmp.resolve(daemon + ".log");
     runBesideHolder(repo, log,
         () -> daemon.equals("serve") ? ServeProcess.start(repo, log) : ServeProcess.startPeer(repo, log));
+  }
+
+  /**
+   * As above after a daemon was killed: its control socket's file is still there. The new server
+   * must not take that file for a live daemon holding the repository (it gave up at once, exit 6,
+   * while the command that held it was a {@code casfs log}), and replaces it once it is up.
+   */
+  @Test
+  void aDaemonWaitsForACommandThoughAKilledDaemonLeftItsSocket() throws Exception {
+    Path repo = tmp.resolve("origin");
+    ok(CliRunner.forRepo(repo).run("init"));
+    Path socket = repo.resolve("control.sock");
+    try (ServerSocketChannel stale = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      stale.bind(UnixDomainSocketAddress.of(socket)); // closed without removing the file, as by SIGKILL
+    }
+    assertThat(socket).exists();
+    Path log = tmp.resolve("serve.log");
+    runBesideHolder(repo, log, () -> ServeProcess.start(repo, log));
+    assertThat(Files.readString(log)).contains("replaced a stale control socket");
   }
 
   /**

@@ -115,8 +115,9 @@ public final class ControlClient {
   }
 
   /**
-   * True once {@code REPO/control.sock} exists, waiting up to {@value #STARTING_WAIT_MS} ms while
-   * the repository stays locked (a daemon that is starting); false at once if it is not locked.
+   * True once {@code REPO/control.sock} answers, waiting up to {@value #STARTING_WAIT_MS} ms while
+   * the repository stays locked (a daemon that is starting); false at once if it is not locked. A
+   * socket file left by a killed daemon does not count: the new one replaces it when it is up.
    */
   public static boolean awaitStartingDaemon(Path repo) {
     return awaitStartingDaemon(repo, repo.resolve(ControlServer.SOCKET));
@@ -128,7 +129,7 @@ public final class ControlClient {
     }
     long deadline = System.nanoTime() + STARTING_WAIT_MS * 1_000_000L;
     while (System.nanoTime() < deadline) {
-      if (Files.exists(socket)) {
+      if (answers(socket)) {
         return true;
       }
       if (!LockProbe.isLocked(repo.resolve("lock"))) {
@@ -142,6 +143,19 @@ public final class ControlClient {
       }
     }
     return false;
+  }
+
+  /** True if a daemon accepts connections on {@code socket} (the probe then hangs up, unnoticed). */
+  private static boolean answers(Path socket) {
+    if (!Files.exists(socket)) {
+      return false;
+    }
+    try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+      ch.connect(UnixDomainSocketAddress.of(socket));
+      return true;
+    } catch (IOException e) {
+      return false; // left by a daemon that died
+    }
   }
 
   private static int fail(OutputStream stderr, String message, ExitCode code) {
