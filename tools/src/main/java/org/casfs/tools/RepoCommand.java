@@ -16,9 +16,15 @@ import picocli.CommandLine.Option;
  */
 public abstract class RepoCommand extends CasfsCommand {
   /** How long a daemon waits for a command that holds its repository to finish. */
-  protected static final Duration DAEMON_LOCK_WAIT = Duration.ofSeconds(60);
+  static final Duration DAEMON_LOCK_WAIT = Duration.ofSeconds(60);
   private static final long LOCK_POLL_MS = 100;
+  /** The commands that run until stopped and own their repository meanwhile. */
   private static final Set<String> DAEMONS = Set.of("serve", "peer", "mount");
+
+  static {
+    // "in use by process 4711 (casfs import /srv/image)", and isDaemon below reads that name.
+    Repository.nameProgram(Casfs.class.getName(), "casfs");
+  }
 
   @Option(names = "--repo", paramLabel = "DIR",
       description = "the repository directory (default: $CASFS_REPO)")
@@ -98,13 +104,13 @@ public abstract class RepoCommand extends CasfsCommand {
   }
 
   /**
-   * How long opening waits for another process to let go of the repository: none for a command
-   * (the launcher already gave a daemon that is starting its time), overridden by the daemons. A
-   * daemon started at the moment a {@code casfs log} or {@code casfs status} runs, as at boot or
-   * from a script, must not fail for a lock held a fraction of a second.
+   * How long opening waits for another process to let go of the repository: {@link
+   * #DAEMON_LOCK_WAIT} for a daemon (started at the moment a {@code casfs log} or {@code casfs
+   * status} runs, as at boot or from a script, it must not fail for a lock held a fraction of a
+   * second), none for a command (the launcher already gave a daemon that is starting its time).
    */
-  protected Duration lockWait() {
-    return Duration.ZERO;
+  private Duration lockWait() {
+    return DAEMONS.contains(spec.name()) ? DAEMON_LOCK_WAIT : Duration.ZERO;
   }
 
   /**

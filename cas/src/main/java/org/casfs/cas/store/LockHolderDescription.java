@@ -7,18 +7,26 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Names the process that holds a repository's lock as its user would know it: {@code casfs import
  * /srv/image} rather than a bare pid, read from Linux's {@code /proc/PID/cmdline}. A user told
  * "in use by process 4711" cannot tell a mount that runs for days from a {@code casfs log} that
- * ends in a moment. Stateless and thread-safe.
+ * ends in a moment. A JVM is named by its main class, or by the name its program registered
+ * ({@link Repository#nameProgram}: the command line registers {@code casfs}). Thread-safe.
  */
 final class LockHolderDescription {
-  private static final String CLI_MAIN = "org.casfs.tools.Casfs";
   private static final int MAX_CHARS = 100;
+  private static final Map<String, String> PROGRAMS = new ConcurrentHashMap<>();
 
   private LockHolderDescription() {}
+
+  /** A JVM whose main class is {@code mainClass} is shown as {@code name}. */
+  static void nameProgram(String mainClass, String name) {
+    PROGRAMS.put(mainClass, name);
+  }
 
   /** The command process {@code pid} runs, as {@link #commandOrNull} shows it, or null if unknown. */
   static String commandOfOrNull(String pid) {
@@ -37,12 +45,8 @@ final class LockHolderDescription {
     if (argv.isEmpty()) {
       return null;
     }
-    int main = argv.indexOf(CLI_MAIN);
     List<String> shown;
-    if (main >= 0) {
-      shown = new ArrayList<>(List.of("casfs"));
-      shown.addAll(argv.subList(main + 1, argv.size()));
-    } else if (argv.get(0).endsWith("/java") || argv.get(0).equals("java")) {
+    if (argv.get(0).endsWith("/java") || argv.get(0).equals("java")) {
       shown = javaMainAndArguments(argv);
     } else {
       shown = new ArrayList<>(argv);
@@ -52,7 +56,7 @@ final class LockHolderDescription {
     return s.length() <= MAX_CHARS ? s : s.substring(0, MAX_CHARS - 3) + "...";
   }
 
-  /** A JVM's main class (its simple name) and what follows it; the JVM's own options left out. */
+  /** A JVM's program name (or its main class's simple name) and what follows; its own options left out. */
   private static List<String> javaMainAndArguments(List<String> argv) {
     for (int i = 1; i < argv.size(); i++) {
       String a = argv.get(i);
@@ -60,7 +64,7 @@ final class LockHolderDescription {
         i++;
       } else if (!a.startsWith("-")) {
         List<String> shown = new ArrayList<>();
-        shown.add(a.substring(a.lastIndexOf('.') + 1));
+        shown.add(PROGRAMS.getOrDefault(a, a.substring(a.lastIndexOf('.') + 1)));
         shown.addAll(argv.subList(i + 1, argv.size()));
         return shown;
       }

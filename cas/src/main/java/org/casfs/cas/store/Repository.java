@@ -173,6 +173,14 @@ public final class Repository implements Closeable {
   }
 
   /**
+   * How "in use by process N (...)" names a JVM that runs {@code mainClass}: as {@code name}, the
+   * command its user typed (the command line registers {@code casfs}), instead of the class.
+   */
+  public static void nameProgram(String mainClass, String name) {
+    LockHolderDescription.nameProgram(mainClass, name);
+  }
+
+  /**
    * True if the repository lies on a filesystem mounted read-only and was opened for reading: a
    * write fails with {@link ReadOnlyRepositoryException}.
    */

@@ -7,10 +7,11 @@ import org.junit.jupiter.api.Test;
 
 class LockHolderDescriptionTest {
   @Test
-  void aCasfsCommandIsShownAsTyped() {
+  void aRegisteredProgramIsShownAsTyped() {
+    LockHolderDescription.nameProgram("org.example.tool.Cli", "cli");
     assertThat(LockHolderDescription.commandOrNull(List.of("/usr/lib/jvm/java-17/bin/java", "-XX:+UseSerialGC", "-cp",
-        "/x/casfs.jar:/x/lib/*", "org.casfs.tools.Casfs", "import", "--repo", "/r", "/srv/image")))
-        .isEqualTo("casfs import --repo /r /srv/image");
+        "/x/cli.jar:/x/lib/*", "org.example.tool.Cli", "import", "--repo", "/r", "/srv/image")))
+        .isEqualTo("cli import --repo /r /srv/image");
   }
 
   @Test

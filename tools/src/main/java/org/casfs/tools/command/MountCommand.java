@@ -1,7 +1,6 @@
 package org.casfs.tools.command;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import org.casfs.cas.ObjectId;
 import org.casfs.fs.ImageMount;
 import org.casfs.fs.MountException;
@@ -54,11 +53,6 @@ public final class MountCommand extends RepoCommand {
 
   @Mixin
   PeerOptions peerOptions;
-
-  @Override
-  protected Duration lockWait() {
-    return DAEMON_LOCK_WAIT; // started beside a command (at boot, from a script): wait for it
-  }
 
   @Override
   protected void execute() throws Exception {

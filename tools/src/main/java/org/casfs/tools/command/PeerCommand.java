@@ -1,6 +1,5 @@
 package org.casfs.tools.command;
 
-import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import org.casfs.sync.peer.Peer;
 import org.casfs.tools.OpenRepo;
@@ -26,11 +25,6 @@ public final class PeerCommand extends RepoCommand {
 
   @Mixin
   RenewOptions renewOptions;
-
-  @Override
-  protected Duration lockWait() {
-    return DAEMON_LOCK_WAIT; // started beside a command (at boot, from a script): wait for it
-  }
 
   @Override
   protected void execute() throws Exception {

@@ -63,11 +63,6 @@ public final class ServeCommand extends RepoCommand {
   }
 
   @Override
-  protected Duration lockWait() {
-    return DAEMON_LOCK_WAIT; // started beside a command (at boot, from a script): wait for it
-  }
-
-  @Override
   protected void execute() throws Exception {
     try (OpenRepo open = open()) {
       ServerConfig config = new ServerConfig(new InetSocketAddress(bind, port), threads, 32 << 20, zstd,
