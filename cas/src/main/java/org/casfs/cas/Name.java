@@ -26,8 +26,9 @@ public final class Name implements Comparable<Name> {
     return new Name(bytes.clone());
   }
 
+  /** The name a string stands for ({@link Utf8b}: any bytes that are not UTF-8 as its escapes). */
   public static Name of(String name) {
-    return of(name.getBytes(StandardCharsets.UTF_8));
+    return of(Utf8b.encode(name));
   }
 
   /** Why these bytes are not a valid name, or null if they are. */
@@ -90,6 +91,9 @@ public final class Name implements Comparable<Name> {
       char c = s.charAt(i);
       if (c < 0x20 || c == 0x7f || c == '\\') {
         sb.append(String.format("\\x%02x", (int) c));
+      } else if (c >= 0x80 && c < 0xa0) {
+        // C1 controls (U+009B is a terminal's CSI): their two UTF-8 bytes, as the escapes above
+        sb.append(String.format("\\xc2\\x%02x", (int) c));
       } else {
         sb.append(c);
       }

@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -199,7 +200,13 @@ public final class Casfs implements Callable<Integer> {
     cl.setParameterExceptionHandler(reporter);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     // The caller's directory, not the JVM's: a daemon runs commands for clients elsewhere.
-    cl.registerConverter(Path.class, s -> casfs.cwd.resolve(s));
+    cl.registerConverter(Path.class, s -> {
+      try {
+        return casfs.cwd.resolve(s);
+      } catch (InvalidPathException e) {
+        throw new CommandLine.TypeConversionException(UnspellablePath.describe(s));
+      }
+    });
     return cl;
   }
 
@@ -286,6 +293,7 @@ public final class Casfs implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
+    args = RawArguments.of(args);
     OutputStream stdout = new FileOutputStream(FileDescriptor.out);
     ShutdownInterrupts.enableForThisProcess();
     int code = run(System.getenv(), System.console() != null, stdout, System.err, args);

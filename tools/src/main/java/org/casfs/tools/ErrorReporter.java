@@ -5,6 +5,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import picocli.CommandLine;
@@ -116,6 +117,9 @@ public final class ErrorReporter implements IExecutionExceptionHandler, IParamet
       t = t.getCause();
     }
     String msg = t.getMessage();
+    if (t instanceof InvalidPathException p && p.getInput() != null) {
+      return UnspellablePath.describe(p.getInput());
+    }
     if (t instanceof FileSystemException f) {
       String file = f.getFile() == null ? "" : f.getFile();
       String other = f.getOtherFile() == null ? "" : " -> " + f.getOtherFile();

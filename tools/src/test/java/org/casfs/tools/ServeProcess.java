@@ -39,7 +39,25 @@ final class ServeProcess {
     return launch(repo, log, "peer serving on port ", command.toArray(String[]::new));
   }
 
+  /**
+   * {@code casfs serve} as a systemd unit or cron starts it: no LANG, LC_ALL or LC_CTYPE (the POSIX
+   * locale); {@code args} add options.
+   */
+  static ServeProcess startWithoutLocale(Path repo, Path log, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("serve"));
+    command.addAll(List.of(args));
+    return launch(repo, log, "serving ", env -> WITHOUT_LOCALE.forEach(env::remove), command.toArray(String[]::new));
+  }
+
+  /** The variables that choose a locale. */
+  static final List<String> WITHOUT_LOCALE = List.of("LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE");
+
   private static ServeProcess launch(Path repo, Path log, String ready, String... args) throws Exception {
+    return launch(repo, log, ready, env -> {}, args);
+  }
+
+  private static ServeProcess launch(Path repo, Path log, String ready,
+      java.util.function.Consumer<java.util.Map<String, String>> envChanges, String... args) throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
@@ -53,6 +71,7 @@ final class ServeProcess {
     pb.environment().put("CASFS_REPO", repo.toString());
     pb.environment().put("CASFS_CLASSPATH", System.getProperty("java.class.path"));
     pb.environment().remove("JAVA_OPTS");
+    envChanges.accept(pb.environment());
     ServeProcess serve = new ServeProcess(pb.start(), port);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (!(Files.readString(log).contains(ready) && Files.exists(repo.resolve("control.sock")))) {

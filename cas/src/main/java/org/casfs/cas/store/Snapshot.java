@@ -1,7 +1,6 @@
 package org.casfs.cas.store;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.util.ArrayList;
@@ -11,6 +10,7 @@ import org.casfs.cas.Manifest;
 import org.casfs.cas.Name;
 import org.casfs.cas.ObjectId;
 import org.casfs.cas.Tree;
+import org.casfs.cas.Utf8b;
 
 /**
  * A manifest opened for reading: path lookups over its immutable trees. Never sees a later
@@ -76,7 +76,7 @@ public final class Snapshot {
   }
 
   public static List<Name> split(String path) {
-    return split(path.getBytes(StandardCharsets.UTF_8));
+    return split(Utf8b.encode(path));
   }
 
   /** The entry at {@code path}, or null if nothing is there. */
@@ -124,7 +124,7 @@ public final class Snapshot {
    * or the path ends in {@code /}) with the version as root; see {@link PathResolver}.
    */
   public Entry resolve(String path, boolean followLast) throws IOException {
-    return PathResolver.resolve(this, path.getBytes(StandardCharsets.UTF_8), followLast);
+    return PathResolver.resolve(this, Utf8b.encode(path), followLast);
   }
 
   /** The tree of a directory entry. */

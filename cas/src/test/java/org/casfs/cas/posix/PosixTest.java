@@ -122,5 +122,8 @@ class PosixTest {
   void joinAndPrintable() {
     assertThat(new String(Posix.join("/a/".getBytes(), "b".getBytes()))).isEqualTo("/a/b");
     assertThat(Posix.printable(new byte[] {'a', '\n', (byte) 0xff})).isEqualTo("a\\x0a\\xff");
+    // a C1 control (U+009B, CSI) is escaped as its two UTF-8 bytes; other letters stay letters
+    assertThat(Posix.printable("\u00e9\u009b31m".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+        .isEqualTo("\u00e9\\xc2\\x9b31m");
   }
 }

@@ -27,7 +27,7 @@ public final class LsCommand extends RepoCommand {
       Snapshot snap = Snapshot.open(repo.objectDatabase(), id);
       Entry e = Paths.lookup(snap, path, version, false);
       if (!e.isDirectory()) {
-        out().println(Format.lsLine(e, path));
+        out().println(Format.lsLine(e, Paths.printable(path)));
         return;
       }
       for (Entry child : snap.tree(e).entries()) {

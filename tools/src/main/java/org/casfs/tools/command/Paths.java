@@ -5,7 +5,9 @@ import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import org.casfs.cas.Entry;
+import org.casfs.cas.Name;
 import org.casfs.cas.ObjectId;
+import org.casfs.cas.Utf8b;
 import org.casfs.cas.store.Snapshot;
 import org.casfs.tools.CliException;
 
@@ -21,11 +23,16 @@ final class Paths {
     try {
       return snapshot.resolve(path, followLast);
     } catch (NoSuchFileException | NotDirectoryException e) {
-      throw CliException.usage("no path '" + path + "' in version " + versionSpec + " (" + shortId(snapshot.id())
-          + "); list it with 'casfs ls " + versionSpec + " DIR'");
+      throw CliException.usage("no path '" + printable(path) + "' in version " + versionSpec + " ("
+          + shortId(snapshot.id()) + "); list it with 'casfs ls " + versionSpec + " DIR'");
     } catch (FileSystemException e) {
-      throw CliException.usage("path '" + path + "' in version " + versionSpec + ": " + e.getReason());
+      throw CliException.usage("path '" + printable(path) + "' in version " + versionSpec + ": " + e.getReason());
     }
+  }
+
+  /** The path as typed, escaped as {@code casfs ls} shows names (the bytes it stands for: {@link Utf8b}). */
+  static String printable(String path) {
+    return Name.printable(Utf8b.encode(path));
   }
 
   static String shortId(ObjectId id) {

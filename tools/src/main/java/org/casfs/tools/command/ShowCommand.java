@@ -41,7 +41,7 @@ public final class ShowCommand extends RepoCommand {
       if (path != null) {
         ObjectId id = open.resolve(what);
         Entry e = Paths.lookup(Snapshot.open(repo.objectDatabase(), id), path, what, false);
-        showEntry(e, path);
+        showEntry(e, Paths.printable(path));
         if (e.isDirectory()) {
           out().println();
           showTree(repo, e.childId());

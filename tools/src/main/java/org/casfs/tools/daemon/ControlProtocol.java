@@ -6,17 +6,19 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.casfs.cas.Utf8b;
+import org.casfs.tools.UnspellablePath;
 
 /**
  * The byte format of the control socket ({@code REPO/control.sock}): one request per connection,
  * then response frames until the exit frame. All integers are big-endian; strings are a 4-byte
- * length and UTF-8 bytes.
+ * length and bytes, UTF-8 where they are ({@link Utf8b}: any bytes the client's shell passed arrive).
  *
  * <pre>
  * request:  int MAGIC, string cwd, byte terminal (0/1),
@@ -73,7 +75,12 @@ public final class ControlProtocol {
       throw new IOException("not a casfs control request (bad magic)");
     }
     String cwd = readString(d);
-    Path cwdPath = Path.of(cwd);
+    Path cwdPath;
+    try {
+      cwdPath = Path.of(cwd);
+    } catch (InvalidPathException e) {
+      throw new IOException("the request's working directory: " + UnspellablePath.describe(cwd));
+    }
     if (!cwdPath.isAbsolute()) {
       throw new IOException("the request's working directory is not absolute: " + cwd);
     }
@@ -144,7 +151,7 @@ public final class ControlProtocol {
   }
 
   private static void writeString(DataOutputStream d, String s) throws IOException {
-    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    byte[] b = Utf8b.encode(s);
     if (b.length > MAX_STRING) {
       throw new IOException("an argument of " + b.length + " bytes is too long for the control socket (at most "
           + MAX_STRING + ")");
@@ -157,7 +164,7 @@ public final class ControlProtocol {
     int len = count(d.readInt(), MAX_STRING, "bytes in a string");
     byte[] b = new byte[len];
     d.readFully(b);
-    return new String(b, StandardCharsets.UTF_8);
+    return Utf8b.decode(b);
   }
 
   private static int count(int n, int max, String what) throws IOException {
