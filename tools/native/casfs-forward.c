@@ -14,7 +14,9 @@
  *
  *   casfs-forward ARGS...   exit: the command's exit code, 5 if the daemon went away, or NOT_SERVED
  */
+#define _GNU_SOURCE /* O_PATH */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -250,7 +252,11 @@ int main(int argc, char **argv) {
 
   struct sockaddr_un addr = {.sun_family = AF_UNIX};
   if ((size_t)snprintf(addr.sun_path, sizeof addr.sun_path, "%s/control.sock", repo) >= sizeof addr.sun_path) {
-    return NOT_SERVED; /* too long for sun_path: the Java client connects by other means */
+    /* Too long for sun_path: name it through a descriptor of the repository's directory, as the
+     * daemon bound it (ControlSocketAddress). */
+    int dir = open(repo, O_PATH | O_CLOEXEC);
+    if (dir < 0) return NOT_SERVED;
+    snprintf(addr.sun_path, sizeof addr.sun_path, "/proc/self/fd/%d/control.sock", dir);
   }
   struct stat st;
   if (stat(addr.sun_path, &st) != 0) return NOT_SERVED; /* a daemon starting: the Java client waits */

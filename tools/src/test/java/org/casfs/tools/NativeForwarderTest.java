@@ -109,6 +109,36 @@ class NativeForwarderTest {
     assertThat(local.out()).contains("one");
   }
 
+  /**
+   * A Unix socket's address holds 107 bytes of path; a repository deeper than that still gets its
+   * control socket, and both clients reach it, so commands beside its daemon are not "busy".
+   */
+  @Test
+  void aRepositoryDeeperThanASocketAddressHoldsIsServedToo() throws Exception {
+    Path repo = tmp.resolve("media/admin/SCHOOL-UPDATES-2026/casfs/repositories/stable-channel-for-the-laptops/"
+        + "of-the-second-floor");
+    assertThat(repo.resolve("control.sock").toString().length()).isGreaterThan(107);
+    CliRunner cli = CliRunner.forRepo(repo);
+    assertThat(cli.run("init").code()).isZero();
+    assertThat(cli.run("import", TestTreeFiles.write(tmp.resolve("src"), 5).toString(), "--label", "one",
+        "--switch").code()).isZero();
+    Path log = tmp.resolve("serve.log");
+    ServeProcess serve = ServeProcess.start(repo, log);
+    try {
+      Map<String, String> byRepoVar = Map.of("CASFS_REPO", repo.toString());
+      Run nativeClient = casfs(tmp, with(byRepoVar, "JAVA_OPTS", NO_JVM), "cat", "one", "etc/hostname");
+      assertThat(nativeClient.code()).as(nativeClient.toString()).isZero();
+      assertThat(nativeClient.out()).isEqualTo("laptop-5\n");
+      Run javaClient = casfs(tmp, with(byRepoVar, "CASFS_NO_FORWARD", "1"), "pin", "one", "--name", "kept");
+      assertThat(javaClient.code()).as(javaClient.toString()).isZero();
+      assertThat(casfs(tmp, byRepoVar, "status").out()).contains("kept");
+      assertThat(Files.readString(log)).doesNotContain("warning");
+    } finally {
+      serve.stop();
+    }
+    assertThat(repo.resolve("control.sock")).doesNotExist();
+  }
+
   private static Map<String, String> with(Map<String, String> env, String name, String value) {
     Map<String, String> m = new java.util.HashMap<>(env);
     m.put(name, value);

@@ -44,6 +44,7 @@ public final class Posix {
   private static final int O_EXCL = 0200;
   private static final int O_CLOEXEC = 02000000;
   private static final int O_NONBLOCK = 04000;
+  private static final int O_PATH = 010000000;
   private static final int O_NOFOLLOW = isArm64() ? 0100000 : 0400000;
   private static final int SEEK_CUR = 1;
   private static final int SYNC_FILE_RANGE_WRITE = 2;
@@ -363,6 +364,19 @@ public final class Posix {
    */
   public static int openRead(byte[] path) throws PosixException {
     int fd = LIBC.open(c(path), O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0);
+    if (fd < 0) {
+      throw fail("open", path);
+    }
+    return fd;
+  }
+
+  /**
+   * An {@code O_PATH} descriptor of a directory (or any file): it reads nothing, but {@code
+   * /proc/self/fd/N/NAME} then names NAME in it by a short path, for calls whose path has a
+   * limit, such as a Unix socket's 107 bytes.
+   */
+  public static int openPath(byte[] path) throws PosixException {
+    int fd = LIBC.open(c(path), O_PATH | O_CLOEXEC, 0);
     if (fd < 0) {
       throw fail("open", path);
     }

@@ -4,7 +4,6 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -53,8 +52,8 @@ public final class ControlClient {
       return null;
     }
     try (ch) {
-      try {
-        ch.connect(UnixDomainSocketAddress.of(socket));
+      try (ControlSocketAddress address = ControlSocketAddress.of(socket)) {
+        ch.connect(address.address());
       } catch (IOException e) {
         return null; // stale: its daemon died; the repository is free (or the lock says why not)
       }
@@ -150,8 +149,9 @@ public final class ControlClient {
     if (!Files.exists(socket)) {
       return false;
     }
-    try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-      ch.connect(UnixDomainSocketAddress.of(socket));
+    try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+        ControlSocketAddress address = ControlSocketAddress.of(socket)) {
+      ch.connect(address.address());
       return true;
     } catch (IOException e) {
       return false; // left by a daemon that died

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
@@ -109,7 +108,9 @@ public final class ControlServer implements AutoCloseable {
     ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     AutoCloseable hold = null;
     try {
-      server.bind(UnixDomainSocketAddress.of(socket));
+      try (ControlSocketAddress address = ControlSocketAddress.of(socket)) {
+        server.bind(address.address());
+      }
       // The file appears with the umask's mode; the SO_PEERCRED check covers the moment until this.
       Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
       hold = HeldRepository.hold(open);
@@ -128,9 +129,9 @@ public final class ControlServer implements AutoCloseable {
   }
 
   /**
-   * As {@link #start}, but a daemon that cannot serve its socket (a repository path longer than a
-   * socket address allows, 107 bytes) still runs: this logs why, and returns null (try-with-resources
-   * accepts it); other commands on the repository then report it busy, as before. A repository on
+   * As {@link #start}, but a daemon that cannot serve its socket (its directory not writable, say)
+   * still runs: this logs why, and returns null (try-with-resources accepts it); other commands on
+   * the repository then report it busy, as before. A repository on
    * a read-only filesystem gets no socket: every process opens it for reading, side by side.
    */
   public static ControlServer startOrWarn(OpenRepo open, String role, Consumer<String> log) {
