@@ -44,6 +44,37 @@ class VersionCommandsTest {
     }
   }
 
+  /**
+   * gc removes old versions while their children still name them as parents (a laptop keeps a
+   * few): log ends at the first one gone, and REF~N that reaches one says so, instead of reporting
+   * a damaged store (exit 4, "run fsck --repair") or failing inside (exit 1).
+   */
+  @Test
+  void versionsGcRemovedAreNamedAsSuchNotAsDamage() throws Exception {
+    ObjectId v3;
+    try (Repository repo = Repository.open(repoDir)) {
+      v3 = HandMadeVersions.write(repo, "gamma\n", "third", v2, 3);
+      Versions.of(repo).rootPointer().switchTo(v3, "test", Actor.COMMAND);
+      Versions.release(repo);
+    }
+    java.nio.file.Files.writeString(repoDir.resolve("config"),
+        java.nio.file.Files.readString(repoDir.resolve("config")).replace("keep=3", "keep=1"));
+    CliRunner.Result gc = cli.run("gc");
+    assertThat(gc.code()).as(gc.toString()).isZero();
+    assertThat(gc.out()).contains("removed version " + v1.name());
+
+    CliRunner.Result log = cli.run("log");
+    assertThat(log.code()).as(log.toString()).isZero();
+    assertThat(log.out().lines()).hasSize(3).last().asString()
+        .isEqualTo(v1.name() + "  and older: not kept here (removed by gc)");
+    for (List<String> args : List.of(List.of("show", "current~2"), List.of("ls", "current~2"),
+        List.of("diff", "current~2", "current"), List.of("checkout", "current~2", tmp.resolve("out").toString()))) {
+      BadInputTest.assertOneLine(cli.run(args.toArray(String[]::new)), 2,
+          "current~2 is version " + v1.name() + ", which this repository no longer keeps (gc removed it)");
+    }
+    assertThat(cli.run("fsck").code()).isZero();
+  }
+
   @Test
   void switchRollbackAndHistory() throws Exception {
     CliRunner.Result r = cli.run("switch", "first");

@@ -56,6 +56,11 @@ public final class VersionResolver {
               version + ": version " + id + " (" + (i) + " back) has no parent");
         }
         id = m.parent();
+        if (objects.store().statOrNull(id) == null) {
+          // gc removes old versions (a laptop keeps a few); their children still name them
+          throw new VersionException(VersionException.Reason.UNKNOWN, version + " is version " + id.name()
+              + ", which this repository no longer keeps (gc removed it); 'casfs log' shows the versions it has");
+        }
       }
       return id;
     }

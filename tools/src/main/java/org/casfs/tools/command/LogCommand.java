@@ -58,6 +58,11 @@ public final class LogCommand extends RepoCommand {
       Set<ObjectId> seen = new HashSet<>();
       int shown = 0;
       while (id != null && (max < 0 || shown < max) && seen.add(id)) {
+        if (shown > 0 && !open.repo().objects().contains(id)) {
+          // gc removes old versions (a laptop keeps a few); their children still name them
+          out().println(id.name() + "  and older: not kept here (removed by gc)");
+          break;
+        }
         id = print(open, refs, id).parent();
         shown++;
       }

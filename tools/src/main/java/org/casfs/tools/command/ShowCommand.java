@@ -50,7 +50,12 @@ public final class ShowCommand extends RepoCommand {
       }
       ObjectInfo info = objectOrNull(open);
       if (info == null) {
-        info = repo.objects().statOrNull(open.resolve(what));
+        ObjectId id = open.resolve(what);
+        info = repo.objects().statOrNull(id);
+        if (info == null) {
+          throw CliException.usage("version " + what + " (" + id.name() + ") is not in this repository (gc removed it,"
+              + " or it was never pulled); 'casfs log' shows the versions it has");
+        }
       }
       switch (info.type()) {
         case MANIFEST -> showManifest(repo, info.id());
