@@ -20,6 +20,12 @@ public abstract class RepoCommand extends CasfsCommand {
   private static final long LOCK_POLL_MS = 100;
   /** The commands that run until stopped and own their repository meanwhile. */
   private static final Set<String> DAEMONS = Set.of("serve", "peer", "mount");
+  /**
+   * The commands that may take the room a repository keeps for a full disk to open it: what frees
+   * space, and the daemons (a laptop's mount is its root filesystem). Others open such a
+   * repository for reading only.
+   */
+  private static final Set<String> MAY_USE_RESERVE = Set.of("gc", "serve", "peer", "mount");
 
   static {
     // "in use by process 4711 (casfs import /srv/image)", and isDaemon below reads that name.
@@ -60,7 +66,7 @@ public abstract class RepoCommand extends CasfsCommand {
     boolean told = false;
     while (true) {
       try {
-        return Repository.open(dir);
+        return opened(MAY_USE_RESERVE.contains(spec.name()) ? Repository.openUsingReserve(dir) : Repository.open(dir));
       } catch (RepositoryLockedException e) {
         boolean daemon = isDaemon(e.holderCommandOrNull());
         if (daemon && lockWait().isZero() && casfs().mayHandOver() && ControlClient.awaitStartingDaemon(dir)) {
@@ -85,6 +91,18 @@ public abstract class RepoCommand extends CasfsCommand {
         }
       }
     }
+  }
+
+  private Repository opened(Repository repo) {
+    if (repo.releasedReserve()) {
+      log("casfs: the disk of " + repo.dir() + " is full: opened it with the room it keeps for this (its file 'reserve',"
+          + " made again once there is room); free space on that disk ('casfs gc' removes the versions nothing keeps)");
+    } else if (repo.readOnlyForWantOfSpace() && DAEMONS.contains(spec.name())) {
+      // (a command says nothing unless it tries a change, which fails saying the disk is full)
+      log("casfs: the disk of " + repo.dir() + " is full: opened it for reading only; free space on that disk"
+          + " (remove files you do not need, or run 'casfs gc')");
+    }
+    return repo;
   }
 
   /** True for {@code casfs serve ...}, {@code casfs peer ...} and {@code casfs mount ...}. */

@@ -56,10 +56,19 @@ class FullDiskTest {
       assertThat(all.out().lines()).hasSize(1).first().asString().startsWith(v1Id);
       assertThat(cli.run("fsck").code()).isZero();
 
-      // A disk with no byte left: not even an open without tables fits; the line says what to do instead.
+      // A disk with no byte left (too small to have kept room for this): RocksDB cannot open it for
+      // writing at all, so commands open it for reading; a change says what to do instead.
       Path last = disk.dir().resolve("last-bytes");
       fillLeaving(last, 0);
-      BadInputTest.assertOneLine(cli.run("log"), 5, "its disk is full", "by other means", "not even to run 'casfs gc'");
+      assertThat(repo.resolve("reserve")).doesNotExist();
+      CliRunner.Result readOnly = cli.run("log");
+      assertThat(readOnly.code()).as(readOnly.toString()).isZero();
+      assertThat(readOnly.out()).contains(v1Id);
+      assertThat(readOnly.err()).isEmpty();
+      String before = RepoFingerprint.of(repo);
+      BadInputTest.assertOneLine(cli.run("import", v2.toString()), 5, "its disk being full", "by other means");
+      BadInputTest.assertOneLine(cli.run("gc"), 5, "its disk being full", "by other means");
+      assertThat(RepoFingerprint.of(repo)).isEqualTo(before);
       Files.delete(last);
 
       Files.delete(filler);
@@ -71,6 +80,71 @@ class FullDiskTest {
             .as("write-ahead logs kept once the disk has room again").isLessThanOrEqualTo(2);
       }
     }
+  }
+
+  /**
+   * A laptop whose disk something else filled to the last byte, with the room its repository keeps
+   * for this: commands still read it; its mount (the laptop's root filesystem at boot) opens with
+   * that room and serves the version; a gc through the mount frees space; and once there is room
+   * again the repository keeps it again. Nothing is lost.
+   */
+  @Test
+  void atZeroBytesFreeTheMountOpensWithTheRoomKeptForItAndGcFreesSpace() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(Path.of("/dev/fuse")), "needs /dev/fuse");
+    try (Tmpfs disk = Tmpfs.mount(tmp.resolve("disk"), "size=160m")) {
+      Path repo = disk.dir().resolve("repo");
+      CliRunner cli = CliRunner.forRepo(repo);
+      assertThat(cli.run("init").code()).isZero();
+      Path reserve = repo.resolve("reserve");
+      assertThat(Files.size(reserve)).as("the room kept for a full disk").isEqualTo(32L << 20);
+      Files.writeString(repo.resolve("config"), Files.readString(repo.resolve("config")).replace("keep=3", "keep=1"));
+      Random random = new Random(SEED + 2);
+      for (String v : new String[] {"v1", "v2", "v3"}) {
+        Path tree = largeFiles(tmp.resolve(v), v, random);
+        CliRunner.Result imported = cli.run("import", tree.toString(), "--label", v, "--switch");
+        assertThat(imported.code()).as(imported.toString()).isZero();
+      }
+      Path filler = disk.dir().resolve("filler");
+      fillLeaving(filler, 0);
+
+      CliRunner.Result log = cli.run("log");
+      assertThat(log.code()).as(log.toString()).isZero();
+      assertThat(log.out()).contains("v3", "v2", "v1");
+      BadInputTest.assertOneLine(cli.run("import", tmp.resolve("v1").toString()), 5, "its disk being full");
+
+      Path mnt = Files.createDirectory(tmp.resolve("mnt"));
+      Path mountLog = tmp.resolve("mount.log");
+      ControlSocketMountTest.Mount mount = ControlSocketMountTest.Mount.start(repo, mnt, mountLog);
+      try {
+        assertThat(Files.readString(mnt.resolve("etc/hostname"))).isEqualTo("v3\n");
+        assertThat(Files.readString(mountLog)).contains("is full: opened it with the room it keeps for this");
+        assertThat(reserve).doesNotExist();
+        CliRunner.Result gc = cli.run("gc"); // through the mount's control socket
+        assertThat(gc.code()).as(gc.toString()).isZero();
+        assertThat(gc.out()).contains("removed version");
+      } finally {
+        mount.stop();
+      }
+      Files.delete(filler);
+      CliRunner.Result after = cli.run("log");
+      assertThat(after.code()).as(after + Files.readString(mountLog)).isZero();
+      assertThat(Files.size(reserve)).as("kept again once there is room").isEqualTo(32L << 20);
+      assertThat(cli.run("fsck").code()).isZero();
+      assertThat(cli.run("cat", "v3", "d/f3").stdout()).isEqualTo(Files.readAllBytes(tmp.resolve("v3/d/f3")));
+    }
+  }
+
+  /** etc/hostname naming the version, and four files of 4 MiB of random bytes (stored as loose files). */
+  private static Path largeFiles(Path dir, String version, Random random) throws IOException {
+    Files.createDirectories(dir.resolve("etc"));
+    Files.writeString(dir.resolve("etc/hostname"), version + "\n");
+    Files.createDirectories(dir.resolve("d"));
+    for (int i = 0; i < 4; i++) {
+      byte[] bytes = new byte[4 << 20];
+      random.nextBytes(bytes);
+      Files.write(dir.resolve("d/f" + i), bytes);
+    }
+    return dir;
   }
 
   /** {@code count} files of 1-9 KB of random bytes (nothing a table could compress), 100 to a directory. */

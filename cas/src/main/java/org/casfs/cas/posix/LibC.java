@@ -60,6 +60,9 @@ public interface LibC {
 
   int ftruncate(int fd, long length);
 
+  /** Returns 0 or the error number itself (it does not set errno). */
+  int posix_fallocate(int fd, long offset, long len);
+
   int syncfs(int fd);
 
   int sync_file_range(int fd, long offset, long nbytes, int flags);

@@ -470,4 +470,15 @@ public final class Posix {
   public static void truncate(int fd, long length, byte[] pathForErrors) throws PosixException {
     check(LIBC.ftruncate(fd, length), "ftruncate", pathForErrors);
   }
+
+  /**
+   * Gives the file's first {@code length} bytes blocks of their own on the disk (zeros), so that
+   * they are taken from its free space now (libc writes zeros where the filesystem cannot).
+   */
+  public static void allocate(int fd, long length, byte[] pathForErrors) throws PosixException {
+    int errno = LIBC.posix_fallocate(fd, 0, length);
+    if (errno != 0) {
+      throw new PosixException("posix_fallocate", printable(pathForErrors), errno, LIBC.strerror(errno));
+    }
+  }
 }

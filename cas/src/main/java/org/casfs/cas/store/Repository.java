@@ -34,11 +34,15 @@ public final class Repository implements Closeable {
   private final DiskObjectStore objects;
   private final ObjectDatabase objectDatabase;
   private final boolean readOnly;
+  /** Opened for reading only because its disk was full, not because its filesystem is read-only. */
+  private final boolean fullDisk;
+  private volatile boolean releasedReserve;
 
   private Repository(Path dir, RepoConfig config, FileChannel lockChannel, FileLock lock, RocksDatabase db,
-      boolean readOnly) {
+      boolean readOnly, boolean fullDisk) {
     this.dir = dir;
     this.readOnly = readOnly;
+    this.fullDisk = fullDisk;
     this.config = config;
     this.lockChannel = lockChannel;
     this.lock = lock;
@@ -81,7 +85,7 @@ public final class Repository implements Closeable {
       Files.createDirectories(dir.resolve(sub));
     }
     config.write(dir.resolve("config"));
-    Repository repo = open(dir, true);
+    Repository repo = open(dir, true, false);
     try {
       repo.kv().createSpaces(DiskObjectStore.KEY_SPACES);
     } catch (IOException | RuntimeException e) {
@@ -91,12 +95,24 @@ public final class Repository implements Closeable {
     return repo;
   }
 
-  /** Opens an existing repository, taking its lock. */
+  /**
+   * Opens an existing repository, taking its lock. On a disk too full to open its database for
+   * writing, it opens for reading only ({@link #readOnly()}, {@link #readOnlyForWantOfSpace()}).
+   */
   public static Repository open(Path dir) throws IOException {
-    return open(dir, false);
+    return open(dir, false, false);
   }
 
-  private static Repository open(Path dir, boolean creating) throws IOException {
+  /**
+   * As {@link #open(Path)}, for a process that frees space or must run ({@code gc}, the daemons):
+   * on a disk too full to open the database for writing, it first gives back the room the
+   * repository keeps for this ({@link SpaceReserve}; {@link #releasedReserve()} then says so).
+   */
+  public static Repository openUsingReserve(Path dir) throws IOException {
+    return open(dir, false, true);
+  }
+
+  private static Repository open(Path dir, boolean creating, boolean mayUseReserve) throws IOException {
     dir = dir.toAbsolutePath().normalize();
     if (!isRepository(dir)) {
       throw new NotARepositoryException(dir + " is not a casfs repository (no config or db); run 'casfs init' first");
@@ -126,17 +142,34 @@ public final class Repository implements Closeable {
     RocksDatabase db = null;
     try {
       if (readOnly) {
-        db = RocksDatabase.openReadOnly(dir.resolve("db"), config.blockCacheBytes());
-        return new Repository(dir, config, ch, lock, db, true);
+        db = RocksDatabase.openReadOnly(dir.resolve("db"), config.blockCacheBytes(),
+            "being on a read-only filesystem");
+        return new Repository(dir, config, ch, lock, db, true, false);
       }
-      ch.truncate(0);
-      ch.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
       Path tmp = tmpDir(dir);
       Files.createDirectories(tmp);
       clearTemporaries(tmp);
-      db = RocksDatabase.open(dir.resolve("db"), creating, config.blockCacheBytes());
-      Repository repo = new Repository(dir, config, ch, lock, db, false);
+      writeOwner(ch);
+      boolean released = false;
+      try {
+        db = RocksDatabase.open(dir.resolve("db"), creating, config.blockCacheBytes());
+      } catch (NoRoomToOpenException full) {
+        if (creating) {
+          throw full;
+        }
+        released = mayUseReserve && SpaceReserve.release(dir);
+        if (released) {
+          db = RocksDatabase.open(dir.resolve("db"), false, config.blockCacheBytes());
+        } else {
+          // What it holds can still be listed, checked out and mounted; changes wait for room.
+          db = RocksDatabase.openReadOnly(dir.resolve("db"), config.blockCacheBytes(), FULL_DISK);
+          return new Repository(dir, config, ch, lock, db, true, true);
+        }
+      }
+      Repository repo = new Repository(dir, config, ch, lock, db, false, false);
+      repo.releasedReserve = released;
       repo.objects.completeContentIndex();
+      SpaceReserve.keep(dir);
       return repo;
     } catch (IOException | RuntimeException e) {
       if (db != null) {
@@ -145,6 +178,24 @@ public final class Repository implements Closeable {
       lock.release();
       ch.close();
       throw e;
+    }
+  }
+
+  /** How a change to a repository opened on a full disk is refused: "... for reading only, " + this. */
+  private static final String FULL_DISK = "its disk being full (No space left on device); free space on that"
+      + " disk by other means (remove files you do not need), or run 'casfs gc', which may use the room the"
+      + " repository keeps for this, and run the command again";
+
+  /** This process's id in the lock file, for "in use by process N"; a disk without room keeps the last one's. */
+  private static void writeOwner(FileChannel ch) throws IOException {
+    byte[] pid = (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII);
+    try {
+      ch.write(ByteBuffer.wrap(pid), 0);
+      ch.truncate(pid.length);
+    } catch (IOException e) {
+      if (!org.casfs.cas.posix.DiskFull.is(e)) {
+        throw e;
+      }
     }
   }
 
@@ -181,11 +232,35 @@ public final class Repository implements Closeable {
   }
 
   /**
-   * True if the repository lies on a filesystem mounted read-only and was opened for reading: a
-   * write fails with {@link ReadOnlyRepositoryException}.
+   * True if the repository was opened for reading only: it lies on a filesystem mounted read-only,
+   * or its disk had no room to open it otherwise ({@link #readOnlyForWantOfSpace()}). A write fails
+   * with {@link ReadOnlyRepositoryException}.
    */
   public boolean readOnly() {
     return readOnly;
+  }
+
+  /**
+   * True if it was opened for reading only because its disk had no room to open it otherwise
+   * (its filesystem is writable): a change fails saying the disk is full.
+   */
+  public boolean readOnlyForWantOfSpace() {
+    return fullDisk;
+  }
+
+  /** True if opening it took the room it keeps for a full disk ({@link #openUsingReserve}). */
+  public boolean releasedReserve() {
+    return releasedReserve;
+  }
+
+  /**
+   * Makes the room kept for a full disk again, if it is missing and the disk has room now: after a
+   * daemon's gc freed space. Cheap when it exists; best effort.
+   */
+  public void keepReserve() {
+    if (!readOnly) {
+      SpaceReserve.keep(dir);
+    }
   }
 
   public RepoConfig config() {
@@ -244,6 +319,7 @@ public final class Repository implements Closeable {
       if (objects.hasPending()) {
         objects.flush();
       }
+      keepReserve(); // after a gc, say, that freed the room
     } finally {
       closeAndUnlock();
     }

@@ -48,10 +48,13 @@ final class RocksDatabase implements KeyValueStore, AutoCloseable {
   private final WriteOptions asyncWrite = new WriteOptions().setSync(false);
   /** Opened with {@link #openReadOnly}: writes fail, and a key space it lacks reads as empty. */
   private final boolean readOnly;
+  /** Why it was opened for reading only, as a refused write says it; null when it was not. */
+  private final String readOnlyBecause;
 
-  private RocksDatabase(Path dir, boolean create, boolean readOnly, long blockCacheBytes) throws IOException {
+  private RocksDatabase(Path dir, boolean create, String readOnlyBecause, long blockCacheBytes) throws IOException {
     this.dir = dir;
-    this.readOnly = readOnly;
+    this.readOnly = readOnlyBecause != null;
+    this.readOnlyBecause = readOnlyBecause;
     blockCache = new LRUCache(blockCacheBytes);
     BlockBasedTableConfig table = new BlockBasedTableConfig()
         .setBlockCache(blockCache)
@@ -100,9 +103,9 @@ final class RocksDatabase implements KeyValueStore, AutoCloseable {
       closeOptions();
       if (isNoSpace(e)) {
         // Even an open without tables writes a new manifest and options file.
-        throw new IOException("could not open the database in " + dir + ": its disk is full (" + e.getMessage()
-            + "); free space on that disk by other means first (remove files you do not need): until there is"
-            + " some, casfs cannot open the repository, not even to run 'casfs gc'", e);
+        throw new NoRoomToOpenException("could not open the database in " + dir + ": its disk is full ("
+            + e.getMessage() + "); free space on that disk by other means first (remove files you do not need):"
+            + " until there is some, casfs cannot open the repository, not even to run 'casfs gc'", e);
       }
       throw translate("open the database in " + dir, e);
     }
@@ -155,27 +158,34 @@ final class RocksDatabase implements KeyValueStore, AutoCloseable {
     return s != null && s.getSubCode() == Status.SubCode.NoSpace || org.casfs.cas.posix.DiskFull.is(e);
   }
 
+  /**
+   * Opens the database for reading and writing.
+   *
+   * @throws NoRoomToOpenException if its disk has no room for what even an open writes
+   */
   static RocksDatabase open(Path dir, boolean create, long blockCacheBytes) throws IOException {
-    return new RocksDatabase(dir, create, false, blockCacheBytes);
+    return new RocksDatabase(dir, create, null, blockCacheBytes);
   }
 
   /**
    * Opens an existing database for reading only, writing nothing (its write-ahead logs are
-   * replayed into memory): for a repository on a filesystem mounted read-only.
+   * replayed into memory): for a repository on a filesystem mounted read-only, or on a disk too
+   * full to open it otherwise. A write then fails with a {@link ReadOnlyRepositoryException} whose
+   * message ends "... for reading only, " + {@code because}.
    */
-  static RocksDatabase openReadOnly(Path dir, long blockCacheBytes) throws IOException {
-    return new RocksDatabase(dir, false, true, blockCacheBytes);
+  static RocksDatabase openReadOnly(Path dir, long blockCacheBytes, String because) throws IOException {
+    return new RocksDatabase(dir, false, because, blockCacheBytes);
   }
 
-  static IOException translate(String doing, RocksDBException e) {
+  private IOException translate(String doing, RocksDBException e) {
     String status = e.getStatus() == null ? e.getMessage() : e.getStatus().getCodeString() + ": " + e.getMessage();
     String message = String.valueOf(e.getMessage());
     if (e.getStatus() != null && e.getStatus().getCode() == Status.Code.Corruption || message.startsWith("Corruption")) {
       return new DamagedDatabaseException(status + " (while trying to " + doing + ")", e);
     }
     if (message.contains("read only mode")) {
-      return new ReadOnlyRepositoryException("could not " + doing + ": the repository is open for reading only,"
-          + " being on a read-only filesystem");
+      return new ReadOnlyRepositoryException("could not " + doing + ": the repository is open for reading only, "
+          + (readOnlyBecause == null ? "being on a read-only filesystem" : readOnlyBecause));
     }
     // RocksDB names its lock file (DIR/LOCK) when another process holds it ("While lock file: ...").
     if (message.contains("/LOCK")) {

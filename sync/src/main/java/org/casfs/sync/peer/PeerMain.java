@@ -87,7 +87,7 @@ public final class PeerMain {
     CountDownLatch stopped = new CountDownLatch(1);
     Repository repo;
     try {
-      repo = Repository.open(repoDir);
+      repo = Repository.openUsingReserve(repoDir);
     } catch (IOException e) {
       err.println("casfs peer: cannot open repository " + repoDir + ": " + e.getMessage());
       return 5;

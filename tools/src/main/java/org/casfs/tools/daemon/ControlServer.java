@@ -135,7 +135,7 @@ public final class ControlServer implements AutoCloseable {
    * a read-only filesystem gets no socket: every process opens it for reading, side by side.
    */
   public static ControlServer startOrWarn(OpenRepo open, String role, Consumer<String> log) {
-    if (open.repo().readOnly()) {
+    if (open.repo().readOnly() && !open.repo().readOnlyForWantOfSpace()) {
       return null; // on a read-only filesystem: no socket there, and commands open it beside the daemon to read
     }
     try {
