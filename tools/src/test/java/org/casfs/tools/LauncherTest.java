@@ -100,6 +100,48 @@ class LauncherTest {
   }
 
   /**
+   * A data block of the database damaged on disk (a bad sector): fsck says so in one line, exit 4.
+   * Its checking threads went on reading after the main thread met the damage and closed the
+   * repository, and the JVM died in RocksDB's native code (SIGSEGV, exit 134, an hs_err file).
+   */
+  @Test
+  void aDamagedDatabaseBlockFailsFsckInOneLineWithoutCrashingTheJvm() throws Exception {
+    Path repo = tmp.resolve("repo");
+    Path src = tmp.resolve("small");
+    java.util.Random random = new java.util.Random(20261130L);
+    for (int d = 0; d < 20; d++) {
+      Path dir = Files.createDirectories(src.resolve("d" + d));
+      for (int f = 0; f < 200; f++) {
+        byte[] bytes = new byte[1024 + random.nextInt(4096)]; // inline blobs, in the database's tables
+        random.nextBytes(bytes);
+        Files.write(dir.resolve("f" + f), bytes);
+      }
+    }
+    assertThat(casfs(repo, "init").code()).isZero();
+    assertThat(casfs(repo, "import", src.toString(), "--switch").code()).isZero();
+    assertThat(casfs(repo, "log").code()).isZero(); // opening writes what the log holds into tables
+    Path largest;
+    try (var files = Files.list(repo.resolve("db"))) {
+      largest = files.filter(f -> f.toString().endsWith(".sst"))
+          .max(java.util.Comparator.comparingLong(f -> f.toFile().length())).orElseThrow();
+    }
+    assertThat(Files.size(largest)).isGreaterThan(1 << 20);
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(largest,
+        java.nio.file.StandardOpenOption.WRITE)) {
+      ch.write(java.nio.ByteBuffer.wrap(new byte[] {-1, -1, -1, -1, -1, -1, -1, -1}), Files.size(largest) / 2);
+    }
+    for (int round = 0; round < 3; round++) { // the crash was a race: it came in every run by hand
+      Run fsck = casfs(repo, "fsck");
+      assertThat(fsck.code()).as(fsck.err()).isEqualTo(4);
+      assertThat(fsck.err()).hasLineCount(1).startsWith("casfs: the repository's database is damaged: Corruption")
+          .doesNotContain("fatal error");
+    }
+    try (var left = Files.list(tmp)) {
+      assertThat(left.filter(f -> f.getFileName().toString().startsWith("hs_err"))).isEmpty();
+    }
+  }
+
+  /**
    * A checkout without the power to give files their owners (here root without CAP_CHOWN, as a
    * plain user is) says that only root restores owners, and leaves nothing.
    */

@@ -160,6 +160,9 @@ public final class Fsck {
         List<ObjectInfo> batch = infos.subList(from, Math.min(infos.size(), from + BATCH));
         futures.add(pool.submit(() -> {
           for (ObjectInfo info : batch) {
+            if (Thread.currentThread().isInterrupted()) {
+              return null; // another batch failed: fsck is ending
+            }
             Problem p = checkObject(info, bytes);
             if (p != null) {
               damaged.put(info.id(), p);
@@ -181,7 +184,8 @@ public final class Fsck {
       }
       throw new IllegalStateException("fsck failed", e.getCause());
     } finally {
-      pool.shutdownNow();
+      // The workers read the store: they must be done before the caller may close it.
+      DaemonPool.stopAndAwait(pool);
     }
     return bytes.get();
   }

@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.ColumnFamilyDescriptor;
@@ -50,6 +51,14 @@ final class RocksDatabase implements KeyValueStore, AutoCloseable {
   private final boolean readOnly;
   /** Why it was opened for reading only, as a refused write says it; null when it was not. */
   private final String readOnlyBecause;
+  /**
+   * Held for reading by every call into RocksDB, for writing by {@link #close}: a native call on a
+   * closed database reads freed memory and crashes the JVM (found: fsck's workers went on after
+   * the main thread met a damaged table and closed the repository; SIGSEGV). Close waits for the
+   * calls under way, and calls after it fail with an {@link IOException}.
+   */
+  private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+  private boolean closed; // guarded by lifecycle
 
   private RocksDatabase(Path dir, boolean create, String readOnlyBecause, long blockCacheBytes) throws IOException {
     this.dir = dir;
@@ -195,7 +204,18 @@ final class RocksDatabase implements KeyValueStore, AutoCloseable {
   }
 
   @Override
-  public synchronized void createSpaces(Collection<String> names) throws IOException {
+  public void createSpaces(Collection<String> names) throws IOException {
+    enter(); // always before the monitor, as in space(): close() holds the lifecycle alone
+    try {
+      synchronized (this) {
+        createMissingSpaces(names);
+      }
+    } finally {
+      exit();
+    }
+  }
+
+  private void createMissingSpaces(Collection<String> names) throws IOException {
     List<String> missing = new ArrayList<>();
     for (String name : new LinkedHashSet<>(names)) {
       if (!spaces.containsKey(name)) {
@@ -221,6 +241,20 @@ final class RocksDatabase implements KeyValueStore, AutoCloseable {
     return new ColumnFamilyDescriptor(space.getBytes(StandardCharsets.UTF_8), cfOptions);
   }
 
+  /** Enters a call into RocksDB; {@link #exit} in {@code finally}. */
+  private void enter() throws IOException {
+    lifecycle.readLock().lock();
+    if (closed) {
+      lifecycle.readLock().unlock();
+      throw new IOException("the database in " + dir + " is closed");
+    }
+  }
+
+  private void exit() {
+    lifecycle.readLock().unlock();
+  }
+
+  /** The key space's handle; the caller is inside {@link #enter}. */
   ColumnFamilyHandle space(String name) throws IOException {
     ColumnFamilyHandle h = spaces.get(name);
     if (h != null) {
@@ -247,15 +281,27 @@ final class RocksDatabase implements KeyValueStore, AutoCloseable {
 
   @Override
   public byte[] getOrNull(String space, byte[] key) throws IOException {
+    enter();
     try {
       return db.get(space(space), key);
     } catch (RocksDBException e) {
       throw translate("read " + space, e);
+    } finally {
+      exit();
     }
   }
 
   @Override
   public void scan(String space, byte[] prefix, Visitor visitor) throws IOException {
+    enter();
+    try {
+      scanInside(space, prefix, visitor);
+    } finally {
+      exit();
+    }
+  }
+
+  private void scanInside(String space, byte[] prefix, Visitor visitor) throws IOException {
     try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(space(space), ro)) {
       for (it.seek(prefix); it.isValid(); it.next()) {
         byte[] key = it.key();
@@ -281,10 +327,13 @@ final class RocksDatabase implements KeyValueStore, AutoCloseable {
 
   /** Makes every write so far durable. */
   void syncWal() throws IOException {
+    enter();
     try {
       db.syncWal();
     } catch (RocksDBException e) {
       throw translate("sync the write-ahead log", e);
+    } finally {
+      exit();
     }
   }
 
@@ -299,7 +348,12 @@ final class RocksDatabase implements KeyValueStore, AutoCloseable {
     @Override
     public Batch put(String space, byte[] key, byte[] value) {
       try {
-        batch.put(space(space), key, value);
+        enter();
+        try {
+          batch.put(space(space), key, value);
+        } finally {
+          exit();
+        }
       } catch (RocksDBException e) {
         failure = translate("stage a write to " + space, e);
       } catch (IOException e) {
@@ -311,7 +365,12 @@ final class RocksDatabase implements KeyValueStore, AutoCloseable {
     @Override
     public Batch delete(String space, byte[] key) {
       try {
-        batch.delete(space(space), key);
+        enter();
+        try {
+          batch.delete(space(space), key);
+        } finally {
+          exit();
+        }
       } catch (RocksDBException e) {
         failure = translate("stage a delete from " + space, e);
       } catch (IOException e) {
@@ -326,7 +385,12 @@ final class RocksDatabase implements KeyValueStore, AutoCloseable {
         if (failure != null) {
           throw failure;
         }
-        db.write(sync ? syncWrite : asyncWrite, batch);
+        enter();
+        try {
+          db.write(sync ? syncWrite : asyncWrite, batch);
+        } finally {
+          exit();
+        }
       } catch (RocksDBException e) {
         throw translate("write a batch", e);
       } finally {
@@ -335,15 +399,25 @@ final class RocksDatabase implements KeyValueStore, AutoCloseable {
     }
   }
 
+  /** Waits for the calls under way, then frees the database; later calls fail. Idempotent. */
   @Override
-  public synchronized void close() {
-    for (ColumnFamilyHandle h : handles) {
-      h.close();
+  public void close() {
+    lifecycle.writeLock().lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      for (ColumnFamilyHandle h : handles) {
+        h.close();
+      }
+      handles.clear();
+      spaces.clear();
+      db.close();
+      closeOptions();
+    } finally {
+      lifecycle.writeLock().unlock();
     }
-    handles.clear();
-    spaces.clear();
-    db.close();
-    closeOptions();
   }
 
   private void closeOptions() {

@@ -76,7 +76,7 @@ public final class VersionDeltas {
       }
       throw new IOException("computing deltas failed: " + e.getCause(), e.getCause());
     } finally {
-      pool.shutdownNow();
+      DaemonPool.stopAndAwait(pool); // its workers use the repository: done before it may close
     }
     List<FileDelta> files = new ArrayList<>(results);
     files.sort((a, b) -> a.pair().newPath().compareTo(b.pair().newPath()));

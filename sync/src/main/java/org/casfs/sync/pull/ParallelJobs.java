@@ -53,7 +53,7 @@ final class ParallelJobs {
         throw first;
       }
     } finally {
-      pool.shutdownNow();
+      pool.shutdownNow(); // not awaited: a GET blocked in a read would hold Ctrl-C up (the store refuses calls once closed)
     }
   }
 }
