@@ -1,8 +1,10 @@
 package org.casfs.tools.command;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.casfs.fs.MountException;
 import org.casfs.fs.MountTable;
+import org.casfs.fs.MountUsers;
 import org.casfs.tools.CasfsCommand;
 import org.casfs.tools.CliException;
 import org.casfs.tools.ExitCode;
@@ -29,7 +31,9 @@ public final class UmountCommand extends CasfsCommand {
     try {
       MountTable.fusermountUnmount(mp, stale);
     } catch (MountException e) {
-      throw new CliException(ExitCode.BUSY, e.getMessage() + " (files are open there: close them and retry)");
+      List<String> users = MountUsers.of(mp, 5);
+      throw new CliException(ExitCode.BUSY, e.getMessage() + (users.isEmpty() ? "" : "; it is in use by "
+          + String.join(", ", users)) + "; close what is open there (and leave it, in a shell) and retry");
     }
     out().println("unmounted " + mp + (stale ? " (its process had died)" : ""));
   }
