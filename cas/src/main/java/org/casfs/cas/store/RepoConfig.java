@@ -88,13 +88,29 @@ public record RepoConfig(String channel, int keepVersions, int inlineThreshold, 
     try {
       return new RepoConfig(
           kv.getOrDefault("channel", d.channel),
-          Integer.parseInt(kv.getOrDefault("keep", "" + d.keepVersions)),
-          Integer.parseInt(kv.getOrDefault("inline-threshold", "" + d.inlineThreshold)),
-          Long.parseLong(kv.getOrDefault("tree-cache-bytes", "" + d.treeCacheBytes)),
-          Long.parseLong(kv.getOrDefault("blob-cache-bytes", "" + d.blobCacheBytes)),
-          Long.parseLong(kv.getOrDefault("block-cache-bytes", "" + d.blockCacheBytes)));
+          (int) number(kv, "keep", d.keepVersions, Integer.MAX_VALUE),
+          (int) number(kv, "inline-threshold", d.inlineThreshold, Integer.MAX_VALUE),
+          number(kv, "tree-cache-bytes", d.treeCacheBytes, Long.MAX_VALUE),
+          number(kv, "blob-cache-bytes", d.blobCacheBytes, Long.MAX_VALUE),
+          number(kv, "block-cache-bytes", d.blockCacheBytes, Long.MAX_VALUE));
     } catch (IllegalArgumentException e) {
-      throw new NotARepositoryException(file + ": " + e.getMessage());
+      throw new NotARepositoryException(file + ": " + e.getMessage() + " (edit that line, or remove it for the default)");
+    }
+  }
+
+  private static long number(Map<String, String> kv, String key, long byDefault, long max) {
+    String v = kv.get(key);
+    if (v == null) {
+      return byDefault;
+    }
+    try {
+      long n = Long.parseLong(v);
+      if (n > max) {
+        throw new NumberFormatException();
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " is '" + v + "', not a whole number up to " + max);
     }
   }
 }

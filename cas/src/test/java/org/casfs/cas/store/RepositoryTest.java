@@ -55,6 +55,23 @@ class RepositoryTest {
   }
 
   @Test
+  void aConfigEditedWrongSaysWhichLineAndWhatIsWrong() throws Exception {
+    Path dir = tmp.resolve("repo");
+    Repository.init(dir, RepoConfig.defaults()).close();
+    Path config = dir.resolve("config");
+    String good = Files.readString(config);
+    for (String[] edit : new String[][] {{"keep=3", "keep=abc", "keep is 'abc', not a whole number"},
+        {"keep=3", "keep=99999999999", "keep is '99999999999', not a whole number up to 2147483647"},
+        {"keep=3", "keep=0", "keep must be at least 1"}}) {
+      Files.writeString(config, good.replace(edit[0], edit[1]));
+      assertThatThrownBy(() -> Repository.open(dir)).isInstanceOf(NotARepositoryException.class)
+          .hasMessageContaining(config + ": " + edit[2]).hasMessageContaining("remove it for the default");
+    }
+    Files.writeString(config, good);
+    Repository.open(dir).close();
+  }
+
+  @Test
   void initRefusesAnExistingRepository() throws Exception {
     Path dir = tmp.resolve("repo");
     Repository.init(dir, RepoConfig.defaults()).close();
