@@ -190,6 +190,8 @@ class VersionCommandsTest {
     assertThat(r.out()).contains("removed 1 pin");
     assertThat(cli.run("pin", "first").out()).contains("pin/" + v1.name());
     assertThat(cli.run("unpin", "first").out()).contains("removed 1 pin");
+    // 'current' as a VERSION is the ref: a pin of that name could never be named
+    BadInputTest.assertOneLine(cli.run("pin", "first", "--name", "current"), 2, "is a ref's name");
   }
 
   @Test

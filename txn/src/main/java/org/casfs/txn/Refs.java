@@ -120,6 +120,11 @@ public final class Refs {
   /** Pins a manifest under a name (letters, digits, '.', '_', '-'), so gc keeps it. */
   public RefUpdate pin(String name, ObjectId manifest) throws IOException {
     checkRefPart("pin name", name);
+    if (name.equals(CURRENT) || name.equals(PREVIOUS) || name.equals(STAGED)) {
+      // a VERSION argument reads these as the refs, so a pin of that name could not be named by it
+      throw new IllegalArgumentException("pin name '" + name + "' is a ref's name (current, previous, staged):"
+          + " choose another");
+    }
     return set(PIN_PREFIX + name, manifest);
   }
 
