@@ -61,6 +61,7 @@ class FullDiskTest {
       Path last = disk.dir().resolve("last-bytes");
       fillLeaving(last, 0);
       assertThat(repo.resolve("reserve")).doesNotExist();
+      assertThat(cli.run("status").out()).contains("reserve none (made once the disk has room)");
       CliRunner.Result readOnly = cli.run("log");
       assertThat(readOnly.code()).as(readOnly.toString()).isZero();
       assertThat(readOnly.out()).contains(v1Id);
@@ -110,6 +111,8 @@ class FullDiskTest {
       CliRunner.Result log = cli.run("log");
       assertThat(log.code()).as(log.toString()).isZero();
       assertThat(log.out()).contains("v3", "v2", "v1");
+      assertThat(cli.run("status").out()).contains("reserve 32.0 MiB (kept for a full disk); the disk is full: open"
+          + " for reading only");
       BadInputTest.assertOneLine(cli.run("import", tmp.resolve("v1").toString()), 5, "its disk being full");
 
       Path mnt = Files.createDirectory(tmp.resolve("mnt"));

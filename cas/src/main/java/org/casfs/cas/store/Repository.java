@@ -248,6 +248,11 @@ public final class Repository implements Closeable {
     return fullDisk;
   }
 
+  /** The bytes kept on its disk for the day it fills up: 32 MiB, or 0 while the disk lacks room for them. */
+  public long reserveBytes() {
+    return SpaceReserve.bytes(dir);
+  }
+
   /** True if opening it took the room it keeps for a full disk ({@link #openUsingReserve}). */
   public boolean releasedReserve() {
     return releasedReserve;

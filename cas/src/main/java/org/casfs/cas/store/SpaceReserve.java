@@ -23,6 +23,16 @@ final class SpaceReserve {
 
   private SpaceReserve() {}
 
+  /** The bytes the reserve holds now: {@link #BYTES}, or 0 while there is none. */
+  static long bytes(Path repoDir) {
+    try {
+      Path reserve = repoDir.resolve(FILE);
+      return Files.isRegularFile(reserve) ? Files.size(reserve) : 0;
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
   /** Deletes the reserve, giving its room back; false if there was none. */
   static boolean release(Path repoDir) throws IOException {
     return Files.deleteIfExists(repoDir.resolve(FILE));

@@ -65,8 +65,12 @@ public final class StatusCommand extends RepoCommand {
       }
       offeredAndTrust(open);
       Path dir = open.repo().dir();
+      long reserve = open.repo().reserveBytes();
       out().println("disk use:  objects " + Sizes.bytes(size(dir.resolve("objects"))) + ", db "
-          + Sizes.bytes(size(dir.resolve("db"))) + ", staging " + Sizes.bytes(size(dir.resolve("staging"))));
+          + Sizes.bytes(size(dir.resolve("db"))) + ", staging " + Sizes.bytes(size(dir.resolve("staging")))
+          + ", reserve " + (reserve > 0 ? Sizes.bytes(reserve) + " (kept for a full disk)"
+              : "none (made once the disk has room)")
+          + (open.repo().readOnlyForWantOfSpace() ? "; the disk is full: open for reading only" : ""));
     }
   }
 
