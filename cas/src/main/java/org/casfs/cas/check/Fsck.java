@@ -3,6 +3,8 @@ package org.casfs.cas.check;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -32,6 +34,7 @@ import org.casfs.cas.ObjectId;
 import org.casfs.cas.ObjectType;
 import org.casfs.cas.Tree;
 import org.casfs.cas.TreeCodec;
+import org.casfs.cas.store.DamagedDatabaseException;
 import org.casfs.cas.store.DiskObjectStore;
 import org.casfs.cas.store.ObjectInfo;
 import org.casfs.cas.store.ObjectStore;
@@ -223,6 +226,12 @@ public final class Fsck {
       return new Problem(Problem.Kind.MISSING, info.type(), id, "its bytes are gone (the index names it)", List.of());
     } catch (CorruptObjectException e) {
       return new Problem(Problem.Kind.CORRUPT, info.type(), id, "unreadable: " + e.detail(), List.of());
+    } catch (DamagedDatabaseException | InterruptedIOException | ClosedByInterruptException e) {
+      throw e; // the database itself, or fsck stopping: not this object's fault
+    } catch (IOException e) {
+      // Its file cannot be read (a bad sector: EIO): this object is damaged, the others may well
+      // not be, and 'fsck --repair' writes a good copy to new blocks.
+      return new Problem(Problem.Kind.CORRUPT, info.type(), id, "unreadable: " + e.getMessage(), List.of());
     }
     long length = digest.length();
     Hashes actual = digest.finish();
