@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.casfs.cas.ObjectException;
 import org.casfs.cas.ObjectId;
+import org.casfs.cas.store.DamagedDatabaseException;
 import org.casfs.cas.store.ObjectReader;
 import org.casfs.sync.pull.Puller;
 import org.casfs.sync.pull.Source;
@@ -29,6 +30,8 @@ import org.casfs.sync.pull.Source;
  */
 final class SelfRepair {
   static final Duration RETRY = Duration.ofMinutes(10);
+  /** A read the disk failed is tried again this much later before the copy counts as damaged. */
+  private static final long READ_AGAIN_AFTER_MS = 200;
   /** Damaged objects remembered at most: a disk that fails everywhere is fsck's to report. */
   static final int MAX_PENDING = 10_000;
 
@@ -135,20 +138,36 @@ final class SelfRepair {
 
   private enum State { GOOD, DAMAGED, ABSENT }
 
-  /** Reads {@code id} whole through the verifying read. */
+  /**
+   * Reads {@code id} whole through the verifying read. A read the disk fails is tried once more:
+   * failing twice (a bad sector: EIO), the copy is as good as gone, and a repair writes a good one
+   * to new blocks; a failure that passes is no proof of damage, and the copy is kept.
+   */
   private State check(ObjectId id) {
-    try {
-      if (store.statOrNull(id) == null) {
-        return State.ABSENT;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        if (store.statOrNull(id) == null) {
+          return State.ABSENT;
+        }
+        try (InputStream in = store.open(id)) {
+          in.transferTo(OutputStream.nullOutputStream());
+        }
+        return State.GOOD;
+      } catch (ObjectException e) {
+        return State.DAMAGED;
+      } catch (DamagedDatabaseException e) {
+        return State.GOOD; // the database itself: no neighbour's copy mends it (fsck says what to do)
+      } catch (IOException e) {
+        if (attempt == 2) {
+          return State.DAMAGED;
+        }
+        try {
+          Thread.sleep(READ_AGAIN_AFTER_MS);
+        } catch (InterruptedException stop) {
+          Thread.currentThread().interrupt();
+          return State.GOOD;
+        }
       }
-      try (InputStream in = store.open(id)) {
-        in.transferTo(OutputStream.nullOutputStream());
-      }
-      return State.GOOD;
-    } catch (ObjectException e) {
-      return State.DAMAGED;
-    } catch (IOException e) {
-      return State.GOOD; // the disk failed to read: not proof of damage; keep the copy
     }
   }
 
