@@ -1,6 +1,7 @@
 package org.casfs.fs;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import org.casfs.cas.Name;
 import org.casfs.cas.ObjectException;
 import org.casfs.cas.ObjectId;
 import org.casfs.cas.Tree;
+import org.casfs.cas.store.DamagedDatabaseException;
 import org.casfs.cas.store.DiskObjectStore;
 import org.casfs.cas.store.ObjectStore;
 import org.casfs.cas.store.Snapshot;
@@ -122,6 +124,14 @@ public final class SnapshotImage {
       if (ex.id() != null) {
         damagedObjects.accept(ex.id());
       }
+      throw ex;
+    } catch (DamagedDatabaseException | InterruptedIOException ex) {
+      throw ex;
+    } catch (IOException ex) {
+      // Its file cannot be read (a bad sector: EIO). The listener reads it again before it counts
+      // as damaged (a peer's repair), so an error that passes costs one check.
+      log.accept("casfs: " + printable(path) + ": " + ex.getMessage());
+      damagedObjects.accept(e.childId());
       throw ex;
     }
   }

@@ -55,6 +55,37 @@ class BadInputMountTest {
     }
   }
 
+  /**
+   * A blob's file the disk cannot read (a bad sector: EIO; a directory stands in its place here,
+   * read() failing with EISDIR): EIO for that file only, and the blob is told to the listener (a
+   * peer daemon reads it again and repairs it), where only damage that names its object was.
+   */
+  @Test
+  void aBlobFileTheDiskCannotReadIsEioAndToldToTheRepairer() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("src"));
+    Random r = new Random(8);
+    for (String name : new String[] {"good", "unreadable"}) {
+      byte[] b = new byte[200_000];
+      r.nextBytes(b);
+      Files.write(src.resolve(name), b);
+    }
+    try (MountedRepo m = new MountedRepo(tmp)) {
+      ObjectId v = m.importDir(src);
+      ObjectId blob = Snapshot.open(m.repo.objectDatabase(), v).lookup("/unreadable").childId();
+      Path loose = m.repo.objects().loosePathOrNull(blob);
+      Files.delete(loose);
+      Files.createDirectory(loose);
+      m.mount(v, MountOptions.defaults());
+      java.util.List<ObjectId> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
+      m.image.onDamagedObject(reported::add);
+      assertThatThrownBy(() -> Files.readAllBytes(m.mountPoint.resolve("unreadable")))
+          .isInstanceOf(IOException.class).hasMessageContaining("Input/output error");
+      assertThat(Files.readAllBytes(m.mountPoint.resolve("good"))).isEqualTo(Files.readAllBytes(src.resolve("good")));
+      assertThat(reported).as("told to a peer daemon, which reads it again and repairs it").containsOnly(blob);
+      assertThat(m.log).anySatisfy(line -> assertThat(line).contains("/unreadable"));
+    }
+  }
+
   @Test
   void unusableMountpointsAreOneClearLine() throws Exception {
     Path src = Files.createDirectories(tmp.resolve("src"));
