@@ -74,8 +74,13 @@ public final class Scrub implements AutoCloseable {
     try {
       Thread.sleep(firstDelay.toMillis());
       while (!closed) {
-        long due = state.lastScrubMillis() + every.toMillis();
-        long wait = due - clock.millis();
+        long now = clock.millis();
+        long last = state.lastScrubMillis();
+        // A last pass "in the future": this clock was set back since (a laptop's dead clock
+        // battery, no time server without the internet). Waiting for it to catch up could take
+        // years, so the pass is due now.
+        long due = last > now ? now : last + every.toMillis();
+        long wait = due - now;
         if (wait > 0) {
           Thread.sleep(Math.min(wait, Duration.ofHours(1).toMillis()));
           continue;
