@@ -19,13 +19,7 @@ class BadInputMountTest {
 
   @Test
   void corruptBlobGivesEioForThatFileOnlyAndOneLogLine() throws Exception {
-    Path src = Files.createDirectories(tmp.resolve("src"));
-    Random r = new Random(7);
-    for (String name : new String[] {"good", "bad"}) {
-      byte[] b = new byte[300_000];
-      r.nextBytes(b);
-      Files.write(src.resolve(name), b);
-    }
+    Path src = randomFiles(300_000, 7, "good", "bad");
     Files.writeString(src.resolve("small"), "small file\n");
     try (MountedRepo m = new MountedRepo(tmp)) {
       ObjectId v = m.importDir(src);
@@ -62,13 +56,7 @@ class BadInputMountTest {
    */
   @Test
   void aBlobFileTheDiskCannotReadIsEioAndToldToTheRepairer() throws Exception {
-    Path src = Files.createDirectories(tmp.resolve("src"));
-    Random r = new Random(8);
-    for (String name : new String[] {"good", "unreadable"}) {
-      byte[] b = new byte[200_000];
-      r.nextBytes(b);
-      Files.write(src.resolve(name), b);
-    }
+    Path src = randomFiles(200_000, 8, "good", "unreadable");
     try (MountedRepo m = new MountedRepo(tmp)) {
       ObjectId v = m.importDir(src);
       ObjectId blob = Snapshot.open(m.repo.objectDatabase(), v).lookup("/unreadable").childId();
@@ -84,6 +72,18 @@ class BadInputMountTest {
       assertThat(reported).as("told to a peer daemon, which reads it again and repairs it").containsOnly(blob);
       assertThat(m.log).anySatisfy(line -> assertThat(line).contains("/unreadable"));
     }
+  }
+
+  /** tmp/src holding a file of {@code size} random bytes for each name (loose blobs in the store). */
+  private Path randomFiles(int size, long seed, String... names) throws IOException {
+    Path src = Files.createDirectories(tmp.resolve("src"));
+    Random r = new Random(seed);
+    for (String name : names) {
+      byte[] b = new byte[size];
+      r.nextBytes(b);
+      Files.write(src.resolve(name), b);
+    }
+    return src;
   }
 
   @Test

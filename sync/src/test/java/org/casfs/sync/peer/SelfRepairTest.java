@@ -88,28 +88,20 @@ class SelfRepairTest {
   @Test
   void theScrubFindsRotNobodyAskedForAndItIsRepaired() throws Exception {
     List<String> log = new CopyOnWriteArrayList<>();
-    try (Origin origin = new Origin(dir.resolve("origin"))) {
-      ObjectId v1 = TestImages.version(origin.repo.objectDatabase(), "stable", 1, 6, 3, 20, 0, null);
-      origin.publish(v1);
-      origin.serve();
-      try (Repository repo = Repository.init(dir.resolve("laptop"), RepoConfig.defaults().withChannel("stable"))) {
-        try (Peer laptop = laptop(repo, origin, log).scrub(Duration.ofSeconds(1), Duration.ZERO, 200_000_000).start()) {
-          PeerFinderTest.await(() -> offers(laptop, v1), () -> "the laptop on v1; log " + log, 60);
-          Path loose = aLooseBlob(repo.dir());
-          ObjectId id = ObjectId.fromString(loose.getParent().getFileName().toString() + loose.getFileName());
-          byte[] good = origin.repo.objectDatabase().store().read(id);
-          flipABit(loose);
-          PeerFinderTest.await(() -> log.stream().anyMatch(l -> l.startsWith("repaired damaged object " + id)),
-              () -> "a repair; log " + log, 30);
-          PeerFinderTest.await(() -> log.stream().anyMatch(l -> l.startsWith("scrub read ") && l.contains(": 1 damaged")),
-              () -> "the scrub's line; log " + log, 30);
-          assertThat(repo.objectDatabase().store().read(id)).isEqualTo(good);
-          assertThat(new SyncState(repo.kv()).lastScrubMillis()).isGreaterThan(0);
-          assertThat(laptop.status().toText()).contains("store: last whole scrub 20")
-              .contains(", 0 damaged objects waiting for a neighbour to repair them");
-        }
-      }
-    }
+    withAScrubbingLaptop(log, (origin, repo, laptop) -> {
+      Path loose = aLooseBlob(repo.dir());
+      ObjectId id = idOf(loose);
+      byte[] good = origin.repo.objectDatabase().store().read(id);
+      flipABit(loose);
+      PeerFinderTest.await(() -> log.stream().anyMatch(l -> l.startsWith("repaired damaged object " + id)),
+          () -> "a repair; log " + log, 30);
+      PeerFinderTest.await(() -> log.stream().anyMatch(l -> l.startsWith("scrub read ") && l.contains(": 1 damaged")),
+          () -> "the scrub's line; log " + log, 30);
+      assertThat(repo.objectDatabase().store().read(id)).isEqualTo(good);
+      assertThat(new SyncState(repo.kv()).lastScrubMillis()).isGreaterThan(0);
+      assertThat(laptop.status().toText()).contains("store: last whole scrub 20")
+          .contains(", 0 damaged objects waiting for a neighbour to repair them");
+    });
   }
 
   /**
@@ -121,6 +113,34 @@ class SelfRepairTest {
   @Test
   void aFileTheDiskCannotReadIsCountedDamagedAndTheScrubGoesOn() throws Exception {
     List<String> log = new CopyOnWriteArrayList<>();
+    withAScrubbingLaptop(log, (origin, repo, laptop) -> {
+      Path unreadable = aLooseBlob(repo.dir()); // the smallest id: the scrub reads it first
+      Path rotten = aLooseBlobOtherThan(repo.dir(), unreadable);
+      ObjectId first = idOf(unreadable);
+      ObjectId second = idOf(rotten);
+      byte[] good = origin.repo.objectDatabase().store().read(first);
+      byte[] good2 = origin.repo.objectDatabase().store().read(second);
+      Files.delete(unreadable);
+      Files.createDirectory(unreadable);
+      flipABit(rotten);
+      PeerFinderTest.await(() -> log.stream().anyMatch(l -> l.startsWith("scrub read ") && l.contains(": 2 damaged")),
+          () -> "the scrub's line; log " + log, 30);
+      PeerFinderTest.await(() -> readsAs(repo, first, good) && readsAs(repo, second, good2)
+          && log.stream().anyMatch(l -> l.startsWith("repaired ")), () -> "both repaired; log " + log, 30);
+      assertThat(log).noneMatch(l -> l.startsWith("scrub stopped"));
+    });
+  }
+
+  @FunctionalInterface
+  private interface LaptopScenario {
+    void run(Origin origin, Repository repo, Peer laptop) throws Exception;
+  }
+
+  /**
+   * An origin offering v1 and a laptop's peer daemon that took it and scrubs every second, its
+   * first pass at once; {@code scenario} runs once the laptop offers v1.
+   */
+  private void withAScrubbingLaptop(List<String> log, LaptopScenario scenario) throws Exception {
     try (Origin origin = new Origin(dir.resolve("origin"))) {
       ObjectId v1 = TestImages.version(origin.repo.objectDatabase(), "stable", 1, 6, 3, 20, 0, null);
       origin.publish(v1);
@@ -128,20 +148,7 @@ class SelfRepairTest {
       try (Repository repo = Repository.init(dir.resolve("laptop"), RepoConfig.defaults().withChannel("stable"))) {
         try (Peer laptop = laptop(repo, origin, log).scrub(Duration.ofSeconds(1), Duration.ZERO, 200_000_000).start()) {
           PeerFinderTest.await(() -> offers(laptop, v1), () -> "the laptop on v1; log " + log, 60);
-          Path unreadable = aLooseBlob(repo.dir()); // the smallest id: the scrub reads it first
-          Path rotten = aLooseBlobOtherThan(repo.dir(), unreadable);
-          ObjectId first = idOf(unreadable);
-          ObjectId second = idOf(rotten);
-          byte[] good = origin.repo.objectDatabase().store().read(first);
-          byte[] good2 = origin.repo.objectDatabase().store().read(second);
-          Files.delete(unreadable);
-          Files.createDirectory(unreadable);
-          flipABit(rotten);
-          PeerFinderTest.await(() -> log.stream().anyMatch(l -> l.startsWith("scrub read ") && l.contains(": 2 damaged")),
-              () -> "the scrub's line; log " + log, 30);
-          PeerFinderTest.await(() -> readsAs(repo, first, good) && readsAs(repo, second, good2)
-              && log.stream().anyMatch(l -> l.startsWith("repaired ")), () -> "both repaired; log " + log, 30);
-          assertThat(log).noneMatch(l -> l.startsWith("scrub stopped"));
+          scenario.run(origin, repo, laptop);
         }
       }
     }
