@@ -1,6 +1,7 @@
 package org.casfs.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.io.ByteArrayInputStream;
@@ -18,6 +19,8 @@ import org.casfs.cas.ObjectId;
 import org.casfs.cas.io.Tmpfs;
 import org.casfs.sync.delta.TestVersions;
 import org.casfs.sync.pull.DirSource;
+import org.casfs.sync.pull.Puller;
+import org.casfs.sync.pull.Source;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,6 +65,78 @@ class MirrorTest {
   private static Path largestObject(Path objects) throws IOException {
     try (Stream<Path> s = Files.walk(objects)) {
       return s.filter(Files::isRegularFile).max((a, b) -> Long.compare(a.toFile().length(), b.toFile().length())).orElseThrow();
+    }
+  }
+
+  /**
+   * The stick pulled out half way through a pull (here: its tmpfs detached with umount -l after
+   * the tenth object): the pull fails in one line that says the folder is gone and to put it back,
+   * keeps what it verified, and the next pull from the stick fetches only the rest.
+   */
+  @Test
+  void aStickPulledOutMidPullIsNamedAsGoneAndTheNextPullFetchesTheRest() throws Exception {
+    try (Origin origin = new Origin(tmp.resolve("origin"));
+        Client client = new Client(tmp.resolve("client"), origin.key.publicKey())) {
+      ObjectId v = version(origin, tmp.resolve("src"));
+      Path stick = tmpfs("size=16m");
+      Path mirror = stick.resolve("mirror");
+      new Mirror(origin.repo.objectDatabase(), origin.state).write(mirror);
+      java.util.concurrent.atomic.AtomicInteger opened = new java.util.concurrent.atomic.AtomicInteger();
+      Source pulledOut = new Source() {
+        private final DirSource dir = new DirSource(mirror);
+
+        @Override
+        public String name() {
+          return dir.name();
+        }
+
+        @Override
+        public byte[] head() throws IOException {
+          return dir.head();
+        }
+
+        @Override
+        public java.io.InputStream openFetchOrNull(org.casfs.sync.wire.FetchRequest request) {
+          return null;
+        }
+
+        @Override
+        public java.io.InputStream openObject(ObjectId id, long offset) throws IOException {
+          if (opened.incrementAndGet() == 10) {
+            try {
+              new ProcessBuilder("umount", "-l", stick.toString()).start().waitFor();
+            } catch (InterruptedException e) {
+              throw new java.io.InterruptedIOException();
+            }
+          }
+          return dir.openObject(id, offset);
+        }
+
+        @Override
+        public boolean local() {
+          return true;
+        }
+
+        @Override
+        public long bytesReceived() {
+          return dir.bytesReceived();
+        }
+
+        @Override
+        public long requests() {
+          return dir.requests();
+        }
+      };
+      assertThatThrownBy(() -> client.pull(List.of(pulledOut), true)).isInstanceOf(IOException.class)
+          .hasMessageContaining(mirror + " is gone (was the stick or disk removed?)")
+          .hasMessageContaining("put it back and pull again");
+
+      Path back = tmpfs("size=16m").resolve("mirror"); // the stick put back (mounted elsewhere this time)
+      new Mirror(origin.repo.objectDatabase(), origin.state).write(back);
+      DirSource again = new DirSource(back);
+      Puller.Result r = client.pull(List.of(again), true);
+      assertThat(r.manifest()).isEqualTo(v);
+      assertThat(again.requests()).as("objects fetched after the stick came back").isLessThan(41);
     }
   }
 

@@ -76,6 +76,11 @@ public final class DirSource implements Source {
         }
       };
     } catch (NoSuchFileException e) {
+      if (!Files.exists(dir.resolve("v1/head"))) {
+        // Its head was read when the pull began: the folder went away meanwhile.
+        throw new FileNotFoundException(dir + " is gone (was the stick or disk removed?): it no longer holds the"
+            + " mirror it held when the pull began; put it back and pull again to fetch the rest");
+      }
       throw new FileNotFoundException(dir + " does not have object " + id);
     }
   }
