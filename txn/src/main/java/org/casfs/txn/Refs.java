@@ -40,6 +40,8 @@ public final class Refs {
   private final KeyValueStore kv;
   private final Completeness completeness;
   private long nextHistorySeq;
+  /** The order of the next version registered here: "newest" means registered last. */
+  private final java.util.concurrent.atomic.AtomicLong nextVersionOrder;
 
   Refs(KeyValueStore kv, Completeness completeness) throws IOException {
     this.kv = kv;
@@ -50,6 +52,12 @@ public final class Refs {
       return true;
     });
     this.nextHistorySeq = last[0] + 1;
+    long[] order = {0};
+    kv.scan(VERSIONS, new byte[0], (k, v) -> {
+      order[0] = Math.max(order[0], VersionEntry.decode(k, v).order());
+      return true;
+    });
+    this.nextVersionOrder = new java.util.concurrent.atomic.AtomicLong(order[0] + 1);
   }
 
   public Completeness completeness() {
@@ -226,7 +234,8 @@ public final class Refs {
    * counts towards "the newest N versions" that gc keeps, and its label (if any) names it.
    */
   void registerVersion(KeyValueStore.Batch batch, ObjectId id, Manifest m) {
-    batch.put(VERSIONS, id.toRaw(), ByteBuffer.allocate(16).putLong(m.createdMillis()).putLong(m.sequence()).array());
+    batch.put(VERSIONS, id.toRaw(), new VersionEntry(id, m.createdMillis(), m.sequence(),
+        nextVersionOrder.getAndIncrement()).encode());
     if (!m.label().isEmpty()) {
       batch.put(REFS, key(LABEL_PREFIX + m.label()), id.toRaw());
     }
@@ -260,17 +269,22 @@ public final class Refs {
     return out;
   }
 
-  /** Known versions, newest first (by creation time, then sequence). */
+  /**
+   * Known versions, newest first: the one this repository registered last (made, imported or
+   * pulled) first, whatever the clock said when it was made. A clock set back (a laptop's dead
+   * clock battery, an origin without a time server) dates a new version years early; ordered by
+   * that date, gc's "newest N" would have removed the import just made. Versions registered
+   * before this order was kept come after, by creation time, then sequence.
+   */
   public List<ObjectId> versionsNewestFirst() throws IOException {
-    record V(ObjectId id, long created, long seq) { }
-    List<V> all = new ArrayList<>();
+    List<VersionEntry> all = new ArrayList<>();
     kv.scan(VERSIONS, new byte[0], (k, v) -> {
-      ByteBuffer b = ByteBuffer.wrap(v);
-      all.add(new V(ObjectId.fromRaw(k), b.getLong(), b.getLong()));
+      all.add(VersionEntry.decode(k, v));
       return true;
     });
-    all.sort(Comparator.comparingLong(V::created).thenComparingLong(V::seq).reversed());
-    return all.stream().map(V::id).toList();
+    all.sort(Comparator.comparingLong(VersionEntry::order).thenComparingLong(VersionEntry::created)
+        .thenComparingLong(VersionEntry::sequence).reversed());
+    return all.stream().map(VersionEntry::id).toList();
   }
 
   /** Forgets versions gc removed. */

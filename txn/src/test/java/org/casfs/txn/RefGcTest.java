@@ -22,6 +22,38 @@ class RefGcTest {
     return Snapshot.open(repo.objectDatabase(), version).lookup("/only-f").childId();
   }
 
+  /**
+   * "The newest N" are the versions this repository registered last, not those its clock dated
+   * last: a version made while the clock was set back (a dead clock battery, no time server)
+   * carries a date years early, and gc removed it, the import just made, while it kept older ones.
+   */
+  @Test
+  void theNewestVersionsAreTheLastRegisteredWhateverTheirDate() throws Exception {
+    try (Repository repo = TestRepos.init(tmp)) { // keepVersions = 3
+      Versions v = Versions.of(repo);
+      List<ObjectId> ids = new ArrayList<>();
+      ObjectId parent = null;
+      for (int i = 1; i <= 3; i++) {
+        parent = TestRepos.commit(v, parent, "v" + i, "/only-f", "content of version " + i);
+        ids.add(parent);
+      }
+      org.casfs.cas.Manifest three = repo.objectDatabase().readManifest(ids.get(2));
+      ObjectId late = TestRepos.commit(v, ids.get(2), "late", "/only-f", "made while the clock said 2020");
+      org.casfs.cas.Manifest made = repo.objectDatabase().readManifest(late);
+      org.casfs.cas.Manifest dated2020 = new org.casfs.cas.Manifest(made.root(), made.rootMeta(), made.channel(),
+          made.sequence(), "dated-2020", made.parent(), 1_577_836_800_000L); // 2020-01-01
+      ObjectId back = repo.objectDatabase().writeManifest(dated2020).id();
+      repo.flush();
+      assertThat(v.refs().registerVersion(back, dated2020)).isEqualTo(RefUpdate.OK);
+      assertThat(three.createdMillis()).isGreaterThan(dated2020.createdMillis());
+
+      assertThat(v.refs().versionsNewestFirst()).startsWith(back, late, ids.get(2));
+      new RefGc(v).run(Set.of());
+      assertThat(v.completeness().check(back).complete()).as("the version registered last").isTrue();
+      assertThat(repo.objects().contains(ids.get(0))).as("v1, the oldest registered").isFalse();
+    }
+  }
+
   @Test
   void keepsRefsPinsNewestVersionsAndTheOpenTransactionAndRemovesTheRest() throws Exception {
     try (Repository repo = TestRepos.init(tmp)) { // keepVersions = 3
