@@ -33,6 +33,7 @@ public final class Publisher {
   private final SyncState state;
   private final SigningKey key;
   private final LongSupplier clockMillis;
+  private boolean trustThisClock;
 
   public Publisher(ObjectDatabase objects, SyncState state, SigningKey key, LongSupplier clockMillis) {
     this.objects = objects;
@@ -41,26 +42,60 @@ public final class Publisher {
     this.clockMillis = clockMillis;
   }
 
-  /** Signs {@code manifestId} and offers it; returns the signed head. */
+  /**
+   * Signs even if the offered head was signed at a later time than this clock says: the clock is
+   * right, and the last head was signed by one ahead of time ({@code casfs sign --clock-is-right}).
+   */
+  public Publisher trustingThisClock() {
+    this.trustThisClock = true;
+    return this;
+  }
+
+  /**
+   * Signs {@code manifestId} and offers it; returns the signed head.
+   *
+   * @throws ClockBehindException if this clock is earlier than when the offered head was signed
+   */
   public SignedHead publish(ObjectId manifestId, Duration expiry) throws IOException {
     Manifest m = objects.readManifest(manifestId);
     ObjectInfo info = objects.store().statOrNull(manifestId);
     byte[] bytes = ManifestCodec.encode(m);
-    state.putManifestSignatures(manifestId, List.of(key.sign(SignatureDomain.MANIFEST, bytes)));
     long sequence = m.sequence();
+    long now = clockMillis.getAsLong();
     SignedHead previous = state.offeredHeadOrNull();
     if (previous != null) {
       Head p = previous.headUnverified();
+      if (!trustThisClock) {
+        checkClock(p, now, now + expiry.toMillis());
+      }
       if (p.channel().equals(m.channel()) && p.sequence() >= sequence) {
         sequence = p.sequence() + 1;
       }
     }
-    long now = clockMillis.getAsLong();
+    state.putManifestSignatures(manifestId, List.of(key.sign(SignatureDomain.MANIFEST, bytes)));
     Head head = new Head(m.channel(), sequence, new Hashes(manifestId, info.sha256()), now,
         now + expiry.toMillis(), key.publicKey().keyId());
     SignedHead signed = SignedHead.sign(head, key);
     state.setOfferedHead(signed);
     return signed;
+  }
+
+  /** Clocks of two machines disagree by this much without either being wrong. */
+  private static final long CLOCK_SLACK_MILLIS = Duration.ofMinutes(10).toMillis();
+
+  /** Refuses to sign at {@code now} if the offered head {@code p} was signed later than that. */
+  private static void checkClock(Head p, long now, long wouldExpire) throws ClockBehindException {
+    if (now < p.issuedMillis() - CLOCK_SLACK_MILLIS) {
+      throw new ClockBehindException(clockBehind(p, now) + ": a head signed now would expire at "
+          + Instant.ofEpochMilli(wouldExpire) + ", in the past for every machine whose clock is right; set this"
+          + " machine's clock (date -s, or a time server) and sign again (if this clock is right and the"
+          + " last head was signed by a clock ahead of time, sign with --clock-is-right)");
+    }
+  }
+
+  private static String clockBehind(Head p, long now) {
+    return "this machine's clock says " + Instant.ofEpochMilli(now) + ", before the offered head " + p.channel() + "#"
+        + p.sequence() + " was signed (" + Instant.ofEpochMilli(p.issuedMillis()) + ")";
   }
 
   /**
@@ -111,7 +146,12 @@ public final class Publisher {
     } catch (SignatureException e) {
       return new Renewal(null, "the offered head does not decode (" + e.getMessage() + "); sign the version again");
     }
-    if (!h.pastHalfValidity(clockMillis.getAsLong())) {
+    long now = clockMillis.getAsLong();
+    if (now < h.issuedMillis() - CLOCK_SLACK_MILLIS) {
+      return new Renewal(null, clockBehind(h, now) + ": the head cannot be renewed until the clock is right; set"
+          + " it (date -s, or a time server) before the head expires at " + Instant.ofEpochMilli(h.expiresMillis()));
+    }
+    if (!h.pastHalfValidity(now)) {
       return new Renewal(null, null);
     }
     String what = h.channel() + "#" + h.sequence() + " (" + h.manifest().id().name() + ")";

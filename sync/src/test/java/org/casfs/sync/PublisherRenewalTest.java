@@ -55,6 +55,39 @@ class PublisherRenewalTest {
     }
   }
 
+  /**
+   * An origin whose clock was set back (a dead clock battery; no time server without the
+   * internet) would sign heads that expire in the past for every machine whose clock is right: it
+   * refuses to sign, and to renew, saying why, and signs when told its clock is right.
+   */
+  @Test
+  void aClockSetBackSignsNoHeadThatWouldExpireInThePast() throws Exception {
+    try (Origin origin = new Origin(tmp.resolve("origin"))) {
+      ObjectId v = TestImages.version(origin.repo.objectDatabase(), "stable", 1, 3, 2, 5, 0, null);
+      AtomicLong clock = new AtomicLong(System.currentTimeMillis());
+      Publisher publisher = new Publisher(origin.repo.objectDatabase(), origin.state, origin.key, clock::get);
+      publisher.publish(v, Duration.ofDays(7));
+      byte[] offered = origin.state.offeredHeadOrNull().encode();
+
+      clock.addAndGet(-365 * DAY); // set back a year at boot
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> publisher.publish(v, Duration.ofDays(7)))
+          .isInstanceOf(ClockBehindException.class)
+          .hasMessageContaining("before the offered head stable#1 was signed")
+          .hasMessageContaining("in the past for every machine whose clock is right")
+          .hasMessageContaining("--clock-is-right");
+      assertThat(origin.state.offeredHeadOrNull().encode()).as("nothing signed").isEqualTo(offered);
+      Publisher.Renewal r = publisher.renewIfDue();
+      assertThat(r.renewedOrNull()).isNull();
+      assertThat(r.messageOrNull()).contains("cannot be renewed until the clock is right");
+
+      clock.addAndGet(-5 * 60_000L + 365 * DAY); // five minutes slow: another machine's clock, not a wrong one
+      assertThat(publisher.publish(v, Duration.ofDays(7)).headUnverified().sequence()).isEqualTo(2);
+      clock.addAndGet(-365 * DAY);
+      assertThat(new Publisher(origin.repo.objectDatabase(), origin.state, origin.key, clock::get).trustingThisClock()
+          .publish(v, Duration.ofDays(7)).headUnverified().sequence()).isEqualTo(3);
+    }
+  }
+
   @Test
   void aHeadOfAnotherKeyOrOfSeveralSignersIsNotRenewed() throws Exception {
     try (Origin origin = new Origin(tmp.resolve("origin"))) {

@@ -60,6 +60,7 @@ public enum ExitCode {
       Map.entry(ObjectException.class, VERIFICATION),
       Map.entry(DamagedDatabaseException.class, VERIFICATION),
       Map.entry(GeneralSecurityException.class, VERIFICATION),
+      Map.entry(org.casfs.sync.ClockBehindException.class, REJECTED),
       Map.entry(FileSystemException.class, IO),
       Map.entry(java.net.SocketTimeoutException.class, IO), // an InterruptedIOException, but no signal's
       Map.entry(java.io.InterruptedIOException.class, INTERRUPTED),

@@ -118,6 +118,28 @@ class SyncCommandsTest {
     return new TwoKeys(first, second, firstPub, secondPub, mirror, client);
   }
 
+  /**
+   * 'casfs sign' on an origin whose clock is earlier than when its offered head was signed (here
+   * the head is signed a year ahead, which a clock set back a year looks the same as) refuses in
+   * one line, exit 7, and signs with --clock-is-right.
+   */
+  @Test
+  void signingWithAClockBehindTheOfferedHeadIsRefused() throws Exception {
+    TwoKeys o = originWithTwoKeys();
+    Path originDir = tmp.resolve("origin");
+    try (org.casfs.cas.store.Repository repo = org.casfs.cas.store.Repository.open(originDir)) {
+      org.casfs.sync.SyncState state = new org.casfs.sync.SyncState(repo.kv());
+      org.casfs.cas.ObjectId v1 = state.offeredHeadOrNull().headUnverified().manifestId();
+      long aYearAhead = System.currentTimeMillis() + java.time.Duration.ofDays(365).toMillis();
+      new org.casfs.sync.Publisher(repo.objectDatabase(), state, org.casfs.sync.trust.SigningKey.readFrom(tmp.resolve("first.key")),
+          () -> aYearAhead).publish(v1, java.time.Duration.ofDays(7));
+    }
+    BadInputTest.assertOneLine(o.first().run("sign", "v1"), 7, "this machine's clock says",
+        "in the past for every machine whose clock is right", "--clock-is-right");
+    CliRunner.Result forced = o.first().run("sign", "v1", "--clock-is-right");
+    assertThat(forced.code()).as(forced.toString()).isZero();
+  }
+
   @Test
   void rotatingTheOriginsKeyRevokesTheOldOneAtOnce() throws Exception {
     TwoKeys o = originWithTwoKeys();

@@ -36,6 +36,11 @@ public final class SignCommand extends RepoCommand {
       description = "days until clients refuse this head unless it is re-signed (default: ${DEFAULT-VALUE})")
   private int days;
 
+  @Option(names = "--clock-is-right", description = "sign even though the offered head was signed at a later"
+      + " time than this machine's clock says (that head's clock was ahead; by default such a clock is taken for"
+      + " one set back, whose heads would expire in the past)")
+  boolean clockIsRight;
+
   @Option(names = "--no-deltas", description = "do not compute deltas from the previously signed version")
   private boolean noDeltas;
 
@@ -60,8 +65,10 @@ public final class SignCommand extends RepoCommand {
         return;
       }
       SignedHead previous = new SyncState(open.repo().kv()).offeredHeadOrNull();
-      Head h = new Publisher(open.repo().objectDatabase(), new SyncState(open.repo().kv()), k, System::currentTimeMillis)
-          .publish(id, Duration.ofDays(days)).headUnverified();
+      Publisher publisher = new Publisher(open.repo().objectDatabase(), new SyncState(open.repo().kv()), k,
+          System::currentTimeMillis);
+      Head h = (clockIsRight ? publisher.trustingThisClock() : publisher).publish(id, Duration.ofDays(days))
+          .headUnverified();
       out().println("signed " + id + " as " + h.channel() + " #" + h.sequence() + " by key " + h.keyId()
           + ", expires " + Instant.ofEpochMilli(h.expiresMillis()));
       // Clients run the previously signed version: the deltas from it make their update small.
