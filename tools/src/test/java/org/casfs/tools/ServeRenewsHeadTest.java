@@ -107,7 +107,7 @@ class ServeRenewsHeadTest {
     long fiveDaysAgo = System.currentTimeMillis() - 5 * DAY;
     try (Repository repo = Repository.open(originDir)) {
       new Publisher(repo.objectDatabase(), new SyncState(repo.kv()), SigningKey.readFrom(origin.key()), () -> fiveDaysAgo)
-          .publish(v, Duration.ofDays(7));
+          .trustingThisClock().publish(v, Duration.ofDays(7));
     }
     return v;
   }

@@ -48,7 +48,7 @@ class PeerRenewedHeadTest {
         waitFor(() -> v1.equals(versions.refs().currentOrNull()), log);
         // v2, signed five days ago for seven: past half its validity
         long fiveDaysAgo = System.currentTimeMillis() - Duration.ofDays(5).toMillis();
-        new Publisher(origin.repo.objectDatabase(), origin.state, origin.key, () -> fiveDaysAgo).publish(v2,
+        new Publisher(origin.repo.objectDatabase(), origin.state, origin.key, () -> fiveDaysAgo).trustingThisClock().publish(v2,
             Duration.ofDays(7));
         waitFor(() -> v2.equals(versions.refs().currentOrNull()), log);
         assertThat(laptopState.offeredHeadOrNull().headUnverified().sequence()).isEqualTo(2);

@@ -142,7 +142,8 @@ class HostileSourceTest {
   @Test
   void expiredHeadIsAFreeze() throws Exception {
     long past = System.currentTimeMillis() - Duration.ofDays(3).toMillis();
-    new Publisher(origin.repo.objectDatabase(), origin.state, origin.key, () -> past).publish(v1, Duration.ofDays(1));
+    new Publisher(origin.repo.objectDatabase(), origin.state, origin.key, () -> past).trustingThisClock()
+        .publish(v1, Duration.ofDays(1)); // an old head, signed again as a replay would be
     assertThat(refused(SignatureException.Reason.EXPIRED)).hasMessageContaining("expired")
         .hasMessageContaining("this machine's clock says").hasMessageContaining("ask the origin to re-sign")
         .hasMessageContaining("set it");
