@@ -86,8 +86,9 @@ public final class Publisher {
   /** Refuses to sign at {@code now} if the offered head {@code p} was signed later than that. */
   private static void checkClock(Head p, long now, long wouldExpire) throws ClockBehindException {
     if (now < p.issuedMillis() - CLOCK_SLACK_MILLIS) {
-      throw new ClockBehindException(clockBehind(p, now) + ": a head signed now would expire at "
-          + Instant.ofEpochMilli(wouldExpire) + ", in the past for every machine whose clock is right; set this"
+      throw new ClockBehindException(clockBehind(p, now) + ": a head signed now carries this clock's time and would"
+          + " expire at " + Instant.ofEpochMilli(wouldExpire) + ", too soon or already past for every machine whose"
+          + " clock is right; set this"
           + " machine's clock (date -s, or a time server) and sign again (if this clock is right and the"
           + " last head was signed by a clock ahead of time, sign with --clock-is-right)");
     }

@@ -73,7 +73,7 @@ class PublisherRenewalTest {
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> publisher.publish(v, Duration.ofDays(7)))
           .isInstanceOf(ClockBehindException.class)
           .hasMessageContaining("before the offered head stable#1 was signed")
-          .hasMessageContaining("in the past for every machine whose clock is right")
+          .hasMessageContaining("too soon or already past for every machine whose clock is right")
           .hasMessageContaining("--clock-is-right");
       assertThat(origin.state.offeredHeadOrNull().encode()).as("nothing signed").isEqualTo(offered);
       Publisher.Renewal r = publisher.renewIfDue();

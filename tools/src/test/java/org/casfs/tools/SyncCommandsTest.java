@@ -135,7 +135,7 @@ class SyncCommandsTest {
           () -> aYearAhead).publish(v1, java.time.Duration.ofDays(7));
     }
     BadInputTest.assertOneLine(o.first().run("sign", "v1"), 7, "this machine's clock says",
-        "in the past for every machine whose clock is right", "--clock-is-right");
+        "too soon or already past for every machine whose clock is right", "--clock-is-right");
     CliRunner.Result forced = o.first().run("sign", "v1", "--clock-is-right");
     assertThat(forced.code()).as(forced.toString()).isZero();
   }
