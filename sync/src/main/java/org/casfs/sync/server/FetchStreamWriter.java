@@ -120,10 +120,10 @@ final class FetchStreamWriter {
     IOException failure = null;
     InputStream stored;
     try {
-      stored = db.store().open(id);
+      stored = UnreadableObjects.reporting(id, db.store().open(id));
     } catch (IOException e) { // its loose file gone or unreadable: the frame is all zeros
       stored = InputStream.nullInputStream();
-      failure = e;
+      failure = UnreadableObjects.naming(id, e);
     }
     try (InputStream in = stored) {
       IOException gap = w.frameFillingGaps(h, in);

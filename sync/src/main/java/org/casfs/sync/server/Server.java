@@ -425,7 +425,13 @@ public final class Server implements Closeable {
     }
     ex.sendResponseHeaders(200, headOnly ? -1 : info.size() == 0 ? -1 : info.size());
     if (!headOnly && info.size() > 0) {
-      try (InputStream in = db.store().open(id); OutputStream out = responseBody(ex)) {
+      InputStream stored;
+      try {
+        stored = db.store().open(id);
+      } catch (IOException e) {
+        throw UnreadableObjects.naming(id, e);
+      }
+      try (InputStream in = UnreadableObjects.reporting(id, stored); OutputStream out = responseBody(ex)) {
         bytesSent.addAndGet(in.transferTo(out));
       }
     }

@@ -84,6 +84,35 @@ class SelfRepairTest {
     }
   }
 
+  /**
+   * A blob whose file the laptop's disk cannot read (a directory stands in for a bad sector's
+   * EIO), asked for by a neighbour: the laptop's server names the object to its daemon, which reads
+   * it again and repairs it, where an unnamed read error told nobody.
+   */
+  @Test
+  void aBlobTheDiskCannotReadFoundWhileServingIsFetchedAgain() throws Exception {
+    List<String> log = new CopyOnWriteArrayList<>();
+    try (Origin origin = new Origin(dir.resolve("origin"))) {
+      ObjectId v1 = TestImages.version(origin.repo.objectDatabase(), "stable", 1, 5, 3, 20, 0, null);
+      origin.publish(v1);
+      origin.serve();
+      try (Repository repo = Repository.init(dir.resolve("laptop"), RepoConfig.defaults().withChannel("stable"))) {
+        try (Peer laptop = laptop(repo, origin, log).start()) {
+          PeerFinderTest.await(() -> offers(laptop, v1), () -> "the laptop on v1; log " + log, 60);
+          Path loose = aLooseBlob(repo.dir());
+          ObjectId id = idOf(loose);
+          byte[] good = origin.repo.objectDatabase().store().read(id);
+          Files.delete(loose);
+          Files.createDirectory(loose);
+          assertThat(get(laptop, id)).as("not served").isNull();
+          PeerFinderTest.await(() -> readsAs(repo, id, good) && log.stream().anyMatch(l -> l.startsWith("repaired ")),
+              () -> "a repair; log " + log, 30);
+          assertThat(get(laptop, id)).isEqualTo(good);
+        }
+      }
+    }
+  }
+
   /** Rot in a blob nobody asks for is found by the daemon's scrub, and repaired the same way. */
   @Test
   void theScrubFindsRotNobodyAskedForAndItIsRepaired() throws Exception {
