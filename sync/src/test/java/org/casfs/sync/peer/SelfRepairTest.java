@@ -92,32 +92,24 @@ class SelfRepairTest {
   @Test
   void aBlobTheDiskCannotReadFoundWhileServingIsFetchedAgain() throws Exception {
     List<String> log = new CopyOnWriteArrayList<>();
-    try (Origin origin = new Origin(dir.resolve("origin"))) {
-      ObjectId v1 = TestImages.version(origin.repo.objectDatabase(), "stable", 1, 5, 3, 20, 0, null);
-      origin.publish(v1);
-      origin.serve();
-      try (Repository repo = Repository.init(dir.resolve("laptop"), RepoConfig.defaults().withChannel("stable"))) {
-        try (Peer laptop = laptop(repo, origin, log).start()) {
-          PeerFinderTest.await(() -> offers(laptop, v1), () -> "the laptop on v1; log " + log, 60);
-          Path loose = aLooseBlob(repo.dir());
-          ObjectId id = idOf(loose);
-          byte[] good = origin.repo.objectDatabase().store().read(id);
-          Files.delete(loose);
-          Files.createDirectory(loose);
-          assertThat(get(laptop, id)).as("not served").isNull();
-          PeerFinderTest.await(() -> readsAs(repo, id, good) && log.stream().anyMatch(l -> l.startsWith("repaired ")),
-              () -> "a repair; log " + log, 30);
-          assertThat(get(laptop, id)).isEqualTo(good);
-        }
-      }
-    }
+    withALaptop(log, false, (origin, repo, laptop) -> {
+      Path loose = aLooseBlob(repo.dir());
+      ObjectId id = idOf(loose);
+      byte[] good = origin.repo.objectDatabase().store().read(id);
+      Files.delete(loose);
+      Files.createDirectory(loose);
+      assertThat(get(laptop, id)).as("not served").isNull();
+      PeerFinderTest.await(() -> readsAs(repo, id, good) && log.stream().anyMatch(l -> l.startsWith("repaired ")),
+          () -> "a repair; log " + log, 30);
+      assertThat(get(laptop, id)).isEqualTo(good);
+    });
   }
 
   /** Rot in a blob nobody asks for is found by the daemon's scrub, and repaired the same way. */
   @Test
   void theScrubFindsRotNobodyAskedForAndItIsRepaired() throws Exception {
     List<String> log = new CopyOnWriteArrayList<>();
-    withAScrubbingLaptop(log, (origin, repo, laptop) -> {
+    withALaptop(log, true, (origin, repo, laptop) -> {
       Path loose = aLooseBlob(repo.dir());
       ObjectId id = idOf(loose);
       byte[] good = origin.repo.objectDatabase().store().read(id);
@@ -142,7 +134,7 @@ class SelfRepairTest {
   @Test
   void aFileTheDiskCannotReadIsCountedDamagedAndTheScrubGoesOn() throws Exception {
     List<String> log = new CopyOnWriteArrayList<>();
-    withAScrubbingLaptop(log, (origin, repo, laptop) -> {
+    withALaptop(log, true, (origin, repo, laptop) -> {
       Path unreadable = aLooseBlob(repo.dir()); // the smallest id: the scrub reads it first
       Path rotten = aLooseBlobOtherThan(repo.dir(), unreadable);
       ObjectId first = idOf(unreadable);
@@ -166,16 +158,20 @@ class SelfRepairTest {
   }
 
   /**
-   * An origin offering v1 and a laptop's peer daemon that took it and scrubs every second, its
-   * first pass at once; {@code scenario} runs once the laptop offers v1.
+   * An origin offering v1 and a laptop's peer daemon that took it (and, if {@code scrubbing},
+   * scrubs every second, its first pass at once); {@code scenario} runs once the laptop offers v1.
    */
-  private void withAScrubbingLaptop(List<String> log, LaptopScenario scenario) throws Exception {
+  private void withALaptop(List<String> log, boolean scrubbing, LaptopScenario scenario) throws Exception {
     try (Origin origin = new Origin(dir.resolve("origin"))) {
       ObjectId v1 = TestImages.version(origin.repo.objectDatabase(), "stable", 1, 6, 3, 20, 0, null);
       origin.publish(v1);
       origin.serve();
       try (Repository repo = Repository.init(dir.resolve("laptop"), RepoConfig.defaults().withChannel("stable"))) {
-        try (Peer laptop = laptop(repo, origin, log).scrub(Duration.ofSeconds(1), Duration.ZERO, 200_000_000).start()) {
+        Peer daemon = laptop(repo, origin, log);
+        if (scrubbing) {
+          daemon.scrub(Duration.ofSeconds(1), Duration.ZERO, 200_000_000);
+        }
+        try (Peer laptop = daemon.start()) {
           PeerFinderTest.await(() -> offers(laptop, v1), () -> "the laptop on v1; log " + log, 60);
           scenario.run(origin, repo, laptop);
         }
