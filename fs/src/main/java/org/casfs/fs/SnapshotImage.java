@@ -1,7 +1,6 @@
 package org.casfs.fs;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -17,9 +16,9 @@ import org.casfs.cas.Name;
 import org.casfs.cas.ObjectException;
 import org.casfs.cas.ObjectId;
 import org.casfs.cas.Tree;
-import org.casfs.cas.store.DamagedDatabaseException;
 import org.casfs.cas.store.DiskObjectStore;
 import org.casfs.cas.store.ObjectStore;
+import org.casfs.cas.store.ReadFailures;
 import org.casfs.cas.store.Snapshot;
 
 /**
@@ -125,9 +124,10 @@ public final class SnapshotImage {
         damagedObjects.accept(ex.id());
       }
       throw ex;
-    } catch (DamagedDatabaseException | InterruptedIOException ex) {
-      throw ex;
     } catch (IOException ex) {
+      if (!ReadFailures.blameTheObject(ex)) {
+        throw ex;
+      }
       // Its file cannot be read (a bad sector: EIO). The listener reads it again before it counts
       // as damaged (a peer's repair), so an error that passes costs one check.
       log.accept("casfs: " + printable(path) + ": " + ex.getMessage());

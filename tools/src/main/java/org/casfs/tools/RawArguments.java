@@ -3,9 +3,9 @@ package org.casfs.tools;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.casfs.cas.Utf8b;
+import org.casfs.cas.posix.Cmdline;
 
 /**
  * The command's arguments as the bytes the shell passed. The JVM decodes {@code main}'s arguments
@@ -28,7 +28,7 @@ final class RawArguments {
   static String[] of(String[] args) {
     List<byte[]> raw;
     try {
-      raw = split(Files.readAllBytes(CMDLINE));
+      raw = Cmdline.split(Files.readAllBytes(CMDLINE));
     } catch (IOException | RuntimeException e) {
       return args;
     }
@@ -69,21 +69,5 @@ final class RawArguments {
       }
     }
     return sb.toString();
-  }
-
-  /** The NUL-terminated strings of a {@code cmdline} file. */
-  static List<byte[]> split(byte[] cmdline) {
-    List<byte[]> out = new ArrayList<>();
-    int start = 0;
-    for (int i = 0; i < cmdline.length; i++) {
-      if (cmdline[i] == 0) {
-        out.add(java.util.Arrays.copyOfRange(cmdline, start, i));
-        start = i + 1;
-      }
-    }
-    if (start < cmdline.length) {
-      out.add(java.util.Arrays.copyOfRange(cmdline, start, cmdline.length));
-    }
-    return out;
   }
 }

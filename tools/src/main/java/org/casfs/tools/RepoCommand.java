@@ -20,12 +20,6 @@ public abstract class RepoCommand extends CasfsCommand {
   private static final long LOCK_POLL_MS = 100;
   /** The commands that run until stopped and own their repository meanwhile. */
   private static final Set<String> DAEMONS = Set.of("serve", "peer", "mount");
-  /**
-   * The commands that may take the room a repository keeps for a full disk to open it: what frees
-   * space, and the daemons (a laptop's mount is its root filesystem). Others open such a
-   * repository for reading only.
-   */
-  private static final Set<String> MAY_USE_RESERVE = Set.of("gc", "serve", "peer", "mount");
 
   static {
     // "in use by process 4711 (casfs import /srv/image)", and isDaemon below reads that name.
@@ -66,7 +60,7 @@ public abstract class RepoCommand extends CasfsCommand {
     boolean told = false;
     while (true) {
       try {
-        return opened(MAY_USE_RESERVE.contains(spec.name()) ? Repository.openUsingReserve(dir) : Repository.open(dir));
+        return opened(mayUseReserve() ? Repository.openUsingReserve(dir) : Repository.open(dir));
       } catch (RepositoryLockedException e) {
         boolean daemon = isDaemon(e.holderCommandOrNull());
         if (daemon && lockWait().isZero() && casfs().mayHandOver() && ControlClient.awaitStartingDaemon(dir)) {
@@ -91,6 +85,15 @@ public abstract class RepoCommand extends CasfsCommand {
         }
       }
     }
+  }
+
+  /**
+   * True if this command may take the room a repository keeps for a full disk to open it: gc,
+   * which frees space, and the daemons (a laptop's mount is its root filesystem). Others open such
+   * a repository for reading only.
+   */
+  private boolean mayUseReserve() {
+    return spec.name().equals("gc") || DAEMONS.contains(spec.name());
   }
 
   private Repository opened(Repository repo) {

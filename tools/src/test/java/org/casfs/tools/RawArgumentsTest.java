@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.casfs.cas.posix.Cmdline;
 import org.junit.jupiter.api.Test;
 
 class RawArgumentsTest {
@@ -14,7 +15,7 @@ class RawArgumentsTest {
   @Test
   void theCommandLinesLastEntriesReplaceWhatTheJvmDecoded() {
     byte[] cmdline = b("java\0-Xmx1g\0org.casfs.tools.Casfs\0cat\0current\0caf\u00e9\0d\u00c3\u00a9j\u00c3\u00a0\0");
-    List<byte[]> raw = RawArguments.split(cmdline);
+    List<byte[]> raw = Cmdline.split(cmdline);
     assertThat(raw).hasSize(7);
     // as the JVM decodes them under the POSIX locale: each byte beyond ASCII a U+FFFD
     String[] jvm = {"cat", "current", "caf\ufffd", "d\ufffd\ufffdj\ufffd\ufffd"};
@@ -23,11 +24,11 @@ class RawArgumentsTest {
 
   @Test
   void argumentsThatAreNotTheCommandLinesEndAreKeptAsGiven() {
-    List<byte[]> raw = RawArguments.split(b("java\0@argfile\0"));
+    List<byte[]> raw = Cmdline.split(b("java\0@argfile\0"));
     String[] fromArgFile = {"cat", "current", "etc/hostname"};
     assertThat(RawArguments.matched(fromArgFile, raw)).isSameAs(fromArgFile);
     String[] other = {"current", "x"};
-    assertThat(RawArguments.matched(other, RawArguments.split(b("java\0Casfs\0current\0y\0")))).isSameAs(other);
-    assertThat(RawArguments.split(b("no-trailing-nul"))).hasSize(1);
+    assertThat(RawArguments.matched(other, Cmdline.split(b("java\0Casfs\0current\0y\0")))).isSameAs(other);
+    assertThat(Cmdline.split(b("no-trailing-nul"))).hasSize(1);
   }
 }

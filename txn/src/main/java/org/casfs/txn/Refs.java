@@ -40,8 +40,9 @@ public final class Refs {
   private final KeyValueStore kv;
   private final Completeness completeness;
   private long nextHistorySeq;
-  /** The order of the next version registered here: "newest" means registered last. */
-  private final java.util.concurrent.atomic.AtomicLong nextVersionOrder;
+  /** The order of the next version registered here ("newest" means registered last); 0: not read yet. */
+  private long nextVersionOrder; // guarded by versionOrderLock
+  private final Object versionOrderLock = new Object();
 
   Refs(KeyValueStore kv, Completeness completeness) throws IOException {
     this.kv = kv;
@@ -52,12 +53,21 @@ public final class Refs {
       return true;
     });
     this.nextHistorySeq = last[0] + 1;
-    long[] order = {0};
-    kv.scan(VERSIONS, new byte[0], (k, v) -> {
-      order[0] = Math.max(order[0], VersionEntry.decode(k, v).order());
-      return true;
-    });
-    this.nextVersionOrder = new java.util.concurrent.atomic.AtomicLong(order[0] + 1);
+  }
+
+  /** The next registration's order, read from the index the first time (commands that only read never do). */
+  private long takeVersionOrder() throws IOException {
+    synchronized (versionOrderLock) {
+      if (nextVersionOrder == 0) {
+        long[] highest = {0};
+        kv.scan(VERSIONS, new byte[0], (k, v) -> {
+          highest[0] = Math.max(highest[0], VersionEntry.decode(k, v).order());
+          return true;
+        });
+        nextVersionOrder = highest[0] + 1;
+      }
+      return nextVersionOrder++;
+    }
   }
 
   public Completeness completeness() {
@@ -233,9 +243,8 @@ public final class Refs {
    * Records a manifest this repository made or accepted: it becomes resolvable by id prefix,
    * counts towards "the newest N versions" that gc keeps, and its label (if any) names it.
    */
-  void registerVersion(KeyValueStore.Batch batch, ObjectId id, Manifest m) {
-    batch.put(VERSIONS, id.toRaw(), new VersionEntry(id, m.createdMillis(), m.sequence(),
-        nextVersionOrder.getAndIncrement()).encode());
+  void registerVersion(KeyValueStore.Batch batch, ObjectId id, Manifest m) throws IOException {
+    batch.put(VERSIONS, id.toRaw(), new VersionEntry(id, m.createdMillis(), m.sequence(), takeVersionOrder()).encode());
     if (!m.label().isEmpty()) {
       batch.put(REFS, key(LABEL_PREFIX + m.label()), id.toRaw());
     }

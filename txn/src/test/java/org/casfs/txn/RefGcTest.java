@@ -18,6 +18,19 @@ import org.junit.jupiter.api.io.TempDir;
 class RefGcTest {
   @TempDir Path tmp;
 
+  /** Versions v1..vN, each the parent of the next, labelled vI, /only-f holding its own content. */
+  private static List<ObjectId> chain(Versions v, int n, String... samePathsAndContents) throws Exception {
+    List<ObjectId> ids = new ArrayList<>();
+    ObjectId parent = null;
+    for (int i = 1; i <= n; i++) {
+      List<String> files = new ArrayList<>(List.of("/only-f", "content of version " + i));
+      files.addAll(List.of(samePathsAndContents));
+      parent = TestRepos.commit(v, parent, "v" + i, files.toArray(String[]::new));
+      ids.add(parent);
+    }
+    return ids;
+  }
+
   private static ObjectId blobOf(Repository repo, ObjectId version) throws Exception {
     return Snapshot.open(repo.objectDatabase(), version).lookup("/only-f").childId();
   }
@@ -31,12 +44,7 @@ class RefGcTest {
   void theNewestVersionsAreTheLastRegisteredWhateverTheirDate() throws Exception {
     try (Repository repo = TestRepos.init(tmp)) { // keepVersions = 3
       Versions v = Versions.of(repo);
-      List<ObjectId> ids = new ArrayList<>();
-      ObjectId parent = null;
-      for (int i = 1; i <= 3; i++) {
-        parent = TestRepos.commit(v, parent, "v" + i, "/only-f", "content of version " + i);
-        ids.add(parent);
-      }
+      List<ObjectId> ids = chain(v, 3);
       org.casfs.cas.Manifest three = repo.objectDatabase().readManifest(ids.get(2));
       ObjectId late = TestRepos.commit(v, ids.get(2), "late", "/only-f", "made while the clock said 2020");
       org.casfs.cas.Manifest made = repo.objectDatabase().readManifest(late);
@@ -58,12 +66,7 @@ class RefGcTest {
   void keepsRefsPinsNewestVersionsAndTheOpenTransactionAndRemovesTheRest() throws Exception {
     try (Repository repo = TestRepos.init(tmp)) { // keepVersions = 3
       Versions v = Versions.of(repo);
-      List<ObjectId> ids = new ArrayList<>();
-      ObjectId parent = null;
-      for (int i = 1; i <= 8; i++) {
-        parent = TestRepos.commit(v, parent, "v" + i, "/only-f", "content of version " + i, "/shared", "same");
-        ids.add(parent);
-      }
+      List<ObjectId> ids = chain(v, 8, "/shared", "same");
       ObjectId v1 = ids.get(0);
       ObjectId v4 = ids.get(3);
       v.refs().pin("golden", v1);

@@ -3,8 +3,6 @@ package org.casfs.cas.check;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
-import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -34,11 +32,11 @@ import org.casfs.cas.ObjectId;
 import org.casfs.cas.ObjectType;
 import org.casfs.cas.Tree;
 import org.casfs.cas.TreeCodec;
-import org.casfs.cas.store.DamagedDatabaseException;
 import org.casfs.cas.store.DiskObjectStore;
 import org.casfs.cas.store.ObjectInfo;
 import org.casfs.cas.store.ObjectStore;
 import org.casfs.cas.store.RawObjectSource;
+import org.casfs.cas.store.ReadFailures;
 
 /**
  * Checks a store: every object's bytes (size, SHA-1 and the recorded SHA-256; trees and
@@ -226,9 +224,10 @@ public final class Fsck {
       return new Problem(Problem.Kind.MISSING, info.type(), id, "its bytes are gone (the index names it)", List.of());
     } catch (CorruptObjectException e) {
       return new Problem(Problem.Kind.CORRUPT, info.type(), id, "unreadable: " + e.detail(), List.of());
-    } catch (DamagedDatabaseException | InterruptedIOException | ClosedByInterruptException e) {
-      throw e; // the database itself, or fsck stopping: not this object's fault
     } catch (IOException e) {
+      if (!ReadFailures.blameTheObject(e)) {
+        throw e; // the database itself, or fsck stopping
+      }
       // Its file cannot be read (a bad sector: EIO): this object is damaged, the others may well
       // not be, and 'fsck --repair' writes a good copy to new blocks.
       return new Problem(Problem.Kind.CORRUPT, info.type(), id, "unreadable: " + e.getMessage(), List.of());

@@ -5,10 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.casfs.cas.posix.Cmdline;
 
 /**
  * Names the process that holds a repository's lock as its user would know it: {@code casfs import
@@ -74,15 +74,8 @@ final class LockHolderDescription {
 
   private static List<String> split(byte[] cmdline) {
     List<String> argv = new ArrayList<>();
-    int start = 0;
-    for (int i = 0; i < cmdline.length; i++) {
-      if (cmdline[i] == 0) {
-        argv.add(new String(Arrays.copyOfRange(cmdline, start, i), StandardCharsets.UTF_8));
-        start = i + 1;
-      }
-    }
-    if (start < cmdline.length) {
-      argv.add(new String(Arrays.copyOfRange(cmdline, start, cmdline.length), StandardCharsets.UTF_8));
+    for (byte[] arg : Cmdline.split(cmdline)) {
+      argv.add(new String(arg, StandardCharsets.UTF_8));
     }
     return argv;
   }

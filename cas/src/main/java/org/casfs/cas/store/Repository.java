@@ -260,7 +260,7 @@ public final class Repository implements Closeable {
 
   /**
    * Makes the room kept for a full disk again, if it is missing and the disk has room now: after a
-   * daemon's gc freed space. Cheap when it exists; best effort.
+   * gc freed space (opening does the same). Cheap when it exists; best effort.
    */
   public void keepReserve() {
     if (!readOnly) {
@@ -324,7 +324,6 @@ public final class Repository implements Closeable {
       if (objects.hasPending()) {
         objects.flush();
       }
-      keepReserve(); // after a gc, say, that freed the room
     } finally {
       closeAndUnlock();
     }

@@ -47,9 +47,10 @@ final class RocksDatabase implements KeyValueStore, AutoCloseable {
   private final List<ColumnFamilyHandle> handles = new ArrayList<>();
   private final WriteOptions syncWrite = new WriteOptions().setSync(true);
   private final WriteOptions asyncWrite = new WriteOptions().setSync(false);
-  /** Opened with {@link #openReadOnly}: writes fail, and a key space it lacks reads as empty. */
-  private final boolean readOnly;
-  /** Why it was opened for reading only, as a refused write says it; null when it was not. */
+  /**
+   * Why it was opened for reading only ({@link #openReadOnly}), as a refused write says it; null
+   * when it was not. Read-only, writes fail and a key space it lacks reads as empty.
+   */
   private final String readOnlyBecause;
   /**
    * Held for reading by every call into RocksDB, for writing by {@link #close}: a native call on a
@@ -62,7 +63,6 @@ final class RocksDatabase implements KeyValueStore, AutoCloseable {
 
   private RocksDatabase(Path dir, boolean create, String readOnlyBecause, long blockCacheBytes) throws IOException {
     this.dir = dir;
-    this.readOnly = readOnlyBecause != null;
     this.readOnlyBecause = readOnlyBecause;
     blockCache = new LRUCache(blockCacheBytes);
     BlockBasedTableConfig table = new BlockBasedTableConfig()
@@ -130,7 +130,7 @@ final class RocksDatabase implements KeyValueStore, AutoCloseable {
    */
   private RocksDB openOnAnyDisk(List<ColumnFamilyDescriptor> descriptors, List<ColumnFamilyHandle> opened)
       throws RocksDBException {
-    if (readOnly) {
+    if (readOnlyBecause != null) {
       return RocksDB.openReadOnly(dbOptions, dir.toString(), descriptors, opened);
     }
     dbOptions.setAvoidFlushDuringRecovery(tooFullToRecover());
@@ -246,7 +246,7 @@ final class RocksDatabase implements KeyValueStore, AutoCloseable {
     lifecycle.readLock().lock();
     if (closed) {
       lifecycle.readLock().unlock();
-      throw new IOException("the database in " + dir + " is closed");
+      throw new RepositoryClosedException("the database in " + dir + " is closed");
     }
   }
 
@@ -262,7 +262,7 @@ final class RocksDatabase implements KeyValueStore, AutoCloseable {
     }
     synchronized (this) {
       h = spaces.get(name);
-      if (h == null && readOnly) {
+      if (h == null && readOnlyBecause != null) {
         // Nothing was ever stored there; casfs keeps nothing in the default space, so it reads as empty.
         return spaces.get(new String(RocksDB.DEFAULT_COLUMN_FAMILY, StandardCharsets.UTF_8));
       }

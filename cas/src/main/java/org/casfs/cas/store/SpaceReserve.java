@@ -12,8 +12,8 @@ import org.casfs.cas.posix.Posix;
  * not {@code casfs gc}, and not the laptop's {@code casfs mount} at boot. The processes that free
  * space or must run ({@code gc}, the daemons) delete this file when they find the disk full and
  * open with the room it gave back; any other command opens the repository for reading only. The
- * file is made again once the disk has room ({@link #keep}: at every open and close that can write,
- * and after a daemon's gc), the way a database keeps an emergency ballast file. Made under a
+ * file is made again once the disk has room ({@link #keep}: at every open that can write, and
+ * after a gc), the way a database keeps an emergency ballast file. Made under a
  * temporary name and renamed, so a crash leaves a whole reserve or none.
  */
 final class SpaceReserve {

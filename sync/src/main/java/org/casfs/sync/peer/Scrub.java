@@ -2,13 +2,12 @@ package org.casfs.sync.peer;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Consumer;
 import org.casfs.cas.ObjectId;
-import org.casfs.cas.store.DamagedDatabaseException;
 import org.casfs.cas.store.ObjectStore;
+import org.casfs.cas.store.ReadFailures;
 import org.casfs.sync.SyncState;
 
 /**
@@ -123,11 +122,12 @@ public final class Scrub implements AutoCloseable {
             Thread.sleep(aheadNanos / 1_000_000, (int) (aheadNanos % 1_000_000));
           }
         }
-      } catch (DamagedDatabaseException | InterruptedIOException e) {
-        throw e; // the database itself, or the daemon stopping: not this object's fault
       } catch (IOException e) {
-        // Bytes that do not verify (ObjectException), or a file the disk cannot read (a bad
-        // sector: EIO), which a repair writes again to new blocks; the pass goes on.
+        if (!ReadFailures.blameTheObject(e)) {
+          throw e; // the database itself, or the daemon stopping
+        }
+        // Bytes that do not verify, or a file the disk cannot read (a bad sector: EIO), which a
+        // repair writes again to new blocks; the pass goes on.
         if (store.statOrNull(id) != null) { // not removed by gc since the listing
           found++;
           damaged.accept(id);

@@ -13,8 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.casfs.cas.ObjectException;
 import org.casfs.cas.ObjectId;
-import org.casfs.cas.store.DamagedDatabaseException;
 import org.casfs.cas.store.ObjectReader;
+import org.casfs.cas.store.ReadFailures;
 import org.casfs.sync.pull.Puller;
 import org.casfs.sync.pull.Source;
 
@@ -155,9 +155,10 @@ final class SelfRepair {
         return State.GOOD;
       } catch (ObjectException e) {
         return State.DAMAGED;
-      } catch (DamagedDatabaseException e) {
-        return State.GOOD; // the database itself: no neighbour's copy mends it (fsck says what to do)
       } catch (IOException e) {
+        if (!ReadFailures.blameTheObject(e)) {
+          return State.GOOD; // the database itself, or stopping: no neighbour's copy mends it
+        }
         if (attempt == 2) {
           return State.DAMAGED;
         }

@@ -3,25 +3,24 @@ package org.casfs.sync.server;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import org.casfs.cas.CorruptObjectException;
 import org.casfs.cas.ObjectException;
 import org.casfs.cas.ObjectId;
-import org.casfs.cas.store.DamagedDatabaseException;
+import org.casfs.cas.store.ReadFailures;
 
 /**
  * Failures to read a stored object, named by the object: a file the disk cannot read (a bad
  * sector: EIO) becomes a {@link CorruptObjectException} of that id, so that the server's owner
  * hears which object (a peer reads it again and repairs it from its neighbours, {@code
- * SelfRepair}). Damage the failure already names, the database's own damage and interruptions
- * pass as they are. Stateless.
+ * SelfRepair}). Damage the failure already names, and failures that are not the object's
+ * ({@link ReadFailures}), pass as they are. Stateless.
  */
 final class UnreadableObjects {
   private UnreadableObjects() {}
 
   /** {@code e}, or the damage of {@code id} it stands for. */
   static IOException naming(ObjectId id, IOException e) {
-    if (e instanceof ObjectException || e instanceof DamagedDatabaseException || e instanceof InterruptedIOException) {
+    if (e instanceof ObjectException || !ReadFailures.blameTheObject(e)) {
       return e;
     }
     CorruptObjectException named = new CorruptObjectException(id, "its file cannot be read (" + e.getMessage() + ")");

@@ -41,7 +41,7 @@ final class RepoGc {
       return inFlight == null ? List.of() : List.of(inFlight);
     });
     GcReport report = gc.run(inUse);
-    // A daemon opened on a full disk took the room kept for it: keep it again once gc made room.
+    // Opened on a full disk, gc took the room kept for it: keep it again once gc made room.
     open.repo().keepReserve();
     return new Outcome(gc.removedVersions(), report);
   }
