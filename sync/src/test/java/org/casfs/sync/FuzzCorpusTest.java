@@ -1,6 +1,7 @@
 package org.casfs.sync;
 
 import org.casfs.cas.FuzzCorpus;
+import org.casfs.sync.delta.BlockApplyFuzzTarget;
 import org.casfs.sync.delta.DeltaApplyFuzzTarget;
 import org.casfs.sync.peer.AnnouncementFuzzTarget;
 import org.casfs.sync.server.ByteRangeFuzzTarget;
@@ -16,7 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class FuzzCorpusTest {
   @ParameterizedTest
   @ValueSource(classes = {SignedHeadFuzzTarget.class, WireFuzzTarget.class, DeltaApplyFuzzTarget.class,
-      ByteRangeFuzzTarget.class, AnnouncementFuzzTarget.class})
+      BlockApplyFuzzTarget.class, ByteRangeFuzzTarget.class, AnnouncementFuzzTarget.class})
   void everyCorpusInputIsHandledAsTheTargetPromises(Class<?> target) throws Exception {
     FuzzCorpus.replay(target);
   }

@@ -8,7 +8,9 @@ public enum DeltaEngine {
   /** zstd with the old blob (or a window of it) loaded as a raw-content dictionary; any size. */
   ZSTD(1, "zstd"),
   /** bsdiff (jbsdiff) with zstd-compressed blocks; small and medium files only (memory). */
-  BSDIFF(2, "bsdiff");
+  BSDIFF(2, "bsdiff"),
+  /** Blocks of the old blob copied where the new one repeats them, at any offset; any size. */
+  BLOCKS(3, "blocks");
 
   private final int id;
   private final String label;

@@ -6,8 +6,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.casfs.cas.ObjectId;
 import org.casfs.cas.store.ObjectReader;
 
@@ -37,6 +39,13 @@ public final class DeltaPlanner {
    */
   static final long PROBE_FROM = 1 << 20;
   private static final int PROBE_LEVEL = 1;
+  /**
+   * A block delta of at most this share of a large blob (compressed at {@link #PROBE_LEVEL}) is
+   * taken without running the other engines: on a 100 MiB file changed in place and appended to
+   * it is the size of the changes, while zstd's windows, the other engine for such sizes, took
+   * 7 s at level 12 to make a delta of a third of the file.
+   */
+  private static final int CLEARLY_SMALL = 16;
 
   private final ObjectReader blobs;
   private final DeltaBudget budget;
@@ -65,41 +74,83 @@ public final class DeltaPlanner {
   /** Computes and compares the candidates for one pair. */
   public FileDelta compute(FilePair pair) throws IOException {
     long start = System.nanoTime();
-    Map<DeltaEngine, Integer> sizes = new EnumMap<>(DeltaEngine.class);
-    byte[] best = null;
-    DeltaEngine bestEngine = null;
-    long whole;
+    Candidates found = new Candidates(pair);
     try (BlobSource oldBlob = BlobSources.open(blobs, pair.oldBlob().id(), pair.oldSize());
         BlobSource newBlob = BlobSources.open(blobs, pair.newBlob().id(), pair.newSize())) {
+      if (Math.max(oldBlob.size(), newBlob.size()) > budget.largeBlob()) {
+        // Large blobs: the block engine first, whose delta for a file changed in a few places is
+        // about the size of the changes; then the others only where it did not find that.
+        long quickWhole = compressedSize(newBlob, PROBE_LEVEL);
+        found.tryEncoder(Deltas.encoder(DeltaEngine.BLOCKS), oldBlob, newBlob, quickWhole);
+        if (found.best != null && found.best.length <= quickWhole / CLEARLY_SMALL) {
+          return found.result(quickWhole, start);
+        }
+      }
       List<DeltaEncoder> encoders = encodersFor(oldBlob.size(), newBlob.size());
       // The look runs only where zstd may run at all: within the budget's memory.
       if (pair.newSize() >= PROBE_FROM && encoders.stream().anyMatch(e -> e.engine() == DeltaEngine.ZSTD)) {
         long probeWhole = compressedSize(newBlob, PROBE_LEVEL);
         if (zstdDeltaSize(oldBlob, newBlob, PROBE_LEVEL) >= NOTHING_SHARED * probeWhole) {
-          return new FileDelta(pair, sizes, probeWhole, null, null, System.nanoTime() - start);
+          return found.result(probeWhole, start);
         }
       }
-      whole = compressedSize(newBlob, pair.newSize() > budget.largeBlob() ? budget.largeZstdLevel() : budget.zstdLevel());
+      long whole = compressedSize(newBlob, pair.newSize() > budget.largeBlob() ? budget.largeZstdLevel() : budget.zstdLevel());
       for (DeltaEncoder enc : encoders) {
-        if (enc.engine() == DeltaEngine.BSDIFF && oldSharesNothing(sizes, whole)) {
+        if (enc.engine() == DeltaEngine.BSDIFF && oldSharesNothing(found, whole)) {
           continue;
         }
-        byte[] d = Deltas.create(enc, pair.oldBlob().id(), oldBlob, pair.newBlob(), newBlob);
-        if (!reproduces(d, pair.oldBlob().id(), pair, oldBlob)) {
-          continue;
-        }
-        sizes.put(enc.engine(), d.length);
-        if (best == null || d.length < best.length) {
-          best = d;
-          bestEngine = enc.engine();
-        }
+        found.tryEncoder(enc, oldBlob, newBlob, whole);
+      }
+      return found.result(whole, start);
+    }
+  }
+
+  /** The deltas made for one pair so far, and the smallest. */
+  private final class Candidates {
+    private final FilePair pair;
+    final Map<DeltaEngine, Integer> sizes = new EnumMap<>(DeltaEngine.class);
+    /** Engines whose delta grew past what could be kept: not in {@link #sizes}. */
+    final Set<DeltaEngine> tooLarge = EnumSet.noneOf(DeltaEngine.class);
+    byte[] best;
+    DeltaEngine bestEngine;
+
+    Candidates(FilePair pair) {
+      this.pair = pair;
+    }
+
+    /**
+     * Runs {@code enc} within the budget's memory, keeping its delta if it reproduces the new
+     * blob and is the smallest yet. A delta that grows past what could be kept against
+     * {@code whole} (or sent at all) is abandoned as soon as it does: a large blob that shares
+     * little would otherwise fill the heap.
+     */
+    void tryEncoder(DeltaEncoder enc, BlobSource oldBlob, BlobSource newBlob, long whole) throws IOException {
+      if (enc.encodeMemory(oldBlob.size(), newBlob.size()) > budget.memoryBytes()) {
+        return;
+      }
+      long limit = Math.min(DeltaService.MAX_DELTA_BYTES, (long) (budget.keepRatio() * whole) + DeltaHeader.LENGTH);
+      byte[] d;
+      try {
+        d = Deltas.create(enc, pair.oldBlob().id(), oldBlob, pair.newBlob(), newBlob, limit);
+      } catch (DeltaTooLargeException e) {
+        tooLarge.add(enc.engine());
+        return;
+      }
+      if (!reproduces(d, pair.oldBlob().id(), pair, oldBlob)) {
+        return;
+      }
+      sizes.put(enc.engine(), d.length);
+      if (best == null || d.length < best.length) {
+        best = d;
+        bestEngine = enc.engine();
       }
     }
-    if (best != null && best.length > budget.keepRatio() * whole) {
-      best = null;
-      bestEngine = null;
+
+    /** The smallest delta if it is worth keeping against {@code whole}. */
+    FileDelta result(long whole, long start) {
+      boolean keep = best != null && best.length <= budget.keepRatio() * whole;
+      return new FileDelta(pair, sizes, tooLarge, whole, keep ? best : null, keep ? bestEngine : null, System.nanoTime() - start);
     }
-    return new FileDelta(pair, sizes, whole, best, bestEngine, System.nanoTime() - start);
   }
 
   /**
@@ -111,9 +162,9 @@ public final class DeltaPlanner {
    * none of which bsdiff had made worth keeping; the 8 it won had zstd deltas of 0.03-0.24 of
    * the whole.
    */
-  private static boolean oldSharesNothing(Map<DeltaEngine, Integer> sizes, long whole) {
-    Integer zstd = sizes.get(DeltaEngine.ZSTD);
-    return zstd != null && zstd >= NOTHING_SHARED * whole;
+  private static boolean oldSharesNothing(Candidates found, long whole) {
+    Integer zstd = found.sizes.get(DeltaEngine.ZSTD);
+    return found.tooLarge.contains(DeltaEngine.ZSTD) || zstd != null && zstd >= NOTHING_SHARED * whole;
   }
 
   /** The size of the zstd delta at {@code level}, not kept. */

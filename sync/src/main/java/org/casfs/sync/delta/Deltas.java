@@ -19,6 +19,8 @@ import org.casfs.cas.ObjectId;
 public final class Deltas {
   /** zstd level used when no budget says otherwise. */
   public static final int DEFAULT_ZSTD_LEVEL = 19;
+  /** zstd level of the block engine's literals. */
+  static final int BLOCKS_LEVEL = 9;
 
   private Deltas() {}
 
@@ -27,6 +29,7 @@ public final class Deltas {
     return switch (engine) {
       case ZSTD -> new ZstdDelta(DEFAULT_ZSTD_LEVEL);
       case BSDIFF -> new BsdiffDelta(BsdiffDelta.LIMIT);
+      case BLOCKS -> new BlockDelta(BLOCKS_LEVEL);
     };
   }
 
@@ -44,16 +47,50 @@ public final class Deltas {
     return switch (engine) {
       case ZSTD -> new ZstdDelta(DEFAULT_ZSTD_LEVEL);
       case BSDIFF -> new BsdiffDelta(BsdiffDelta.LIMIT);
+      case BLOCKS -> new BlockDelta(BLOCKS_LEVEL);
     };
   }
 
   /** A whole delta from {@code oldBlob} (named {@code oldId}) to {@code newBlob} (with hashes {@code newHashes}). */
   public static byte[] create(DeltaEncoder encoder, ObjectId oldId, BlobSource oldBlob, Hashes newHashes,
       BlobSource newBlob) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.write(new DeltaHeader(encoder.engine(), oldId, newHashes, newBlob.size()).encode());
-    encoder.encode(oldBlob, newBlob, out);
+    return create(encoder, oldId, oldBlob, newHashes, newBlob, Integer.MAX_VALUE - 8);
+  }
+
+  /**
+   * {@link #create}, abandoned with a {@link DeltaTooLargeException} as soon as the delta is over
+   * {@code limit} bytes.
+   */
+  static byte[] create(DeltaEncoder encoder, ObjectId oldId, BlobSource oldBlob, Hashes newHashes,
+      BlobSource newBlob, long limit) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream() {
+      @Override
+      public synchronized void write(byte[] b, int off, int len) {
+        if (count + (long) len > limit) {
+          throw new TooLarge();
+        }
+        super.write(b, off, len);
+      }
+
+      @Override
+      public synchronized void write(int b) {
+        write(new byte[] {(byte) b}, 0, 1);
+      }
+    };
+    try {
+      out.write(new DeltaHeader(encoder.engine(), oldId, newHashes, newBlob.size()).encode());
+      encoder.encode(oldBlob, newBlob, out);
+    } catch (TooLarge e) {
+      throw new DeltaTooLargeException(oldId, newHashes.id(), limit);
+    }
     return out.toByteArray();
+  }
+
+  /** Thrown through an encoder by the bounded buffer (an encoder may wrap an IOException). */
+  private static final class TooLarge extends RuntimeException {
+    TooLarge() {
+      super(null, null, false, false);
+    }
   }
 
   /**

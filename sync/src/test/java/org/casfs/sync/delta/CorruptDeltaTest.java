@@ -14,7 +14,7 @@ class CorruptDeltaTest {
   private static final long SEED = Long.getLong("casfs.seed", System.nanoTime());
 
   private static final List<DeltaEncoder> ENCODERS = List.of(Deltas.encoder(DeltaEngine.ZSTD),
-      Deltas.encoder(DeltaEngine.BSDIFF), new ZstdDelta(9, 4096, 2048, 1024));
+      Deltas.encoder(DeltaEngine.BSDIFF), new ZstdDelta(9, 4096, 2048, 1024), new BlockDelta(3, 64));
 
   @Test
   void flippedBytesAndTruncationsAreRejected() throws Exception {

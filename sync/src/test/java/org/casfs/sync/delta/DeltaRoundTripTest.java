@@ -14,8 +14,12 @@ class DeltaRoundTripTest {
 
   private static List<DeltaEncoder> encoders() {
     return List.of(Deltas.encoder(DeltaEngine.ZSTD), Deltas.zstdEncoder(3), Deltas.encoder(DeltaEngine.BSDIFF),
+        // the block engine, which the planner runs on large blobs only
+        Deltas.encoder(DeltaEngine.BLOCKS),
         // windowed zstd with tiny segments, so that small blobs cross many segment borders
-        new ZstdDelta(9, 4096, 2048, 1024));
+        new ZstdDelta(9, 4096, 2048, 1024),
+        // blocks of 64 bytes, so that small blobs have many
+        new BlockDelta(3, 64));
   }
 
   @Test

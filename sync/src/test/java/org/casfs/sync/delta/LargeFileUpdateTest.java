@@ -1,0 +1,79 @@
+package org.casfs.sync.delta;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.casfs.cas.ObjectId;
+import org.casfs.sync.Client;
+import org.casfs.sync.Origin;
+import org.casfs.sync.TestImages;
+import org.casfs.sync.pull.HttpSource;
+import org.casfs.sync.pull.Puller;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A large file updated in place, as an offline encyclopedia, a disk image or a database is: 4
+ * KiB changed and 1 MiB appended to a 96 MiB file of incompressible bytes. The update an origin
+ * publishes, pulled over loopback HTTP by a client that holds the old version, costs about the
+ * change (the block engine's delta), not a third of the file as zstd's windows made it.
+ */
+class LargeFileUpdateTest {
+  private static final int SIZE = 96 << 20;
+
+  @TempDir Path tmp;
+
+  @Test
+  void aSmallChangeToALargeFileTravelsAsAboutItsOwnSize() throws Exception {
+    Random r = new Random(21);
+    byte[] content = new byte[SIZE];
+    r.nextBytes(content);
+    Path v1 = Files.createDirectories(tmp.resolve("v1/srv"));
+    Files.write(v1.resolve("wiki.zim"), content);
+    byte[] edit = new byte[4096];
+    r.nextBytes(edit);
+    System.arraycopy(edit, 0, content, (70 << 20) + 5, edit.length);
+    byte[] appended = new byte[1 << 20];
+    r.nextBytes(appended);
+    Path v2 = Files.createDirectories(tmp.resolve("v2/srv"));
+    try (OutputStream out = Files.newOutputStream(v2.resolve("wiki.zim"))) {
+      out.write(content);
+      out.write(appended);
+    }
+
+    try (Origin origin = new Origin(tmp.resolve("origin"));
+        Client client = new Client(tmp.resolve("client"), origin.key.publicKey())) {
+      var odb = origin.repo.objectDatabase();
+      ObjectId first = TestVersions.importVersion(odb, tmp.resolve("v1"), 1);
+      origin.publish(first);
+      origin.serve();
+      DeltaStore deltas = DeltaStore.open(origin.repo.stagingDir("deltas"), 256L << 20);
+      DeltaService service = new DeltaService(odb, deltas, DeltaBudget.onDemand(), 0, 0);
+      origin.server.deltaSource(service).addFetchHook(new DeltaFetchHook(service));
+      pull(client, origin.url());
+
+      ObjectId second = TestVersions.importVersion(odb, tmp.resolve("v2"), 2, first);
+      VersionDeltas.Report report = new VersionDeltas(odb, DeltaBudget.defaults(), 2).compute(first, second, deltas);
+      assertThat(report.chosenCount()).containsEntry(DeltaEngine.BLOCKS, 1);
+      origin.publish(second);
+      long before = origin.server.bytesSent();
+      assertThat(pull(client, origin.url()).manifest()).isEqualTo(second);
+      long sent = origin.server.bytesSent() - before;
+
+      assertThat(sent).as("bytes sent for a 4 KiB change and 1 MiB appended to a 96 MiB file")
+          .isBetween((long) appended.length, (long) appended.length + (256 << 10));
+      assertThat(TestImages.verifyAll(client.repo.objectDatabase(), second)).as("manifest, two trees, the file").isEqualTo(4);
+    }
+  }
+
+  private static Puller.Result pull(Client c, String url) throws IOException {
+    DeltaStore keep = DeltaStore.open(c.repo.stagingDir("deltas"), 1L << 30);
+    return c.puller().addDecoder(new DeltaFrameDecoder(c.repo.stagingDir("tmp-deltas"), keep))
+        .addDecoder(new TreeDeltaFrameDecoder()).pull(List.of(new HttpSource(url, c.config)), false);
+  }
+}
