@@ -245,8 +245,9 @@ public final class Server implements Closeable {
     return http.getAddress();
   }
 
+  /** {@code http://HOST:PORT} of the address it listens on ({@link ServerUrls#reachable} for a wildcard). */
   public String url() {
-    return "http://" + address().getHostString() + ":" + address().getPort();
+    return ServerUrls.of(address().getAddress(), address().getPort());
   }
 
   /** Requests answered so far (tests count round trips with it). */

@@ -3,12 +3,14 @@ package org.casfs.tools.command;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.casfs.cas.store.Repository;
 import org.casfs.sync.SyncState;
 import org.casfs.sync.peer.Scrub;
 import org.casfs.sync.server.Server;
 import org.casfs.sync.server.ServerConfig;
+import org.casfs.sync.server.ServerUrls;
 import org.casfs.sync.wire.RateLimit;
 import org.casfs.tools.OpenRepo;
 import org.casfs.tools.RepoCommand;
@@ -78,7 +80,10 @@ public final class ServeCommand extends RepoCommand {
           stop.countDown();
         });
         Runtime.getRuntime().addShutdownHook(hook);
-        out().println("serving " + open.repo().dir() + " at " + server.url());
+        List<String> urls = ServerUrls.reachable(server.address());
+        out().println("serving " + open.repo().dir() + (server.address().getAddress().isAnyLocalAddress()
+            ? " on every address of this machine, port " + server.address().getPort() + ": " + String.join(", ", urls)
+            : " at " + server.url()));
         out().flush();
         if (new SyncState(open.repo().kv()).offeredHeadOrNull() == null) {
           log("this repository offers no signed version yet, so clients find nothing to pull; sign one with"
