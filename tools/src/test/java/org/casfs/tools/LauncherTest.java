@@ -75,6 +75,22 @@ class LauncherTest {
     assertThat(notRepo.err()).hasLineCount(1).contains("is not a casfs repository");
   }
 
+  /** {@code casfs --repo DIR COMMAND}, as {@code git -C DIR} is typed, was "Unknown options: '--repo'". */
+  @Test
+  void theRepositoryMayBeNamedBeforeTheCommand() throws Exception {
+    Path repo = tmp.resolve("repo");
+    Path src = TestTreeFiles.write(tmp.resolve("src"), 3);
+    Path elsewhere = tmp.resolve("not-a-repo");
+    Run init = casfs(elsewhere, "--repo", repo.toString(), "init");
+    assertThat(init.code()).as(init.err()).isZero();
+    Run imported = casfs(elsewhere, "--repo=" + repo, "import", src.toString(), "--label", "first");
+    assertThat(imported.code()).as(imported.err()).isZero();
+    assertThat(casfs(elsewhere, "--repo", repo.toString(), "cat", "first", "etc/hostname").out()).isEqualTo("laptop-3\n");
+    Run typo = casfs(elsewhere, "--repo", repo.toString(), "--bogus", "log");
+    assertThat(typo.code()).isEqualTo(2);
+    assertThat(typo.err()).hasLineCount(1);
+  }
+
   @Test
   void anUnreadableFileFailsTheImportWithExit5AndTheRepositoryUnchanged() throws Exception {
     Path repo = tmp.resolve("repo");
