@@ -1,5 +1,6 @@
 package org.casfs.sync.delta;
 
+import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -202,12 +203,14 @@ public final class DeltaPlanner {
       }
     }
     long total = 0;
-    int chunk = 16 << 20;
-    for (long pos = 0; pos < blob.size(); pos += chunk) {
-      int n = (int) Math.min(chunk, blob.size() - pos);
-      try (ZstdCompressCtx ctx = new ZstdCompressCtx()) {
-        ctx.setLevel(level);
-        total += ctx.compress(blob.read(pos, n)).length;
+    byte[] chunk = new byte[16 << 20];
+    byte[] frame = new byte[(int) Zstd.compressBound(chunk.length)];
+    try (ZstdCompressCtx ctx = new ZstdCompressCtx()) {
+      ctx.setLevel(level);
+      for (long pos = 0; pos < blob.size(); pos += chunk.length) {
+        int n = (int) Math.min(chunk.length, blob.size() - pos);
+        blob.readFully(pos, chunk, 0, n);
+        total += ctx.compressByteArray(frame, 0, frame.length, chunk, 0, n);
       }
     }
     return total;
