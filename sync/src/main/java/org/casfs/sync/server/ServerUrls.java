@@ -14,8 +14,9 @@ import java.util.List;
 /**
  * The URLs clients can use for a server: its one address, or, when it listens on every address
  * (the wildcard, {@code --bind 0.0.0.0}, which the JDK reports as {@code ::}), this machine's
- * addresses: IPv4 first, then global IPv6, then loopback. IPv6 literals are bracketed; link-local
- * IPv6 addresses are left out (a URL needs the client's interface name for them). Stateless.
+ * addresses: IPv4 first (link-local 169.254.x.x too: laptops on a switch without DHCP have only
+ * those), then global IPv6, then loopback. IPv6 literals are bracketed; link-local IPv6 addresses
+ * are left out (a URL needs the client's interface name for them). Stateless.
  */
 public final class ServerUrls {
   private ServerUrls() {}
@@ -67,7 +68,8 @@ public final class ServerUrls {
     }
     List<InetAddress> usable = new ArrayList<>();
     for (InetAddress a : machine) {
-      if (!a.isLinkLocalAddress() && !a.isAnyLocalAddress() && !a.isMulticastAddress()) {
+      boolean needsZone = a instanceof Inet6Address && a.isLinkLocalAddress();
+      if (!needsZone && !a.isAnyLocalAddress() && !a.isMulticastAddress()) {
         usable.add(a);
       }
     }
