@@ -16,6 +16,7 @@ import java.net.URL;
 import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 import org.casfs.cas.ObjectId;
 import org.casfs.cas.OneByteRead;
 import org.casfs.sync.trust.SignedHead;
@@ -30,6 +31,8 @@ import org.casfs.sync.wire.WireException;
  * asked for zstd-compressed. Thread-safe.
  */
 public final class HttpSource implements Source {
+  /** An IPv6 literal with an RFC 6874 zone: {@code [fe80::1%25eth0]}. */
+  private static final Pattern ZONE = Pattern.compile("\\[([0-9A-Fa-f:.]+)%25([^\\]]+)]");
   private final String base;
   private final PullConfig config;
   private final AtomicLong received = new AtomicLong();
@@ -37,7 +40,7 @@ public final class HttpSource implements Source {
   private volatile boolean onlySourceLeft;
 
   public HttpSource(String url, PullConfig config) {
-    String u = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    String u = withJavaZone(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
     if (!u.startsWith("http://") && !u.startsWith("https://")) {
       throw new IllegalArgumentException("a source URL starts with http:// or https://: " + url);
     }
@@ -48,6 +51,16 @@ public final class HttpSource implements Source {
   @Override
   public String name() {
     return base;
+  }
+
+  /**
+   * A link-local IPv6 address names its interface, in a URL as RFC 6874 writes it ({@code
+   * http://[fe80::1%25eth0]:7420}, as curl and browsers take it) or bare ({@code %eth0}); Java's
+   * URL takes only the bare form, and took {@code %25eth0} for an unknown host. Laptops on a
+   * switch without DHCP have only such addresses.
+   */
+  static String withJavaZone(String url) {
+    return ZONE.matcher(url).replaceFirst("[$1%$2]");
   }
 
   private HttpURLConnection open(String path) throws IOException {

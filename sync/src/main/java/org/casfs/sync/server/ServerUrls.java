@@ -96,9 +96,6 @@ public final class ServerUrls {
   }
 
   private static int rank(InetAddress a) {
-    if (a.isLoopbackAddress()) {
-      return 2;
-    }
-    return a instanceof Inet4Address ? 0 : 1;
+    return (a.isLoopbackAddress() ? 2 : 0) + (a instanceof Inet4Address ? 0 : 1);
   }
 }

@@ -2,6 +2,7 @@ package org.casfs.sync.pull;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,11 +10,32 @@ import org.casfs.cas.ObjectId;
 import org.casfs.sync.Client;
 import org.casfs.sync.Origin;
 import org.casfs.sync.TestImages;
+import org.casfs.sync.server.Server;
+import org.casfs.sync.server.ServerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class PullTest {
   @TempDir Path tmp;
+
+  /**
+   * A link-local IPv6 URL names the client's interface. Written as RFC 6874 has it ({@code
+   * %25lo}), as curl and browsers take it, it was an "unknown host"; the bare form worked.
+   */
+  @Test
+  void anIpv6UrlWithItsZoneWrittenAsRfc6874Pulls() throws Exception {
+    ServerConfig c = ServerConfig.loopback(0);
+    try (Origin origin = new Origin(tmp.resolve("origin"));
+        Client client = new Client(tmp.resolve("client"), origin.key.publicKey())) {
+      origin.server = new Server(origin.repo.objectDatabase(), origin.state, new ServerConfig(
+          new InetSocketAddress("::1", 0), c.threads(), c.maxRequestBytes(), c.zstdLevel(), c.shutdownGrace())).start();
+      ObjectId v1 = TestImages.version(origin.repo.objectDatabase(), "stable", 1, 42, 6, 20, 0, null);
+      origin.publish(v1);
+      int port = origin.server.address().getPort();
+      assertThat(client.pull("http://[::1%25lo]:" + port, false).manifest()).isEqualTo(v1);
+      assertThat(client.pull("http://[::1%lo]:" + port + "/", false).manifest()).isEqualTo(v1);
+    }
+  }
 
   @Test
   void clientPullsSwitchesThenPullsTheUpdateInOneRoundTripAfterHead() throws Exception {

@@ -23,7 +23,7 @@ class ServerUrlsTest {
 
   @Test
   void aServerOnEveryAddressNamesThisMachinesAddressesIpv4First() throws Exception {
-    List<InetAddress> machine = List.of(InetAddress.getByName("127.0.0.1"), InetAddress.getByName("::1"),
+    List<InetAddress> machine = List.of(InetAddress.getByName("::1"), InetAddress.getByName("127.0.0.1"),
         InetAddress.getByName("fe80::1%1"), InetAddress.getByName("2001:db8::5"), InetAddress.getByName("10.1.2.3"),
         InetAddress.getByName("169.254.7.9"));
     for (String wildcard : new String[] {"0.0.0.0", "::"}) {
