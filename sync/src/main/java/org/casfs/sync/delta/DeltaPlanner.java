@@ -78,10 +78,11 @@ public final class DeltaPlanner {
     Candidates found = new Candidates(pair);
     try (BlobSource oldBlob = BlobSources.open(blobs, pair.oldBlob().id(), pair.oldSize());
         BlobSource newBlob = BlobSources.open(blobs, pair.newBlob().id(), pair.newSize())) {
+      long quickWhole = -1; // the new blob compressed at PROBE_LEVEL, once known
       if (Math.max(oldBlob.size(), newBlob.size()) > budget.largeBlob()) {
         // Large blobs: the block engine first, whose delta for a file changed in a few places is
         // about the size of the changes; then the others only where it did not find that.
-        long quickWhole = compressedSize(newBlob, PROBE_LEVEL);
+        quickWhole = compressedSize(newBlob, PROBE_LEVEL);
         found.tryEncoder(Deltas.encoder(DeltaEngine.BLOCKS), oldBlob, newBlob, quickWhole);
         if (found.best != null && found.best.length <= quickWhole / CLEARLY_SMALL) {
           return found.result(quickWhole, start);
@@ -90,7 +91,7 @@ public final class DeltaPlanner {
       List<DeltaEncoder> encoders = encodersFor(oldBlob.size(), newBlob.size());
       // The look runs only where zstd may run at all: within the budget's memory.
       if (pair.newSize() >= PROBE_FROM && encoders.stream().anyMatch(e -> e.engine() == DeltaEngine.ZSTD)) {
-        long probeWhole = compressedSize(newBlob, PROBE_LEVEL);
+        long probeWhole = quickWhole >= 0 ? quickWhole : compressedSize(newBlob, PROBE_LEVEL);
         if (zstdDeltaSize(oldBlob, newBlob, PROBE_LEVEL) >= NOTHING_SHARED * probeWhole) {
           return found.result(probeWhole, start);
         }
