@@ -2,6 +2,7 @@ package org.casfs.sync.delta;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import org.casfs.cas.ObjectId;
@@ -34,10 +35,7 @@ class DeltaPullTest {
       var odb = origin.repo.objectDatabase();
       ObjectId v1 = TestVersions.importVersion(odb, corpus.resolve("v1"), 1);
       origin.publish(v1);
-      origin.serve();
-      DeltaStore originDeltas = DeltaStore.open(origin.repo.stagingDir("deltas"), 256L << 20);
-      DeltaService originService = new DeltaService(odb, originDeltas, DeltaBudget.onDemand(), 0, 0);
-      origin.server.deltaSource(originService).addFetchHook(new DeltaFetchHook(originService));
+      DeltaStore originDeltas = serveStoredDeltas(origin);
       for (Client c : new Client[] {plain, viaOrigin, viaPeer}) {
         pullWith(c, origin.url(), true);
       }
@@ -96,7 +94,20 @@ class DeltaPullTest {
     }
   }
 
-  private static Puller.Result pullWith(Client c, String url, boolean switchAfter) throws Exception {
+  /**
+   * Starts the origin's server with the deltas of its store (none computed on demand) in its fetch
+   * streams; returns the store.
+   */
+  static DeltaStore serveStoredDeltas(Origin origin) throws IOException {
+    origin.serve();
+    DeltaStore deltas = DeltaStore.open(origin.repo.stagingDir("deltas"), 256L << 20);
+    DeltaService service = new DeltaService(origin.repo.objectDatabase(), deltas, DeltaBudget.onDemand(), 0, 0);
+    origin.server.deltaSource(service).addFetchHook(new DeltaFetchHook(service));
+    return deltas;
+  }
+
+  /** A pull that accepts delta frames and keeps what it receives, as {@code casfs pull} does. */
+  static Puller.Result pullWith(Client c, String url, boolean switchAfter) throws IOException {
     DeltaStore keep = DeltaStore.open(c.repo.stagingDir("deltas"), 1L << 30);
     return c.puller().addDecoder(new DeltaFrameDecoder(c.repo.stagingDir("tmp-deltas"), keep))
         .addDecoder(new TreeDeltaFrameDecoder()).pull(List.of(new HttpSource(url, c.config)), switchAfter);

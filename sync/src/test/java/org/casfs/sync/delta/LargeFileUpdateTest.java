@@ -2,18 +2,14 @@ package org.casfs.sync.delta;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Random;
 import org.casfs.cas.ObjectId;
 import org.casfs.sync.Client;
 import org.casfs.sync.Origin;
 import org.casfs.sync.TestImages;
-import org.casfs.sync.pull.HttpSource;
-import org.casfs.sync.pull.Puller;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,29 +47,21 @@ class LargeFileUpdateTest {
       var odb = origin.repo.objectDatabase();
       ObjectId first = TestVersions.importVersion(odb, tmp.resolve("v1"), 1);
       origin.publish(first);
-      origin.serve();
-      DeltaStore deltas = DeltaStore.open(origin.repo.stagingDir("deltas"), 256L << 20);
-      DeltaService service = new DeltaService(odb, deltas, DeltaBudget.onDemand(), 0, 0);
-      origin.server.deltaSource(service).addFetchHook(new DeltaFetchHook(service));
-      pull(client, origin.url());
+      DeltaStore deltas = DeltaPullTest.serveStoredDeltas(origin);
+      DeltaPullTest.pullWith(client, origin.url(), false);
 
       ObjectId second = TestVersions.importVersion(odb, tmp.resolve("v2"), 2, first);
       VersionDeltas.Report report = new VersionDeltas(odb, DeltaBudget.defaults(), 2).compute(first, second, deltas);
       assertThat(report.chosenCount()).containsEntry(DeltaEngine.BLOCKS, 1);
       origin.publish(second);
       long before = origin.server.bytesSent();
-      assertThat(pull(client, origin.url()).manifest()).isEqualTo(second);
+      assertThat(DeltaPullTest.pullWith(client, origin.url(), false).manifest()).isEqualTo(second);
       long sent = origin.server.bytesSent() - before;
 
       assertThat(sent).as("bytes sent for a 4 KiB change and 1 MiB appended to a 96 MiB file")
           .isBetween((long) appended.length, (long) appended.length + (256 << 10));
-      assertThat(TestImages.verifyAll(client.repo.objectDatabase(), second)).as("manifest, two trees, the file").isEqualTo(4);
+      assertThat(TestImages.verifyAll(client.repo.objectDatabase(), second)).as("manifest, two trees, the file")
+          .isEqualTo(4);
     }
-  }
-
-  private static Puller.Result pull(Client c, String url) throws IOException {
-    DeltaStore keep = DeltaStore.open(c.repo.stagingDir("deltas"), 1L << 30);
-    return c.puller().addDecoder(new DeltaFrameDecoder(c.repo.stagingDir("tmp-deltas"), keep))
-        .addDecoder(new TreeDeltaFrameDecoder()).pull(List.of(new HttpSource(url, c.config)), false);
   }
 }
