@@ -85,7 +85,8 @@ class LauncherTest {
     assertThat(init.code()).as(init.err()).isZero();
     Run imported = casfs(elsewhere, "--repo=" + repo, "import", src.toString(), "--label", "first");
     assertThat(imported.code()).as(imported.err()).isZero();
-    assertThat(casfs(elsewhere, "--repo", repo.toString(), "cat", "first", "etc/hostname").out()).isEqualTo("laptop-3\n");
+    assertThat(casfs(elsewhere, "--repo", repo.toString(), "cat", "first", "etc/hostname").out())
+        .isEqualTo("laptop-3\n");
     Run typo = casfs(elsewhere, "--repo", repo.toString(), "--bogus", "log");
     assertThat(typo.code()).isEqualTo(2);
     assertThat(typo.err()).hasLineCount(1);

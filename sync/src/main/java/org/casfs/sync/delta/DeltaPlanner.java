@@ -151,7 +151,8 @@ public final class DeltaPlanner {
     /** The smallest delta if it is worth keeping against {@code whole}. */
     FileDelta result(long whole, long start) {
       boolean keep = best != null && best.length <= budget.keepRatio() * whole;
-      return new FileDelta(pair, sizes, tooLarge, whole, keep ? best : null, keep ? bestEngine : null, System.nanoTime() - start);
+      return new FileDelta(pair, sizes, tooLarge, whole, keep ? best : null, keep ? bestEngine : null,
+          System.nanoTime() - start);
     }
   }
 
