@@ -229,10 +229,17 @@ final class BlockDelta implements DeltaEncoder, DeltaApplier {
       return same;
     }
 
-    /** The first position from q on (o in the old blob) where the blobs differ or one ends. */
+    /**
+     * The first position from q on (o in the old blob) where the blobs differ or one ends. Reads
+     * a block's worth first and twice as much each time after: where a block matches only itself
+     * (a zero block of the old blob, met at every block of a long run of zeros in the new one),
+     * reading a whole buffer ahead each time read the old blob 256 times over.
+     */
     private long sameAfter(long q, long o) throws IOException {
+      int chunk = block;
       while (q < newSize && o < oldBlob.size()) {
-        int n = (int) Math.min(READ, Math.min(newSize - q, oldBlob.size() - o));
+        int n = (int) Math.min(chunk, Math.min(newSize - q, oldBlob.size() - o));
+        chunk = Math.min(READ, chunk * 2);
         see(q, q + n);
         oldBlob.readFully(o, oldBuf, 0, n);
         int diff = Arrays.mismatch(win, at(q), at(q) + n, oldBuf, 0, n);

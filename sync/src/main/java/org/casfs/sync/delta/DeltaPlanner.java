@@ -42,7 +42,7 @@ public final class DeltaPlanner {
   private static final int PROBE_LEVEL = 1;
   /**
    * A block delta of at most this share of a large blob (compressed at {@link #PROBE_LEVEL}) is
-   * taken without running the other engines: on a 100 MiB file changed in place and appended to
+   * taken without running the other engines: on a 100 MiB file changed in place and appended to,
    * it is the size of the changes, while zstd's windows, the other engine for such sizes, took
    * 7 s at level 12 to make a delta of a third of the file.
    */

@@ -57,6 +57,36 @@ class BlockDeltaTest {
   }
 
   /**
+   * A run of zeros in the new blob where the old one has a single zero block: every block of the
+   * run matches that one and no further. Each match once read a whole megabyte of the old blob
+   * ahead; the old blob is now read a few times over at most, not 256 times.
+   */
+  @Test
+  void aLongRunMatchingOneShortOldRunDoesNotReadTheOldBlobOverAndOver() throws Exception {
+    Random r = new Random(4);
+    byte[] old = new byte[8 << 20];
+    r.nextBytes(old);
+    java.util.Arrays.fill(old, 1 << 20, (1 << 20) + BlockIndex.MIN_BLOCK, (byte) 0);
+    byte[] now = new byte[32 << 20];
+    long[] oldRead = {0};
+    BlobSource counted = new BlobSource() {
+      @Override
+      public long size() {
+        return old.length;
+      }
+
+      @Override
+      public void readFully(long pos, byte[] dst, int off, int len) throws IOException {
+        oldRead[0] += len;
+        BlobSource.of(old).readFully(pos, dst, off, len);
+      }
+    };
+    new BlockDelta(3).encode(counted, BlobSource.of(now), OutputStream.nullOutputStream());
+    assertThat(oldRead[0]).as("bytes of the old blob read").isLessThan(4L * now.length + 2L * old.length);
+    DeltaRoundTripTest.assertRoundTrip(new BlockDelta(3), old, now, "zeros matching one zero block");
+  }
+
+  /**
    * Bytes that are a function of their offset: a random pattern of 1 MiB + 13, varied per period,
    * with {@code editLength} other bytes at {@code editAt}; from {@link #SIZE} on (what a new blob
    * appends), random bytes of their own.
