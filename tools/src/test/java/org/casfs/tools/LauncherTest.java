@@ -75,9 +75,12 @@ class LauncherTest {
     assertThat(notRepo.err()).hasLineCount(1).contains("is not a casfs repository");
   }
 
-  /** {@code casfs --repo DIR COMMAND}, as {@code git -C DIR} is typed, was "Unknown options: '--repo'". */
+  /**
+   * {@code casfs --repo DIR COMMAND}, as {@code git -C DIR} is typed, was "Unknown options:
+   * '--repo'"; {@code casfs --help COMMAND} printed the list of commands.
+   */
   @Test
-  void theRepositoryMayBeNamedBeforeTheCommand() throws Exception {
+  void theRepositoryAndHelpMayComeBeforeTheCommand() throws Exception {
     Path repo = tmp.resolve("repo");
     Path src = TestTreeFiles.write(tmp.resolve("src"), 3);
     Path elsewhere = tmp.resolve("not-a-repo");
@@ -87,6 +90,9 @@ class LauncherTest {
     assertThat(imported.code()).as(imported.err()).isZero();
     assertThat(casfs(elsewhere, "--repo", repo.toString(), "cat", "first", "etc/hostname").out())
         .isEqualTo("laptop-3\n");
+    Run help = casfs(elsewhere, "--help", "serve");
+    assertThat(help.code()).isZero();
+    assertThat(help.out()).as("'casfs --help serve' is serve's help").startsWith("Usage: casfs serve");
     Run typo = casfs(elsewhere, "--repo", repo.toString(), "--bogus", "log");
     assertThat(typo.code()).isEqualTo(2);
     assertThat(typo.err()).hasLineCount(1);
