@@ -38,8 +38,8 @@
 extern char **environ;
 
 static const char *REPO_COMMANDS[] = {
-    "abort", "cat", "checkout", "commit", "delta", "diff", "fsck", "gc", "history", "import", "init",
-    "log", "ls", "mirror", "mount", "peer", "pin", "pull", "rollback", "serve", "show", "sign",
+    "abort", "cat", "channel", "checkout", "commit", "delta", "diff", "fsck", "gc", "history", "import",
+    "init", "log", "ls", "mirror", "mount", "peer", "pin", "pull", "rollback", "serve", "show", "sign",
     "status", "switch", "trust", "unpin", NULL};
 
 /* A growable byte buffer for the request, sent in one write. */

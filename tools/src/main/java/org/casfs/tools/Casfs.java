@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.casfs.tools.command.CatCommand;
+import org.casfs.tools.command.ChannelCommand;
 import org.casfs.tools.command.CheckoutCommand;
 import org.casfs.tools.command.DemoCommand;
 import org.casfs.tools.command.MountCommand;
@@ -102,7 +103,8 @@ public final class Casfs implements Callable<Integer> {
         CommitCommand.class,
         AbortCommand.class,
         PinCommand.class,
-        UnpinCommand.class);
+        UnpinCommand.class,
+        ChannelCommand.class);
   }
 
   @Spec CommandSpec spec;

@@ -13,8 +13,8 @@ import java.util.Set;
  */
 public final class RepoArguments {
   /** The names of the subcommands that work on a repository. */
-  static final Set<String> COMMANDS = Set.of("abort", "cat", "checkout", "commit", "delta", "diff", "fsck", "gc",
-      "history", "import", "init", "log", "ls", "mirror", "mount", "peer", "pin", "pull", "rollback", "serve",
+  static final Set<String> COMMANDS = Set.of("abort", "cat", "channel", "checkout", "commit", "delta", "diff", "fsck",
+      "gc", "history", "import", "init", "log", "ls", "mirror", "mount", "peer", "pin", "pull", "rollback", "serve",
       "show", "sign", "status", "switch", "trust", "unpin");
 
   private RepoArguments() {}

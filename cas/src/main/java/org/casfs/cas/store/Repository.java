@@ -27,7 +27,7 @@ import java.nio.file.StandardOpenOption;
  */
 public final class Repository implements Closeable {
   private final Path dir;
-  private final RepoConfig config;
+  private volatile RepoConfig config;
   private final FileChannel lockChannel;
   private final FileLock lock;
   private final RocksDatabase db;
@@ -270,6 +270,20 @@ public final class Repository implements Closeable {
 
   public RepoConfig config() {
     return config;
+  }
+
+  /**
+   * Follows another update channel from now on: {@code REPO/config} rewritten (synced, atomic).
+   * What follows the channel in this process (a running pull, a peer) keeps the one it started
+   * with.
+   */
+  public void changeChannel(String channel) throws IOException {
+    if (readOnly) {
+      throw new IOException(dir + " is open for reading only; cannot change its channel");
+    }
+    RepoConfig changed = config.withChannel(channel);
+    changed.write(dir.resolve("config"));
+    config = changed;
   }
 
   /**

@@ -21,6 +21,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import org.casfs.cas.Manifest;
 import org.casfs.cas.ObjectId;
 import org.casfs.cas.Sizes;
 import org.casfs.cas.store.Repository;
@@ -328,30 +329,15 @@ public final class Peer implements AutoCloseable {
     }
   }
 
-  /** The sequence this machine already has: what runs, or what it offers (staged), if higher. */
+  /**
+   * The sequence this machine already has on its channel: what runs, or what it offers (staged),
+   * if higher.
+   */
   long haveSequence() throws IOException {
-    long have = -1;
     ObjectId cur = versions.refs().currentOrNull();
-    if (cur != null) {
-      have = repo.objectDatabase().readManifest(cur).sequence();
-      SignedHead accepted = state.acceptedHeadOrNull(cur);
-      if (accepted != null) {
-        have = Math.max(have, decodeOr(accepted, have));
-      }
-    }
-    SignedHead offered = state.offeredHeadOrNull();
-    if (offered != null) {
-      have = Math.max(have, decodeOr(offered, have));
-    }
-    return have;
-  }
-
-  private static long decodeOr(SignedHead h, long fallback) {
-    try {
-      return h.headUnverified().sequence();
-    } catch (SignatureException e) {
-      return fallback;
-    }
+    Manifest running = cur != null ? repo.objectDatabase().readManifest(cur) : null;
+    return verifier.sequenceOnChannel(running, cur != null ? state.acceptedHeadOrNull(cur) : null,
+        state.offeredHeadOrNull());
   }
 
   private record Offer(Neighbour neighbour, SignedHead signed, Head head) {}

@@ -289,17 +289,13 @@ public final class Puller {
     return new Result(want, head.sequence(), switched, run.objectsDone, run.bytesDone, received, requests);
   }
 
+  /** The sequence of the version this machine runs, on its channel (-1: none, or another channel's). */
   private long runningSequence() throws IOException {
     ObjectId cur = refs.currentOrNull();
     if (cur == null) {
       return -1;
     }
-    long seq = db.readManifest(cur).sequence();
-    SignedHead h = state.acceptedHeadOrNull(cur);
-    if (h != null) {
-      seq = Math.max(seq, h.headUnverified().sequence());
-    }
-    return seq;
+    return verifier.sequenceOnChannel(db.readManifest(cur), state.acceptedHeadOrNull(cur));
   }
 
   private Inventory inventory(Head head) throws IOException {

@@ -38,7 +38,7 @@ public final class HeadVerifier {
     if (!head.channel().equals(channel)) {
       throw new SignatureException(SignatureException.Reason.WRONG_CHANNEL, "the source offers channel '"
           + head.channel() + "' but this machine follows '" + channel + "'; refused: pull from a source of channel '"
-          + channel + "' (a machine's channel is chosen by 'casfs init --channel')");
+          + channel + "', or follow '" + head.channel() + "' with 'casfs channel " + head.channel() + "'");
     }
     if (head.sequence() <= runningSequence) {
       throw new SignatureException(SignatureException.Reason.NOT_NEWER, "the source offers sequence "
@@ -56,6 +56,35 @@ public final class HeadVerifier {
           + " if it is wrong, set it (date -s)");
     }
     return head;
+  }
+
+  /** The channel this verifier accepts heads of. */
+  public String channel() {
+    return channel;
+  }
+
+  /**
+   * The sequence this machine has on this verifier's channel: the highest of the running version
+   * and the heads given that are on the channel; -1 if none is. A version or head of another
+   * channel (the machine followed that one before 'casfs channel') counts for nothing: sequences
+   * are numbered per channel, and the first version of the new one is as new as any.
+   */
+  public long sequenceOnChannel(Manifest runningOrNull, SignedHead... headsOrNull) {
+    long have = runningOrNull != null && runningOrNull.channel().equals(channel) ? runningOrNull.sequence() : -1;
+    for (SignedHead h : headsOrNull) {
+      if (h == null) {
+        continue;
+      }
+      try {
+        Head head = h.headUnverified();
+        if (head.channel().equals(channel)) {
+          have = Math.max(have, head.sequence());
+        }
+      } catch (SignatureException e) {
+        // a stored head that no longer decodes counts for nothing
+      }
+    }
+    return have;
   }
 
   /** The manifest named by an accepted head must be on the head's channel. */

@@ -23,10 +23,7 @@ public final class InitCommand extends RepoCommand {
 
   @Override
   protected void execute() throws Exception {
-    if (!Manifest.validChannel(channel)) {
-      throw CliException.usage("bad channel name '" + channel
-          + "'; use 1 to 64 characters of a-z, A-Z, 0-9, '.', '_', '-' and '/'");
-    }
+    requireValidChannel(channel);
     Path dir = repoDir();
     try (Repository repo = Repository.init(dir, RepoConfig.defaults().withChannel(channel))) {
       // Every module's key spaces, now: each made on its first use costs that command a synced
@@ -36,6 +33,13 @@ public final class InitCommand extends RepoCommand {
       spaces.add(ImportOptions.STAT_CACHE_SPACE);
       repo.kv().createSpaces(spaces);
       out().println("initialized empty casfs repository in " + repo.dir() + " (channel " + channel + ")");
+    }
+  }
+
+  static void requireValidChannel(String channel) {
+    if (!Manifest.validChannel(channel)) {
+      throw CliException.usage("bad channel name '" + channel
+          + "'; use 1 to 64 characters of a-z, A-Z, 0-9, '.', '_', '-' and '/'");
     }
   }
 }
