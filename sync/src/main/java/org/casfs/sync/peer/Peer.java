@@ -1,8 +1,10 @@
 package org.casfs.sync.peer;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -168,8 +170,7 @@ public final class Peer implements AutoCloseable {
     finder = new PeerFinder(fo, this::onNeighbour);
     finder.start(announcement());
     for (String url : config.staticPeers()) {
-      URI u = URI.create(url);
-      finder.addStatic(new InetSocketAddress(u.getHost(), u.getPort() < 0 ? 80 : u.getPort()));
+      finder.addStatic(staticAddress(url));
     }
     log.accept("peer serving on port " + port() + ", channel " + channel + ", offering "
         + describe(finder.current()) + ", mDNS on " + config.mdnsInterfaces().size()
@@ -305,6 +306,22 @@ public final class Peer implements AutoCloseable {
         last = null;
       }
     }
+  }
+
+  /**
+   * The address of a static neighbour's base URL. An IPv6 literal names its interface when it is
+   * link-local ({@code http://[fe80::1%25eth0]:7420}, RFC 6874, or {@code %eth0}): the only
+   * addresses laptops have on a switch without DHCP. It was taken for a host name, which never
+   * resolved.
+   */
+  static InetSocketAddress staticAddress(String url) throws UnknownHostException {
+    URI u = URI.create(HttpSource.withJavaZone(url));
+    int port = u.getPort() < 0 ? 80 : u.getPort();
+    String host = u.getHost();
+    if (host != null && host.startsWith("[") && host.endsWith("]")) {
+      return new InetSocketAddress(InetAddress.getByName(host.substring(1, host.length() - 1)), port);
+    }
+    return new InetSocketAddress(host, port);
   }
 
   /** Announces whatever head is offered now (after a pull, or a publish on an origin). */
@@ -489,8 +506,7 @@ public final class Peer implements AutoCloseable {
           }
         });
     try (source) {
-      Puller.Result r = puller.pull(List.of(source), config.autoSwitch());
-      state.setOfferedHead(signed);
+      Puller.Result r = puller.pull(List.of(source), config.autoSwitch()); // and offers it on
       pullsDone++;
       List<Long> per = perSource(sources);
       transfer.set(new Transfer(channel, head.sequence(), head.manifestId().name(), urls, "done",

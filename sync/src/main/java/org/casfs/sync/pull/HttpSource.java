@@ -59,7 +59,7 @@ public final class HttpSource implements Source {
    * URL takes only the bare form, and took {@code %25eth0} for an unknown host. Laptops on a
    * switch without DHCP have only such addresses.
    */
-  static String withJavaZone(String url) {
+  public static String withJavaZone(String url) {
     return ZONE.matcher(url).replaceFirst("[$1%$2]");
   }
 

@@ -275,6 +275,7 @@ public final class Puller {
     if (!refs.stage(want)) {
       throw new IOException("the refs refused to stage " + want + " although every object is present; run 'casfs fsck'");
     }
+    offerOn(signed, head);
     state.setPullInFlight(null);
     partials.clear();
     boolean switched = switchAfter && refs.switchTo(want, "pull " + sources.get(0).name());
@@ -287,6 +288,19 @@ public final class Puller {
       requests += s.requests();
     }
     return new Result(want, head.sequence(), switched, run.objectsDone, run.bytesDone, received, requests);
+  }
+
+  /**
+   * What this machine pulled it offers on, to its neighbours ({@code casfs peer}, {@code casfs
+   * serve}) and to a stick ({@code casfs mirror}), unless it offers a newer version of its
+   * channel already. A laptop updated from a stick or a server once offered nothing, so the
+   * update stopped there: its peer answered 404, its mirror said "sign a version first".
+   */
+  private void offerOn(SignedHead signed, Head head) throws IOException {
+    SignedHead offered = state.offeredHeadOrNull();
+    if (offered == null || verifier.sequenceOnChannel(null, offered) < head.sequence()) {
+      state.setOfferedHead(signed);
+    }
   }
 
   /** The sequence of the version this machine runs, on its channel (-1: none, or another channel's). */

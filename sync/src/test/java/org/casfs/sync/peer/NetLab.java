@@ -79,6 +79,43 @@ final class NetLab implements AutoCloseable {
     return new String[] {a, b};
   }
 
+  /**
+   * Links two namespaces with a veth pair that has no IPv4 address: each end has only the IPv6
+   * link-local address the kernel gives it, as laptops on a switch without a DHCP server do.
+   * Returns the two interface names and, in {@code addressesOut}, the two addresses once usable
+   * (duplicate address detection done).
+   */
+  String[] linkLocalOnly(String nsA, String nsB, String[] addressesOut) throws IOException, InterruptedException {
+    int n = links++;
+    String a = "cf" + tag + "a" + n;
+    String b = "cf" + tag + "b" + n;
+    run("ip", "link", "add", a, "type", "veth", "peer", "name", b);
+    undo.push(List.of("ip", "link", "del", a));
+    String[][] ends = {{nsA, a}, {nsB, b}};
+    for (String[] end : ends) {
+      run("ip", "link", "set", end[1], "netns", end[0]);
+      inNs(end[0], "ip", "link", "set", end[1], "up");
+    }
+    for (int i = 0; i < 2; i++) {
+      addressesOut[i] = linkLocalAddress(ends[i][0], ends[i][1]);
+    }
+    return new String[] {a, b};
+  }
+
+  private String linkLocalAddress(String ns, String dev) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (System.nanoTime() < deadline) {
+      for (String line : capture(ns, "ip", "-6", "addr", "show", "dev", dev).split("\n")) {
+        line = line.strip();
+        if (line.startsWith("inet6 fe80:") && !line.contains("tentative")) {
+          return line.split("\\s+")[1].split("/")[0];
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new IOException("no usable link-local address on " + dev + " in " + ns + " after 20 s");
+  }
+
   private void configure(String ns, String dev, String cidr) throws IOException {
     if (ns != null) {
       run("ip", "link", "set", dev, "netns", ns);

@@ -1,0 +1,76 @@
+package org.casfs.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Updates spread laptop by laptop: a laptop that took a version with {@code casfs pull} (from the
+ * school server, or from a stick at a school without a network) passes it on: its peer and its
+ * server offer it, and it mirrors it to a stick for the next school. It offered nothing: its
+ * server answered 404, its mirror said "run 'casfs sign VERSION' first", which a laptop cannot.
+ */
+class PassItOnTest {
+  @TempDir Path tmp;
+
+  @Test
+  void aLaptopThatPulledAVersionServesItAndMirrorsItToAStick() throws Exception {
+    CliRunner origin = CliRunner.forRepo(tmp.resolve("origin")).env("CASFS_KEY", tmp.resolve("key").toString());
+    assertThat(origin.run("init").code()).isZero();
+    String pub = origin.run("keygen").out().strip();
+    assertThat(origin.run("import", tree("v1").toString(), "--label", "v1").code()).isZero();
+    assertThat(origin.run("sign", "v1").code()).isZero();
+    Path schoolStick = tmp.resolve("school-stick");
+    assertThat(origin.run("mirror", schoolStick.toString()).code()).isZero();
+
+    CliRunner teacher = laptop("teacher", pub);
+    CliRunner.Result pulled = teacher.run("pull", "--from-dir", schoolStick.toString(), "--switch");
+    assertThat(pulled.code()).as(pulled.toString()).isZero();
+
+    // A stick for a village school, written by the teacher's laptop.
+    Path villageStick = tmp.resolve("village-stick");
+    CliRunner.Result mirrored = teacher.run("mirror", villageStick.toString());
+    assertThat(mirrored.code()).as(mirrored.toString()).isZero();
+    CliRunner pupil = laptop("pupil", pub);
+    CliRunner.Result fromStick = pupil.run("pull", "--from-dir", villageStick.toString(), "--switch");
+    assertThat(fromStick.code()).as(fromStick.toString()).isZero();
+    assertThat(pupil.run("cat", "current", "/hello").out()).isEqualTo("hello v1\n");
+
+    // v2 reaches the teacher, and from the teacher's server a classmate.
+    assertThat(origin.run("import", tree("v2").toString(), "--label", "v2").code()).isZero();
+    assertThat(origin.run("sign", "v2").code()).isZero();
+    assertThat(origin.run("mirror", schoolStick.toString()).code()).isZero();
+    assertThat(teacher.run("pull", "--from-dir", schoolStick.toString()).code()).isZero();
+    ServeProcess serve = ServeProcess.start(tmp.resolve("teacher"), tmp.resolve("serve.log"));
+    try {
+      CliRunner.Result overHttp = pupil.run("pull", serve.url, "--switch");
+      assertThat(overHttp.code()).as(overHttp.toString()).isZero();
+    } finally {
+      serve.stop();
+    }
+    assertThat(pupil.run("cat", "current", "/hello").out()).isEqualTo("hello v2\n");
+    assertThat(pupil.run("fsck").code()).isZero();
+
+    // What it offers never goes back: an older version pulled again is refused, the offer stays.
+    CliRunner.Result older = teacher.run("pull", "--from-dir", villageStick.toString());
+    assertThat(older.code()).isEqualTo(7);
+    assertThat(teacher.run("mirror", villageStick.toString()).code()).isZero();
+    assertThat(laptop("late", pub).run("pull", "--from-dir", villageStick.toString()).out()).contains("(sequence 2)");
+  }
+
+  private CliRunner laptop(String name, String pub) {
+    CliRunner laptop = CliRunner.forRepo(tmp.resolve(name));
+    assertThat(laptop.run("init").code()).isZero();
+    assertThat(laptop.run("trust", pub).code()).isZero();
+    return laptop;
+  }
+
+  private Path tree(String name) throws Exception {
+    Path d = Files.createDirectories(tmp.resolve("trees").resolve(name));
+    Files.writeString(d.resolve("hello"), "hello " + name + "\n");
+    return d;
+  }
+}
