@@ -16,7 +16,12 @@ final class BlobSources {
   private BlobSources() {}
 
   static BlobSource open(ObjectReader store, ObjectId id, long size) throws IOException {
-    if (size > IN_MEMORY && store instanceof DiskObjectStore disk) {
+    return open(store, id, size, IN_MEMORY);
+  }
+
+  /** {@link #open}, reading by range any loose blob over {@code inMemory} bytes. */
+  static BlobSource open(ObjectReader store, ObjectId id, long size, long inMemory) throws IOException {
+    if (size > inMemory && store instanceof DiskObjectStore disk) {
       Path loose = disk.loosePathOrNull(id);
       if (loose != null) {
         // Range reads skip the store's read-time check; every delta made from it is verified by

@@ -76,8 +76,9 @@ public final class DeltaPlanner {
   public FileDelta compute(FilePair pair) throws IOException {
     long start = System.nanoTime();
     Candidates found = new Candidates(pair);
-    try (BlobSource oldBlob = BlobSources.open(blobs, pair.oldBlob().id(), pair.oldSize());
-        BlobSource newBlob = BlobSources.open(blobs, pair.newBlob().id(), pair.newSize())) {
+    long inMemory = budget.inMemoryBlobBytes();
+    try (BlobSource oldBlob = BlobSources.open(blobs, pair.oldBlob().id(), pair.oldSize(), inMemory);
+        BlobSource newBlob = BlobSources.open(blobs, pair.newBlob().id(), pair.newSize(), inMemory)) {
       long quickWhole = -1; // the new blob compressed at PROBE_LEVEL, once known
       if (Math.max(oldBlob.size(), newBlob.size()) > budget.largeBlob()) {
         // Large blobs: the block engine first, whose delta for a file changed in a few places is
@@ -123,14 +124,14 @@ public final class DeltaPlanner {
     /**
      * Runs {@code enc} within the budget's memory, keeping its delta if it reproduces the new
      * blob and is the smallest yet. A delta that grows past what could be kept against
-     * {@code whole} (or sent at all) is abandoned as soon as it does: a large blob that shares
-     * little would otherwise fill the heap.
+     * {@code whole} (or past the budget's heap) is abandoned as soon as it does: a large blob
+     * that shares little would otherwise fill the heap.
      */
     void tryEncoder(DeltaEncoder enc, BlobSource oldBlob, BlobSource newBlob, long whole) throws IOException {
       if (enc.encodeMemory(oldBlob.size(), newBlob.size()) > budget.memoryBytes()) {
         return;
       }
-      long limit = Math.min(DeltaService.MAX_DELTA_BYTES, (long) (budget.keepRatio() * whole) + DeltaHeader.LENGTH);
+      long limit = Math.min(budget.maxDeltaBytes(), (long) (budget.keepRatio() * whole) + DeltaHeader.LENGTH);
       byte[] d;
       try {
         d = Deltas.create(enc, pair.oldBlob().id(), oldBlob, pair.newBlob(), newBlob, limit);
@@ -198,14 +199,17 @@ public final class DeltaPlanner {
 
   /** The size of the whole blob compressed with zstd, as it would go on the wire without a delta. */
   static long compressedSize(BlobSource blob, int level) throws IOException {
-    if (blob.size() <= BlobSources.IN_MEMORY) {
+    int chunkSize = 16 << 20;
+    if (blob.size() <= chunkSize) {
       try (ZstdCompressCtx ctx = new ZstdCompressCtx()) {
         ctx.setLevel(level);
-        return ctx.compress(blob.readAll(BlobSources.IN_MEMORY)).length;
+        return ctx.compress(blob.readAll(chunkSize)).length;
       }
     }
+    // In chunks through two buffers: a blob read whole, with its compressed copy, was two more
+    // blob-sized arrays on the heap.
     long total = 0;
-    byte[] chunk = new byte[16 << 20];
+    byte[] chunk = new byte[chunkSize];
     byte[] frame = new byte[(int) Zstd.compressBound(chunk.length)];
     try (ZstdCompressCtx ctx = new ZstdCompressCtx()) {
       ctx.setLevel(level);
