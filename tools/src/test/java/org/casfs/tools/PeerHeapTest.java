@@ -9,17 +9,17 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/**
- * A laptop's peer (a 160 MiB heap, as the launcher starts it) asked for an update whose one large
- * file changed throughout: it tries a delta on demand, which is not worth it, and sends the whole
- * file. The delta once grew to 128 MiB before it was given up: OutOfMemoryError in the peer, on
- * every attempt, and the neighbour got nothing.
- */
+/** A laptop's peer (a 160 MiB heap, as the launcher starts it) serving and taking large files. */
 class PeerHeapTest {
   private static final int SIZE = 160 << 20;
 
   @TempDir Path tmp;
 
+  /**
+   * Asked for an update whose one large file changed throughout, the peer tries a delta on demand,
+   * which is not worth it, and sends the whole file. The delta once grew to 128 MiB before it was
+   * given up: OutOfMemoryError in the peer, on every attempt, and the neighbour got nothing.
+   */
   @Test
   void aPeerServesALargeFileChangedThroughoutWithoutRunningOutOfHeap() throws Exception {
     CliRunner origin = CliRunner.forRepo(tmp.resolve("origin")).env("CASFS_KEY", tmp.resolve("key").toString());
@@ -28,7 +28,7 @@ class PeerHeapTest {
     Path[] sticks = new Path[3];
     for (int v = 1; v <= 2; v++) {
       Path tree = Files.createDirectories(tmp.resolve("v" + v + "/srv"));
-      randomFile(tree.resolve("encyclopedia.zim"), v);
+      randomFile(tree.resolve("encyclopedia.zim"), SIZE, v);
       assertThat(origin.run("import", tmp.resolve("v" + v).toString(), "--label", "v" + v).code()).isZero();
       assertThat(origin.run("sign", "v" + v, "--no-deltas").code()).isZero();
       sticks[v] = tmp.resolve("stick-" + v);
@@ -54,6 +54,58 @@ class PeerHeapTest {
     assertThat(neighbour.run("fsck").code()).isZero();
   }
 
+  /**
+   * A laptop's peer taking an update of three 60 MiB files, each changed in a few bytes: a few
+   * hundred bytes of deltas. It held every old and new blob whole while it applied them, ran out
+   * of heap, and its update loop ended: the laptop stayed on the old version, saying nothing more.
+   */
+  @Test
+  void aPeerAppliesDeltasToLargeFilesWithoutRunningOutOfHeap() throws Exception {
+    Path originRepo = tmp.resolve("origin");
+    CliRunner origin = CliRunner.forRepo(originRepo).env("CASFS_KEY", tmp.resolve("key").toString());
+    assertThat(origin.run("init").code()).isZero();
+    String pub = origin.run("keygen").out().strip();
+    Path v1 = Files.createDirectories(tmp.resolve("v1/srv"));
+    Path v2 = Files.createDirectories(tmp.resolve("v2/srv"));
+    for (int i = 0; i < 3; i++) {
+      randomFile(v1.resolve("part" + i), 60 << 20, i);
+      byte[] changed = Files.readAllBytes(v1.resolve("part" + i));
+      changed[1_000_000] ^= 1;
+      Files.write(v2.resolve("part" + i), changed);
+    }
+    assertThat(origin.run("import", tmp.resolve("v1").toString(), "--label", "v1").code()).isZero();
+    assertThat(origin.run("sign", "v1").code()).isZero();
+    laptop("laptop", pub);
+    Path log = tmp.resolve("peer.log");
+    ServeProcess server = ServeProcess.start(originRepo, tmp.resolve("serve.log"));
+    ServeProcess peer = null;
+    try {
+      peer = ServeProcess.startPeer(tmp.resolve("laptop"), log, "--peers", server.url, "--auto-switch",
+          "--poll", "1");
+      awaitLine(log, "switched to stable#1 ");
+      assertThat(origin.run("import", tmp.resolve("v2").toString(), "--label", "v2").code()).isZero();
+      CliRunner.Result signed = origin.run("sign", "v2");
+      assertThat(signed.out()).contains("3 deltas");
+      awaitLine(log, "switched to stable#2 ");
+    } finally {
+      if (peer != null) {
+        peer.stop();
+      }
+      server.stop();
+    }
+    assertThat(Files.readString(log)).doesNotContain("OutOfMemoryError").contains("bytes received");
+  }
+
+  private static void awaitLine(Path log, String text) throws Exception {
+    long deadline = System.nanoTime() + 90_000_000_000L;
+    while (!Files.readString(log).contains(text)) {
+      if (System.nanoTime() > deadline || Files.readString(log).contains("OutOfMemoryError")) {
+        throw new AssertionError("no '" + text + "' in the peer's log:\n" + Files.readString(log));
+      }
+      Thread.sleep(200);
+    }
+  }
+
   private CliRunner laptop(String name, String pub) {
     CliRunner laptop = CliRunner.forRepo(tmp.resolve(name));
     assertThat(laptop.run("init").code()).isZero();
@@ -61,11 +113,11 @@ class PeerHeapTest {
     return laptop;
   }
 
-  private static void randomFile(Path file, long seed) throws Exception {
+  private static void randomFile(Path file, int size, long seed) throws Exception {
     Random r = new Random(seed);
     byte[] chunk = new byte[1 << 20];
     try (OutputStream out = Files.newOutputStream(file)) {
-      for (int i = 0; i < SIZE / chunk.length; i++) {
+      for (int i = 0; i < size / chunk.length; i++) {
         r.nextBytes(chunk);
         out.write(chunk);
       }

@@ -21,8 +21,10 @@ import org.casfs.sync.wire.FrameHeader;
 /**
  * The puller's side of {@link DeltaFetchHook}: reads a delta frame (at most
  * {@link DeltaService#MAX_DELTA_BYTES}), applies it to the old blob in the local store and returns
- * the verified new blob (in memory up to {@link BlobSources#IN_MEMORY}, else from a temporary
- * file in {@code tmpDir} deleted on close). Verified deltas are kept in the {@link DeltaStore}, if
+ * the verified new blob (in memory up to {@link #IN_MEMORY}, else from a temporary file in
+ * {@code tmpDir} deleted on close). Deltas, old blobs and new blobs over {@link #IN_MEMORY} go
+ * through files: a laptop's daemon (160 MiB of heap) that applied an update of three 60 MiB
+ * files held old and new blobs whole and ran out of heap, and its update loop ended. Verified deltas are kept in the {@link DeltaStore}, if
  * one is given, so this machine can serve them to its neighbours (in memory during the pull, on
  * disk after it: {@link #pullEnded}). A delta that is malformed, names
  * other blobs, needs an old blob this machine lacks, or does not reproduce the blob is a
@@ -30,6 +32,9 @@ import org.casfs.sync.wire.FrameHeader;
  * publishes ({@code casfs mirror} writes them) are applied the same way. Thread-safe.
  */
 public final class DeltaFrameDecoder implements ExtensionFrameDecoder, PerObjectDeltas {
+  /** Blobs and deltas up to this size are handled in memory, larger ones through files. */
+  static final int IN_MEMORY = 8 << 20;
+
   private final Path tmpDir;
   private final DeltaStore keepOrNull;
 
@@ -71,13 +76,51 @@ public final class DeltaFrameDecoder implements ExtensionFrameDecoder, PerObject
     if (header.size() > DeltaService.MAX_DELTA_BYTES || header.size() < DeltaHeader.LENGTH) {
       throw new CorruptDeltaException("for " + claimed, header.id(), "its frame declares " + header.size() + " bytes");
     }
-    byte[] delta = payload.readNBytes((int) header.size());
-    if (delta.length != header.size()) {
-      throw new CorruptDeltaException("for " + claimed, header.id(), "the stream ended inside it");
+    if (header.size() <= IN_MEMORY) {
+      byte[] delta = payload.readNBytes((int) header.size());
+      if (delta.length != header.size()) {
+        throw new CorruptDeltaException("for " + claimed, header.id(), "the stream ended inside it");
+      }
+      InputStream result = apply(header, delta.length, () -> new ByteArrayInputStream(delta), local);
+      if (keepOrNull != null) {
+        keepOrNull.keep(delta);
+      }
+      return result;
     }
-    DeltaHeader h;
+    Files.createDirectories(tmpDir);
+    Path spooled = Files.createTempFile(tmpDir, "delta-", ".delta");
     try {
-      h = DeltaHeader.decode(delta);
+      try (OutputStream out = Files.newOutputStream(spooled)) {
+        byte[] buf = new byte[64 << 10];
+        for (long left = header.size(); left > 0; ) {
+          int n = payload.read(buf, 0, (int) Math.min(buf.length, left));
+          if (n < 0) {
+            throw new CorruptDeltaException("for " + claimed, header.id(), "the stream ended inside it");
+          }
+          out.write(buf, 0, n);
+          left -= n;
+        }
+      }
+      InputStream result = apply(header, header.size(), () -> Files.newInputStream(spooled), local);
+      if (keepOrNull != null) {
+        keepOrNull.putFile(spooled);
+      }
+      return result;
+    } finally {
+      Files.deleteIfExists(spooled);
+    }
+  }
+
+  private interface DeltaBytes {
+    InputStream open() throws IOException;
+  }
+
+  /** Checks the delta's header against the frame's and rebuilds the blob from the old one here. */
+  private InputStream apply(FrameHeader header, long size, DeltaBytes delta, ObjectReader local) throws IOException {
+    String claimed = header.id().name();
+    DeltaHeader h;
+    try (InputStream in = delta.open()) {
+      h = DeltaHeader.read(in);
     } catch (DeltaFormatException e) {
       throw new CorruptDeltaException("for " + claimed, header.id(), e.getMessage());
     }
@@ -88,30 +131,23 @@ public final class DeltaFrameDecoder implements ExtensionFrameDecoder, PerObject
     if (old == null) {
       throw new CorruptDeltaException(h.name(), header.id(), "this machine lacks its old blob " + h.oldId());
     }
-    InputStream result;
-    try (BlobSource oldBlob = BlobSources.open(local, h.oldId(), old.size())) {
-      if (h.newSize() <= BlobSources.IN_MEMORY) {
+    try (BlobSource oldBlob = BlobSources.open(local, h.oldId(), old.size(), IN_MEMORY); InputStream in = delta.open()) {
+      if (h.newSize() <= IN_MEMORY) {
         // hashed as it is rebuilt; the store takes it with those hashes (HashedBytes.Stream)
-        result = Deltas.applyInMemory(new ByteArrayInputStream(delta), h.oldId(), h.newBlob(), oldBlob,
-            (int) h.newSize()).stream();
-      } else {
-        Files.createDirectories(tmpDir);
-        Path tmp = Files.createTempFile(tmpDir, "delta-", ".blob");
-        try {
-          try (OutputStream out = Files.newOutputStream(tmp)) {
-            Deltas.apply(new ByteArrayInputStream(delta), h.oldId(), h.newBlob(), oldBlob, out);
-          }
-          result = Files.newInputStream(tmp, StandardOpenOption.DELETE_ON_CLOSE);
-        } catch (IOException | RuntimeException e) {
-          Files.deleteIfExists(tmp);
-          throw e;
+        return Deltas.applyInMemory(in, h.oldId(), h.newBlob(), oldBlob, (int) h.newSize()).stream();
+      }
+      Files.createDirectories(tmpDir);
+      Path tmp = Files.createTempFile(tmpDir, "delta-", ".blob");
+      try {
+        try (OutputStream out = Files.newOutputStream(tmp)) {
+          Deltas.apply(in, h.oldId(), h.newBlob(), oldBlob, out);
         }
+        return Files.newInputStream(tmp, StandardOpenOption.DELETE_ON_CLOSE);
+      } catch (IOException | RuntimeException e) {
+        Files.deleteIfExists(tmp);
+        throw e;
       }
     }
-    if (keepOrNull != null) {
-      keepOrNull.keep(delta);
-    }
-    return result;
   }
 
   /** The kept deltas go to disk in the background, after the pull rather than during it. */

@@ -1,6 +1,7 @@
 package org.casfs.sync.delta;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -310,15 +311,36 @@ public final class DeltaStore {
     write(DeltaHeader.name(oldId, newId) + NONE_SUFFIX, new byte[0]);
   }
 
+  /**
+   * Stores a verified delta held in a file (one too large to hold in memory), copying it; its
+   * header names the pair. Evicts to stay in budget.
+   */
+  public void putFile(Path delta) throws IOException {
+    DeltaHeader h;
+    try (InputStream in = Files.newInputStream(delta)) {
+      h = DeltaHeader.read(in);
+    }
+    long size = Files.size(delta);
+    write(h.name(), size, tmp -> Files.copy(delta, tmp, StandardCopyOption.REPLACE_EXISTING));
+  }
+
   private void write(String name, byte[] bytes) throws IOException {
+    write(name, bytes.length, tmp -> Files.write(tmp, bytes));
+  }
+
+  private interface FileFiller {
+    void fill(Path tmp) throws IOException;
+  }
+
+  private void write(String name, long size, FileFiller filler) throws IOException {
     synchronized (this) {
-      if (bytes.length > budgetBytes) {
+      if (size > budgetBytes) {
         return; // would evict everything and itself
       }
     }
     Path tmp = Files.createTempFile(dir, ".tmp-", "");
     try {
-      Files.write(tmp, bytes);
+      filler.fill(tmp);
       try {
         Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
       } catch (AtomicMoveNotSupportedException e) {
@@ -329,7 +351,7 @@ public final class DeltaStore {
     }
     synchronized (this) {
       untrack(name);
-      track(name, name.endsWith(NONE_SUFFIX) ? NONE_COST : bytes.length);
+      track(name, name.endsWith(NONE_SUFFIX) ? NONE_COST : size);
       evict();
     }
   }

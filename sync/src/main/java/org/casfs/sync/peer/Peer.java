@@ -247,13 +247,15 @@ public final class Peer implements AutoCloseable {
     OnceWhileItLasts roundFailure = new OnceWhileItLasts("update round failed: ", "update rounds work again");
     OnceWhileItLasts statusFailure = new OnceWhileItLasts("cannot write the status file: ", "the status file is written again");
     while (!closed) {
-      // One bad round (a neighbour, a disk hiccup) must not end the daemon's updates.
+      // One bad round (a neighbour, a disk hiccup) must not end the daemon's updates. Nor may a
+      // round that ran out of heap: what it held is garbage once it has unwound, and a loop that
+      // ended there left the laptop serving its old version for good, saying nothing.
       try {
         refreshOffer();
         repairDamaged();
         round();
         roundFailure.ok();
-      } catch (Exception e) {
+      } catch (Exception | OutOfMemoryError e) {
         roundFailure.failed(e);
       }
       if (config.statusFile() != null && !clock.instant().isBefore(nextStatus)) {
@@ -292,7 +294,7 @@ public final class Peer implements AutoCloseable {
       this.over = over;
     }
 
-    void failed(Exception e) {
+    void failed(Throwable e) {
       String line = prefix + e;
       if (!closed && !line.equals(last)) {
         log.accept(line + "; said once while it lasts");
