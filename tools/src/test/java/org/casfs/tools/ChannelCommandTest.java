@@ -2,7 +2,6 @@ package org.casfs.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,12 +24,12 @@ class ChannelCommandTest {
     CliRunner testing = CliRunner.forRepo(tmp.resolve("testing")).env("CASFS_KEY", key.toString());
     assertThat(testing.run("init", "--channel", "testing").code()).isZero();
     for (int i = 1; i <= 2; i++) {
-      assertThat(stable.run("import", tree("stable-" + i).toString(), "--label", "s" + i).code()).isZero();
+      assertThat(stable.run("import", image("stable-" + i).toString(), "--label", "s" + i).code()).isZero();
       assertThat(stable.run("sign", "s" + i).code()).isZero();
     }
     Path stableStick = tmp.resolve("stable-stick");
     assertThat(stable.run("mirror", stableStick.toString()).code()).isZero();
-    assertThat(testing.run("import", tree("testing-1").toString(), "--label", "t1").code()).isZero();
+    assertThat(testing.run("import", image("testing-1").toString(), "--label", "t1").code()).isZero();
     assertThat(testing.run("sign", "t1").code()).isZero();
     Path testingStick = tmp.resolve("testing-stick");
     assertThat(testing.run("mirror", testingStick.toString()).code()).isZero();
@@ -74,9 +73,7 @@ class ChannelCommandTest {
     assertThat(laptop.run("channel").out()).isEqualTo("testing\n");
   }
 
-  private Path tree(String name) throws Exception {
-    Path d = Files.createDirectories(tmp.resolve("trees").resolve(name));
-    Files.writeString(d.resolve("hello"), "hello " + name + "\n");
-    return d;
+  private Path image(String name) throws Exception {
+    return Machines.helloImage(tmp.resolve("images"), name);
   }
 }

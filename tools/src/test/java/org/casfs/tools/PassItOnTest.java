@@ -2,7 +2,6 @@ package org.casfs.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,12 +20,12 @@ class PassItOnTest {
     CliRunner origin = CliRunner.forRepo(tmp.resolve("origin")).env("CASFS_KEY", tmp.resolve("key").toString());
     assertThat(origin.run("init").code()).isZero();
     String pub = origin.run("keygen").out().strip();
-    assertThat(origin.run("import", tree("v1").toString(), "--label", "v1").code()).isZero();
+    assertThat(origin.run("import", image("v1").toString(), "--label", "v1").code()).isZero();
     assertThat(origin.run("sign", "v1").code()).isZero();
     Path schoolStick = tmp.resolve("school-stick");
     assertThat(origin.run("mirror", schoolStick.toString()).code()).isZero();
 
-    CliRunner teacher = laptop("teacher", pub);
+    CliRunner teacher = Machines.laptop(tmp.resolve("teacher"), pub);
     CliRunner.Result pulled = teacher.run("pull", "--from-dir", schoolStick.toString(), "--switch");
     assertThat(pulled.code()).as(pulled.toString()).isZero();
 
@@ -34,13 +33,13 @@ class PassItOnTest {
     Path villageStick = tmp.resolve("village-stick");
     CliRunner.Result mirrored = teacher.run("mirror", villageStick.toString());
     assertThat(mirrored.code()).as(mirrored.toString()).isZero();
-    CliRunner pupil = laptop("pupil", pub);
+    CliRunner pupil = Machines.laptop(tmp.resolve("pupil"), pub);
     CliRunner.Result fromStick = pupil.run("pull", "--from-dir", villageStick.toString(), "--switch");
     assertThat(fromStick.code()).as(fromStick.toString()).isZero();
     assertThat(pupil.run("cat", "current", "/hello").out()).isEqualTo("hello v1\n");
 
     // v2 reaches the teacher, and from the teacher's server a classmate.
-    assertThat(origin.run("import", tree("v2").toString(), "--label", "v2").code()).isZero();
+    assertThat(origin.run("import", image("v2").toString(), "--label", "v2").code()).isZero();
     assertThat(origin.run("sign", "v2").code()).isZero();
     assertThat(origin.run("mirror", schoolStick.toString()).code()).isZero();
     assertThat(teacher.run("pull", "--from-dir", schoolStick.toString()).code()).isZero();
@@ -58,19 +57,11 @@ class PassItOnTest {
     CliRunner.Result older = teacher.run("pull", "--from-dir", villageStick.toString());
     assertThat(older.code()).isEqualTo(7);
     assertThat(teacher.run("mirror", villageStick.toString()).code()).isZero();
-    assertThat(laptop("late", pub).run("pull", "--from-dir", villageStick.toString()).out()).contains("(sequence 2)");
+    CliRunner late = Machines.laptop(tmp.resolve("late"), pub);
+    assertThat(late.run("pull", "--from-dir", villageStick.toString()).out()).contains("(sequence 2)");
   }
 
-  private CliRunner laptop(String name, String pub) {
-    CliRunner laptop = CliRunner.forRepo(tmp.resolve(name));
-    assertThat(laptop.run("init").code()).isZero();
-    assertThat(laptop.run("trust", pub).code()).isZero();
-    return laptop;
-  }
-
-  private Path tree(String name) throws Exception {
-    Path d = Files.createDirectories(tmp.resolve("trees").resolve(name));
-    Files.writeString(d.resolve("hello"), "hello " + name + "\n");
-    return d;
+  private Path image(String name) throws Exception {
+    return Machines.helloImage(tmp.resolve("images"), name);
   }
 }

@@ -35,10 +35,10 @@ class PeerHeapTest {
       assertThat(origin.run("mirror", sticks[v].toString()).code()).isZero();
       Files.delete(tree.resolve("encyclopedia.zim"));
     }
-    CliRunner laptop = laptop("laptop", pub);
+    CliRunner laptop = Machines.laptop(tmp.resolve("laptop"), pub);
     assertThat(laptop.run("pull", "--from-dir", sticks[1].toString(), "--switch").code()).isZero();
     assertThat(laptop.run("pull", "--from-dir", sticks[2].toString(), "--switch").code()).isZero();
-    CliRunner neighbour = laptop("neighbour", pub);
+    CliRunner neighbour = Machines.laptop(tmp.resolve("neighbour"), pub);
     assertThat(neighbour.run("pull", "--from-dir", sticks[1].toString(), "--switch").code()).isZero();
 
     Path log = tmp.resolve("peer.log");
@@ -75,7 +75,7 @@ class PeerHeapTest {
     }
     assertThat(origin.run("import", tmp.resolve("v1").toString(), "--label", "v1").code()).isZero();
     assertThat(origin.run("sign", "v1").code()).isZero();
-    laptop("laptop", pub);
+    Machines.laptop(tmp.resolve("laptop"), pub);
     Path log = tmp.resolve("peer.log");
     ServeProcess server = ServeProcess.start(originRepo, tmp.resolve("serve.log"));
     ServeProcess peer = null;
@@ -104,13 +104,6 @@ class PeerHeapTest {
       }
       Thread.sleep(200);
     }
-  }
-
-  private CliRunner laptop(String name, String pub) {
-    CliRunner laptop = CliRunner.forRepo(tmp.resolve(name));
-    assertThat(laptop.run("init").code()).isZero();
-    assertThat(laptop.run("trust", pub).code()).isZero();
-    return laptop;
   }
 
   private static void randomFile(Path file, int size, long seed) throws Exception {

@@ -4,7 +4,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 
 /**
  * Fuzz target for applying a block-engine delta ({@link BlockDelta}) from an untrusted peer to a
@@ -14,27 +13,18 @@ import java.util.Arrays;
  * running out of memory, not ending) is a finding.
  */
 public final class BlockApplyFuzzTarget {
-  private static final int MAX_NEW = (1 << 20) - 1;
-
   private BlockApplyFuzzTarget() {}
 
   public static void fuzzerTestOneInput(byte[] input) throws IOException {
-    if (input.length < 6) {
+    FuzzedDelta d = FuzzedDelta.readOrNull(ByteBuffer.wrap(input));
+    if (d == null) {
       return;
     }
-    ByteBuffer in = ByteBuffer.wrap(input);
-    byte[] old = new byte[in.getShort() & 0xffff];
-    if (in.remaining() < old.length + 4) {
-      return;
-    }
-    in.get(old);
-    int newSize = in.getInt() & MAX_NEW;
-    byte[] body = Arrays.copyOfRange(input, in.position(), input.length);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
-      new BlockDelta(3).apply(BlobSource.of(old), new ByteArrayInputStream(body), newSize, out);
-      if (out.size() != newSize) {
-        throw new AssertionError("applied to " + out.size() + " bytes, not the " + newSize + " promised");
+      new BlockDelta(3).apply(BlobSource.of(d.old()), new ByteArrayInputStream(d.body()), d.newSize(), out);
+      if (out.size() != d.newSize()) {
+        throw new AssertionError("applied to " + out.size() + " bytes, not the " + d.newSize() + " promised");
       }
     } catch (DeltaFormatException e) {
       // rejected, as it should be

@@ -4,7 +4,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 import org.casfs.cas.Hashes;
 import org.casfs.cas.ObjectId;
 import org.casfs.cas.ObjectType;
@@ -20,8 +19,6 @@ import org.casfs.cas.store.ObjectInfo;
  * exception, running out of memory, not ending) is a finding.
  */
 public final class DeltaApplyFuzzTarget {
-  private static final int MAX_NEW = (1 << 20) - 1;
-
   private DeltaApplyFuzzTarget() {}
 
   public static void fuzzerTestOneInput(byte[] input) throws IOException {
@@ -30,13 +27,13 @@ public final class DeltaApplyFuzzTarget {
     }
     ByteBuffer in = ByteBuffer.wrap(input);
     int engine = (in.get() & 0xff) % 4;
-    byte[] old = new byte[in.getShort() & 0xffff];
-    if (in.remaining() < old.length + 4) {
+    FuzzedDelta d = FuzzedDelta.readOrNull(in);
+    if (d == null) {
       return;
     }
-    in.get(old);
-    int newSize = in.getInt() & MAX_NEW;
-    byte[] body = Arrays.copyOfRange(input, in.position(), input.length);
+    byte[] old = d.old();
+    int newSize = d.newSize();
+    byte[] body = d.body();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
       switch (engine) {
