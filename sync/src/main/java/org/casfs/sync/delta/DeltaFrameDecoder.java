@@ -24,9 +24,9 @@ import org.casfs.sync.wire.FrameHeader;
  * the verified new blob (in memory up to {@link #IN_MEMORY}, else from a temporary file in
  * {@code tmpDir} deleted on close). Deltas, old blobs and new blobs over {@link #IN_MEMORY} go
  * through files: a laptop's daemon (160 MiB of heap) that applied an update of three 60 MiB
- * files held old and new blobs whole and ran out of heap, and its update loop ended. Verified deltas are kept in the {@link DeltaStore}, if
- * one is given, so this machine can serve them to its neighbours (in memory during the pull, on
- * disk after it: {@link #pullEnded}). A delta that is malformed, names
+ * files held old and new blobs whole and ran out of heap, and its update loop ended. Verified
+ * deltas are kept in the {@link DeltaStore}, if one is given, so this machine can serve them to
+ * its neighbours (in memory during the pull, on disk after it: {@link #pullEnded}). A delta that is malformed, names
  * other blobs, needs an old blob this machine lacks, or does not reproduce the blob is a
  * {@link CorruptDeltaException}. Also the puller's {@link PerObjectDeltas}: deltas a static mirror
  * publishes ({@code casfs mirror} writes them) are applied the same way. Thread-safe.
@@ -81,7 +81,7 @@ public final class DeltaFrameDecoder implements ExtensionFrameDecoder, PerObject
       if (delta.length != header.size()) {
         throw new CorruptDeltaException("for " + claimed, header.id(), "the stream ended inside it");
       }
-      InputStream result = apply(header, delta.length, () -> new ByteArrayInputStream(delta), local);
+      InputStream result = apply(header, () -> new ByteArrayInputStream(delta), local);
       if (keepOrNull != null) {
         keepOrNull.keep(delta);
       }
@@ -101,7 +101,7 @@ public final class DeltaFrameDecoder implements ExtensionFrameDecoder, PerObject
           left -= n;
         }
       }
-      InputStream result = apply(header, header.size(), () -> Files.newInputStream(spooled), local);
+      InputStream result = apply(header, () -> Files.newInputStream(spooled), local);
       if (keepOrNull != null) {
         keepOrNull.putFile(spooled);
       }
@@ -116,7 +116,7 @@ public final class DeltaFrameDecoder implements ExtensionFrameDecoder, PerObject
   }
 
   /** Checks the delta's header against the frame's and rebuilds the blob from the old one here. */
-  private InputStream apply(FrameHeader header, long size, DeltaBytes delta, ObjectReader local) throws IOException {
+  private InputStream apply(FrameHeader header, DeltaBytes delta, ObjectReader local) throws IOException {
     String claimed = header.id().name();
     DeltaHeader h;
     try (InputStream in = delta.open()) {

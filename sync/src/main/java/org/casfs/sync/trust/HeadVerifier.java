@@ -58,11 +58,6 @@ public final class HeadVerifier {
     return head;
   }
 
-  /** The channel this verifier accepts heads of. */
-  public String channel() {
-    return channel;
-  }
-
   /**
    * The sequence this machine has on this verifier's channel: the highest of the running version
    * and the heads given that are on the channel; -1 if none is. A version or head of another
