@@ -4,8 +4,12 @@ import java.io.IOException;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.casfs.cas.ObjectId;
 import org.casfs.cas.ObjectType;
 import org.casfs.cas.store.ObjectDatabase;
@@ -26,11 +30,15 @@ import org.casfs.sync.server.DeltaSource;
 public final class DeltaService implements DeltaSource {
   /** Deltas over this are not sent (a receiver buffers one delta in memory). */
   public static final int MAX_DELTA_BYTES = 128 << 20;
+  /** How long a request waits for the same delta that another request is computing. */
+  static final long JOIN_WAIT_MILLIS = 25_000;
 
   private final ObjectDatabase db;
   private final DeltaStore store;
   private final DeltaPlanner planner;
   private final Semaphore slots;
+  /** The computations under way, by delta name: a request for the same pair waits for its result. */
+  private final Map<String, CompletableFuture<byte[]>> inFlight = new ConcurrentHashMap<>();
   private final long maxWaitMillis;
   /** Rename pairings of recent (old version, new version) pairs: new blob -> old blob. */
   private final Map<String, Map<ObjectId, ObjectId>> pairings = new LinkedHashMap<>(8, 0.75f, true) {
@@ -75,6 +83,43 @@ public final class DeltaService implements DeltaSource {
     if (oldInfo == null || newInfo == null || oldInfo.type() != ObjectType.BLOB || newInfo.type() != ObjectType.BLOB) {
       return null;
     }
+    String name = DeltaHeader.name(oldBlob, newBlob);
+    CompletableFuture<byte[]> mine = new CompletableFuture<>();
+    CompletableFuture<byte[]> running = inFlight.putIfAbsent(name, mine);
+    if (running != null) {
+      return awaitOrNull(running);
+    }
+    try {
+      byte[] d = computeOrNull(oldBlob, newBlob, oldInfo, newInfo);
+      mine.complete(d);
+      return d;
+    } catch (IOException | RuntimeException e) {
+      mine.complete(null);
+      throw e;
+    } finally {
+      inFlight.remove(name, mine);
+    }
+  }
+
+  /**
+   * The delta another request is computing for the same pair, waited for up to {@link
+   * #JOIN_WAIT_MILLIS}: a client whose stream waited longer than its patience for a large file's
+   * delta asks again while it is still being computed, and got the whole blob (gigabytes, for a
+   * few changed bytes), the one slot being busy with the very delta it wanted.
+   */
+  private static byte[] awaitOrNull(CompletableFuture<byte[]> running) {
+    try {
+      return running.get(JOIN_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    } catch (ExecutionException | TimeoutException e) {
+      return null;
+    }
+  }
+
+  private byte[] computeOrNull(ObjectId oldBlob, ObjectId newBlob, ObjectInfo oldInfo, ObjectInfo newInfo)
+      throws IOException {
     try {
       if (!slots.tryAcquire(maxWaitMillis, TimeUnit.MILLISECONDS)) {
         return null;
@@ -100,6 +145,11 @@ public final class DeltaService implements DeltaSource {
     } finally {
       slots.release();
     }
+  }
+
+  /** Deltas being computed now (tests). */
+  int inFlight() {
+    return inFlight.size();
   }
 
   /** A tree delta's payload and the new tree it rebuilds. */

@@ -354,6 +354,9 @@ public final class DeltaStore {
       track(name, name.endsWith(NONE_SUFFIX) ? NONE_COST : size);
       evict();
     }
+    if (!name.endsWith(NONE_SUFFIX)) {
+      remove(name + NONE_SUFFIX); // "not worth it" no longer: a delta was made after all
+    }
   }
 
   private synchronized void remove(String name) throws IOException {

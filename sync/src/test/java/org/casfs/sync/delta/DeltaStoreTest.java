@@ -94,6 +94,19 @@ class DeltaStoreTest {
     assertThat(Files.exists(dir.resolve(".tmp-123"))).as("crash leftovers are removed").isFalse();
   }
 
+  /** A pair once found not worth a delta (a budget that was smaller then) gets one later: no stale marker. */
+  @Test
+  void aDeltaStoredAfterANoneMarkerReplacesIt() throws Exception {
+    byte[] d = delta(new Random(11), 2000);
+    DeltaHeader h = DeltaHeader.decode(d);
+    DeltaStore s = DeltaStore.open(dir, 1 << 20);
+    s.markNone(h.oldId(), h.newId());
+    s.put(d);
+    assertThat(s.isMarkedNone(h.oldId(), h.newId())).isFalse();
+    assertThat(Files.exists(dir.resolve(h.name() + ".none"))).isFalse();
+    assertThat(DeltaStore.open(dir, 1 << 20).getOrNull(h.oldId(), h.newId())).isEqualTo(d);
+  }
+
   @Test
   void keptDeltasAreServedAtOnceAndReachTheDiskOnlyWhenWritten() throws Exception {
     Random r = new Random(10);
