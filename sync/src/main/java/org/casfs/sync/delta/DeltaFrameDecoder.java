@@ -60,8 +60,8 @@ public final class DeltaFrameDecoder implements ExtensionFrameDecoder, PerObject
 
   /** A delta file from a static mirror: the same checks as a delta frame. */
   @Override
-  public InputStream rebuild(Hashes newBlob, byte[] delta, ObjectReader local) throws IOException {
-    return decode(new FrameHeader(type(), newBlob, delta.length), new ByteArrayInputStream(delta), local);
+  public InputStream rebuild(Hashes newBlob, long size, byte[] delta, ObjectReader local) throws IOException {
+    return decode(new FrameHeader(type(), newBlob, delta.length), size, new ByteArrayInputStream(delta), local);
   }
 
   /** A tree-delta file from a static mirror ({@link TreeDeltas} payload). */
@@ -71,7 +71,8 @@ public final class DeltaFrameDecoder implements ExtensionFrameDecoder, PerObject
   }
 
   @Override
-  public InputStream decode(FrameHeader header, InputStream payload, ObjectReader local) throws IOException {
+  public InputStream decode(FrameHeader header, long expectedSize, InputStream payload, ObjectReader local)
+      throws IOException {
     String claimed = header.id().name();
     if (header.size() > DeltaService.MAX_DELTA_BYTES || header.size() < DeltaHeader.LENGTH) {
       throw new CorruptDeltaException("for " + claimed, header.id(), "its frame declares " + header.size() + " bytes");
@@ -81,7 +82,7 @@ public final class DeltaFrameDecoder implements ExtensionFrameDecoder, PerObject
       if (delta.length != header.size()) {
         throw new CorruptDeltaException("for " + claimed, header.id(), "the stream ended inside it");
       }
-      InputStream result = apply(header, () -> new ByteArrayInputStream(delta), local);
+      InputStream result = apply(header, expectedSize, () -> new ByteArrayInputStream(delta), local);
       if (keepOrNull != null) {
         keepOrNull.keep(delta);
       }
@@ -101,7 +102,7 @@ public final class DeltaFrameDecoder implements ExtensionFrameDecoder, PerObject
           left -= n;
         }
       }
-      InputStream result = apply(header, () -> Files.newInputStream(spooled), local);
+      InputStream result = apply(header, expectedSize, () -> Files.newInputStream(spooled), local);
       if (keepOrNull != null) {
         keepOrNull.putFile(spooled);
       }
@@ -116,7 +117,8 @@ public final class DeltaFrameDecoder implements ExtensionFrameDecoder, PerObject
   }
 
   /** Checks the delta's header against the frame's and rebuilds the blob from the old one here. */
-  private InputStream apply(FrameHeader header, DeltaBytes delta, ObjectReader local) throws IOException {
+  private InputStream apply(FrameHeader header, long expectedSize, DeltaBytes delta, ObjectReader local)
+      throws IOException {
     String claimed = header.id().name();
     DeltaHeader h;
     try (InputStream in = delta.open()) {
@@ -126,6 +128,10 @@ public final class DeltaFrameDecoder implements ExtensionFrameDecoder, PerObject
     }
     if (!h.newBlob().equals(header.hashes())) {
       throw new CorruptDeltaException(h.name(), header.id(), "it rebuilds " + h.newId() + ", not the framed blob");
+    }
+    if (h.newSize() != expectedSize) {
+      throw new CorruptDeltaException(h.name(), header.id(), "it would rebuild " + h.newSize()
+          + " bytes, and the signed tree says " + expectedSize);
     }
     ObjectInfo old = local.statOrNull(h.oldId());
     if (old == null) {

@@ -27,7 +27,8 @@ public final class TreeDeltaFrameDecoder implements ExtensionFrameDecoder {
   }
 
   @Override
-  public InputStream decode(FrameHeader header, InputStream payload, ObjectReader local) throws IOException {
+  public InputStream decode(FrameHeader header, long expectedSize, InputStream payload, ObjectReader local)
+      throws IOException {
     if (header.size() > TreeDeltas.MAX_PAYLOAD) {
       throw new CorruptDeltaException("for tree " + header.id(), header.id(), "its frame declares " + header.size()
           + " bytes");

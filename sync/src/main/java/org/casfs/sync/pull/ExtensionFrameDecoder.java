@@ -27,8 +27,13 @@ public interface ExtensionFrameDecoder {
   /**
    * Reads the whole payload (at most {@code header.size()} bytes) and returns a stream of the
    * reconstructed blob; the caller reads at most the entry's size from it.
+   *
+   * @param expectedSize the size the signed tree gives the object (for a tree, the largest a tree
+   *     may be): a frame that would rebuild anything else is refused before it is applied (a few
+   *     bytes of hostile delta can claim terabytes of copies of the old blob)
    */
-  InputStream decode(FrameHeader header, InputStream payload, ObjectReader local) throws IOException;
+  InputStream decode(FrameHeader header, long expectedSize, InputStream payload, ObjectReader local)
+      throws IOException;
 
   /**
    * Called once when a pull that used this decoder ends, whether or not it succeeded: work that

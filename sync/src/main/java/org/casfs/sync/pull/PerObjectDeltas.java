@@ -26,7 +26,7 @@ public interface PerObjectDeltas {
    * verified (SHA-1 and SHA-256); a delta that cannot be used is an
    * {@link org.casfs.cas.ObjectException} (the caller fetches the whole blob).
    */
-  InputStream rebuild(Hashes newBlob, byte[] delta, ObjectReader local) throws IOException;
+  InputStream rebuild(Hashes newBlob, long size, byte[] delta, ObjectReader local) throws IOException;
 
   /**
    * The bytes of the tree {@code tree} rebuilt from a tree-delta file (a static mirror writes them

@@ -576,7 +576,7 @@ public final class Puller {
             }
             InputStream blob;
             try {
-              blob = d.decode(h, r.payload(), db.store());
+              blob = d.decode(h, need.size(), r.payload(), db.store());
             } catch (ObjectException e) {
               // An unusable frame (a corrupt delta, one for an old blob this machine lacks): the
               // blob stays missing and is fetched whole after the stream; the source stays.
@@ -604,7 +604,7 @@ public final class Puller {
       Run run) throws IOException {
     InputStream blob;
     try {
-      blob = d.decode(h, new java.io.ByteArrayInputStream(payload), db.store());
+      blob = d.decode(h, need.size(), new java.io.ByteArrayInputStream(payload), db.store());
     } catch (ObjectException e) {
       // As in the stream: the blob stays missing and is fetched whole after the stream.
       listener.note(s.name() + ": " + e.getMessage());
@@ -628,7 +628,7 @@ public final class Puller {
    */
   private byte[] treeFromExtension(Source s, FrameHeader h, FrameReader r, Hashes expected) throws IOException {
     ExtensionFrameDecoder d = decoders.get(h.type());
-    try (InputStream in = d.decode(h, r.payload(), db.store())) {
+    try (InputStream in = d.decode(h, MAX_TREE_BYTES, r.payload(), db.store())) {
       byte[] bytes = in.readNBytes(MAX_TREE_BYTES + 1);
       r.skipPayload();
       return bytes;

@@ -115,7 +115,7 @@ final class StaticDeltas {
       return null;
     }
     try {
-      return deltas.rebuild(need.hashes(), delta, db.store());
+      return deltas.rebuild(need.hashes(), need.size(), delta, db.store());
     } catch (ObjectException e) {
       listener.note(s.name() + ": " + e.getMessage());
       return null;

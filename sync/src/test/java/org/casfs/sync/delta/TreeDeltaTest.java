@@ -178,8 +178,9 @@ class TreeDeltaTest {
     }
 
     @Override
-    public InputStream decode(FrameHeader header, InputStream payload, ObjectReader local) throws IOException {
-      InputStream in = inner.decode(header, payload, local);
+    public InputStream decode(FrameHeader header, long expectedSize, InputStream payload, ObjectReader local)
+        throws IOException {
+      InputStream in = inner.decode(header, expectedSize, payload, local);
       decoded.incrementAndGet();
       return in;
     }
