@@ -29,6 +29,8 @@ public final class HostileProxy implements Closeable {
   private final String upstream;
   private final HttpServer http;
   public volatile byte[] head;
+  /** Run after each head it served in place of the upstream's (a test changes its mind there). */
+  public volatile Runnable afterHead = () -> {};
   public volatile boolean fetchRefused;
   /** Cut the next fetch response after this many body bytes (then forward normally); -1: never. */
   public volatile long cutFetchAfter = -1;
@@ -67,6 +69,7 @@ public final class HostileProxy implements Closeable {
       if (path.equals("/v1/head") && head != null) {
         ex.sendResponseHeaders(200, head.length);
         ex.getResponseBody().write(head);
+        afterHead.run();
         return;
       }
       if (gone) {

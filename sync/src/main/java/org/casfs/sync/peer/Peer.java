@@ -511,18 +511,21 @@ public final class Peer implements AutoCloseable {
       Puller.Result r = puller.pull(List.of(source), config.autoSwitch()); // and offers it on
       pullsDone++;
       List<Long> per = perSource(sources);
-      transfer.set(new Transfer(channel, head.sequence(), head.manifestId().name(), urls, "done",
+      // What the pull took, which is what the source offered when the pull asked, not
+      // necessarily what it offered a moment before: a neighbour that took a newer version in
+      // between gives that one, and the log once named the older one, as if it had been taken.
+      transfer.set(new Transfer(channel, r.sequence(), r.manifest().name(), urls, "done",
           r.bytesStored(), r.bytesStored(), r.objectsFetched(), r.objectsFetched(), per, started,
           clock.millis(), r.switched() ? "switched" : "staged"));
       StringBuilder shares = new StringBuilder();
       for (int i = 0; i < urls.size(); i++) {
         shares.append(i == 0 ? "" : ", ").append(urls.get(i)).append('=').append(per.get(i));
       }
-      log.accept("pulled " + channel + "#" + head.sequence() + " " + head.manifestId() + " from "
+      log.accept("pulled " + channel + "#" + r.sequence() + " " + r.manifest() + " from "
           + urls.size() + " source(s) in " + (clock.millis() - started) + " ms: "
           + r.objectsFetched() + " objects, " + r.bytesReceived() + " bytes received (" + shares + ")");
       if (r.switched()) {
-        log.accept("switched to " + channel + "#" + head.sequence() + " " + head.manifestId());
+        log.accept("switched to " + channel + "#" + r.sequence() + " " + r.manifest());
       }
       refreshOffer();
       noRoomFor = null;
