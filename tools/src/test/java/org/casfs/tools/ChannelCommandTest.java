@@ -50,6 +50,7 @@ class ChannelCommandTest {
     assertThat(moved.code()).as(moved.toString()).isZero();
     assertThat(moved.out()).startsWith("channel stable -> testing");
     assertThat(laptop.run("channel").out()).isEqualTo("testing\n");
+    assertThat(laptop.run("status").out()).contains("channel:   testing\n");
 
     CliRunner.Result pulled = laptop.run("pull", "--from-dir", testingStick.toString(), "--switch");
     assertThat(pulled.code()).as(pulled.toString()).isZero();

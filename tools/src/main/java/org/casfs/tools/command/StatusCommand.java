@@ -24,11 +24,12 @@ import org.casfs.txn.Transaction;
 import picocli.CommandLine.Command;
 
 /**
- * {@code casfs status}: refs, a pull not finished, pins, the open transaction, the offered head,
- * the trusted keys and disk use.
+ * {@code casfs status}: refs, a pull not finished, pins, the open transaction, the channel, the
+ * offered head, the trusted keys and disk use.
  */
 @Command(name = "status", description = "Show current, previous, staged, a pull not finished, pins, the open"
-    + " transaction (or interrupted import), the signed head offered, the trusted keys and the repository's disk use.")
+    + " transaction (or interrupted import), the channel followed, the signed head offered, the trusted keys and the"
+    + " repository's disk use.")
 public final class StatusCommand extends RepoCommand {
   @Override
   protected void execute() throws Exception {
@@ -74,8 +75,9 @@ public final class StatusCommand extends RepoCommand {
     }
   }
 
-  /** What this machine offers (an origin or a peer: the signed head) and what it trusts. */
+  /** The channel this machine follows, what it offers (the signed head) and what it trusts. */
   private void offeredAndTrust(OpenRepo open) throws IOException {
+    out().println("channel:   " + open.repo().config().channel());
     SignedHead offered = new SyncState(open.repo().kv()).offeredHeadOrNull();
     if (offered != null) {
       Head h = offered.headUnverified();
