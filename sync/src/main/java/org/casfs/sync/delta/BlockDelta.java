@@ -65,12 +65,7 @@ final class BlockDelta implements DeltaEncoder, DeltaApplier {
 
   @Override
   public void encode(BlobSource oldBlob, BlobSource newBlob, OutputStream out) throws IOException {
-    try (ZstdCompressCtx ctx = new ZstdCompressCtx()) {
-      ctx.setLevel(level);
-      ctx.setMagicless(true);
-      ctx.setChecksum(false);
-      ctx.setContentSize(false);
-      ctx.setDictID(false);
+    try (ZstdCompressCtx ctx = MagiclessFrames.encoder(level)) {
       new Scan(BlockIndex.of(oldBlob, minBlock), oldBlob, newBlob, out, ctx).run();
     }
   }

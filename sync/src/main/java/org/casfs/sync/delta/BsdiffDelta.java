@@ -135,12 +135,7 @@ final class BsdiffDelta implements DeltaEncoder, DeltaApplier {
   }
 
   private static byte[] zstd(byte[] raw) {
-    try (ZstdCompressCtx ctx = new ZstdCompressCtx()) {
-      ctx.setLevel(LEVEL);
-      ctx.setMagicless(true);
-      ctx.setChecksum(false);
-      ctx.setContentSize(false);
-      ctx.setDictID(false);
+    try (ZstdCompressCtx ctx = MagiclessFrames.encoder(LEVEL)) {
       return ctx.compress(raw);
     }
   }

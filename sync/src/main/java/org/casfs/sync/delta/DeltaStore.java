@@ -312,8 +312,8 @@ public final class DeltaStore {
   }
 
   /**
-   * Stores a verified delta held in a file (one too large to hold in memory), copying it; its
-   * header names the pair. Evicts to stay in budget.
+   * Stores a verified delta held in a file (one too large to hold in memory), moving the file in
+   * (a copy where it is on another disk); its header names the pair. Evicts to stay in budget.
    */
   public void putFile(Path delta) throws IOException {
     DeltaHeader h;
@@ -321,7 +321,7 @@ public final class DeltaStore {
       h = DeltaHeader.read(in);
     }
     long size = Files.size(delta);
-    write(h.name(), size, tmp -> Files.copy(delta, tmp, StandardCopyOption.REPLACE_EXISTING));
+    write(h.name(), size, tmp -> Files.move(delta, tmp, StandardCopyOption.REPLACE_EXISTING));
   }
 
   private void write(String name, byte[] bytes) throws IOException {

@@ -1,12 +1,13 @@
 package org.casfs.sync.delta;
 
+import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdDecompressCtx;
 import com.github.luben.zstd.ZstdDictContentType;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Decodes the magicless zstd frames inside delta bodies ({@link ZstdDelta} segments, the three
+ * Makes and decodes the magicless zstd frames inside delta bodies ({@link ZstdDelta} segments, the three
  * {@link BsdiffDelta} streams), on decompression contexts kept for reuse. Making a context
  * allocates its native state and registers a cleaner, and an update makes many: the Debian v1 ->
  * v2 update applies 415 tree deltas and 639 blob deltas, one context each (three for bsdiff). A
@@ -51,6 +52,21 @@ final class MagiclessFrames {
     } finally {
       giveBack(ctx, reusable);
     }
+  }
+
+  /**
+   * A compression context that writes the frames {@link #decode} reads: magicless, without
+   * checksum, content size or dictionary id (the delta's header carries the size, and the whole
+   * blob's SHA-1 and SHA-256 are checked after applying). Close it when done.
+   */
+  static ZstdCompressCtx encoder(int level) {
+    ZstdCompressCtx ctx = new ZstdCompressCtx();
+    ctx.setLevel(level);
+    ctx.setMagicless(true);
+    ctx.setChecksum(false);
+    ctx.setContentSize(false);
+    ctx.setDictID(false);
+    return ctx;
   }
 
   private static ZstdDecompressCtx take() {

@@ -118,12 +118,7 @@ final class ZstdDelta implements DeltaEncoder, DeltaApplier {
 
   private byte[] compress(byte[] dict, byte[] input) {
     int log = windowLog((long) dict.length + input.length);
-    try (ZstdCompressCtx ctx = new ZstdCompressCtx()) {
-      ctx.setLevel(level);
-      ctx.setMagicless(true);
-      ctx.setChecksum(false);
-      ctx.setContentSize(false);
-      ctx.setDictID(false);
+    try (ZstdCompressCtx ctx = MagiclessFrames.encoder(level)) {
       ctx.setLong(log);
       ctx.setWindowLog(log);
       ctx.setHashLog(hashLog(log));

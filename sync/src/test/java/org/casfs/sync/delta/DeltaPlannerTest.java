@@ -30,10 +30,8 @@ class DeltaPlannerTest {
   @Test
   void bsdiffIsNotRunWhereTheNewBlobSharesNothingWithTheOld() throws Exception {
     Random r = new Random(6);
-    byte[] old = new byte[(int) DeltaPlanner.PROBE_FROM - 1]; // below the cheap look's size
-    byte[] now = new byte[old.length];
-    r.nextBytes(old);
-    r.nextBytes(now); // as a compressed file regenerated whole looks
+    byte[] old = random(r, (int) DeltaPlanner.PROBE_FROM - 1); // below the cheap look's size
+    byte[] now = random(r, old.length); // as a compressed file regenerated whole looks
     FileDelta fd = planner.compute(pair(old, now));
     assertThat(fd.abandoned()).as("zstd's delta, abandoned when it grew past the compressed blob")
         .containsOnly(DeltaEngine.ZSTD);
@@ -44,10 +42,8 @@ class DeltaPlannerTest {
   @Test
   void noEngineRunsOnALargeBlobThatSharesNothingWithTheOld() throws Exception {
     Random r = new Random(7);
-    byte[] old = new byte[6 << 20];
-    byte[] now = new byte[6 << 20];
-    r.nextBytes(old);
-    r.nextBytes(now);
+    byte[] old = random(r, 6 << 20);
+    byte[] now = random(r, 6 << 20);
     FileDelta fd = planner.compute(pair(old, now));
     assertThat(fd.sizes()).as("the cheap look found nothing shared").isEmpty();
     assertThat(fd.chosenOrNull()).isNull();
@@ -65,14 +61,18 @@ class DeltaPlannerTest {
   @Test
   void zstdDoesNotLookAtAWindowedPairInWhichTheBlockEngineFoundNothing() throws Exception {
     Random r = new Random(8);
-    byte[] old = new byte[40 << 20];
-    byte[] now = new byte[40 << 20];
-    r.nextBytes(old);
-    r.nextBytes(now);
+    byte[] old = random(r, 40 << 20);
+    byte[] now = random(r, 40 << 20);
     FileDelta fd = planner.compute(pair(old, now));
     assertThat(fd.abandoned()).as("the block engine ran and gave up; zstd neither ran nor looked")
         .containsOnly(DeltaEngine.BLOCKS);
     assertThat(fd.chosenOrNull()).isNull();
+  }
+
+  private static byte[] random(Random r, int size) {
+    byte[] b = new byte[size];
+    r.nextBytes(b);
+    return b;
   }
 
   private FilePair pair(byte[] old, byte[] now) {
