@@ -23,7 +23,8 @@ import org.casfs.cas.store.ObjectInfo;
  * markers first ({@link #forgetAll}). Thread-safe.
  */
 public final class Completeness {
-  static final String SPACE = "txn-complete";
+  /** Its markers: derived from the objects, so a salvaged database leaves them behind. */
+  public static final String SPACE = "txn-complete";
 
   // Manifest and tree markers are kept apart: a tree marker must never vouch for a "manifest".
   private static final byte MANIFEST = 'm';

@@ -40,6 +40,8 @@ public interface LibC {
 
   int rename(@In byte[] from, @In byte[] to);
 
+  int renameat2(int fromDir, @In byte[] from, int toDir, @In byte[] to, int flags);
+
   int symlink(@In byte[] target, @In byte[] linkPath);
 
   int link(@In byte[] existing, @In byte[] newPath);

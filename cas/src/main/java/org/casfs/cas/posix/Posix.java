@@ -36,6 +36,7 @@ public final class Posix {
   public static final int ENODATA = 61;
 
   private static final int AT_FDCWD = -100;
+  private static final int RENAME_EXCHANGE = 2;
   private static final int AT_SYMLINK_NOFOLLOW = 0x100;
   private static final int AT_EMPTY_PATH = 0x1000;
   private static final int STATX_BASIC_STATS = 0x7ff;
@@ -308,6 +309,17 @@ public final class Posix {
     // The message only on failure: a pull renames a thousand files into place.
     if (LIBC.rename(c(from), c(to)) != 0) {
       throw fail("rename to " + printable(to) + " from", from);
+    }
+  }
+
+  /**
+   * Swaps two paths in one atomic step (Linux {@code renameat2(RENAME_EXCHANGE)}): at no instant is
+   * either name missing. Fails with EINVAL on a filesystem that cannot do it (ext4, xfs, btrfs and
+   * tmpfs can).
+   */
+  public static void exchange(byte[] a, byte[] b) throws PosixException {
+    if (LIBC.renameat2(AT_FDCWD, c(a), AT_FDCWD, c(b), RENAME_EXCHANGE) != 0) {
+      throw fail("exchange with " + printable(b) + " the path", a);
     }
   }
 

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Collection;
 
 /**
  * One repository directory, opened by at most one process at a time:
@@ -122,23 +123,8 @@ public final class Repository implements Closeable {
     // protected medium, a snapshot) the repository opens for reading: nothing can change it there,
     // and what it holds can still be listed, checked, checked out and mounted.
     boolean readOnly = !creating && Files.getFileStore(dir).isReadOnly();
-    FileChannel ch = readOnly ? FileChannel.open(dir.resolve("lock"), StandardOpenOption.READ)
-        : FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.READ,
-            StandardOpenOption.WRITE);
-    FileLock lock;
-    try {
-      lock = ch.tryLock(0, Long.MAX_VALUE, readOnly);
-    } catch (OverlappingFileLockException e) {
-      lock = null;
-    }
-    if (lock == null) {
-      String pid = readOwner(ch);
-      ch.close();
-      String command = LockHolderDescription.commandOfOrNull(pid);
-      String holder = command == null ? pid : pid + " (" + command + ")";
-      throw new RepositoryLockedException("repository " + dir + " is in use by process " + holder
-          + "; run this again once it has finished (a mount or a daemon runs until it is stopped)", holder, command);
-    }
+    FileLock lock = lock(dir, readOnly);
+    FileChannel ch = lock.channel();
     RocksDatabase db = null;
     try {
       if (readOnly) {
@@ -178,6 +164,60 @@ public final class Repository implements Closeable {
       lock.release();
       ch.close();
       throw e;
+    }
+  }
+
+  /**
+   * Takes the repository's lock (shared on a read-only filesystem, where nothing can change it).
+   *
+   * @throws RepositoryLockedException naming the process that holds it
+   */
+  private static FileLock lock(Path dir, boolean readOnly) throws IOException {
+    FileChannel ch = readOnly ? FileChannel.open(dir.resolve("lock"), StandardOpenOption.READ)
+        : FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.READ,
+            StandardOpenOption.WRITE);
+    FileLock lock;
+    try {
+      lock = ch.tryLock(0, Long.MAX_VALUE, readOnly);
+    } catch (OverlappingFileLockException e) {
+      lock = null;
+    }
+    if (lock == null) {
+      String pid = readOwner(ch);
+      ch.close();
+      String command = LockHolderDescription.commandOfOrNull(pid);
+      String holder = command == null ? pid : pid + " (" + command + ")";
+      throw new RepositoryLockedException("repository " + dir + " is in use by process " + holder
+          + "; run this again once it has finished (a mount or a daemon runs until it is stopped)", holder, command);
+    }
+    return lock;
+  }
+
+  /**
+   * Rebuilds the database of the repository in {@code dir} if it is damaged (a table block whose
+   * checksum fails): every record that can still be read goes into a new database, which takes the
+   * damaged one's place in one atomic step; the damaged one is kept beside it. Objects whose bytes
+   * went with the damage are dropped from the index, so that fsck names them and a repair or a pull
+   * fetches them. The key spaces named in {@code derivedSpaces} (markers and caches that other
+   * modules derive from the objects) are left behind, since they could vouch for objects that were
+   * lost; so are the store's own. A sound database is left as it is. Takes the repository's lock.
+   *
+   * @throws DamagedDatabaseException if even the list of the database's files is lost
+   */
+  public static SalvageReport salvage(Path dir, Collection<String> derivedSpaces) throws IOException {
+    dir = dir.toAbsolutePath().normalize();
+    if (!isRepository(dir)) {
+      throw new NotARepositoryException(dir + " is not a casfs repository (no config or db); run 'casfs init' first");
+    }
+    RepoConfig config = RepoConfig.read(dir.resolve("config"));
+    if (Files.getFileStore(dir).isReadOnly()) {
+      throw new ReadOnlyRepositoryException("cannot salvage the database of " + dir
+          + ": its filesystem is mounted read-only; copy the repository to a writable disk and salvage it there");
+    }
+    FileLock lock = lock(dir, false);
+    try (FileChannel ch = lock.channel()) {
+      writeOwner(ch);
+      return DatabaseSalvage.run(dir, config.blockCacheBytes(), derivedSpaces);
     }
   }
 

@@ -94,8 +94,8 @@ final class RocksDatabase implements KeyValueStore, AutoCloseable {
       if (names.stream().noneMatch(n -> Arrays.equals(n, RocksDB.DEFAULT_COLUMN_FAMILY))) {
         // RocksDB lists nothing when the files naming its contents (CURRENT, MANIFEST-*) are gone.
         closeOptions();
-        throw new DamagedDatabaseException(dir + " lists no key spaces (its CURRENT or MANIFEST file is missing or"
-            + " damaged)", null);
+        throw DamagedDatabaseException.beyondSalvage(dir + " lists no key spaces (its CURRENT or MANIFEST file is"
+            + " missing or damaged)");
       }
       List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
       for (byte[] name : names) {
@@ -317,6 +317,87 @@ final class RocksDatabase implements KeyValueStore, AutoCloseable {
       } catch (RocksDBException e) {
         throw translate("scan " + space, e);
       }
+    }
+  }
+
+  /** The key spaces it holds, but RocksDB's default one (casfs keeps nothing there). */
+  List<String> spaceNames() {
+    String fallback = new String(RocksDB.DEFAULT_COLUMN_FAMILY, StandardCharsets.UTF_8);
+    return spaces.keySet().stream().filter(name -> !name.equals(fallback)).sorted().toList();
+  }
+
+  /**
+   * Reads every table through its checksums: null if all hold, else what RocksDB says of the
+   * first damaged block (the file, the offset).
+   */
+  String damageOrNull() throws IOException {
+    enter();
+    try {
+      db.verifyChecksum();
+      return null;
+    } catch (RocksDBException e) {
+      if (translate("verify", e) instanceof DamagedDatabaseException) {
+        return e.getMessage();
+      }
+      throw translate("verify the checksums of the database's tables", e);
+    } finally {
+      exit();
+    }
+  }
+
+  /**
+   * Visits every record of the key space that can still be read, in key order, stepping over the
+   * damaged stretches ({@link SkipDamage}) where {@link #scan} fails; returns how many it stepped
+   * over.
+   */
+  int salvage(String space, Visitor visitor) throws IOException {
+    enter();
+    try (ReadOptions ro = new ReadOptions()) {
+      ColumnFamilyHandle handle = space(space);
+      int damaged = 0;
+      byte[] from = null; // null: the first key
+      byte[] lastGood = null;
+      while (true) {
+        try (RocksIterator it = db.newIterator(handle, ro)) {
+          if (from == null) {
+            it.seekToFirst();
+          } else {
+            it.seek(from);
+          }
+          for (; it.isValid(); it.next()) {
+            lastGood = it.key();
+            visitor.visit(lastGood, it.value());
+          }
+          if (readable(it)) {
+            return damaged;
+          }
+        }
+        damaged++;
+        byte[] resume = SkipDamage.resumeAfter(lastGood, target -> readableFrom(handle, ro, target));
+        if (resume == null || from != null && Arrays.compareUnsigned(resume, from) <= 0) {
+          return damaged; // nothing readable after it, or a seek that read a moment ago fails now
+        }
+        from = resume;
+      }
+    } finally {
+      exit();
+    }
+  }
+
+  private boolean readableFrom(ColumnFamilyHandle handle, ReadOptions ro, byte[] target) {
+    try (RocksIterator it = db.newIterator(handle, ro)) {
+      it.seek(target);
+      return it.isValid() || readable(it);
+    }
+  }
+
+  /** True unless the iterator stopped at damage. */
+  private static boolean readable(RocksIterator it) {
+    try {
+      it.status();
+      return true;
+    } catch (RocksDBException e) {
+      return false;
     }
   }
 
