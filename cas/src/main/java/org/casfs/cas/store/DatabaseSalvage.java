@@ -1,6 +1,7 @@
 package org.casfs.cas.store;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -14,7 +15,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.casfs.cas.DualDigest;
+import org.casfs.cas.Hashes;
 import org.casfs.cas.ObjectId;
+import org.casfs.cas.ObjectType;
 import org.casfs.cas.posix.Posix;
 
 /**
@@ -31,7 +35,8 @@ import org.casfs.cas.posix.Posix;
  *   <li>The object index keeps only objects whose bytes are still there (a data record, or a loose
  *       file of the recorded size), and data records the index no longer lists are dropped, so
  *       that the store never claims an object it lacks: fsck names the lost ones by path, and a
- *       repair or a pull fetches them.
+ *       repair or a pull fetches them. A loose file whose record was lost is hashed and listed
+ *       again: most of an image's bytes are in loose files, and none of them need fetching.
  *   <li>Spaces derived from the objects (the content index, and those the caller names, such as
  *       the markers of complete versions) are left behind and made again when needed: a marker
  *       might vouch for an object that was lost. (The import's stat cache is kept: it checks that
@@ -76,14 +81,14 @@ final class DatabaseSalvage {
     String damage;
     List<SalvageReport.Space> spaces = new ArrayList<>();
     List<String> rebuilt = new ArrayList<>();
-    long lost;
+    ObjectsCopied objects;
     try (RocksDatabase old = RocksDatabase.openReadOnly(dbDir, blockCacheBytes, "being salvaged")) {
       damage = old.damageOrNull();
       if (damage == null) {
         return SalvageReport.sound();
       }
       try (RocksDatabase fresh = RocksDatabase.open(freshDir, true, blockCacheBytes)) {
-        lost = copyObjects(old, fresh, spaces);
+        objects = copyObjects(old, fresh, spaces);
         for (String space : old.spaceNames()) {
           if (derived.contains(space)) {
             rebuilt.add(space);
@@ -96,14 +101,18 @@ final class DatabaseSalvage {
     }
     spaces.sort(Comparator.comparing(SalvageReport.Space::name));
     Path damagedCopy = swapIn();
-    return new SalvageReport(damage, damagedCopy, spaces, lost, rebuilt);
+    return new SalvageReport(damage, damagedCopy, spaces, objects.lost(), objects.relisted(), rebuilt);
   }
 
   /**
    * The object index and the small objects' bytes, each kept only with the other; returns how many
-   * objects were lost (listed, but without their bytes, or the other way round).
+   * objects were lost (listed, but without their bytes, or the other way round) and how many loose
+   * files were listed again.
    */
-  private long copyObjects(RocksDatabase old, RocksDatabase fresh, List<SalvageReport.Space> spaces)
+  /** What {@link #copyObjects} lost and listed again. */
+  private record ObjectsCopied(long lost, long relisted) {}
+
+  private ObjectsCopied copyObjects(RocksDatabase old, RocksDatabase fresh, List<SalvageReport.Space> spaces)
       throws IOException {
     Set<ObjectId> inline = new HashSet<>();
     BatchWriter data = new BatchWriter(fresh, DiskObjectStore.DATA, BATCH);
@@ -132,6 +141,7 @@ final class DatabaseSalvage {
       }
       return true;
     });
+    long adopted = adoptOrphanFiles(listed, index);
     index.finish(false);
     // The bytes of listed objects, read again (a second pass keeps only the ids in memory).
     old.salvage(DiskObjectStore.DATA, (key, value) -> {
@@ -144,9 +154,40 @@ final class DatabaseSalvage {
     data.finish(false);
     inline.removeAll(listed);
     lost[0] += inline.size(); // bytes whose listing was lost
-    spaces.add(new SalvageReport.Space(DiskObjectStore.INDEX, keptIndex[0], indexDamage));
+    spaces.add(new SalvageReport.Space(DiskObjectStore.INDEX, keptIndex[0] + adopted, indexDamage));
     spaces.add(new SalvageReport.Space(DiskObjectStore.DATA, keptData[0], dataDamage));
-    return lost[0];
+    return new ObjectsCopied(lost[0], adopted);
+  }
+
+  /**
+   * Lists again the loose files whose index records went with the damage: a loose file is a blob
+   * (only blobs are stored loose), and one whose bytes hash to the id its place names is that
+   * blob, whole. Returns how many; a file that does not hash to its name is left for gc.
+   */
+  private long adoptOrphanFiles(Set<ObjectId> listed, BatchWriter index) throws IOException {
+    long[] adopted = {0};
+    byte[] buf = new byte[256 * 1024];
+    loose.forEach((file, id) -> {
+      if (id == null || listed.contains(id)) {
+        return;
+      }
+      DualDigest digest = new DualDigest();
+      try (InputStream in = Files.newInputStream(file)) {
+        for (int n; (n = in.read(buf)) > 0; ) {
+          digest.update(buf, 0, n);
+        }
+      } catch (IOException unreadable) {
+        return;
+      }
+      long size = digest.length();
+      Hashes hashes = digest.finish();
+      if (hashes.id().equals(id)) {
+        index.put(id.toRaw(), IndexRecord.encode(ObjectType.BLOB, size, hashes.sha256(), true));
+        listed.add(id);
+        adopted[0]++;
+      }
+    });
+    return adopted[0];
   }
 
   private boolean looseFileOfSize(ObjectId id, byte[] record) {

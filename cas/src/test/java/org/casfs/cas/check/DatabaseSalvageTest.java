@@ -89,6 +89,39 @@ class DatabaseSalvageTest {
   }
 
   @Test
+  void looseFilesWhoseListingWasLostAreListedAgainNotFetched() throws Exception {
+    long seed = RandomSeed.get();
+    Path src = tmp.resolve("src");
+    makeTree(src, new Random(seed));
+    Path dir = tmp.resolve("repo");
+    ObjectId version;
+    // Every file over 512 bytes is a loose file, so most of the lost index records are theirs.
+    try (Repository repo = Repository.init(dir, RepoConfig.defaults().withInlineThreshold(512))) {
+      ImportResult imported = new Importer(repo.objectDatabase()).importDirectory(src, ImportOptions.defaults(), null);
+      version = repo.objectDatabase().writeManifest(
+          new Manifest(imported.root(), imported.rootMeta(), "stable", 1, "v1", null, 0)).id();
+      repo.flush();
+    }
+    DamagedTables.damageLargest(dir, "index");
+
+    SalvageReport report = Repository.salvage(dir, List.of());
+
+    assertThat(report.spaces()).filteredOn(s -> s.name().equals("index")).singleElement()
+        .satisfies(s -> assertThat(s.damagedStretches()).isEqualTo(1));
+    assertThat(report.looseRelisted()).as("seed " + seed).isPositive();
+    assertThat(report.lines()).anyMatch(l -> l.contains("listed again"));
+    try (Repository repo = Repository.open(dir)) {
+      // What is still missing is what was never a loose file: trees and small blobs.
+      FsckReport fsck = new Fsck(repo.objects()).roots(List.of(version)).run();
+      assertThat(fsck.problems()).as("seed " + seed).allSatisfy(p -> {
+        assertThat(p.kind()).isEqualTo(Problem.Kind.MISSING);
+        assertThat(repo.objects().loosePath(p.id())).doesNotExist();
+      });
+      assertThat((long) fsck.problemCount()).isLessThan(report.looseRelisted());
+    }
+  }
+
+  @Test
   void aSoundDatabaseIsLeftAsItIs() throws Exception {
     Path dir = tmp.resolve("repo");
     Path src = tmp.resolve("src");
