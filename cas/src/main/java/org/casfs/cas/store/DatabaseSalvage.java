@@ -82,8 +82,17 @@ final class DatabaseSalvage {
     List<SalvageReport.Space> spaces = new ArrayList<>();
     List<String> rebuilt = new ArrayList<>();
     ObjectsCopied objects;
-    try (RocksDatabase old = RocksDatabase.openReadOnly(dbDir, blockCacheBytes, "being salvaged")) {
-      damage = old.damageOrNull();
+    String unopened = null;
+    RocksDatabase opened;
+    try {
+      opened = RocksDatabase.openReadOnly(dbDir, blockCacheBytes, "being salvaged");
+    } catch (DamagedDatabaseException e) {
+      // A table file it lists is gone (a filesystem check moved it to lost+found) or unreadable.
+      unopened = String.valueOf(e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+      opened = RocksDatabase.openWithoutUnreadableTables(dbDir, blockCacheBytes);
+    }
+    try (RocksDatabase old = opened) {
+      damage = unopened != null ? unopened : old.damageOrNull();
       if (damage == null) {
         return SalvageReport.sound();
       }

@@ -61,7 +61,8 @@ final class RocksDatabase implements KeyValueStore, AutoCloseable {
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
   private boolean closed; // guarded by lifecycle
 
-  private RocksDatabase(Path dir, boolean create, String readOnlyBecause, long blockCacheBytes) throws IOException {
+  private RocksDatabase(Path dir, boolean create, String readOnlyBecause, long blockCacheBytes, boolean bestEfforts)
+      throws IOException {
     this.dir = dir;
     this.readOnlyBecause = readOnlyBecause;
     blockCache = new LRUCache(blockCacheBytes);
@@ -83,7 +84,8 @@ final class RocksDatabase implements KeyValueStore, AutoCloseable {
         // No fallocate: RocksDB would reserve 1.1x the write buffer (35 MiB) for each write-ahead
         // log at its first write, space a laptop's nearly full disk lacks and a pull's free-space
         // check counts on; the log's appends then extend it instead.
-        .setAllowFAllocate(false);
+        .setAllowFAllocate(false)
+        .setBestEffortsRecovery(bestEfforts);
     try {
       List<byte[]> names = List.of(RocksDB.DEFAULT_COLUMN_FAMILY);
       if (!create || dir.resolve("CURRENT").toFile().exists()) {
@@ -173,7 +175,7 @@ final class RocksDatabase implements KeyValueStore, AutoCloseable {
    * @throws NoRoomToOpenException if its disk has no room for what even an open writes
    */
   static RocksDatabase open(Path dir, boolean create, long blockCacheBytes) throws IOException {
-    return new RocksDatabase(dir, create, null, blockCacheBytes);
+    return new RocksDatabase(dir, create, null, blockCacheBytes, false);
   }
 
   /**
@@ -183,7 +185,23 @@ final class RocksDatabase implements KeyValueStore, AutoCloseable {
    * message ends "... for reading only, " + {@code because}.
    */
   static RocksDatabase openReadOnly(Path dir, long blockCacheBytes, String because) throws IOException {
-    return new RocksDatabase(dir, false, because, blockCacheBytes);
+    return new RocksDatabase(dir, false, because, blockCacheBytes, false);
+  }
+
+  /**
+   * Opens, for reading only, a database that will not open as usual because a table file it lists
+   * is gone or unreadable: RocksDB's best-efforts recovery opens it without such files (and so
+   * without their records), for {@link DatabaseSalvage} to copy what is left.
+   *
+   * @throws DamagedDatabaseException "beyond salvage" if even that fails
+   */
+  static RocksDatabase openWithoutUnreadableTables(Path dir, long blockCacheBytes) throws IOException {
+    try {
+      return new RocksDatabase(dir, false, "being salvaged", blockCacheBytes, true);
+    } catch (DamagedDatabaseException | RuntimeException e) {
+      throw DamagedDatabaseException.beyondSalvage("even without its unreadable table files, " + dir
+          + " does not open (" + e.getMessage() + ")");
+    }
   }
 
   private IOException translate(String doing, RocksDBException e) {

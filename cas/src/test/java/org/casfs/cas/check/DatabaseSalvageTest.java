@@ -45,14 +45,8 @@ class DatabaseSalvageTest {
     Path src = tmp.resolve("src");
     makeTree(src, new Random(seed));
     Path dir = tmp.resolve("repo");
-    ImportResult imported;
-    ObjectId version;
-    try (Repository repo = Repository.init(dir, RepoConfig.defaults())) {
-      imported = new Importer(repo.objectDatabase()).importDirectory(src, ImportOptions.defaults(), null);
-      version = repo.objectDatabase().writeManifest(
-          new Manifest(imported.root(), imported.rootMeta(), "stable", 1, "v1", null, 0)).id();
-      repo.flush();
-    }
+    Imported imported = importVersion(dir, src, RepoConfig.defaults());
+    ObjectId version = imported.manifest();
     DamagedTables.damageLargest(dir);
     try (Repository repo = Repository.open(dir)) {
       assertThatThrownBy(() -> new Fsck(repo.objects()).roots(List.of(version)).run())
@@ -81,7 +75,7 @@ class DatabaseSalvageTest {
       assertThat(fsck.objectsChecked()).isGreaterThan(files - report.objectsLost() - DIRS);
 
       ImportResult again = new Importer(repo.objectDatabase()).importDirectory(src, ImportOptions.defaults(), null);
-      assertThat(again.root()).isEqualTo(imported.root());
+      assertThat(again.root()).isEqualTo(imported.result().root());
       assertThat(again.newObjects()).isPositive().isLessThanOrEqualTo(report.objectsLost());
       assertThat(new Fsck(repo.objects()).roots(List.of(version)).run().problems()).as("seed " + seed).isEmpty();
     }
@@ -94,14 +88,7 @@ class DatabaseSalvageTest {
     Path src = tmp.resolve("src");
     makeTree(src, new Random(seed));
     Path dir = tmp.resolve("repo");
-    ObjectId version;
-    // Every file over 512 bytes is a loose file, so most of the lost index records are theirs.
-    try (Repository repo = Repository.init(dir, RepoConfig.defaults().withInlineThreshold(512))) {
-      ImportResult imported = new Importer(repo.objectDatabase()).importDirectory(src, ImportOptions.defaults(), null);
-      version = repo.objectDatabase().writeManifest(
-          new Manifest(imported.root(), imported.rootMeta(), "stable", 1, "v1", null, 0)).id();
-      repo.flush();
-    }
+    ObjectId version = importVersion(dir, src, RepoConfig.defaults().withInlineThreshold(512)).manifest();
     DamagedTables.damageLargest(dir, "index");
 
     SalvageReport report = Repository.salvage(dir, List.of());
@@ -146,13 +133,7 @@ class DatabaseSalvageTest {
     Path src = tmp.resolve("src");
     makeTree(src, new Random(seed));
     Path damaged = tmp.resolve("damaged");
-    ObjectId version;
-    try (Repository repo = Repository.init(damaged, RepoConfig.defaults())) {
-      ImportResult imported = new Importer(repo.objectDatabase()).importDirectory(src, ImportOptions.defaults(), null);
-      version = repo.objectDatabase().writeManifest(
-          new Manifest(imported.root(), imported.rootMeta(), "stable", 1, "v1", null, 0)).id();
-      repo.flush();
-    }
+    ObjectId version = importVersion(damaged, src, RepoConfig.defaults()).manifest();
     DamagedTables.damageLargest(damaged);
     String java = ProcessHandle.current().info().command().orElse("java");
     long fullRunMillis = 0;
@@ -207,13 +188,7 @@ class DatabaseSalvageTest {
     Path src = tmp.resolve("src");
     makeTree(src, new Random(seed));
     Path done = tmp.resolve("done");
-    ObjectId version;
-    try (Repository repo = Repository.init(done, RepoConfig.defaults())) {
-      ImportResult imported = new Importer(repo.objectDatabase()).importDirectory(src, ImportOptions.defaults(), null);
-      version = repo.objectDatabase().writeManifest(
-          new Manifest(imported.root(), imported.rootMeta(), "stable", 1, "v1", null, 0)).id();
-      repo.flush();
-    }
+    ObjectId version = importVersion(done, src, RepoConfig.defaults()).manifest();
     DamagedTables.damageLargest(done);
     Path damagedDb = tmp.resolve("damaged-db");
     copyTree(done.resolve("db"), damagedDb);
@@ -275,6 +250,50 @@ class DatabaseSalvageTest {
       for (Path p : (Iterable<Path>) walk::iterator) {
         Files.copy(p, to.resolve(from.relativize(p).toString()), StandardCopyOption.COPY_ATTRIBUTES);
       }
+    }
+  }
+
+  @Test
+  void aTableFileGoneCostsOnlyItsOwnObjects() throws Exception {
+    long seed = RandomSeed.get();
+    Path src = tmp.resolve("src");
+    makeTree(src, new Random(seed));
+    Path dir = tmp.resolve("repo");
+    Imported imported = importVersion(dir, src, RepoConfig.defaults());
+    Path table = DamagedTables.damageLargest(dir, "data");
+    Files.delete(table); // as a filesystem check that moved it to lost+found leaves it
+    assertThatThrownBy(() -> Repository.open(dir).close()).isInstanceOf(DamagedDatabaseException.class)
+        .hasMessageContaining("casfs fsck --salvage");
+
+    SalvageReport report = Repository.salvage(dir, List.of());
+
+    assertThat(report.damageOrNull()).contains(table.getFileName().toString());
+    assertThat(report.objectsLost()).as("seed " + seed).isPositive();
+    try (Repository repo = Repository.open(dir)) {
+      assertThat(new Fsck(repo.objects()).roots(List.of(imported.manifest())).run().problems()).isNotEmpty()
+          .allSatisfy(p -> assertThat(p.kind()).isEqualTo(Problem.Kind.MISSING));
+      ImportResult again = new Importer(repo.objectDatabase()).importDirectory(src, ImportOptions.defaults(), null);
+      assertThat(again.root()).isEqualTo(imported.result().root());
+      // the loose files were kept: only what the table held was stored again
+      assertThat(again.newObjects()).isLessThan(imported.result().newObjects());
+      // and the manifest, which the table held too, written again as it was
+      assertThat(repo.objectDatabase().writeManifest(new Manifest(again.root(), again.rootMeta(), "stable", 1, "v1",
+          null, 0)).id()).isEqualTo(imported.manifest());
+      assertThat(new Fsck(repo.objects()).roots(List.of(imported.manifest())).run().problems()).as("seed " + seed)
+          .isEmpty();
+    }
+  }
+
+  /** A version imported into a new repository: its manifest and what the import did. */
+  private record Imported(ObjectId manifest, ImportResult result) {}
+
+  private static Imported importVersion(Path dir, Path src, RepoConfig config) throws IOException {
+    try (Repository repo = Repository.init(dir, config)) {
+      ImportResult imported = new Importer(repo.objectDatabase()).importDirectory(src, ImportOptions.defaults(), null);
+      ObjectId manifest = repo.objectDatabase().writeManifest(
+          new Manifest(imported.root(), imported.rootMeta(), "stable", 1, "v1", null, 0)).id();
+      repo.flush();
+      return new Imported(manifest, imported);
     }
   }
 
