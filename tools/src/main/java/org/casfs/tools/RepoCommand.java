@@ -3,11 +3,15 @@ package org.casfs.tools;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
+import org.casfs.cas.store.DamagedDatabaseException;
 import org.casfs.cas.store.Repository;
 import org.casfs.cas.store.RepositoryLockedException;
+import org.casfs.cas.store.SalvageReport;
 import org.casfs.tools.daemon.ControlClient;
 import org.casfs.tools.daemon.HeldRepository;
+import org.casfs.txn.Completeness;
 import picocli.CommandLine.Option;
 
 /**
@@ -58,9 +62,18 @@ public abstract class RepoCommand extends CasfsCommand {
     Path dir = repoDir();
     long deadline = System.nanoTime() + lockWait().toNanos();
     boolean told = false;
+    boolean salvaged = false;
     while (true) {
       try {
+        if (DAEMONS.contains(spec.name()) && !salvaged && Repository.damageNotedOrNull(dir) != null) {
+          salvaged = salvageBeforeStarting(dir, Repository.damageNotedOrNull(dir));
+        }
         return opened(mayUseReserve() ? Repository.openUsingReserve(dir) : Repository.open(dir));
+      } catch (DamagedDatabaseException e) {
+        if (!DAEMONS.contains(spec.name()) || salvaged) {
+          throw e;
+        }
+        salvaged = salvageBeforeStarting(dir, e.getMessage());
       } catch (RepositoryLockedException e) {
         boolean daemon = isDaemon(e.holderCommandOrNull());
         if (daemon && lockWait().isZero() && casfs().mayHandOver() && ControlClient.awaitStartingDaemon(dir)) {
@@ -85,6 +98,29 @@ public abstract class RepoCommand extends CasfsCommand {
         }
       }
     }
+  }
+
+  /**
+   * The key spaces of other modules that a salvaged database leaves behind, since they are
+   * derived from the objects and could vouch for one that was lost: txn's markers of complete
+   * versions.
+   */
+  private static final List<String> DERIVED_SPACES = List.of(Completeness.SPACE);
+
+  /** Salvages the repository's database ({@link Repository#salvage}); the report is the caller's to print. */
+  protected static SalvageReport salvage(Path dir) throws IOException {
+    return Repository.salvage(dir, DERIVED_SPACES);
+  }
+
+  /**
+   * A daemon does not stop at a damaged database (a laptop's mount is its root filesystem): it
+   * salvages it first, saying so, and its neighbours or {@code casfs fsck --repair} bring back what
+   * was lost. Returns true.
+   */
+  private boolean salvageBeforeStarting(Path dir, String damage) throws IOException {
+    log("casfs: the database of " + dir + " is damaged (" + damage + "): salvaging it before starting");
+    salvage(dir).lines().forEach(line -> log("casfs: " + line.strip()));
+    return true;
   }
 
   /**

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -67,6 +68,47 @@ class DamagedDatabaseTest {
       assertThat(laptop.run("cat", "current", "/hello").out()).isEqualTo("hello v2\n");
       assertThat(laptop.run("fsck", "--salvage").out()).contains("database is sound");
     } finally {
+      server.stop();
+    }
+  }
+
+  /**
+   * A laptop nobody tends: the damage is met by a command (or a read) and noted; its peer daemon,
+   * started at the next boot, salvages the database before it opens it, finds its version lacking
+   * the objects that went with the damage, and fetches them from its neighbour by itself.
+   */
+  @Test
+  void aLaptopsPeerSalvagesAtStartAndFetchesWhatWasLostFromItsNeighbour() throws Exception {
+    Path v1 = corpus("v1");
+    CliOrigin origin = CliOrigin.init(tmp.resolve("origin"), tmp.resolve("origin.key"));
+    assertThat(origin.cli().run("import", v1.toString(), "--label", "v1").code()).isZero();
+    assertThat(origin.cli().run("sign", "v1").code()).isZero();
+    Path laptopDir = tmp.resolve("laptop");
+    CliRunner laptop = origin.trustingMachine(laptopDir);
+    ServeProcess server = ServeProcess.start(tmp.resolve("origin"), tmp.resolve("serve.log"));
+    ServeProcess peer = null;
+    try {
+      assertThat(laptop.run("pull", server.url, "--switch").code()).isZero();
+      DamagedTables.damageLargest(laptopDir);
+      assertThat(laptop.run("fsck").code()).isEqualTo(4);
+      assertThat(laptop.run("status").out()).contains("database:  damaged (", "salvages it when it starts");
+
+      Path log = tmp.resolve("peer.log");
+      peer = ServeProcess.startPeer(laptopDir, log, "--peers", server.url);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!Files.readString(log).contains("repaired ") && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      String said = Files.readString(log);
+      assertThat(said).contains("is damaged", "salvaging it before starting", "rebuilt it from every record",
+          "lacks objects", "repaired ");
+      CliRunner.Result clean = laptop.run("fsck"); // through the running daemon
+      assertThat(clean.code()).as(clean + "\n--- peer log\n" + said).isZero();
+      assertThat(laptop.run("status").out()).doesNotContain("database:");
+    } finally {
+      if (peer != null) {
+        peer.stop();
+      }
       server.stop();
     }
   }

@@ -94,6 +94,7 @@ final class DatabaseSalvage {
     try (RocksDatabase old = opened) {
       damage = unopened != null ? unopened : old.damageOrNull();
       if (damage == null) {
+        DamageNote.clear(repoDir); // met once, not there now (a read error that passed)
         return SalvageReport.sound();
       }
       try (RocksDatabase fresh = RocksDatabase.open(freshDir, true, blockCacheBytes)) {
@@ -110,6 +111,7 @@ final class DatabaseSalvage {
     }
     spaces.sort(Comparator.comparing(SalvageReport.Space::name));
     Path damagedCopy = swapIn();
+    DamageNote.clear(repoDir);
     return new SalvageReport(damage, damagedCopy, spaces, objects.lost(), objects.relisted(), rebuilt);
   }
 

@@ -221,6 +221,14 @@ public final class Repository implements Closeable {
     }
   }
 
+  /**
+   * When and what, if the database of the repository in {@code dir} reported damage that no
+   * salvage has dealt with since (a daemon salvages it when it starts); null if none.
+   */
+  public static String damageNotedOrNull(Path dir) {
+    return DamageNote.readOrNull(dir.toAbsolutePath().normalize());
+  }
+
   /** How a change to a repository opened on a full disk is refused: "... for reading only, " + this. */
   private static final String FULL_DISK = "its disk being full (No space left on device); free space on that"
       + " disk by other means (remove files you do not need), or run 'casfs gc', which may use the room the"

@@ -208,6 +208,9 @@ final class RocksDatabase implements KeyValueStore, AutoCloseable {
     String status = e.getStatus() == null ? e.getMessage() : e.getStatus().getCodeString() + ": " + e.getMessage();
     String message = String.valueOf(e.getMessage());
     if (e.getStatus() != null && e.getStatus().getCode() == Status.Code.Corruption || message.startsWith("Corruption")) {
+      if (readOnlyBecause == null) {
+        DamageNote.write(dir.getParent(), status);
+      }
       return new DamagedDatabaseException(status + " (while trying to " + doing + ")", e);
     }
     if (message.contains("read only mode")) {

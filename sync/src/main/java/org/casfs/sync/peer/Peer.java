@@ -48,6 +48,7 @@ import org.casfs.sync.trust.HeadVerifier;
 import org.casfs.sync.trust.SignatureException;
 import org.casfs.sync.trust.SignedHead;
 import org.casfs.sync.trust.TrustStore;
+import org.casfs.txn.Completeness;
 import org.casfs.txn.Versions;
 
 /**
@@ -103,6 +104,8 @@ public final class Peer implements AutoCloseable {
   private boolean wakeRequested;
   private Server server;
   private final SelfRepair selfRepair;
+  /** Set by the update thread once {@link #lookForLackingVersions} ran. */
+  private boolean checkedWhole;
   private DeltaStore deltas;
   private PeerFinder finder;
   private Thread updater;
@@ -252,6 +255,10 @@ public final class Peer implements AutoCloseable {
       // ended there left the laptop serving its old version for good, saying nothing.
       try {
         refreshOffer();
+        if (!checkedWhole) {
+          checkedWhole = true; // once, even if it fails: it must not hold up every round after
+          lookForLackingVersions();
+        }
         repairDamaged();
         round();
         roundFailure.ok();
@@ -411,6 +418,22 @@ public final class Peer implements AutoCloseable {
     List<Offer> sources = offers.stream().filter(o -> o.head().sequence() == best
         && o.head().manifestId().equals(bestId)).toList();
     pull(sources);
+  }
+
+  /**
+   * Once, at start: every version this machine keeps (current, previous, staged, pins) must be
+   * whole. One that lacks objects (its database was salvaged before the daemon started, or files
+   * were lost) is repaired from the neighbours, as a damaged object is.
+   */
+  private void lookForLackingVersions() throws IOException {
+    for (ObjectId version : new LinkedHashSet<>(versions.refs().all().values())) {
+      Completeness.Result r = versions.completeness().check(version);
+      if (!r.complete() && r.missing() != null) {
+        log.accept("version " + version.name() + " lacks objects (" + r.missing().name() + " first): fetching them"
+            + " from the neighbours");
+        selfRepair.lacking(r.missing());
+      }
+    }
   }
 
   /** Repairs what this machine found damaged, from the neighbours known to serve valid heads. */

@@ -63,6 +63,16 @@ final class SelfRepair {
     }
   }
 
+  /**
+   * A version this machine keeps lacks {@code missing} (and maybe more): its database was salvaged,
+   * or a file was lost. The next try fetches what the versions lack, as for a damaged object
+   * already dropped.
+   */
+  void lacking(ObjectId missing) {
+    dropped.add(missing);
+    noticed(missing);
+  }
+
   /** Damaged objects noticed and not yet repaired. */
   int pending() {
     return pending.size();
@@ -83,8 +93,6 @@ final class SelfRepair {
     if (!isDue(now)) {
       return;
     }
-    newReport = false;
-    nextTry = now.plus(RETRY);
     List<ObjectId> attempt = new ArrayList<>();
     List<ObjectId> damaged = new ArrayList<>();
     for (ObjectId id : new LinkedHashSet<>(pending)) {
@@ -107,9 +115,12 @@ final class SelfRepair {
       return;
     }
     if (neighbours.isEmpty()) {
+      // Tried again as soon as one is found (at boot, mDNS takes a few seconds), not RETRY later.
       failed(attempt, "no neighbour to fetch them from");
       return;
     }
+    newReport = false;
+    nextTry = now.plus(RETRY);
     try {
       Puller.RepairResult r;
       try {

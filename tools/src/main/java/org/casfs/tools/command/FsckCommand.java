@@ -2,7 +2,6 @@ package org.casfs.tools.command;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 import org.casfs.cas.check.Fsck;
 import org.casfs.cas.check.FsckReport;
 import org.casfs.cas.store.DamagedDatabaseException;
@@ -15,7 +14,6 @@ import org.casfs.tools.Progress;
 import org.casfs.tools.OpenRepo;
 import org.casfs.tools.RepoCommand;
 import org.casfs.tools.daemon.HeldRepository;
-import org.casfs.txn.Completeness;
 import picocli.CommandLine.Command;
 
 /**
@@ -82,7 +80,7 @@ public final class FsckCommand extends RepoCommand {
       throw new CliException(ExitCode.BUSY, "a casfs daemon (mount, peer or serve) has " + dir + " open; stop it,"
           + " then run 'casfs fsck --salvage' (on a laptop whose root filesystem it mounts: from its rescue system)");
     }
-    SalvageReport report = Repository.salvage(dir, List.of(Completeness.SPACE));
+    SalvageReport report = salvage(dir);
     report.lines().forEach(out()::println);
   }
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.casfs.cas.ObjectId;
+import org.casfs.cas.store.Repository;
 import org.casfs.cas.Sizes;
 import org.casfs.cas.posix.FileStat;
 import org.casfs.cas.posix.Posix;
@@ -72,6 +73,11 @@ public final class StatusCommand extends RepoCommand {
           + ", reserve " + (reserve > 0 ? Sizes.bytes(reserve) + " (kept for a full disk)"
               : "none (made once the disk has room)")
           + (open.repo().readOnlyForWantOfSpace() ? "; the disk is full: open for reading only" : ""));
+      String damage = Repository.damageNotedOrNull(dir);
+      if (damage != null) {
+        out().println("database:  damaged (" + damage + "); a daemon (mount, peer, serve) salvages it when it"
+            + " starts, or run 'casfs fsck --repair URL'");
+      }
     }
   }
 
