@@ -119,7 +119,14 @@ public abstract class RepoCommand extends CasfsCommand {
    */
   private boolean salvageBeforeStarting(Path dir, String damage) throws IOException {
     log("casfs: the database of " + dir + " is damaged (" + damage + "): salvaging it before starting");
-    salvage(dir).lines().forEach(line -> log("casfs: " + line.strip()));
+    try {
+      salvage(dir).lines().forEach(line -> log("casfs: " + line.strip()));
+    } catch (RepositoryLockedException busy) {
+      throw busy; // waited for, as for any open
+    } catch (IOException e) {
+      // A read-only filesystem, damage beyond salvage: start as before, on the database as it is.
+      log("casfs: could not salvage it (" + e.getMessage() + "); starting on it as it is");
+    }
     return true;
   }
 
