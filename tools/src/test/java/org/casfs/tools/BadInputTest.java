@@ -258,7 +258,7 @@ class BadInputTest {
     }
     for (List<String> args : List.of(List.of("log"), List.of("fsck"), List.of("cat", "v1", "etc/hostname"))) {
       assertOneLine(cli.run(args.toArray(String[]::new)), 4, "the repository's database is damaged",
-          "Corruption", "pull or import its versions again");
+          "Corruption", "casfs fsck --repair URL", "casfs fsck --salvage");
     }
   }
 
@@ -271,7 +271,8 @@ class BadInputTest {
         Files.delete(f);
       }
     }
-    assertOneLine(cli.run("log"), 4, "the repository's database is damaged", "CURRENT or MANIFEST");
+    assertOneLine(cli.run("log"), 4, "the repository's database is damaged beyond salvage", "CURRENT or MANIFEST",
+        "make a new one");
   }
 
   private static void flushDatabase(Path db) throws Exception {

@@ -23,17 +23,15 @@ import org.junit.jupiter.api.io.TempDir;
 class DamagedDatabaseTest {
   @TempDir
   Path tmp;
+  /** The origin's server, once {@link #originServingV1} started it; stopped by each test. */
+  private ServeProcess server;
 
   @Test
   void aLaptopRepairsADamagedDatabaseFetchingOnlyWhatItLost() throws Exception {
-    Path v1 = corpus("v1");
-    CliOrigin origin = CliOrigin.init(tmp.resolve("origin"), tmp.resolve("origin.key"));
-    assertThat(origin.cli().run("import", v1.toString(), "--label", "v1").code()).isZero();
-    assertThat(origin.cli().run("sign", "v1").code()).isZero();
     Path laptopDir = tmp.resolve("laptop");
-    CliRunner laptop = origin.trustingMachine(laptopDir);
-    ServeProcess server = ServeProcess.start(tmp.resolve("origin"), tmp.resolve("serve.log"));
+    CliOrigin origin = originServingV1();
     try {
+      CliRunner laptop = origin.trustingMachine(laptopDir);
       CliRunner.Result pulled = laptop.run("pull", server.url, "--switch");
       assertThat(pulled.code()).as(pulled.toString()).isZero();
       long imageBytes = bytesOf(laptop.run("fsck").out());
@@ -59,7 +57,7 @@ class DamagedDatabaseTest {
       CliRunner.Result clean = laptop.run("fsck");
       assertThat(clean.code()).as(clean.toString()).isZero();
       assertThat(laptop.run("cat", "current", "/etc/debian_version").out()).isEqualTo(
-          Files.readString(v1.resolve("etc/debian_version")));
+          Files.readString(corpus("v1").resolve("etc/debian_version")));
       // and the next update is taken: the database takes writes again
       assertThat(origin.cli().run("import", Machines.helloImage(tmp, "v2").toString(), "--label", "v2").code()).isZero();
       assertThat(origin.cli().run("sign", "v2").code()).isZero();
@@ -79,15 +77,11 @@ class DamagedDatabaseTest {
    */
   @Test
   void aLaptopsPeerSalvagesAtStartAndFetchesWhatWasLostFromItsNeighbour() throws Exception {
-    Path v1 = corpus("v1");
-    CliOrigin origin = CliOrigin.init(tmp.resolve("origin"), tmp.resolve("origin.key"));
-    assertThat(origin.cli().run("import", v1.toString(), "--label", "v1").code()).isZero();
-    assertThat(origin.cli().run("sign", "v1").code()).isZero();
     Path laptopDir = tmp.resolve("laptop");
-    CliRunner laptop = origin.trustingMachine(laptopDir);
-    ServeProcess server = ServeProcess.start(tmp.resolve("origin"), tmp.resolve("serve.log"));
+    CliOrigin origin = originServingV1();
     ServeProcess peer = null;
     try {
+      CliRunner laptop = origin.trustingMachine(laptopDir);
       assertThat(laptop.run("pull", server.url, "--switch").code()).isZero();
       DamagedTables.damageLargest(laptopDir);
       assertThat(laptop.run("fsck").code()).isEqualTo(4);
@@ -130,6 +124,15 @@ class DamagedDatabaseTest {
     try (Stream<Path> files = Files.list(repo)) {
       assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("db."));
     }
+  }
+
+  /** An origin that signed Debian v1 and serves it ({@link #server}, a real {@code casfs serve}). */
+  private CliOrigin originServingV1() throws Exception {
+    CliOrigin origin = CliOrigin.init(tmp.resolve("origin"), tmp.resolve("origin.key"));
+    assertThat(origin.cli().run("import", corpus("v1").toString(), "--label", "v1").code()).isZero();
+    assertThat(origin.cli().run("sign", "v1").code()).isZero();
+    server = ServeProcess.start(tmp.resolve("origin"), tmp.resolve("serve.log"));
+    return origin;
   }
 
   private static Path corpus(String version) {

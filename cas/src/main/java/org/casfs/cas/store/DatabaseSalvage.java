@@ -51,6 +51,7 @@ import org.casfs.cas.posix.Posix;
 final class DatabaseSalvage {
   /** In {@code db.salvaged} once it is whole; in {@code db} from the exchange until the damaged one is renamed. */
   static final String COMPLETE_MARKER = "SALVAGE-COMPLETE";
+  private static final String DAMAGED_PREFIX = "db.damaged-";
   private static final int BATCH = 10_000;
   private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
       .withZone(ZoneOffset.UTC);
@@ -115,14 +116,14 @@ final class DatabaseSalvage {
     return new SalvageReport(damage, damagedCopy, spaces, objects.lost(), objects.relisted(), rebuilt);
   }
 
+  /** What {@link #copyObjects} lost and listed again. */
+  private record ObjectsCopied(long lost, long relisted) {}
+
   /**
    * The object index and the small objects' bytes, each kept only with the other; returns how many
    * objects were lost (listed, but without their bytes, or the other way round) and how many loose
    * files were listed again.
    */
-  /** What {@link #copyObjects} lost and listed again. */
-  private record ObjectsCopied(long lost, long relisted) {}
-
   private ObjectsCopied copyObjects(RocksDatabase old, RocksDatabase fresh, List<SalvageReport.Space> spaces)
       throws IOException {
     Set<ObjectId> inline = new HashSet<>();
@@ -242,17 +243,33 @@ final class DatabaseSalvage {
     return keepDamaged();
   }
 
-  /** Renames the damaged database (now at {@code db.salvaged}) and drops the marker the exchange moved to {@code db}. */
+  /**
+   * Renames the damaged database (now at {@code db.salvaged}) and drops the marker the exchange
+   * moved to {@code db}. Only the newest damaged copy is kept: a laptop nobody tends, whose daemon
+   * salvaged its database more than once, must not fill its disk with them.
+   */
   private Path keepDamaged() throws IOException {
-    Path kept = repoDir.resolve("db.damaged-" + STAMP.format(Instant.now()));
+    Path kept = repoDir.resolve(DAMAGED_PREFIX + STAMP.format(Instant.now()));
     for (int n = 2; Files.exists(kept); n++) {
-      kept = repoDir.resolve("db.damaged-" + STAMP.format(Instant.now()) + "-" + n);
+      kept = repoDir.resolve(DAMAGED_PREFIX + STAMP.format(Instant.now()) + "-" + n);
     }
     Files.move(freshDir, kept);
     Fsync.directory(repoDir);
     Files.deleteIfExists(dbDir.resolve(COMPLETE_MARKER));
     Fsync.directory(dbDir);
+    for (Path older : damagedCopies(repoDir)) {
+      if (!older.equals(kept)) {
+        deleteTree(older);
+      }
+    }
     return kept;
+  }
+
+  /** The damaged databases kept beside the repository's ({@code REPO/db.damaged-TIME}). */
+  static List<Path> damagedCopies(Path repoDir) throws IOException {
+    try (Stream<Path> files = Files.list(repoDir)) {
+      return files.filter(p -> p.getFileName().toString().startsWith(DAMAGED_PREFIX)).sorted().toList();
+    }
   }
 
   /**

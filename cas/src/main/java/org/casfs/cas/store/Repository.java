@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Collection;
+import java.util.List;
 
 /**
  * One repository directory, opened by at most one process at a time:
@@ -227,6 +228,11 @@ public final class Repository implements Closeable {
    */
   public static String damageNotedOrNull(Path dir) {
     return DamageNote.readOrNull(dir.toAbsolutePath().normalize());
+  }
+
+  /** The damaged databases a salvage kept beside the repository's (at most one). */
+  public static List<Path> damagedDatabaseCopies(Path dir) throws IOException {
+    return DatabaseSalvage.damagedCopies(dir.toAbsolutePath().normalize());
   }
 
   /** How a change to a repository opened on a full disk is refused: "... for reading only, " + this. */

@@ -42,7 +42,7 @@ public record SalvageReport(String damageOrNull, Path damagedCopy, List<Space> s
     List<String> lines = new ArrayList<>();
     lines.add("the repository's database was damaged: " + damageOrNull);
     lines.add("rebuilt it from every record that could still be read; the damaged one is kept as " + damagedCopy
-        + " (remove it once you no longer need it)");
+        + " (remove it once you no longer need it; the next salvage replaces it)");
     for (Space s : spaces) {
       lines.add("  " + s.name() + ": " + s.kept() + (s.kept() == 1 ? " record" : " records")
           + (s.damagedStretches() == 0 ? ""

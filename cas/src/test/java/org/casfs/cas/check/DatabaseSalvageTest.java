@@ -24,6 +24,7 @@ import org.casfs.cas.store.DamagedTables;
 import org.casfs.cas.store.RepoConfig;
 import org.casfs.cas.store.Repository;
 import org.casfs.cas.store.SalvageReport;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,14 +39,21 @@ class DatabaseSalvageTest {
 
   @TempDir
   Path tmp;
+  private long seed;
+  /** The image every test imports: directories of small files with a few large ones. */
+  private Path src;
+
+  @BeforeEach
+  void makeTheImage() throws IOException {
+    seed = RandomSeed.get();
+    src = tmp.resolve("src");
+    makeTree(src, new Random(seed));
+  }
 
   @Test
   void aDamagedBlockCostsOnlyItsOwnObjects() throws Exception {
-    long seed = RandomSeed.get();
-    Path src = tmp.resolve("src");
-    makeTree(src, new Random(seed));
     Path dir = tmp.resolve("repo");
-    Imported imported = importVersion(dir, src, RepoConfig.defaults());
+    Imported imported = importVersion(dir, RepoConfig.defaults());
     ObjectId version = imported.manifest();
     DamagedTables.damageLargest(dir);
     try (Repository repo = Repository.open(dir)) {
@@ -80,15 +88,18 @@ class DatabaseSalvageTest {
       assertThat(new Fsck(repo.objects()).roots(List.of(version)).run().problems()).as("seed " + seed).isEmpty();
     }
     assertThat(Repository.salvage(dir, List.of()).wasDamaged()).isFalse();
+
+    // Damaged again: the new damaged copy replaces the old one (a laptop's disk keeps at most one).
+    DamagedTables.damageLargest(dir);
+    SalvageReport again = Repository.salvage(dir, List.of());
+    assertThat(again.wasDamaged()).isTrue();
+    assertThat(Repository.damagedDatabaseCopies(dir)).containsExactly(again.damagedCopy());
   }
 
   @Test
   void looseFilesWhoseListingWasLostAreListedAgainNotFetched() throws Exception {
-    long seed = RandomSeed.get();
-    Path src = tmp.resolve("src");
-    makeTree(src, new Random(seed));
     Path dir = tmp.resolve("repo");
-    ObjectId version = importVersion(dir, src, RepoConfig.defaults().withInlineThreshold(512)).manifest();
+    ObjectId version = importVersion(dir, RepoConfig.defaults().withInlineThreshold(512)).manifest();
     DamagedTables.damageLargest(dir, "index");
 
     SalvageReport report = Repository.salvage(dir, List.of());
@@ -111,12 +122,7 @@ class DatabaseSalvageTest {
   @Test
   void aSoundDatabaseIsLeftAsItIs() throws Exception {
     Path dir = tmp.resolve("repo");
-    Path src = tmp.resolve("src");
-    Files.createDirectories(src);
-    Files.writeString(src.resolve("hello"), "hello\n");
-    try (Repository repo = Repository.init(dir, RepoConfig.defaults())) {
-      new Importer(repo.objectDatabase()).importDirectory(src, ImportOptions.defaults(), null);
-    }
+    importVersion(dir, RepoConfig.defaults());
     List<Path> before = listing(dir);
 
     SalvageReport report = Repository.salvage(dir, List.of());
@@ -128,12 +134,9 @@ class DatabaseSalvageTest {
 
   @Test
   void killedAtAnyPointTheRepositoryOpensAsBeforeOrAsAfter() throws Exception {
-    long seed = RandomSeed.get();
     Random random = new Random(seed);
-    Path src = tmp.resolve("src");
-    makeTree(src, new Random(seed));
     Path damaged = tmp.resolve("damaged");
-    ObjectId version = importVersion(damaged, src, RepoConfig.defaults()).manifest();
+    ObjectId version = importVersion(damaged, RepoConfig.defaults()).manifest();
     DamagedTables.damageLargest(damaged);
     String java = ProcessHandle.current().info().command().orElse("java");
     long fullRunMillis = 0;
@@ -184,11 +187,8 @@ class DatabaseSalvageTest {
    */
   @Test
   void eachStateAroundTheSwapIsFinishedByTheNextSalvage() throws Exception {
-    long seed = RandomSeed.get();
-    Path src = tmp.resolve("src");
-    makeTree(src, new Random(seed));
     Path done = tmp.resolve("done");
-    ObjectId version = importVersion(done, src, RepoConfig.defaults()).manifest();
+    ObjectId version = importVersion(done, RepoConfig.defaults()).manifest();
     DamagedTables.damageLargest(done);
     Path damagedDb = tmp.resolve("damaged-db");
     copyTree(done.resolve("db"), damagedDb);
@@ -255,11 +255,8 @@ class DatabaseSalvageTest {
 
   @Test
   void aTableFileGoneCostsOnlyItsOwnObjects() throws Exception {
-    long seed = RandomSeed.get();
-    Path src = tmp.resolve("src");
-    makeTree(src, new Random(seed));
     Path dir = tmp.resolve("repo");
-    Imported imported = importVersion(dir, src, RepoConfig.defaults());
+    Imported imported = importVersion(dir, RepoConfig.defaults());
     Path table = DamagedTables.damageLargest(dir, "data");
     Files.delete(table); // as a filesystem check that moved it to lost+found leaves it
     assertThatThrownBy(() -> Repository.open(dir).close()).isInstanceOf(DamagedDatabaseException.class)
@@ -287,7 +284,7 @@ class DatabaseSalvageTest {
   /** A version imported into a new repository: its manifest and what the import did. */
   private record Imported(ObjectId manifest, ImportResult result) {}
 
-  private static Imported importVersion(Path dir, Path src, RepoConfig config) throws IOException {
+  private Imported importVersion(Path dir, RepoConfig config) throws IOException {
     try (Repository repo = Repository.init(dir, config)) {
       ImportResult imported = new Importer(repo.objectDatabase()).importDirectory(src, ImportOptions.defaults(), null);
       ObjectId manifest = repo.objectDatabase().writeManifest(

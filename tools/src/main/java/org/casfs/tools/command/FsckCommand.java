@@ -78,7 +78,7 @@ public final class FsckCommand extends RepoCommand {
     Path dir = repoDir();
     if (HeldRepository.borrowOrNull(dir) != null) {
       throw new CliException(ExitCode.BUSY, "a casfs daemon (mount, peer or serve) has " + dir + " open; stop it,"
-          + " then run 'casfs fsck --salvage' (on a laptop whose root filesystem it mounts: from its rescue system)");
+          + " then run 'casfs fsck --salvage', or start it again: a daemon salvages a damaged database as it starts");
     }
     SalvageReport report = salvage(dir);
     report.lines().forEach(out()::println);

@@ -73,6 +73,10 @@ public final class StatusCommand extends RepoCommand {
           + ", reserve " + (reserve > 0 ? Sizes.bytes(reserve) + " (kept for a full disk)"
               : "none (made once the disk has room)")
           + (open.repo().readOnlyForWantOfSpace() ? "; the disk is full: open for reading only" : ""));
+      for (Path copy : Repository.damagedDatabaseCopies(dir)) {
+        out().println("kept:      " + copy + ", a damaged database a salvage replaced (" + Sizes.bytes(size(copy))
+            + "; remove it once you no longer need it)");
+      }
       String damage = Repository.damageNotedOrNull(dir);
       if (damage != null) {
         out().println("database:  damaged (" + damage + "); a daemon (mount, peer, serve) salvages it when it"
