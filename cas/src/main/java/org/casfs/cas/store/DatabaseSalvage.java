@@ -2,9 +2,11 @@ package org.casfs.cas.store;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -79,6 +81,7 @@ final class DatabaseSalvage {
 
   private SalvageReport run() throws IOException {
     finishEarlierRun();
+    String wroteCurrent = repairCurrentFile();
     String damage;
     List<SalvageReport.Space> spaces = new ArrayList<>();
     List<String> rebuilt = new ArrayList<>();
@@ -93,7 +96,8 @@ final class DatabaseSalvage {
       opened = RocksDatabase.openWithoutUnreadableTables(dbDir, blockCacheBytes);
     }
     try (RocksDatabase old = opened) {
-      damage = unopened != null ? unopened : old.damageOrNull();
+      String found = old.damageOrNull();
+      damage = unopened != null ? unopened : found != null ? found : wroteCurrent;
       if (damage == null) {
         DamageNote.clear(repoDir); // met once, not there now (a read error that passed)
         return SalvageReport.sound();
@@ -114,6 +118,36 @@ final class DatabaseSalvage {
     Path damagedCopy = swapIn();
     DamageNote.clear(repoDir);
     return new SalvageReport(damage, damagedCopy, spaces, objects.lost(), objects.relisted(), rebuilt);
+  }
+
+  /**
+   * RocksDB finds the list of its files (the newest {@code MANIFEST-N}) through {@code CURRENT}, a
+   * one-line file. A {@code CURRENT} that is gone, empty, or names no manifest that is there (a
+   * crash the filesystem did not survive whole) is written again, naming the newest manifest; what
+   * was done, or null if nothing was.
+   */
+  private String repairCurrentFile() throws IOException {
+    Path current = dbDir.resolve("CURRENT");
+    String named = Files.isRegularFile(current) ? Files.readString(current, StandardCharsets.US_ASCII).strip() : "";
+    if (named.startsWith("MANIFEST-") && Files.isRegularFile(dbDir.resolve(named))) {
+      return null;
+    }
+    Path newest;
+    try (Stream<Path> files = Files.list(dbDir)) {
+      newest = files.filter(p -> p.getFileName().toString().matches("MANIFEST-[0-9]+"))
+          .max(Comparator.comparingLong(p -> Long.parseLong(p.getFileName().toString().substring(9))))
+          .orElse(null);
+    }
+    if (newest == null) {
+      return null; // beyond this: the open says so
+    }
+    Path temp = dbDir.resolve("CURRENT.casfs-salvage");
+    Files.writeString(temp, newest.getFileName() + "\n", StandardCharsets.US_ASCII);
+    Fsync.file(temp);
+    Files.move(temp, current, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    Fsync.directory(dbDir);
+    return "its CURRENT file " + (named.isEmpty() ? "was gone or empty" : "named " + named + ", which is not there")
+        + " (written again, naming " + newest.getFileName() + ")";
   }
 
   /** What {@link #copyObjects} lost and listed again. */

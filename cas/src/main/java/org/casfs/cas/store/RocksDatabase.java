@@ -96,8 +96,11 @@ final class RocksDatabase implements KeyValueStore, AutoCloseable {
       if (names.stream().noneMatch(n -> Arrays.equals(n, RocksDB.DEFAULT_COLUMN_FAMILY))) {
         // RocksDB lists nothing when the files naming its contents (CURRENT, MANIFEST-*) are gone.
         closeOptions();
-        throw DamagedDatabaseException.beyondSalvage(dir + " lists no key spaces (its CURRENT or MANIFEST file is"
-            + " missing or damaged)");
+        if (hasManifest(dir)) {
+          throw new DamagedDatabaseException(dir + " lists no key spaces (its CURRENT file is missing or damaged)",
+              null);
+        }
+        throw DamagedDatabaseException.beyondSalvage(dir + " lists no key spaces (its MANIFEST file is missing)");
       }
       List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
       for (byte[] name : names) {
@@ -145,6 +148,15 @@ final class RocksDatabase implements KeyValueStore, AutoCloseable {
       opened.clear();
       dbOptions.setAvoidFlushDuringRecovery(true);
       return RocksDB.open(dbOptions, dir.toString(), descriptors, opened);
+    }
+  }
+
+  /** True if a MANIFEST file, the list of the database's files that CURRENT names, is there. */
+  private static boolean hasManifest(Path dir) {
+    try (DirectoryStream<Path> manifests = Files.newDirectoryStream(dir, "MANIFEST-*")) {
+      return manifests.iterator().hasNext();
+    } catch (IOException e) {
+      return false;
     }
   }
 

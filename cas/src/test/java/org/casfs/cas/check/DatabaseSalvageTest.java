@@ -27,6 +27,8 @@ import org.casfs.cas.store.SalvageReport;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A real repository whose RocksDB table has one damaged block (a flipped byte, as a failing flash
@@ -278,6 +280,32 @@ class DatabaseSalvageTest {
           null, 0)).id()).isEqualTo(imported.manifest());
       assertThat(new Fsck(repo.objects()).roots(List.of(imported.manifest())).run().problems()).as("seed " + seed)
           .isEmpty();
+    }
+  }
+
+  /** CURRENT, the one-line file through which RocksDB finds its list of files, gone or left empty by a crash. */
+  @ParameterizedTest
+  @ValueSource(strings = {"gone", "empty"})
+  void aLostCurrentFileIsWrittenAgainAndNothingIsLost(String how) throws Exception {
+    Path dir = tmp.resolve("repo");
+    Imported imported = importVersion(dir, RepoConfig.defaults());
+    Repository.open(dir).close();
+    Path current = dir.resolve("db").resolve("CURRENT");
+    if (how.equals("gone")) {
+      Files.delete(current);
+    } else {
+      Files.write(current, new byte[0]);
+    }
+    assertThatThrownBy(() -> Repository.open(dir).close()).isInstanceOf(DamagedDatabaseException.class)
+        .hasMessageContaining("casfs fsck --salvage");
+
+    SalvageReport report = Repository.salvage(dir, List.of());
+
+    assertThat(report.damageOrNull()).contains("CURRENT", "written again");
+    assertThat(report.objectsLost()).isZero();
+    assertThat(report.lostRecords()).isFalse();
+    try (Repository repo = Repository.open(dir)) {
+      assertThat(new Fsck(repo.objects()).roots(List.of(imported.manifest())).run().problems()).isEmpty();
     }
   }
 
