@@ -38,7 +38,9 @@ import org.casfs.cas.posix.Posix;
  *       file of the recorded size), and data records the index no longer lists are dropped, so
  *       that the store never claims an object it lacks: fsck names the lost ones by path, and a
  *       repair or a pull fetches them. A loose file whose record was lost is hashed and listed
- *       again: most of an image's bytes are in loose files, and none of them need fetching.
+ *       again: most of an image's bytes are in loose files, and none of them need fetching. A
+ *       small object whose record was lost is listed again when a tree or manifest names it, and
+ *       so says its type and its SHA-256 ({@link UnlistedObjects}).
  *   <li>Spaces derived from the objects (the content index, and those the caller names, such as
  *       the markers of complete versions) are left behind and made again when needed: a marker
  *       might vouch for an object that was lost. (The import's stat cache is kept: it checks that
@@ -198,11 +200,12 @@ final class DatabaseSalvage {
       return true;
     });
     data.finish(false);
-    inline.removeAll(listed);
-    lost[0] += inline.size(); // bytes whose listing was lost
-    spaces.add(new SalvageReport.Space(DiskObjectStore.INDEX, keptIndex[0] + adopted, indexDamage));
-    spaces.add(new SalvageReport.Space(DiskObjectStore.DATA, keptData[0], dataDamage));
-    return new ObjectsCopied(lost[0], adopted);
+    inline.removeAll(listed); // bytes whose listing was lost: listed again where what names them says their type
+    long typed = new UnlistedObjects(old, fresh, inline).relist();
+    lost[0] += inline.size();
+    spaces.add(new SalvageReport.Space(DiskObjectStore.INDEX, keptIndex[0] + adopted + typed, indexDamage));
+    spaces.add(new SalvageReport.Space(DiskObjectStore.DATA, keptData[0] + typed, dataDamage));
+    return new ObjectsCopied(lost[0], adopted + typed);
   }
 
   /**

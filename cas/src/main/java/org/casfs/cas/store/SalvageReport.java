@@ -12,11 +12,12 @@ import java.util.List;
  * @param damagedCopy where the damaged database now lies (kept for diagnosis); null if sound
  * @param spaces each key space copied, in name order
  * @param objectsLost objects the store listed whose bytes were lost (or whose listing was)
- * @param looseRelisted loose files whose listing was lost, hashed and listed again
+ * @param relisted objects whose listing was lost, verified and listed again: loose files, and small
+ *     objects a tree or manifest names
  * @param rebuilt the key spaces left behind because what they hold is derived again when needed
  */
 public record SalvageReport(String damageOrNull, Path damagedCopy, List<Space> spaces, long objectsLost,
-    long looseRelisted, List<String> rebuilt) {
+    long relisted, List<String> rebuilt) {
 
   /** One key space: the records it kept and the damaged stretches it lost. */
   public record Space(String name, long kept, int damagedStretches) {}
@@ -52,9 +53,9 @@ public record SalvageReport(String damageOrNull, Path damagedCopy, List<Space> s
     if (!rebuilt.isEmpty()) {
       lines.add("  made again when needed: " + String.join(", ", rebuilt));
     }
-    if (looseRelisted > 0) {
-      lines.add("  " + looseRelisted + (looseRelisted == 1 ? " loose file" : " loose files")
-          + " whose listing was lost hashed right and listed again");
+    if (relisted > 0) {
+      lines.add("  " + relisted + (relisted == 1 ? " object" : " objects")
+          + " whose listing was lost verified and listed again");
     }
     if (objectsLost > 0) {
       lines.add("  " + objectsLost + (objectsLost == 1 ? " object was" : " objects were")

@@ -98,8 +98,13 @@ class DatabaseSalvageTest {
     assertThat(Repository.damagedDatabaseCopies(dir)).containsExactly(again.damagedCopy());
   }
 
+  /**
+   * A damaged block of the object index, whose objects' bytes are all there: loose files are hashed
+   * and listed again, and small objects (trees, small blobs, the manifest) are typed by the trees
+   * and manifests that name them and checked against the SHA-256 those give. Nothing is lost.
+   */
   @Test
-  void looseFilesWhoseListingWasLostAreListedAgainNotFetched() throws Exception {
+  void aDamagedIndexBlockLosesNothing() throws Exception {
     Path dir = tmp.resolve("repo");
     ObjectId version = importVersion(dir, RepoConfig.defaults().withInlineThreshold(512)).manifest();
     DamagedTables.damageLargest(dir, "index");
@@ -108,16 +113,11 @@ class DatabaseSalvageTest {
 
     assertThat(report.spaces()).filteredOn(s -> s.name().equals("index")).singleElement()
         .satisfies(s -> assertThat(s.damagedStretches()).isEqualTo(1));
-    assertThat(report.looseRelisted()).as("seed " + seed).isPositive();
+    assertThat(report.relisted()).as("seed " + seed).isPositive();
+    assertThat(report.objectsLost()).as("seed " + seed).isZero();
     assertThat(report.lines()).anyMatch(l -> l.contains("listed again"));
     try (Repository repo = Repository.open(dir)) {
-      // What is still missing is what was never a loose file: trees and small blobs.
-      FsckReport fsck = new Fsck(repo.objects()).roots(List.of(version)).run();
-      assertThat(fsck.problems()).as("seed " + seed).allSatisfy(p -> {
-        assertThat(p.kind()).isEqualTo(Problem.Kind.MISSING);
-        assertThat(repo.objects().loosePath(p.id())).doesNotExist();
-      });
-      assertThat((long) fsck.problemCount()).isLessThan(report.looseRelisted());
+      assertThat(new Fsck(repo.objects()).roots(List.of(version)).run().problems()).as("seed " + seed).isEmpty();
     }
   }
 
