@@ -34,6 +34,9 @@ class DemoTest {
     // the sync and peers steps: a client pulls over loopback and switches; origin -> A -> B
     assertThat(r.out()).contains("$ casfs sign first", "$ casfs sign update", "$ CASFS_REPO=client casfs pull http://127.0.0.1:",
         "    switched to ", "$ casfs mirror ", "$ CASFS_REPO=laptop casfs pull --from-dir ", "peer B: switched to ", "from peer A (http://127.0.0.1:", "never from the origin");
+    // the repair step: a damaged block of the laptop's database, salvaged and repaired from the stick
+    assertThat(r.out()).contains("flipped one bit in the first block of laptop/db/", "the repository's database is damaged",
+        "$ CASFS_REPO=laptop casfs fsck --repair ", "rebuilt it from every record that could still be read");
     assertThat(work).doesNotExist();
   }
 

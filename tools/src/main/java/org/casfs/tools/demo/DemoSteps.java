@@ -15,6 +15,7 @@ public final class DemoSteps {
     steps.addAll(StoreSteps.steps());
     steps.addAll(MountSteps.steps());
     steps.addAll(SyncSteps.steps());
+    steps.addAll(RepairSteps.steps());
     return steps;
   }
 }

@@ -39,6 +39,8 @@ final class SyncSteps {
   static final String KEY = "sync.key";
   static final String UPDATE = "sync.update";
   static final String CLIENT = "sync.client";
+  static final String LAPTOP = "sync.laptop";
+  static final String STICK = "sync.stick";
   private static final Duration PEER_TIMEOUT = Duration.ofSeconds(60);
 
   private SyncSteps() {}
@@ -84,6 +86,8 @@ final class SyncSteps {
     String out = cli(ctx, laptop, "pull", "--from-dir", stick.toString(), "--switch");
     expect(out.contains("switched to " + version), "the laptop did not switch to " + version + ": " + out.strip());
     cli(ctx, laptop, "fsck");
+    ctx.put(LAPTOP, laptop);
+    ctx.put(STICK, stick);
   }
 
   private static void pull(DemoContext ctx) throws Exception {
@@ -178,8 +182,27 @@ final class SyncSteps {
     cli(ctx, dir, "trust", ctx.<String>get(PUBLIC_KEY));
   }
 
-  /** Runs casfs against another repository than the demo's, shown with its CASFS_REPO. */
-  private static String cli(DemoContext ctx, Path repo, String... args) {
+  /** Runs casfs against another repository than the demo's, shown with its CASFS_REPO; a failure stops the demo. */
+  static String cli(DemoContext ctx, Path repo, String... args) {
+    Run r = run(ctx, repo, args);
+    if (r.code() != 0) {
+      throw new CliException(ExitCode.INTERNAL, "demo: 'casfs " + String.join(" ", args) + "' in " + repo
+          + " failed: " + r.err().strip().replaceFirst("^casfs: ", ""));
+    }
+    return r.out();
+  }
+
+  /** As {@link #cli}, for a command that must fail: shows its error line, and stops the demo if it succeeds. */
+  static String cliFailing(DemoContext ctx, Path repo, String... args) {
+    Run r = run(ctx, repo, args);
+    expect(r.code() != 0, "'casfs " + String.join(" ", args) + "' in " + repo + " did not fail");
+    r.err().lines().forEach(l -> ctx.out().println("    " + l));
+    return r.err();
+  }
+
+  private record Run(int code, String out, String err) {}
+
+  private static Run run(DemoContext ctx, Path repo, String... args) {
     ctx.out().println("  $ CASFS_REPO=" + ctx.work().relativize(repo) + " casfs " + String.join(" ", args));
     Map<String, String> env = new HashMap<>(System.getenv());
     env.put("CASFS_REPO", repo.toString());
@@ -191,14 +214,10 @@ final class SyncSteps {
     text.lines().limit(8).forEach(l -> ctx.out().println("    " + l));
     ctx.out().println(String.format(java.util.Locale.ROOT, "    (%.2f s)", (System.nanoTime() - t0) / 1e9));
     ctx.out().flush();
-    if (code != 0) {
-      throw new CliException(ExitCode.INTERNAL, "demo: 'casfs " + String.join(" ", args) + "' in " + repo
-          + " failed: " + e.toString(StandardCharsets.UTF_8).strip().replaceFirst("^casfs: ", ""));
-    }
-    return text;
+    return new Run(code, text, e.toString(StandardCharsets.UTF_8));
   }
 
-  private static void expect(boolean ok, String what) {
+  static void expect(boolean ok, String what) {
     if (!ok) {
       throw new CliException(ExitCode.INTERNAL, "demo: " + what);
     }
