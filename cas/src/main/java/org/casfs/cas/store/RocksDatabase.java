@@ -20,6 +20,7 @@ import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
+import org.rocksdb.FlushOptions;
 import org.rocksdb.LRUCache;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
@@ -454,6 +455,23 @@ final class RocksDatabase implements KeyValueStore, AutoCloseable {
   Path dir() {
     return dir;
   }
+
+  /**
+   * Writes every key space's memtables out as table files and waits for it: a database written in
+   * one go (a salvage) is then whole in its tables, and its next open has no write-ahead log of
+   * the size of the whole database to replay into memory.
+   */
+  void flushTables() throws IOException {
+    enter();
+    try (FlushOptions wait = new FlushOptions().setWaitForFlush(true)) {
+      db.flush(wait, new ArrayList<>(handles));
+    } catch (RocksDBException e) {
+      throw translate("write the database's memtables out as tables", e);
+    } finally {
+      exit();
+    }
+  }
+
 
   private final class RocksBatch implements Batch {
     private final WriteBatch batch = new WriteBatch();
