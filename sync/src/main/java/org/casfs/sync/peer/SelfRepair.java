@@ -93,6 +93,14 @@ final class SelfRepair {
     if (!isDue(now)) {
       return;
     }
+    if (neighbours.isEmpty()) {
+      // Tried again as soon as a neighbour is known (at boot, mDNS takes a few seconds), not RETRY
+      // later; nothing is read meanwhile (a damaged blob may be gigabytes).
+      failed(new ArrayList<>(pending), "no neighbour to fetch them from");
+      return;
+    }
+    newReport = false;
+    nextTry = now.plus(RETRY);
     List<ObjectId> attempt = new ArrayList<>();
     List<ObjectId> damaged = new ArrayList<>();
     for (ObjectId id : new LinkedHashSet<>(pending)) {
@@ -114,13 +122,6 @@ final class SelfRepair {
     if (attempt.isEmpty()) {
       return;
     }
-    if (neighbours.isEmpty()) {
-      // Tried again as soon as one is found (at boot, mDNS takes a few seconds), not RETRY later.
-      failed(attempt, "no neighbour to fetch them from");
-      return;
-    }
-    newReport = false;
-    nextTry = now.plus(RETRY);
     try {
       Puller.RepairResult r;
       try {
