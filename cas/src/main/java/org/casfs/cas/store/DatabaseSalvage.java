@@ -2,26 +2,18 @@ package org.casfs.cas.store;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.casfs.cas.DualDigest;
 import org.casfs.cas.Hashes;
 import org.casfs.cas.ObjectId;
 import org.casfs.cas.ObjectType;
-import org.casfs.cas.posix.Posix;
 
 /**
  * Rebuilds a repository's damaged database ({@link Repository#salvage}), the repository's lock
@@ -45,24 +37,19 @@ import org.casfs.cas.posix.Posix;
  *       the markers of complete versions) are left behind and made again when needed: a marker
  *       might vouch for an object that was lost. (The import's stat cache is kept: it checks that
  *       the blob it names is stored before it trusts an entry.)
- *   <li>The new database, synced, is marked complete and takes the damaged one's name in one
- *       {@code renameat2(RENAME_EXCHANGE)}; the damaged one becomes {@code db.damaged-TIME}.
+ *   <li>The new database, written out as tables, takes the damaged one's place ({@link
+ *       SalvageSwap}); the damaged one is kept as {@code db.damaged-TIME}.
  * </ol>
  *
  * Killed at any point, the repository opens as before or as after; a second run finishes or
- * redoes what the first left ({@link #finishEarlierRun}).
+ * redoes what the first left. A lost {@code CURRENT} is written again first ({@link CurrentFile}).
  */
 final class DatabaseSalvage {
-  /** In {@code db.salvaged} once it is whole; in {@code db} from the exchange until the damaged one is renamed. */
-  static final String COMPLETE_MARKER = "SALVAGE-COMPLETE";
-  private static final String DAMAGED_PREFIX = "db.damaged-";
   private static final int BATCH = 10_000;
-  private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
-      .withZone(ZoneOffset.UTC);
 
   private final Path repoDir;
   private final Path dbDir;
-  private final Path freshDir;
+  private final SalvageSwap swap;
   private final LooseFiles loose;
   private final long blockCacheBytes;
   private final Set<String> derived = new HashSet<>();
@@ -70,7 +57,7 @@ final class DatabaseSalvage {
   private DatabaseSalvage(Path repoDir, long blockCacheBytes, Collection<String> derivedSpaces) {
     this.repoDir = repoDir;
     this.dbDir = repoDir.resolve("db");
-    this.freshDir = repoDir.resolve("db.salvaged");
+    this.swap = new SalvageSwap(repoDir);
     this.loose = new LooseFiles(repoDir.resolve("objects"), repoDir.resolve("staging").resolve("tmp"));
     this.blockCacheBytes = blockCacheBytes;
     derived.addAll(derivedSpaces);
@@ -82,8 +69,8 @@ final class DatabaseSalvage {
   }
 
   private SalvageReport run() throws IOException {
-    finishEarlierRun();
-    String wroteCurrent = repairCurrentFile();
+    swap.finishEarlierRun();
+    String wroteCurrent = CurrentFile.repairIfLost(dbDir);
     String damage;
     List<SalvageReport.Space> spaces = new ArrayList<>();
     List<String> rebuilt = new ArrayList<>();
@@ -104,7 +91,7 @@ final class DatabaseSalvage {
         DamageNote.clear(repoDir); // met once, not there now (a read error that passed)
         return SalvageReport.sound();
       }
-      try (RocksDatabase fresh = RocksDatabase.open(freshDir, true, blockCacheBytes)) {
+      try (RocksDatabase fresh = RocksDatabase.open(swap.freshDir(), true, blockCacheBytes)) {
         objects = copyObjects(old, fresh, spaces);
         for (String space : old.spaceNames()) {
           if (derived.contains(space)) {
@@ -117,39 +104,9 @@ final class DatabaseSalvage {
       }
     }
     spaces.sort(Comparator.comparing(SalvageReport.Space::name));
-    Path damagedCopy = swapIn();
+    Path damagedCopy = swap.swapIn();
     DamageNote.clear(repoDir);
     return new SalvageReport(damage, damagedCopy, spaces, objects.lost(), objects.relisted(), rebuilt);
-  }
-
-  /**
-   * RocksDB finds the list of its files (the newest {@code MANIFEST-N}) through {@code CURRENT}, a
-   * one-line file. A {@code CURRENT} that is gone, empty, or names no manifest that is there (a
-   * crash the filesystem did not survive whole) is written again, naming the newest manifest; what
-   * was done, or null if nothing was.
-   */
-  private String repairCurrentFile() throws IOException {
-    Path current = dbDir.resolve("CURRENT");
-    String named = Files.isRegularFile(current) ? Files.readString(current, StandardCharsets.US_ASCII).strip() : "";
-    if (named.startsWith("MANIFEST-") && Files.isRegularFile(dbDir.resolve(named))) {
-      return null;
-    }
-    Path newest;
-    try (Stream<Path> files = Files.list(dbDir)) {
-      newest = files.filter(p -> p.getFileName().toString().matches("MANIFEST-[0-9]+"))
-          .max(Comparator.comparingLong(p -> Long.parseLong(p.getFileName().toString().substring(9))))
-          .orElse(null);
-    }
-    if (newest == null) {
-      return null; // beyond this: the open says so
-    }
-    Path temp = dbDir.resolve("CURRENT.casfs-salvage");
-    Files.writeString(temp, newest.getFileName() + "\n", StandardCharsets.US_ASCII);
-    Fsync.file(temp);
-    Files.move(temp, current, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    Fsync.directory(dbDir);
-    return "its CURRENT file " + (named.isEmpty() ? "was gone or empty" : "named " + named + ", which is not there")
-        + " (written again, naming " + newest.getFileName() + ")";
   }
 
   /** What {@link #copyObjects} lost and listed again. */
@@ -257,95 +214,5 @@ final class DatabaseSalvage {
     });
     out.finish(false);
     return new SalvageReport.Space(space, kept[0], damaged);
-  }
-
-  /**
-   * Makes the new database durable and complete, exchanges it with the damaged one, and names the
-   * damaged one {@code db.damaged-TIME}; returns that name.
-   */
-  private Path swapIn() throws IOException {
-    syncTree(freshDir);
-    Path marker = freshDir.resolve(COMPLETE_MARKER);
-    Files.write(marker, new byte[0]);
-    Fsync.file(marker);
-    Fsync.directory(freshDir);
-    try {
-      Posix.exchange(Posix.bytes(dbDir), Posix.bytes(freshDir));
-    } catch (org.casfs.cas.posix.PosixException e) {
-      throw new IOException("could not put the salvaged database in place of " + dbDir + " (" + e.getMessage()
-          + "): its filesystem cannot exchange two directories in one step; copy the repository to an ext4,"
-          + " xfs or btrfs disk and salvage it there", e);
-    }
-    Fsync.directory(repoDir);
-    return keepDamaged();
-  }
-
-  /**
-   * Renames the damaged database (now at {@code db.salvaged}) and drops the marker the exchange
-   * moved to {@code db}. Only the newest damaged copy is kept: a laptop nobody tends, whose daemon
-   * salvaged its database more than once, must not fill its disk with them.
-   */
-  private Path keepDamaged() throws IOException {
-    Path kept = repoDir.resolve(DAMAGED_PREFIX + STAMP.format(Instant.now()));
-    for (int n = 2; Files.exists(kept); n++) {
-      kept = repoDir.resolve(DAMAGED_PREFIX + STAMP.format(Instant.now()) + "-" + n);
-    }
-    Files.move(freshDir, kept);
-    Fsync.directory(repoDir);
-    Files.deleteIfExists(dbDir.resolve(COMPLETE_MARKER));
-    Fsync.directory(dbDir);
-    for (Path older : damagedCopies(repoDir)) {
-      if (!older.equals(kept)) {
-        deleteTree(older);
-      }
-    }
-    return kept;
-  }
-
-  /** The damaged databases kept beside the repository's ({@code REPO/db.damaged-TIME}). */
-  static List<Path> damagedCopies(Path repoDir) throws IOException {
-    try (Stream<Path> files = Files.list(repoDir)) {
-      return files.filter(p -> p.getFileName().toString().startsWith(DAMAGED_PREFIX)).sorted().toList();
-    }
-  }
-
-  /**
-   * What a run killed half way left: a new database not yet complete is removed (this run makes it
-   * again); a damaged one already exchanged (the marker is in {@code db}) is renamed as a finished
-   * run would have.
-   */
-  private void finishEarlierRun() throws IOException {
-    if (Files.exists(dbDir.resolve(COMPLETE_MARKER))) {
-      if (Files.isDirectory(freshDir)) {
-        keepDamaged();
-      } else {
-        Files.deleteIfExists(dbDir.resolve(COMPLETE_MARKER));
-      }
-    } else if (Files.exists(freshDir)) {
-      deleteTree(freshDir);
-    }
-  }
-
-  private static void syncTree(Path dir) throws IOException {
-    try (Stream<Path> files = Files.list(dir)) {
-      for (Path f : (Iterable<Path>) files::iterator) {
-        if (Files.isRegularFile(f)) {
-          Fsync.file(f);
-        }
-      }
-    }
-    Fsync.directory(dir);
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
-        try {
-          Files.delete(p);
-        } catch (NoSuchFileException gone) {
-          // removed meanwhile
-        }
-      }
-    }
   }
 }

@@ -232,7 +232,7 @@ public final class Repository implements Closeable {
 
   /** The damaged databases a salvage kept beside the repository's (at most one). */
   public static List<Path> damagedDatabaseCopies(Path dir) throws IOException {
-    return DatabaseSalvage.damagedCopies(dir.toAbsolutePath().normalize());
+    return SalvageSwap.damagedCopies(dir.toAbsolutePath().normalize());
   }
 
   /** How a change to a repository opened on a full disk is refused: "... for reading only, " + this. */
