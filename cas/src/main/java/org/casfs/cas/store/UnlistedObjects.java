@@ -31,10 +31,11 @@ final class UnlistedObjects {
   private final Set<ObjectId> unlisted;
   private final BatchWriter index;
   private final BatchWriter data;
-  /** Trees and manifests (their bytes) whose children are still to be looked at. */
+  /** Trees and manifests whose children are still to be looked at (with their bytes if not yet written). */
   private final Deque<Named> toScan = new ArrayDeque<>();
   private long listed;
 
+  /** A tree or manifest; {@code bytes} null for one the new database holds already. */
   private record Named(ObjectId id, ObjectType type, byte[] bytes) {}
 
   /**
@@ -57,10 +58,7 @@ final class UnlistedObjects {
     fresh.scan(DiskObjectStore.INDEX, new byte[0], (key, record) -> {
       ObjectType type = record.length == IndexRecord.LENGTH ? ObjectType.fromCodeOrNull(record[0]) : null;
       if ((type == ObjectType.TREE || type == ObjectType.MANIFEST) && !IndexRecord.isLoose(record)) {
-        byte[] bytes = fresh.getOrNull(DiskObjectStore.DATA, key);
-        if (bytes != null) {
-          toScan.add(new Named(ObjectId.fromRaw(key), type, bytes));
-        }
+        toScan.add(new Named(ObjectId.fromRaw(key), type, null)); // read when looked at, not all at once
       }
       return true;
     });
@@ -80,11 +78,15 @@ final class UnlistedObjects {
   private void scanAll() throws IOException {
     while (!toScan.isEmpty()) {
       Named n = toScan.poll();
-      for (Child child : children(n)) {
+      byte[] bytes = n.bytes() != null ? n.bytes() : fresh.getOrNull(DiskObjectStore.DATA, n.id().toRaw());
+      if (bytes == null) {
+        continue;
+      }
+      for (Child child : children(n.id(), n.type(), bytes)) {
         if (unlisted.contains(child.hashes().id())) {
-          byte[] bytes = old.getOrNull(DiskObjectStore.DATA, child.hashes().id().toRaw());
-          if (bytes != null && Hashes.of(bytes).equals(child.hashes())) {
-            list(child.hashes().id(), child.type(), bytes);
+          byte[] childBytes = old.getOrNull(DiskObjectStore.DATA, child.hashes().id().toRaw());
+          if (childBytes != null && Hashes.of(childBytes).equals(child.hashes())) {
+            list(child.hashes().id(), child.type(), childBytes);
           }
         }
       }
@@ -94,13 +96,13 @@ final class UnlistedObjects {
   private record Child(Hashes hashes, ObjectType type) {}
 
   /** What a tree or manifest names, with the type it names it as; nothing if it does not decode. */
-  private static List<Child> children(Named n) {
+  private static List<Child> children(ObjectId id, ObjectType type, byte[] bytes) {
     List<Child> children = new ArrayList<>();
     try {
-      if (n.type() == ObjectType.MANIFEST) {
-        children.add(new Child(ManifestCodec.decode(n.id(), n.bytes()).root(), ObjectType.TREE));
+      if (type == ObjectType.MANIFEST) {
+        children.add(new Child(ManifestCodec.decode(id, bytes).root(), ObjectType.TREE));
       } else {
-        for (Entry e : TreeCodec.decode(n.id(), n.bytes()).entries()) {
+        for (Entry e : TreeCodec.decode(id, bytes).entries()) {
           if (e.child() != null) {
             children.add(new Child(e.child(), e.isDirectory() ? ObjectType.TREE : ObjectType.BLOB));
           }
