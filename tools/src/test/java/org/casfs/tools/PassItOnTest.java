@@ -17,9 +17,9 @@ class PassItOnTest {
 
   @Test
   void aLaptopThatPulledAVersionServesItAndMirrorsItToAStick() throws Exception {
-    CliRunner origin = CliRunner.forRepo(tmp.resolve("origin")).env("CASFS_KEY", tmp.resolve("key").toString());
-    assertThat(origin.run("init").code()).isZero();
-    String pub = origin.run("keygen").out().strip();
+    CliOrigin school = CliOrigin.init(tmp.resolve("origin"), tmp.resolve("key"));
+    CliRunner origin = school.cli();
+    String pub = school.publicKey();
     assertThat(origin.run("import", image("v1").toString(), "--label", "v1").code()).isZero();
     assertThat(origin.run("sign", "v1").code()).isZero();
     Path schoolStick = tmp.resolve("school-stick");

@@ -22,9 +22,9 @@ class PeerHeapTest {
    */
   @Test
   void aPeerServesALargeFileChangedThroughoutWithoutRunningOutOfHeap() throws Exception {
-    CliRunner origin = CliRunner.forRepo(tmp.resolve("origin")).env("CASFS_KEY", tmp.resolve("key").toString());
-    assertThat(origin.run("init").code()).isZero();
-    String pub = origin.run("keygen").out().strip();
+    CliOrigin school = CliOrigin.init(tmp.resolve("origin"), tmp.resolve("key"));
+    CliRunner origin = school.cli();
+    String pub = school.publicKey();
     Path[] sticks = new Path[3];
     for (int v = 1; v <= 2; v++) {
       Path tree = Files.createDirectories(tmp.resolve("v" + v + "/srv"));
@@ -62,9 +62,9 @@ class PeerHeapTest {
   @Test
   void aPeerAppliesDeltasToLargeFilesWithoutRunningOutOfHeap() throws Exception {
     Path originRepo = tmp.resolve("origin");
-    CliRunner origin = CliRunner.forRepo(originRepo).env("CASFS_KEY", tmp.resolve("key").toString());
-    assertThat(origin.run("init").code()).isZero();
-    String pub = origin.run("keygen").out().strip();
+    CliOrigin school = CliOrigin.init(originRepo, tmp.resolve("key"));
+    CliRunner origin = school.cli();
+    String pub = school.publicKey();
     Path v1 = Files.createDirectories(tmp.resolve("v1/srv"));
     Path v2 = Files.createDirectories(tmp.resolve("v2/srv"));
     for (int i = 0; i < 3; i++) {

@@ -106,6 +106,21 @@ class DeltaPullTest {
     return deltas;
   }
 
+  /** An origin that serves its stored deltas, and the version a client took from it first. */
+  record ClientOnFirst(ObjectId first, DeltaStore deltas) {}
+
+  /**
+   * Imports {@code v1} as the origin's first version, publishes it, serves the origin with its
+   * stored deltas, and has {@code client} pull it: the opening of a story about the next update.
+   */
+  static ClientOnFirst clientOnFirst(Origin origin, Client client, Path v1) throws IOException {
+    ObjectId first = TestVersions.importVersion(origin.repo.objectDatabase(), v1, 1);
+    origin.publish(first);
+    DeltaStore deltas = serveStoredDeltas(origin);
+    pullWith(client, origin.url(), false);
+    return new ClientOnFirst(first, deltas);
+  }
+
   /** A pull that accepts delta frames and keeps what it receives, as {@code casfs pull} does. */
   static Puller.Result pullWith(Client c, String url, boolean switchAfter) throws IOException {
     DeltaStore keep = DeltaStore.open(c.repo.stagingDir("deltas"), 1L << 30);

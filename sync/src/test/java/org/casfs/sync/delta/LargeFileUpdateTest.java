@@ -45,10 +45,9 @@ class LargeFileUpdateTest {
     try (Origin origin = new Origin(tmp.resolve("origin"));
         Client client = new Client(tmp.resolve("client"), origin.key.publicKey())) {
       var odb = origin.repo.objectDatabase();
-      ObjectId first = TestVersions.importVersion(odb, tmp.resolve("v1"), 1);
-      origin.publish(first);
-      DeltaStore deltas = DeltaPullTest.serveStoredDeltas(origin);
-      DeltaPullTest.pullWith(client, origin.url(), false);
+      DeltaPullTest.ClientOnFirst onFirst = DeltaPullTest.clientOnFirst(origin, client, tmp.resolve("v1"));
+      ObjectId first = onFirst.first();
+      DeltaStore deltas = onFirst.deltas();
 
       ObjectId second = TestVersions.importVersion(odb, tmp.resolve("v2"), 2, first);
       VersionDeltas.Report report = new VersionDeltas(odb, DeltaBudget.defaults(), 2).compute(first, second, deltas);
