@@ -260,14 +260,14 @@ final class CheckoutRun {
 
   /** A symlink, device node, fifo or socket, with its metadata. */
   private static void create(byte[] path, Entry e) throws IOException {
-    if (e.type() == EntryType.SYMLINK) {
-      Posix.symlink(e.target(), path);
-    } else {
-      try {
+    try {
+      if (e.type() == EntryType.SYMLINK) {
+        Posix.symlink(e.target(), path);
+      } else {
         Posix.mknod(path, e.type().modeBits() | 0600, e.rdev());
-      } catch (PosixException x) {
-        throw MetadataWriter.rootOnly(x);
       }
+    } catch (PosixException x) {
+      throw MetadataWriter.refused(x);
     }
     MetadataWriter.apply(path, e.type(), e.meta());
   }

@@ -27,17 +27,29 @@ final class MetadataWriter {
       }
       Posix.setMtime(path, meta.mtimeNanos());
     } catch (PosixException e) {
-      throw rootOnly(e);
+      throw refused(e);
     }
   }
 
   /**
-   * {@code e}, said plainly when it is a permission only root has ({@code EPERM}: another owner,
-   * a device node, a trusted or security xattr); any other failure is itself.
+   * {@code e}, said plainly when the target refuses what a version holds: a permission only root
+   * has ({@code EPERM}: another owner, a device node, a trusted or security xattr), or, for root,
+   * a filesystem that keeps no such thing (FAT keeps no owners, symlinks or device nodes and
+   * answers {@code EPERM}; one without xattrs answers {@code EOPNOTSUPP}). Any other failure is
+   * itself.
    */
-  static PosixException rootOnly(PosixException e) {
+  static PosixException refused(PosixException e) {
+    String elsewhere = "check the version out onto a Linux filesystem such as ext4, xfs or btrfs, or read it"
+        + " with 'casfs mount' or 'casfs cat'";
+    if (e.errno() == Posix.EOPNOTSUPP) {
+      return e.explained("the filesystem there keeps no such extended attributes; " + elsewhere);
+    }
     if (e.errno() != Posix.EPERM) {
       return e;
+    }
+    if (Posix.isRoot()) {
+      return e.explained("the filesystem there refuses it even to root (FAT and exFAT keep no owners, symlinks"
+          + " or device nodes); " + elsewhere);
     }
     return e.explained("owners, device nodes and trusted or security xattrs are written only by root: run the"
         + " checkout as root, or read the version with 'casfs mount' or 'casfs cat'");

@@ -36,6 +36,8 @@ public interface LibC {
 
   int rmdir(@In byte[] path);
 
+  int geteuid();
+
   int unlink(@In byte[] path);
 
   int rename(@In byte[] from, @In byte[] to);

@@ -34,6 +34,7 @@ public final class Posix {
   public static final int EEXIST = 17;
   public static final int ERANGE = 34;
   public static final int ENODATA = 61;
+  public static final int EOPNOTSUPP = 95;
 
   private static final int AT_FDCWD = -100;
   private static final int RENAME_EXCHANGE = 2;
@@ -163,6 +164,11 @@ public final class Posix {
     long rdev = makedev(b.getInt(128), b.getInt(132));
     long dev = makedev(b.getInt(136), b.getInt(140));
     return new FileStat(mode, uid, gid, size, mtime, ctime, ino, dev, nlink, rdev, blocks);
+  }
+
+  /** Whether this process runs with root's effective user id. */
+  public static boolean isRoot() {
+    return LIBC.geteuid() == 0;
   }
 
   /** glibc's {@code makedev}. */

@@ -116,6 +116,22 @@ class ImportCheckoutErrorsTest {
   }
 
   @Test
+  void aCheckoutOntoAFilesystemWithoutXattrsSaysSoAndIsUndone() throws Exception {
+    Path src = work.resolve("src");
+    TestTrees.at(src).file("a", "a").xattr("a", "user.color", "red".getBytes(StandardCharsets.UTF_8));
+    try (Repository repo = Repository.init(work.resolve("repo"), RepoConfig.defaults());
+        Tmpfs ramfs = Tmpfs.ramfs(work.resolve("ramfs"))) {
+      ImportResult r = new Importer(repo.objectDatabase()).importDirectory(src, ImportOptions.defaults(), null);
+      Path target = ramfs.dir().resolve("out");
+      assertThatThrownBy(() -> new Checkout(repo.objectDatabase()).checkout(r.root(), r.rootMeta(), target, null))
+          .hasMessageContaining("lsetxattr " + target.resolve("a") + " (user.color)")
+          .hasMessageContaining("the filesystem there keeps no such extended attributes; check the version out onto"
+              + " a Linux filesystem such as ext4, xfs or btrfs");
+      assertThat(TestTrees.names(ramfs.dir())).isEmpty();
+    }
+  }
+
+  @Test
   void importOfNonDirectoryIsRefused() throws Exception {
     Path file = work.resolve("f");
     Files.writeString(file, "x");

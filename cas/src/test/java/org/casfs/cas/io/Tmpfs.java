@@ -5,8 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * A real tmpfs mounted for a test (a small disk that fills, another file system inside a tree);
- * {@link #close} unmounts it. Needs root.
+ * A real tmpfs mounted for a test (a small disk that fills, another file system inside a tree),
+ * or a ramfs (a filesystem that keeps no extended attributes); {@link #close} unmounts it. Needs
+ * root.
  */
 public final class Tmpfs implements AutoCloseable {
   private final Path dir;
@@ -19,6 +20,13 @@ public final class Tmpfs implements AutoCloseable {
   public static Tmpfs mount(Path dir, String options) throws IOException, InterruptedException {
     Files.createDirectories(dir);
     run("mount", "-t", "tmpfs", "-o", options, "casfs-test", dir.toString());
+    return new Tmpfs(dir);
+  }
+
+  /** Mounts a ramfs at {@code dir}, made if absent: it answers every xattr call with EOPNOTSUPP. */
+  public static Tmpfs ramfs(Path dir) throws IOException, InterruptedException {
+    Files.createDirectories(dir);
+    run("mount", "-t", "ramfs", "casfs-test", dir.toString());
     return new Tmpfs(dir);
   }
 
