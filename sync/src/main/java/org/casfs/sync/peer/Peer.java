@@ -25,7 +25,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.casfs.cas.Manifest;
 import org.casfs.cas.ObjectId;
-import org.casfs.cas.Sizes;
 import org.casfs.cas.store.Repository;
 import org.casfs.sync.SyncState;
 import org.casfs.sync.delta.DeltaFetchHook;
@@ -64,7 +63,7 @@ import org.casfs.txn.Versions;
  * an announcement flood costs bounded work. Uploads are bounded by the server's thread count.
  *
  * <p>After each update it pulls, and when an update does not fit on the disk, the peer runs gc
- * ({@link Housekeeping}): a laptop nobody tends keeps a few versions, not every one it was sent,
+ * ({@link UpdateRoom}): a laptop nobody tends keeps a few versions, not every one it was sent,
  * and an update that needs the room old versions take goes on.
  *
  * <p>One line is logged per discovery, pull, switch and gc that removed something. Thread-safe;
@@ -89,17 +88,12 @@ public final class Peer implements AutoCloseable {
   private final TokenBucket headBudget;
   private final Map<String, Instant> lastPolled = new HashMap<>();
   private final AtomicReference<Transfer> transfer = new AtomicReference<>();
-  private Housekeeping housekeeping = Housekeeping.NONE;
   /** Null: no scrub ({@link #scrub}). */
   private Scrub scrub;
   private Duration scrubEvery;
   private Duration scrubFirstDelay;
   private long scrubBytesPerSecond;
-  /**
-   * The version last refused for lack of space: its refusal is logged and gc run for it once (gc
-   * frees at once what it can), however often the pull is tried again.
-   */
-  private ObjectId noRoomFor;
+  private final UpdateRoom room;
   private final Object wake = new Object();
   private boolean wakeRequested;
   private Server server;
@@ -128,6 +122,7 @@ public final class Peer implements AutoCloseable {
     this.headBudget = new TokenBucket(config.headChecksPerSecond(),
         Math.max(1, (int) Math.ceil(config.headChecksPerSecond() * 2)));
     this.selfRepair = new SelfRepair(repo.objectDatabase().store(), log);
+    this.room = new UpdateRoom(channel, repo.dir(), log, this::wakeUp);
   }
 
   /** Sends neighbours at most {@code limit}'s bytes a second in all; null (the default) for no limit. */
@@ -138,7 +133,7 @@ public final class Peer implements AutoCloseable {
 
   /** How this peer makes room (gc) after an update and when one does not fit; by default it does not. */
   public synchronized Peer housekeeping(Housekeeping h) {
-    this.housekeeping = Objects.requireNonNull(h, "housekeeping");
+    room.housekeeping(h);
     return this;
   }
 
@@ -247,8 +242,10 @@ public final class Peer implements AutoCloseable {
 
   private void loop() {
     Instant nextStatus = Instant.EPOCH;
-    OnceWhileItLasts roundFailure = new OnceWhileItLasts("update round failed: ", "update rounds work again");
-    OnceWhileItLasts statusFailure = new OnceWhileItLasts("cannot write the status file: ", "the status file is written again");
+    OnceWhileItLasts roundFailure = new OnceWhileItLasts("update round failed: ", "update rounds work again", log,
+        () -> closed);
+    OnceWhileItLasts statusFailure = new OnceWhileItLasts("cannot write the status file: ",
+        "the status file is written again", log, () -> closed);
     while (!closed) {
       // One bad round (a neighbour, a disk hiccup) must not end the daemon's updates. Nor may a
       // round that ran out of heap: what it held is garbage once it has unwound, and a loop that
@@ -283,36 +280,6 @@ public final class Peer implements AutoCloseable {
           }
         }
         wakeRequested = false;
-      }
-    }
-  }
-
-  /**
-   * Logs a failure that repeats every round (a full disk refuses the status file every 2 s: 43,200
-   * lines a day) once while it lasts, and its end. Used by the update thread only.
-   */
-  private final class OnceWhileItLasts {
-    private final String prefix;
-    private final String over;
-    private String last;
-
-    OnceWhileItLasts(String prefix, String over) {
-      this.prefix = prefix;
-      this.over = over;
-    }
-
-    void failed(Throwable e) {
-      String line = prefix + e;
-      if (!closed && !line.equals(last)) {
-        log.accept(line + "; said once while it lasts");
-      }
-      last = line;
-    }
-
-    void ok() {
-      if (last != null) {
-        log.accept(over);
-        last = null;
       }
     }
   }
@@ -551,22 +518,20 @@ public final class Peer implements AutoCloseable {
         log.accept("switched to " + channel + "#" + r.sequence() + " " + r.manifest());
       }
       refreshOffer();
-      noRoomFor = null;
-      collectAfterUpdate();
+      room.afterUpdate();
     } catch (IOException e) {
       transfer.set(new Transfer(channel, head.sequence(), head.manifestId().name(), urls, "failed",
           0, 0, 0, 0, perSource(sources), started, clock.millis(),
           "failed: " + e.getMessage()));
       boolean noSpace = e instanceof PullException pe && pe.kind() == PullException.Kind.NO_SPACE;
       // Said once per version: a disk stays full for days, and the pull is retried every poll.
-      boolean again = noSpace && head.manifestId().equals(noRoomFor);
+      boolean again = noSpace && room.refusedBefore(head);
       if (!again) {
         log.accept("pull of " + channel + "#" + head.sequence() + " from " + urls + " failed: "
             + e.getMessage());
       }
       if (noSpace && !again) {
-        noRoomFor = head.manifestId();
-        makeRoomFor(head);
+        room.makeRoomFor(head);
       }
       for (Offer o : offers) {
         String url = stripSlash(o.neighbour().baseUrl().toString());
@@ -588,51 +553,6 @@ public final class Peer implements AutoCloseable {
         }
       }
     }
-  }
-
-  /** gc after an update: the versions it left behind beyond what gc keeps go. */
-  private void collectAfterUpdate() {
-    Housekeeping.Outcome o = collect();
-    if (o != null && (o.versionsRemoved() > 0 || o.freedAny())) {
-      log.accept("gc after the update: " + removed(o));
-    }
-  }
-
-  /**
-   * An update that does not fit, the first time: gc for it, and if that freed anything the pull
-   * goes on, keeping what it stored.
-   */
-  private void makeRoomFor(Head head) {
-    if (housekeeping == Housekeeping.NONE) {
-      return;
-    }
-    Housekeeping.Outcome o = collect();
-    if (o == null) {
-      return;
-    }
-    String what = "no room for " + channel + "#" + head.sequence() + ": ";
-    if (o.freedAny()) {
-      log.accept(what + "gc " + removed(o) + "; pulling again");
-      wakeUp();
-    } else {
-      log.accept(what + "gc found nothing to remove; free space on " + repo.dir() + "'s disk or keep fewer"
-          + " versions ('keep' in " + repo.dir().resolve("config") + "); the pull is tried again every poll"
-          + " meanwhile, without a line each time ('casfs status' shows why it waits)");
-    }
-  }
-
-  private Housekeeping.Outcome collect() {
-    try {
-      return housekeeping.collect();
-    } catch (IOException | RuntimeException e) {
-      log.accept("gc failed: " + e.getMessage() + "; run 'casfs gc' to see it again, and 'casfs fsck'");
-      return null;
-    }
-  }
-
-  private static String removed(Housekeeping.Outcome o) {
-    int n = o.versionsRemoved();
-    return "removed " + n + " old version" + (n == 1 ? "" : "s") + ", freed " + Sizes.bytes(o.bytesFreed());
   }
 
   private static String stripSlash(String url) {
