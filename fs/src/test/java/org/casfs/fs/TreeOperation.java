@@ -30,6 +30,15 @@ record TreeOperation(int kind, String path, String other, byte[] data, long offs
   private static final List<String> DIRS = List.of("", "a", "a/b", "c");
   private static final List<String> NAMES = List.of("f", "g", "h", "a", "b", "c", "d");
 
+  /** The tree the operations start from, made at {@code dir}: a few files in the directories they use. */
+  static Path firstTree(Path dir, Random r) throws IOException {
+    Files.createDirectories(dir.resolve("a/b"));
+    Files.write(dir.resolve("a/f"), bytes(r, 5000));
+    Files.write(dir.resolve("a/b/g"), bytes(r, 70_000));
+    Files.write(dir.resolve("h"), bytes(r, 10));
+    return dir;
+  }
+
   static TreeOperation random(Random r) {
     String path = randomPath(r);
     String other = randomPath(r);

@@ -59,11 +59,7 @@ class WritableMountKillTest {
   @Timeout(600)
   void aMountKilledAtRandomKeepsEveryFinishedChangeAndItsRepositoryChecksClean() throws Exception {
     Random r = new Random(SEED);
-    Path model = Files.createDirectories(tmp.resolve("model"));
-    Files.createDirectories(model.resolve("a/b"));
-    Files.write(model.resolve("a/f"), TreeOperation.bytes(r, 5000));
-    Files.write(model.resolve("a/b/g"), TreeOperation.bytes(r, 70_000));
-    Files.write(model.resolve("h"), TreeOperation.bytes(r, 10));
+    Path model = TreeOperation.firstTree(tmp.resolve("model"), r);
     Path repoDir = tmp.resolve("repo");
     Path mnt = Files.createDirectories(tmp.resolve("mnt"));
     try (Repository repo = Repository.init(repoDir, RepoConfig.defaults())) {

@@ -3,7 +3,6 @@ package org.casfs.fs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
 import org.casfs.cas.ObjectId;
@@ -36,11 +35,7 @@ class WritableMountModelTest {
   @Timeout(300)
   void randomOperationsLeaveTheMountAndItsCommitAsTheyLeaveALocalDirectory() throws Exception {
     Random r = new Random(SEED);
-    Path model = Files.createDirectories(tmp.resolve("model"));
-    Files.createDirectories(model.resolve("a/b"));
-    Files.write(model.resolve("a/f"), TreeOperation.bytes(r, 5000));
-    Files.write(model.resolve("a/b/g"), TreeOperation.bytes(r, 70_000));
-    Files.write(model.resolve("h"), TreeOperation.bytes(r, 10));
+    Path model = TreeOperation.firstTree(tmp.resolve("model"), r);
     try (MountedRepo m = new MountedRepo(tmp)) {
       ObjectId base = m.importDir(model);
       Versions versions = Versions.of(m.repo);
