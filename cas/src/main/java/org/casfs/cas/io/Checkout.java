@@ -1,6 +1,10 @@
 package org.casfs.cas.io;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import org.casfs.cas.Hashes;
 import org.casfs.cas.Metadata;
@@ -40,6 +44,25 @@ public final class Checkout {
     }
     this.db = db;
     this.threads = threads;
+  }
+
+  /**
+   * Whether {@code dir} holds a checkout that stopped before it finished: one killed, or cut off
+   * by a power failure, had no chance to remove what it wrote, and left its work folder ({@code
+   * .casfs-checkout-} and 16 hex digits) at the top. A failed or interrupted checkout removes it.
+   */
+  public static boolean isStoppedCheckout(Path dir) throws IOException {
+    try (DirectoryStream<Path> names = Files.newDirectoryStream(dir, CheckoutRun.WORK_FOLDER_GLOB)) {
+      return names.iterator().hasNext();
+    } catch (NoSuchFileException | NotDirectoryException e) {
+      return false;
+    }
+  }
+
+  /** What to say of a target that {@link #isStoppedCheckout holds a stopped checkout}. */
+  public static String stoppedCheckoutAdvice(Path dir) {
+    return "holds a checkout that stopped before it finished (killed, or the machine lost power): remove it"
+        + " (rm -rf " + dir + ") and check out again, or give a new or empty directory";
   }
 
   /** Checks out a version. */

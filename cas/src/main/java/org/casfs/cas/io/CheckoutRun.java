@@ -170,11 +170,14 @@ final class CheckoutRun {
       throw new FileAlreadyExistsException(target.toString(), null,
           "exists and is not a directory; check out into an empty or new directory");
     } else if (!Posix.list(base).isEmpty()) {
-      throw new FileAlreadyExistsException(target.toString(), null,
-          "is not empty; check out into an empty or new directory");
+      throw new FileAlreadyExistsException(target.toString(), null, Checkout.isStoppedCheckout(target)
+          ? Checkout.stoppedCheckoutAdvice(target) : "is not empty; check out into an empty or new directory");
     }
     return base;
   }
+
+  /** The work folder's names ({@link #freeName}), as a glob. */
+  static final String WORK_FOLDER_GLOB = ".casfs-checkout-" + "[0-9a-f]".repeat(16);
 
   /** A name for the temporary directory that the root tree does not use. */
   private static byte[] freeName(Tree top) {

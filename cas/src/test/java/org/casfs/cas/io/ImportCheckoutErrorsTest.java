@@ -116,6 +116,26 @@ class ImportCheckoutErrorsTest {
   }
 
   @Test
+  void aTargetHoldingAStoppedCheckoutIsNamedAsSuch() throws Exception {
+    Path src = work.resolve("src");
+    TestTrees.at(src).file("a", "a");
+    Path stopped = work.resolve("stopped");
+    TestTrees.at(stopped).dir(".casfs-checkout-0123456789abcdef").file("a", "a");
+    Path other = work.resolve("other");
+    TestTrees.at(other).dir(".casfs-checkout-mine");
+    try (Repository repo = Repository.init(work.resolve("repo"), RepoConfig.defaults())) {
+      ImportResult r = new Importer(repo.objectDatabase()).importDirectory(src, ImportOptions.defaults(), null);
+      Checkout checkout = new Checkout(repo.objectDatabase());
+      assertThatThrownBy(() -> checkout.checkout(r.root(), r.rootMeta(), stopped, null))
+          .isInstanceOf(FileAlreadyExistsException.class).hasMessageContaining(stopped + ": holds a checkout that"
+              + " stopped before it finished (killed, or the machine lost power): remove it (rm -rf " + stopped + ")");
+      assertThatThrownBy(() -> checkout.checkout(r.root(), r.rootMeta(), other, null))
+          .isInstanceOf(FileAlreadyExistsException.class).hasMessageContaining(other + ": is not empty");
+      assertThat(Checkout.isStoppedCheckout(work.resolve("missing"))).isFalse();
+    }
+  }
+
+  @Test
   void aCheckoutOntoAFilesystemWithoutXattrsSaysSoAndIsUndone() throws Exception {
     Path src = work.resolve("src");
     TestTrees.at(src).file("a", "a").xattr("a", "user.color", "red".getBytes(StandardCharsets.UTF_8));

@@ -81,8 +81,9 @@ public final class CheckoutCommand extends RepoCommand {
     }
     try (Stream<Path> s = Files.list(dir)) {
       if (s.findAny().isPresent()) {
-        throw CliException.usage("checkout target " + dir + " is not empty"
-            + "; give a new or empty directory (nothing was written)");
+        throw CliException.usage("checkout target " + dir + (Checkout.isStoppedCheckout(dir)
+            ? " " + Checkout.stoppedCheckoutAdvice(dir) : " is not empty; give a new or empty directory")
+            + " (nothing was written)");
       }
     }
   }
