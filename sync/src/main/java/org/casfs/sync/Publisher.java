@@ -62,12 +62,10 @@ public final class Publisher {
     byte[] bytes = ManifestCodec.encode(m);
     long sequence = m.sequence();
     long now = clockMillis.getAsLong();
+    checkClock(now, expiry);
     SignedHead previous = state.offeredHeadOrNull();
     if (previous != null) {
       Head p = previous.headUnverified();
-      if (!trustThisClock) {
-        checkClock(p, now, now + expiry.toMillis());
-      }
       if (p.channel().equals(m.channel()) && p.sequence() >= sequence) {
         sequence = p.sequence() + 1;
       }
@@ -78,6 +76,23 @@ public final class Publisher {
     SignedHead signed = SignedHead.sign(head, key);
     state.setOfferedHead(signed);
     return signed;
+  }
+
+  /**
+   * Refuses what {@link #publish} would refuse for this clock, before any other work: an origin
+   * computes the deltas of a version before it offers it.
+   *
+   * @throws ClockBehindException if this clock is earlier than when the offered head was signed
+   */
+  public void checkClock(Duration expiry) throws IOException {
+    checkClock(clockMillis.getAsLong(), expiry);
+  }
+
+  private void checkClock(long now, Duration expiry) throws IOException {
+    SignedHead previous = state.offeredHeadOrNull();
+    if (previous != null && !trustThisClock) {
+      checkClock(previous.headUnverified(), now, now + expiry.toMillis());
+    }
   }
 
   /** Clocks of two machines disagree by this much without either being wrong. */

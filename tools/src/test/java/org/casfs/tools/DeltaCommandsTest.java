@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -102,6 +103,74 @@ class DeltaCommandsTest {
     Files.write(files.get(0), java.util.Arrays.copyOf(whole, whole.length / 2)); // a copy cut short
     assertThat(origin.run("mirror", mirror.toString()).out()).contains("1 delta written");
     assertThat(files.get(0)).hasBinaryContent(whole);
+  }
+
+  /**
+   * An origin switched off while {@code casfs sign} computes the deltas: nothing is offered yet, so
+   * no client takes the update without its deltas, and signing again computes them (from the
+   * version still offered) and offers it. Before, the head was offered first: the kill left the
+   * update offered with few of its deltas, and signing again computed none (the version offered
+   * was the new one already).
+   */
+  @Test
+  void aSignKilledWhileItComputesDeltasOffersNothingAndSigningAgainFinishes() throws Exception {
+    Path v1 = tmp.resolve("v1");
+    Path v2 = tmp.resolve("v2");
+    Random r = new Random(SEED);
+    Files.createDirectories(v1.resolve("lib"));
+    Files.createDirectories(v2.resolve("lib"));
+    int files = 200;
+    for (int i = 0; i < files; i++) {
+      byte[] a = new byte[200_000 + r.nextInt(100_000)];
+      r.nextBytes(a);
+      Files.write(v1.resolve("lib/f" + i), a);
+      a[r.nextInt(a.length)] ^= 1;
+      Files.write(v2.resolve("lib/f" + i), a);
+    }
+    Path originDir = tmp.resolve("origin");
+    Path key = tmp.resolve("origin.key");
+    CliRunner origin = CliOrigin.init(originDir, key).cli();
+    assertThat(origin.run("import", v1.toString(), "--label", "v1").code()).isZero();
+    assertThat(origin.run("sign", "v1").code()).isZero();
+    assertThat(origin.run("import", v2.toString(), "--label", "v2").code()).isZero();
+
+    Path deltas = originDir.resolve("staging/deltas");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Casfs.class.getName(),
+        "sign", "--repo", originDir.toString(), "--key", key.toString(), "v2")
+        .redirectErrorStream(true).redirectOutput(tmp.resolve("sign.log").toFile());
+    Process sign = pb.start();
+    try {
+      while (sign.isAlive() && deltaFiles(deltas) == 0) {
+        Thread.sleep(2);
+      }
+      sign.destroyForcibly(); // SIGKILL: the origin lost power
+      assertThat(sign.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      sign.destroyForcibly();
+    }
+    long computed = deltaFiles(deltas);
+    assertThat(computed).as("seed " + SEED + ", killed while computing: " + Files.readString(tmp.resolve("sign.log")))
+        .isBetween(1L, files - 1L);
+    CliRunner.Result status = origin.run("status");
+    assertThat(status.out()).as(status.toString()).containsPattern("offered: +\\w+ +stable #1,");
+
+    CliRunner.Result again = origin.run("sign", "v2");
+    assertThat(again.code()).as(again.toString()).isZero();
+    assertThat(again.out()).contains(" as stable #2 ");
+    Matcher m = COUNT.matcher(again.out());
+    assertThat(m.find()).as(again.out()).isTrue();
+    assertThat(Integer.parseInt(m.group(3))).as("seed " + SEED).isEqualTo(files);
+    assertThat(deltaFiles(deltas)).isEqualTo(files);
+  }
+
+  private static long deltaFiles(Path dir) throws Exception {
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(p -> p.getFileName().toString().matches("\\p{XDigit}{40}-\\p{XDigit}{40}")).count();
+    }
   }
 
   /** Serves the origin with {@code casfs serve}'s server on loopback; the client pulls and switches. */

@@ -19,9 +19,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code casfs sign VERSION}: on an origin, signs a version and offers it as the head of its
- * channel (sequence above every earlier head, expiring after {@code --expires} days), then
- * computes and stores the deltas from the previously signed version (unless {@code --no-deltas}).
+ * {@code casfs sign VERSION}: on an origin, computes and stores the deltas from the previously
+ * signed version (unless {@code --no-deltas}), then signs the version and offers it as the head
+ * of its channel (sequence above every earlier head, expiring after {@code --expires} days).
  * {@code --cosign} adds the key's signature to the head already offered for VERSION instead.
  */
 @Command(name = "sign", description = "Sign a version and offer it to clients (origin only).")
@@ -67,15 +67,24 @@ public final class SignCommand extends RepoCommand {
       SignedHead previous = new SyncState(open.repo().kv()).offeredHeadOrNull();
       Publisher publisher = new Publisher(open.repo().objectDatabase(), new SyncState(open.repo().kv()), k,
           System::currentTimeMillis);
-      Head h = (clockIsRight ? publisher.trustingThisClock() : publisher).publish(id, Duration.ofDays(days))
-          .headUnverified();
+      if (clockIsRight) {
+        publisher.trustingThisClock();
+      }
+      publisher.checkClock(Duration.ofDays(days));
+      // Clients run the previously signed version: the deltas from it make their update small. They
+      // are computed before the version is offered, or the first clients to see it (a peer polls
+      // often) would take whole files, and a sign stopped half way would leave the rest uncomputed,
+      // since signing again computes the deltas from the version then offered.
+      ObjectId before = previous == null ? null : previous.headUnverified().manifestId();
+      String deltas = null;
+      if (!noDeltas && before != null && !before.equals(id) && open.repo().objects().contains(before)) {
+        deltas = "delta " + before + " -> " + id + ": " + RepoDeltas.summary(RepoDeltas.compute(open.repo(), before, id));
+      }
+      Head h = publisher.publish(id, Duration.ofDays(days)).headUnverified();
       out().println("signed " + id + " as " + h.channel() + " #" + h.sequence() + " by key " + h.keyId()
           + ", expires " + Instant.ofEpochMilli(h.expiresMillis()));
-      // Clients run the previously signed version: the deltas from it make their update small.
-      ObjectId before = previous == null ? null : previous.headUnverified().manifestId();
-      if (!noDeltas && before != null && !before.equals(id) && open.repo().objects().contains(before)) {
-        out().println("delta " + before + " -> " + id + ": "
-            + RepoDeltas.summary(RepoDeltas.compute(open.repo(), before, id)));
+      if (deltas != null) {
+        out().println(deltas);
       }
     }
   }
