@@ -12,6 +12,8 @@ public final class MemoryVersionRefs implements VersionRefs {
   public ObjectId previous;
   public ObjectId staged;
   public final List<String> changes = new ArrayList<>();
+  /** Thrown by the next {@link #switchTo} (then cleared), as a power cut at that moment would stop it. */
+  public IOException failNextSwitch;
 
   @Override
   public synchronized ObjectId currentOrNull() {
@@ -38,6 +40,11 @@ public final class MemoryVersionRefs implements VersionRefs {
 
   @Override
   public synchronized boolean switchTo(ObjectId manifest, String reason) throws IOException {
+    if (failNextSwitch != null) {
+      IOException e = failNextSwitch;
+      failNextSwitch = null;
+      throw e;
+    }
     previous = current;
     current = manifest;
     changes.add("current " + manifest);

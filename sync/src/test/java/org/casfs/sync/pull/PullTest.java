@@ -1,6 +1,7 @@
 package org.casfs.sync.pull;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -34,6 +35,29 @@ class PullTest {
       int port = origin.server.address().getPort();
       assertThat(client.pull("http://[::1%25lo]:" + port, false).manifest()).isEqualTo(v1);
       assertThat(client.pull("http://[::1%lo]:" + port + "/", false).manifest()).isEqualTo(v1);
+    }
+  }
+
+  /**
+   * A pull cut off at its switch (a power failure) has offered nothing on: a laptop's peer takes no
+   * pull of the version it offers, so one that offered the new version while running the old one
+   * kept running it until the next update. Pulling again switches, and then offers.
+   */
+  @Test
+  void aPullCutOffAtItsSwitchOffersNothingAndPullingAgainSwitchesAndOffers() throws Exception {
+    try (Origin origin = new Origin(tmp.resolve("origin")).serve();
+        Client client = new Client(tmp.resolve("client"), origin.key.publicKey())) {
+      ObjectId v1 = TestImages.version(origin.repo.objectDatabase(), "stable", 1, 42, 6, 20, 0, null);
+      origin.publish(v1);
+      client.refs.failNextSwitch = new java.io.IOException("the power went");
+      assertThatThrownBy(() -> client.pull(origin.url(), true)).hasMessageContaining("the power went");
+      assertThat(client.refs.staged).isEqualTo(v1);
+      assertThat(client.state.offeredHeadOrNull()).as("nothing offered before the switch").isNull();
+
+      Puller.Result again = client.pull(origin.url(), true);
+      assertThat(again.switched()).isTrue();
+      assertThat(client.refs.current).isEqualTo(v1);
+      assertThat(client.state.offeredHeadOrNull().headUnverified().manifestId()).isEqualTo(v1);
     }
   }
 
