@@ -76,6 +76,9 @@ public final class Repository implements Closeable {
       if (!Files.isDirectory(dir)) {
         throw new NotARepositoryException(dir + " exists and is not a directory");
       }
+      if (InitLeftovers.in(dir)) {
+        InitLeftovers.remove(dir);
+      }
       try (var s = Files.list(dir)) {
         if (s.findAny().isPresent()) {
           throw new NotARepositoryException(dir + " is not empty; give an empty or new directory");
@@ -86,10 +89,12 @@ public final class Repository implements Closeable {
     for (String sub : new String[] {"objects", "db", "staging", "staging/tmp", "keys"}) {
       Files.createDirectories(dir.resolve(sub));
     }
-    config.write(dir.resolve("config"));
-    Repository repo = open(dir, true, false);
+    Repository repo = open(dir, config, false);
     try {
       repo.kv().createSpaces(DiskObjectStore.KEY_SPACES);
+      // Written last, durably: a directory is a repository from here on. An init stopped before
+      // (killed, a power cut) leaves what the next init recognizes and starts over on.
+      config.write(dir.resolve("config"));
     } catch (IOException | RuntimeException e) {
       repo.close();
       throw e;
@@ -102,7 +107,7 @@ public final class Repository implements Closeable {
    * writing, it opens for reading only ({@link #readOnly()}, {@link #readOnlyForWantOfSpace()}).
    */
   public static Repository open(Path dir) throws IOException {
-    return open(dir, false, false);
+    return open(dir, null, false);
   }
 
   /**
@@ -111,15 +116,17 @@ public final class Repository implements Closeable {
    * repository keeps for this ({@link SpaceReserve}; {@link #releasedReserve()} then says so).
    */
   public static Repository openUsingReserve(Path dir) throws IOException {
-    return open(dir, false, true);
+    return open(dir, null, true);
   }
 
-  private static Repository open(Path dir, boolean creating, boolean mayUseReserve) throws IOException {
+  /** Opens the repository in {@code dir}; {@code creating}: the config of one {@link #init} makes, else null. */
+  private static Repository open(Path dir, RepoConfig creatingWith, boolean mayUseReserve) throws IOException {
     dir = dir.toAbsolutePath().normalize();
-    if (!isRepository(dir)) {
+    boolean creating = creatingWith != null;
+    if (!creating && !isRepository(dir)) {
       throw new NotARepositoryException(dir + " is not a casfs repository (no config or db); run 'casfs init' first");
     }
-    RepoConfig config = RepoConfig.read(dir.resolve("config"));
+    RepoConfig config = creating ? creatingWith : RepoConfig.read(dir.resolve("config"));
     // On a filesystem mounted read-only (a disk the kernel remounted so after errors, a write-
     // protected medium, a snapshot) the repository opens for reading: nothing can change it there,
     // and what it holds can still be listed, checked, checked out and mounted.

@@ -1,0 +1,78 @@
+package org.casfs.cas.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.casfs.cas.ObjectType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An init stopped at any point (killed, a power cut during a laptop's first setup) leaves either a
+ * repository that opens, or a directory the next init starts over in. Before, the config was
+ * written before the database was made: a stop in between left a directory that every command took
+ * for a repository whose database was "damaged beyond salvage", and that init refused as one
+ * already there. Crash-tested: a child JVM running init is SIGKILLed at random moments.
+ */
+class InitKillTest {
+  private static final long SEED = Long.getLong("casfs.seed", System.nanoTime());
+
+  @TempDir Path tmp;
+
+  /** Child JVM: makes a repository in {@code args[0]}. */
+  public static final class InitMain {
+    public static void main(String[] args) throws Exception {
+      System.out.println("STARTED");
+      System.out.flush();
+      Repository.init(Path.of(args[0]), RepoConfig.defaults()).close();
+    }
+  }
+
+  @Test
+  void anInitKilledAtAnyPointLeavesARepositoryOrWhatTheNextInitStartsOverIn() throws Exception {
+    Random r = new Random(SEED);
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    int stoppedHalfWay = 0;
+    for (int i = 0; i < 12; i++) {
+      Path dir = tmp.resolve("repo" + i);
+      Process p = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
+          InitMain.class.getName(), dir.toString())).redirectErrorStream(true).start();
+      try {
+        p.getInputStream().read(new byte[8]); // STARTED: the JVM is up, init runs next
+        Thread.sleep(r.nextInt(700));
+        p.destroyForcibly();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      } finally {
+        p.destroyForcibly();
+      }
+      if (!Repository.isRepository(dir)) {
+        stoppedHalfWay++;
+        Repository.init(dir, RepoConfig.defaults()).close();
+      }
+      try (Repository repo = Repository.open(dir)) {
+        repo.objectDatabase().store().insert(ObjectType.BLOB, new byte[] {1, 2, 3});
+        repo.flush();
+      }
+    }
+    System.out.println("InitKillTest: 12 kills, " + stoppedHalfWay + " left an unfinished init (seed " + SEED + ")");
+  }
+
+  @Test
+  void aRepositoryThatLostItsConfigButHoldsDataIsNotTakenForLeftovers() throws Exception {
+    Path dir = tmp.resolve("repo");
+    try (Repository repo = Repository.init(dir, RepoConfig.defaults())) {
+      for (int i = 0; i < 100; i++) {
+        repo.objectDatabase().store().insert(ObjectType.BLOB, new byte[2000 + i]);
+      }
+      repo.flush();
+    }
+    Files.delete(dir.resolve("config"));
+    assertThatThrownBy(() -> Repository.init(dir, RepoConfig.defaults())).hasMessageContaining(dir + " is not empty");
+    assertThat(Files.isDirectory(dir.resolve("db"))).isTrue();
+  }
+}
