@@ -1,11 +1,13 @@
 package org.casfs.sync.trust;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -47,15 +49,23 @@ public final class SigningKey {
           "a key file is already there; remove it first or choose another path");
     }
     Path dir = file.toAbsolutePath().getParent();
-    if (dir != null) {
-      Files.createDirectories(dir);
-    }
+    Files.createDirectories(dir);
     byte[] text = (PREFIX + Base64.getEncoder().encodeToString(key.getEncoded()) + "\n")
         .getBytes(StandardCharsets.US_ASCII);
-    Files.createFile(file, PosixFilePermissions.asFileAttribute(Set.of(
-        java.nio.file.attribute.PosixFilePermission.OWNER_READ,
-        java.nio.file.attribute.PosixFilePermission.OWNER_WRITE)));
-    Files.write(file, text, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.SYNC);
+    // Whole or not at all: written and synced under a temporary name, then linked to its own, which
+    // fails if a key is there (a rename would replace it). A keygen stopped half way (a power cut)
+    // left an empty key file, which sign refused and keygen would not replace.
+    Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp", PosixFilePermissions.asFileAttribute(
+        Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)));
+    try {
+      Files.write(tmp, text, StandardOpenOption.WRITE, StandardOpenOption.SYNC);
+      Files.createLink(file, tmp);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+      d.force(true);
+    }
   }
 
   /** Reads a key file written by {@link #writeTo}; refuses a file that others may read. */

@@ -25,6 +25,9 @@ class TrustTest {
     Path f = tmp.resolve("origin.key");
     k.writeTo(f);
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-------");
+    try (var left = Files.list(tmp)) {
+      assertThat(left.toList()).as("written under a temporary name, then linked: nothing else left").containsExactly(f);
+    }
     assertThat(SigningKey.readFrom(f).publicKey()).isEqualTo(k.publicKey());
     assertThatThrownBy(() -> k.writeTo(f)).hasMessageContaining("already there");
     Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--"));
