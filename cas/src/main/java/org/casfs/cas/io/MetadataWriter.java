@@ -33,8 +33,8 @@ final class MetadataWriter {
 
   /**
    * {@code e}, said plainly when the target refuses what a version holds: a permission only root
-   * has ({@code EPERM}: another owner, a device node, a trusted or security xattr), or, for root,
-   * a filesystem that keeps no such thing (FAT keeps no owners, symlinks or device nodes and
+   * has ({@code EPERM}: another owner, a device node, a trusted or security xattr), or, for a
+   * process with root's powers, a filesystem that keeps no such thing (FAT keeps no owners, symlinks or device nodes and
    * answers {@code EPERM}; one without xattrs answers {@code EOPNOTSUPP}). Any other failure is
    * itself.
    */
@@ -47,7 +47,7 @@ final class MetadataWriter {
     if (e.errno() != Posix.EPERM) {
       return e;
     }
-    if (Posix.isRoot()) {
+    if (Posix.hasRootPowers()) {
       return e.explained("the filesystem there refuses it even to root (FAT and exFAT keep no owners, symlinks"
           + " or device nodes); " + elsewhere);
     }

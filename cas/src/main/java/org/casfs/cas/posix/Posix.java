@@ -166,8 +166,26 @@ public final class Posix {
     return new FileStat(mode, uid, gid, size, mtime, ctime, ino, dev, nlink, rdev, blocks);
   }
 
-  /** Whether this process runs with root's effective user id. */
-  public static boolean isRoot() {
+  /** CAP_CHOWN, CAP_FOWNER, CAP_SYS_ADMIN (trusted and security xattrs), CAP_MKNOD. */
+  private static final long CHECKOUT_CAPABILITIES = 1L << 0 | 1L << 3 | 1L << 21 | 1L << 27;
+
+  /**
+   * Whether this process has root's powers over files: any owner, any mode, trusted and security
+   * xattrs, device nodes (those capabilities in its effective set). Root without them, as in a
+   * container or under {@code setpriv}, is refused as a plain user is. Without /proc to say,
+   * whether its effective user id is root's.
+   */
+  public static boolean hasRootPowers() {
+    try {
+      for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+        if (line.startsWith("CapEff:")) {
+          long effective = Long.parseUnsignedLong(line.substring("CapEff:".length()).strip(), 16);
+          return (effective & CHECKOUT_CAPABILITIES) == CHECKOUT_CAPABILITIES;
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      // no /proc: fall through
+    }
     return LIBC.geteuid() == 0;
   }
 
