@@ -34,9 +34,9 @@ final class MetadataWriter {
   /**
    * {@code e}, said plainly when the target refuses what a version holds: a permission only root
    * has ({@code EPERM}: another owner, a device node, a trusted or security xattr), or, for a
-   * process with root's powers, a filesystem that keeps no such thing (FAT keeps no owners, symlinks or device nodes and
-   * answers {@code EPERM}; one without xattrs answers {@code EOPNOTSUPP}). Any other failure is
-   * itself.
+   * process with root's powers, a filesystem that keeps no such thing (FAT keeps no owners,
+   * symlinks or device nodes and answers {@code EPERM}; one without xattrs answers {@code
+   * EOPNOTSUPP}). Any other failure is itself.
    */
   static PosixException refused(PosixException e) {
     String elsewhere = "check the version out onto a Linux filesystem such as ext4, xfs or btrfs, or read it"

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -177,7 +178,7 @@ public final class Posix {
    */
   public static boolean hasRootPowers() {
     try {
-      for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
         if (line.startsWith("CapEff:")) {
           long effective = Long.parseUnsignedLong(line.substring("CapEff:".length()).strip(), 16);
           return (effective & CHECKOUT_CAPABILITIES) == CHECKOUT_CAPABILITIES;

@@ -119,7 +119,7 @@ public final class Repository implements Closeable {
     return open(dir, null, true);
   }
 
-  /** Opens the repository in {@code dir}; {@code creating}: the config of one {@link #init} makes, else null. */
+  /** Opens the repository in {@code dir}; {@code creatingWith}: the config of one {@link #init} makes, else null. */
   private static Repository open(Path dir, RepoConfig creatingWith, boolean mayUseReserve) throws IOException {
     dir = dir.toAbsolutePath().normalize();
     boolean creating = creatingWith != null;
