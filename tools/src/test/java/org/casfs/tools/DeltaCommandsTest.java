@@ -11,6 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.casfs.cas.ObjectId;
+import org.casfs.cas.io.Tmpfs;
 import org.casfs.cas.store.Repository;
 import org.casfs.sync.SyncState;
 import org.casfs.sync.delta.DeltaStore;
@@ -162,6 +163,38 @@ class DeltaCommandsTest {
     assertThat(m.find()).as(again.out()).isTrue();
     assertThat(Integer.parseInt(m.group(3))).as("seed " + SEED).isEqualTo(files);
     assertThat(deltaFiles(deltas)).isEqualTo(files);
+  }
+
+  /**
+   * An origin whose disk is full when it signs: the deltas cannot be stored, so nothing is signed,
+   * and the line says why and how to sign without them. Once there is room, signing computes them
+   * and offers the version.
+   */
+  @Test
+  void aSignWhoseDeltasDoNotFitSignsNothingAndSaysSo() throws Exception {
+    Path v1 = tmp.resolve("v1");
+    Path v2 = tmp.resolve("v2");
+    trees(v1, v2);
+    try (Tmpfs disk = Tmpfs.mount(tmp.resolve("disk"), "size=64m")) {
+      CliRunner origin = CliOrigin.init(disk.dir().resolve("origin"), tmp.resolve("origin.key")).cli();
+      assertThat(origin.run("import", v1.toString(), "--label", "v1").code()).isZero();
+      assertThat(origin.run("sign", "v1").code()).isZero();
+      assertThat(origin.run("import", v2.toString(), "--label", "v2").code()).isZero();
+      Path filler = disk.dir().resolve("filler");
+      FullDiskTest.fillLeaving(filler, 0);
+
+      CliRunner.Result full = origin.run("sign", "v2");
+      assertThat(full.code()).as(full.toString()).isEqualTo(ExitCode.IO.code());
+      assertThat(full.err().strip().lines()).hasSize(1);
+      assertThat(full.err()).containsPattern("casfs: computing the deltas from \\w{40} to \\w{40} failed, so \\w{40}"
+          + " was not signed \\(--no-deltas signs it without them\\): .*the disk is full");
+      assertThat(origin.run("status").out()).containsPattern("offered: +\\w+ +stable #1,");
+
+      Files.delete(filler);
+      CliRunner.Result signed = origin.run("sign", "v2");
+      assertThat(signed.code()).as(signed.toString()).isZero();
+      assertThat(signed.out()).contains(" as stable #2 ").containsPattern("8 deltas");
+    }
   }
 
   private static long deltaFiles(Path dir) throws Exception {

@@ -162,7 +162,7 @@ class FullDiskTest {
   }
 
   /** Writes {@code file} until its disk has about {@code leave} bytes free (none: until it is full). */
-  private static void fillLeaving(Path file, long leave) throws IOException {
+  static void fillLeaving(Path file, long leave) throws IOException {
     long toWrite = Files.getFileStore(file.getParent()).getUsableSpace() - leave;
     byte[] chunk = new byte[64 * 1024];
     try (OutputStream out = Files.newOutputStream(file)) {

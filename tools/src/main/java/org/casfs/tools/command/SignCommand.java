@@ -1,5 +1,7 @@
 package org.casfs.tools.command;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -7,11 +9,14 @@ import java.util.List;
 import org.casfs.cas.ObjectId;
 import org.casfs.sync.Publisher;
 import org.casfs.sync.SyncState;
+import org.casfs.sync.delta.VersionDeltas;
 import org.casfs.sync.trust.Head;
 import org.casfs.sync.trust.Signature;
 import org.casfs.sync.trust.SignedHead;
 import org.casfs.sync.trust.SigningKey;
 import org.casfs.tools.CliException;
+import org.casfs.tools.ErrorReporter;
+import org.casfs.tools.ExitCode;
 import org.casfs.tools.OpenRepo;
 import org.casfs.tools.RepoCommand;
 import picocli.CommandLine.Command;
@@ -78,7 +83,7 @@ public final class SignCommand extends RepoCommand {
       ObjectId before = previous == null ? null : previous.headUnverified().manifestId();
       String deltas = null;
       if (!noDeltas && before != null && !before.equals(id) && open.repo().objects().contains(before)) {
-        deltas = "delta " + before + " -> " + id + ": " + RepoDeltas.summary(RepoDeltas.compute(open.repo(), before, id));
+        deltas = "delta " + before + " -> " + id + ": " + RepoDeltas.summary(computeDeltas(open, before, id));
       }
       Head h = publisher.publish(id, Duration.ofDays(days)).headUnverified();
       out().println("signed " + id + " as " + h.channel() + " #" + h.sequence() + " by key " + h.keyId()
@@ -86,6 +91,17 @@ public final class SignCommand extends RepoCommand {
       if (deltas != null) {
         out().println(deltas);
       }
+    }
+  }
+
+  /** The deltas, or a failure that says nothing was signed and how to sign without them. */
+  private VersionDeltas.Report computeDeltas(OpenRepo open, ObjectId before, ObjectId id) {
+    try {
+      return RepoDeltas.compute(open.repo(), before, id);
+    } catch (IOException | UncheckedIOException e) {
+      ExitCode code = ExitCode.of(e);
+      throw new CliException(code, "computing the deltas from " + before + " to " + id + " failed, so " + id
+          + " was not signed (--no-deltas signs it without them): " + ErrorReporter.describe(e, code), e);
     }
   }
 }
