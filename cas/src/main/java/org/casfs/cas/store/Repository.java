@@ -77,7 +77,13 @@ public final class Repository implements Closeable {
         throw new NotARepositoryException(dir + " exists and is not a directory");
       }
       if (InitLeftovers.in(dir)) {
-        InitLeftovers.remove(dir);
+        FileLock held = lock(dir, false); // not another init's, under way
+        try {
+          InitLeftovers.remove(dir);
+        } finally {
+          held.release();
+          held.channel().close();
+        }
       }
       try (var s = Files.list(dir)) {
         if (s.findAny().isPresent()) {

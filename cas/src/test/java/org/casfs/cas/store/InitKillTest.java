@@ -3,8 +3,11 @@ package org.casfs.cas.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -60,6 +63,22 @@ class InitKillTest {
       }
     }
     System.out.println("InitKillTest: 12 kills, " + stoppedHalfWay + " left an unfinished init (seed " + SEED + ")");
+  }
+
+  @Test
+  void leftoversAnotherInitIsStillMakingAreNotRemoved() throws Exception {
+    Path dir = tmp.resolve("repo");
+    for (String sub : new String[] {"objects", "db", "keys", "staging"}) {
+      Files.createDirectories(dir.resolve(sub));
+    }
+    try (FileChannel ch = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock held = ch.lock()) {
+      assertThatThrownBy(() -> Repository.init(dir, RepoConfig.defaults()))
+          .isInstanceOf(RepositoryLockedException.class).hasMessageContaining("is in use by process");
+      assertThat(Files.isDirectory(dir.resolve("db"))).isTrue();
+    }
+    Repository.init(dir, RepoConfig.defaults()).close();
+    assertThat(Repository.isRepository(dir)).isTrue();
   }
 
   @Test
