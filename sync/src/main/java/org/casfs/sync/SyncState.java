@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.casfs.cas.ObjectId;
 import org.casfs.cas.store.KeyValueStore;
+import org.casfs.sync.trust.Head;
 import org.casfs.sync.trust.Signature;
 import org.casfs.sync.trust.SignatureException;
 import org.casfs.sync.trust.Signatures;
@@ -46,6 +47,36 @@ public final class SyncState {
 
   public void setOfferedHead(SignedHead head) throws IOException {
     kv.batch().put(SPACE, OFFERED, head.encode()).commit(true);
+  }
+
+  /**
+   * Offers the head that the version this machine runs was accepted under, when it is newer on
+   * {@code channel} than the head offered: a pull cut off by a power failure after its switch and
+   * before it offered the version on leaves a machine that would pass on only the older one
+   * (neighbours, a stick). Returns the line to log when it did, else null (nothing pulled runs, or
+   * what runs is offered already or is older).
+   */
+  public String offerWhatRunsOrNull(ObjectId runningOrNull, String channel) throws IOException {
+    SignedHead running = runningOrNull == null ? null : acceptedHeadOrNull(runningOrNull);
+    if (running == null || sequenceOn(channel, running) <= sequenceOn(channel, offeredHeadOrNull())) {
+      return null;
+    }
+    setOfferedHead(running);
+    return "offering " + runningOrNull.name() + ", the version this machine runs: the pull that brought it stopped"
+        + " before it offered it on";
+  }
+
+  /** A head's sequence on {@code channel}; -1 for none, one of another channel, or one that does not decode. */
+  private static long sequenceOn(String channel, SignedHead h) {
+    if (h == null) {
+      return -1;
+    }
+    try {
+      Head head = h.headUnverified();
+      return head.channel().equals(channel) ? head.sequence() : -1;
+    } catch (SignatureException e) {
+      return -1;
+    }
   }
 
   /** A manifest's detached signatures, or null if none are kept. */

@@ -3,6 +3,9 @@ package org.casfs.tools;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import org.casfs.cas.ObjectId;
+import org.casfs.cas.store.Repository;
+import org.casfs.sync.SyncState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,6 +62,39 @@ class PassItOnTest {
     assertThat(teacher.run("mirror", villageStick.toString()).code()).isZero();
     CliRunner late = Machines.laptop(tmp.resolve("late"), pub);
     assertThat(late.run("pull", "--from-dir", villageStick.toString()).out()).contains("(sequence 2)");
+  }
+
+  /**
+   * A teacher's laptop whose pull of v2 was cut off by a power failure after its switch and before
+   * it offered v2 on runs v2 and offers v1. Its mirror writes the version it runs to the stick, and
+   * says so; it wrote v1.
+   */
+  @Test
+  void aLaptopCutOffAfterItsSwitchMirrorsTheVersionItRuns() throws Exception {
+    CliOrigin school = CliOrigin.init(tmp.resolve("origin"), tmp.resolve("key"));
+    CliRunner origin = school.cli();
+    Path schoolStick = tmp.resolve("school-stick");
+    CliRunner teacher = Machines.laptop(tmp.resolve("teacher"), school.publicKey());
+    for (String v : new String[] {"v1", "v2"}) {
+      assertThat(origin.run("import", image(v).toString(), "--label", v).code()).isZero();
+      assertThat(origin.run("sign", v).code()).isZero();
+      assertThat(origin.run("mirror", schoolStick.toString()).code()).isZero();
+      assertThat(teacher.run("pull", "--from-dir", schoolStick.toString(), "--switch").code()).isZero();
+    }
+    ObjectId v2 = school.manifestId("v2");
+    try (Repository repo = Repository.open(tmp.resolve("teacher"))) {
+      SyncState state = new SyncState(repo.kv());
+      state.setOfferedHead(state.acceptedHeadOrNull(school.manifestId("v1"))); // what the cut left
+    }
+
+    Path villageStick = tmp.resolve("village-stick");
+    CliRunner.Result mirrored = teacher.run("mirror", villageStick.toString());
+    assertThat(mirrored.code()).as(mirrored.toString()).isZero();
+    assertThat(mirrored.out()).contains("offering " + v2.name() + ", the version this machine runs: the pull that"
+        + " brought it stopped before it offered it on").contains("mirrored " + v2.name());
+    CliRunner pupil = Machines.laptop(tmp.resolve("pupil"), school.publicKey());
+    assertThat(pupil.run("pull", "--from-dir", villageStick.toString(), "--switch").code()).isZero();
+    assertThat(pupil.run("cat", "current", "/hello").out()).isEqualTo("hello v2\n");
   }
 
   private Path image(String name) throws Exception {

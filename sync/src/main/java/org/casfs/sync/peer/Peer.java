@@ -310,21 +310,13 @@ public final class Peer implements AutoCloseable {
   }
 
   /**
-   * Offers the version this machine runs when it offers an older one: a pull cut off by a power
-   * failure after its switch and before it offered the version on. Its neighbours would otherwise
-   * not get the version from it until the next update.
+   * Offers the version this machine runs when it offers an older one (a pull cut off between its
+   * switch and its offer): its neighbours would otherwise not get it from here until the next update.
    */
   private void offerWhatRuns() throws IOException {
-    ObjectId cur = versions.refs().currentOrNull();
-    SignedHead running = cur == null ? null : state.acceptedHeadOrNull(cur);
-    if (running == null) {
-      return; // nothing pulled runs (an origin's own versions are offered by signing them)
-    }
-    SignedHead offered = state.offeredHeadOrNull();
-    if (verifier.sequenceOnChannel(null, running) > verifier.sequenceOnChannel(null, offered)) {
-      state.setOfferedHead(running);
-      log.accept("offering " + cur.name() + ", the version this machine runs: the pull that brought it stopped"
-          + " before it offered it on");
+    String done = state.offerWhatRunsOrNull(versions.refs().currentOrNull(), channel);
+    if (done != null) {
+      log.accept(done);
     }
   }
 

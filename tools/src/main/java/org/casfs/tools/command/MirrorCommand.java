@@ -27,7 +27,13 @@ public final class MirrorCommand extends RepoCommand {
   @Override
   protected void execute() throws Exception {
     try (OpenRepo open = open()) {
-      Mirror.Result r = new Mirror(open.repo().objectDatabase(), new SyncState(open.repo().kv()))
+      SyncState state = new SyncState(open.repo().kv());
+      String offered = open.repo().readOnly() ? null
+          : state.offerWhatRunsOrNull(open.txn().refs().currentOrNull(), open.repo().config().channel());
+      if (offered != null) {
+        out().println(offered);
+      }
+      Mirror.Result r = new Mirror(open.repo().objectDatabase(), state)
           .deltasFrom(RepoDeltas.forMirror(open.repo())).write(dir, verify);
       out().println("mirrored " + r.manifest() + " to " + dir.toAbsolutePath() + ": " + r.objectsWritten()
           + " objects written (" + r.bytesWritten() + " bytes), " + r.objectsSkipped() + " already there, "

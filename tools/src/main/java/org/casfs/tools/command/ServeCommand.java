@@ -67,6 +67,11 @@ public final class ServeCommand extends RepoCommand {
   @Override
   protected void execute() throws Exception {
     try (OpenRepo open = open()) {
+      String offered = new SyncState(open.repo().kv()).offerWhatRunsOrNull(open.txn().refs().currentOrNull(),
+          open.repo().config().channel());
+      if (offered != null) {
+        log(offered);
+      }
       ServerConfig config = new ServerConfig(new InetSocketAddress(bind, port), threads, 32 << 20, zstd,
           Duration.ofSeconds(5));
       CountDownLatch stop = new CountDownLatch(1);
