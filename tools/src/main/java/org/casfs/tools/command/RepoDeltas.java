@@ -43,7 +43,9 @@ final class RepoDeltas {
   /** One line: how many deltas and their bytes against the compressed whole blobs. */
   static String summary(VersionDeltas.Report r) {
     int count = r.chosenCount().values().stream().mapToInt(Integer::intValue).sum();
-    return count + " deltas (" + r.files().size() + " changed files, " + r.unpairedAdded() + " added), "
+    int files = r.files().size();
+    return count + (count == 1 ? " delta (" : " deltas (") + files + (files == 1 ? " changed file, " : " changed files, ")
+        + r.unpairedAdded() + " added), "
         + r.wireBytes() + " bytes on the wire instead of " + r.wholeCompressedBytes() + " compressed, in "
         + r.nanos() / 1_000_000 + " ms";
   }

@@ -28,11 +28,10 @@ import org.casfs.txn.Versions;
  * The sync and peers part of the demo (issues 5 and 6), all on loopback: the demo repository
  * becomes an origin (a signing key, the first version signed); a client repository trusts the
  * key, pulls from {@code casfs serve}'s server on a free 127.0.0.1 port, verifies and switches;
- * then the origin signs an update (a copy with one file changed; deltas computed as it signs) and
- * three peers (the origin, A = the client, B = a new repository; in this process, static
- * neighbours, no multicast) pass it along origin -> A -> B, and the demo checks that B got it
- * from A. Every server and peer
- * started is closed in a finally, also when a step fails.
+ * then the origin signs an update (a copy with one file changed; its deltas computed before it is
+ * offered) and three peers (the origin, A = the client, B = a new repository; in this process,
+ * static neighbours, no multicast) pass it along origin -> A -> B, and the demo checks that B got
+ * it from A. Every server and peer started is closed in a finally, also when a step fails.
  */
 final class SyncSteps {
   static final String PUBLIC_KEY = "sync.public-key";
@@ -50,7 +49,7 @@ final class SyncSteps {
         DemoStep.of("make the repository an origin: a signing key, the first version signed", SyncSteps::sign),
         DemoStep.of("a client pulls the version over loopback HTTP (casfs serve), verifies it and switches",
             SyncSteps::pull),
-        DemoStep.of("the origin signs an update (deltas from the first version computed as it signs)",
+        DemoStep.of("the origin signs an update (the deltas from the first version computed, then the update offered)",
             SyncSteps::signUpdate),
         DemoStep.of("the origin writes the update to a USB stick's folder (casfs mirror); a laptop that never"
             + " reaches the origin takes it from there", SyncSteps::stick),
