@@ -210,13 +210,13 @@ public final class Puller {
     if (!refs.stage(want)) {
       throw new IOException("the refs refused to stage " + want + " although every object is present; run 'casfs fsck'");
     }
+    state.setPullInFlight(null); // staged: whole, and kept by its ref
     // Switched before it is offered on: a peer takes no pull of the version it offers, so a power
     // cut between the two must not leave a machine offering what it does not run (it kept running
     // the old version until the next update came). Cut the other way, it runs what it does not
-    // offer yet, and its peer offers what runs ('Peer.offerWhatRuns').
+    // offer yet, and its peer, serve and mirror offer what runs (SyncState.offerWhatRunsOrNull).
     boolean switched = switchAfter && refs.switchTo(want, "pull " + sources.get(0).name());
     offerOn(signed, head);
-    state.setPullInFlight(null);
     partials.clear();
     run.phase("done");
     run.report();

@@ -53,6 +53,7 @@ class PullTest {
       assertThatThrownBy(() -> client.pull(origin.url(), true)).hasMessageContaining("the power went");
       assertThat(client.refs.staged).isEqualTo(v1);
       assertThat(client.state.offeredHeadOrNull()).as("nothing offered before the switch").isNull();
+      assertThat(client.state.pullInFlightOrNull()).as("staged whole: not a pull in flight").isNull();
 
       Puller.Result again = client.pull(origin.url(), true);
       assertThat(again.switched()).isTrue();
