@@ -2,11 +2,10 @@ package org.casfs.fs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import org.casfs.cas.ChildJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,17 +14,8 @@ class SignalUnmountTest {
   @TempDir Path tmp;
 
   private Process startChild(Path src, Path repoDir, Path mnt) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), ChildMount.class.getName(),
-        src.toString(), repoDir.toString(), mnt.toString()).redirectErrorStream(true).start();
-    BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream()));
-    String line;
-    StringBuilder seen = new StringBuilder();
-    while ((line = r.readLine()) != null && !line.equals("MOUNTED")) {
-      seen.append(line).append('\n');
-    }
-    assertThat(line).as("child output: " + seen).isEqualTo("MOUNTED");
-    return p;
+    return ChildJvm.startAndAwait(ChildJvm.of(ChildMount.class, src.toString(), repoDir.toString(), mnt.toString()),
+        "MOUNTED");
   }
 
   @Test

@@ -2,9 +2,7 @@ package org.casfs.fs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -22,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.casfs.cas.ChildJvm;
 import org.casfs.cas.ObjectId;
 import org.casfs.cas.check.Fsck;
 import org.casfs.cas.check.FsckReport;
@@ -128,20 +127,11 @@ class WritableMountKillTest {
   }
 
   private static Process startChild(Path repoDir, Path mnt) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        ChildWritableMount.class.getName(), repoDir.toString(), mnt.toString()).redirectErrorStream(true).start();
-    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream()));
-    StringBuilder seen = new StringBuilder();
-    String line;
-    while ((line = out.readLine()) != null && !line.equals("MOUNTED")) {
-      seen.append(line).append('\n');
+    try {
+      return ChildJvm.startAndAwait(ChildJvm.of(ChildWritableMount.class, repoDir.toString(), mnt.toString()), "MOUNTED");
+    } catch (AssertionError e) {
+      throw new AssertionError("seed " + SEED + ": " + e.getMessage(), e);
     }
-    assertThat(line).as("seed " + SEED + ", the child mount's output: " + seen).isEqualTo("MOUNTED");
-    Thread drain = new Thread(() -> out.lines().forEach(l -> { }), "child-output");
-    drain.setDaemon(true);
-    drain.start();
-    return p;
   }
 
   /** The two trees agree everywhere but at and below {@code unsettled}. */

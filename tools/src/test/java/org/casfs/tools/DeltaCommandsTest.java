@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.casfs.cas.ChildJvm;
 import org.casfs.cas.ObjectId;
 import org.casfs.cas.io.Tmpfs;
 import org.casfs.cas.store.Repository;
@@ -136,11 +137,8 @@ class DeltaCommandsTest {
     assertThat(origin.run("import", v2.toString(), "--label", "v2").code()).isZero();
 
     Path deltas = originDir.resolve("staging/deltas");
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Casfs.class.getName(),
-        "sign", "--repo", originDir.toString(), "--key", key.toString(), "v2")
-        .redirectErrorStream(true).redirectOutput(tmp.resolve("sign.log").toFile());
-    Process sign = pb.start();
+    Process sign = ChildJvm.of(Casfs.class, "sign", "--repo", originDir.toString(), "--key", key.toString(), "v2")
+        .redirectErrorStream(true).redirectOutput(tmp.resolve("sign.log").toFile()).start();
     try {
       while (sign.isAlive() && deltaFiles(deltas) == 0) {
         Thread.sleep(2);

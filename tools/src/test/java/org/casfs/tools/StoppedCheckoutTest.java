@@ -2,11 +2,12 @@ package org.casfs.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.casfs.cas.ChildJvm;
+import org.casfs.cas.io.Checkout;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,14 +55,12 @@ class StoppedCheckoutTest {
 
   /** A target that a checkout in another process was writing into when it was SIGKILLed. */
   private Path killedHalfWay(Path repo) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     for (int attempt = 0; attempt < 10; attempt++) {
       Path target = tmp.resolve("out" + attempt);
-      Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Casfs.class.getName(),
-          "checkout", "--repo", repo.toString(), "current", target.toString())
+      Process p = ChildJvm.of(Casfs.class, "checkout", "--repo", repo.toString(), "current", target.toString())
           .redirectErrorStream(true).redirectOutput(tmp.resolve("checkout.log").toFile()).start();
       try {
-        while (p.isAlive() && !holdsWorkFolder(target)) {
+        while (p.isAlive() && !Checkout.isStoppedCheckout(target)) {
           Thread.sleep(1);
         }
         p.destroyForcibly(); // SIGKILL: no chance to remove what it wrote
@@ -69,20 +68,11 @@ class StoppedCheckoutTest {
       } finally {
         p.destroyForcibly();
       }
-      if (holdsWorkFolder(target)) {
+      if (Checkout.isStoppedCheckout(target)) {
         return target;
       }
     }
     throw new AssertionError("no checkout was caught half way in 10 attempts: " + Files.readString(tmp.resolve(
         "checkout.log")));
-  }
-
-  private static boolean holdsWorkFolder(Path dir) throws Exception {
-    if (!Files.isDirectory(dir)) {
-      return false;
-    }
-    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, ".casfs-checkout-*")) {
-      return s.iterator().hasNext();
-    }
   }
 }

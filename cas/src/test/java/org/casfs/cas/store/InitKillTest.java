@@ -8,9 +8,9 @@ import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.casfs.cas.ChildJvm;
 import org.casfs.cas.ObjectType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,12 +39,10 @@ class InitKillTest {
   @Test
   void anInitKilledAtAnyPointLeavesARepositoryOrWhatTheNextInitStartsOverIn() throws Exception {
     Random r = new Random(SEED);
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     int stoppedHalfWay = 0;
     for (int i = 0; i < 12; i++) {
       Path dir = tmp.resolve("repo" + i);
-      Process p = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
-          InitMain.class.getName(), dir.toString())).redirectErrorStream(true).start();
+      Process p = ChildJvm.of(InitMain.class, dir.toString()).redirectErrorStream(true).start();
       try {
         p.getInputStream().read(new byte[8]); // STARTED: the JVM is up, init runs next
         Thread.sleep(r.nextInt(700));

@@ -69,9 +69,9 @@ public final class SignCommand extends RepoCommand {
             + ") now signed by " + signers.size() + " key(s): " + String.join(", ", signers));
         return;
       }
-      SignedHead previous = new SyncState(open.repo().kv()).offeredHeadOrNull();
-      Publisher publisher = new Publisher(open.repo().objectDatabase(), new SyncState(open.repo().kv()), k,
-          System::currentTimeMillis);
+      SyncState state = new SyncState(open.repo().kv());
+      SignedHead previous = state.offeredHeadOrNull();
+      Publisher publisher = new Publisher(open.repo().objectDatabase(), state, k, System::currentTimeMillis);
       if (clockIsRight) {
         publisher.trustingThisClock();
       }
