@@ -1,7 +1,6 @@
 package org.casfs.sync.trust;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -14,6 +13,7 @@ import java.util.Base64;
 import java.util.Set;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
+import org.casfs.cas.store.Fsync;
 
 /**
  * An origin's Ed25519 private key (Bouncy Castle). The key file holds one line,
@@ -63,9 +63,7 @@ public final class SigningKey {
     } finally {
       Files.deleteIfExists(tmp);
     }
-    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-      d.force(true);
-    }
+    Fsync.directory(dir);
   }
 
   /** Reads a key file written by {@link #writeTo}; refuses a file that others may read. */
