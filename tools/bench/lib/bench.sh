@@ -65,7 +65,13 @@ work_dir() {
       at_exit "umount ${mnt@Q}"
       mkdir "$mnt/work"
       printf -v "$var" '%s' "$mnt/work"
-      bench_fs="a new ext4 filesystem (loop-mounted image, ${BENCH_FS_SIZE:-16G})"
+      # The loop device passes writes to the image with direct I/O, as a disk takes them. Buffered
+      # (the default), every byte written was cached twice in this kernel, in the ext4's page cache
+      # and in the image file's, and copied by the loop's thread on the same two cores: dd of 115
+      # MiB and a sync took 0.17-0.23 s of the machine's CPU, 0.11-0.12 s with direct I/O.
+      local dio=""
+      losetup --direct-io=on "$(findmnt -n -o SOURCE "$mnt")" 2>/dev/null && dio=" with direct I/O"
+      bench_fs="a new ext4 filesystem (loop-mounted image$dio, ${BENCH_FS_SIZE:-16G})"
       return
     fi
     echo "$bench: could not mount a new ext4 image; working under $(dirname "$template")" >&2

@@ -71,6 +71,9 @@ public interface LibC {
 
   int sync_file_range(int fd, long offset, long nbytes, int flags);
 
+  /** Returns 0 or the error number itself (it does not set errno). */
+  int posix_fadvise(int fd, long offset, long len, int advice);
+
   Pointer opendir(@In byte[] path);
 
   Pointer readdir64(Pointer dir);

@@ -579,6 +579,7 @@ public final class DiskObjectStore implements ObjectStore, RawObjectSource {
 
   @Override
   public void close() {
+    looseFiles.close();
     hot.invalidateAll();
   }
 }

@@ -19,7 +19,8 @@ import org.casfs.cas.posix.PosixException;
 /**
  * The loose blobs of a {@link DiskObjectStore}: read-only files {@code objects/ab/cdef…}, written
  * under a temporary name in the staging directory (same filesystem) and renamed into place, then
- * made durable in batches by {@link #sync}. Says nothing about the index. Thread-safe.
+ * made durable in batches by {@link #sync}; their pages leave the page cache once on disk ({@link
+ * WrittenFilePages}). Says nothing about the index. Thread-safe.
  */
 final class LooseFiles {
   /** Above this many files one syncfs of the filesystem is cheaper than an fsync per file. */
@@ -34,6 +35,7 @@ final class LooseFiles {
   private final Set<Path> dirtyDirs = ConcurrentHashMap.newKeySet();
   private final Set<Path> madeDirs = ConcurrentHashMap.newKeySet();
   private final AtomicLong tmpCounter = new AtomicLong();
+  private final WrittenFilePages pages = new WrittenFilePages();
 
   LooseFiles(Path objectsDir, Path tmpDir) {
     this.objectsDir = objectsDir;
@@ -94,7 +96,6 @@ final class LooseFiles {
       out.finish();
       // The disk starts on the file now; the batch's syncfs then waits for what is left.
       Posix.startWriteBack(fd);
-      closeDescriptor();
       Path target = path(id);
       Path dir = target.getParent();
       // Created before it is marked made: another thread that sees the mark may move into it at once.
@@ -102,14 +103,18 @@ final class LooseFiles {
         Files.createDirectories(dir);
         madeDirs.add(dir);
       }
+      byte[] targetBytes = Posix.bytes(target);
       try {
-        Posix.rename(path, Posix.bytes(target));
+        Posix.rename(path, targetBytes);
       } catch (PosixException e) {
         throw e.errno() == EXDEV
             ? new IOException("the staging and object directories must be on one filesystem", e) : e;
       }
       published = true;
       dirtyDirs.add(dir);
+      int written = fd;
+      fd = -1;
+      pages.add(written, out.length(), id, targetBytes);
     }
 
     private void closeDescriptor() throws IOException {
@@ -138,6 +143,11 @@ final class LooseFiles {
    * {@code syncfs} for many files, an fsync each for a few, then the directories.
    */
   void sync(List<ObjectId> ids) throws IOException {
+    pages.releaseAll();
+    PosixException failed = pages.failureAmong(ids);
+    if (failed != null) {
+      throw failed;
+    }
     if (ids.size() > SYNCFS_ABOVE) {
       Posix.syncfs(Posix.bytes(objectsDir));
     } else {
@@ -153,6 +163,11 @@ final class LooseFiles {
       dirtyDirs.remove(dir);
       Fsync.directory(dir);
     }
+  }
+
+  /** Closes the files still held open for their pages ({@link WrittenFilePages}). */
+  void close() {
+    pages.releaseAll();
   }
 
   /**

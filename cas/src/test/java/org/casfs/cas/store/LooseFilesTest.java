@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import org.casfs.cas.Hashes;
 import org.casfs.cas.ObjectId;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,6 +31,11 @@ class LooseFilesTest {
     objects = Files.createDirectories(tmp.resolve("objects"));
     staging = Files.createDirectories(tmp.resolve("staging"));
     files = new LooseFiles(objects, staging);
+  }
+
+  @AfterEach
+  void closeFiles() {
+    files.close();
   }
 
   @Test

@@ -1,0 +1,103 @@
+package org.casfs.cas.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.casfs.cas.Hashes;
+import org.casfs.cas.ObjectId;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The loose files a store writes leave the page cache once on disk, so an import or a pull of a
+ * whole image holds a few MiB of it, not the image; and a file the disk failed to write fails the
+ * sync of its batch, though its write-back was waited for (and the failure so taken) early. Real
+ * ext4 filesystems on loop devices; needs root.
+ */
+class WrittenFilePagesTest {
+  @TempDir Path tmp;
+
+  @Test
+  void filesWrittenLeaveThePageCacheOnceOnDiskAndReadBackWhole() throws Exception {
+    try (LoopExt4 disk = LoopExt4.create(tmp, 256, 256)) {
+      LooseFiles files = looseFilesOn(disk.dir());
+      try {
+        List<byte[]> blobs = new ArrayList<>();
+        List<ObjectId> ids = write(files, 48, 1 << 20, new Random(1), blobs); // 48 MiB
+        long heldWhileWriting = residentBytes(files, ids);
+        files.sync(ids);
+        long heldAfterSync = residentBytes(files, ids);
+        assertThat(heldWhileWriting).as("page cache held by 48 MiB of files just written")
+            .isLessThanOrEqualTo(WrittenFilePages.BUDGET + (1 << 20));
+        assertThat(heldAfterSync).as("page cache held by them once synced").isZero();
+        for (int i = 0; i < ids.size(); i++) {
+          assertThat(Files.readAllBytes(files.path(ids.get(i)))).isEqualTo(blobs.get(i));
+        }
+      } finally {
+        files.close();
+      }
+    }
+  }
+
+  /**
+   * Five files of 8 MiB on a disk that takes 24 MiB: the first are waited on while the later ones
+   * are written, and the disk fails the last. Linux tells a failed write-back once, here to the
+   * wait; the fsync of each file that a batch this small then gets said only "Input/output error",
+   * naming no file.
+   */
+  @Test
+  void aFileTheDiskFailedToWriteFailsTheSyncOfItsBatch() throws Exception {
+    try (LoopExt4 disk = LoopExt4.create(tmp, 256, 24)) {
+      LooseFiles files = looseFilesOn(disk.dir());
+      try {
+        List<ObjectId> ids = write(files, 5, 8 << 20, new Random(2), new ArrayList<>());
+        assertThatThrownBy(() -> files.sync(ids)).isInstanceOf(IOException.class)
+            .hasMessageContaining(disk.dir().resolve("objects").toString())
+            .hasMessageContaining("No space left on device");
+      } finally {
+        files.close();
+      }
+    }
+  }
+
+  private static LooseFiles looseFilesOn(Path dir) throws IOException {
+    return new LooseFiles(Files.createDirectories(dir.resolve("objects")),
+        Files.createDirectories(dir.resolve("staging")));
+  }
+
+  private static List<ObjectId> write(LooseFiles files, int count, int size, Random random, List<byte[]> blobs)
+      throws IOException {
+    List<ObjectId> ids = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      byte[] blob = new byte[size];
+      random.nextBytes(blob);
+      ObjectId id = Hashes.of(blob).id();
+      try (LooseFiles.Temp t = files.newTemp()) {
+        t.write(blob, 0, blob.length);
+        t.publish(id);
+      }
+      ids.add(id);
+      blobs.add(blob);
+    }
+    return ids;
+  }
+
+  /** The bytes of the files' pages in the page cache (util-linux fincore, mincore(2) underneath). */
+  private static long residentBytes(LooseFiles files, List<ObjectId> ids) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("fincore", "--bytes", "--noheadings", "--output", "RES"));
+    for (ObjectId id : ids) {
+      command.add(files.path(id).toString());
+    }
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as("fincore: " + out).isZero();
+    return out.lines().mapToLong(line -> Long.parseLong(line.trim())).sum();
+  }
+}
