@@ -50,9 +50,7 @@ public final class Posix {
   private static final int O_PATH = 010000000;
   private static final int O_NOFOLLOW = isArm64() ? 0100000 : 0400000;
   private static final int SEEK_CUR = 1;
-  private static final int SYNC_FILE_RANGE_WAIT_BEFORE = 1;
   private static final int SYNC_FILE_RANGE_WRITE = 2;
-  private static final int SYNC_FILE_RANGE_WAIT_AFTER = 4;
   private static final int POSIX_FADV_DONTNEED = 4;
   private static final long UTIME_OMIT = (1L << 30) - 2;
   private static final int IO_CHUNK = 256 * 1024;
@@ -397,21 +395,10 @@ public final class Posix {
   }
 
   /**
-   * Writes the open file's dirty pages to disk and waits for them (Linux {@code sync_file_range}
-   * with {@code WAIT_BEFORE | WRITE | WAIT_AFTER}). Unlike fsync it writes no metadata and flushes
-   * no disk cache, so it makes nothing durable; it reports a failed write-back of the data, which
-   * a later fsync of another descriptor of the file may no longer see.
-   */
-  public static void awaitWriteBack(int fd, byte[] pathForErrors) throws PosixException {
-    check(LIBC.sync_file_range(fd, 0, 0,
-        SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER),
-        "sync_file_range", pathForErrors);
-  }
-
-  /**
-   * Asks the kernel to drop the open file's clean pages from the page cache (Linux {@code
-   * posix_fadvise(POSIX_FADV_DONTNEED)}); pages not yet on disk stay. Only a hint: a failure is
-   * ignored.
+   * Asks the kernel to drop the open file's pages from the page cache (Linux {@code
+   * posix_fadvise(POSIX_FADV_DONTNEED)}): those on disk leave it, the others stay until written.
+   * Waits for nothing and takes no write-back failure from a later sync. Only a hint: a failure
+   * is ignored.
    */
   public static void dropCachedPages(int fd) {
     LIBC.posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);

@@ -10,14 +10,21 @@ public final class Fsync {
   private Fsync() {}
 
   public static void file(Path file) throws IOException {
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      ch.force(true);
-    }
+    force(file);
   }
 
   public static void directory(Path dir) throws IOException {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
+    force(dir);
+  }
+
+  /** fsync, and a failure names the file: the JDK's says only "Input/output error". */
+  private static void force(Path path) throws IOException {
+    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+      try {
+        ch.force(true);
+      } catch (IOException e) {
+        throw new IOException("fsync " + path + ": " + e.getMessage(), e);
+      }
     }
   }
 }

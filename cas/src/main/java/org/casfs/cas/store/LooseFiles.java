@@ -114,7 +114,7 @@ final class LooseFiles {
       dirtyDirs.add(dir);
       int written = fd;
       fd = -1;
-      pages.add(written, out.length(), id, targetBytes);
+      pages.add(written, out.length(), targetBytes);
     }
 
     private void closeDescriptor() throws IOException {
@@ -143,11 +143,6 @@ final class LooseFiles {
    * {@code syncfs} for many files, an fsync each for a few, then the directories.
    */
   void sync(List<ObjectId> ids) throws IOException {
-    pages.releaseAll();
-    PosixException failed = pages.failureAmong(ids);
-    if (failed != null) {
-      throw failed;
-    }
     if (ids.size() > SYNCFS_ABOVE) {
       Posix.syncfs(Posix.bytes(objectsDir));
     } else {
@@ -163,11 +158,12 @@ final class LooseFiles {
       dirtyDirs.remove(dir);
       Fsync.directory(dir);
     }
+    pages.dropAll(); // on disk now
   }
 
   /** Closes the files still held open for their pages ({@link WrittenFilePages}). */
   void close() {
-    pages.releaseAll();
+    pages.dropAll();
   }
 
   /**

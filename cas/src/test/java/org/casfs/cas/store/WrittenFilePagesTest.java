@@ -17,9 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The loose files a store writes leave the page cache once on disk, so an import or a pull of a
- * whole image holds a few MiB of it, not the image; and a file the disk failed to write fails the
- * sync of its batch, though its write-back was waited for (and the failure so taken) early. Real
- * ext4 filesystems on loop devices; needs root.
+ * whole image holds a few MiB of it, not the image; and dropping their pages hides no failure of
+ * the disk from the sync. Real ext4 filesystems on loop devices; needs root.
  */
 class WrittenFilePagesTest {
   @TempDir Path tmp;
@@ -34,8 +33,9 @@ class WrittenFilePagesTest {
         long heldWhileWriting = residentBytes(files, ids);
         files.sync(ids);
         long heldAfterSync = residentBytes(files, ids);
+        // The budget, and what the disk had not written yet when the oldest were dropped.
         assertThat(heldWhileWriting).as("page cache held by 48 MiB of files just written")
-            .isLessThanOrEqualTo(WrittenFilePages.BUDGET + (1 << 20));
+            .isLessThanOrEqualTo(WrittenFilePages.BUDGET + (8 << 20));
         assertThat(heldAfterSync).as("page cache held by them once synced").isZero();
         for (int i = 0; i < ids.size(); i++) {
           assertThat(Files.readAllBytes(files.path(ids.get(i)))).isEqualTo(blobs.get(i));
@@ -47,10 +47,9 @@ class WrittenFilePagesTest {
   }
 
   /**
-   * Five files of 8 MiB on a disk that takes 24 MiB: the first are waited on while the later ones
-   * are written, and the disk fails the last. Linux tells a failed write-back once, here to the
-   * wait; the fsync of each file that a batch this small then gets said only "Input/output error",
-   * naming no file.
+   * Five files of 8 MiB on a disk that takes 24 MiB: the first are dropped from the cache while
+   * the later ones are written, and the disk fails the last. The sync (an fsync of each file, for
+   * a batch this small) names a file it failed.
    */
   @Test
   void aFileTheDiskFailedToWriteFailsTheSyncOfItsBatch() throws Exception {
@@ -60,7 +59,7 @@ class WrittenFilePagesTest {
         List<ObjectId> ids = write(files, 5, 8 << 20, new Random(2), new ArrayList<>());
         assertThatThrownBy(() -> files.sync(ids)).isInstanceOf(IOException.class)
             .hasMessageContaining(disk.dir().resolve("objects").toString())
-            .hasMessageContaining("No space left on device");
+            .hasMessageMatching("(?s).*(Input/output error|No space left on device).*");
       } finally {
         files.close();
       }
