@@ -23,6 +23,11 @@ import org.casfs.cas.posix.PosixException;
 final class WrittenFilePages {
   /** Bytes of written files held in the page cache at most, before the oldest are dropped. */
   static final long BUDGET = 16L << 20;
+  /**
+   * Files held open at most: small blobs would otherwise take a thousand descriptors, the whole
+   * of a process's limit where it is left at 1024.
+   */
+  static final int MAX_FILES = 64;
 
   private record Held(int fd, long bytes, byte[] path) {}
 
@@ -32,14 +37,14 @@ final class WrittenFilePages {
   /**
    * Takes over the open descriptor {@code fd} of a file {@code bytes} long whose write-back was
    * started: it is closed here, now or later. Drops the oldest files held while more than the
-   * budget is.
+   * budget is, or more than {@link #MAX_FILES}.
    */
   void add(int fd, long bytes, byte[] path) {
     List<Held> drop = new ArrayList<>();
     synchronized (held) {
       held.add(new Held(fd, bytes, path));
       heldBytes += bytes;
-      while (heldBytes > BUDGET && held.size() > 1) {
+      while (heldBytes > BUDGET && held.size() > 1 || held.size() > MAX_FILES) {
         Held oldest = held.poll();
         heldBytes -= oldest.bytes();
         drop.add(oldest);

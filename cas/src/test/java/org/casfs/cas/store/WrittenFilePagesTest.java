@@ -46,6 +46,22 @@ class WrittenFilePagesTest {
     }
   }
 
+  /** 500 small files, 10 MiB in all, within the budget: they hold few descriptors, not 500. */
+  @Test
+  void smallFilesHoldFewDescriptors() throws Exception {
+    LooseFiles files = looseFilesOn(tmp);
+    try {
+      long before = openDescriptors();
+      List<ObjectId> ids = write(files, 500, 20 * 1024, new Random(3), new ArrayList<>());
+      assertThat(openDescriptors() - before).as("descriptors held after writing 500 files")
+          .isLessThanOrEqualTo(WrittenFilePages.MAX_FILES);
+      files.sync(ids);
+      assertThat(openDescriptors() - before).as("descriptors held after their sync").isLessThanOrEqualTo(0);
+    } finally {
+      files.close();
+    }
+  }
+
   /**
    * Five files of 8 MiB on a disk that takes 24 MiB: the first are dropped from the cache while
    * the later ones are written, and the disk fails the last. The sync (an fsync of each file, for
@@ -86,6 +102,12 @@ class WrittenFilePagesTest {
       blobs.add(blob);
     }
     return ids;
+  }
+
+  private static long openDescriptors() throws IOException {
+    try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+      return fds.count();
+    }
   }
 
   /** The bytes of the files' pages in the page cache (util-linux fincore, mincore(2) underneath). */
