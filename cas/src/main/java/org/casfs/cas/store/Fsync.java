@@ -17,12 +17,18 @@ public final class Fsync {
     force(dir);
   }
 
-  /** fsync, and a failure names the file: the JDK's says only "Input/output error". */
+  /**
+   * fsync, and a failure of the disk names the file: the JDK's says only "Input/output error". An
+   * interrupt (ClosedByInterruptException) is passed on as it is.
+   */
   private static void force(Path path) throws IOException {
     try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
       try {
         ch.force(true);
       } catch (IOException e) {
+        if (e.getClass() != IOException.class) {
+          throw e;
+        }
         throw new IOException("fsync " + path + ": " + e.getMessage(), e);
       }
     }
