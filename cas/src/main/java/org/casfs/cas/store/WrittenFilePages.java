@@ -18,7 +18,8 @@ import org.casfs.cas.posix.PosixException;
  * <p>An import of Debian v1 left 102 MiB of its 103 MiB of loose files in the page cache, with this
  * none. Writing into freed pages is also cheaper: on this project's benchmark machine, a virtual
  * machine whose memory is backed on first touch, dd wrote 115 MiB into never-used pages in 0.31 s
- * of kernel time, into recycled ones in 0.03 s (docs/BENCHMARKS.md). Thread-safe.
+ * of kernel time, into recycled ones in 0.03 s, and a command's import of /usr/lib (3.7 GiB) took
+ * 9.4-10.0 s instead of 11.1-12.6 (docs/BENCHMARKS.md). Thread-safe.
  */
 final class WrittenFilePages {
   /** Bytes of written files held in the page cache at most, before the oldest are dropped. */
