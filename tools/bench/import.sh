@@ -39,6 +39,7 @@ large="${LARGE:-}"
 # touched: dd wrote 115 MiB into never-used pages in 0.30-0.34 s of kernel time, into pages just
 # freed in 0.02-0.05 s. What a run gets depends on what ran before it (a JVM that exited, files
 # deleted); the tmpfs file takes the freed pages first, leaving the commands untouched ones.
+# Each run fills a file of its own, so REPEAT x FRESH_MEMORY MiB of memory stay taken until exit.
 fresh_memory="${FRESH_MEMORY:-}"
 [[ -z $fresh_memory || $fresh_memory =~ ^[0-9]+$ ]] || fail "FRESH_MEMORY must be MiB, not '$fresh_memory'"
 [[ -z $large || -d $large ]] || fail "LARGE must be a directory, not '$large'"
