@@ -444,6 +444,11 @@ public final class Posix {
     check(LIBC.close(fd), "close", pathForErrors);
   }
 
+  /** Closes a descriptor whose failure to close tells nothing the caller would act on. */
+  public static void closeIgnoringErrors(int fd) {
+    LIBC.close(fd);
+  }
+
   /** Reads up to {@code len} bytes (at most 256 KiB); 0 means end of file. */
   public static int read(int fd, byte[] buf, int off, int len, byte[] pathForErrors) throws PosixException {
     ByteBuffer direct = IO_BUFFER.get();

@@ -103,9 +103,8 @@ final class LooseFiles {
         Files.createDirectories(dir);
         madeDirs.add(dir);
       }
-      byte[] targetBytes = Posix.bytes(target);
       try {
-        Posix.rename(path, targetBytes);
+        Posix.rename(path, Posix.bytes(target));
       } catch (PosixException e) {
         throw e.errno() == EXDEV
             ? new IOException("the staging and object directories must be on one filesystem", e) : e;
@@ -114,7 +113,7 @@ final class LooseFiles {
       dirtyDirs.add(dir);
       int written = fd;
       fd = -1;
-      pages.add(written, out.length(), targetBytes);
+      pages.add(written, out.length());
     }
 
     private void closeDescriptor() throws IOException {

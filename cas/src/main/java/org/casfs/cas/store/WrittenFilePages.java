@@ -4,7 +4,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import org.casfs.cas.posix.Posix;
-import org.casfs.cas.posix.PosixException;
 
 /**
  * Bounds the page cache that the loose files a store writes take: an import or a pull writes a
@@ -30,7 +29,7 @@ final class WrittenFilePages {
    */
   static final int MAX_FILES = 64;
 
-  private record Held(int fd, long bytes, byte[] path) {}
+  private record Held(int fd, long bytes) {}
 
   private final ArrayDeque<Held> held = new ArrayDeque<>();
   private long heldBytes;
@@ -40,10 +39,10 @@ final class WrittenFilePages {
    * started: it is closed here, now or later. Drops the oldest files held while more than the
    * budget is, or more than {@link #MAX_FILES}.
    */
-  void add(int fd, long bytes, byte[] path) {
+  void add(int fd, long bytes) {
     List<Held> drop = new ArrayList<>();
     synchronized (held) {
-      held.add(new Held(fd, bytes, path));
+      held.add(new Held(fd, bytes));
       heldBytes += bytes;
       while (heldBytes > BUDGET && held.size() > 1 || held.size() > MAX_FILES) {
         Held oldest = held.poll();
@@ -68,11 +67,9 @@ final class WrittenFilePages {
   private static void drop(List<Held> files) {
     for (Held f : files) {
       Posix.dropCachedPages(f.fd());
-      try {
-        Posix.close(f.fd(), f.path());
-      } catch (PosixException e) {
-        // Nothing lost: the descriptor only wrote, and the batch's sync reports a failed write-back.
-      }
+      // Nothing to tell if it fails: the descriptor only wrote, and the batch's sync reports a
+      // failed write-back.
+      Posix.closeIgnoringErrors(f.fd());
     }
   }
 }

@@ -1,6 +1,7 @@
 package org.casfs.cas.io;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -55,10 +56,16 @@ public final class Tmpfs implements AutoCloseable {
     }
   }
 
-  private static void run(String... command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).inheritIO().start();
+  /**
+   * Runs a system command (mount, losetup, mkfs) and returns what it printed; a failure is an
+   * IOException that carries it.
+   */
+  public static String run(String... command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (p.waitFor() != 0) {
-      throw new IOException(String.join(" ", command) + " failed with exit " + p.exitValue());
+      throw new IOException(String.join(" ", command) + " failed with exit " + p.exitValue() + ": " + out.trim());
     }
+    return out;
   }
 }

@@ -1,7 +1,8 @@
 package org.casfs.cas.store;
 
+import static org.casfs.cas.io.Tmpfs.run;
+
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.casfs.cas.io.Tmpfs;
@@ -60,14 +61,5 @@ final class LoopExt4 implements AutoCloseable {
         backing.close();
       }
     }
-  }
-
-  private static String run(String... command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (p.waitFor() != 0) {
-      throw new IOException(String.join(" ", command) + " failed with exit " + p.exitValue() + ": " + out.trim());
-    }
-    return out;
   }
 }
