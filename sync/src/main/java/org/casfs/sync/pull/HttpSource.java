@@ -197,7 +197,23 @@ public final class HttpSource implements Source {
     }
     InputStream decoded = enc == null ? raw : new ZstdInputStream(raw);
     // Receiving and decompressing overlap with hashing and storing on the pulling thread.
-    return new ReadAheadInputStream(decoded, c::disconnect, READ_AHEAD_CHUNK, READ_AHEAD_CHUNKS, base);
+    return new ReadAheadInputStream(decoded, () -> dropWhileAnotherThreadReads(c), READ_AHEAD_CHUNK,
+        READ_AHEAD_CHUNKS, base);
+  }
+
+  /**
+   * Disconnects a connection whose body the read-ahead thread may be reading. HttpURLConnection is
+   * not thread-safe: disconnect() checks its client, then uses it, and when the reading thread
+   * releases the client in between (the body just ended or broke), it throws a
+   * NullPointerException (JDK 17, HttpURLConnection.disconnect). The connection has nothing left
+   * to drop then. Seen once in CI: a pull through a link cut every few hundred KiB failed with it.
+   */
+  static void dropWhileAnotherThreadReads(HttpURLConnection c) {
+    try {
+      c.disconnect();
+    } catch (NullPointerException released) {
+      // released by the reading thread meanwhile
+    }
   }
 
   /**
