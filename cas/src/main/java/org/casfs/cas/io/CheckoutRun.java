@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -87,8 +86,7 @@ final class CheckoutRun {
   private CheckoutResult writeAll(byte[] base, Tree top) throws IOException {
     tmpDir = Posix.join(base, freeName(top));
     Posix.mkdir(tmpDir, 0700);
-    int permits = threads * 4;
-    Semaphore inFlight = new Semaphore(permits);
+    InFlightWindow inFlight = new InFlightWindow(threads * ImportRun.IN_FLIGHT_PER_THREAD);
     AtomicInteger threadNo = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "casfs-checkout-" + threadNo.incrementAndGet());
@@ -101,7 +99,7 @@ final class CheckoutRun {
         group.sort((a, b) -> Arrays.compareUnsigned((byte[]) a[0], (byte[]) b[0]));
         submit(pool, inFlight, () -> writeGroup(group));
       }
-      inFlight.acquire(permits);
+      inFlight.awaitEmpty();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("checkout into " + target + " interrupted");
@@ -189,7 +187,7 @@ final class CheckoutRun {
     }
   }
 
-  private void walk(byte[] dirPath, byte[] rel, Tree tree, ExecutorService pool, Semaphore inFlight)
+  private void walk(byte[] dirPath, byte[] rel, Tree tree, ExecutorService pool, InFlightWindow inFlight)
       throws IOException, InterruptedException {
     totalEntries += tree.size();
     for (Entry e : tree.entries()) {
@@ -226,7 +224,7 @@ final class CheckoutRun {
     void run() throws IOException;
   }
 
-  private void submit(ExecutorService pool, Semaphore inFlight, Job job) throws InterruptedException {
+  private void submit(ExecutorService pool, InFlightWindow inFlight, Job job) throws InterruptedException {
     inFlight.acquire();
     pool.execute(() -> {
       try {

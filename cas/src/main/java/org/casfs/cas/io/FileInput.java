@@ -91,7 +91,9 @@ final class FileInput extends InputStream {
       int n = read(buf, off, (int) size - off);
       off += n;
     }
-    checkAtEnd();
+    if (size == 0) {
+      checkAtEnd(); // read() probes the end when it reaches it; an empty file never gets there
+    }
   }
 
   @Override

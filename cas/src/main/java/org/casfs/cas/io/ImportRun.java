@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -28,14 +27,23 @@ import org.casfs.cas.store.ObjectDatabase;
 
 /**
  * One import: a single thread walks the tree (lstat, xattrs, readlink) and hands regular files
- * to a pool of hashing workers through a bounded number of permits, so memory stays bounded
- * however large the files. Each directory's tree is built as soon as its last child is done, by
- * the thread that finished it, and its children are dropped then: the import holds the directories
- * it is in the middle of, not the whole tree. Directories holding a hard link (and those above
- * them) wait for the end of the walk, when the link groups are known. Not thread-safe; use once.
+ * to a pool of hashing workers through a bounded window ({@link InFlightWindow}), so memory stays
+ * bounded however many and however large the files. Each directory's tree is built as soon as its
+ * last child is done, by the thread that finished it, and its children are dropped then: the
+ * import holds the directories it is in the middle of, not the whole tree. Directories holding a
+ * hard link (and those above them) wait for the end of the walk, when the link groups are known.
+ * Not thread-safe; use once.
  */
 final class ImportRun {
+  /**
+   * Files handed to the workers and not yet done, per worker. A queued file costs its node (a few
+   * hundred bytes), never its contents: the workers read into buffers of their own. With 4 the
+   * walk often waited for the workers and they for it: an import of v2 on top of v1 in a running
+   * server took 0.26-0.29 s, with 16 0.23-0.26, with 64 or 256 0.23-0.24 (docs/BENCHMARKS.md).
+   */
+  static final int IN_FLIGHT_PER_THREAD = 64;
   private final ObjectDatabase db;
+  private final int inFlightPerThread;
   private final ImportOptions options;
   private final ProgressListener progress;
   private final byte[] root;
@@ -60,7 +68,13 @@ final class ImportRun {
   private long mountPoints;
 
   ImportRun(ObjectDatabase db, byte[] root, ImportOptions options, ProgressListener progress) {
+    this(db, root, options, progress, IN_FLIGHT_PER_THREAD);
+  }
+
+  /** As above, with a window of {@code inFlightPerThread} files per worker (tests). */
+  ImportRun(ObjectDatabase db, byte[] root, ImportOptions options, ProgressListener progress, int inFlightPerThread) {
     this.db = db;
+    this.inFlightPerThread = inFlightPerThread;
     this.options = options;
     this.progress = progress;
     this.root = root;
@@ -76,8 +90,7 @@ final class ImportRun {
       throw new IOException(Posix.printable(root) + " is not a directory; import takes a directory");
     }
     ScannedNode top = new ScannedNode(null, null, root, rootStat, xattrs(root));
-    int permits = options.threads() * 4;
-    Semaphore inFlight = new Semaphore(permits);
+    InFlightWindow inFlight = new InFlightWindow(Math.max(2, options.threads() * inFlightPerThread));
     AtomicInteger threadNo = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(options.threads(), r -> {
       Thread t = new Thread(r, "casfs-import-" + threadNo.incrementAndGet());
@@ -86,7 +99,7 @@ final class ImportRun {
     });
     try {
       walk(top, pool, inFlight, rootStat.dev());
-      inFlight.acquire(permits);
+      inFlight.awaitEmpty();
       // The workers' reports may reach the listener in any order; this one, after them all, is last.
       progress.progress(doneEntries.get(), totalEntries.get(), doneBytes.get(), totalBytes.get());
     } catch (InterruptedException e) {
@@ -123,7 +136,7 @@ final class ImportRun {
     }
   }
 
-  private void walk(ScannedNode dir, ExecutorService pool, Semaphore inFlight, long rootDevice)
+  private void walk(ScannedNode dir, ExecutorService pool, InFlightWindow inFlight, long rootDevice)
       throws IOException, InterruptedException {
     List<byte[]> names;
     if (options.oneFileSystem() && dir.stat.dev() != rootDevice) {

@@ -48,9 +48,10 @@ class StreamingTreesTest {
     return root;
   }
 
+  /** An import with a window of 4 files per thread, so that the tree is wider than the window. */
   private static ImportRun run(Repository repo, Path src, int threads) {
     return new ImportRun(repo.objectDatabase(), Posix.bytes(src.toAbsolutePath()),
-        ImportOptions.defaults().withThreads(threads).withStatCache(repo.kv()), ProgressListener.NONE);
+        ImportOptions.defaults().withThreads(threads).withStatCache(repo.kv()), ProgressListener.NONE, 4);
   }
 
   @Test
@@ -61,7 +62,7 @@ class StreamingTreesTest {
       ImportResult result = parallel.run();
       assertThat(result.files()).isEqualTo(TOP * MIDDLE * FILES);
       // 157 directories; the walk is 3 deep, and at most 16 files are in flight (4 threads x 4
-      // permits), each holding its directory and the one above: at most 3 + 2 x 16 wait at once.
+      // files), each holding its directory and the one above: at most 3 + 2 x 16 wait at once.
       assertThat(parallel.heldDirectoriesPeak()).isBetween(3, 3 + 2 * 16);
 
       ImportRun serial = run(repo, src, 1);
