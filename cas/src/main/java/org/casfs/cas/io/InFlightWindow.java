@@ -6,9 +6,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The jobs one walking thread has handed to a pool of workers and not yet seen done, bounded so
  * that the walk cannot run arbitrarily far ahead of them. The walk lists and stats while the
  * workers read and hash or write, so it is usually the faster: a full window therefore waits
- * until half of it has drained, not until the next job is done. With a window of one job per
- * wake-up, the walker and a worker woke each other through the kernel once per file, a tenth of
- * the CPU an import of an image it mostly stores already spends (docs/BENCHMARKS.md).
+ * until half of it has drained, not until the next job is done. Woken for each job done, the
+ * walker and the workers woke each other through the kernel once per file: 7% of the CPU an import
+ * of an image the store mostly holds already spent (async-profiler; docs/BENCHMARKS.md).
  *
  * <p>One thread acquires; any thread releases.
  */
