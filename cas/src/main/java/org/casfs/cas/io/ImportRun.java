@@ -40,6 +40,8 @@ final class ImportRun {
    * hundred bytes), never its contents: the workers read into buffers of their own. With 4 the
    * walk often waited for the workers and they for it: an import of v2 on top of v1 in a running
    * server took 0.26-0.29 s, with 16 0.23-0.26, with 64 or 256 0.23-0.24 (docs/BENCHMARKS.md).
+   * The directories held (see the class comment) are at most those of the files in flight and the
+   * directories above them.
    */
   static final int IN_FLIGHT_PER_THREAD = 64;
   private final ObjectDatabase db;
