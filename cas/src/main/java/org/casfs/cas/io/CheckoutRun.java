@@ -86,7 +86,7 @@ final class CheckoutRun {
   private CheckoutResult writeAll(byte[] base, Tree top) throws IOException {
     tmpDir = Posix.join(base, freeName(top));
     Posix.mkdir(tmpDir, 0700);
-    InFlightWindow inFlight = new InFlightWindow(threads * ImportRun.IN_FLIGHT_PER_THREAD);
+    InFlightWindow inFlight = InFlightWindow.forWorkers(threads, InFlightWindow.JOBS_PER_WORKER);
     AtomicInteger threadNo = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "casfs-checkout-" + threadNo.incrementAndGet());

@@ -35,18 +35,9 @@ import org.casfs.cas.store.ObjectDatabase;
  * Not thread-safe; use once.
  */
 final class ImportRun {
-  /**
-   * Files handed to the workers and not yet done, per worker. A queued file costs its node (a few
-   * hundred bytes), never its contents: the workers read into buffers of their own. With 4 the
-   * walk often waited for the workers and they for it: an import of v2 on top of v1 in a running
-   * server took 0.26-0.29 s, with 16 0.23-0.26, with 64 or 256 0.23-0.24 (docs/BENCHMARKS.md).
-   * The directories held (see the class comment) are at most those of the files in flight and the
-   * directories above them.
-   */
-  static final int IN_FLIGHT_PER_THREAD = 64;
   private final ObjectDatabase db;
-  private final int inFlightPerThread;
   private final ImportOptions options;
+  private final int inFlightPerThread;
   private final ProgressListener progress;
   private final byte[] root;
   private final byte[] rootPrefix;
@@ -70,14 +61,17 @@ final class ImportRun {
   private long mountPoints;
 
   ImportRun(ObjectDatabase db, byte[] root, ImportOptions options, ProgressListener progress) {
-    this(db, root, options, progress, IN_FLIGHT_PER_THREAD);
+    this(db, root, options, progress, InFlightWindow.JOBS_PER_WORKER);
   }
 
-  /** As above, with a window of {@code inFlightPerThread} files per worker (tests). */
+  /**
+   * As above, with a window of {@code inFlightPerThread} files per worker (tests). The directories
+   * the import holds are at most those of the files in flight and the directories above them.
+   */
   ImportRun(ObjectDatabase db, byte[] root, ImportOptions options, ProgressListener progress, int inFlightPerThread) {
     this.db = db;
-    this.inFlightPerThread = inFlightPerThread;
     this.options = options;
+    this.inFlightPerThread = inFlightPerThread;
     this.progress = progress;
     this.root = root;
     this.rootPrefix = root.length > 0 && root[root.length - 1] == '/' ? root : Posix.join(root, new byte[0]);
@@ -92,7 +86,7 @@ final class ImportRun {
       throw new IOException(Posix.printable(root) + " is not a directory; import takes a directory");
     }
     ScannedNode top = new ScannedNode(null, null, root, rootStat, xattrs(root));
-    InFlightWindow inFlight = new InFlightWindow(Math.max(2, options.threads() * inFlightPerThread));
+    InFlightWindow inFlight = InFlightWindow.forWorkers(options.threads(), inFlightPerThread);
     AtomicInteger threadNo = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(options.threads(), r -> {
       Thread t = new Thread(r, "casfs-import-" + threadNo.incrementAndGet());

@@ -13,6 +13,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>One thread acquires; any thread releases.
  */
 final class InFlightWindow {
+  /**
+   * Jobs per worker in flight: a queued file costs its node or entry (a few hundred bytes), never
+   * its contents, which the workers read into buffers of their own. With 4 the walk of an import
+   * often waited for the workers and they for it: an import of v2 on top of v1 in a running server
+   * took 0.26-0.29 s, with 16 0.23-0.26, with 64 or 256 0.23-0.24 (docs/BENCHMARKS.md).
+   */
+  static final int JOBS_PER_WORKER = 64;
+
   private final int size;
   private final int resumeAt;
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -25,6 +33,11 @@ final class InFlightWindow {
     }
     this.size = size;
     this.resumeAt = size / 2;
+  }
+
+  /** A window of {@code perWorker} jobs for each of {@code workers} (at least 2 in all). */
+  static InFlightWindow forWorkers(int workers, int perWorker) {
+    return new InFlightWindow(Math.max(2, workers * perWorker));
   }
 
   /** Takes a place for one more job, first waiting for half the window to drain if it is full. */
