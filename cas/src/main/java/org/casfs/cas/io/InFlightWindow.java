@@ -15,9 +15,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class InFlightWindow {
   /**
    * Jobs per worker in flight: a queued file costs its node or entry (a few hundred bytes), never
-   * its contents, which the workers read into buffers of their own. With 4 the walk of an import
-   * often waited for the workers and they for it: an import of v2 on top of v1 in a running server
-   * took 0.26-0.29 s, with 16 0.23-0.26, with 64 or 256 0.23-0.24 (docs/BENCHMARKS.md).
+   * its contents, which the workers read into buffers of their own. An import of v2 on top of v1
+   * in a running server, woken for each file: 4 per worker 0.26-0.29 s, 16 0.23-0.26, 64 or 256
+   * 0.23-0.24. With this class's half-window wake-ups, in five alternating rounds: 16 per worker
+   * 0.22-0.25 s, 64 0.22-0.24 (docs/BENCHMARKS.md).
    */
   static final int JOBS_PER_WORKER = 64;
 
