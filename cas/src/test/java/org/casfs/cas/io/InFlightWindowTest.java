@@ -21,26 +21,8 @@ class InFlightWindowTest {
     for (int i = 0; i < 4; i++) {
       window.acquire();
     }
-    CountDownLatch fifthTaken = new CountDownLatch(1);
-    Thread walker = new Thread(() -> {
-      try {
-        window.acquire();
-        fifthTaken.countDown();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
-    walker.start();
-    try {
-      awaitWaiting(walker);
-      window.release(); // 3 in flight: still more than half
-      assertThat(fifthTaken.await(200, TimeUnit.MILLISECONDS)).isFalse();
-      window.release(); // 2: half
-      assertThat(fifthTaken.await(10, TimeUnit.SECONDS)).isTrue();
-    } finally {
-      walker.interrupt();
-      walker.join();
-    }
+    // 4 in flight; a fifth waits, then 3 are (more than half), then 2 (half): now it goes on
+    assertWaitsForTwoReleases(window, window::acquire);
   }
 
   @Test
@@ -49,32 +31,37 @@ class InFlightWindowTest {
     window.awaitEmpty(); // nothing handed out
     window.acquire();
     window.acquire();
-    CountDownLatch empty = new CountDownLatch(1);
+    assertWaitsForTwoReleases(window, window::awaitEmpty);
+  }
+
+  private interface Wait {
+    void run() throws InterruptedException;
+  }
+
+  /** Runs {@code wait} on a thread of its own: it is still waiting after one release, and done after two. */
+  private static void assertWaitsForTwoReleases(InFlightWindow window, Wait wait) throws InterruptedException {
+    CountDownLatch done = new CountDownLatch(1);
     Thread waiter = new Thread(() -> {
       try {
-        window.awaitEmpty();
-        empty.countDown();
+        wait.run();
+        done.countDown();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
     });
     waiter.start();
     try {
-      awaitWaiting(waiter);
+      while (waiter.getState() != Thread.State.WAITING) {
+        assertThat(waiter.isAlive()).as("the waiter waits").isTrue();
+        Thread.sleep(1);
+      }
       window.release();
-      assertThat(empty.await(200, TimeUnit.MILLISECONDS)).isFalse();
+      assertThat(done.await(200, TimeUnit.MILLISECONDS)).as("done after one release").isFalse();
       window.release();
-      assertThat(empty.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(done.await(10, TimeUnit.SECONDS)).as("done after two releases").isTrue();
     } finally {
       waiter.interrupt();
       waiter.join();
-    }
-  }
-
-  private static void awaitWaiting(Thread t) throws InterruptedException {
-    while (t.getState() != Thread.State.WAITING) {
-      assertThat(t.isAlive()).as("%s is still running", t.getName()).isTrue();
-      Thread.sleep(1);
     }
   }
 
