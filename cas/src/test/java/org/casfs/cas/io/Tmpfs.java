@@ -46,7 +46,7 @@ public final class Tmpfs implements AutoCloseable {
    */
   @Override
   public void close() throws IOException, InterruptedException {
-    if (new ProcessBuilder("mountpoint", "-q", dir.toString()).start().waitFor() != 0) {
+    if (!isMountPoint(dir)) {
       return; // detached already (a test that pulls a stick out)
     }
     try {
@@ -54,6 +54,11 @@ public final class Tmpfs implements AutoCloseable {
     } catch (IOException busy) {
       run("umount", "-l", dir.toString());
     }
+  }
+
+  /** Whether a filesystem is mounted at {@code dir} (util-linux mountpoint). */
+  public static boolean isMountPoint(Path dir) throws IOException, InterruptedException {
+    return new ProcessBuilder("mountpoint", "-q", dir.toString()).start().waitFor() == 0;
   }
 
   /**

@@ -49,7 +49,7 @@ final class LoopExt4 implements AutoCloseable {
   @Override
   public void close() throws IOException, InterruptedException {
     try {
-      if (new ProcessBuilder("mountpoint", "-q", mount.toString()).start().waitFor() == 0) {
+      if (Tmpfs.isMountPoint(mount)) {
         run("umount", mount.toString());
       }
     } finally {
