@@ -2,6 +2,7 @@ package org.casfs.cas.io;
 
 import java.io.IOException;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -38,6 +39,8 @@ final class BlobImporter {
 
   private final ObjectStore store;
   private final ThreadLocal<byte[]> buffers = new ThreadLocal<>();
+  /** A second buffer per thread, for the second read of a racy file. */
+  private final ThreadLocal<byte[]> secondReads = new ThreadLocal<>();
   private final Set<ObjectId> seen = ConcurrentHashMap.newKeySet();
   final AtomicLong newObjects = new AtomicLong();
   final AtomicLong reusedObjects = new AtomicLong();
@@ -52,17 +55,25 @@ final class BlobImporter {
    * Reads, hashes and (if new) stores one file. The file is hashed with SHA-256 first, which finds
    * bytes the store holds already ({@link ObjectStore#blobIdOrNull}); only bytes it lacks are
    * hashed with SHA-1 too. Re-importing an image from another directory (the next version, built
-   * beside the last) so costs one digest per byte instead of two.
+   * beside the last) so costs one digest per byte instead of two. A {@code racy} file (its times
+   * too recent to show a write during the read, {@link RacyFiles}) is read twice, and the two reads
+   * must agree.
    */
-  Hashes importFile(byte[] path, FileStat st) throws IOException {
+  Hashes importFile(byte[] path, FileStat st, boolean racy) throws IOException {
     filesRead.incrementAndGet();
     bytesRead.addAndGet(st.size());
     if (st.size() <= SMALL) {
-      byte[] buf = buffer((int) st.size());
-      try (FileInput in = new FileInput(path, st)) {
-        in.readFully(buf);
+      int size = (int) st.size();
+      byte[] buf = buffer(buffers, size);
+      readFully(path, st, buf);
+      if (racy) {
+        byte[] again = buffer(secondReads, size);
+        readFully(path, st, again);
+        if (!Arrays.equals(buf, 0, size, again, 0, size)) {
+          throw differedBetweenReads(path);
+        }
       }
-      HashedBytes.Sha256First first = HashedBytes.sha256First(buf, (int) st.size());
+      HashedBytes.Sha256First first = HashedBytes.sha256First(buf, size);
       Hashes known = storedOrNull(first.sha256());
       if (known != null) {
         return known;
@@ -76,10 +87,14 @@ final class BlobImporter {
     Sha256 sha256 = sha256OfFile(path, st);
     Hashes known = storedOrNull(sha256);
     if (known != null) {
+      if (racy && !sha256OfFile(path, st).equals(sha256)) {
+        throw differedBetweenReads(path);
+      }
       return known;
     }
     // New bytes: stored while both digests run (the store hashes what it writes), then checked
-    // against the first read, so the pair recorded is the stored bytes' own.
+    // against the first read, so the pair recorded is the stored bytes' own (and a racy file is
+    // read twice already).
     ObjectInfo stored;
     try (FileInput in = new FileInput(path, st)) {
       stored = store.insertBlob(in, st.size(), null);
@@ -91,6 +106,16 @@ final class BlobImporter {
     }
     claimUnknown(stored.id());
     return new Hashes(stored.id(), sha256);
+  }
+
+  private static void readFully(byte[] path, FileStat st, byte[] buf) throws IOException {
+    try (FileInput in = new FileInput(path, st)) {
+      in.readFully(buf);
+    }
+  }
+
+  private static IOException differedBetweenReads(byte[] path) {
+    return TreeChanged.changed(path, "two reads of it differed", null);
   }
 
   private static IOException changedWhileImported(byte[] path, Exception cause) {
@@ -113,7 +138,7 @@ final class BlobImporter {
    * only when the store lacks them, so re-importing a tree that is mostly stored allocates little
    * (with a new array per file, every byte read went into freshly zeroed memory first).
    */
-  private byte[] buffer(int size) {
+  private static byte[] buffer(ThreadLocal<byte[]> buffers, int size) {
     byte[] buf = buffers.get();
     if (buf == null || buf.length < size) {
       buf = new byte[Math.max(size, MIN_BUFFER)];

@@ -76,6 +76,7 @@ final class CheckoutRun {
     Tree top = db.readTree(root.id());
     byte[] base = prepareTarget();
     try {
+      MetadataWriter.stopInheritance(base);
       return writeAll(base, top);
     } catch (IOException | RuntimeException e) {
       undo(base, e);
@@ -115,7 +116,7 @@ final class CheckoutRun {
       Object[] d = directories.get(i);
       MetadataWriter.apply((byte[]) d[0], EntryType.DIRECTORY, (Metadata) d[1]);
     }
-    MetadataWriter.apply(base, EntryType.DIRECTORY, rootMeta);
+    MetadataWriter.applyReplacing(base, EntryType.DIRECTORY, rootMeta);
     return new CheckoutResult(totalEntries, files.get(), bytes.get(), hardlinks.get());
   }
 

@@ -9,11 +9,14 @@ import org.casfs.cas.posix.PosixException;
 
 /**
  * Exactly {@code size} bytes of one regular file, opened by raw path (names need not be UTF-8).
- * A file that turns out shorter or longer than its {@code lstat} size was changed while being
- * imported: that is an error naming the path, never a silently different blob. Not thread-safe.
+ * A file that turns out shorter or longer than its {@code lstat} size, or whose size, modification
+ * or change time differ from it once read to the end, was changed while being imported: that is
+ * an error naming the path, never a silently different blob (bytes written during the read would
+ * give a blob of two states, a file that never was). Not thread-safe.
  */
 final class FileInput extends InputStream {
   private final byte[] path;
+  private final FileStat expected;
   private final long size;
   private final int fd;
   private long position;
@@ -26,6 +29,7 @@ final class FileInput extends InputStream {
    */
   FileInput(byte[] path, FileStat expected) throws IOException {
     this.path = path;
+    this.expected = expected;
     this.size = expected.size();
     try {
       this.fd = Posix.openRead(path);
@@ -70,10 +74,18 @@ final class FileInput extends InputStream {
     return n;
   }
 
+  /**
+   * All {@code size} bytes are read: the file must still be as its {@code lstat} found it. A write
+   * moves the modification and change times, and growing moves the size (one {@code fstat}, where
+   * reading one byte more would notice growth alone).
+   */
   private void checkAtEnd() throws IOException {
-    byte[] probe = new byte[1];
-    if (Posix.read(fd, probe, 0, 1, path) != 0) {
-      throw changed("it grew beyond " + size + " bytes");
+    FileStat now = Posix.fstat(fd, path);
+    if (now.size() != size) {
+      throw changed("it has " + now.size() + " bytes, not the " + size + " it had");
+    }
+    if (now.mtimeNanos() != expected.mtimeNanos() || now.ctimeNanos() != expected.ctimeNanos()) {
+      throw changed("it was written to or its attributes changed");
     }
   }
 

@@ -258,9 +258,9 @@ final class ImportRun {
     if (h != null) {
       blobs.noteStored(h);
     } else {
-      long readStart = System.currentTimeMillis() * 1_000_000L;
-      h = blobs.importFile(path, node.stat);
-      node.cacheable = cache != null && StatCache.cacheable(node.stat, readStart);
+      boolean racy = RacyFiles.isRacy(node.stat, System.currentTimeMillis() * 1_000_000L);
+      h = blobs.importFile(path, node.stat, racy);
+      node.cacheable = cache != null && !racy;
     }
     node.blob = h;
     progress.progress(doneEntries.incrementAndGet(), totalEntries.get(),

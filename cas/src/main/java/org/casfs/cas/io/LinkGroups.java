@@ -1,5 +1,6 @@
 package org.casfs.cas.io;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -10,8 +11,11 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.casfs.cas.ObjectId;
+import org.casfs.cas.posix.FileStat;
+import org.casfs.cas.posix.Posix;
 
 /**
  * Hardlink groups of one import: the paths in the tree that are one inode. A group's id is
@@ -50,13 +54,29 @@ final class LinkGroups {
 
   /**
    * Notes a non-directory with {@code nlink > 1}; returns the first node seen for its inode
-   * (itself if first), so the file is read once.
+   * (itself if first), so the file is read once. Another path of an inode must find it as the
+   * first did: it takes the first path's bytes, so an inode written, chmod'ed or given other xattrs
+   * between the two {@code lstat}s would be one file in two states in the version (fsck: "the
+   * entry says 22 bytes, the stored blob has 17"). That is the tree changing under the import.
    */
-  ScannedNode add(ScannedNode node) {
+  ScannedNode add(ScannedNode node) throws IOException {
     List<ScannedNode> nodes = byInode.computeIfAbsent(new InodeKey(node.stat.dev(), node.stat.ino()),
         k -> new ArrayList<>(2));
+    ScannedNode first = nodes.isEmpty() ? node : nodes.get(0);
+    if (first != node && !sameState(first, node)) {
+      throw TreeChanged.changed(node.path(), "it is a hard link of " + Posix.printable(first.path())
+          + ", and their file changed between the two were read", null);
+    }
     nodes.add(node);
-    return nodes.get(0);
+    return first;
+  }
+
+  private static boolean sameState(ScannedNode first, ScannedNode node) {
+    FileStat a = first.stat;
+    FileStat b = node.stat;
+    return a.mode() == b.mode() && a.size() == b.size() && a.mtimeNanos() == b.mtimeNanos()
+        && a.ctimeNanos() == b.ctimeNanos() && a.uid() == b.uid() && a.gid() == b.gid() && a.rdev() == b.rdev()
+        && Objects.equals(first.xattrs, node.xattrs) && Arrays.equals(first.target, node.target);
   }
 
   /** Assigns ids once every blob is known: node to its group; unlinked nodes are absent. */

@@ -16,6 +16,43 @@ import org.casfs.cas.posix.PosixException;
 final class MetadataWriter {
   private MetadataWriter() {}
 
+  /** A directory's default ACL: the kernel copies it onto every file and directory made in it. */
+  private static final String DEFAULT_ACL = "system.posix_acl_default";
+
+  /**
+   * Makes the checkout's target directory hand nothing down to what the checkout creates in it: a
+   * default ACL there (the user's, or the one a new target inherited from its parent) would give
+   * every file and directory ACL entries and a mask the version does not have. The target's own
+   * attributes become the version's at the end ({@link #applyReplacing}).
+   */
+  static void stopInheritance(byte[] dir) throws IOException {
+    try {
+      Posix.removeXattrIfPresent(dir, DEFAULT_ACL);
+    } catch (PosixException e) {
+      throw refused(e);
+    }
+  }
+
+  /**
+   * {@link #apply} to a directory that was there before the checkout (its target): first removes
+   * the extended attributes it has and the version's root lacks, so that it ends with the version's
+   * alone. Security attributes stay: the kernel and its security modules manage those.
+   */
+  static void applyReplacing(byte[] path, EntryType type, Metadata meta) throws IOException {
+    try {
+      for (String name : Posix.readXattrs(path).keySet()) {
+        if (!name.startsWith("security.") && meta.xattrs().getOrNull(name) == null) {
+          Posix.removeXattrIfPresent(path, name);
+        }
+      }
+    } catch (PosixException e) {
+      if (e.errno() != Posix.EOPNOTSUPP) {
+        throw refused(e);
+      }
+    }
+    apply(path, type, meta);
+  }
+
   static void apply(byte[] path, EntryType type, Metadata meta) throws IOException {
     try {
       Posix.lchown(path, meta.uid(), meta.gid());

@@ -17,14 +17,11 @@ import org.casfs.cas.store.ObjectReader;
  * re-import trusts unchanged files without reading them. "Unchanged" means the same size, mtime,
  * ctime, inode and device; any write or chmod changes the ctime.
  *
- * <p>Racily clean files (git's term) are not remembered: a file whose ctime is within
- * {@link #RACY_NANOS} of the moment it was read could be written again within the same
- * timestamp tick without its ctime moving. An entry whose blob has left the store (gc) is
+ * <p>Racily clean files ({@link RacyFiles}) are not remembered. An entry whose blob has left the store (gc) is
  * ignored. The cache is advisory: it is written unsynced, and an entry is only a hint that its
  * blob is checked against. Thread-safe.
  */
 final class StatCache {
-  static final long RACY_NANOS = 1_000_000_000L;
   private static final int VALUE_LENGTH = 5 * 8 + ObjectId.LENGTH + Sha256.LENGTH;
 
   private final KeyValueStore kv;
@@ -52,13 +49,6 @@ final class StatCache {
     return store.contains(h.id()) ? h : null;
   }
 
-  /**
-   * Whether a file read from {@code readStartNanos} (the wall clock before reading began) may be
-   * remembered: not if its ctime or mtime is that close to the read.
-   */
-  static boolean cacheable(FileStat st, long readStartNanos) {
-    return Math.max(st.ctimeNanos(), st.mtimeNanos()) < readStartNanos - RACY_NANOS;
-  }
 
   /**
    * Remembers the files of one directory that the import read and that are {@link

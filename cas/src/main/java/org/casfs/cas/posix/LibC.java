@@ -26,6 +26,8 @@ public interface LibC {
 
   int lsetxattr(@In byte[] path, @In byte[] name, @In byte[] value, @size_t long size, int flags);
 
+  int lremovexattr(@In byte[] path, @In byte[] name);
+
   int lchown(@In byte[] path, int uid, int gid);
 
   int chmod(@In byte[] path, int mode);

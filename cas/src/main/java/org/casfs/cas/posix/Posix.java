@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,6 +37,7 @@ public final class Posix {
   public static final int ERANGE = 34;
   public static final int ENODATA = 61;
   public static final int EOPNOTSUPP = 95;
+  public static final int EOVERFLOW = 75;
 
   private static final int AT_FDCWD = -100;
   private static final int RENAME_EXCHANGE = 2;
@@ -140,7 +142,7 @@ public final class Posix {
       }
       throw fail("lstat", path);
     }
-    return fileStat(buf);
+    return fileStat(buf, "lstat", path);
   }
 
   /** {@code fstat}: the file {@code fd} is open on, whatever its path names now. */
@@ -149,10 +151,10 @@ public final class Posix {
     if (LIBC.statx(fd, new byte[1], AT_EMPTY_PATH, STATX_BASIC_STATS, buf) != 0) {
       throw fail("fstat", pathForErrors);
     }
-    return fileStat(buf);
+    return fileStat(buf, "fstat", pathForErrors);
   }
 
-  private static FileStat fileStat(byte[] buf) {
+  private static FileStat fileStat(byte[] buf, String call, byte[] path) throws PosixException {
     ByteBuffer b = ByteBuffer.wrap(buf).order(ByteOrder.nativeOrder());
     long nlink = Integer.toUnsignedLong(b.getInt(16));
     long uid = Integer.toUnsignedLong(b.getInt(20));
@@ -161,11 +163,28 @@ public final class Posix {
     long ino = b.getLong(32);
     long size = b.getLong(40);
     long blocks = b.getLong(48);
-    long ctime = b.getLong(96) * 1_000_000_000L + Integer.toUnsignedLong(b.getInt(104));
-    long mtime = b.getLong(112) * 1_000_000_000L + Integer.toUnsignedLong(b.getInt(120));
+    long ctime = nanos(b.getLong(96), b.getInt(104), "change", call, path);
+    long mtime = nanos(b.getLong(112), b.getInt(120), "modification", call, path);
     long rdev = makedev(b.getInt(128), b.getInt(132));
     long dev = makedev(b.getInt(136), b.getInt(140));
     return new FileStat(mode, uid, gid, size, mtime, ctime, ino, dev, nlink, rdev, blocks);
+  }
+
+  /**
+   * A timestamp as nanoseconds since the epoch. Filesystems keep later ones (ext4 until 2446),
+   * which a long of nanoseconds cannot hold: such a file is refused with {@code EOVERFLOW}, as the
+   * kernel refuses a {@code stat} whose answer does not fit, rather than recorded as a time three
+   * centuries away from its own.
+   */
+  private static long nanos(long seconds, int nanoseconds, String which, String call, byte[] path)
+      throws PosixException {
+    try {
+      return Math.addExact(Math.multiplyExact(seconds, 1_000_000_000L), Integer.toUnsignedLong(nanoseconds));
+    } catch (ArithmeticException e) {
+      throw new PosixException(call, printable(path), EOVERFLOW, "its " + which + " time ("
+          + Instant.ofEpochSecond(seconds) + ") is outside what casfs records (1677-09-21 to 2262-04-11)")
+          .explained("give it a time in that range (touch -h -d) and try again");
+    }
   }
 
   /** CAP_CHOWN, CAP_FOWNER, CAP_SYS_ADMIN (trusted and security xattrs), CAP_MKNOD. */
@@ -302,6 +321,19 @@ public final class Posix {
   public static void setXattr(byte[] path, String name, byte[] value) throws PosixException {
     if (LIBC.lsetxattr(c(path), c(name), value, value.length, 0) != 0) {
       throw fail("lsetxattr", path, name);
+    }
+  }
+
+  /**
+   * Removes one extended attribute from the path itself, if it has it: an absent attribute, or a
+   * filesystem that keeps none ({@code EOPNOTSUPP}), leaves nothing to remove.
+   */
+  public static void removeXattrIfPresent(byte[] path, String name) throws PosixException {
+    if (LIBC.lremovexattr(c(path), c(name)) != 0) {
+      int errno = LastError.getLastError(RUNTIME);
+      if (errno != ENODATA && errno != EOPNOTSUPP) {
+        throw fail("lremovexattr", path, name);
+      }
     }
   }
 

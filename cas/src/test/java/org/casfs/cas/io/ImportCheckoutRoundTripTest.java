@@ -55,4 +55,30 @@ class ImportCheckoutRoundTripTest {
     assertThat(again.root()).as("re-importing the checkout gives the same tree ids").isEqualTo(first.root());
     assertThat(again.rootMeta()).isEqualTo(first.rootMeta());
   }
+
+  /**
+   * A default ACL on the directory a version is checked out into, or on the parent of a new one,
+   * is copied by the kernel onto everything made there: the checkout stops it, and the target ends
+   * with the version root's attributes alone (it once gave every file a named user and a mask).
+   */
+  @Test
+  void aDefaultAclWhereTheCheckoutGoesIsNotInherited() throws Exception {
+    Path src = work.resolve("src");
+    TestTrees.everyCase(src);
+    Path parent = java.nio.file.Files.createDirectory(work.resolve("shared"));
+    Path existing = java.nio.file.Files.createDirectory(work.resolve("existing"));
+    for (Path p : java.util.List.of(parent, existing)) {
+      org.casfs.cas.posix.Posix.setXattr(org.casfs.cas.posix.Posix.bytes(p), "system.posix_acl_default",
+          TestTrees.aclUserRead(1000));
+    }
+    org.casfs.cas.posix.Posix.setXattr(org.casfs.cas.posix.Posix.bytes(existing), "user.mine", new byte[] {1});
+    try (Repository repo = Repository.init(work.resolve("repo"), RepoConfig.defaults())) {
+      ImportResult r = new Importer(repo.objectDatabase()).importDirectory(src, ImportOptions.defaults(), null);
+      new Checkout(repo.objectDatabase()).checkout(r.root(), r.rootMeta(), parent.resolve("new"), null);
+      new Checkout(repo.objectDatabase()).checkout(r.root(), r.rootMeta(), existing, null);
+    }
+    String expected = TreeListing.of(src);
+    assertThat(TreeListing.of(parent.resolve("new"))).isEqualTo(expected);
+    assertThat(TreeListing.of(existing)).isEqualTo(expected);
+  }
 }

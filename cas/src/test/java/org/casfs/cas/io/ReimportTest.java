@@ -36,7 +36,7 @@ class ReimportTest {
     Path src = work.resolve("src");
     TestTrees.everyCase(src);
     // Files changed within the last second are "racily clean" and never cached.
-    Thread.sleep(StatCache.RACY_NANOS / 1_000_000 + 100);
+    Thread.sleep(RacyFiles.WINDOW_NANOS / 1_000_000 + 100);
     try (Repository repo = Repository.init(work.resolve("repo"), RepoConfig.defaults())) {
       Importer importer = new Importer(repo.objectDatabase());
       ImportOptions opts = ImportOptions.defaults().withStatCache(repo.kv());
@@ -113,7 +113,7 @@ class ReimportTest {
     TestTrees.at(src).dir("a").dir("b").dir("d").file("a/keep", "k").file("a/gone", "g")
         .file("b/now-a-dir", "x").file("c", "c").file("d/now-a-link", "l");
     TestTrees.at(other).file("x", "x");
-    Thread.sleep(StatCache.RACY_NANOS / 1_000_000 + 100);
+    Thread.sleep(RacyFiles.WINDOW_NANOS / 1_000_000 + 100);
     try (Repository repo = Repository.init(work.resolve("repo"), RepoConfig.defaults())) {
       Importer importer = new Importer(repo.objectDatabase());
       ImportOptions opts = ImportOptions.defaults().withStatCache(repo.kv());
@@ -127,7 +127,7 @@ class ReimportTest {
       TestTrees.at(src).dir("b/now-a-dir").file("b/now-a-dir/f", "f");
       Files.delete(src.resolve("d/now-a-link"));
       TestTrees.at(src).symlink("d/now-a-link", "../c");
-      Thread.sleep(StatCache.RACY_NANOS / 1_000_000 + 100);
+      Thread.sleep(RacyFiles.WINDOW_NANOS / 1_000_000 + 100);
       ImportResult again = importer.importDirectory(src, opts, null);
       assertThat(again.filesRead()).isEqualTo(1); // b/now-a-dir/f; the rest the cache vouched for
       assertThat(cachedPaths(repo)).containsExactlyInAnyOrder(

@@ -126,4 +126,19 @@ class PosixTest {
     assertThat(Posix.printable("\u00e9\u009b31m".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
         .isEqualTo("\u00e9\\xc2\\x9b31m");
   }
+
+  /**
+   * ext4 and tmpfs keep times until 2446 and beyond; nanoseconds in a long end in 2262. Such a time
+   * is refused, naming the file and the time, where it once wrapped to 1715.
+   */
+  @Test
+  void aTimeBeyond2262IsRefusedNotWrapped() throws Exception {
+    TestTrees t = TestTrees.at(work.path()).file("f", "x");
+    TreeListing.run(work.path(), "touch", "-d", "2300-01-01T00:00:00Z", "f"); // Java's FileTime stops at 2262
+    assertThatThrownBy(() -> Posix.lstat(t.path("f")))
+        .isInstanceOfSatisfying(PosixException.class, e -> assertThat(e.errno()).isEqualTo(Posix.EOVERFLOW))
+        .hasMessage("lstat " + work.path().resolve("f") + ": its modification time (2300-01-01T00:00:00Z) is outside"
+            + " what casfs records (1677-09-21 to 2262-04-11) (errno 75); give it a time in that range (touch -h -d)"
+            + " and try again");
+  }
 }
