@@ -94,11 +94,26 @@ public final class Name implements Comparable<Name> {
       } else if (c >= 0x80 && c < 0xa0) {
         // C1 controls (U+009B is a terminal's CSI): their two UTF-8 bytes, as the escapes above
         sb.append(String.format("\\xc2\\x%02x", (int) c));
+      } else if (isReordering(c)) {
+        // bidirectional overrides and line separators make a name show as another: their bytes
+        for (byte b : String.valueOf(c).getBytes(StandardCharsets.UTF_8)) {
+          sb.append(String.format("\\x%02x", b & 0xff));
+        }
       } else {
         sb.append(c);
       }
     }
     return sb.toString();
+  }
+
+  /**
+   * Characters that change how the text around them shows (U+202E turns "exe.txt" into what reads
+   * as "txt.exe"), or break a line: bidirectional marks, embeddings, overrides and isolates, and
+   * the line and paragraph separators.
+   */
+  private static boolean isReordering(char c) {
+    return c == 0x061c || c == 0x200e || c == 0x200f || c >= 0x202a && c <= 0x202e || c >= 0x2066 && c <= 0x2069
+        || c == 0x2028 || c == 0x2029;
   }
 
   public String printable() {

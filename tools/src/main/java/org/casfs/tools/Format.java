@@ -6,6 +6,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import org.casfs.cas.Entry;
 import org.casfs.cas.EntryType;
+import org.casfs.cas.Name;
 
 /** How the CLI prints modes, times, sizes and names. Stateless and thread-safe. */
 public final class Format {
@@ -73,10 +74,32 @@ public final class Format {
     sb.append(mode(e.type(), e.meta().mode()))
         .append(String.format(Locale.ROOT, " %3d %5d %5d %10s ", e.isDirectory() ? 1 : e.nlink(),
             e.meta().uid(), e.meta().gid(), sizeColumn(e)))
-        .append(time(e.meta().mtimeNanos())).append(' ').append(displayName);
+        .append(time(e.meta().mtimeNanos())).append(' ').append(unambiguous(displayName));
     if (e.type() == EntryType.SYMLINK) {
-      sb.append(" -> ").append(org.casfs.cas.Name.printable(e.target()));
+      sb.append(" -> ").append(unambiguous(Name.printable(e.target())));
     }
     return sb.toString();
+  }
+
+  /**
+   * A printable name as one field of a listing line, where it is the last thing but for a
+   * symlink's " -> TARGET": spaces at its ends (invisible there) and an arrow inside it (a link
+   * {@code a -> b} to {@code c} and a link {@code a} to {@code b -> c} would print alike) are
+   * escaped as bytes, as {@link Name#printable} escapes a backslash, so no two entries list alike.
+   */
+  static String unambiguous(String printableName) {
+    String s = printableName.replace(" -> ", " -\\x3e ");
+    int start = 0;
+    int end = s.length();
+    while (start < end && s.charAt(start) == ' ') {
+      start++;
+    }
+    while (end > start && s.charAt(end - 1) == ' ') {
+      end--;
+    }
+    if (start == 0 && end == s.length()) {
+      return s;
+    }
+    return "\\x20".repeat(start) + s.substring(start, end) + "\\x20".repeat(s.length() - end);
   }
 }

@@ -138,4 +138,47 @@ class ReadCommandsTest {
         .endsWith("second  (current)");
     assertThat(cli.run("log", "-n", "1", "first").out().lines()).singleElement().asString().startsWith(v1.name());
   }
+
+  /**
+   * Names are listed so that no two entries print alike and none hides: an arrow inside a
+   * symlink's name or target, spaces at a name's ends and bidirectional overrides are escaped, as
+   * are the bytes of an xattr's name in show; cat says what a dangling link and a device are.
+   */
+  @Test
+  void oddNamesPrintUnambiguouslyAndCatSaysWhatAPathIs() throws Exception {
+    Path src = tmp.resolve("odd");
+    java.nio.file.Files.createDirectories(src.resolve("one"));
+    java.nio.file.Files.createDirectories(src.resolve("two"));
+    java.nio.file.Files.createSymbolicLink(src.resolve("one/a -> b"), Path.of("c"));
+    java.nio.file.Files.createSymbolicLink(src.resolve("two/a"), Path.of("b -> c"));
+    java.nio.file.Files.writeString(src.resolve(" lead"), "");
+    java.nio.file.Files.writeString(src.resolve("trail "), "");
+    java.nio.file.Files.writeString(src.resolve("exe\u202etxt.sh"), "");
+    java.nio.file.Files.createSymbolicLink(src.resolve("dangling"), Path.of("nowhere"));
+    byte[] f = org.casfs.cas.posix.Posix.bytes(java.nio.file.Files.writeString(src.resolve("f"), "x"));
+    org.casfs.cas.posix.Posix.setXattr(f, "user.caf\u00e9\n\u0001", new byte[] {'v'});
+    org.casfs.cas.posix.Posix.mknod(org.casfs.cas.posix.Posix.bytes(src.resolve("null")), 0020666, 0x103);
+    assertThat(cli.run("import", src.toString(), "--label", "odd").code()).isZero();
+
+    assertThat(cli.run("ls", "odd", "one").out()).endsWith(" a -\\x3e b -> c\n");
+    assertThat(cli.run("ls", "odd", "two").out()).endsWith(" a -> b -\\x3e c\n");
+    assertThat(cli.run("ls", "odd", "/").out()).contains(" \\x20lead\n", " trail\\x20\n",
+        " exe\\xe2\\x80\\xaetxt.sh\n");
+    assertThat(cli.run("show", "odd", "f").out()).contains("xattr     user.caf\\xe9\\x0a\\x01=\"v\"\n");
+    CliRunner.Result dangling = cli.run("cat", "odd", "dangling");
+    assertThat(dangling.code()).isEqualTo(2);
+    assertThat(dangling.err()).hasLineCount(1).startsWith("casfs: 'dangling' in version odd is a symlink to 'nowhere',"
+        + " which leads to nothing in the version");
+    assertThat(cli.run("cat", "odd", "null").err()).hasLineCount(1)
+        .startsWith("casfs: 'null' in version odd is a char device, not a regular file");
+  }
+
+  /** diff ends with the bytes of content the old version lacks: beta's hostname, 5 bytes, and nothing for a copy. */
+  @Test
+  void diffEndsWithTheContentNewToTheOldVersion() throws Exception {
+    assertThat(cli.run("diff", "first", "second").out()).endsWith("; 5 B of content new to V1 (fetched without"
+        + " deltas)\n");
+    assertThat(cli.run("diff", "second", "first", "--summary").out()).endsWith("; 6 B of content new to V1"
+        + " (fetched without deltas)\n");
+  }
 }

@@ -3,6 +3,7 @@ package org.casfs.cas.io;
 import java.io.IOException;
 import org.casfs.cas.EntryType;
 import org.casfs.cas.Metadata;
+import org.casfs.cas.posix.DiskFull;
 import org.casfs.cas.posix.Posix;
 import org.casfs.cas.posix.PosixException;
 
@@ -73,13 +74,19 @@ final class MetadataWriter {
    * has ({@code EPERM}: another owner, a device node, a trusted or security xattr), or, for a
    * process with root's powers, a filesystem that keeps no such thing (FAT keeps no owners,
    * symlinks or device nodes and answers {@code EPERM}; one without xattrs answers {@code
-   * EOPNOTSUPP}). Any other failure is itself.
+   * EOPNOTSUPP}); extended attributes larger than it keeps for one file ({@code ENOSPC}, which
+   * alone would read as a full disk). Any other failure is itself.
    */
   static PosixException refused(PosixException e) {
     String elsewhere = "check the version out onto a Linux filesystem such as ext4, xfs or btrfs, or read it"
         + " with 'casfs mount' or 'casfs cat'";
     if (e.errno() == Posix.EOPNOTSUPP) {
       return e.explained("the filesystem there keeps no such extended attributes; " + elsewhere);
+    }
+    if (e.errno() == DiskFull.ENOSPC && e.call().equals("lsetxattr")) {
+      return e.explained("the filesystem there has no room for the file's extended attributes: its disk is full,"
+          + " or they are more than it keeps for one file (ext4 about 4 KiB, xfs and btrfs 64 KiB); free space, or "
+          + elsewhere);
     }
     if (e.errno() != Posix.EPERM) {
       return e;

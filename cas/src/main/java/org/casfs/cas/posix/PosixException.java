@@ -28,6 +28,11 @@ public final class PosixException extends IOException {
     this.advice = advice;
   }
 
+  /** The libc call that failed, e.g. {@code lsetxattr}. */
+  public String call() {
+    return call;
+  }
+
   /** The errno value, as on this machine. */
   public int errno() {
     return errno;

@@ -123,4 +123,21 @@ class TreeDiffTest {
     // Two manifests, two roots (read by Snapshot.open, then cached) and the two "small" trees.
     assertThat(countingStore.reads()).isEqualTo(6);
   }
+
+  /**
+   * What V2 brings that V1 holds nowhere: a rename, a copy and a file moved into a new directory
+   * cost nothing, two new paths with one content count once (the sum of added and changed sizes
+   * said 4 x 12 + 2 x 5 bytes here).
+   */
+  @Test
+  void newContentCountsOnlyBytesTheOldVersionHoldsNowhere() throws Exception {
+    ObjectId v1 = f.version(f.dir("usr", f.file("big", "twelve bytes"), f.file("ls", "ls 1")));
+    ObjectId v2 = f.version(
+        f.dir("usr", f.file("renamed", "twelve bytes"), f.file("ls", "ls 2!")),
+        f.dir("opt", f.file("copy", "twelve bytes"), f.file("fresh", "fresh")),
+        f.file("copy2", "twelve bytes"), f.file("fresh-too", "fresh"));
+    DiffReport d = diff(v1, v2);
+    assertThat(NewContent.bytes(f.db, Snapshot.open(f.db, v1), d.changes())).isEqualTo(5 + 5);
+    assertThat(NewContent.bytes(f.db, Snapshot.open(f.db, v2), diff(v2, v2).changes())).isZero();
+  }
 }

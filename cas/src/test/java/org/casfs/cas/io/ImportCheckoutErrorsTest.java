@@ -151,6 +151,28 @@ class ImportCheckoutErrorsTest {
     }
   }
 
+  /**
+   * tmpfs keeps a 60 KB xattr, ext4 (without ea_inode) about 4 KiB a file: its ENOSPC is said as
+   * that, where it read as a full disk and advised 'casfs gc'.
+   */
+  @Test
+  void xattrsLargerThanTheTargetKeepsAreSaidSoNotAsAFullDisk() throws Exception {
+    try (Repository repo = Repository.init(work.resolve("repo"), RepoConfig.defaults());
+        Tmpfs tmpfs = Tmpfs.mount(work.resolve("tmpfs"), "size=16m")) {
+      Path src = tmpfs.dir().resolve("src");
+      TestTrees.at(src).file("a", "a").xattr("a", "user.big", new byte[60_000]);
+      ImportResult r = new Importer(repo.objectDatabase()).importDirectory(src, ImportOptions.defaults(), null);
+      Path target = work.resolve("out"); // on the disk of the temporary directory: ext4 here
+      Throwable t = org.assertj.core.api.Assertions.catchThrowable(
+          () -> new Checkout(repo.objectDatabase()).checkout(r.root(), r.rootMeta(), target, null));
+      org.junit.jupiter.api.Assumptions.assumeTrue(t != null, "this filesystem keeps 60 KB xattrs (xfs, ext4 with ea_inode)");
+      assertThat(t).hasMessageContaining("lsetxattr ").hasMessageContaining("(user.big)")
+          .hasMessageContaining("the filesystem there has no room for the file's extended attributes: its disk is"
+              + " full, or they are more than it keeps for one file (ext4 about 4 KiB");
+      assertThat(Files.exists(target)).isFalse();
+    }
+  }
+
   @Test
   void importOfNonDirectoryIsRefused() throws Exception {
     Path file = work.resolve("f");

@@ -35,7 +35,8 @@ public final class CatCommand extends RepoCommand {
       ObjectId id = open.resolve(version);
       Entry e = Paths.lookup(Snapshot.open(repo.objectDatabase(), id), path, version, true);
       if (!e.isRegular()) {
-        throw CliException.usage("'" + path + "' in version " + version + " is a " + e.type().name().toLowerCase()
+        throw CliException.usage("'" + Paths.printable(path) + "' in version " + version + " is a "
+            + e.type().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
             + ", not a regular file; use 'casfs ls' or 'casfs show' on it");
       }
       ObjectReader objects = repo.objects();

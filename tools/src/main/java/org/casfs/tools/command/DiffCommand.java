@@ -4,6 +4,7 @@ import org.casfs.cas.ObjectId;
 import org.casfs.cas.Sizes;
 import org.casfs.cas.check.Change;
 import org.casfs.cas.check.DiffReport;
+import org.casfs.cas.check.NewContent;
 import org.casfs.cas.check.TreeDiff;
 import org.casfs.cas.store.ObjectDatabase;
 import org.casfs.cas.store.Snapshot;
@@ -15,7 +16,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code casfs diff V1 V2}: every added (A), removed (D) and changed (M) path with sizes and what
- * changed, then the totals. Walks only subtrees whose ids differ.
+ * changed, then the totals and the bytes of content V1 holds nowhere. Walks only subtrees whose
+ * ids differ, and then V1's trees for that last figure.
  */
 @Command(name = "diff", description = "List paths added (A), removed (D) and changed (M) from V1 to V2, with sizes"
     + " and totals.")
@@ -43,7 +45,8 @@ public final class DiffCommand extends RepoCommand {
       }
       out().println(d.added() + " added (" + Sizes.bytes(d.bytesAdded()) + "), " + d.removed() + " removed ("
           + Sizes.bytes(d.bytesRemoved()) + "), " + d.changed() + " changed (" + Sizes.bytes(d.bytesChanged())
-          + " now); " + d.bytesAdded() + " + " + d.bytesChanged() + " bytes to transfer without deltas");
+          + " now); " + Sizes.bytes(NewContent.bytes(db, Snapshot.open(db, a), d.changes()))
+          + " of content new to V1 (fetched without deltas)");
     }
   }
 }

@@ -5,6 +5,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import org.casfs.cas.Entry;
+import org.casfs.cas.EntryType;
 import org.casfs.cas.Name;
 import org.casfs.cas.ObjectId;
 import org.casfs.cas.Utf8b;
@@ -23,10 +24,26 @@ final class Paths {
     try {
       return snapshot.resolve(path, followLast);
     } catch (NoSuchFileException | NotDirectoryException e) {
+      Entry link = followLast ? danglingSymlinkOrNull(snapshot, path) : null;
+      if (link != null) {
+        throw CliException.usage("'" + printable(path) + "' in version " + versionSpec + " is a symlink to '"
+            + Name.printable(link.target()) + "', which leads to nothing in the version; see it with 'casfs ls "
+            + versionSpec + " " + printable(path) + "'");
+      }
       throw CliException.usage("no path '" + printable(path) + "' in version " + versionSpec + " ("
           + shortId(snapshot.id()) + "); list it with 'casfs ls " + versionSpec + " DIR'");
     } catch (FileSystemException e) {
       throw CliException.usage("path '" + printable(path) + "' in version " + versionSpec + ": " + e.getReason());
+    }
+  }
+
+  /** The symlink at {@code path} itself (its last component not followed), or null if none is there. */
+  private static Entry danglingSymlinkOrNull(Snapshot snapshot, String path) throws IOException {
+    try {
+      Entry e = snapshot.resolve(path, false);
+      return e.type() == EntryType.SYMLINK ? e : null;
+    } catch (NoSuchFileException | NotDirectoryException e) {
+      return null;
     }
   }
 

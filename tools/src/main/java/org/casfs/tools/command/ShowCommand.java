@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.StringJoiner;
 import org.casfs.cas.Entry;
 import org.casfs.cas.Manifest;
 import org.casfs.cas.Metadata;
@@ -125,13 +126,27 @@ public final class ShowCommand extends RepoCommand {
       out.println("target    " + Name.printable(e.target()));
     }
     for (String name : e.meta().xattrs().names()) {
-      out.println("xattr     " + name + "=" + printableValue(e.meta().xattrs().getOrNull(name)));
+      out.println("xattr     " + xattrName(name) + "=" + printableValue(e.meta().xattrs().getOrNull(name)));
     }
   }
 
   private static String metaLine(Metadata m) {
     return String.format("mode %04o  uid %d  gid %d  mtime %s (%d ns)%s", m.mode(), m.uid(), m.gid(),
-        Format.time(m.mtimeNanos()), m.mtimeNanos(), m.xattrs().isEmpty() ? "" : "  xattrs " + m.xattrs());
+        Format.time(m.mtimeNanos()), m.mtimeNanos(), m.xattrs().isEmpty() ? ""
+            : "  xattrs " + xattrNames(m));
+  }
+
+  private static String xattrNames(Metadata m) {
+    StringJoiner names = new StringJoiner(", ", "[", "]");
+    for (String name : m.xattrs().names()) {
+      names.add(xattrName(name));
+    }
+    return names.toString();
+  }
+
+  /** An attribute's name (one char per byte) escaped as names are: it may be any bytes but NUL. */
+  private static String xattrName(String name) {
+    return Name.printable(name.getBytes(StandardCharsets.ISO_8859_1));
   }
 
   private static String printableValue(byte[] v) {
