@@ -104,6 +104,23 @@ static char *absolute_normalized(const char *cwd, const char *p) {
   return out;
 }
 
+/* 1 if s is well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF). */
+static int is_utf8(const char *s) {
+  const unsigned char *p = (const unsigned char *)s;
+  while (*p) {
+    if (*p < 0x80) { p++; continue; }
+    int n = *p >= 0xc2 && *p <= 0xdf ? 2 : *p >= 0xe0 && *p <= 0xef ? 3 : *p >= 0xf0 && *p <= 0xf4 ? 4 : 0;
+    if (n == 0) return 0;
+    for (int k = 1; k < n; k++) {
+      if ((p[k] & 0xc0) != 0x80) return 0;
+    }
+    if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] > 0x9f) || (p[0] == 0xf0 && p[1] < 0x90)
+        || (p[0] == 0xf4 && p[1] > 0x8f)) return 0;
+    p += n;
+  }
+  return 1;
+}
+
 /* The repository the arguments name, or NULL when the command is not one to forward. */
 static char *repo_or_null(const char *cwd, int argc, char **argv) {
   if (argc < 2 || !is_repo_command(argv[1])) return NULL;
@@ -120,6 +137,8 @@ static char *repo_or_null(const char *cwd, int argc, char **argv) {
     if (!env || strspn(env, " \t\n\r\f\v") == strlen(env)) return NULL;
     option = env;
   }
+  /* An empty --repo or a path that is not UTF-8: the Java CLI refuses it in one line. */
+  if (!*option || !is_utf8(option)) return NULL;
   char *dir = absolute_normalized(cwd, option);
   struct stat st;
   return stat(dir, &st) == 0 && S_ISDIR(st.st_mode) ? dir : NULL;

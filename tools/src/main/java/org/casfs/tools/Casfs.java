@@ -298,7 +298,7 @@ public final class Casfs implements Callable<Integer> {
     args = RawArguments.of(args);
     OutputStream stdout = new FileOutputStream(FileDescriptor.out);
     ShutdownInterrupts.enableForThisProcess();
-    int code = run(System.getenv(), System.console() != null, stdout, System.err, args);
+    int code = run(RawArguments.environment(System.getenv()), System.console() != null, stdout, System.err, args);
     ShutdownInterrupts.commandFinished();
     // a pull keeps the deltas it received on a background thread: let it finish first
     DeltaStore.awaitBackgroundWrites();
