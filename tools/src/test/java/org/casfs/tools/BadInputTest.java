@@ -166,6 +166,34 @@ class BadInputTest {
     assertThat(RepoFingerprint.of(repo).replaceAll("(?m)^other staging/[a-z-]+ 40755\n", "")).isEqualTo(before);
   }
 
+  /**
+   * A URL that cannot name a source is bad usage, said with the URL: a port out of range was
+   * "internal error ... IllegalArgumentException: port out of range", exit 1; a port that is no
+   * number, or no host, exit 5 with the advice for a full disk; {@code peer --peers notaurl} said
+   * "hostname can't be null".
+   */
+  @Test
+  void aMalformedUrlIsExit2AndNamed() throws Exception {
+    String before = RepoFingerprint.of(repo);
+    for (String[] bad : new String[][] {
+        {"http://127.0.0.1:99999", "the port 99999 is out of range (1 to 65535)"},
+        {"http://127.0.0.1:-5", "the port '-5' is not a number"},
+        {"http://127.0.0.1:80x", "the port '80x' is not a number"},
+        {"http://127.0.0.1:0/", "the port 0 is out of range"},
+        {"http:///x", "names no host"}}) {
+      String url = bad[0];
+      for (List<String> args : List.of(List.of("pull", url), List.of("fsck", "--repair", url),
+          List.of("peer", "--peers", "http://127.0.0.1:7420," + url, "--mdns", "none"))) {
+        CliRunner.Result r = cli.run(args.toArray(String[]::new));
+        assertOneLine(r, 2, "'" + url + "'", bad[1], "give it as http://HOST:PORT");
+        assertThat(r.err()).as(r.toString()).doesNotContain("disk", "internal error");
+      }
+    }
+    assertOneLine(cli.run("peer", "--peers", "notaurl", "--mdns", "none"), 2,
+        "--peers", "'notaurl' is not an http:// or https:// URL");
+    assertThat(RepoFingerprint.of(repo)).isEqualTo(before);
+  }
+
   @Test
   void theDefaultKeyIsUnderTheCallersHomeAndARelativeCasfsKeyUnderItsDirectory() throws Exception {
     Path home = tmp.resolve("home");

@@ -291,6 +291,7 @@ public final class Peer implements AutoCloseable {
    * resolved.
    */
   static InetSocketAddress staticAddress(String url) throws UnknownHostException {
+    HttpSource.checkUrl(url);
     URI u = URI.create(HttpSource.withJavaZone(url));
     int port = u.getPort() < 0 ? 80 : u.getPort();
     String host = u.getHost();

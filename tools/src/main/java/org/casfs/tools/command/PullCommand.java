@@ -31,7 +31,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "pull", description = "Pull the newest signed version from a server, peer or mirror; stage it.")
 public final class PullCommand extends RepoCommand {
   static final class From {
-    @Parameters(paramLabel = "URL", description = "http://host:port of a casfs server, peer or static mirror")
+    @Parameters(paramLabel = "URL", converter = UrlArgument.OrFolder.class, description = "http://host:port of a casfs server, peer or static mirror")
     String url;
 
     @Option(names = "--from-dir", paramLabel = "DIR", description = "a folder written by 'casfs mirror' (a USB stick)")
