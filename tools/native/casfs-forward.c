@@ -28,7 +28,9 @@
 #include <unistd.h>
 
 #define NOT_SERVED 120
+#define EXIT_OK 0
 #define EXIT_IO 5
+#define EXIT_BROKEN_PIPE 141 /* 128 + SIGPIPE: ExitCode.BROKEN_PIPE */
 #define MAGIC 0x63736631u /* "csf1" */
 #define MAX_STRING (64 << 10)
 #define MAX_ARGS 4096
@@ -235,9 +237,16 @@ static int fail(const char *repo, const char *why, int argc, char **argv) {
   return EXIT_IO;
 }
 
-/* Copies the response frames to stdout and stderr; returns the exit frame's code. */
+/*
+ * Copies the response frames to stdout and stderr; returns the exit frame's code. Once stdout or
+ * stderr fails, what is meant for it is read and dropped, so that the command runs to its end as in
+ * a JVM of its own; a failed stdout then ends a command that succeeded as the Java CLI ends it
+ * (StandardOutput, ErrorReporter.outputChecked): one line and exit 5, or nothing and 141 for a pipe
+ * whose reader went away.
+ */
 static int copy_response(int sock, const char *repo, int argc, char **argv) {
   static unsigned char frame[MAX_FRAME];
+  int stdout_errno = 0, stderr_failed = 0;
   for (;;) {
     unsigned char head[5];
     int r = read_fully(sock, head, 5);
@@ -248,14 +257,21 @@ static int copy_response(int sock, const char *repo, int argc, char **argv) {
     if (r <= 0 && len > 0) return fail(repo, NULL, argc, argv);
     switch (head[0]) {
       case 'o':
-        if (write_all(1, (char *)frame, len) < 0) return fail(repo, strerror(errno), argc, argv);
+        if (!stdout_errno && write_all(1, (char *)frame, len) < 0) stdout_errno = errno ? errno : EIO;
         break;
       case 'e':
-        if (write_all(2, (char *)frame, len) < 0) return fail(repo, strerror(errno), argc, argv);
+        if (!stderr_failed && write_all(2, (char *)frame, len) < 0) stderr_failed = 1;
         break;
-      case 'x':
+      case 'x': {
         if (len != 4) return fail(repo, "an exit frame not of 4 bytes", argc, argv);
-        return (int)((uint32_t)frame[0] << 24 | (uint32_t)frame[1] << 16 | (uint32_t)frame[2] << 8 | frame[3]);
+        int code = (int)((uint32_t)frame[0] << 24 | (uint32_t)frame[1] << 16 | (uint32_t)frame[2] << 8 | frame[3]);
+        if (code != EXIT_OK || !stdout_errno) return code;
+        if (stdout_errno == EPIPE) return EXIT_BROKEN_PIPE;
+        /* StandardOutput.describe */
+        fprintf(stderr, "casfs: cannot write to standard output: %s; the output is lost: check where it goes (a full"
+            " disk, a closed file)\n", strerror(stdout_errno));
+        return EXIT_IO;
+      }
       default:
         return fail(repo, "an unknown response frame", argc, argv);
     }

@@ -56,7 +56,7 @@ public final class ErrorReporter implements IExecutionExceptionHandler, IParamet
     }
     if (isBrokenPipe(t) && !debug) {
       // The reader went away ('casfs cat ... | head'): not our failure, nothing to say.
-      return code.code();
+      return isStandardOutput(t) ? ExitCode.BROKEN_PIPE.code() : code.code();
     }
     err.println("casfs: " + describe(t, code));
     if (debug) {
@@ -64,6 +64,25 @@ public final class ErrorReporter implements IExecutionExceptionHandler, IParamet
     }
     err.flush();
     return code.code();
+  }
+
+  /**
+   * {@code code}, or the failure to write standard output that a command which otherwise succeeded
+   * met (the {@link java.io.PrintWriter} it wrote through swallowed it), reported as any failure:
+   * exit 5 and one line, or 141 and nothing for a pipe whose reader went away.
+   */
+  int outputChecked(int code, StandardOutput stdout, PrintWriter err) {
+    StandardOutput.Failure failed = stdout.failureOrNull();
+    return code == ExitCode.OK.code() && failed != null ? report(failed, err) : code;
+  }
+
+  private static boolean isStandardOutput(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof StandardOutput.Failure) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean isBrokenPipe(Throwable t) {
