@@ -194,6 +194,17 @@ class BadInputTest {
     assertThat(RepoFingerprint.of(repo)).isEqualTo(before);
   }
 
+  /** Nothing signed, nothing to mirror: a step left out (exit 2), not an I/O failure (was exit 5). */
+  @Test
+  void aMirrorOfARepositoryThatOffersNothingIsExit2() throws Exception {
+    String before = RepoFingerprint.of(repo);
+    Path stick = tmp.resolve("mirE");
+    assertOneLine(cli.run("mirror", stick.toString()), 2, "offers no signed version", stick.toString(),
+        "run 'casfs sign VERSION' first");
+    assertThat(stick).doesNotExist();
+    assertThat(RepoFingerprint.of(repo)).isEqualTo(before);
+  }
+
   @Test
   void theDefaultKeyIsUnderTheCallersHomeAndARelativeCasfsKeyUnderItsDirectory() throws Exception {
     Path home = tmp.resolve("home");
