@@ -205,6 +205,27 @@ class BadInputTest {
     assertThat(RepoFingerprint.of(repo)).isEqualTo(before);
   }
 
+  /**
+   * Small things the one line got wrong: an unknown option was hidden behind "Missing required
+   * parameter: 'DIR'"; a key given as a directory was "readable by others" (a directory's mode); a
+   * stray argument that is not UTF-8 was printed '?' instead of escaped as paths are.
+   */
+  @Test
+  void theOneLineSaysWhatIsWrongFirst() throws Exception {
+    String before = RepoFingerprint.of(repo);
+    assertOneLine(cli.run("import", "--repo", repo.toString(), "--bogus"), 2, "Unknown option: '--bogus'",
+        "casfs import --help");
+    Path keys = Files.createDirectories(tmp.resolve("keys"));
+    Files.setPosixFilePermissions(keys, PosixFilePermissions.fromString("rwxr-xr-x"));
+    assertOneLine(cli.run("sign", "v1", "--key", keys.toString()), 2, "the signing key " + keys + " is a directory",
+        "give the key file to read");
+    assertOneLine(cli.run("keygen", "--key", keys.toString()), 2, keys + " is a directory", "to write");
+    CliRunner.Result stray = cli.run("diff", "v1", "v1", "caf\udce9");
+    assertOneLine(stray, 2, "'caf\\xe9'");
+    assertThat(stray.err()).doesNotContain("?");
+    assertThat(RepoFingerprint.of(repo)).isEqualTo(before);
+  }
+
   @Test
   void theDefaultKeyIsUnderTheCallersHomeAndARelativeCasfsKeyUnderItsDirectory() throws Exception {
     Path home = tmp.resolve("home");
