@@ -28,7 +28,9 @@
 #include <unistd.h>
 
 #define NOT_SERVED 120
+#define EXIT_OK 0
 #define EXIT_IO 5
+#define EXIT_BROKEN_PIPE 141 /* 128 + SIGPIPE: ExitCode.BROKEN_PIPE */
 #define MAGIC 0x63736631u /* "csf1" */
 #define MAX_STRING (64 << 10)
 #define MAX_ARGS 4096
@@ -104,6 +106,23 @@ static char *absolute_normalized(const char *cwd, const char *p) {
   return out;
 }
 
+/* 1 if s is well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF). */
+static int is_utf8(const char *s) {
+  const unsigned char *p = (const unsigned char *)s;
+  while (*p) {
+    if (*p < 0x80) { p++; continue; }
+    int n = *p >= 0xc2 && *p <= 0xdf ? 2 : *p >= 0xe0 && *p <= 0xef ? 3 : *p >= 0xf0 && *p <= 0xf4 ? 4 : 0;
+    if (n == 0) return 0;
+    for (int k = 1; k < n; k++) {
+      if ((p[k] & 0xc0) != 0x80) return 0;
+    }
+    if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] > 0x9f) || (p[0] == 0xf0 && p[1] < 0x90)
+        || (p[0] == 0xf4 && p[1] > 0x8f)) return 0;
+    p += n;
+  }
+  return 1;
+}
+
 /* The repository the arguments name, or NULL when the command is not one to forward. */
 static char *repo_or_null(const char *cwd, int argc, char **argv) {
   if (argc < 2 || !is_repo_command(argv[1])) return NULL;
@@ -120,6 +139,8 @@ static char *repo_or_null(const char *cwd, int argc, char **argv) {
     if (!env || strspn(env, " \t\n\r\f\v") == strlen(env)) return NULL;
     option = env;
   }
+  /* An empty --repo or a path that is not UTF-8: the Java CLI refuses it in one line. */
+  if (!*option || !is_utf8(option)) return NULL;
   char *dir = absolute_normalized(cwd, option);
   struct stat st;
   return stat(dir, &st) == 0 && S_ISDIR(st.st_mode) ? dir : NULL;
@@ -216,9 +237,16 @@ static int fail(const char *repo, const char *why, int argc, char **argv) {
   return EXIT_IO;
 }
 
-/* Copies the response frames to stdout and stderr; returns the exit frame's code. */
+/*
+ * Copies the response frames to stdout and stderr; returns the exit frame's code. Once stdout or
+ * stderr fails, what is meant for it is read and dropped, so that the command runs to its end as in
+ * a JVM of its own; a failed stdout then ends a command that succeeded as the Java CLI ends it
+ * (StandardOutput, ErrorReporter.outputChecked): one line and exit 5, or nothing and 141 for a pipe
+ * whose reader went away.
+ */
 static int copy_response(int sock, const char *repo, int argc, char **argv) {
   static unsigned char frame[MAX_FRAME];
+  int stdout_errno = 0, stderr_failed = 0;
   for (;;) {
     unsigned char head[5];
     int r = read_fully(sock, head, 5);
@@ -229,14 +257,21 @@ static int copy_response(int sock, const char *repo, int argc, char **argv) {
     if (r <= 0 && len > 0) return fail(repo, NULL, argc, argv);
     switch (head[0]) {
       case 'o':
-        if (write_all(1, (char *)frame, len) < 0) return fail(repo, strerror(errno), argc, argv);
+        if (!stdout_errno && write_all(1, (char *)frame, len) < 0) stdout_errno = errno ? errno : EIO;
         break;
       case 'e':
-        if (write_all(2, (char *)frame, len) < 0) return fail(repo, strerror(errno), argc, argv);
+        if (!stderr_failed && write_all(2, (char *)frame, len) < 0) stderr_failed = 1;
         break;
-      case 'x':
+      case 'x': {
         if (len != 4) return fail(repo, "an exit frame not of 4 bytes", argc, argv);
-        return (int)((uint32_t)frame[0] << 24 | (uint32_t)frame[1] << 16 | (uint32_t)frame[2] << 8 | frame[3]);
+        int code = (int)((uint32_t)frame[0] << 24 | (uint32_t)frame[1] << 16 | (uint32_t)frame[2] << 8 | frame[3]);
+        if (code != EXIT_OK || !stdout_errno) return code;
+        if (stdout_errno == EPIPE) return EXIT_BROKEN_PIPE;
+        /* StandardOutput.describe */
+        fprintf(stderr, "casfs: cannot write to standard output: %s; the output is lost: check where it goes (a full"
+            " disk, a closed file)\n", strerror(stdout_errno));
+        return EXIT_IO;
+      }
       default:
         return fail(repo, "an unknown response frame", argc, argv);
     }

@@ -66,7 +66,7 @@ import picocli.CommandLine.Spec;
     description = "A content-addressed store for system images: import, check out, mount, "
         + "switch and share versions.",
     footer = {"", "Exit codes: 0 ok, 2 bad usage or argument, 3 not a repository or already one, "
-        + "4 verification failed, 5 I/O failure, 6 repository busy, 7 rejected, 130 interrupted, 1 internal error."})
+        + "4 verification failed, 5 I/O failure, 6 repository busy, 7 rejected, 130 interrupted, 141 output pipe closed, 1 internal error."})
 public final class Casfs implements Callable<Integer> {
   /**
    * Every subcommand, in the order {@code casfs --help} lists them. A holder class, so that a
@@ -238,12 +238,13 @@ public final class Casfs implements Callable<Integer> {
    * Runs one invocation and returns its exit code; never throws, never exits. If a daemon (a
    * mount, the peer) owns the repository, the command runs there, through its control socket.
    */
-  public static int run(Map<String, String> env, boolean terminal, OutputStream stdout, OutputStream stderr,
+  public static int run(Map<String, String> env, boolean terminal, OutputStream stdoutStream, OutputStream stderr,
       String... args) {
+    StandardOutput stdout = StandardOutput.of(stdoutStream);
     Path cwd = Path.of("").toAbsolutePath();
     Integer remote = ControlClient.runIfServed(env, terminal, cwd, stdout, stderr, args);
     if (remote != null) {
-      return remote;
+      return outputChecked(remote, env, stdout, stderr);
     }
     Preload.start();
     Casfs casfs = new Casfs(env, terminal, terminal && stderr == System.err, stdout, cwd);
@@ -252,12 +253,20 @@ public final class Casfs implements Callable<Integer> {
       // A daemon took the repository between the look above and this command's open.
       remote = ControlClient.runIfServed(env, terminal, cwd, stdout, stderr, args);
       if (remote != null) {
-        return remote;
+        return outputChecked(remote, env, stdout, stderr);
       }
       Casfs again = new Casfs(env, terminal, terminal && stderr == System.err, stdout, cwd);
       again.handedOver = true; // once only: now "busy" is the answer, said in one line
       return runHere(again, stdout, stderr, args);
     }
+    return code;
+  }
+
+  /** A command a daemon ran: its output reached the daemon, but this process may have failed to write it. */
+  private static int outputChecked(int code, Map<String, String> env, StandardOutput stdout, OutputStream stderr) {
+    PrintWriter err = new PrintWriter(new OutputStreamWriter(stderr, StandardCharsets.UTF_8));
+    code = new ErrorReporter("1".equals(env.get("CASFS_DEBUG"))).outputChecked(code, stdout, err);
+    err.flush();
     return code;
   }
 
@@ -277,28 +286,33 @@ public final class Casfs implements Callable<Integer> {
   /** Runs one invocation in this process (never through a control socket), as if started in {@code cwd}. */
   public static int runHere(Map<String, String> env, boolean terminal, Path cwd, OutputStream stdout,
       OutputStream stderr, String... args) {
-    return runHere(new Casfs(env, terminal, terminal && stderr == System.err, stdout, cwd), stdout, stderr, args);
+    StandardOutput out = StandardOutput.of(stdout);
+    return runHere(new Casfs(env, terminal, terminal && stderr == System.err, out, cwd), out, stderr, args);
   }
 
-  private static int runHere(Casfs casfs, OutputStream stdout, OutputStream stderr, String... args) {
+  private static int runHere(Casfs casfs, StandardOutput stdout, OutputStream stderr, String... args) {
     PrintWriter out = new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8));
     PrintWriter err = new PrintWriter(new OutputStreamWriter(stderr, StandardCharsets.UTF_8));
+    ErrorReporter reporter = new ErrorReporter(casfs.debug());
+    int code;
     try {
-      return commandLine(casfs, out, err, args).execute(args);
+      code = commandLine(casfs, out, err, args).execute(args);
     } catch (RuntimeException | Error e) {
       // picocli reports failures through the handlers; this is the last line of defence.
-      return new ErrorReporter(casfs.debug()).report(e, err);
+      code = reporter.report(e, err);
     } finally {
       out.flush();
-      err.flush();
     }
+    code = reporter.outputChecked(code, stdout, err);
+    err.flush();
+    return code;
   }
 
   public static void main(String[] args) {
     args = RawArguments.of(args);
     OutputStream stdout = new FileOutputStream(FileDescriptor.out);
     ShutdownInterrupts.enableForThisProcess();
-    int code = run(System.getenv(), System.console() != null, stdout, System.err, args);
+    int code = run(RawArguments.environment(System.getenv()), System.console() != null, stdout, System.err, args);
     ShutdownInterrupts.commandFinished();
     // a pull keeps the deltas it received on a background thread: let it finish first
     DeltaStore.awaitBackgroundWrites();

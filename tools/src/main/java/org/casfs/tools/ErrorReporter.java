@@ -33,6 +33,11 @@ public final class ErrorReporter implements IExecutionExceptionHandler, IParamet
   @Override
   public int handleParseException(ParameterException ex, String[] args) {
     CommandLine cmd = ex.getCommandLine();
+    if (ex instanceof picocli.CommandLine.MissingParameterException && !cmd.getUnmatchedArguments().isEmpty()) {
+      // 'import --bogus' said only that DIR is missing: picocli checks that before it refuses what
+      // it did not know, which is the mistake to tell first (DIR may be missing for its sake).
+      ex = new picocli.CommandLine.UnmatchedArgumentException(cmd, cmd.getUnmatchedArguments());
+    }
     String where = cmd.getCommandSpec().qualifiedName();
     String hint = "";
     if (ex instanceof picocli.CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
@@ -40,7 +45,7 @@ public final class ErrorReporter implements IExecutionExceptionHandler, IParamet
     }
     String line = oneLine(ex.getMessage()) + hint + "; see '" + where + " --help'";
     PrintWriter err = cmd.getErr();
-    err.println("casfs: " + line);
+    err.println("casfs: " + printable(line));
     if (debug) {
       ex.printStackTrace(err);
     }
@@ -56,14 +61,33 @@ public final class ErrorReporter implements IExecutionExceptionHandler, IParamet
     }
     if (isBrokenPipe(t) && !debug) {
       // The reader went away ('casfs cat ... | head'): not our failure, nothing to say.
-      return code.code();
+      return isStandardOutput(t) ? ExitCode.BROKEN_PIPE.code() : code.code();
     }
-    err.println("casfs: " + describe(t, code));
+    err.println("casfs: " + printable(describe(t, code)));
     if (debug) {
       t.printStackTrace(err);
     }
     err.flush();
     return code.code();
+  }
+
+  /**
+   * {@code code}, or the failure to write standard output that a command which otherwise succeeded
+   * met (the {@link java.io.PrintWriter} it wrote through swallowed it), reported as any failure:
+   * exit 5 and one line, or 141 and nothing for a pipe whose reader went away.
+   */
+  int outputChecked(int code, StandardOutput stdout, PrintWriter err) {
+    StandardOutput.Failure failed = stdout.failureOrNull();
+    return code == ExitCode.OK.code() && failed != null ? report(failed, err) : code;
+  }
+
+  private static boolean isStandardOutput(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof StandardOutput.Failure) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean isBrokenPipe(Throwable t) {
@@ -147,6 +171,33 @@ public final class ErrorReporter implements IExecutionExceptionHandler, IParamet
       msg = "internal error: " + t.getClass().getSimpleName() + ": " + msg;
     }
     return oneLine(msg);
+  }
+
+  /**
+   * {@code line} as a terminal may show it: a byte that is not UTF-8 in an argument (the
+   * {@link org.casfs.cas.Utf8b} escape it arrives as) printed {@code \xff}, as every path is
+   * ({@link org.casfs.cas.Name#printable}), where the UTF-8 writer printed '?'; control
+   * characters likewise. What is printable already, '\' too, stays.
+   */
+  static String printable(String line) {
+    StringBuilder sb = new StringBuilder(line.length());
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < line.length() && Character.isLowSurrogate(line.charAt(i + 1))) {
+        sb.append(c).append(line.charAt(++i));
+      } else if (c >= 0xdc80 && c <= 0xdcff) {
+        sb.append(String.format("\\x%02x", c & 0xff));
+      } else if (Character.isSurrogate(c)) {
+        sb.append('\ufffd');
+      } else if (c < 0x20 || c == 0x7f) {
+        sb.append(String.format("\\x%02x", (int) c));
+      } else if (c >= 0x80 && c < 0xa0) {
+        sb.append(String.format("\\xc2\\x%02x", (int) c));
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
   }
 
   static String oneLine(String s) {

@@ -39,7 +39,13 @@ public enum ExitCode {
    * Interrupted: by Ctrl-C, the JVM then ends with 130 (128 + SIGINT, as a shell reports it), or
    * 143 for SIGTERM, whatever code the command chose; a checkout undoes what it wrote first.
    */
-  INTERRUPTED(130, "run the command again");
+  INTERRUPTED(130, "run the command again"),
+  /**
+   * Standard output was a pipe whose reader went away ({@code casfs log | head -1}): nothing is
+   * said and the code is a SIGPIPE death's (128 + 13), as git and the coreutils end; a shell
+   * reports it only under {@code set -o pipefail}.
+   */
+  BROKEN_PIPE(141, "");
 
   private final int code;
   private final String advice;

@@ -3,12 +3,14 @@ package org.casfs.tools;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.casfs.cas.Utf8b;
 import org.casfs.cas.posix.Cmdline;
 
 /**
- * The command's arguments as the bytes the shell passed. The JVM decodes {@code main}'s arguments
+ * The command's arguments (and environment) as the bytes the shell passed. The JVM decodes {@code main}'s arguments
  * with the locale's charset and replaces whatever does not fit: {@code caf\xe9} (a Latin-1 name)
  * arrives as {@code caf?}, and under the POSIX locale, where cron, systemd and many scripts run,
  * so does every accented letter. Linux keeps the bytes in {@code /proc/self/cmdline}; they are
@@ -17,6 +19,7 @@ import org.casfs.cas.posix.Cmdline;
  */
 final class RawArguments {
   private static final Path CMDLINE = Path.of("/proc/self/cmdline");
+  private static final Path ENVIRON = Path.of("/proc/self/environ");
 
   private RawArguments() {}
 
@@ -33,6 +36,41 @@ final class RawArguments {
       return args;
     }
     return matched(args, raw);
+  }
+
+  /**
+   * {@code env} with each value replaced by the {@link Utf8b} string of its bytes, as for the
+   * arguments: the JVM turns a byte that is not UTF-8 into U+FFFD, so {@code CASFS_REPO=$'X\xff'}
+   * named another directory ({@code X\xef\xbf\xbd}), which {@code init} made. A variable whose
+   * bytes do not match the JVM's value (set after this process started) keeps the JVM's value.
+   */
+  static Map<String, String> environment(Map<String, String> env) {
+    byte[] raw;
+    try {
+      raw = Files.readAllBytes(ENVIRON);
+    } catch (IOException | RuntimeException e) {
+      return env;
+    }
+    return matchedEnvironment(env, Cmdline.split(raw));
+  }
+
+  /** {@code env} with the values of {@code raw}'s NAME=VALUE entries where they agree with it. */
+  static Map<String, String> matchedEnvironment(Map<String, String> env, List<byte[]> raw) {
+    Map<String, String> out = new HashMap<>(env);
+    for (byte[] entry : raw) {
+      String decoded = Utf8b.decode(entry);
+      int eq = decoded.indexOf('=');
+      if (eq <= 0) {
+        continue;
+      }
+      String name = decoded.substring(0, eq);
+      String value = decoded.substring(eq + 1);
+      String jvm = env.get(name);
+      if (jvm != null && !jvm.equals(value) && agrees(value, jvm)) {
+        out.put(name, value);
+      }
+    }
+    return out;
   }
 
   /** The last {@code args.length} entries of {@code raw}, if they are {@code args} as the JVM decoded them. */

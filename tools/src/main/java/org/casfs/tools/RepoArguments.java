@@ -1,5 +1,6 @@
 package org.casfs.tools;
 
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Set;
 
@@ -26,15 +27,30 @@ public final class RepoArguments {
 
   /**
    * The repository directory, absolute: {@code --repo} (resolved against {@code cwd}), else
-   * {@code $CASFS_REPO} resolved against {@code cwd}; null if neither is given.
+   * {@code $CASFS_REPO} resolved against {@code cwd}; null if neither is given (an empty or blank
+   * variable counts as not set).
+   *
+   * @throws CliException (bad usage) for an empty {@code --repo}, which would silently be the
+   *     working directory, and for a path that is not UTF-8 ({@link UnspellablePath})
    */
-  public static Path repoDirOrNull(Path repoOption, String repoEnv, Path cwd) {
+  public static Path repoDirOrNull(String repoOption, String repoEnv, Path cwd) {
     if (repoOption != null) {
-      return cwd.resolve(repoOption).toAbsolutePath().normalize();
+      if (repoOption.isEmpty()) {
+        throw CliException.usage("--repo is empty; give the repository directory (--repo . for this one)");
+      }
+      return resolved("--repo", repoOption, cwd);
     }
     if (repoEnv != null && !repoEnv.isBlank()) {
-      return cwd.resolve(repoEnv).toAbsolutePath().normalize();
+      return resolved("CASFS_REPO", repoEnv, cwd);
     }
     return null;
+  }
+
+  private static Path resolved(String from, String dir, Path cwd) {
+    try {
+      return cwd.resolve(dir).toAbsolutePath().normalize();
+    } catch (InvalidPathException e) {
+      throw CliException.usage(from + ": " + UnspellablePath.describe(dir));
+    }
   }
 }

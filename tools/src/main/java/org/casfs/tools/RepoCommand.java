@@ -32,7 +32,7 @@ public abstract class RepoCommand extends CasfsCommand {
 
   @Option(names = "--repo", paramLabel = "DIR",
       description = "the repository directory (default: $CASFS_REPO)")
-  private Path repoOption;
+  private String repoOption; // a String: an empty one is refused, not taken for the working directory
 
   /** The repository directory the user named, as an absolute path. */
   protected Path repoDir() {

@@ -166,6 +166,66 @@ class BadInputTest {
     assertThat(RepoFingerprint.of(repo).replaceAll("(?m)^other staging/[a-z-]+ 40755\n", "")).isEqualTo(before);
   }
 
+  /**
+   * A URL that cannot name a source is bad usage, said with the URL: a port out of range was
+   * "internal error ... IllegalArgumentException: port out of range", exit 1; a port that is no
+   * number, or no host, exit 5 with the advice for a full disk; {@code peer --peers notaurl} said
+   * "hostname can't be null".
+   */
+  @Test
+  void aMalformedUrlIsExit2AndNamed() throws Exception {
+    String before = RepoFingerprint.of(repo);
+    for (String[] bad : new String[][] {
+        {"http://127.0.0.1:99999", "the port 99999 is out of range (1 to 65535)"},
+        {"http://127.0.0.1:-5", "the port '-5' is not a number"},
+        {"http://127.0.0.1:80x", "the port '80x' is not a number"},
+        {"http://127.0.0.1:0/", "the port 0 is out of range"},
+        {"http:///x", "names no host"}}) {
+      String url = bad[0];
+      for (List<String> args : List.of(List.of("pull", url), List.of("fsck", "--repair", url),
+          List.of("peer", "--peers", "http://127.0.0.1:7420," + url, "--mdns", "none"))) {
+        CliRunner.Result r = cli.run(args.toArray(String[]::new));
+        assertOneLine(r, 2, "'" + url + "'", bad[1], "give it as http://HOST:PORT");
+        assertThat(r.err()).as(r.toString()).doesNotContain("disk", "internal error");
+      }
+    }
+    assertOneLine(cli.run("peer", "--peers", "notaurl", "--mdns", "none"), 2,
+        "--peers", "'notaurl' is not an http:// or https:// URL");
+    assertThat(RepoFingerprint.of(repo)).isEqualTo(before);
+  }
+
+  /** Nothing signed, nothing to mirror: a step left out (exit 2), not an I/O failure (was exit 5). */
+  @Test
+  void aMirrorOfARepositoryThatOffersNothingIsExit2() throws Exception {
+    String before = RepoFingerprint.of(repo);
+    Path stick = tmp.resolve("mirE");
+    assertOneLine(cli.run("mirror", stick.toString()), 2, "offers no signed version", stick.toString(),
+        "run 'casfs sign VERSION' first");
+    assertThat(stick).doesNotExist();
+    assertThat(RepoFingerprint.of(repo)).isEqualTo(before);
+  }
+
+  /**
+   * Small things the one line got wrong: an unknown option was hidden behind "Missing required
+   * parameter: 'DIR'"; a key given as a directory was "readable by others" (a directory's mode); a
+   * stray argument that is not UTF-8 was printed '?' instead of escaped as paths are.
+   */
+  @Test
+  void theOneLineSaysWhatIsWrongFirst() throws Exception {
+    String before = RepoFingerprint.of(repo);
+    assertOneLine(cli.run("import", "--repo", repo.toString(), "--bogus"), 2, "Unknown option: '--bogus'",
+        "casfs import --help");
+    Path keys = Files.createDirectories(tmp.resolve("keys"));
+    Files.setPosixFilePermissions(keys, PosixFilePermissions.fromString("rwxr-xr-x"));
+    assertOneLine(cli.run("sign", "v1", "--key", keys.toString()), 2, "the signing key " + keys + " is a directory",
+        "give the key file to read");
+    assertOneLine(cli.run("keygen", "--key", keys.toString()), 2, keys + " is a directory", "to write");
+    CliRunner.Result stray = cli.run("diff", "v1", "v1", "caf\udce9");
+    assertOneLine(stray, 2, "'caf\\xe9'");
+    assertThat(stray.err()).doesNotContain("?");
+    assertThat(RepoFingerprint.of(repo)).isEqualTo(before);
+  }
+
   @Test
   void theDefaultKeyIsUnderTheCallersHomeAndARelativeCasfsKeyUnderItsDirectory() throws Exception {
     Path home = tmp.resolve("home");

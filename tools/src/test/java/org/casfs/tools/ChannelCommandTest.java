@@ -56,7 +56,8 @@ class ChannelCommandTest {
     assertThat(pulled.code()).as(pulled.toString()).isZero();
     assertThat(laptop.run("cat", "current", "/hello").out()).isEqualTo("hello testing-1\n");
     CliRunner.Result again = laptop.run("pull", "--from-dir", testingStick.toString());
-    assertThat(again.code()).as("on the new channel, its own sequence is the measure: " + again).isEqualTo(7);
+    assertThat(again.code()).as("on the new channel, its own sequence is the measure: " + again).isZero();
+    assertThat(again.out()).as("the version that runs, not newer, not older").startsWith("already up to date at ");
     assertThat(laptop.run("pull", "--from-dir", stableStick.toString()).code())
         .as("the old channel is refused now").isEqualTo(4);
     assertThat(laptop.run("fsck").code()).isZero();

@@ -82,6 +82,37 @@ class NonAsciiArgumentsTest {
     }
   }
 
+  /**
+   * A repository path that is not UTF-8, in each place one is given, was a Java stack trace and
+   * exit 1 (--repo: the control-socket client's Path.of), or a repository made under another name
+   * (CASFS_REPO: the JVM turned \xff into U+FFFD, and init made 'X\xef\xbf\xbd'); an empty --repo
+   * was the working directory. Each is refused in one line, exit 2, and nothing is made.
+   */
+  @Test
+  void aRepositoryPathThatIsNotUtf8OrEmptyIsRefusedInOneLine() throws Exception {
+    bash("mkdir $'" + tmp + "/R\\xff'"); // it exists: the clients would look for a daemon's socket in it
+    for (String args : List.of("ls --repo $'R\\xff' v1", "init --repo $'X\\xff'", "log --repo=$'R\\xff'",
+        "--repo $'R\\xff' log")) {
+      Run r = casfs(Map.of(), args);
+      String which = args.contains("X") ? "X" : "R";
+      assertThat(r.code()).as(args + ": " + r.err()).isEqualTo(2);
+      assertThat(r.err()).as(args).hasLineCount(1).startsWith("casfs: --repo: the path '" + which + "\\xff' is not UTF-8")
+          .contains("symlink").doesNotContain("Exception");
+    }
+    Run fromVariable = run(Map.of(), "CASFS_REPO=$'X\\xff' exec '" + launcher() + "' init");
+    assertThat(fromVariable.code()).as(fromVariable.err()).isEqualTo(2);
+    assertThat(fromVariable.err()).hasLineCount(1).startsWith("casfs: CASFS_REPO: the path 'X\\xff' is not UTF-8");
+    Run empty = casfs(Map.of(), "init --repo ''");
+    assertThat(empty.code()).as(empty.err()).isEqualTo(2);
+    assertThat(empty.err()).hasLineCount(1).startsWith("casfs: --repo is empty; give the repository directory");
+    String left = bash("ls -A | grep -v -e '^out' -e '^err' | od -An -c | tr -d ' \\n'").text();
+    assertThat(left).as("no repository was made, here or under another name").isEqualTo("R377\\n");
+  }
+
+  private static String launcher() {
+    return Path.of(System.getProperty("user.dir"), "casfs").toString();
+  }
+
   /** IMAGES/caf\xe9 and IMAGES/sub/\xc3\xbc.txt, made by bash from bytes. */
   private void writeImages() throws Exception {
     String images = "$'" + tmp + "/" + IMAGES + "'";

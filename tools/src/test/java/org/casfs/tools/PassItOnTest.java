@@ -56,9 +56,16 @@ class PassItOnTest {
     assertThat(pupil.run("cat", "current", "/hello").out()).isEqualTo("hello v2\n");
     assertThat(pupil.run("fsck").code()).isZero();
 
-    // What it offers never goes back: an older version pulled again is refused, the offer stays.
+    // An older version than the one that runs is a rollback, refused (exit 7).
+    CliRunner.Result rollback = pupil.run("pull", "--from-dir", villageStick.toString());
+    assertThat(rollback.code()).as(rollback.toString()).isEqualTo(7);
+    assertThat(rollback.err()).contains("not newer than the running 2 (a rollback is refused");
+
+    // What it offers never goes back: the version it runs (v1, v2 staged) pulled again changes
+    // nothing, the offer stays.
     CliRunner.Result older = teacher.run("pull", "--from-dir", villageStick.toString());
-    assertThat(older.code()).isEqualTo(7);
+    assertThat(older.code()).as(older.toString()).isZero();
+    assertThat(older.out()).startsWith("already up to date at ").contains(" is staged: run 'casfs switch staged'");
     assertThat(teacher.run("mirror", villageStick.toString()).code()).isZero();
     CliRunner late = Machines.laptop(tmp.resolve("late"), pub);
     assertThat(late.run("pull", "--from-dir", villageStick.toString()).out()).contains("(sequence 2)");

@@ -31,4 +31,14 @@ class RawArgumentsTest {
     assertThat(RawArguments.matched(other, Cmdline.split(b("java\0Casfs\0current\0y\0")))).isSameAs(other);
     assertThat(Cmdline.split(b("no-trailing-nul"))).hasSize(1);
   }
+
+  /** CASFS_REPO=$'X\xff' reached the JVM as "X\ufffd", a real directory's name, which init made. */
+  @Test
+  void theEnvironmentsBytesReplaceWhatTheJvmDecoded() {
+    List<byte[]> raw = Cmdline.split(b("HOME=/home/ada\0CASFS_REPO=X\u00ff\0LATER=old\0NOTE=a=b\0"));
+    java.util.Map<String, String> jvm = java.util.Map.of("HOME", "/home/ada", "CASFS_REPO", "X\ufffd",
+        "LATER", "set since", "NOTE", "a=b");
+    assertThat(RawArguments.matchedEnvironment(jvm, raw)).isEqualTo(java.util.Map.of("HOME", "/home/ada",
+        "CASFS_REPO", "X\udcff", "LATER", "set since", "NOTE", "a=b"));
+  }
 }

@@ -1,6 +1,7 @@
 package org.casfs.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -41,9 +42,21 @@ class RepoArgumentsTest {
   @Test
   void theOptionWinsOverTheVariableAndBothResolveAgainstTheCallersDirectory() {
     Path cwd = Path.of("/home/ada");
-    assertThat(RepoArguments.repoDirOrNull(Path.of("r"), "/srv/other", cwd)).isEqualTo(Path.of("/home/ada/r"));
+    assertThat(RepoArguments.repoDirOrNull("r", "/srv/other", cwd)).isEqualTo(Path.of("/home/ada/r"));
     assertThat(RepoArguments.repoDirOrNull(null, "x/../repo", cwd)).isEqualTo(Path.of("/home/ada/repo"));
     assertThat(RepoArguments.repoDirOrNull(null, " ", cwd)).isNull();
     assertThat(RepoArguments.repoDirOrNull(null, null, cwd)).isNull();
+  }
+
+  /** {@code --repo ""} was the working directory; a path that is not UTF-8 was a stack trace. */
+  @Test
+  void anEmptyOptionOrAPathThatIsNotUtf8IsBadUsage() {
+    Path cwd = Path.of("/home/ada");
+    assertThatThrownBy(() -> RepoArguments.repoDirOrNull("", "/srv/other", cwd)).isInstanceOf(CliException.class)
+        .hasMessageContaining("--repo is empty");
+    assertThatThrownBy(() -> RepoArguments.repoDirOrNull("R\udcff", null, cwd)).isInstanceOf(CliException.class)
+        .hasMessageContaining("--repo: the path 'R\\xff' is not UTF-8");
+    assertThatThrownBy(() -> RepoArguments.repoDirOrNull(null, "X\udcff", cwd)).isInstanceOf(CliException.class)
+        .hasMessageContaining("CASFS_REPO: the path 'X\\xff' is not UTF-8");
   }
 }

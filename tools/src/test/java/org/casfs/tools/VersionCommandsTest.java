@@ -148,8 +148,42 @@ class VersionCommandsTest {
     CliRunner.Result r = cli.run("commit", "--label", "staged");
     assertThat(r.err()).contains("label 'staged' would read as a ref");
     assertThat(cli.run("log", "--all").out().lines()).as("nothing was imported").hasSize(2);
-    assertThat(cli.run("import", src.toString(), "--label", "2026").code()).isZero(); // digits: a label first
-    assertThat(cli.run("cat", "2026", "etc/hostname").out()).isEqualTo("laptop-3\n");
+    assertThat(cli.run("import", src.toString(), "--label", "2026-11").code()).isZero();
+    assertThat(cli.run("cat", "2026-11", "etc/hostname").out()).isEqualTo("laptop-3\n");
+  }
+
+  /**
+   * A label of hex digits shadowed an id prefix: {@code --label 839a} was taken, and then {@code show
+   * 839a} showed the object with that prefix while {@code switch 839a} switched to the labelled
+   * version. Such labels are refused (from {@link org.casfs.txn.VersionResolver#MIN_PREFIX} digits
+   * on: a year too, which may be a prefix); one made before names the same version in every command.
+   */
+  @Test
+  void aLabelThatReadsAsAnIdPrefixIsRefusedAndAnOlderOneMeansTheSameEverywhere() throws Exception {
+    Path src = TestTreeFiles.write(tmp.resolve("src"), 3);
+    for (String bad : List.of("839a", "2026", "deadbeef", v1.name().substring(0, 12))) {
+      CliRunner.Result r = cli.run("import", src.toString(), "--label", bad);
+      assertThat(r.code()).as("'" + bad + "': " + r).isEqualTo(2);
+      assertThat(r.err()).hasLineCount(1).contains("label '" + bad + "' would read as", "id prefix");
+    }
+    assertThat(cli.run("log", "--all").out().lines()).as("nothing was imported").hasSize(2);
+    for (String fine : List.of("839", "2026-11", "CAFE", "v839a")) {
+      CliRunner.Result r = cli.run("import", src.toString(), "--label", fine);
+      assertThat(r.code()).as("'" + fine + "': " + r).isZero();
+    }
+
+    String legacy = v1.name().substring(0, 6); // the prefix of v1, made a label of a third version
+    ObjectId v3;
+    try (Repository repo = Repository.open(repoDir)) {
+      v3 = HandMadeVersions.write(repo, "gamma\n", legacy, v2, 3);
+      Versions.release(repo);
+    }
+    CliRunner.Result shown = cli.run("show", legacy);
+    assertThat(shown.code()).as(shown.toString()).isZero();
+    assertThat(shown.out()).as("the label, as switch reads it").contains("manifest  " + v3, "label     " + legacy);
+    assertThat(cli.run("switch", legacy).code()).isZero();
+    assertThat(current()).isEqualTo(v3);
+    assertThat(cli.run("show", v1.name().substring(0, 7)).out()).as("a longer prefix").contains("manifest  " + v1);
   }
 
   @Test

@@ -23,7 +23,8 @@ import org.casfs.cas.store.ObjectInfo;
  * Thread-safe; reads only.
  */
 public final class VersionResolver {
-  private static final int MIN_PREFIX = 4;
+  /** The fewest hex digits that name a version by its id's prefix. */
+  public static final int MIN_PREFIX = 4;
   private final Refs refs;
   private final ObjectDatabase objects;
 
@@ -110,6 +111,23 @@ public final class VersionResolver {
     throw new VersionException(VersionException.Reason.UNKNOWN, "unknown version '" + version
         + "': not a ref (current, previous, staged, a pin), label, manifest id or id prefix of at least "
         + MIN_PREFIX + " digits; see 'casfs log'");
+  }
+
+  /**
+   * True if {@code version}, as typed, names a ref, a pin or a label: what {@link #resolve} takes
+   * it for before an id prefix. {@code casfs show}, which also shows objects by id prefix, asks this
+   * so that a VERSION means the same in every command (a label such as {@code 839a}, made before
+   * such labels were refused, is that label everywhere, as a git branch named like a hash is).
+   */
+  public boolean namesRefOrLabel(String version) throws IOException {
+    try {
+      if (refOrNull(version) != null) {
+        return true;
+      }
+    } catch (VersionException e) {
+      return true; // current, previous or staged, not set yet: still a ref's name, never a prefix
+    }
+    return refs.getOrNull(version.startsWith(Refs.LABEL_PREFIX) ? version : Refs.LABEL_PREFIX + version) != null;
   }
 
   private ObjectId refOrNull(String name) throws IOException, VersionException {

@@ -291,6 +291,7 @@ public final class Peer implements AutoCloseable {
    * resolved.
    */
   static InetSocketAddress staticAddress(String url) throws UnknownHostException {
+    HttpSource.checkUrl(url);
     URI u = URI.create(HttpSource.withJavaZone(url));
     int port = u.getPort() < 0 ? 80 : u.getPort();
     String host = u.getHost();
@@ -511,6 +512,11 @@ public final class Peer implements AutoCloseable {
         });
     try (source) {
       Puller.Result r = puller.pull(List.of(source), config.autoSwitch()); // and offers it on
+      if (r.upToDate()) { // the neighbours went back to what runs here since their heads were read
+        transfer.set(new Transfer(channel, r.sequence(), r.manifest().name(), urls, "done", 0, 0, 0, 0,
+            perSource(sources), started, clock.millis(), "up to date"));
+        return;
+      }
       pullsDone++;
       List<Long> per = perSource(sources);
       // What the pull took, which is what the source offered when the pull asked, not

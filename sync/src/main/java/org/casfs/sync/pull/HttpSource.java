@@ -39,11 +39,10 @@ public final class HttpSource implements Source {
   private final AtomicLong requests = new AtomicLong();
   private volatile boolean onlySourceLeft;
 
+  /** @throws IllegalArgumentException for a URL that cannot name a source ({@link #checkUrl}) */
   public HttpSource(String url, PullConfig config) {
+    checkUrl(url);
     String u = withJavaZone(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
-    if (!u.startsWith("http://") && !u.startsWith("https://")) {
-      throw new IllegalArgumentException("a source URL starts with http:// or https://: " + url);
-    }
     this.base = u;
     this.config = config;
   }
@@ -51,6 +50,50 @@ public final class HttpSource implements Source {
   @Override
   public String name() {
     return base;
+  }
+
+  /**
+   * Checks that {@code url} can name a source: {@code http://} or {@code https://}, a host, and a
+   * port (when one is given) from 1 to 65535. A port out of range reached the JDK's connection code
+   * as an {@code IllegalArgumentException} deep inside a pull; a port that is no number, or no host
+   * at all, failed there as an I/O error.
+   *
+   * @throws IllegalArgumentException naming the URL and what is wrong with it, and how to write one
+   */
+  public static void checkUrl(String url) {
+    String shown = "'" + url + "'";
+    String advice = "; give it as http://HOST:PORT, e.g. http://192.168.1.10:7420";
+    String u = withJavaZone(url);
+    if (!u.startsWith("http://") && !u.startsWith("https://")) {
+      throw new IllegalArgumentException(shown + " is not an http:// or https:// URL" + advice);
+    }
+    URI uri;
+    try {
+      uri = new URI(u);
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalArgumentException(shown + " is not a valid URL (" + e.getReason() + ")" + advice);
+    }
+    String authority = uri.getRawAuthority();
+    if (authority == null || authority.isEmpty() || authority.startsWith(":")) {
+      throw new IllegalArgumentException(shown + " names no host" + advice);
+    }
+    if (uri.getHost() == null) { // not host[:port] as a server's address is written
+      int colon = authority.lastIndexOf(':');
+      if (colon > authority.lastIndexOf(']')) {
+        String port = authority.substring(colon + 1);
+        if (!port.matches("[0-9]+")) {
+          throw new IllegalArgumentException(shown + ": the port '" + port + "' is not a number" + advice);
+        }
+        if (port.length() > 5 || Integer.parseInt(port) > 65535) {
+          throw new IllegalArgumentException(shown + ": the port " + port + " is out of range (1 to 65535)" + advice);
+        }
+      }
+      return; // a host name the URI grammar does not know (an underscore): the connection judges it
+    }
+    if (uri.getPort() == 0 || uri.getPort() > 65535) {
+      throw new IllegalArgumentException(shown + ": the port " + uri.getPort() + " is out of range (1 to 65535)"
+          + advice);
+    }
   }
 
   /**

@@ -26,7 +26,9 @@ import org.casfs.sync.wire.WireException;
  *
  * <ol>
  *   <li>Head: the first source whose head verifies ({@link HeadVerifier}: trusted key, own
- *       channel, newer than what runs, not expired).
+ *       channel, newer than what runs, not expired). A source whose signed head names the version
+ *       that runs has nothing new: when no source has, the pull is done, up to date (its result
+ *       is that version, nothing fetched), not refused as a rollback.
  *   <li>One fetch stream per streaming source (head + 1 round trip; {@link FetchStream}): manifest,
  *       trees, blobs, each checked against what names it before it is stored, and the exact bytes
  *       still needed checked against free disk before the first blob.
@@ -98,9 +100,12 @@ public final class Puller {
     return this;
   }
 
-  /** What a pull did. */
+  /**
+   * What a pull did. {@code upToDate}: no source offered anything newer than the version that runs,
+   * and one offered that version ({@code manifest}); nothing was fetched, staged or switched.
+   */
   public record Result(ObjectId manifest, long sequence, boolean switched, long objectsFetched, long bytesStored,
-      long bytesReceived, long requests) {}
+      long bytesReceived, long requests, boolean upToDate) {}
 
   /** Pulls the newest version the sources offer; see the class comment. */
   public Result pull(List<Source> sources, boolean switchAfter) throws IOException {
@@ -124,18 +129,29 @@ public final class Puller {
     Head head = null;
     List<String> refusals = new ArrayList<>();
     SignatureException firstRefusal = null;
+    ObjectId current = refs.currentOrNull();
+    boolean upToDate = false;
     for (Source s : sources) {
+      SignedHead sh = null;
       try {
-        SignedHead sh = SignedHead.parse(s.head());
+        sh = SignedHead.parse(s.head());
         head = verifier.verify(sh, running);
         signed = sh;
         break;
       } catch (SignatureException e) {
+        if (e.reason() == SignatureException.Reason.NOT_NEWER && sh != null
+            && sh.headUnverified().manifestId().equals(current)) {
+          upToDate = true; // a signed head (verify checks that first) of the version that runs
+          continue;
+        }
         refusals.add(s.name() + ": " + e.getMessage());
         firstRefusal = firstRefusal == null ? e : firstRefusal;
       } catch (IOException e) {
         refusals.add(s.name() + ": " + e.getMessage());
       }
+    }
+    if (head == null && upToDate) {
+      return new Result(current, running, false, 0, 0, received(sources), requests(sources), true);
     }
     if (head == null) {
       throw new PullException(firstRefusal != null ? PullException.Kind.REFUSED : PullException.Kind.SOURCES_FAILED,
@@ -220,13 +236,16 @@ public final class Puller {
     partials.clear();
     run.phase("done");
     run.report();
-    long received = 0;
-    long requests = 0;
-    for (Source s : sources) {
-      received += s.bytesReceived();
-      requests += s.requests();
-    }
-    return new Result(want, head.sequence(), switched, run.objectsDone(), run.bytesDone(), received, requests);
+    return new Result(want, head.sequence(), switched, run.objectsDone(), run.bytesDone(), received(sources),
+        requests(sources), false);
+  }
+
+  private static long received(List<Source> sources) {
+    return sources.stream().mapToLong(Source::bytesReceived).sum();
+  }
+
+  private static long requests(List<Source> sources) {
+    return sources.stream().mapToLong(Source::requests).sum();
   }
 
   /**

@@ -40,7 +40,9 @@ public final class CheckoutCommand extends RepoCommand {
 
   @Override
   protected void execute() throws Exception {
-    Path dir = target.toAbsolutePath().normalize();
+    // DIR as the shell's tools read it: a symlink to a directory is followed (the checkout goes into
+    // the directory it names) and '..' is taken after it, not by simplifying the text.
+    Path dir = LocalPaths.resolved(target);
     requireAbsentOrEmpty(dir);
     try (OpenRepo open = open()) {
       ObjectId id = open.resolve(version);
@@ -74,6 +76,10 @@ public final class CheckoutCommand extends RepoCommand {
   static void requireAbsentOrEmpty(Path dir) throws IOException {
     if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
       return;
+    }
+    if (Files.isSymbolicLink(dir)) { // one whose target does not exist: followed, it would be
+      throw CliException.usage("checkout target " + dir + " is a symbolic link to " + Files.readSymbolicLink(dir)
+          + ", which does not exist; give a new or empty directory");
     }
     if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
       throw CliException.usage("checkout target " + dir + " exists and is not a directory"

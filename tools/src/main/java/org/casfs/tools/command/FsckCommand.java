@@ -25,7 +25,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "fsck", description = "Check every object's hash and every reference of every version.")
 public final class FsckCommand extends RepoCommand {
-  @picocli.CommandLine.Option(names = "--repair", paramLabel = "URL",
+  @picocli.CommandLine.Option(names = "--repair", paramLabel = "URL", converter = UrlArgument.OrFolder.class,
       description = "fetch every missing or damaged object from this server, peer, mirror URL or mirror directory")
   private String repairFrom;
 

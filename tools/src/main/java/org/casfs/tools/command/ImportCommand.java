@@ -3,6 +3,7 @@ package org.casfs.tools.command;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,10 +63,18 @@ public final class ImportCommand extends RepoCommand {
 
   @Override
   protected void execute() throws Exception {
-    Path dir = source.toAbsolutePath().normalize();
-    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-      throw CliException.usage(dir + (Files.exists(dir, LinkOption.NOFOLLOW_LINKS) ? " is not a directory"
-          : " does not exist") + "; give the directory to import");
+    // DIR as the shell's tools read it: a symlink to a directory (DIR itself, DIR/, DIR/.) is
+    // followed and '..' taken after it; only the entries inside the tree are imported as symlinks.
+    Path dir;
+    try {
+      dir = source.toRealPath();
+    } catch (NoSuchFileException e) {
+      throw CliException.usage(source.toAbsolutePath() + " does not exist"
+          + (Files.isSymbolicLink(source) ? " (a symbolic link to " + Files.readSymbolicLink(source) + ", which does not)"
+              : "") + "; give the directory to import");
+    }
+    if (!Files.isDirectory(dir)) {
+      throw CliException.usage(source.toAbsolutePath() + " is not a directory; give the directory to import");
     }
     if (threads != null && threads < 1) {
       throw CliException.usage("--threads must be at least 1");
@@ -87,6 +96,9 @@ public final class ImportCommand extends RepoCommand {
       long start = System.nanoTime();
       Imports imports = new Imports(open.txn());
       String interrupted = imports.interruptedOrNull();
+      if (interrupted != null && !interrupted.equals(dir.toString()) && isSameDirectory(interrupted, dir)) {
+        dir = Path.of(interrupted); // begun through a symlink by an older casfs: resumed as it was begun
+      }
       if (interrupted != null && !interrupted.equals(dir.toString())) {
         throw CliException.rejected("an interrupted import of " + interrupted + " is open"
             + "; run 'casfs import " + interrupted + "' to finish it or 'casfs abort' to drop it");
@@ -139,6 +151,14 @@ public final class ImportCommand extends RepoCommand {
       out.add(rel);
     }
     return out;
+  }
+
+  private static boolean isSameDirectory(String path, Path dir) {
+    try {
+      return Files.isSameFile(Path.of(path), dir);
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
   }
 
   /** Whether the import leaves {@code repo} (inside {@code dir}; both real paths) out. */

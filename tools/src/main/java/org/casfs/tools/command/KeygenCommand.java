@@ -45,6 +45,7 @@ public final class KeygenCommand extends CasfsCommand {
 
   /** The signing key in {@code file}; its absence is one line saying how to make one. */
   static SigningKey read(Path file) throws java.io.IOException {
+    requireNotADirectory(file, "read");
     if (!Files.exists(file)) {
       throw new CliException(ExitCode.IO, "no signing key at " + file + "; make one on the origin with"
           + " 'casfs keygen', or give --key FILE (or CASFS_KEY)");
@@ -52,9 +53,18 @@ public final class KeygenCommand extends CasfsCommand {
     return SigningKey.readFrom(file);
   }
 
+  /** A directory where the key file should be (a directory's mode said it was "readable by others"). */
+  private static void requireNotADirectory(Path file, String verb) {
+    if (Files.isDirectory(file)) {
+      throw CliException.usage("the signing key " + file + " is a directory; give the key file to " + verb
+          + " (--key FILE or CASFS_KEY), e.g. " + file.resolve("signing.key"));
+    }
+  }
+
   @Override
   protected void execute() throws Exception {
     Path file = keyPath(key, casfs());
+    requireNotADirectory(file, showPublic ? "read" : "write");
     if (showPublic) {
       out().println(read(file).publicKey().text());
       return;

@@ -3,6 +3,7 @@ package org.casfs.tools.command;
 import java.nio.file.Path;
 import org.casfs.sync.Mirror;
 import org.casfs.sync.SyncState;
+import org.casfs.tools.CliException;
 import org.casfs.tools.OpenRepo;
 import org.casfs.tools.RepoCommand;
 import picocli.CommandLine.Command;
@@ -32,6 +33,10 @@ public final class MirrorCommand extends RepoCommand {
           : state.offerWhatRunsOrNull(open.txn().refs().currentOrNull(), open.repo().config().channel());
       if (offered != null) {
         out().println(offered);
+      }
+      if (state.offeredHeadOrNull() == null) { // nothing to mirror: a step left out, not a failing disk
+        throw CliException.usage("this repository offers no signed version, so there is nothing to mirror to " + dir
+            + "; run 'casfs sign VERSION' first");
       }
       Mirror.Result r = new Mirror(open.repo().objectDatabase(), state)
           .deltasFrom(RepoDeltas.forMirror(open.repo())).write(dir, verify);

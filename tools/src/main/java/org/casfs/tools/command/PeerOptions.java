@@ -40,7 +40,7 @@ final class PeerOptions {
   @Option(names = "--bind", paramLabel = "ADDR", defaultValue = "0.0.0.0", description = "peer HTTP address (default: ${DEFAULT-VALUE})")
   String bind;
 
-  @Option(names = "--peers", paramLabel = "URL", split = ",",
+  @Option(names = "--peers", paramLabel = "URL", split = ",", converter = UrlArgument.class,
       description = "static neighbours (base URLs) for networks without multicast")
   List<String> peers = new ArrayList<>();
 

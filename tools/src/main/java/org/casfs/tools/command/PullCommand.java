@@ -26,12 +26,13 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code casfs pull URL|--from-dir DIR [--switch]}: fetches the newest signed version, verifies
  * everything, stages it and optionally switches. Exit 4 for a version or object that fails
- * verification, 7 for a version that is not newer, 5 for no space or unreachable sources.
+ * verification, 7 for an older version (a rollback is local: 'casfs rollback'), 5 for no space or
+ * unreachable sources; 0, "already up to date", when the newest version offered is the one that runs.
  */
 @Command(name = "pull", description = "Pull the newest signed version from a server, peer or mirror; stage it.")
 public final class PullCommand extends RepoCommand {
   static final class From {
-    @Parameters(paramLabel = "URL", description = "http://host:port of a casfs server, peer or static mirror")
+    @Parameters(paramLabel = "URL", converter = UrlArgument.OrFolder.class, description = "http://host:port of a casfs server, peer or static mirror")
     String url;
 
     @Option(names = "--from-dir", paramLabel = "DIR", description = "a folder written by 'casfs mirror' (a USB stick)")
@@ -86,6 +87,13 @@ public final class PullCommand extends RepoCommand {
         throw new CliException(exitCodeOf(e), e.getMessage(), e);
       }
       bar.close();
+      if (r.upToDate()) { // the version that runs: nothing new, no rollback (a cron job's daily pull)
+        ObjectId staged = open.txn().refs().stagedOrNull();
+        out().println("already up to date at " + r.manifest() + " (sequence " + r.sequence() + ")"
+            + (staged == null || staged.equals(r.manifest()) ? ""
+                : "; version " + staged + " is staged: run 'casfs switch staged' to use it"));
+        return;
+      }
       double seconds = (System.nanoTime() - start) / 1e9;
       // A head the origin renewed (the same version, the next sequence) is news of nothing to run.
       boolean already = r.manifest().equals(before);

@@ -67,8 +67,9 @@ public final class ShowCommand extends RepoCommand {
   }
 
   private ObjectInfo objectOrNull(OpenRepo open) throws IOException {
-    if (!OpenRepo.looksLikeId(what)) {
-      return null;
+    if (!OpenRepo.looksLikeId(what) || open.txn().resolver().namesRefOrLabel(what)) {
+      return null; // a ref or label (an old one of hex digits) before a prefix, as every VERSION is read
+
     }
     List<ObjectInfo> hits = open.objectsWithPrefix(what);
     if (hits.size() > 1) {

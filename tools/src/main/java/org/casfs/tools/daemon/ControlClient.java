@@ -96,7 +96,7 @@ public final class ControlClient {
     if (args.length == 0 || !RepoArguments.isRepoCommand(args[0])) {
       return null; // no subcommand first (an option before it: the full parser judges it)
     }
-    Path option = null;
+    String option = null;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (a.equals("--")) {
@@ -104,12 +104,17 @@ public final class ControlClient {
       } else if (a.equals("-h") || a.equals("--help")) {
         return null;
       } else if (a.equals("--repo") && i + 1 < args.length) {
-        option = Path.of(args[++i]);
+        option = args[++i];
       } else if (a.startsWith("--repo=")) {
-        option = Path.of(a.substring("--repo=".length()));
+        option = a.substring("--repo=".length());
       }
     }
-    Path dir = RepoArguments.repoDirOrNull(option, env.get("CASFS_REPO"), cwd);
+    Path dir;
+    try {
+      dir = RepoArguments.repoDirOrNull(option, env.get("CASFS_REPO"), cwd);
+    } catch (RuntimeException e) {
+      return null; // an empty or unspellable path: the command, run here, refuses it in one line
+    }
     return dir != null && Files.isDirectory(dir) ? dir : null;
   }
 

@@ -113,11 +113,17 @@ public final class ControlProtocol {
 
   /**
    * Copies response frames to {@code stdout} and {@code stderr} and returns the exit code, or
-   * null if the connection ended before the exit frame.
+   * null if the connection ended before the exit frame. Once {@code stdout} or {@code stderr}
+   * fails (a full disk, a closed pipe), what is meant for it is read and dropped, so the command
+   * runs to its end as it would in this process, where a {@link java.io.PrintWriter} drops it;
+   * the caller asks its {@link org.casfs.tools.StandardOutput} what failed. An {@link IOException}
+   * is the socket's.
    */
   static Integer copyResponse(InputStream in, OutputStream stdout, OutputStream stderr) throws IOException {
     DataInputStream d = new DataInputStream(in);
     byte[] buf = new byte[MAX_FRAME];
+    boolean stdoutFailed = false;
+    boolean stderrFailed = false;
     while (true) {
       int kind;
       try {
@@ -135,18 +141,33 @@ public final class ControlProtocol {
         return null;
       }
       switch (kind) {
-        case STDOUT -> stdout.write(buf, 0, len);
-        case STDERR -> stderr.write(buf, 0, len);
+        case STDOUT -> stdoutFailed = stdoutFailed || !wrote(stdout, buf, len);
+        case STDERR -> stderrFailed = stderrFailed || !wrote(stderr, buf, len);
         case EXIT -> {
           if (len != 4) {
             throw new IOException("control socket: an exit frame of " + len + " bytes");
           }
-          stdout.flush();
-          stderr.flush();
+          if (!stdoutFailed) {
+            wrote(stdout, buf, 0);
+          }
+          if (!stderrFailed) {
+            wrote(stderr, buf, 0);
+          }
           return ((buf[0] & 0xff) << 24) | ((buf[1] & 0xff) << 16) | ((buf[2] & 0xff) << 8) | (buf[3] & 0xff);
         }
         default -> throw new IOException("control socket: unknown frame kind " + kind);
       }
+    }
+  }
+
+  /** Writes and flushes; false if that failed. */
+  private static boolean wrote(OutputStream out, byte[] b, int len) {
+    try {
+      out.write(b, 0, len);
+      out.flush();
+      return true;
+    } catch (IOException e) {
+      return false;
     }
   }
 
