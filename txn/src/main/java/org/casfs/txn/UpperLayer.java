@@ -312,16 +312,11 @@ final class UpperLayer {
     Node n = lookup(op.path());
     Metadata m = n.meta;
     switch (op.kind()) {
-      case CHMOD -> m = m.withMode((int) op.n1() & Metadata.PERMISSION_MASK);
+      case CHMOD -> m = chmod(m, (int) op.n1() & Metadata.PERMISSION_MASK);
       case CHOWN -> m = m.withOwner(op.n1() < 0 ? m.uid() : op.n1(), op.n2() < 0 ? m.gid() : op.n2());
       case UTIMENS -> m = m.withMtime(op.n1());
-      case SETXATTR -> {
-        try {
-          m = m.withXattrs(m.xattrs().with(op.text(), op.bytes()));
-        } catch (IllegalArgumentException e) {
-          throw new FsException(Errno.ERANGE, op.path(), e.getMessage());
-        }
-      }
+      case SETXATTR -> m = op.text().equals(PosixAcl.ACCESS) ? setAccessAcl(m, op) : setXattr(m, op.path(),
+          op.text(), op.bytes());
       case REMOVEXATTR -> {
         if (m.xattrs().getOrNull(op.text()) == null) {
           throw new FsException(Errno.ENODATA, op.path(), "no extended attribute " + op.text());
@@ -332,6 +327,41 @@ final class UpperLayer {
     }
     touchInode(n);
     n.meta = m;
+  }
+
+  private static Metadata setXattr(Metadata m, String path, String name, byte[] value) throws FsException {
+    try {
+      return m.withXattrs(m.xattrs().with(name, value));
+    } catch (IllegalArgumentException e) {
+      throw new FsException(Errno.ERANGE, path, e.getMessage());
+    }
+  }
+
+  /** An access ACL sets the mode, and is kept only if it says more than the mode ({@link PosixAcl}). */
+  private static Metadata setAccessAcl(Metadata m, Op op) throws FsException {
+    int mode;
+    try {
+      mode = PosixAcl.modeAfterSetting(op.bytes(), m.mode());
+    } catch (IllegalArgumentException e) {
+      throw new FsException(Errno.EINVAL, op.path(), e.getMessage());
+    }
+    if (PosixAcl.equivalentToMode(op.bytes())) {
+      return m.withMode(mode).withXattrs(m.xattrs().without(PosixAcl.ACCESS));
+    }
+    return setXattr(m.withMode(mode), op.path(), PosixAcl.ACCESS, op.bytes());
+  }
+
+  /** A chmod also rewrites the base entries of a kept access ACL, which would otherwise contradict it. */
+  private static Metadata chmod(Metadata m, int mode) {
+    byte[] acl = m.xattrs().getOrNull(PosixAcl.ACCESS);
+    if (acl != null) {
+      try {
+        return m.withMode(mode).withXattrs(m.xattrs().with(PosixAcl.ACCESS, PosixAcl.afterChmod(acl, mode)));
+      } catch (IllegalArgumentException e) {
+        // An imported attribute that is no valid ACL is kept as it came.
+      }
+    }
+    return m.withMode(mode);
   }
 
   /** Checks that a WRITE or TRUNCATE may act on this node. */
