@@ -131,6 +131,34 @@ final class UpperLayer {
     return n;
   }
 
+  /**
+   * A path naming {@code target}, searched among the materialized directories only (a node
+   * reached by a lookup always sits in one), or null. Costs a walk of those directories; for the
+   * rare caller that knows an inode but not its name.
+   */
+  String pathOrNull(Node target) {
+    StringBuilder path = new StringBuilder();
+    return find(root, target, path) ? (path.length() == 0 ? "/" : path.toString()) : null;
+  }
+
+  private static boolean find(Node dir, Node target, StringBuilder path) {
+    if (dir == target) {
+      return true;
+    }
+    if (dir.children == null) {
+      return false;
+    }
+    for (Map.Entry<Name, Node> e : dir.children.entrySet()) {
+      int mark = path.length();
+      path.append('/').append(org.casfs.cas.Utf8b.decode(e.getKey().bytes()));
+      if (e.getValue() == target || e.getValue().isDir() && find(e.getValue(), target, path)) {
+        return true;
+      }
+      path.setLength(mark);
+    }
+    return false;
+  }
+
   /** The directory that holds (or will hold) the last component of {@code path}. */
   Node parentOf(String path, List<Name> names) throws IOException {
     if (names.isEmpty()) {
