@@ -55,7 +55,6 @@ public final class Transaction {
   // transaction before Transactions, never the reverse).
   private volatile boolean finished;
   private volatile ObjectId committedAs;
-  private IOException broken;
   /**
    * Data files of inodes that lost their last name (unlink, rename over them). Deleted once the
    * journal records that say so are durable ({@link #sync}): a crash before then replays the
@@ -314,7 +313,16 @@ public final class Transaction {
       return len;
     });
     // Data first, journal second: a crash in between loses this write as a whole.
-    perform(Op.of(Op.Kind.WRITE, path).withTime(now()).withNumbers(offset, len).withData(data));
+    try {
+      perform(Op.of(Op.Kind.WRITE, path).withTime(now()).withNumbers(offset, len).withData(data));
+    } catch (IOException e) {
+      // Not recorded (a full disk): bytes it appended past the file's size would show through a
+      // later write's gap, so they go. (Bytes it overwrote stay, as a failed write(2) may leave.)
+      if (n.data == data && ch.size() > n.size) {
+        ch.truncate(n.size);
+      }
+      throw e;
+    }
     return len;
   }
 
@@ -573,9 +581,6 @@ public final class Transaction {
     if (finished) {
       throw new TransactionFinishedException(id);
     }
-    if (broken != null) {
-      throw new IOException("transaction " + id + " could not journal a change; reopen the repository to resume", broken);
-    }
   }
 
   private void requireAbsent(String path) throws IOException {
@@ -586,15 +591,16 @@ public final class Transaction {
     }
   }
 
-  /** Applies {@code op} (which validates first and changes nothing if refused), then journals it. */
+  /**
+   * Validates {@code op}, journals it, then applies it. A refused op and an op whose record could
+   * not be written (a full disk: ENOSPC for this call alone) both leave the transaction as it was,
+   * in memory and in the journal, so the calls that follow (reads, the unlink that frees space)
+   * go on. Before, the record was written after the change, and a failed write left memory ahead
+   * of the journal, so every later call had to be refused until the repository was reopened.
+   */
   private void perform(Op op) throws IOException {
-    layer.apply(op);
-    try {
-      owner.journal(id, ++journalSeq, op);
-    } catch (IOException e) {
-      broken = e;
-      throw e;
-    }
+    layer.apply(op, () -> owner.journal(id, journalSeq + 1, op));
+    journalSeq++;
   }
 
   private Node nodeOrNull(String path) {

@@ -22,7 +22,9 @@ import org.casfs.cas.store.Snapshot;
  * The in-memory inode tree of a transaction and the deterministic application of {@link Op}s to
  * it: the same ops on the same base always give the same tree, which is what makes journal
  * replay exact. Every op validates completely before it changes anything, so a refused op leaves
- * the tree as it was. Not thread-safe; the transaction serializes access.
+ * the tree as it was; between the two it calls its {@link Journal}, so an op whose journal record
+ * could not be written (a full disk) leaves the tree as it was too. Not thread-safe; the
+ * transaction serializes access.
  */
 final class UpperLayer {
   private final ObjectDatabase objects;
@@ -198,16 +200,29 @@ final class UpperLayer {
 
   // ---- applying ops ----
 
+  /** Called by {@link #apply} once an op is known to be valid and before it changes anything. */
+  interface Journal {
+    void record() throws IOException;
+  }
+
+  /** Applies {@code op} as journal replay does: its record is already written. */
   void apply(Op op) throws IOException {
+    apply(op, () -> { });
+  }
+
+  void apply(Op op, Journal journal) throws IOException {
     switch (op.kind()) {
-      case CREATE, MKDIR, MKNOD, SYMLINK -> create(op);
-      case LINK -> link(op);
-      case UNLINK, RMDIR -> remove(op);
-      case RENAME -> rename(op);
-      case CHMOD, CHOWN, UTIMENS, SETXATTR, REMOVEXATTR -> setMeta(op);
-      case WRITE, TRUNCATE -> content(op);
-      case GRAFT -> graft(op);
-      case IMPORT_STARTED -> importSource = op.text();
+      case CREATE, MKDIR, MKNOD, SYMLINK -> create(op, journal);
+      case LINK -> link(op, journal);
+      case UNLINK, RMDIR -> remove(op, journal);
+      case RENAME -> rename(op, journal);
+      case CHMOD, CHOWN, UTIMENS, SETXATTR, REMOVEXATTR -> setMeta(op, journal);
+      case WRITE, TRUNCATE -> content(op, journal);
+      case GRAFT -> graft(op, journal);
+      case IMPORT_STARTED -> {
+        journal.record();
+        importSource = op.text();
+      }
       default -> throw new IllegalStateException("unknown op " + op.kind());
     }
     if (op.data() >= nextData) {
@@ -215,7 +230,7 @@ final class UpperLayer {
     }
   }
 
-  private void create(Op op) throws IOException {
+  private void create(Op op, Journal journal) throws IOException {
     List<Name> names = split(op.path());
     Node parent = parentOf(op.path(), names);
     if (children(parent).containsKey(last(names))) {
@@ -254,11 +269,12 @@ final class UpperLayer {
       }
       default -> throw new IllegalStateException();
     }
+    journal.record();
     children(parent).put(last(names), n);
     touchDir(parent, op.time());
   }
 
-  private void link(Op op) throws IOException {
+  private void link(Op op, Journal journal) throws IOException {
     Node n = lookup(op.path());
     if (n.isDir()) {
       throw new FsException(Errno.EPERM, op.path(), "hard links to directories are not allowed");
@@ -268,13 +284,14 @@ final class UpperLayer {
     if (children(parent).containsKey(last(names))) {
       throw new FileAlreadyExistsException(op.path2());
     }
+    journal.record();
     touchInode(n);
     n.nlink++;
     children(parent).put(last(names), n);
     touchDir(parent, op.time());
   }
 
-  private void remove(Op op) throws IOException {
+  private void remove(Op op, Journal journal) throws IOException {
     List<Name> names = split(op.path());
     Node parent = parentOf(op.path(), names);
     Node n = children(parent).get(last(names));
@@ -285,8 +302,6 @@ final class UpperLayer {
       if (n.isDir()) {
         throw new FsException(Errno.EISDIR, op.path(), "is a directory: use rmdir");
       }
-      touchInode(n);
-      n.nlink--;
     } else {
       if (!n.isDir()) {
         throw new NotDirectoryException(op.path());
@@ -295,11 +310,16 @@ final class UpperLayer {
         throw new DirectoryNotEmptyException(op.path());
       }
     }
+    journal.record();
+    if (op.kind() == Op.Kind.UNLINK) {
+      touchInode(n);
+      n.nlink--;
+    }
     children(parent).remove(last(names));
     touchDir(parent, op.time());
   }
 
-  private void rename(Op op) throws IOException {
+  private void rename(Op op, Journal journal) throws IOException {
     List<Name> from = split(op.path());
     List<Name> to = split(op.path2());
     Node fromParent = parentOf(op.path(), from);
@@ -313,6 +333,7 @@ final class UpperLayer {
     }
     Node existing = children(toParent).get(last(to));
     if (existing == n) {
+      journal.record();
       return; // POSIX: both names are the same inode, nothing happens
     }
     if (existing != null) {
@@ -325,10 +346,11 @@ final class UpperLayer {
       if (existing.isDir() && !children(existing).isEmpty()) {
         throw new DirectoryNotEmptyException(op.path2());
       }
-      if (!existing.isDir()) {
-        touchInode(existing);
-        existing.nlink--;
-      }
+    }
+    journal.record();
+    if (existing != null && !existing.isDir()) {
+      touchInode(existing);
+      existing.nlink--;
     }
     children(fromParent).remove(last(from));
     children(toParent).put(last(to), n);
@@ -336,7 +358,7 @@ final class UpperLayer {
     touchDir(toParent, op.time());
   }
 
-  private void setMeta(Op op) throws IOException {
+  private void setMeta(Op op, Journal journal) throws IOException {
     Node n = lookup(op.path());
     Metadata m = n.meta;
     switch (op.kind()) {
@@ -353,6 +375,7 @@ final class UpperLayer {
       }
       default -> throw new IllegalStateException();
     }
+    journal.record();
     touchInode(n);
     n.meta = m;
   }
@@ -402,9 +425,10 @@ final class UpperLayer {
     }
   }
 
-  private void content(Op op) throws IOException {
+  private void content(Op op, Journal journal) throws IOException {
     Node n = lookup(op.path());
     requireRegular(n, op.path());
+    journal.record();
     touchInode(n);
     if (n.data < 0) {
       n.data = op.data();
@@ -414,10 +438,11 @@ final class UpperLayer {
     n.meta = n.meta.withMtime(op.time());
   }
 
-  private void graft(Op op) throws IOException {
+  private void graft(Op op, Journal journal) throws IOException {
     if (!split(op.path()).isEmpty()) {
       throw new FsException(Errno.EINVAL, op.path(), "a tree can only be grafted at the root");
     }
+    journal.record();
     groupNodes.clear();
     touchedGroups.clear();
     root = newNode(EntryType.DIRECTORY, op.meta());
