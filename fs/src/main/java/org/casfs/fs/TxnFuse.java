@@ -49,6 +49,7 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   private final Consumer<String> log;
   private final OpenFiles files = new OpenFiles();
   private final HiddenFiles hidden = new HiddenFiles();
+  private final DirCookies dirs = new DirCookies();
 
   /** @param statfsPath statfs reports the filesystem holding it (the repository's); may be null */
   public TxnFuse(Transactions transactions, Transaction txn, java.nio.file.Path statfsPath, Consumer<String> log) {
@@ -170,25 +171,44 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   }
 
   @Override
+  public int opendir(String path, FuseFileInfo fi) {
+    fi.fh.set(dirs.open());
+    return 0;
+  }
+
+  @Override
+  public int releasedir(String path, FuseFileInfo fi) {
+    dirs.close(fi.fh.get());
+    return 0;
+  }
+
+  /** Lists from {@code offset}, a cookie of {@link DirCookies}: stable while entries come and go. */
+  @Override
   public int readdir(String path, Pointer buf, FuseFillDir filter, long offset, FuseFileInfo fi) {
     try {
       record Listing(List<Stat> entries, Attr self) {}
       Listing l = run(t -> new Listing(t.readdir(path), attr(t.getattr(path))));
-      List<Stat> entries = l.entries();
       FileStat st = new FileStat(jnr.ffi.Runtime.getSystemRuntime());
       Pointer stp = Struct.getMemory(st);
-      for (long i = offset; i < entries.size() + 2; i++) {
-        byte[] name;
-        Attr a;
-        if (i < 2) {
-          name = i == 0 ? new byte[] {'.'} : new byte[] {'.', '.'};
-          a = l.self();
-        } else {
-          Stat s = entries.get((int) (i - 2));
-          name = s.name().bytes();
-          a = attr(s);
+      long fh = fi.fh.get();
+      if (offset < 1 && !FuseReplies.dirEntry(filter, buf, st, stp, new byte[] {'.'}, l.self(), 1)) {
+        return 0;
+      }
+      if (offset < 2 && !FuseReplies.dirEntry(filter, buf, st, stp, new byte[] {'.', '.'}, l.self(), 2)) {
+        return 0;
+      }
+      List<Stat> entries = l.entries();
+      int from = 0;
+      if (offset >= DirCookies.FIRST_NAME) {
+        org.casfs.cas.Name after = dirs.afterOrNull(fh, offset);
+        if (after == null) {
+          return 0; // not a cookie of this open directory: nothing more to list
         }
-        if (!FuseReplies.dirEntry(filter, buf, st, stp, name, a, i + 1)) {
+        from = firstAfter(entries, after);
+      }
+      for (int i = from; i < entries.size(); i++) {
+        Stat s = entries.get(i);
+        if (!FuseReplies.dirEntry(filter, buf, st, stp, s.name().bytes(), attr(s), dirs.cookie(fh, s.name()))) {
           break;
         }
       }
@@ -196,6 +216,21 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
     } catch (Throwable t) {
       return fail(t);
     }
+  }
+
+  /** The index of the first entry named after {@code name} ({@code entries} are in name order). */
+  private static int firstAfter(List<Stat> entries, org.casfs.cas.Name name) {
+    int lo = 0;
+    int hi = entries.size();
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (entries.get(mid).name().compareTo(name) <= 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
   }
 
   @Override
