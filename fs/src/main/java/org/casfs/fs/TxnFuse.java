@@ -143,7 +143,7 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
 
   static Attr attr(Stat s) {
     long mtime = s.meta().mtimeNanos();
-    return new Attr(s.inode(), s.stMode(), s.isDirectory() ? 2 : s.nlink(), s.meta().uid(), s.meta().gid(),
+    return new Attr(s.inode(), s.stMode(), s.nlink(), s.meta().uid(), s.meta().gid(),
         s.rdev(), s.size(), Attr.blocksFor(s.size()), mtime, mtime);
   }
 

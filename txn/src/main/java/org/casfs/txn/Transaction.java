@@ -190,8 +190,11 @@ public final class Transaction {
     return out;
   }
 
-  private Stat stat(Name name, Node n) {
-    return new Stat(name, n.type, n.meta, n.isDir() ? 0 : n.size, n.rdev, n.isDir() ? 1 : n.nlink, n.ino, n.target);
+  private Stat stat(Name name, Node n) throws IOException {
+    // A directory's link count is its own two names and each subdirectory's "..", as on ext4,
+    // tmpfs and the read-only mount.
+    return new Stat(name, n.type, n.meta, n.isDir() ? 0 : n.size, n.rdev,
+        n.isDir() ? 2 + layer.subdirectories(n) : n.nlink, n.ino, n.target);
   }
 
   // ---- changes ----
@@ -204,17 +207,38 @@ public final class Transaction {
     return Metadata.of(mode & Metadata.PERMISSION_MASK, uid, gid, 0);
   }
 
+  private static final int S_ISGID = 02000;
+
+  /**
+   * The metadata of a new entry at {@code path}: in a setgid directory it takes the directory's
+   * group, and a new subdirectory the setgid bit too (as ext4 and tmpfs do, for shared project
+   * directories). The result is journaled, so replay does not depend on the parent's state.
+   */
+  private Metadata newMeta(String path, int mode, long uid, long gid, boolean dir) throws IOException {
+    Node parent;
+    try {
+      parent = layer.parentOf(path, UpperLayer.split(path));
+    } catch (IOException | RuntimeException e) {
+      return meta(mode, uid, gid); // the operation itself refuses the path, with the right error
+    }
+    if ((parent.meta.mode() & S_ISGID) == 0) {
+      return meta(mode, uid, gid);
+    }
+    return meta(dir ? mode | S_ISGID : mode, uid, parent.meta.gid());
+  }
+
   /** Creates an empty regular file; EEXIST if the name is taken. */
   public synchronized void createFile(String path, int mode, long uid, long gid) throws IOException {
     check();
     requireAbsent(path);
     int data = newDataFile();
-    perform(Op.of(Op.Kind.CREATE, path).withTime(now()).withData(data).withTree(null, meta(mode, uid, gid)));
+    perform(Op.of(Op.Kind.CREATE, path).withTime(now()).withData(data)
+        .withTree(null, newMeta(path, mode, uid, gid, false)));
   }
 
   public synchronized void mkdir(String path, int mode, long uid, long gid) throws IOException {
     check();
-    perform(Op.of(Op.Kind.MKDIR, path).withTime(now()).withTree(null, meta(mode, uid, gid)));
+    perform(Op.of(Op.Kind.MKDIR, path).withTime(now()).withTree(null, newMeta(path, mode, uid, gid, true)));
   }
 
   /** Makes a device node, fifo, socket or (as mknod(2) allows) an empty regular file. */
@@ -223,13 +247,14 @@ public final class Transaction {
     requireAbsent(path);
     int data = type == EntryType.REGULAR ? newDataFile() : -1;
     perform(Op.of(Op.Kind.MKNOD, path).withTime(now()).withNumbers(rdev, type.code()).withData(data)
-        .withTree(null, meta(mode, uid, gid)));
+        .withTree(null, newMeta(path, mode, uid, gid, false)));
   }
 
   /** Makes {@code linkPath} a symlink holding {@code target}. */
   public synchronized void symlink(byte[] target, String linkPath, long uid, long gid) throws IOException {
     check();
-    perform(Op.of(Op.Kind.SYMLINK, linkPath).withTime(now()).withBytes(target.clone()).withTree(null, meta(0777, uid, gid)));
+    perform(Op.of(Op.Kind.SYMLINK, linkPath).withTime(now()).withBytes(target.clone())
+        .withTree(null, newMeta(linkPath, 0777, uid, gid, false)));
   }
 
   public void symlink(String target, String linkPath, long uid, long gid) throws IOException {

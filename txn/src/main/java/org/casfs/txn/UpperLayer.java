@@ -161,6 +161,24 @@ final class UpperLayer {
     return false;
   }
 
+  /**
+   * How many subdirectories {@code dir} holds, without materializing it (a listing stats every
+   * child directory, and materializing each would copy every tree it touches into the layer).
+   */
+  int subdirectories(Node dir) throws IOException {
+    int n = 0;
+    if (dir.children != null) {
+      for (Node c : dir.children.values()) {
+        n += c.isDir() ? 1 : 0;
+      }
+      return n;
+    }
+    for (Entry e : objects.readTree(dir.baseTree.id()).entries()) {
+      n += e.isDirectory() ? 1 : 0;
+    }
+    return n;
+  }
+
   /** The directory that holds (or will hold) the last component of {@code path}. */
   Node parentOf(String path, List<Name> names) throws IOException {
     if (names.isEmpty()) {
