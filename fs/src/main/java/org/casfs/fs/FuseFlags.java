@@ -11,6 +11,7 @@ import ru.serce.jnrfuse.struct.FuseOperations;
  */
 final class FuseFlags {
   private static final int NULLPATH_OK = 1;
+  private static final int UTIME_OMIT_OK = 1 << 2;
 
   private FuseFlags() {}
 
@@ -28,11 +29,13 @@ final class FuseFlags {
   /**
    * Tells libfuse that calls on an open file may come without a path ({@code flag_nullpath_ok}),
    * so that with {@code hard_remove} an unlinked open file is still served by its handle rather
-   * than refused.
+   * than refused; and that {@code utimens} takes {@code UTIME_NOW} and {@code UTIME_OMIT} for
+   * each time ({@code flag_utime_omit_ok}): without it libfuse 2 drops a utimensat that sets the
+   * mtime alone (atime {@code UTIME_OMIT}).
    */
-  static void nullPathOk(FuseOperations ops) {
+  static void set(FuseOperations ops) {
     Pointer mem = Struct.getMemory(ops);
     long at = Offsets.of(ops.flag_nullpath_ok);
-    mem.putInt(at, mem.getInt(at) | NULLPATH_OK);
+    mem.putInt(at, mem.getInt(at) | NULLPATH_OK | UTIME_OMIT_OK);
   }
 }

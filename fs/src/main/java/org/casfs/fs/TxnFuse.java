@@ -42,6 +42,7 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   private static final long UTIME_NOW = (1L << 30) - 1;
   private static final long UTIME_OMIT = (1L << 30) - 2;
   private static final long NO_ID = 0xffffffffL;
+  private static final int FALLOC_FL_KEEP_SIZE = 1;
 
   private final Transactions transactions;
   private final AtomicReference<Transaction> live;
@@ -61,7 +62,7 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
 
   @Override
   public ru.serce.jnrfuse.struct.FuseOperations operations() {
-    FuseFlags.nullPathOk(fuseOperations);
+    FuseFlags.set(fuseOperations);
     return fuseOperations;
   }
 
@@ -494,11 +495,17 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
     }
   }
 
+  /**
+   * Sets the mtime from {@code timespec[1]} ({@code UTIME_NOW}: now; {@code UTIME_OMIT}: left
+   * alone). The atime ({@code timespec[0]}) is not kept: versions store the mtime only, and a
+   * mount shows it as atime and ctime too (fs/README.md).
+   */
   @Override
   public int utimens(String path, Timespec[] timespec) {
     try {
       long nsec = timespec[1].tv_nsec.longValue();
       if (nsec == UTIME_OMIT) {
+        run(t -> t.getattr(path)); // still ENOENT for a missing file
         return 0;
       }
       long mtime = nsec == UTIME_NOW ? currentTimeNanos()
@@ -583,8 +590,30 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
     }
   }
 
+  /**
+   * Mode 0 extends the file with zeros to {@code off + length} as posix_fallocate does;
+   * {@code FALLOC_FL_KEEP_SIZE} alone succeeds with nothing to do (casfs reserves no blocks).
+   * Punching or zeroing ranges is not supported.
+   */
   @Override
   public int fallocate(String path, int mode, long off, long length, FuseFileInfo fi) {
-    return -Errno.EOPNOTSUPP;
+    if (mode == FALLOC_FL_KEEP_SIZE) {
+      return 0;
+    }
+    if (mode != 0) {
+      return -Errno.EOPNOTSUPP;
+    }
+    if (off < 0 || length <= 0) {
+      return -Errno.EINVAL;
+    }
+    try {
+      onFile(fi, path, f -> {
+        f.transaction().extend(f, path, off + length);
+        return null;
+      });
+      return 0;
+    } catch (Throwable t) {
+      return fail(t);
+    }
   }
 }

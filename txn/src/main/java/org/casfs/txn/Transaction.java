@@ -558,6 +558,14 @@ public final class Transaction {
     n.meta = n.meta.withMtime(now());
   }
 
+  /** Makes an open file at least {@code size} bytes long (zeros), as fallocate(2) mode 0 does. */
+  public synchronized void extend(OpenFile f, String pathOrNull, long size) throws IOException {
+    requireOwn(f);
+    if (f.node.size < size) {
+      truncate(f, pathOrNull, size);
+    }
+  }
+
   /**
    * A name of {@code f}'s inode in this transaction: {@code pathOrNull} if it names the inode,
    * else one found among the directories this transaction has opened (an inode's parent always
