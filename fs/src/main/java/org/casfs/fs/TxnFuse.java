@@ -7,8 +7,10 @@ import java.util.function.Consumer;
 import jnr.ffi.Pointer;
 import jnr.ffi.Struct;
 import org.casfs.cas.EntryType;
+import org.casfs.txn.OpenFile;
 import org.casfs.txn.Stat;
 import org.casfs.txn.Transaction;
+import org.casfs.txn.TransactionFinishedException;
 import org.casfs.txn.Transactions;
 import org.casfs.txn.VersionException;
 import org.casfs.cas.ObjectId;
@@ -27,6 +29,12 @@ import ru.serce.jnrfuse.struct.Timespec;
  * POSIX errors; this class converts arguments, copies bytes and maps failures in {@link Errno}.
  * New files belong to the calling process's uid and gid. Thread-safe (the transaction
  * serializes).
+ *
+ * <p>Open files are handles ({@link OpenFile}, by the kernel's file handle {@code fh}), so reads,
+ * writes and page-ins reach their inode whatever happened to its names. libfuse's {@code
+ * .fuse_hidden*} renames of unlinked open files are unlinks in the transaction ({@link
+ * HiddenFiles}); libfuse runs with {@code nullpath_ok}, so a call on an open file whose path it
+ * lost (its directory was removed) still arrives, by handle.
  */
 public final class TxnFuse extends FuseStubFS implements MountableFs {
   private static final int XATTR_CREATE = 1;
@@ -34,11 +42,15 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   private static final long UTIME_NOW = (1L << 30) - 1;
   private static final long UTIME_OMIT = (1L << 30) - 2;
   private static final long NO_ID = 0xffffffffL;
+  private static final int FALLOC_FL_KEEP_SIZE = 1;
 
   private final Transactions transactions;
   private final AtomicReference<Transaction> live;
   private final java.nio.file.Path statfsPath;
   private final Consumer<String> log;
+  private final OpenFiles files = new OpenFiles();
+  private final HiddenFiles hidden = new HiddenFiles();
+  private final DirCookies dirs = new DirCookies();
 
   /** @param statfsPath statfs reports the filesystem holding it (the repository's); may be null */
   public TxnFuse(Transactions transactions, Transaction txn, java.nio.file.Path statfsPath, Consumer<String> log) {
@@ -50,6 +62,7 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
 
   @Override
   public ru.serce.jnrfuse.struct.FuseOperations operations() {
+    FuseFlags.set(fuseOperations);
     return fuseOperations;
   }
 
@@ -83,6 +96,35 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
     }
   }
 
+  /** One callback's work on a transaction. */
+  private interface Call<T> {
+    T on(Transaction t) throws IOException, VersionException;
+  }
+
+  /**
+   * Runs {@code call} on the open transaction. A {@code casfs commit} or {@code abort} may finish
+   * that transaction while the call waits for its lock; the call then did nothing, and runs again
+   * on the transaction that follows, as if it had come just after the commit.
+   */
+  private <T> T run(Call<T> call) throws IOException, VersionException {
+    while (true) {
+      Transaction t = txn();
+      try {
+        return call.on(t);
+      } catch (TransactionFinishedException e) {
+        if (!t.isFinished()) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** Runs {@code call} on the handle {@code fi.fh} names, moved into the open transaction if need be. */
+  private <T> T onFile(FuseFileInfo fi, String pathOrNull, OpenFiles.Call<T> call)
+      throws IOException, VersionException {
+    return files.run(fi.fh.get(), pathOrNull, this::txn, call);
+  }
+
   @Override
   protected String getFSName() {
     return "casfs";
@@ -102,7 +144,7 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
 
   static Attr attr(Stat s) {
     long mtime = s.meta().mtimeNanos();
-    return new Attr(s.inode(), s.stMode(), s.isDirectory() ? 2 : s.nlink(), s.meta().uid(), s.meta().gid(),
+    return new Attr(s.inode(), s.stMode(), s.nlink(), s.meta().uid(), s.meta().gid(),
         s.rdev(), s.size(), Attr.blocksFor(s.size()), mtime, mtime);
   }
 
@@ -111,7 +153,8 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   @Override
   public int getattr(String path, FileStat stat) {
     try {
-      FuseReplies.attr(stat, attr(txn().getattr(path)));
+      Stat hiddenFile = hidden.statOrNull(path);
+      FuseReplies.attr(stat, attr(hiddenFile != null ? hiddenFile : run(t -> t.getattr(path))));
       return 0;
     } catch (Throwable t) {
       return fail(t);
@@ -119,24 +162,54 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   }
 
   @Override
+  public int fgetattr(String path, FileStat stat, FuseFileInfo fi) {
+    try {
+      FuseReplies.attr(stat, attr(onFile(fi, path, f -> f.transaction().stat(f))));
+      return 0;
+    } catch (Throwable t) {
+      return fail(t);
+    }
+  }
+
+  @Override
+  public int opendir(String path, FuseFileInfo fi) {
+    fi.fh.set(dirs.open());
+    return 0;
+  }
+
+  @Override
+  public int releasedir(String path, FuseFileInfo fi) {
+    dirs.close(fi.fh.get());
+    return 0;
+  }
+
+  /** Lists from {@code offset}, a cookie of {@link DirCookies}: stable while entries come and go. */
+  @Override
   public int readdir(String path, Pointer buf, FuseFillDir filter, long offset, FuseFileInfo fi) {
     try {
-      List<Stat> entries = txn().readdir(path);
+      record Listing(List<Stat> entries, Attr self) {}
+      Listing l = run(t -> new Listing(t.readdir(path), attr(t.getattr(path))));
       FileStat st = new FileStat(jnr.ffi.Runtime.getSystemRuntime());
       Pointer stp = Struct.getMemory(st);
-      Attr self = attr(txn().getattr(path));
-      for (long i = offset; i < entries.size() + 2; i++) {
-        byte[] name;
-        Attr a;
-        if (i < 2) {
-          name = i == 0 ? new byte[] {'.'} : new byte[] {'.', '.'};
-          a = self;
-        } else {
-          Stat s = entries.get((int) (i - 2));
-          name = s.name().bytes();
-          a = attr(s);
+      long fh = fi.fh.get();
+      if (offset < 1 && !FuseReplies.dirEntry(filter, buf, st, stp, new byte[] {'.'}, l.self(), 1)) {
+        return 0;
+      }
+      if (offset < 2 && !FuseReplies.dirEntry(filter, buf, st, stp, new byte[] {'.', '.'}, l.self(), 2)) {
+        return 0;
+      }
+      List<Stat> entries = l.entries();
+      int from = 0;
+      if (offset >= DirCookies.FIRST_NAME) {
+        org.casfs.cas.Name after = dirs.afterOrNull(fh, offset);
+        if (after == null) {
+          return 0; // not a cookie of this open directory: nothing more to list
         }
-        if (!FuseReplies.dirEntry(filter, buf, st, stp, name, a, i + 1)) {
+        from = firstAfter(entries, after);
+      }
+      for (int i = from; i < entries.size(); i++) {
+        Stat s = entries.get(i);
+        if (!FuseReplies.dirEntry(filter, buf, st, stp, s.name().bytes(), attr(s), dirs.cookie(fh, s.name()))) {
           break;
         }
       }
@@ -146,10 +219,25 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
     }
   }
 
+  /** The index of the first entry named after {@code name} ({@code entries} are in name order). */
+  private static int firstAfter(List<Stat> entries, org.casfs.cas.Name name) {
+    int lo = 0;
+    int hi = entries.size();
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (entries.get(mid).name().compareTo(name) <= 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
   @Override
   public int readlink(String path, Pointer buf, long size) {
     try {
-      return FuseReplies.symlinkTarget(txn().readlink(path), buf, size);
+      return FuseReplies.symlinkTarget(run(t -> t.readlink(path)), buf, size);
     } catch (Throwable t) {
       return fail(t);
     }
@@ -158,8 +246,8 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   @Override
   public int open(String path, FuseFileInfo fi) {
     try {
-      Stat s = txn().getattr(path);
-      return s.isDirectory() ? -Errno.EISDIR : 0;
+      fi.fh.set(files.add(run(t -> t.open(path))));
+      return 0;
     } catch (Throwable t) {
       return fail(t);
     }
@@ -171,7 +259,8 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
       if (size <= 0) {
         return 0;
       }
-      return txn().read(path, offset, MemoryIO.getInstance().newDirectByteBuffer(buf.address(), (int) size));
+      java.nio.ByteBuffer dst = MemoryIO.getInstance().newDirectByteBuffer(buf.address(), (int) size);
+      return onFile(fi, path, f -> f.transaction().read(f, offset, dst.clear()));
     } catch (Throwable t) {
       return fail(t);
     }
@@ -180,7 +269,7 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   @Override
   public int getxattr(String path, String name, Pointer value, long size) {
     try {
-      byte[] v = txn().getxattrOrNull(path, xattrName(name));
+      byte[] v = run(t -> t.getxattrOrNull(path, xattrName(name)));
       return FuseReplies.xattrValue(v, value, size);
     } catch (Throwable t) {
       return fail(t);
@@ -194,7 +283,7 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   @Override
   public int listxattr(String path, Pointer list, long size) {
     try {
-      List<String> names = txn().listxattr(path);
+      List<String> names = run(t -> t.listxattr(path));
       return FuseReplies.xattrNames(names, list, size);
     } catch (Throwable t) {
       return fail(t);
@@ -214,7 +303,7 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   @Override
   public int access(String path, int mask) {
     try {
-      txn().getattr(path);
+      run(t -> t.getattr(path));
       return 0;
     } catch (Throwable t) {
       return fail(t);
@@ -226,7 +315,8 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   @Override
   public int create(String path, long mode, FuseFileInfo fi) {
     try {
-      txn().createFile(path, (int) mode & 07777, callerUid(), callerGid());
+      OpenFile f = run(t -> t.createAndOpen(path, (int) mode & 07777, callerUid(), callerGid()));
+      fi.fh.set(files.add(f));
       return 0;
     } catch (Throwable t) {
       return fail(t);
@@ -236,7 +326,8 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   @Override
   public int write(String path, Pointer buf, long size, long offset, FuseFileInfo fi) {
     try {
-      return txn().write(path, offset, MemoryIO.getInstance().newDirectByteBuffer(buf.address(), (int) size));
+      java.nio.ByteBuffer src = MemoryIO.getInstance().newDirectByteBuffer(buf.address(), (int) size);
+      return onFile(fi, path, f -> f.transaction().write(f, path, offset, src.clear()));
     } catch (Throwable t) {
       return fail(t);
     }
@@ -245,7 +336,10 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   @Override
   public int truncate(String path, long size) {
     try {
-      txn().truncate(path, size);
+      run(t -> {
+        t.truncate(path, size);
+        return null;
+      });
       return 0;
     } catch (Throwable t) {
       return fail(t);
@@ -254,13 +348,24 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
 
   @Override
   public int ftruncate(String path, long size, FuseFileInfo fi) {
-    return truncate(path, size);
+    try {
+      onFile(fi, path, f -> {
+        f.transaction().truncate(f, path, size);
+        return null;
+      });
+      return 0;
+    } catch (Throwable t) {
+      return fail(t);
+    }
   }
 
   @Override
   public int mkdir(String path, long mode) {
     try {
-      txn().mkdir(path, (int) mode & 07777, callerUid(), callerGid());
+      run(t -> {
+        t.mkdir(path, (int) mode & 07777, callerUid(), callerGid());
+        return null;
+      });
       return 0;
     } catch (Throwable t) {
       return fail(t);
@@ -274,11 +379,14 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
       if (type == null || type == EntryType.DIRECTORY || type == EntryType.SYMLINK) {
         return -Errno.EINVAL;
       }
-      if (type == EntryType.REGULAR) {
-        txn().createFile(path, (int) mode & 07777, callerUid(), callerGid());
-      } else {
-        txn().mknod(path, type, (int) mode & 07777, type.isDevice() ? rdev : 0, callerUid(), callerGid());
-      }
+      run(t -> {
+        if (type == EntryType.REGULAR) {
+          t.createFile(path, (int) mode & 07777, callerUid(), callerGid());
+        } else {
+          t.mknod(path, type, (int) mode & 07777, type.isDevice() ? rdev : 0, callerUid(), callerGid());
+        }
+        return null;
+      });
       return 0;
     } catch (Throwable t) {
       return fail(t);
@@ -288,7 +396,13 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   @Override
   public int unlink(String path) {
     try {
-      txn().unlink(path);
+      if (hidden.remove(path)) {
+        return 0;
+      }
+      run(t -> {
+        t.unlink(path);
+        return null;
+      });
       return 0;
     } catch (Throwable t) {
       return fail(t);
@@ -298,7 +412,10 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   @Override
   public int rmdir(String path) {
     try {
-      txn().rmdir(path);
+      run(t -> {
+        t.rmdir(path);
+        return null;
+      });
       return 0;
     } catch (Throwable t) {
       return fail(t);
@@ -308,7 +425,11 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   @Override
   public int symlink(String target, String linkPath) {
     try {
-      txn().symlink(target.getBytes(java.nio.charset.Charset.defaultCharset()), linkPath, callerUid(), callerGid());
+      byte[] bytes = target.getBytes(java.nio.charset.Charset.defaultCharset());
+      run(t -> {
+        t.symlink(bytes, linkPath, callerUid(), callerGid());
+        return null;
+      });
       return 0;
     } catch (Throwable t) {
       return fail(t);
@@ -318,7 +439,14 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   @Override
   public int rename(String from, String to) {
     try {
-      txn().rename(from, to);
+      run(t -> {
+        if (HiddenFiles.isHiddenName(to) && files.anyAt(t, from)) {
+          hidden.hide(t, from, to);
+        } else {
+          t.rename(from, to);
+        }
+        return null;
+      });
       return 0;
     } catch (Throwable t) {
       return fail(t);
@@ -328,7 +456,10 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   @Override
   public int link(String existing, String newPath) {
     try {
-      txn().link(existing, newPath);
+      run(t -> {
+        t.link(existing, newPath);
+        return null;
+      });
       return 0;
     } catch (Throwable t) {
       return fail(t);
@@ -338,7 +469,10 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   @Override
   public int chmod(String path, long mode) {
     try {
-      txn().chmod(path, (int) mode & 07777);
+      run(t -> {
+        t.chmod(path, (int) mode & 07777);
+        return null;
+      });
       return 0;
     } catch (Throwable t) {
       return fail(t);
@@ -348,26 +482,38 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   @Override
   public int chown(String path, long uid, long gid) {
     try {
-      Stat s = txn().getattr(path);
-      long u = (uid & NO_ID) == NO_ID ? s.meta().uid() : uid & NO_ID;
-      long g = (gid & NO_ID) == NO_ID ? s.meta().gid() : gid & NO_ID;
-      txn().chown(path, u, g);
+      run(t -> {
+        Stat s = t.getattr(path);
+        long u = (uid & NO_ID) == NO_ID ? s.meta().uid() : uid & NO_ID;
+        long g = (gid & NO_ID) == NO_ID ? s.meta().gid() : gid & NO_ID;
+        t.chown(path, u, g);
+        return null;
+      });
       return 0;
     } catch (Throwable t) {
       return fail(t);
     }
   }
 
+  /**
+   * Sets the mtime from {@code timespec[1]} ({@code UTIME_NOW}: now; {@code UTIME_OMIT}: left
+   * alone). The atime ({@code timespec[0]}) is not kept: versions store the mtime only, and a
+   * mount shows it as atime and ctime too (fs/README.md).
+   */
   @Override
   public int utimens(String path, Timespec[] timespec) {
     try {
       long nsec = timespec[1].tv_nsec.longValue();
       if (nsec == UTIME_OMIT) {
+        run(t -> t.getattr(path)); // still ENOENT for a missing file
         return 0;
       }
       long mtime = nsec == UTIME_NOW ? currentTimeNanos()
           : timespec[1].tv_sec.get() * 1_000_000_000L + nsec;
-      txn().utimens(path, mtime);
+      run(t -> {
+        t.utimens(path, mtime);
+        return null;
+      });
       return 0;
     } catch (Throwable t) {
       return fail(t);
@@ -383,17 +529,19 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   public int setxattr(String path, String name, Pointer value, long size, int flags) {
     try {
       String n = xattrName(name);
-      boolean exists = txn().getxattrOrNull(path, n) != null;
-      if ((flags & XATTR_CREATE) != 0 && exists) {
-        return -Errno.EEXIST;
-      }
-      if ((flags & XATTR_REPLACE) != 0 && !exists) {
-        return -Errno.ENODATA;
-      }
       byte[] v = new byte[(int) size];
       value.get(0, v, 0, v.length);
-      txn().setxattr(path, n, v);
-      return 0;
+      return run(t -> {
+        boolean exists = t.getxattrOrNull(path, n) != null;
+        if ((flags & XATTR_CREATE) != 0 && exists) {
+          return -Errno.EEXIST;
+        }
+        if ((flags & XATTR_REPLACE) != 0 && !exists) {
+          return -Errno.ENODATA;
+        }
+        t.setxattr(path, n, v);
+        return 0;
+      });
     } catch (Throwable t) {
       return fail(t);
     }
@@ -403,11 +551,13 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   public int removexattr(String path, String name) {
     try {
       String n = xattrName(name);
-      if (txn().getxattrOrNull(path, n) == null) {
-        return -Errno.ENODATA;
-      }
-      txn().removexattr(path, n);
-      return 0;
+      return run(t -> {
+        if (t.getxattrOrNull(path, n) == null) {
+          return -Errno.ENODATA;
+        }
+        t.removexattr(path, n);
+        return 0;
+      });
     } catch (Throwable t) {
       return fail(t);
     }
@@ -416,7 +566,10 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   @Override
   public int fsync(String path, int isdatasync, FuseFileInfo fi) {
     try {
-      txn().sync();
+      run(t -> {
+        t.sync();
+        return null;
+      });
       return 0;
     } catch (Throwable t) {
       return fail(t);
@@ -428,11 +581,39 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
 
   @Override
   public int release(String path, FuseFileInfo fi) {
-    return 0;
+    try {
+      files.close(fi.fh.get());
+      hidden.forgetUnused(files::anyOn);
+      return 0;
+    } catch (Throwable t) {
+      return fail(t);
+    }
   }
 
+  /**
+   * Mode 0 extends the file with zeros to {@code off + length} as posix_fallocate does;
+   * {@code FALLOC_FL_KEEP_SIZE} alone succeeds with nothing to do (casfs reserves no blocks).
+   * Punching or zeroing ranges is not supported.
+   */
   @Override
   public int fallocate(String path, int mode, long off, long length, FuseFileInfo fi) {
-    return -Errno.EOPNOTSUPP;
+    if (mode == FALLOC_FL_KEEP_SIZE) {
+      return 0;
+    }
+    if (mode != 0) {
+      return -Errno.EOPNOTSUPP;
+    }
+    if (off < 0 || length <= 0) {
+      return -Errno.EINVAL;
+    }
+    try {
+      onFile(fi, path, f -> {
+        f.transaction().extend(f, path, off + length);
+        return null;
+      });
+      return 0;
+    } catch (Throwable t) {
+      return fail(t);
+    }
   }
 }

@@ -56,6 +56,12 @@ final class CommitWriter {
     ObjectId id = objects.writeManifest(m).id();
     repo.flush();
     owner.committed(txn, id, m);
+    // Files held open past the commit read what it wrote: their staging files go with the
+    // transaction, their blobs stay.
+    blobs.forEach((n, h) -> {
+      n.blob = h;
+      n.data = -1;
+    });
     return new CommitResult(id, empty, treesWritten, blobs.size());
   }
 

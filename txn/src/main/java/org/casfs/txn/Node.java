@@ -29,6 +29,10 @@ final class Node {
   /** The base link group of a hardlinked base file, else 0. */
   long baseGroup;
   int nlink = 1;
+  /** Open handles ({@link OpenFile}) on this inode. */
+  int opens;
+  /** The bytes of an open file that lost its last name ({@link OrphanContent}), or null. */
+  java.nio.channels.FileChannel orphan;
 
   Node(long ino, EntryType type, Metadata meta) {
     this.ino = ino;

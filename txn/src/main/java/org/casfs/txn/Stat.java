@@ -8,8 +8,8 @@ import org.casfs.cas.Name;
  * What {@code getattr} and {@code readdir} see of one inode inside a transaction.
  *
  * @param name the name it was reached by (the root's is a placeholder)
- * @param nlink hard links of a file; 1 for directories (subdirectories are not counted, as on
- *     btrfs: tools such as find then do not assume a leaf optimisation)
+ * @param nlink hard links of a file; for a directory 2 plus its subdirectories, as on ext4 and
+ *     tmpfs (and as the read-only mount shows)
  * @param inode a number unique among this process's view of the open transaction, shared by
  *     hardlinks; stable while the process lives, not across restarts
  * @param target the symlink target bytes, or null

@@ -55,7 +55,6 @@ public final class Transaction {
   // transaction before Transactions, never the reverse).
   private volatile boolean finished;
   private volatile ObjectId committedAs;
-  private IOException broken;
   /**
    * Data files of inodes that lost their last name (unlink, rename over them). Deleted once the
    * journal records that say so are durable ({@link #sync}): a crash before then replays the
@@ -145,6 +144,11 @@ public final class Transaction {
     check();
     Node n = layer.lookup(path);
     UpperLayer.requireRegular(n, path);
+    return read(n, n.data >= 0 ? channel(n.data) : null, path, offset, dst);
+  }
+
+  /** Reads {@code n}'s bytes from {@code data} (null: from its blob). */
+  private int read(Node n, FileChannel data, String path, long offset, ByteBuffer dst) throws IOException {
     if (offset < 0) {
       throw new FsException(Errno.EINVAL, path, "negative offset");
     }
@@ -152,8 +156,8 @@ public final class Transaction {
       return 0;
     }
     int want = (int) Math.min(dst.remaining(), n.size - offset);
-    if (n.data >= 0) {
-      FileChannel ch = channel(n.data);
+    if (data != null) {
+      FileChannel ch = data;
       ByteBuffer slice = dst.slice().limit(want);
       int total = 0;
       while (slice.hasRemaining()) {
@@ -186,8 +190,11 @@ public final class Transaction {
     return out;
   }
 
-  private Stat stat(Name name, Node n) {
-    return new Stat(name, n.type, n.meta, n.isDir() ? 0 : n.size, n.rdev, n.isDir() ? 1 : n.nlink, n.ino, n.target);
+  private Stat stat(Name name, Node n) throws IOException {
+    // A directory's link count is its own two names and each subdirectory's "..", as on ext4,
+    // tmpfs and the read-only mount.
+    return new Stat(name, n.type, n.meta, n.isDir() ? 0 : n.size, n.rdev,
+        n.isDir() ? 2 + layer.subdirectories(n) : n.nlink, n.ino, n.target);
   }
 
   // ---- changes ----
@@ -200,17 +207,38 @@ public final class Transaction {
     return Metadata.of(mode & Metadata.PERMISSION_MASK, uid, gid, 0);
   }
 
+  private static final int S_ISGID = 02000;
+
+  /**
+   * The metadata of a new entry at {@code path}: in a setgid directory it takes the directory's
+   * group, and a new subdirectory the setgid bit too (as ext4 and tmpfs do, for shared project
+   * directories). The result is journaled, so replay does not depend on the parent's state.
+   */
+  private Metadata newMeta(String path, int mode, long uid, long gid, boolean dir) throws IOException {
+    Node parent;
+    try {
+      parent = layer.parentOf(path, UpperLayer.split(path));
+    } catch (IOException | RuntimeException e) {
+      return meta(mode, uid, gid); // the operation itself refuses the path, with the right error
+    }
+    if ((parent.meta.mode() & S_ISGID) == 0) {
+      return meta(mode, uid, gid);
+    }
+    return meta(dir ? mode | S_ISGID : mode, uid, parent.meta.gid());
+  }
+
   /** Creates an empty regular file; EEXIST if the name is taken. */
   public synchronized void createFile(String path, int mode, long uid, long gid) throws IOException {
     check();
     requireAbsent(path);
     int data = newDataFile();
-    perform(Op.of(Op.Kind.CREATE, path).withTime(now()).withData(data).withTree(null, meta(mode, uid, gid)));
+    perform(Op.of(Op.Kind.CREATE, path).withTime(now()).withData(data)
+        .withTree(null, newMeta(path, mode, uid, gid, false)));
   }
 
   public synchronized void mkdir(String path, int mode, long uid, long gid) throws IOException {
     check();
-    perform(Op.of(Op.Kind.MKDIR, path).withTime(now()).withTree(null, meta(mode, uid, gid)));
+    perform(Op.of(Op.Kind.MKDIR, path).withTime(now()).withTree(null, newMeta(path, mode, uid, gid, true)));
   }
 
   /** Makes a device node, fifo, socket or (as mknod(2) allows) an empty regular file. */
@@ -219,13 +247,14 @@ public final class Transaction {
     requireAbsent(path);
     int data = type == EntryType.REGULAR ? newDataFile() : -1;
     perform(Op.of(Op.Kind.MKNOD, path).withTime(now()).withNumbers(rdev, type.code()).withData(data)
-        .withTree(null, meta(mode, uid, gid)));
+        .withTree(null, newMeta(path, mode, uid, gid, false)));
   }
 
   /** Makes {@code linkPath} a symlink holding {@code target}. */
   public synchronized void symlink(byte[] target, String linkPath, long uid, long gid) throws IOException {
     check();
-    perform(Op.of(Op.Kind.SYMLINK, linkPath).withTime(now()).withBytes(target.clone()).withTree(null, meta(0777, uid, gid)));
+    perform(Op.of(Op.Kind.SYMLINK, linkPath).withTime(now()).withBytes(target.clone())
+        .withTree(null, newMeta(linkPath, 0777, uid, gid, false)));
   }
 
   public void symlink(String target, String linkPath, long uid, long gid) throws IOException {
@@ -309,7 +338,16 @@ public final class Transaction {
       return len;
     });
     // Data first, journal second: a crash in between loses this write as a whole.
-    perform(Op.of(Op.Kind.WRITE, path).withTime(now()).withNumbers(offset, len).withData(data));
+    try {
+      perform(Op.of(Op.Kind.WRITE, path).withTime(now()).withNumbers(offset, len).withData(data));
+    } catch (IOException e) {
+      // Not recorded (a full disk): bytes it appended past the file's size would show through a
+      // later write's gap, so they go. (Bytes it overwrote stay, as a failed write(2) may leave.)
+      if (n.data == data && ch.size() > n.size) {
+        ch.truncate(n.size);
+      }
+      throw e;
+    }
     return len;
   }
 
@@ -397,6 +435,174 @@ public final class Transaction {
     return committedAs;
   }
 
+  // ---- open files ----
+
+  /**
+   * Opens the regular file at {@code path}: reads and writes through the returned handle reach
+   * this inode whatever later happens to its names ({@link OpenFile}). Close it with {@link
+   * #close(OpenFile)}.
+   */
+  public synchronized OpenFile open(String path) throws IOException {
+    check();
+    Node n = layer.lookup(path);
+    if (n.isDir()) {
+      throw new FsException(Errno.EISDIR, path, "is a directory");
+    }
+    n.opens++;
+    return new OpenFile(this, n);
+  }
+
+  /** {@link #createFile} and {@link #open} in one step, so nothing can come between them. */
+  public synchronized OpenFile createAndOpen(String path, int mode, long uid, long gid) throws IOException {
+    createFile(path, mode, uid, gid);
+    return open(path);
+  }
+
+  /**
+   * Ends {@code f}. The last close of a file that lost every name frees its bytes. Idempotent;
+   * allowed after the transaction finished.
+   */
+  public synchronized void close(OpenFile f) throws IOException {
+    requireOwn(f);
+    if (f.closed) {
+      return;
+    }
+    f.closed = true;
+    Node n = f.node;
+    if (--n.opens == 0 && n.orphan != null) {
+      n.orphan.close();
+      n.orphan = null;
+    }
+  }
+
+  /**
+   * Whether {@code f} no longer has a name the journal can reach: it lost its last name, or its
+   * transaction finished and the next one has no name for it ({@link OpenFile#strand}). Such a
+   * file is read and written apart, never journaled. A named file of a finished transaction is
+   * refused with {@link TransactionFinishedException}, for the caller to reopen it by name.
+   */
+  private boolean detached(OpenFile f) {
+    if (f.node.nlink == 0 || f.stranded) {
+      return true;
+    }
+    if (finished) {
+      throw new TransactionFinishedException(id); // the caller moves it to the next one by name
+    }
+    return false;
+  }
+
+  /** What {@code stat} shows of an open file; nlink 0 once it has no name. */
+  public synchronized Stat stat(OpenFile f) throws IOException {
+    requireOwn(f);
+    Node n = f.node;
+    detached(f);
+    return new Stat(Name.of("open"), n.type, n.meta, n.size, n.rdev, n.nlink, n.ino, n.target);
+  }
+
+  /** Reads from an open file (see {@link #read(String, long, ByteBuffer)}). */
+  public synchronized int read(OpenFile f, long offset, ByteBuffer dst) throws IOException {
+    requireOwn(f);
+    Node n = f.node;
+    UpperLayer.requireRegular(n, "(open file)");
+    if (!detached(f)) {
+      check();
+      return read(n, n.data >= 0 ? channel(n.data) : null, "(open file)", offset, dst);
+    }
+    if (n.orphan == null && n.data >= 0) {
+      // Its transaction was aborted: its bytes went with it.
+      throw new java.nio.file.NoSuchFileException("(open file of an aborted transaction)");
+    }
+    return read(n, n.orphan, "(open file)", offset, dst);
+  }
+
+  /**
+   * Writes to an open file: journaled under {@code pathOrNull} (the name the caller knows it by,
+   * or null) or, if that is not this inode's, under a name it has; apart, if it has none.
+   */
+  public synchronized int write(OpenFile f, String pathOrNull, long offset, ByteBuffer src) throws IOException {
+    requireOwn(f);
+    if (!detached(f)) {
+      return write(nameOf(f, pathOrNull), offset, src);
+    }
+    Node n = f.node;
+    if (offset < 0 || offset + src.remaining() > org.casfs.cas.Entry.MAX_SIZE) {
+      throw new FsException(Errno.EINVAL, "(open file)", "offset out of range");
+    }
+    FileChannel ch = orphanChannel(n);
+    int len = src.remaining();
+    for (long pos = offset; src.hasRemaining(); ) {
+      pos += ch.write(src, pos);
+    }
+    n.size = Math.max(n.size, offset + len);
+    n.meta = n.meta.withMtime(now());
+    return len;
+  }
+
+  /** Truncates an open file, as {@link #write(OpenFile, String, long, ByteBuffer)} writes. */
+  public synchronized void truncate(OpenFile f, String pathOrNull, long size) throws IOException {
+    requireOwn(f);
+    if (!detached(f)) {
+      truncate(nameOf(f, pathOrNull), size);
+      return;
+    }
+    Node n = f.node;
+    if (size < 0 || size > org.casfs.cas.Entry.MAX_SIZE) {
+      throw new FsException(Errno.EINVAL, "(open file)", "size out of range");
+    }
+    FileChannel ch = orphanChannel(n);
+    ch.truncate(size);
+    if (ch.size() < size) {
+      ch.write(ByteBuffer.allocate(1), size - 1);
+    }
+    n.size = size;
+    n.meta = n.meta.withMtime(now());
+  }
+
+  /** Makes an open file at least {@code size} bytes long (zeros), as fallocate(2) mode 0 does. */
+  public synchronized void extend(OpenFile f, String pathOrNull, long size) throws IOException {
+    requireOwn(f);
+    if (f.node.size < size) {
+      truncate(f, pathOrNull, size);
+    }
+  }
+
+  /**
+   * A name of {@code f}'s inode in this transaction: {@code pathOrNull} if it names the inode,
+   * else one found among the directories this transaction has opened (an inode's parent always
+   * is one). Null if it has none.
+   */
+  public synchronized String pathOrNull(OpenFile f, String pathOrNull) throws IOException {
+    requireOwn(f);
+    if (pathOrNull != null && layer.lookupOrNull(UpperLayer.split(pathOrNull)) == f.node) {
+      return pathOrNull;
+    }
+    return f.node.nlink == 0 ? null : layer.pathOrNull(f.node);
+  }
+
+  private String nameOf(OpenFile f, String pathOrNull) throws IOException {
+    String p = pathOrNull(f, pathOrNull);
+    if (p == null) {
+      throw new java.nio.file.NoSuchFileException("(open file)");
+    }
+    return p;
+  }
+
+  private FileChannel orphanChannel(Node n) throws IOException {
+    if (n.orphan == null) {
+      if (n.data >= 0) {
+        throw new java.nio.file.NoSuchFileException("(open file of an aborted transaction)");
+      }
+      n.orphan = OrphanContent.copyOf(repo, n, dir.getParent());
+    }
+    return n.orphan;
+  }
+
+  private void requireOwn(OpenFile f) {
+    if (f.txn != this) {
+      throw new IllegalArgumentException("file opened in transaction " + f.txn.id() + ", not " + id);
+    }
+  }
+
   // ---- internals ----
 
   private void finish() throws IOException {
@@ -406,10 +612,7 @@ public final class Transaction {
 
   private void check() throws IOException {
     if (finished) {
-      throw new IllegalStateException("transaction " + id + " is already committed or aborted");
-    }
-    if (broken != null) {
-      throw new IOException("transaction " + id + " could not journal a change; reopen the repository to resume", broken);
+      throw new TransactionFinishedException(id);
     }
   }
 
@@ -421,15 +624,16 @@ public final class Transaction {
     }
   }
 
-  /** Applies {@code op} (which validates first and changes nothing if refused), then journals it. */
+  /**
+   * Validates {@code op}, journals it, then applies it. A refused op and an op whose record could
+   * not be written (a full disk: ENOSPC for this call alone) both leave the transaction as it was,
+   * in memory and in the journal, so the calls that follow (reads, the unlink that frees space)
+   * go on. Before, the record was written after the change, and a failed write left memory ahead
+   * of the journal, so every later call had to be refused until the repository was reopened.
+   */
   private void perform(Op op) throws IOException {
-    layer.apply(op);
-    try {
-      owner.journal(id, ++journalSeq, op);
-    } catch (IOException e) {
-      broken = e;
-      throw e;
-    }
+    layer.apply(op, () -> owner.journal(id, journalSeq + 1, op));
+    journalSeq++;
   }
 
   private Node nodeOrNull(String path) {
@@ -444,6 +648,9 @@ public final class Transaction {
   private void forgetIfUnnamed(Node n) throws IOException {
     if (n == null || n.isDir() || n.nlink > 0 || n.data < 0) {
       return;
+    }
+    if (n.opens > 0) {
+      n.orphan = OrphanContent.detach(files.path(n.data));
     }
     unnamedData.add(n.data);
     unnamedBytes += n.size;

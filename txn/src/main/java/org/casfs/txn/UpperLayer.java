@@ -22,7 +22,9 @@ import org.casfs.cas.store.Snapshot;
  * The in-memory inode tree of a transaction and the deterministic application of {@link Op}s to
  * it: the same ops on the same base always give the same tree, which is what makes journal
  * replay exact. Every op validates completely before it changes anything, so a refused op leaves
- * the tree as it was. Not thread-safe; the transaction serializes access.
+ * the tree as it was; between the two it calls its {@link Journal}, so an op whose journal record
+ * could not be written (a full disk) leaves the tree as it was too. Not thread-safe; the
+ * transaction serializes access.
  */
 final class UpperLayer {
   private final ObjectDatabase objects;
@@ -131,6 +133,52 @@ final class UpperLayer {
     return n;
   }
 
+  /**
+   * A path naming {@code target}, searched among the materialized directories only (a node
+   * reached by a lookup always sits in one), or null. Costs a walk of those directories; for the
+   * rare caller that knows an inode but not its name.
+   */
+  String pathOrNull(Node target) {
+    StringBuilder path = new StringBuilder();
+    return find(root, target, path) ? (path.length() == 0 ? "/" : path.toString()) : null;
+  }
+
+  private static boolean find(Node dir, Node target, StringBuilder path) {
+    if (dir == target) {
+      return true;
+    }
+    if (dir.children == null) {
+      return false;
+    }
+    for (Map.Entry<Name, Node> e : dir.children.entrySet()) {
+      int mark = path.length();
+      path.append('/').append(org.casfs.cas.Utf8b.decode(e.getKey().bytes()));
+      if (e.getValue() == target || e.getValue().isDir() && find(e.getValue(), target, path)) {
+        return true;
+      }
+      path.setLength(mark);
+    }
+    return false;
+  }
+
+  /**
+   * How many subdirectories {@code dir} holds, without materializing it (a listing stats every
+   * child directory, and materializing each would copy every tree it touches into the layer).
+   */
+  int subdirectories(Node dir) throws IOException {
+    int n = 0;
+    if (dir.children != null) {
+      for (Node c : dir.children.values()) {
+        n += c.isDir() ? 1 : 0;
+      }
+      return n;
+    }
+    for (Entry e : objects.readTree(dir.baseTree.id()).entries()) {
+      n += e.isDirectory() ? 1 : 0;
+    }
+    return n;
+  }
+
   /** The directory that holds (or will hold) the last component of {@code path}. */
   Node parentOf(String path, List<Name> names) throws IOException {
     if (names.isEmpty()) {
@@ -170,16 +218,29 @@ final class UpperLayer {
 
   // ---- applying ops ----
 
+  /** Called by {@link #apply} once an op is known to be valid and before it changes anything. */
+  interface Journal {
+    void record() throws IOException;
+  }
+
+  /** Applies {@code op} as journal replay does: its record is already written. */
   void apply(Op op) throws IOException {
+    apply(op, () -> { });
+  }
+
+  void apply(Op op, Journal journal) throws IOException {
     switch (op.kind()) {
-      case CREATE, MKDIR, MKNOD, SYMLINK -> create(op);
-      case LINK -> link(op);
-      case UNLINK, RMDIR -> remove(op);
-      case RENAME -> rename(op);
-      case CHMOD, CHOWN, UTIMENS, SETXATTR, REMOVEXATTR -> setMeta(op);
-      case WRITE, TRUNCATE -> content(op);
-      case GRAFT -> graft(op);
-      case IMPORT_STARTED -> importSource = op.text();
+      case CREATE, MKDIR, MKNOD, SYMLINK -> create(op, journal);
+      case LINK -> link(op, journal);
+      case UNLINK, RMDIR -> remove(op, journal);
+      case RENAME -> rename(op, journal);
+      case CHMOD, CHOWN, UTIMENS, SETXATTR, REMOVEXATTR -> setMeta(op, journal);
+      case WRITE, TRUNCATE -> content(op, journal);
+      case GRAFT -> graft(op, journal);
+      case IMPORT_STARTED -> {
+        journal.record();
+        importSource = op.text();
+      }
       default -> throw new IllegalStateException("unknown op " + op.kind());
     }
     if (op.data() >= nextData) {
@@ -187,7 +248,7 @@ final class UpperLayer {
     }
   }
 
-  private void create(Op op) throws IOException {
+  private void create(Op op, Journal journal) throws IOException {
     List<Name> names = split(op.path());
     Node parent = parentOf(op.path(), names);
     if (children(parent).containsKey(last(names))) {
@@ -226,11 +287,12 @@ final class UpperLayer {
       }
       default -> throw new IllegalStateException();
     }
+    journal.record();
     children(parent).put(last(names), n);
     touchDir(parent, op.time());
   }
 
-  private void link(Op op) throws IOException {
+  private void link(Op op, Journal journal) throws IOException {
     Node n = lookup(op.path());
     if (n.isDir()) {
       throw new FsException(Errno.EPERM, op.path(), "hard links to directories are not allowed");
@@ -240,13 +302,14 @@ final class UpperLayer {
     if (children(parent).containsKey(last(names))) {
       throw new FileAlreadyExistsException(op.path2());
     }
+    journal.record();
     touchInode(n);
     n.nlink++;
     children(parent).put(last(names), n);
     touchDir(parent, op.time());
   }
 
-  private void remove(Op op) throws IOException {
+  private void remove(Op op, Journal journal) throws IOException {
     List<Name> names = split(op.path());
     Node parent = parentOf(op.path(), names);
     Node n = children(parent).get(last(names));
@@ -257,8 +320,6 @@ final class UpperLayer {
       if (n.isDir()) {
         throw new FsException(Errno.EISDIR, op.path(), "is a directory: use rmdir");
       }
-      touchInode(n);
-      n.nlink--;
     } else {
       if (!n.isDir()) {
         throw new NotDirectoryException(op.path());
@@ -267,11 +328,16 @@ final class UpperLayer {
         throw new DirectoryNotEmptyException(op.path());
       }
     }
+    journal.record();
+    if (op.kind() == Op.Kind.UNLINK) {
+      touchInode(n);
+      n.nlink--;
+    }
     children(parent).remove(last(names));
     touchDir(parent, op.time());
   }
 
-  private void rename(Op op) throws IOException {
+  private void rename(Op op, Journal journal) throws IOException {
     List<Name> from = split(op.path());
     List<Name> to = split(op.path2());
     Node fromParent = parentOf(op.path(), from);
@@ -285,6 +351,7 @@ final class UpperLayer {
     }
     Node existing = children(toParent).get(last(to));
     if (existing == n) {
+      journal.record();
       return; // POSIX: both names are the same inode, nothing happens
     }
     if (existing != null) {
@@ -297,10 +364,11 @@ final class UpperLayer {
       if (existing.isDir() && !children(existing).isEmpty()) {
         throw new DirectoryNotEmptyException(op.path2());
       }
-      if (!existing.isDir()) {
-        touchInode(existing);
-        existing.nlink--;
-      }
+    }
+    journal.record();
+    if (existing != null && !existing.isDir()) {
+      touchInode(existing);
+      existing.nlink--;
     }
     children(fromParent).remove(last(from));
     children(toParent).put(last(to), n);
@@ -308,20 +376,15 @@ final class UpperLayer {
     touchDir(toParent, op.time());
   }
 
-  private void setMeta(Op op) throws IOException {
+  private void setMeta(Op op, Journal journal) throws IOException {
     Node n = lookup(op.path());
     Metadata m = n.meta;
     switch (op.kind()) {
-      case CHMOD -> m = m.withMode((int) op.n1() & Metadata.PERMISSION_MASK);
+      case CHMOD -> m = chmod(m, (int) op.n1() & Metadata.PERMISSION_MASK);
       case CHOWN -> m = m.withOwner(op.n1() < 0 ? m.uid() : op.n1(), op.n2() < 0 ? m.gid() : op.n2());
       case UTIMENS -> m = m.withMtime(op.n1());
-      case SETXATTR -> {
-        try {
-          m = m.withXattrs(m.xattrs().with(op.text(), op.bytes()));
-        } catch (IllegalArgumentException e) {
-          throw new FsException(Errno.ERANGE, op.path(), e.getMessage());
-        }
-      }
+      case SETXATTR -> m = op.text().equals(PosixAcl.ACCESS) ? setAccessAcl(m, op) : setXattr(m, op.path(),
+          op.text(), op.bytes());
       case REMOVEXATTR -> {
         if (m.xattrs().getOrNull(op.text()) == null) {
           throw new FsException(Errno.ENODATA, op.path(), "no extended attribute " + op.text());
@@ -330,8 +393,44 @@ final class UpperLayer {
       }
       default -> throw new IllegalStateException();
     }
+    journal.record();
     touchInode(n);
     n.meta = m;
+  }
+
+  private static Metadata setXattr(Metadata m, String path, String name, byte[] value) throws FsException {
+    try {
+      return m.withXattrs(m.xattrs().with(name, value));
+    } catch (IllegalArgumentException e) {
+      throw new FsException(Errno.ERANGE, path, e.getMessage());
+    }
+  }
+
+  /** An access ACL sets the mode, and is kept only if it says more than the mode ({@link PosixAcl}). */
+  private static Metadata setAccessAcl(Metadata m, Op op) throws FsException {
+    int mode;
+    try {
+      mode = PosixAcl.modeAfterSetting(op.bytes(), m.mode());
+    } catch (IllegalArgumentException e) {
+      throw new FsException(Errno.EINVAL, op.path(), e.getMessage());
+    }
+    if (PosixAcl.equivalentToMode(op.bytes())) {
+      return m.withMode(mode).withXattrs(m.xattrs().without(PosixAcl.ACCESS));
+    }
+    return setXattr(m.withMode(mode), op.path(), PosixAcl.ACCESS, op.bytes());
+  }
+
+  /** A chmod also rewrites the base entries of a kept access ACL, which would otherwise contradict it. */
+  private static Metadata chmod(Metadata m, int mode) {
+    byte[] acl = m.xattrs().getOrNull(PosixAcl.ACCESS);
+    if (acl != null) {
+      try {
+        return m.withMode(mode).withXattrs(m.xattrs().with(PosixAcl.ACCESS, PosixAcl.afterChmod(acl, mode)));
+      } catch (IllegalArgumentException e) {
+        // An imported attribute that is no valid ACL is kept as it came.
+      }
+    }
+    return m.withMode(mode);
   }
 
   /** Checks that a WRITE or TRUNCATE may act on this node. */
@@ -344,9 +443,10 @@ final class UpperLayer {
     }
   }
 
-  private void content(Op op) throws IOException {
+  private void content(Op op, Journal journal) throws IOException {
     Node n = lookup(op.path());
     requireRegular(n, op.path());
+    journal.record();
     touchInode(n);
     if (n.data < 0) {
       n.data = op.data();
@@ -356,10 +456,11 @@ final class UpperLayer {
     n.meta = n.meta.withMtime(op.time());
   }
 
-  private void graft(Op op) throws IOException {
+  private void graft(Op op, Journal journal) throws IOException {
     if (!split(op.path()).isEmpty()) {
       throw new FsException(Errno.EINVAL, op.path(), "a tree can only be grafted at the root");
     }
+    journal.record();
     groupNodes.clear();
     touchedGroups.clear();
     root = newNode(EntryType.DIRECTORY, op.meta());
