@@ -15,8 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
  * A change whose journal record does not fit on a full disk (a large xattr) fails with ENOSPC and
  * changes nothing: the mount goes on reading (files, listings, attributes). Before, the first such
  * failure made the transaction refuse every later call, reads included, until the repository was
- * reopened. (Later *changes* still fail until then: RocksDB stops writing after a failed log
- * write, fs/README.md.)
+ * reopened. A change that takes room is refused while the repository's disk has less than a
+ * MiB free, so the unlink that frees it still gets its journal record written (RocksDB stops
+ * writing after a failed log write, fs/README.md).
  */
 class FullDiskJournalMountTest {
   @TempDir Path tmp;
@@ -69,6 +70,17 @@ class FullDiskJournalMountTest {
       // What the journal holds is what the mount showed: nothing of the refused change.
       org.casfs.txn.Transaction t = m.imageMount.transaction();
       assertThat(t.getxattrOrNull("/a", "user.big" + failedAt)).isNull();
+
+      // The room the journal keeps (JournalRoom): the rm that frees the disk is written, and changes
+      // go on after it. Before, RocksDB had failed a log write and refused every change, rm too,
+      // until the mount was restarted.
+      Files.delete(mnt.resolve("big"));
+      Files.writeString(mnt.resolve("after"), "after\n");
+      assertThat(XattrFeaturesMountTest.run("setfattr", "-n", "user.small", "-v", "s", mnt.resolve("a").toString())
+          .code()).isZero();
+      ObjectId committed = m.imageMount.transaction().commit("after a full disk").manifest();
+      assertThat(m.snapshot(committed).lookupOrNull("/big")).isNull();
+      assertThat(m.snapshot(committed).lookup("/after").size()).isEqualTo(6);
     }
   }
 }

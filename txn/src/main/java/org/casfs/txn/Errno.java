@@ -8,7 +8,7 @@ package org.casfs.txn;
  */
 public enum Errno {
   EPERM(1), EBUSY(16), EXDEV(18), EISDIR(21), EINVAL(22), ENAMETOOLONG(36), ENODATA(61), ELOOP(40),
-  EMLINK(31), ERANGE(34), EIO(5);
+  EMLINK(31), ERANGE(34), EIO(5), ENOSPC(28);
 
   private final int code;
 

@@ -654,7 +654,8 @@ public final class Transaction {
     }
     unnamedData.add(n.data);
     unnamedBytes += n.size;
-    if (unnamedBytes >= UNNAMED_BYTES_BEFORE_SYNC) {
+    // On a disk short of room, the rm that was typed to free it frees it now.
+    if (unnamedBytes >= UNNAMED_BYTES_BEFORE_SYNC || owner.roomIsShort()) {
       sync();
     }
   }

@@ -36,6 +36,7 @@ public final class Transactions {
   private final Refs refs;
   private final KeyValueStore kv;
   private final LongSupplier clockMillis;
+  private final JournalRoom room;
   private Transaction open;
 
   Transactions(Repository repo, Refs refs, LongSupplier clockMillis) throws IOException {
@@ -43,6 +44,7 @@ public final class Transactions {
     this.refs = refs;
     this.kv = repo.kv();
     this.clockMillis = clockMillis;
+    this.room = new JournalRoom(repo.dir());
     cleanLeftovers();
   }
 
@@ -147,9 +149,16 @@ public final class Transactions {
     return id;
   }
 
+  /** Whether the repository's disk is short of room: a deleted file's bytes are then freed at once. */
+  boolean roomIsShort() throws IOException {
+    return room.isShort();
+  }
+
   void journal(long id, long seq, Op op) throws IOException {
     byte[] key = ByteBuffer.allocate(16).putLong(id).putLong(seq).array();
-    kv.batch().put(JOURNAL, key, op.encode()).commit(false);
+    byte[] record = op.encode();
+    room.require(op, record.length);
+    kv.batch().put(JOURNAL, key, record).commit(false);
   }
 
   /** The commit's last, atomic step: the version is registered and the transaction is gone. */
