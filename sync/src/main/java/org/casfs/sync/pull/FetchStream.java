@@ -127,7 +127,7 @@ final class FetchStream {
           byte[] bytes;
           if (h.type() == FrameHeader.TREE) {
             if (h.size() > PullParts.MAX_TREE_BYTES) {
-              throw new WireException(s.name() + " declares tree " + h.id() + " of " + h.size() + " bytes, over the limit");
+              throw TreeBytes.tooLarge(s.name(), h.id(), String.valueOf(h.size()));
             }
             bytes = readExactly(r, h);
           } else {
@@ -271,9 +271,11 @@ final class FetchStream {
     } catch (ObjectException e) {
       r.skipPayload();
       p.listener().note(s.name() + ": " + e.getMessage());
+      byte[][] whole = new byte[1][];
       try (InputStream in = s.openObject(expected.id(), 0)) {
-        return in.readNBytes(PullParts.MAX_TREE_BYTES + 1);
+        p.trees().read(s.name(), expected.id(), in, bytes -> whole[0] = bytes); // one thread: the permit is free
       }
+      return whole[0];
     }
   }
 

@@ -337,6 +337,7 @@ public final class Puller {
 
   /** The parts a fetch of this pull or repair works with, told to {@code listener}. */
   private PullParts parts() {
-    return new PullParts(db, checked, partials, decoders, perObjectDeltas, refs, config, diskPath, listener);
+    return new PullParts(db, checked, partials, decoders, perObjectDeltas, refs, config, diskPath, listener,
+        new TreeBytes());
   }
 }

@@ -6,17 +6,19 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
-import org.casfs.cas.Hashes;
-import org.casfs.sync.wire.FrameHeader;
-import org.casfs.sync.wire.FrameWriter;
+import org.casfs.cas.ObjectId;
+import org.casfs.sync.wire.StaticPaths;
 
 /**
- * A source on loopback that serves a signed head it is given and answers {@code POST /v1/fetch}
- * with a stream the test writes (uncompressed, chunked); everything else is a 404. Counts the bytes
- * of the fetch bodies it sent.
+ * A source on loopback that serves a signed head it is given, answers {@code POST /v1/fetch} with a
+ * stream the test writes (uncompressed, chunked; 404 if there is none) and {@code GET
+ * /v1/objects/{id}} with the bodies the test gives ({@link #objects}); everything else is a 404.
+ * Counts the bytes of the bodies it sent.
  */
 final class HostileFetchServer implements Closeable {
   interface Body {
@@ -32,6 +34,7 @@ final class HostileFetchServer implements Closeable {
   private final byte[] head;
   private final Body body;
   final AtomicLong fetchBytes = new AtomicLong();
+  final Map<ObjectId, Body> objects = new ConcurrentHashMap<>();
 
   HostileFetchServer(byte[] head, Body body) throws IOException {
     this.head = head;
@@ -52,7 +55,10 @@ final class HostileFetchServer implements Closeable {
       if (path.equals("/v1/head")) {
         ex.sendResponseHeaders(200, head.length);
         ex.getResponseBody().write(head);
-      } else if (path.equals("/v1/fetch")) {
+      } else if (path.equals("/v1/fetch") && body != null || path.startsWith("/v1/objects/")
+          && objects.containsKey(ObjectId.fromString(StaticPaths.nameOrNull(path, StaticPaths.OBJECTS)))) {
+        Body answer = path.equals("/v1/fetch") ? body
+            : objects.get(ObjectId.fromString(StaticPaths.nameOrNull(path, StaticPaths.OBJECTS)));
         ex.getRequestBody().readAllBytes();
         ex.sendResponseHeaders(200, 0);
         OutputStream counted = new OutputStream() {
@@ -69,7 +75,7 @@ final class HostileFetchServer implements Closeable {
             fetchBytes.addAndGet(len);
           }
         };
-        body.write(counted);
+        answer.write(counted);
       } else {
         ex.sendResponseHeaders(404, -1);
       }
