@@ -26,7 +26,8 @@ import org.casfs.sync.wire.WireException;
  *
  * <ol>
  *   <li>Head: the first source whose head verifies ({@link HeadVerifier}: trusted key, own
- *       channel, newer than what runs, not expired).
+ *       channel, newer than what runs, not expired) and is not older than what this machine has
+ *       staged or offers ({@link AcceptedVersions}).
  *   <li>One fetch stream per streaming source (head + 1 round trip; {@link FetchStream}): manifest,
  *       trees, blobs, each checked against what names it before it is stored, and the exact bytes
  *       still needed checked against free disk before the first blob.
@@ -48,6 +49,7 @@ public final class Puller {
   private final Path diskPath;
   private final Map<Integer, ExtensionFrameDecoder> decoders = new HashMap<>();
   private PullListener listener = PullListener.QUIET;
+  private long atLeast = -1;
   private PerObjectDeltas perObjectDeltas;
   private final PartialBlobs partials;
   private final CheckedWrites checked;
@@ -79,6 +81,16 @@ public final class Puller {
     }
     return urlOrDir.startsWith("http://") || urlOrDir.startsWith("https://") ? new HttpSource(urlOrDir, config)
         : new DirSource(Path.of(urlOrDir));
+  }
+
+  /**
+   * Refuses heads older than {@code sequence}: the head the caller verified before the pull (a
+   * peer reads a neighbour's head to decide, then the pull reads it again), so that a source
+   * swapping in an older head between the two reads is refused, not taken.
+   */
+  public Puller atLeast(long sequence) {
+    this.atLeast = sequence;
+    return this;
   }
 
   public Puller listener(PullListener l) {
@@ -119,7 +131,7 @@ public final class Puller {
     PullParts parts = parts();
     FetchStream stream = new FetchStream(parts);
     ObjectByObject each = new ObjectByObject(parts);
-    long running = runningSequence();
+    AcceptedVersions accepted = AcceptedVersions.of(db, state, refs, verifier);
     SignedHead signed = null;
     Head head = null;
     List<String> refusals = new ArrayList<>();
@@ -127,7 +139,13 @@ public final class Puller {
     for (Source s : sources) {
       try {
         SignedHead sh = SignedHead.parse(s.head());
-        head = verifier.verify(sh, running);
+        Head h = accepted.verify(verifier, sh);
+        if (h.sequence() < atLeast) {
+          throw new SignatureException(SignatureException.Reason.NOT_NEWER, "the source offers sequence "
+              + h.sequence() + " of channel " + h.channel() + ", older than the sequence " + atLeast
+              + " it offered a moment before; refused");
+        }
+        head = h;
         signed = sh;
         break;
       } catch (SignatureException e) {
@@ -240,15 +258,6 @@ public final class Puller {
     if (offered == null || verifier.sequenceOnChannel(null, offered) < head.sequence()) {
       state.setOfferedHead(signed);
     }
-  }
-
-  /** The sequence of the version this machine runs, on its channel (-1: none, or another channel's). */
-  private long runningSequence() throws IOException {
-    ObjectId cur = refs.currentOrNull();
-    if (cur == null) {
-      return -1;
-    }
-    return verifier.sequenceOnChannel(db.readManifest(cur), state.acceptedHeadOrNull(cur));
   }
 
   /**
