@@ -79,7 +79,7 @@ final class MagiclessFrames {
   /**
    * The most bytes {@code frames} (magicless frames, one after another, as {@link #decode} takes
    * them) can decode to, from their block headers alone: a raw or RLE block yields the size it
-   * states, a compressed block at most {@link #MAX_BLOCK}. Malformed input gives the bound of what
+   * states, a compressed block at most {@link #MAX_BLOCK} (no block yields more). Malformed input gives the bound of what
    * parses; zstd then refuses it.
    */
   static long yieldBound(byte[] frames) {
@@ -103,13 +103,14 @@ final class MagiclessFrames {
         last = (header & 1) != 0;
         int type = header >>> 1 & 3;
         int size = header >>> 3;
+        int yields = Math.min(size, MAX_BLOCK); // a larger block is not valid zstd
         switch (type) {
           case 0 -> { // raw
-            bound += size;
+            bound += yields;
             p += size;
           }
           case 1 -> { // RLE: one byte, repeated
-            bound += size;
+            bound += yields;
             p += 1;
           }
           case 2 -> { // compressed

@@ -109,6 +109,14 @@ class DeclaredLengthTest {
     assertThat(used).isLessThan(MAX_ALLOCATED);
   }
 
+  @Test
+  void aBlockClaimingMoreThanZstdAllowsCountsForOneBlock() {
+    int size = (1 << 21) - 1; // an RLE block of 2 MiB: four bytes, not valid zstd
+    int header = size << 3 | 1 << 1 | 1; // last, RLE
+    byte[] frame = {0, 0, (byte) header, (byte) (header >>> 8), (byte) (header >>> 16), 0};
+    assertThat(MagiclessFrames.yieldBound(frame)).isEqualTo(128 << 10);
+  }
+
   private static void assertRefusedCheaply(byte[] delta, ObjectId oldId, Hashes newBlob, byte[] old) throws Exception {
     assertThat(delta.length).isLessThan(200);
     Throwable thrown = null;
