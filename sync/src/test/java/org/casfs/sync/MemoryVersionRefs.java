@@ -21,6 +21,11 @@ public final class MemoryVersionRefs implements VersionRefs {
   }
 
   @Override
+  public synchronized ObjectId stagedOrNull() {
+    return staged;
+  }
+
+  @Override
   public synchronized List<ObjectId> completeVersions() {
     List<ObjectId> out = new ArrayList<>();
     for (ObjectId id : new ObjectId[] {current, previous, staged}) {

@@ -5,6 +5,7 @@ import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdInputStream;
 import io.sigpipe.jbsdiff.DefaultDiffSettings;
 import io.sigpipe.jbsdiff.Diff;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -142,61 +143,122 @@ final class BsdiffDelta implements DeltaEncoder, DeltaApplier {
 
   @Override
   public long applyMemory(long oldSize, long newSize) {
-    // old, diff and extra streams, the new blob's buffer and the control stream
-    return oldSize + 3 * newSize + (4 << 20);
+    // the old blob, the three frames, a chunk, and the three streams' zstd windows (native)
+    return oldSize + maxFrameBytes(newSize) + CHUNK + 3L * (1 << STREAM_WINDOW_LOG) + (4 << 20);
   }
 
+  /** The new blob is made and written in chunks of this size. */
+  private static final int CHUNK = 64 << 10;
+  /**
+   * The largest window a stream's frame may ask for: streams of a blob up to {@link #LIMIT} need no
+   * more (zstd fits its window to the input), and a streaming decoder holds a window natively.
+   */
+  static final int STREAM_WINDOW_LOG = 24;
+
+  /**
+   * Applies a body. Nothing is sized by the lengths it declares: the three frames are read as
+   * they arrive (together at most {@link #maxFrameBytes}: a delta is only kept when smaller than
+   * the compressed blob, {@link DeltaPlanner}), and each stream is decoded as the control
+   * triples consume it, straight into a chunk of the new blob that is written out in order. A
+   * hundred-byte delta once declared a 503 MB control stream and had it allocated.
+   */
   @Override
   public void apply(BlobSource oldBlob, InputStream body, long newSize, OutputStream out) throws IOException {
     if (oldBlob.size() > LIMIT || newSize > LIMIT) {
       throw new DeltaFormatException("bsdiff delta for a blob over " + LIMIT + " bytes");
     }
-    int ctrlLen = (int) Varint.read(body, 3L * 10 * (newSize + 1), "bsdiff control length");
-    int diffLen = (int) Varint.read(body, newSize, "bsdiff diff length");
-    int extraLen = (int) Varint.read(body, newSize, "bsdiff extra length");
+    long ctrlLen = Varint.read(body, 3L * 10 * (newSize + 1), "bsdiff control length");
+    long diffLen = Varint.read(body, newSize, "bsdiff diff length");
+    long extraLen = Varint.read(body, newSize, "bsdiff extra length");
     if (diffLen + extraLen != newSize) {
       throw new DeltaFormatException("bsdiff streams of " + diffLen + " + " + extraLen + " bytes for a "
           + newSize + "-byte blob");
     }
-    byte[] ctrl = unzstdExactly(body, ctrlLen, "control");
-    byte[] diff = unzstdExactly(body, diffLen, "diff");
-    byte[] extra = unzstdExactly(body, extraLen, "extra");
+    long[] frameBudget = {maxFrameBytes(newSize)};
+    byte[] ctrlFrame = frame(body, frameBudget, "control");
+    byte[] diffFrame = frame(body, frameBudget, "diff");
+    byte[] extraFrame = frame(body, frameBudget, "extra");
     if (body.read() >= 0) {
       throw new DeltaFormatException("bytes after the bsdiff streams");
     }
     byte[] old = oldBlob.readAll(LIMIT);
-    byte[] result = new byte[(int) newSize];
-    InputStream control = new ByteArrayInputStream(ctrl);
-    int newPos = 0;
-    int diffPos = 0;
-    int extraPos = 0;
-    long oldPos = 0;
-    while (newPos < newSize) {
-      int x = (int) Varint.read(control, newSize - newPos, "bsdiff diff run");
-      if (x > diffLen - diffPos) {
-        throw new DeltaFormatException("bsdiff diff run past the diff stream");
+    byte[] chunk = new byte[(int) Math.min(CHUNK, Math.max(1, newSize))];
+    try (MagiclessFrames.Stream ctrlStream = MagiclessFrames.stream(ctrlFrame, ctrlLen, STREAM_WINDOW_LOG,
+        "bsdiff control stream");
+        MagiclessFrames.Stream diff = MagiclessFrames.stream(diffFrame, diffLen, STREAM_WINDOW_LOG,
+            "bsdiff diff stream");
+        MagiclessFrames.Stream extra = MagiclessFrames.stream(extraFrame, extraLen, STREAM_WINDOW_LOG,
+            "bsdiff extra stream")) {
+      InputStream control = new BufferedInputStream(ctrlStream, 8192);
+      long newPos = 0;
+      long diffPos = 0;
+      long extraPos = 0;
+      long oldPos = 0;
+      while (newPos < newSize) {
+        long x = Varint.read(control, newSize - newPos, "bsdiff diff run");
+        if (x > diffLen - diffPos) {
+          throw new DeltaFormatException("bsdiff diff run past the diff stream");
+        }
+        for (long done = 0; done < x; ) {
+          int n = (int) Math.min(chunk.length, x - done);
+          readFully(diff, chunk, n, "diff");
+          addOld(old, oldPos + done, chunk, 0, chunk, 0, n);
+          out.write(chunk, 0, n);
+          done += n;
+        }
+        newPos += x;
+        diffPos += x;
+        long y = Varint.read(control, newSize - newPos, "bsdiff extra run");
+        if (y > extraLen - extraPos) {
+          throw new DeltaFormatException("bsdiff extra run past the extra stream");
+        }
+        for (long done = 0; done < y; ) {
+          int n = (int) Math.min(chunk.length, y - done);
+          readFully(extra, chunk, n, "extra");
+          out.write(chunk, 0, n);
+          done += n;
+        }
+        newPos += y;
+        extraPos += y;
+        long z = Varint.read(control, Long.MAX_VALUE, "bsdiff seek");
+        long seek = z >>> 1 ^ -(z & 1);
+        oldPos += x + seek;
+        if (oldPos < -newSize - old.length || oldPos > newSize + old.length) {
+          throw new DeltaFormatException("bsdiff seek far outside the old blob");
+        }
       }
-      addOld(old, oldPos, diff, diffPos, result, newPos, x);
-      newPos += x;
-      diffPos += x;
-      int y = (int) Varint.read(control, newSize - newPos, "bsdiff extra run");
-      if (y > extraLen - extraPos) {
-        throw new DeltaFormatException("bsdiff extra run past the extra stream");
+      if (control.read() >= 0 || diffPos != diffLen || extraPos != extraLen) {
+        throw new DeltaFormatException("bsdiff streams have bytes left over");
       }
-      System.arraycopy(extra, extraPos, result, newPos, y);
-      newPos += y;
-      extraPos += y;
-      long z = Varint.read(control, Long.MAX_VALUE, "bsdiff seek");
-      long seek = z >>> 1 ^ -(z & 1);
-      oldPos += x + seek;
-      if (oldPos < -newSize - old.length || oldPos > newSize + old.length) {
-        throw new DeltaFormatException("bsdiff seek far outside the old blob");
-      }
+      ctrlStream.finish();
+      diff.finish();
+      extra.finish();
     }
-    if (control.available() != 0 || diffPos != diffLen || extraPos != extraLen) {
-      throw new DeltaFormatException("bsdiff streams have bytes left over");
+  }
+
+  private static void readFully(InputStream stream, byte[] b, int n, String what) throws IOException {
+    if (stream.readNBytes(b, 0, n) != n) {
+      throw new DeltaFormatException("the bsdiff " + what + " stream ends early");
     }
-    out.write(result);
+  }
+
+  /**
+   * The three frames of a {@code newSize}-byte blob's delta together: the compress bound of the
+   * blob, which bounds any delta worth keeping, with an eighth to spare for the control stream.
+   */
+  static long maxFrameBytes(long newSize) {
+    return Zstd.compressBound(newSize) + newSize / 8 + 4096;
+  }
+
+  /** A stream's frame, its length taken from what is left of the frames' {@code budget}. */
+  private static byte[] frame(InputStream body, long[] budget, String what) throws IOException {
+    int frameLen = (int) Varint.read(body, budget[0], "bsdiff " + what + " frame length");
+    budget[0] -= frameLen;
+    byte[] frame = body.readNBytes(frameLen);
+    if (frame.length != frameLen) {
+      throw new DeltaFormatException("delta ends inside the bsdiff " + what + " frame");
+    }
+    return frame;
   }
 
   /**
@@ -209,6 +271,7 @@ final class BsdiffDelta implements DeltaEncoder, DeltaApplier {
    * in the Debian v1 -> v2 update, mostly for perl (3.8 MB) and libapt-pkg (2 MB).
    */
   static void addOld(byte[] old, long oldPos, byte[] diff, int diffPos, byte[] result, int newPos, int x) {
+    // (diff and result may be the same bytes at the same place: the apply adds in place)
     int from = (int) Math.min(x, Math.max(0, -oldPos));
     int to = (int) Math.max(from, Math.min(x, old.length - oldPos));
     System.arraycopy(diff, diffPos, result, newPos, from);
@@ -225,14 +288,5 @@ final class BsdiffDelta implements DeltaEncoder, DeltaApplier {
       }
     }
     System.arraycopy(diff, diffPos + to, result, newPos + to, x - to);
-  }
-
-  private static byte[] unzstdExactly(InputStream body, int rawLen, String what) throws IOException {
-    int frameLen = (int) Varint.read(body, Zstd.compressBound(rawLen) + 64, "bsdiff " + what + " frame length");
-    byte[] frame = body.readNBytes(frameLen);
-    if (frame.length != frameLen) {
-      throw new DeltaFormatException("delta ends inside the bsdiff " + what + " frame");
-    }
-    return MagiclessFrames.decode(new byte[0], frame, rawLen, "bsdiff " + what + " stream");
   }
 }

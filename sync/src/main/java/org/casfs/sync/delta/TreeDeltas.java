@@ -88,7 +88,7 @@ public final class TreeDeltas {
     byte[] rebuilt;
     try {
       int newSize = (int) Varint.read(in, MAX_TREE_BYTES, "tree size");
-      ByteArrayOutputStream out = new ByteArrayOutputStream(newSize);
+      ByteArrayOutputStream out = new ByteArrayOutputStream(); // grows as bytes come, not as declared
       new ZstdDelta(LEVEL).apply(BlobSource.of(local.read(oldId)), in, newSize, out);
       rebuilt = out.toByteArray();
       if (rebuilt.length != newSize) {

@@ -164,6 +164,7 @@ final class ZstdDelta implements DeltaEncoder, DeltaApplier {
       if (frame.length != frameLen) {
         throw new DeltaFormatException("delta ends inside a segment frame");
       }
+      MagiclessFrames.requireYield(frame, newLen, "zstd segment"); // before the window is read
       byte[] window = oldBlob.read(oldStart, oldLen);
       out.write(decompress(window, frame, newLen));
       written += newLen;

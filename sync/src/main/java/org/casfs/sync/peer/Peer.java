@@ -23,7 +23,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-import org.casfs.cas.Manifest;
 import org.casfs.cas.ObjectId;
 import org.casfs.cas.store.Repository;
 import org.casfs.sync.SyncState;
@@ -32,6 +31,7 @@ import org.casfs.sync.delta.DeltaFrameDecoder;
 import org.casfs.sync.delta.TreeDeltaFrameDecoder;
 import org.casfs.sync.delta.DeltaService;
 import org.casfs.sync.delta.DeltaStore;
+import org.casfs.sync.pull.AcceptedVersions;
 import org.casfs.sync.pull.HttpSource;
 import org.casfs.sync.pull.PullException;
 import org.casfs.sync.pull.PullListener;
@@ -336,14 +336,11 @@ public final class Peer implements AutoCloseable {
   }
 
   /**
-   * The sequence this machine already has on its channel: what runs, or what it offers (staged),
-   * if higher.
+   * The sequence this machine already has on its channel: what runs, or what it staged or offers,
+   * if higher ({@link AcceptedVersions}, as the puller judges heads).
    */
   long haveSequence() throws IOException {
-    ObjectId cur = versions.refs().currentOrNull();
-    Manifest running = cur != null ? repo.objectDatabase().readManifest(cur) : null;
-    return verifier.sequenceOnChannel(running, cur != null ? state.acceptedHeadOrNull(cur) : null,
-        state.offeredHeadOrNull());
+    return AcceptedVersions.of(repo.objectDatabase(), state, new TxnVersionRefs(versions), verifier).have();
   }
 
   private record Offer(Neighbour neighbour, SignedHead signed, Head head) {}
@@ -496,7 +493,8 @@ public final class Peer implements AutoCloseable {
     Source source = swarm != null ? swarm : sources.get(0);
     transfer.set(new Transfer(channel, head.sequence(), head.manifestId().name(), urls, "head", 0,
         0, 0, 0, List.of(), started, 0, "running"));
-    Puller puller = newPuller()
+    // The pull reads the head again: it must not take one older than the head read here.
+    Puller puller = newPuller().atLeast(head.sequence())
         .listener(new PullListener() {
           @Override
           public void progress(PullProgress p) {

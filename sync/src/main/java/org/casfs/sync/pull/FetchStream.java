@@ -17,6 +17,7 @@ import org.casfs.cas.ObjectException;
 import org.casfs.cas.ObjectId;
 import org.casfs.cas.ObjectType;
 import org.casfs.cas.Tree;
+import org.casfs.cas.store.ObjectInfo;
 import org.casfs.sync.trust.Head;
 import org.casfs.sync.trust.SignatureException;
 import org.casfs.sync.wire.FetchRequest;
@@ -118,7 +119,7 @@ final class FetchStream {
           Hashes expected = expectedTrees.remove(h.id());
           if (expected == null) {
             if (p.db().store().contains(h.id())) {
-              r.skipPayload();
+              skipHeld(s, r, h);
               continue;
             }
             throw new WireException(s.name() + " sent tree " + h.id() + " that no tree received so far names");
@@ -126,7 +127,7 @@ final class FetchStream {
           byte[] bytes;
           if (h.type() == FrameHeader.TREE) {
             if (h.size() > PullParts.MAX_TREE_BYTES) {
-              throw new WireException(s.name() + " declares tree " + h.id() + " of " + h.size() + " bytes, over the limit");
+              throw TreeBytes.tooLarge(s.name(), h.id(), String.valueOf(h.size()));
             }
             bytes = readExactly(r, h);
           } else {
@@ -150,7 +151,7 @@ final class FetchStream {
           Inventory.Need need = blobs.missingBlobs.get(h.id());
           if (need == null) {
             if (p.db().store().contains(h.id())) {
-              r.skipPayload();
+              skipHeld(s, r, h);
               continue;
             }
             throw new WireException(s.name() + " sent object " + h.id() + " that the version does not need");
@@ -229,6 +230,28 @@ final class FetchStream {
     run.stored(need.size());
   }
 
+  /** A delta frame for a held object may exceed the object by this much (a delta's header and framing). */
+  static final int HELD_DELTA_SLACK = 64 << 10;
+
+  /**
+   * Skips the frame of an object this machine holds already (sent twice, or stored meanwhile), if
+   * it declares what that object can take: a whole object exactly its size, a delta at most its
+   * size and {@link #HELD_DELTA_SLACK}. Anything more is a lie, and the source is dropped: a
+   * frame for a held tree declaring 2^62 bytes was skipped byte by byte, zeros that zstd makes
+   * free to send and that pass the rate floor, and the pull never ended.
+   */
+  private void skipHeld(Source s, FrameReader r, FrameHeader h) throws IOException {
+    ObjectInfo held = p.db().store().statOrNull(h.id());
+    long size = held == null ? 0 : held.size();
+    boolean whole = h.type() == FrameHeader.TREE || h.type() == FrameHeader.BLOB;
+    if (whole ? h.size() != size : h.size() > size + HELD_DELTA_SLACK) {
+      throw new WireException(s.name() + " sent " + (held == null ? "object" : held.type().name().toLowerCase(
+          java.util.Locale.ROOT)) + " " + h.id() + ", which this machine holds (" + size + " bytes), in a frame of "
+          + h.size() + " bytes: the source is lying; dropping it");
+    }
+    r.skipPayload();
+  }
+
   private boolean rebuildsTree(int frameType) {
     ExtensionFrameDecoder d = p.decoders().get(frameType);
     return d != null && d.rebuilds() == ObjectType.TREE;
@@ -248,9 +271,11 @@ final class FetchStream {
     } catch (ObjectException e) {
       r.skipPayload();
       p.listener().note(s.name() + ": " + e.getMessage());
+      byte[][] whole = new byte[1][];
       try (InputStream in = s.openObject(expected.id(), 0)) {
-        return in.readNBytes(PullParts.MAX_TREE_BYTES + 1);
+        p.trees().read(s.name(), expected.id(), in, bytes -> whole[0] = bytes); // one thread: the permit is free
       }
+      return whole[0];
     }
   }
 

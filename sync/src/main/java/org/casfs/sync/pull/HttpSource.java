@@ -28,7 +28,8 @@ import org.casfs.sync.wire.WireException;
  * A casfs server, peer or static mirror over HTTP/1.1 ({@link HttpURLConnection}: keep-alive,
  * per-read timeouts). Every body passes a {@link RateGuard}, so trickling sources are cut off
  * (at a lower floor once it is the only source left: {@link #onlySourceLeft}); fetch streams are
- * asked for zstd-compressed. Thread-safe.
+ * asked for zstd-compressed. Redirects are not followed: a 3xx answer fails the source
+ * ({@link WireException}). Thread-safe.
  */
 public final class HttpSource implements Source {
   /** An IPv6 literal with an RFC 6874 zone: {@code [fe80::1%25eth0]}. */
@@ -112,8 +113,23 @@ public final class HttpSource implements Source {
     c.setConnectTimeout((int) config.connectTimeout().toMillis());
     c.setReadTimeout((int) config.stallTimeout().toMillis());
     c.setUseCaches(false);
+    // A redirect is not followed: a pull given one address must not fetch from another, unsaid.
+    c.setInstanceFollowRedirects(false);
     requests.incrementAndGet();
     return c;
+  }
+
+  /** The status of a request; a redirect (3xx) fails the source, with where it pointed. */
+  private int statusOf(HttpURLConnection c, String path) throws IOException {
+    int code = responseCode(c);
+    if (code >= 300 && code < 400) {
+      String location = c.getHeaderField("Location");
+      drain(c);
+      throw new WireException(base + path + " answered " + code + ", a redirect to "
+          + (location == null ? "nowhere" : location) + "; casfs does not follow redirects: give the address it"
+          + " points to, if you trust it");
+    }
+    return code;
   }
 
   /** The body of a POST; failing to reach the source at all is told with what to check. */
@@ -168,7 +184,7 @@ public final class HttpSource implements Source {
   @Override
   public byte[] head() throws IOException {
     HttpURLConnection c = open("/v1/head");
-    int code = responseCode(c);
+    int code = statusOf(c, "/v1/head");
     if (code != 200) {
       drain(c);
       throw new FileNotFoundException(base + "/v1/head answered " + code + "; is this a casfs server or mirror?");
@@ -186,7 +202,7 @@ public final class HttpSource implements Source {
     long deadline = System.nanoTime() + BUSY_WAIT_NANOS;
     while (true) {
       HttpURLConnection c = post(request);
-      if (responseCode(c) != 503 || System.nanoTime() > deadline) {
+      if (statusOf(c, "/v1/fetch") != 503 || System.nanoTime() > deadline) {
         return fetchResponse(c);
       }
       long seconds = retryAfterSeconds(c);
@@ -287,7 +303,7 @@ public final class HttpSource implements Source {
     if (offset > 0) {
       c.setRequestProperty("Range", "bytes=" + offset + "-");
     }
-    int code = responseCode(c);
+    int code = statusOf(c, "/" + StaticPaths.object(id));
     if (code == 404) {
       drain(c);
       throw new FileNotFoundException(base + " does not have object " + id);
@@ -322,7 +338,7 @@ public final class HttpSource implements Source {
   @Override
   public byte[] deltaOrNull(ObjectId oldBlob, ObjectId newBlob, int maxBytes) throws IOException {
     HttpURLConnection c = open("/" + StaticPaths.delta(oldBlob, newBlob));
-    int code = responseCode(c);
+    int code = statusOf(c, "/" + StaticPaths.delta(oldBlob, newBlob));
     if (code != 200) {
       // 404: no such delta (or a mirror without deltas); anything else: take the whole blob.
       drain(c);

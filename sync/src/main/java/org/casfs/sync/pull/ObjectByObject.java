@@ -55,14 +55,17 @@ final class ObjectByObject {
         ObjectId base = treeBases.get(t.id());
         byte[] rebuilt = base == null ? null : statics.treeOrNull(s, base, t);
         if (rebuilt != null) {
-          p.checked().tree(t, rebuilt);
-          run.stored(rebuilt.length);
+          p.trees().use(t.id(), rebuilt, bytes -> {
+            p.checked().tree(t, bytes);
+            run.stored(bytes.length);
+          });
           return;
         }
         try (InputStream in = s.openObject(t.id(), 0)) {
-          byte[] bytes = in.readNBytes(PullParts.MAX_TREE_BYTES + 1);
-          p.checked().tree(t, bytes);
-          run.stored(bytes.length);
+          p.trees().read(s.name(), t.id(), in, bytes -> {
+            p.checked().tree(t, bytes);
+            run.stored(bytes.length);
+          });
         }
       });
       inv = p.inventory(manifestId);

@@ -14,13 +14,14 @@ import org.casfs.cas.store.ObjectDatabase;
 /**
  * What the ways of fetching a version ({@link FetchStream}, {@link ObjectByObject}) share within one
  * pull or repair: the store and the checks every object passes before it is stored, the prefixes
- * of large blobs kept across broken transfers, the frame decoders, the refs, the free disk.
+ * of large blobs kept across broken transfers, the frame decoders, the refs, the free disk, and
+ * the memory trees may take ({@link TreeBytes}).
  */
 record PullParts(ObjectDatabase db, CheckedWrites checked, PartialBlobs partials,
     Map<Integer, ExtensionFrameDecoder> decoders, PerObjectDeltas perObjectDeltas, VersionRefs refs, PullConfig config,
-    Path diskPath, PullListener listener) {
+    Path diskPath, PullListener listener, TreeBytes trees) {
   static final int MAX_MANIFEST_BYTES = 1 << 20;
-  static final int MAX_TREE_BYTES = 256 << 20;
+  static final int MAX_TREE_BYTES = TreeBytes.MAX;
 
   /** What of version {@code manifestId} the store holds and lacks. */
   Inventory inventory(ObjectId manifestId) throws IOException {

@@ -26,7 +26,8 @@ import org.casfs.sync.wire.WireException;
  *
  * <ol>
  *   <li>Head: the first source whose head verifies ({@link HeadVerifier}: trusted key, own
- *       channel, newer than what runs, not expired). A source whose signed head names the version
+ *       channel, newer than what runs, not expired) and is not older than what this machine has
+ *       staged or offers ({@link AcceptedVersions}). A source whose signed head names the version
  *       that runs has nothing new: when no source has, the pull is done, up to date (its result
  *       is that version, nothing fetched), not refused as a rollback.
  *   <li>One fetch stream per streaming source (head + 1 round trip; {@link FetchStream}): manifest,
@@ -50,6 +51,7 @@ public final class Puller {
   private final Path diskPath;
   private final Map<Integer, ExtensionFrameDecoder> decoders = new HashMap<>();
   private PullListener listener = PullListener.QUIET;
+  private long atLeast = -1;
   private PerObjectDeltas perObjectDeltas;
   private final PartialBlobs partials;
   private final CheckedWrites checked;
@@ -81,6 +83,16 @@ public final class Puller {
     }
     return urlOrDir.startsWith("http://") || urlOrDir.startsWith("https://") ? new HttpSource(urlOrDir, config)
         : new DirSource(Path.of(urlOrDir));
+  }
+
+  /**
+   * Refuses heads older than {@code sequence}: the head the caller verified before the pull (a
+   * peer reads a neighbour's head to decide, then the pull reads it again), so that a source
+   * swapping in an older head between the two reads is refused, not taken.
+   */
+  public Puller atLeast(long sequence) {
+    this.atLeast = sequence;
+    return this;
   }
 
   public Puller listener(PullListener l) {
@@ -124,7 +136,7 @@ public final class Puller {
     PullParts parts = parts();
     FetchStream stream = new FetchStream(parts);
     ObjectByObject each = new ObjectByObject(parts);
-    long running = runningSequence();
+    AcceptedVersions accepted = AcceptedVersions.of(db, state, refs, verifier);
     SignedHead signed = null;
     Head head = null;
     List<String> refusals = new ArrayList<>();
@@ -135,7 +147,13 @@ public final class Puller {
       SignedHead sh = null;
       try {
         sh = SignedHead.parse(s.head());
-        head = verifier.verify(sh, running);
+        Head h = accepted.verify(verifier, sh);
+        if (h.sequence() < atLeast) {
+          throw new SignatureException(SignatureException.Reason.NOT_NEWER, "the source offers sequence "
+              + h.sequence() + " of channel " + h.channel() + ", older than the sequence " + atLeast
+              + " it offered a moment before; refused");
+        }
+        head = h;
         signed = sh;
         break;
       } catch (SignatureException e) {
@@ -151,7 +169,7 @@ public final class Puller {
       }
     }
     if (head == null && upToDate) {
-      return new Result(current, running, false, 0, 0, received(sources), requests(sources), true);
+      return new Result(current, accepted.running(), false, 0, 0, received(sources), requests(sources), true);
     }
     if (head == null) {
       throw new PullException(firstRefusal != null ? PullException.Kind.REFUSED : PullException.Kind.SOURCES_FAILED,
@@ -261,15 +279,6 @@ public final class Puller {
     }
   }
 
-  /** The sequence of the version this machine runs, on its channel (-1: none, or another channel's). */
-  private long runningSequence() throws IOException {
-    ObjectId cur = refs.currentOrNull();
-    if (cur == null) {
-      return -1;
-    }
-    return verifier.sequenceOnChannel(db.readManifest(cur), state.acceptedHeadOrNull(cur));
-  }
-
   /**
    * What a round of the pull stored: objects, plus the prefixes of large blobs in 64 KiB steps (so
    * that a source cutting every transfer after a few bytes does not count as moving the pull on).
@@ -356,6 +365,7 @@ public final class Puller {
 
   /** The parts a fetch of this pull or repair works with, told to {@code listener}. */
   private PullParts parts() {
-    return new PullParts(db, checked, partials, decoders, perObjectDeltas, refs, config, diskPath, listener);
+    return new PullParts(db, checked, partials, decoders, perObjectDeltas, refs, config, diskPath, listener,
+        new TreeBytes());
   }
 }

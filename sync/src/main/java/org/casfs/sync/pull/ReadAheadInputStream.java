@@ -12,8 +12,9 @@ import java.util.concurrent.BlockingQueue;
  * (a blob over {@link BlobWriters#MAX_PIPELINED} is stored on the pulling thread).
  * Bounded: at most {@code maxChunks} chunks of {@code chunkSize} bytes wait (a killed pull loses
  * them, as it loses the socket buffers). An exception of the source (a {@link SlowSourceException}
- * from the {@link RateGuard}, a read timeout, a dropped connection) is rethrown, the same instance,
- * to the reader at the point of the stream where it happened. On a clean end the source is closed
+ * from the {@link RateGuard}, a read timeout, a dropped connection), or any other throwable that
+ * ends the thread (an Error too), is rethrown, the same instance, to the reader at the point of the
+ * stream where it happened: the reader never waits for a thread that is gone. On a clean end the source is closed
  * by the reading thread (an HTTP connection goes back to keep-alive); {@link #close()} before the end
  * runs {@code abort} (disconnects), which also unblocks the thread. One consumer; not otherwise
  * thread-safe.
@@ -61,7 +62,9 @@ final class ReadAheadInputStream extends InputStream {
       }
     } catch (InterruptedException e) {
       return; // closed by the consumer
-    } catch (IOException | RuntimeException e) {
+    } catch (Throwable e) {
+      // Any end, an Error too (OutOfMemoryError allocating a chunk): a thread that died without
+      // queuing one left the reader parked in take() for ever.
       last = e;
     }
     try {
@@ -93,7 +96,13 @@ final class ReadAheadInputStream extends InputStream {
     if (terminal instanceof IOException e) {
       throw e;
     }
-    throw (RuntimeException) terminal;
+    if (terminal instanceof RuntimeException e) {
+      throw e;
+    }
+    if (terminal instanceof Error e) {
+      throw e;
+    }
+    throw new IOException("reading the fetch stream failed: " + terminal, (Throwable) terminal);
   }
 
   @Override

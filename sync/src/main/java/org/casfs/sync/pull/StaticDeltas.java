@@ -21,8 +21,12 @@ import org.casfs.cas.store.ObjectDatabase;
  * before storing). Without deltas or a running version it pairs nothing. Thread-safe.
  */
 final class StaticDeltas {
-  /** Tree deltas are read into memory whole. */
-  static final int MAX_TREE_DELTA_BYTES = 8 << 20;
+  /**
+   * Tree deltas are read into memory whole, on each of the parallel GETs: a larger one is not
+   * fetched (the tree comes whole, within {@link TreeBytes}). A tree delta is smaller than its
+   * tree, and trees over 1 MiB are rare (a Debian root's largest is about 1 MB).
+   */
+  static final int MAX_TREE_DELTA_BYTES = 1 << 20;
   /** Blob deltas too: bounded, and never more than the blob itself. */
   static final int MAX_BLOB_DELTA_BYTES = 64 << 20;
 

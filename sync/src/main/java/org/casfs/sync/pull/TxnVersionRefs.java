@@ -26,6 +26,11 @@ public final class TxnVersionRefs implements VersionRefs {
   }
 
   @Override
+  public ObjectId stagedOrNull() throws IOException {
+    return versions.refs().stagedOrNull();
+  }
+
+  @Override
   public List<ObjectId> completeVersions() throws IOException {
     List<ObjectId> out = new ArrayList<>();
     for (ObjectId id : new ObjectId[] {versions.refs().currentOrNull(), versions.refs().previousOrNull(),

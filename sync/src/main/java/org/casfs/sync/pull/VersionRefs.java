@@ -12,6 +12,9 @@ public interface VersionRefs {
   /** The version that runs, or null. */
   ObjectId currentOrNull() throws IOException;
 
+  /** The version staged (pulled and verified, maybe not switched to), or null. */
+  ObjectId stagedOrNull() throws IOException;
+
   /** Versions held completely here (current, previous, staged, pins): nothing reachable from them is fetched. */
   List<ObjectId> completeVersions() throws IOException;
 

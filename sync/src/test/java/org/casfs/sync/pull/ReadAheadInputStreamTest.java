@@ -50,6 +50,29 @@ class ReadAheadInputStreamTest {
     }
   }
 
+  /**
+   * An Error on the read-ahead thread (an OutOfMemoryError allocating a chunk, a StackOverflowError
+   * in a decompressor) killed it without queuing an end, and the puller waited in take() forever.
+   */
+  @Test
+  void anErrorOnTheReadingThreadEndsTheStreamForTheReaderInsteadOfHangingIt() throws Exception {
+    OutOfMemoryError oom = new OutOfMemoryError("Java heap space (test)");
+    InputStream failing = new InputStream() {
+      @Override
+      public int read() {
+        throw oom;
+      }
+    };
+    InputStream src = new SequenceInputStream(new ByteArrayInputStream(new byte[] {1, 2, 3}), failing);
+    org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () -> {
+      try (ReadAheadInputStream in = new ReadAheadInputStream(src, () -> {}, 16, 2, "test")) {
+        assertThat(in.readNBytes(3)).containsExactly(1, 2, 3);
+        assertThatThrownBy(in::read).isSameAs(oom);
+        assertThatThrownBy(in::read).as("and again: the stream stays ended").isSameAs(oom);
+      }
+    });
+  }
+
   @Test
   void closeBeforeTheEndAbortsABlockedSource() throws Exception {
     CountDownLatch aborted = new CountDownLatch(1);
