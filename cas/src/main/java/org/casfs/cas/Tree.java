@@ -10,6 +10,14 @@ import java.util.List;
  */
 public final class Tree {
   public static final int MAX_ENTRIES = 1 << 21;
+  /**
+   * The most bytes a tree's encoding may take, about 180,000 entries (the largest directory of a
+   * Debian root is ~10,000 entries, 1 MB): a machine holds a tree whole while it hashes it and
+   * then decoded, a laptop's daemon has 160 MiB of heap, and a pull takes no tree larger (a source
+   * declaring 200 MiB of tree once ran one out of memory). Import refuses a directory whose tree
+   * would be larger, so that no version is made that machines cannot pull.
+   */
+  public static final int MAX_ENCODED_BYTES = 16 << 20;
   public static final Tree EMPTY = new Tree(List.of());
 
   private final List<Entry> entries;

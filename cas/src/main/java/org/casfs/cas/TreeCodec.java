@@ -27,6 +27,7 @@ public final class TreeCodec {
 
   private TreeCodec() {}
 
+  /** @throws IllegalArgumentException if the encoding would exceed {@link Tree#MAX_ENCODED_BYTES} */
   public static byte[] encode(Tree tree) {
     ByteSink out = new ByteSink(64 + tree.size() * 96);
     out.u8(VERSION);
@@ -50,7 +51,12 @@ public final class TreeCodec {
         out.varint(e.nlink());
       }
     }
-    return out.toByteArray();
+    byte[] bytes = out.toByteArray();
+    if (bytes.length > Tree.MAX_ENCODED_BYTES) {
+      throw new IllegalArgumentException("a directory of " + tree.size() + " entries makes a tree of " + bytes.length
+          + " bytes, more than the " + Tree.MAX_ENCODED_BYTES + " a tree may take");
+    }
+    return bytes;
   }
 
   /**
@@ -60,6 +66,9 @@ public final class TreeCodec {
    */
   public static Tree decode(ObjectId id, byte[] bytes) throws CorruptObjectException {
     ByteSource in = new ByteSource(id, "tree", bytes);
+    if (bytes.length > Tree.MAX_ENCODED_BYTES) {
+      throw in.error(bytes.length + " bytes, more than the " + Tree.MAX_ENCODED_BYTES + " a tree may take");
+    }
     int version = in.u8();
     if (version != VERSION) {
       throw in.error("unknown tree format version " + version);

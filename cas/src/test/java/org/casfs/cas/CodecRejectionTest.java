@@ -197,6 +197,27 @@ class CodecRejectionTest {
     }), "xattr value length 1048576 outside 0..65536");
   }
 
+  /**
+   * A tree is at most 16 MiB, the most a pulling machine takes: larger bytes are refused before
+   * they are parsed, and a directory that would encode larger is not encoded (import names it).
+   */
+  @Test
+  void treesOverSixteenMebibytesAreNeitherReadNorMade() {
+    byte[] huge = new byte[Tree.MAX_ENCODED_BYTES + 1];
+    huge[0] = 1;
+    rejects(huge, "16777217 bytes, more than the 16777216 a tree may take");
+    Metadata meta = Metadata.of(0644, 0, 0, 0);
+    Hashes blob = Hashes.of(new byte[0]);
+    java.util.List<Entry> entries = new java.util.ArrayList<>();
+    for (int i = 0; entries.size() * 300L <= Tree.MAX_ENCODED_BYTES; i++) {
+      entries.add(Entry.file(Name.of(String.format("%0240d", i)), meta, 0, blob));
+    }
+    Tree big = Tree.ofSorted(entries);
+    assertThatThrownBy(() -> TreeCodec.encode(big)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("a directory of " + entries.size() + " entries makes a tree of ")
+        .hasMessageContaining("more than the 16777216 a tree may take");
+  }
+
   private static byte[] withCount(long count) {
     ByteSink out = new ByteSink(16);
     out.u8(TreeCodec.VERSION);

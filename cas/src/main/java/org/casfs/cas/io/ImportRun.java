@@ -287,7 +287,14 @@ final class ImportRun {
       out.add(entry(child, groups));
     }
     Tree tree = Tree.ofSorted(out);
-    Hashes h = Hashes.of(TreeCodec.encode(tree));
+    byte[] encoded;
+    try {
+      encoded = TreeCodec.encode(tree);
+    } catch (IllegalArgumentException e) {
+      throw new IOException("cannot import " + Posix.printable(dir.path()) + ": " + e.getMessage()
+          + " (a machine pulling the version takes no larger); spread its files over subdirectories", e);
+    }
+    Hashes h = Hashes.of(encoded);
     if (blobs.claim(h.id())) {
       db.writeTree(tree);
     }

@@ -20,8 +20,8 @@ import org.casfs.sync.wire.WireException;
  * {@link #MAX}. Thread-safe.
  */
 final class TreeBytes {
-  /** The largest tree a pull takes. */
-  static final int MAX = 16 << 20;
+  /** The largest tree a pull takes: the largest the codec makes or reads. */
+  static final int MAX = org.casfs.cas.Tree.MAX_ENCODED_BYTES;
   /** Trees up to this size are read without the large-tree permit. */
   static final int SMALL = 1 << 20;
 
