@@ -2,14 +2,11 @@ package org.casfs.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,26 +27,13 @@ class NativeForwarderTest {
 
   private Run casfs(Path cwd, Map<String, String> env, String... args) throws IOException, InterruptedException {
     List<String> cmd = new java.util.ArrayList<>();
-    cmd.add(Path.of(System.getProperty("user.dir"), "casfs").toString());
+    cmd.add(LauncherProcess.LAUNCHER.toString());
     cmd.addAll(List.of(args));
-    Path out = tmp.resolve("out.txt");
-    Path err = tmp.resolve("err.txt");
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-        .redirectOutput(out.toFile()).redirectError(err.toFile());
-    pb.environment().put("CASFS_CLASSPATH", System.getProperty("java.class.path"));
-    pb.environment().remove("CASFS_DEBUG");
-    pb.environment().remove("JAVA_OPTS");
-    pb.environment().putAll(env);
-    Process p = pb.start();
-    try {
-      assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("casfs " + String.join(" ", args) + " finished").isTrue();
-    } finally {
-      p.destroyForcibly();
-    }
-    return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-        Files.readString(err, StandardCharsets.UTF_8));
+    LauncherProcess.Output o = LauncherProcess.run(new ProcessBuilder(cmd).directory(cwd.toFile()), tmp, env,
+        "casfs " + String.join(" ", args));
+    return new Run(o.code(), o.outText(), o.err());
   }
+
 
   @Test
   void commandsRunInTheDaemonWithoutAJvmAndAnswerAsTheJavaClientDoes() throws Exception {

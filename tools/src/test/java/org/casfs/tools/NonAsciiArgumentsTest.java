@@ -2,14 +2,12 @@ package org.casfs.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -110,7 +108,7 @@ class NonAsciiArgumentsTest {
   }
 
   private static String launcher() {
-    return Path.of(System.getProperty("user.dir"), "casfs").toString();
+    return LauncherProcess.LAUNCHER.toString();
   }
 
   /** IMAGES/caf\xe9 and IMAGES/sub/\xc3\xbc.txt, made by bash from bytes. */
@@ -122,7 +120,7 @@ class NonAsciiArgumentsTest {
 
   /** The launcher under the POSIX locale, its arguments given as bash words. */
   private Run casfs(Map<String, String> env, String bashArgs) throws Exception {
-    String launcher = Path.of(System.getProperty("user.dir"), "casfs").toString();
+    String launcher = LauncherProcess.LAUNCHER.toString();
     return run(env, "exec '" + launcher + "' " + bashArgs);
   }
 
@@ -133,23 +131,11 @@ class NonAsciiArgumentsTest {
   }
 
   private Run run(Map<String, String> env, String command) throws IOException, InterruptedException {
-    Path out = Files.createTempFile(tmp, "out", ".txt");
-    Path err = Files.createTempFile(tmp, "err", ".txt");
-    ProcessBuilder pb = new ProcessBuilder("bash", "-c", command).directory(tmp.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-        .redirectOutput(out.toFile()).redirectError(err.toFile());
+    ProcessBuilder pb = new ProcessBuilder("bash", "-c", command).directory(tmp.toFile());
     ServeProcess.WITHOUT_LOCALE.forEach(pb.environment()::remove);
-    pb.environment().put("CASFS_CLASSPATH", System.getProperty("java.class.path"));
     pb.environment().remove("CASFS_REPO");
-    pb.environment().remove("CASFS_DEBUG");
-    pb.environment().remove("JAVA_OPTS");
-    pb.environment().putAll(env);
-    Process p = pb.start();
-    try {
-      assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("bash -c %s finished", command).isTrue();
-    } finally {
-      p.destroyForcibly();
-    }
-    return new Run(p.exitValue(), Files.readAllBytes(out), Files.readString(err, StandardCharsets.UTF_8));
+    LauncherProcess.Output o = LauncherProcess.run(pb, tmp, env, "bash -c " + command);
+    return new Run(o.code(), o.out(), o.err());
   }
+
 }

@@ -2,13 +2,10 @@ package org.casfs.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,7 +82,7 @@ class StandardOutputTest {
 
   /** The launcher, as bash runs {@code casfs ARGS}, for a repository in {@code CASFS_REPO}. */
   private Run casfs(Map<String, String> env, String bashArgs) throws Exception {
-    return bash(env, "exec '" + Path.of(System.getProperty("user.dir"), "casfs") + "' " + bashArgs);
+    return bash(env, "exec '" + LauncherProcess.LAUNCHER + "' " + bashArgs);
   }
 
   /**
@@ -93,30 +90,17 @@ class StandardOutputTest {
    * PIPESTATUS has it.
    */
   private Run casfsIntoAClosedPipe(Map<String, String> env, String args) throws Exception {
-    Run r = bash(env, "{ sleep 0.5; '" + Path.of(System.getProperty("user.dir"), "casfs") + "' " + args
+    Run r = bash(env, "{ sleep 0.5; '" + LauncherProcess.LAUNCHER + "' " + args
         + "; echo $? >&3; } 3>status | true");
     return new Run(Integer.parseInt(Files.readString(tmp.resolve("status")).strip()), r.out(), r.err());
   }
 
   private Run bash(Map<String, String> env, String command) throws Exception {
-    Path out = tmp.resolve("out.txt");
-    Path err = tmp.resolve("err.txt");
-    ProcessBuilder pb = new ProcessBuilder("bash", "-c", command).directory(tmp.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-        .redirectOutput(out.toFile()).redirectError(err.toFile());
+    ProcessBuilder pb = new ProcessBuilder("bash", "-c", command).directory(tmp.toFile());
     pb.environment().put("CASFS_REPO", repo.toString());
     pb.environment().put("CASFS_KEY", tmp.resolve("key").toString());
-    pb.environment().put("CASFS_CLASSPATH", System.getProperty("java.class.path"));
-    pb.environment().remove("CASFS_DEBUG");
-    pb.environment().remove("JAVA_OPTS");
-    pb.environment().putAll(env);
-    Process p = pb.start();
-    try {
-      assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("bash -c %s finished", command).isTrue();
-    } finally {
-      p.destroyForcibly();
-    }
-    return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err,
-        StandardCharsets.UTF_8));
+    LauncherProcess.Output o = LauncherProcess.run(pb, tmp, env, "bash -c " + command);
+    return new Run(o.code(), o.outText(), o.err());
   }
+
 }
