@@ -74,6 +74,12 @@ class SyncCommandsTest {
       CliRunner.Result forwarded = client.run("pull", "--from-dir", mirror.toString(), "--switch");
       assertThat(forwarded.code()).as(forwarded.toString()).isZero();
       assertThat(forwarded.out()).isEqualTo(again.out());
+      // A folder given relative to where the command is typed, not where the daemon runs.
+      LauncherProcess.Output relative = LauncherProcess.run(new ProcessBuilder(LauncherProcess.LAUNCHER.toString(),
+          "pull", mirror.getFileName().toString(), "--repo", tmp.resolve("client").toString())
+          .directory(mirror.getParent().toFile()), tmp, java.util.Map.of(), "casfs pull usb");
+      assertThat(relative.code()).as(relative.err()).isZero();
+      assertThat(relative.outText()).isEqualTo(again.out());
     } finally {
       daemon.stop();
     }

@@ -63,7 +63,7 @@ public final class FsckCommand extends RepoCommand {
       }
       report.lines().forEach(out()::println);
       if (!report.isClean() && repairFrom != null) {
-        report = RepairStep.repair(open, report, repairFrom, out());
+        report = RepairStep.repair(open, report, repairFrom, casfs().cwd(), out());
       }
       if (!report.isClean()) {
         throw new CliException(ExitCode.VERIFICATION, "fsck found " + report.problemCount() + " damaged or missing "

@@ -1,6 +1,7 @@
 package org.casfs.tools.command;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,7 +18,8 @@ import org.casfs.tools.OpenRepo;
 final class RepairStep {
   private RepairStep() {}
 
-  static FsckReport repair(OpenRepo open, FsckReport report, String from, PrintWriter out) throws Exception {
+  static FsckReport repair(OpenRepo open, FsckReport report, String from, Path callerDirectory, PrintWriter out)
+      throws Exception {
     // What the store holds wrongly goes before the fetch: corrupt or undecodable bytes, and an index
     // entry whose bytes are gone (a deleted loose file), which would otherwise count as present.
     List<ObjectId> damaged = new ArrayList<>();
@@ -30,7 +32,7 @@ final class RepairStep {
     Set<ObjectId> versions = new LinkedHashSet<>(open.txn().refs().all().values());
     PullConfig config = PullConfig.defaults();
     Puller.RepairResult r = Puller.of(open.repo(), open.txn(), config)
-        .repair(List.of(Puller.sourceFor(from, config)), damaged, versions);
+        .repair(List.of(UrlArgument.source(callerDirectory, from, config)), damaged, versions);
     out.println("repaired: fetched " + r.objectsFetched() + " objects (" + r.bytesFetched() + " bytes) from " + from);
     OpenRepo.CheckRoots roots = open.checkRoots();
     FsckReport again = new Fsck(open.repo().objects()).roots(roots.versions()).unfinished(roots.unfinished()).run();
