@@ -226,6 +226,10 @@ class VersionCommandsTest {
     assertThat(cli.run("unpin", "first").out()).contains("removed 1 pin");
     // 'current' as a VERSION is the ref: a pin of that name could never be named
     BadInputTest.assertOneLine(cli.run("pin", "first", "--name", "current"), 2, "is a ref's name");
+    // hex digits would shadow an id prefix (a pin's name is read first); the version's own id is its default name
+    BadInputTest.assertOneLine(cli.run("pin", "first", "--name", v2.name().substring(0, 6)), 2,
+        "would read as a version id or id prefix");
+    assertThat(cli.run("pin", "first", "--name", v1.name()).code()).isZero();
   }
 
   @Test
