@@ -143,8 +143,7 @@ public final class Refs {
       throw new IllegalArgumentException("pin name '" + name + "' is a ref's name (current, previous, staged):"
           + " choose another");
     }
-    if (name.length() >= VersionResolver.MIN_PREFIX && name.chars().allMatch(c -> c >= '0' && c <= '9'
-        || c >= 'a' && c <= 'f') && !name.equals(manifest.name())) {
+    if (VersionResolver.readsAsIdPrefix(name) && !name.equals(manifest.name())) {
       // a VERSION argument reads a pin's name before an id prefix: 'pin V --name 839a' made 839a
       // name V in every command, whatever version that prefix is (the version's own id is its name)
       throw new IllegalArgumentException("pin name '" + name + "' would read as a version id or id prefix: choose"

@@ -25,6 +25,16 @@ import org.casfs.cas.store.ObjectInfo;
 public final class VersionResolver {
   /** The fewest hex digits that name a version by its id's prefix. */
   public static final int MIN_PREFIX = 4;
+
+  /**
+   * Whether {@code name} could read as a manifest id or a prefix of one: {@link #MIN_PREFIX} or
+   * more of the digits 0-9 and a-f alone (a prefix is 4 to 39 of them, an id 40). A label or pin so named would shadow, or be shadowed by,
+   * the versions whose ids begin so.
+   */
+  public static boolean readsAsIdPrefix(String name) {
+    return name.length() >= MIN_PREFIX && name.chars().allMatch(c -> c >= '0' && c <= '9' || c >= 'a' && c <= 'f');
+  }
+
   private final Refs refs;
   private final ObjectDatabase objects;
 
@@ -86,8 +96,7 @@ public final class VersionResolver {
     if (label != null) {
       return label;
     }
-    if (version.length() >= MIN_PREFIX && version.length() < 40 && version.chars().allMatch(
-        c -> c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+    if (readsAsIdPrefix(version) && version.length() < 40) {
       TreeSet<ObjectId> found = new TreeSet<>(refs.versionsWithPrefix(version));
       if (found.isEmpty()) {
         // Versions written before the index existed, or by other tools: scan the store once.

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.casfs.cas.Entry;
 import org.casfs.cas.EntryType;
+import org.casfs.cas.HashedBytes;
 import org.casfs.cas.Hashes;
 import org.casfs.cas.Metadata;
 import org.casfs.cas.Name;
@@ -287,16 +288,16 @@ final class ImportRun {
       out.add(entry(child, groups));
     }
     Tree tree = Tree.ofSorted(out);
-    byte[] encoded;
+    HashedBytes encoded;
     try {
-      encoded = TreeCodec.encode(tree);
+      encoded = HashedBytes.of(TreeCodec.encode(tree));
     } catch (IllegalArgumentException e) {
       throw new IOException("cannot import " + Posix.printable(dir.path()) + ": " + e.getMessage()
           + " (a machine pulling the version takes no larger); spread its files over subdirectories", e);
     }
-    Hashes h = Hashes.of(encoded);
+    Hashes h = encoded.hashes();
     if (blobs.claim(h.id())) {
-      db.writeTree(tree);
+      db.writeDecodedTree(encoded, tree); // encoded and hashed once, here
     }
     if (cache != null) {
       cache.remember(children);

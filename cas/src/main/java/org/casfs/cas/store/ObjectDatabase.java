@@ -74,9 +74,9 @@ public final class ObjectDatabase {
   }
 
   /**
-   * Stores a tree received in its encoding and already decoded from exactly these bytes (strictly:
-   * {@link TreeCodec#decode}), and keeps the decoded tree, so that walking it next does not read,
-   * hash and decode it again.
+   * Stores a tree in its encoding, already hashed, with the tree those bytes are (received and
+   * decoded strictly, {@link TreeCodec#decode}, or made and encoded by an import), and keeps the
+   * tree, so that neither walking it next nor storing it encodes, hashes or decodes it again.
    */
   public Hashes writeDecodedTree(HashedBytes encoded, Tree decoded) throws IOException {
     ObjectInfo info = store.insert(ObjectType.TREE, encoded);

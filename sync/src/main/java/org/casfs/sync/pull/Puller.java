@@ -77,12 +77,20 @@ public final class Puller {
 
   /** A source for a URL ({@code http://…}) or a mirror directory. */
   public static Source sourceFor(String urlOrDir, PullConfig config) {
+    return sourceFor(urlOrDir, Path.of(""), config);
+  }
+
+  /**
+   * As above, a relative folder read from {@code folderBase}: the directory of whoever typed it (a
+   * daemon runs commands for callers elsewhere).
+   */
+  public static Source sourceFor(String urlOrDir, Path folderBase, PullConfig config) {
     if (urlOrDir.matches("[A-Za-z][A-Za-z0-9+.-]*://.*") && !urlOrDir.matches("https?://.*")) {
       throw new IllegalArgumentException(urlOrDir + ": casfs pulls over http:// or https://, or from a folder"
           + " written by 'casfs mirror'");
     }
     return urlOrDir.startsWith("http://") || urlOrDir.startsWith("https://") ? new HttpSource(urlOrDir, config)
-        : new DirSource(Path.of(urlOrDir));
+        : new DirSource(folderBase.resolve(urlOrDir));
   }
 
   /**

@@ -27,7 +27,7 @@ final class LabelArgument implements ITypeConverter<String> {
       throw new TypeConversionException("bad label; use at most " + Manifest.MAX_LABEL + " printable characters");
     }
     if (REFS.contains(label) || label.startsWith("pin/") || label.startsWith("label/") || label.contains("~")
-        || label.length() >= VersionResolver.MIN_PREFIX && label.matches("[0-9a-f]+")) {
+        || VersionResolver.readsAsIdPrefix(label)) {
       throw new TypeConversionException("label '" + label + "' would read as a ref, REF~N, a version id or an id"
           + " prefix, not as the label; choose another (without '~', not current, previous, staged, pin/...,"
           + " label/..., nor " + VersionResolver.MIN_PREFIX + " or more of the digits 0-9 and a-f alone)");

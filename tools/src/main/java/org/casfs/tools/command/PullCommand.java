@@ -59,7 +59,7 @@ public final class PullCommand extends RepoCommand {
         throw CliException.usage("--limit-rate: " + e.getMessage());
       }
     }
-    Source source = from.dir != null ? new DirSource(from.dir) : UrlArgument.source(casfs().cwd(), from.url, config);
+    Source source = from.dir != null ? new DirSource(from.dir) : Puller.sourceFor(from.url, casfs().cwd(), config);
     try (OpenRepo open = open(); Progress bar = progress("pull", -1, "MiB")) {
       PullListener listener = new PullListener() {
         @Override

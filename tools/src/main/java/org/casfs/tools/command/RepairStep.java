@@ -32,7 +32,7 @@ final class RepairStep {
     Set<ObjectId> versions = new LinkedHashSet<>(open.txn().refs().all().values());
     PullConfig config = PullConfig.defaults();
     Puller.RepairResult r = Puller.of(open.repo(), open.txn(), config)
-        .repair(List.of(UrlArgument.source(callerDirectory, from, config)), damaged, versions);
+        .repair(List.of(Puller.sourceFor(from, callerDirectory, config)), damaged, versions);
     out.println("repaired: fetched " + r.objectsFetched() + " objects (" + r.bytesFetched() + " bytes) from " + from);
     OpenRepo.CheckRoots roots = open.checkRoots();
     FsckReport again = new Fsck(open.repo().objects()).roots(roots.versions()).unfinished(roots.unfinished()).run();

@@ -1,11 +1,8 @@
 package org.casfs.tools.command;
 
-import java.nio.file.Path;
-
 import org.casfs.sync.pull.HttpSource;
 import org.casfs.sync.pull.PullConfig;
 import org.casfs.sync.pull.Puller;
-import org.casfs.sync.pull.Source;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -41,15 +38,5 @@ final class UrlArgument implements ITypeConverter<String> {
       }
       return urlOrFolder;
     }
-  }
-
-  /**
-   * The source a URL-or-folder argument names. A folder is the caller's, relative to the caller's
-   * directory: a command typed on a laptop whose daemon holds the repository runs in the daemon,
-   * whose own directory is elsewhere ({@code casfs pull stick/mirror} looked for the folder there).
-   */
-  static Source source(Path callerDirectory, String urlOrFolder, PullConfig config) {
-    boolean url = urlOrFolder.matches("[A-Za-z][A-Za-z0-9+.-]*://.*");
-    return Puller.sourceFor(url ? urlOrFolder : callerDirectory.resolve(urlOrFolder).toString(), config);
   }
 }
