@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 import org.casfs.cas.Entry;
 import org.casfs.cas.EntryType;
+import org.casfs.cas.InodeNumbers;
 import org.casfs.cas.Name;
 import org.casfs.cas.ObjectId;
 import org.casfs.cas.Tree;

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.casfs.cas.Entry;
+import org.casfs.cas.InodeNumbers;
 import org.casfs.cas.ObjectId;
 import org.casfs.cas.store.Snapshot;
 

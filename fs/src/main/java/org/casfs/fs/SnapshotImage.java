@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.casfs.cas.CorruptObjectException;
 import org.casfs.cas.Entry;
+import org.casfs.cas.InodeNumbers;
 import org.casfs.cas.Name;
 import org.casfs.cas.ObjectException;
 import org.casfs.cas.ObjectId;

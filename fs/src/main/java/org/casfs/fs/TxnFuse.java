@@ -7,6 +7,7 @@ import java.util.function.Consumer;
 import jnr.ffi.Pointer;
 import jnr.ffi.Struct;
 import org.casfs.cas.EntryType;
+import org.casfs.cas.Name;
 import org.casfs.txn.OpenFile;
 import org.casfs.txn.Stat;
 import org.casfs.txn.Transaction;
@@ -43,6 +44,8 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   private static final long UTIME_OMIT = (1L << 30) - 2;
   private static final long NO_ID = 0xffffffffL;
   private static final int FALLOC_FL_KEEP_SIZE = 1;
+  /** Entries read from the transaction at a time; a 4 KiB readdir buffer takes about 100. */
+  private static final int READDIR_PAGE = 256;
 
   private final Transactions transactions;
   private final AtomicReference<Transaction> live;
@@ -183,55 +186,49 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
     return 0;
   }
 
-  /** Lists from {@code offset}, a cookie of {@link DirCookies}: stable while entries come and go. */
+  /**
+   * Lists from {@code offset}, a cookie of {@link DirCookies}: stable while entries come and go.
+   * Reads the directory a page at a time, from the name the offset stands for, until the kernel's
+   * buffer is full.
+   */
   @Override
   public int readdir(String path, Pointer buf, FuseFillDir filter, long offset, FuseFileInfo fi) {
     try {
-      record Listing(List<Stat> entries, Attr self) {}
-      Listing l = run(t -> new Listing(t.readdir(path), attr(t.getattr(path))));
       FileStat st = new FileStat(jnr.ffi.Runtime.getSystemRuntime());
       Pointer stp = Struct.getMemory(st);
       long fh = fi.fh.get();
-      if (offset < 1 && !FuseReplies.dirEntry(filter, buf, st, stp, new byte[] {'.'}, l.self(), 1)) {
-        return 0;
+      if (offset < 2) {
+        Attr self = attr(run(t -> t.getattr(path)));
+        if (offset < 1 && !FuseReplies.dirEntry(filter, buf, st, stp, new byte[] {'.'}, self, 1)) {
+          return 0;
+        }
+        if (!FuseReplies.dirEntry(filter, buf, st, stp, new byte[] {'.', '.'}, self, 2)) {
+          return 0;
+        }
       }
-      if (offset < 2 && !FuseReplies.dirEntry(filter, buf, st, stp, new byte[] {'.', '.'}, l.self(), 2)) {
-        return 0;
-      }
-      List<Stat> entries = l.entries();
-      int from = 0;
+      Name after = null;
       if (offset >= DirCookies.FIRST_NAME) {
-        org.casfs.cas.Name after = dirs.afterOrNull(fh, offset);
+        after = dirs.afterOrNull(fh, offset);
         if (after == null) {
           return 0; // not a cookie of this open directory: nothing more to list
         }
-        from = firstAfter(entries, after);
       }
-      for (int i = from; i < entries.size(); i++) {
-        Stat s = entries.get(i);
-        if (!FuseReplies.dirEntry(filter, buf, st, stp, s.name().bytes(), attr(s), dirs.cookie(fh, s.name()))) {
-          break;
+      while (true) {
+        Name from = after;
+        List<Stat> page = run(t -> t.readdir(path, from, READDIR_PAGE));
+        for (Stat s : page) {
+          if (!FuseReplies.dirEntry(filter, buf, st, stp, s.name().bytes(), attr(s), dirs.cookie(fh, s.name()))) {
+            return 0;
+          }
         }
+        if (page.size() < READDIR_PAGE) {
+          return 0;
+        }
+        after = page.get(page.size() - 1).name();
       }
-      return 0;
     } catch (Throwable t) {
       return fail(t);
     }
-  }
-
-  /** The index of the first entry named after {@code name} ({@code entries} are in name order). */
-  private static int firstAfter(List<Stat> entries, org.casfs.cas.Name name) {
-    int lo = 0;
-    int hi = entries.size();
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (entries.get(mid).name().compareTo(name) <= 0) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo;
   }
 
   @Override

@@ -13,7 +13,10 @@ import org.casfs.cas.Name;
  * Guarded by the owning transaction's monitor.
  */
 final class Node {
+  /** The inode number the mount shows ({@link org.casfs.cas.InodeNumbers}): kept for life. */
   final long ino;
+  /** The hash state of this node's current path, which its children's numbers continue. */
+  long pathState;
   EntryType type;
   Metadata meta;
   long rdev;
@@ -34,8 +37,9 @@ final class Node {
   /** The bytes of an open file that lost its last name ({@link OrphanContent}), or null. */
   java.nio.channels.FileChannel orphan;
 
-  Node(long ino, EntryType type, Metadata meta) {
+  Node(long ino, long pathState, EntryType type, Metadata meta) {
     this.ino = ino;
+    this.pathState = pathState;
     this.type = type;
     this.meta = meta;
   }

@@ -10,8 +10,10 @@ import org.casfs.cas.Name;
  * @param name the name it was reached by (the root's is a placeholder)
  * @param nlink hard links of a file; for a directory 2 plus its subdirectories, as on ext4 and
  *     tmpfs (and as the read-only mount shows)
- * @param inode a number unique among this process's view of the open transaction, shared by
- *     hardlinks; stable while the process lives, not across restarts
+ * @param inode a number unique among the transaction's live inodes and shared by hardlinks: the
+ *     number a read-only mount of a version gives the same path ({@link
+ *     org.casfs.cas.InodeNumbers}), kept by a file that is renamed for as long as the transaction
+ *     lasts
  * @param target the symlink target bytes, or null
  */
 public record Stat(Name name, EntryType type, Metadata meta, long size, long rdev, int nlink, long inode,

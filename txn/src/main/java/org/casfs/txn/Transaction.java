@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.TreeMap;
 import org.casfs.cas.EntryType;
 import org.casfs.cas.Hashes;
@@ -114,14 +115,31 @@ public final class Transaction {
   }
 
   /** A directory's entries in name order. */
-  public synchronized List<Stat> readdir(String path) throws IOException {
+  public List<Stat> readdir(String path) throws IOException {
+    return readdir(path, null, Integer.MAX_VALUE);
+  }
+
+  /**
+   * Up to {@code max} of a directory's entries in name order, those named after {@code after}
+   * (null: from the first). A listing read a page at a time costs each page its own entries, not
+   * the whole directory's: built whole for every 4 KiB the kernel asked for, {@code ls} of a
+   * directory of 200,000 files through a writable mount took 14 s.
+   */
+  public synchronized List<Stat> readdir(String path, Name after, int max) throws IOException {
     check();
     Node n = layer.lookup(path);
     if (!n.isDir()) {
       throw new java.nio.file.NotDirectoryException(path);
     }
-    List<Stat> out = new ArrayList<>();
-    for (Map.Entry<Name, Node> e : layer.children(n).entrySet()) {
+    NavigableMap<Name, Node> children = layer.children(n);
+    if (after != null) {
+      children = children.tailMap(after, false);
+    }
+    List<Stat> out = new ArrayList<>(); // not sized by the tail map: its size() walks it
+    for (Map.Entry<Name, Node> e : children.entrySet()) {
+      if (out.size() == max) {
+        break;
+      }
       out.add(stat(e.getKey(), e.getValue()));
     }
     return out;

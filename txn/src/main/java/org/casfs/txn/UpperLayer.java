@@ -6,12 +6,15 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.casfs.cas.Entry;
 import org.casfs.cas.EntryType;
 import org.casfs.cas.Hashes;
+import org.casfs.cas.InodeNumbers;
 import org.casfs.cas.Metadata;
 import org.casfs.cas.Name;
 import org.casfs.cas.Tree;
@@ -29,19 +32,25 @@ import org.casfs.cas.store.Snapshot;
 final class UpperLayer {
   private final ObjectDatabase objects;
   Node root;
-  private long nextIno = 1;
+  /**
+   * Numbers that a node still holds while its path says otherwise: a renamed node (and what it
+   * holds) keeps the number of its old path, an unlinked node that is open or linked elsewhere
+   * keeps its own. A node that would be numbered one of these by its path gets the next free
+   * one ({@link InodeNumbers#next}) instead, so no two live nodes share a number.
+   */
+  private final Set<Long> displaced = new HashSet<>();
   int nextData = 0;
   /** Base hardlink groups to their one shared node, so every name of a group is one inode. */
   final Map<Long, Node> groupNodes = new HashMap<>();
   /** Base hardlink groups whose inode changed: commit must rewrite every tree holding them. */
-  final java.util.Set<Long> touchedGroups = new java.util.HashSet<>();
+  final Set<Long> touchedGroups = new HashSet<>();
   volatile String importSource;
   /** The tree whose link group numbers live on in unmaterialized subtrees: the base or a graft. */
   Hashes groupSource;
 
   UpperLayer(ObjectDatabase objects, Hashes baseRoot, Metadata rootMeta) {
     this.objects = objects;
-    this.root = newNode(EntryType.DIRECTORY, rootMeta);
+    this.root = newRoot(rootMeta);
     this.groupSource = baseRoot;
     if (baseRoot != null) {
       root.baseTree = baseRoot;
@@ -50,8 +59,47 @@ final class UpperLayer {
     }
   }
 
-  Node newNode(EntryType type, Metadata meta) {
-    return new Node(nextIno++, type, meta);
+  /**
+   * A node for {@code name} in {@code parent}, numbered as a read-only mount of the version
+   * numbers that path ({@link InodeNumbers}): so a file shows the same inode number in both, across
+   * a remount, and across a commit unless it moved since the last one. A base hardlink group's
+   * number is its group's ({@code linkGroup}, else 0).
+   */
+  private Node newNode(Node parent, Name name, long linkGroup, EntryType type, Metadata meta) {
+    long state = InodeNumbers.childState(parent.pathState, parent == root, name.bytes());
+    long ino = linkGroup != 0 ? InodeNumbers.ofLinkGroup(linkGroup) : InodeNumbers.ofState(state);
+    while (displaced.contains(ino)) {
+      ino = InodeNumbers.next(ino);
+    }
+    return new Node(ino, state, type, meta);
+  }
+
+  private static Node newRoot(Metadata meta) {
+    return new Node(InodeNumbers.ROOT, InodeNumbers.ROOT_STATE, EntryType.DIRECTORY, meta);
+  }
+
+  /**
+   * {@code n} now sits at {@code name} in {@code parent}: it and every node it holds keep their
+   * numbers, which their new paths no longer give, and their children yet to be reached are
+   * numbered by the new paths.
+   */
+  private void moved(Node n, Node parent, Name name) {
+    n.pathState = InodeNumbers.childState(parent.pathState, parent == root, name.bytes());
+    if (n.baseGroup == 0) {
+      displaced.add(n.ino); // a base link group's number is its group's, whatever its path
+    }
+    if (n.children != null) {
+      for (Map.Entry<Name, Node> e : n.children.entrySet()) {
+        moved(e.getValue(), n, e.getKey());
+      }
+    }
+  }
+
+  /** {@code n} lost a name: if it lives on (open, or linked elsewhere), its number stays taken. */
+  private void unlinked(Node n) {
+    if (n.nlink > 0 || n.opens > 0) {
+      displaced.add(n.ino);
+    }
   }
 
   // ---- lookups ----
@@ -70,21 +118,21 @@ final class UpperLayer {
       Tree tree = objects.readTree(dir.baseTree.id());
       TreeMap<Name, Node> map = new TreeMap<>();
       for (Entry e : tree.entries()) {
-        map.put(e.name(), nodeFromEntry(e));
+        map.put(e.name(), nodeFromEntry(dir, e));
       }
       dir.children = map;
     }
     return dir.children;
   }
 
-  private Node nodeFromEntry(Entry e) {
+  private Node nodeFromEntry(Node dir, Entry e) {
     if (e.linkGroup() != 0) {
       Node shared = groupNodes.get(e.linkGroup());
       if (shared != null) {
         return shared;
       }
     }
-    Node n = newNode(e.type(), e.meta());
+    Node n = newNode(dir, e.name(), e.linkGroup(), e.type(), e.meta());
     n.rdev = e.rdev();
     n.target = e.target();
     n.size = e.size();
@@ -258,11 +306,11 @@ final class UpperLayer {
     Node n;
     switch (op.kind()) {
       case CREATE -> {
-        n = newNode(EntryType.REGULAR, meta);
+        n = newNode(parent, last(names), 0, EntryType.REGULAR, meta);
         n.data = op.data();
       }
       case MKDIR -> {
-        n = newNode(EntryType.DIRECTORY, meta);
+        n = newNode(parent, last(names), 0, EntryType.DIRECTORY, meta);
         n.children = new TreeMap<>();
       }
       case MKNOD -> {
@@ -270,7 +318,7 @@ final class UpperLayer {
         if (type == null || type == EntryType.DIRECTORY || type == EntryType.SYMLINK) {
           throw new FsException(Errno.EINVAL, op.path(), "mknod makes regular files, devices, fifos and sockets");
         }
-        n = newNode(type, meta);
+        n = newNode(parent, last(names), 0, type, meta);
         n.rdev = type.isDevice() ? op.n1() : 0;
         if (type == EntryType.REGULAR) {
           n.data = op.data();
@@ -281,7 +329,7 @@ final class UpperLayer {
         if (target.length == 0 || target.length > Entry.MAX_TARGET) {
           throw new FsException(Errno.ENAMETOOLONG, op.path(), "symlink target must be 1 to 4095 bytes");
         }
-        n = newNode(EntryType.SYMLINK, meta);
+        n = newNode(parent, last(names), 0, EntryType.SYMLINK, meta);
         n.target = target.clone();
         n.size = target.length;
       }
@@ -332,6 +380,7 @@ final class UpperLayer {
     if (op.kind() == Op.Kind.UNLINK) {
       touchInode(n);
       n.nlink--;
+      unlinked(n);
     }
     children(parent).remove(last(names));
     touchDir(parent, op.time());
@@ -369,9 +418,11 @@ final class UpperLayer {
     if (existing != null && !existing.isDir()) {
       touchInode(existing);
       existing.nlink--;
+      unlinked(existing);
     }
     children(fromParent).remove(last(from));
     children(toParent).put(last(to), n);
+    moved(n, toParent, last(to));
     touchDir(fromParent, op.time());
     touchDir(toParent, op.time());
   }
@@ -463,7 +514,7 @@ final class UpperLayer {
     journal.record();
     groupNodes.clear();
     touchedGroups.clear();
-    root = newNode(EntryType.DIRECTORY, op.meta());
+    root = newRoot(op.meta());
     root.baseTree = op.hashes();
     groupSource = op.hashes();
   }

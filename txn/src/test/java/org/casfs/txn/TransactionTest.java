@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.casfs.cas.Entry;
 import org.casfs.cas.EntryType;
+import org.casfs.cas.InodeNumbers;
+import org.casfs.cas.Name;
 import org.casfs.cas.ObjectId;
 import org.casfs.cas.store.Repository;
 import org.casfs.cas.store.Snapshot;
@@ -53,6 +55,41 @@ class TransactionTest {
       assertThat(v.resolver().resolve("next")).isEqualTo(r.manifest());
       assertThat(v.refs().currentOrNull()).as("commit does not flip").isNull();
     }
+  }
+
+  @Test
+  void readdirPagesResumeAfterANameAndTogetherListEveryEntryOnce() throws Exception {
+    try (Repository repo = TestRepos.init(tmp)) {
+      Versions v = Versions.of(repo);
+      ObjectId base = TestRepos.commit(v, null, "base", "/d/b", "1", "/d/d", "2");
+      Transaction t = v.transactions().begin(base);
+      for (String n : List.of("a", "c", "e", "f", "g")) {
+        t.createFile("/d/" + n, 0644, 0, 0);
+      }
+      t.unlink("/d/d");
+      List<String> all = names(t.readdir("/d"));
+      assertThat(all).containsExactly("a", "b", "c", "e", "f", "g");
+      List<String> paged = new ArrayList<>();
+      Name after = null;
+      for (List<Stat> page; !(page = t.readdir("/d", after, 2)).isEmpty(); ) {
+        assertThat(page.size()).isLessThanOrEqualTo(2);
+        paged.addAll(names(page));
+        after = page.get(page.size() - 1).name();
+      }
+      assertThat(paged).isEqualTo(all);
+      assertThat(names(t.readdir("/d", Name.of("d"), 10)))
+          .as("resumes after a name that is gone").containsExactly("e", "f", "g");
+      assertThat(t.readdir("/d", Name.of("g"), 10)).isEmpty();
+      assertThatThrownBy(() -> t.readdir("/d/a", null, 10)).isInstanceOf(NotDirectoryException.class);
+    }
+  }
+
+  private static List<String> names(List<Stat> stats) {
+    List<String> out = new ArrayList<>();
+    for (Stat s : stats) {
+      out.add(s.name().toString());
+    }
+    return out;
   }
 
   @Test
@@ -203,6 +240,46 @@ class TransactionTest {
       assertThat(s.lookupOrNull("/a/f")).isNull();
       assertThat(content(repo, s, "/a/c/keep")).isEqualTo("k");
       assertThat(s.lookup("/emptydir").meta().mode()).isEqualTo(0755);
+    }
+  }
+
+  @Test
+  void inodeNumbersAreThePathsAsAReadOnlyMountGivesThemAndARenamedFileKeepsItsOwn() throws Exception {
+    try (Repository repo = TestRepos.init(tmp)) {
+      Versions v = Versions.of(repo);
+      ObjectId base = TestRepos.commit(v, null, "base", "/a/x", "x", "/a/y", "y", "/a/sub/z", "z", "/l/one", "1");
+      Transaction linking = v.transactions().begin(base);
+      linking.link("/l/one", "/l/two");
+      ObjectId linked = linking.commit("").manifest();
+      Snapshot s = Snapshot.open(repo.objectDatabase(), linked);
+      long group = InodeNumbers.ofLinkGroup(s.lookup("/l/one").linkGroup());
+
+      Transaction t = v.transactions().begin(linked);
+      assertThat(t.getattr("/").inode()).isEqualTo(InodeNumbers.ROOT);
+      assertThat(t.getattr("/a").inode()).isEqualTo(InodeNumbers.ofPath("/a"));
+      long x = t.getattr("/a/x").inode();
+      assertThat(x).isEqualTo(InodeNumbers.ofPath("/a/x"));
+      assertThat(t.getattr("/l/two").inode()).isEqualTo(t.getattr("/l/one").inode()).isEqualTo(group);
+
+      t.rename("/a", "/c");
+      assertThat(t.getattr("/c/x").inode()).as("a renamed file keeps its number").isEqualTo(x);
+      assertThat(t.getattr("/c").inode()).isEqualTo(InodeNumbers.ofPath("/a"));
+      assertThat(t.getattr("/c/y").inode()).as("its directory was listed before the rename")
+          .isEqualTo(InodeNumbers.ofPath("/a/y"));
+      assertThat(t.getattr("/c/sub/z").inode()).as("first reached after the rename: its new path's")
+          .isEqualTo(InodeNumbers.ofPath("/c/sub/z"));
+      t.mkdir("/a", 0755, 0, 0);
+      t.createFile("/a/x", 0644, 0, 0);
+      assertThat(t.getattr("/a").inode()).as("a new file where a renamed one was").isNotEqualTo(InodeNumbers.ofPath("/a"));
+      assertThat(t.getattr("/a/x").inode()).isNotEqualTo(x);
+      t.createFile("/c/new", 0644, 0, 0);
+      assertThat(t.getattr("/c/new").inode()).isEqualTo(InodeNumbers.ofPath("/c/new"));
+
+      Transaction next = v.transactions().begin(t.commit("").manifest());
+      for (String path : List.of("/a", "/a/x", "/c", "/c/x", "/c/y", "/c/sub/z", "/c/new")) {
+        assertThat(next.getattr(path).inode()).as("after the commit: %s", path).isEqualTo(InodeNumbers.ofPath(path));
+      }
+      assertThat(next.getattr("/l/one").inode()).isEqualTo(group);
     }
   }
 

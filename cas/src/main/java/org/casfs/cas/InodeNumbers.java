@@ -1,4 +1,4 @@
-package org.casfs.fs;
+package org.casfs.cas;
 
 import java.nio.charset.StandardCharsets;
 
@@ -10,7 +10,8 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Numbers are a 64-bit FNV-1a hash with the top bit cleared (some 32-bit tools treat negative
  * inode numbers as errors) and 0 and 1 avoided; a collision needs two paths of one image to hash
- * alike, about one chance in 10^10 for a million paths.
+ * alike, about one chance in 10^10 for a million paths. A writable mount numbers the files it
+ * reaches the same way, from the hash state of their directory ({@link #childState}).
  */
 public final class InodeNumbers {
   public static final long ROOT = 1;
@@ -38,6 +39,40 @@ public final class InodeNumbers {
       h *= FNV_PRIME;
     }
     return fold(h);
+  }
+
+  /** The hash state of the root's (empty) path, which {@link #childState} continues. */
+  public static final long ROOT_STATE = FNV_OFFSET;
+
+  /**
+   * The hash state of {@code name} inside the directory whose state is {@code parentState}
+   * ({@link #ROOT_STATE} and {@code parentIsRoot} for the root); {@link #ofState} of it is the
+   * number {@link #ofPath} gives the whole path.
+   */
+  public static long childState(long parentState, boolean parentIsRoot, byte[] name) {
+    long h = parentState;
+    if (!parentIsRoot) {
+      h ^= '/';
+      h *= FNV_PRIME;
+    }
+    for (byte b : name) {
+      h ^= b & 0xff;
+      h *= FNV_PRIME;
+    }
+    return h;
+  }
+
+  /** The inode number of the path whose hash state is {@code state}. */
+  public static long ofState(long state) {
+    return fold(state);
+  }
+
+  /**
+   * Another number, for a file whose own is held by another file still (a writable mount's file
+   * that was renamed keeps its number); the same for the same {@code number}.
+   */
+  public static long next(long number) {
+    return fold((number ^ 0x9e3779b97f4a7c15L) * FNV_PRIME);
   }
 
   public static long ofPath(String path) {

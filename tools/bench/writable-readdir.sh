@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Listing a large directory through a writable mount, against overlayfs: ENTRIES empty files are
+# created in one directory of a writable casfs mount and of an overlayfs (both over an empty image,
+# on one new ext4), then `ls -f` lists it ROUNDS times; prints the best of each and the ratio. With
+# CLASSPATH arguments, each build's mount is measured in turn (an A/B of a change to readdir).
+#
+#   tools/bench/writable-readdir.sh [CLASSPATH...]     ENTRIES (default "20000 100000 200000"), ROUNDS (3)
+set -euo pipefail
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib/bench.sh"
+entries="${ENTRIES:-20000 100000 200000}"
+rounds="${ROUNDS:-3}"
+builds=("$@"); [[ ${#builds[@]} -gt 0 ]] || builds=("")
+build_casfs
+work_dir work /var/tmp/casfs-bench-readdir.XXXXXX
+export HOME="$work/home"; mkdir -p "$HOME"
+echo "# $(date -u +%FT%TZ) $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?'): ls -f of a directory of ENTRIES files, on $bench_fs; load $(cut -d' ' -f1-3 /proc/loadavg)"
+
+mkdir -p "$work/empty" "$work/ov/lower" "$work/ov/upper" "$work/ov/work" "$work/ov/merged"
+mount -t overlay overlay -o "lowerdir=$work/ov/lower,upperdir=$work/ov/upper,workdir=$work/ov/work" "$work/ov/merged"
+at_exit "umount ${work@Q}/ov/merged"
+
+# best_ls DIR: the best wall time of ROUNDS listings of DIR, which must show COUNT entries
+best_ls() {
+  local best="" s start n
+  for ((r = 1; r <= rounds; r++)); do
+    start=$(date +%s.%N)
+    n=$(ls -f "$1" | wc -l)
+    s=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN{printf "%.3f", b-a}')
+    [[ $n == $((count + 2)) ]] || fail "ls -f of $1 listed $n entries, not $((count + 2))"
+    if [[ -z $best ]] || awk -v a="$s" -v b="$best" 'BEGIN{exit !(a<b)}'; then best=$s; fi
+  done
+  echo "$best"
+}
+
+# fill DIR N: DIR holds files 0..N-1 (it may hold a first part already)
+fill() {
+  local have; have=$(find "$1" -mindepth 1 -maxdepth 1 | wc -l)
+  if ((have < $2)); then (cd "$1" && seq -f 'file-with-a-longish-name-%06g' "$have" $(($2 - 1)) | xargs touch); fi
+}
+
+declare -A casfs_s
+for i in "${!builds[@]}"; do
+  repo="$work/repo-$i" mnt="$work/mnt-$i"
+  mkdir -p "$mnt"
+  (
+    if [[ -n ${builds[$i]} ]]; then export CASFS_CLASSPATH="${builds[$i]}"; fi
+    export CASFS_REPO="$repo"
+    "$casfs" init >/dev/null
+    "$casfs" import "$work/empty" --switch >/dev/null
+  )
+  CASFS_REPO="$repo" CASFS_CLASSPATH="${builds[$i]}" "$casfs" mount "$mnt" --writable >"$work/mount-$i.log" 2>&1 &
+  pid=$!
+  at_exit "mountpoint -q ${mnt@Q} && fusermount -u ${mnt@Q}; wait $pid 2>/dev/null"
+  for _ in $(seq 200); do mountpoint -q "$mnt" && break; sleep 0.05; done
+  mountpoint -q "$mnt" || fail "casfs mount did not come up: $(cat "$work/mount-$i.log")"
+  mkdir "$mnt/big"
+  for count in $entries; do
+    fill "$mnt/big" "$count"
+    casfs_s[$i,$count]=$(best_ls "$mnt/big")
+  done
+  fusermount -u "$mnt"
+  wait "$pid" 2>/dev/null || true
+done
+mkdir "$work/ov/merged/big"
+for count in $entries; do
+  fill "$work/ov/merged/big" "$count"
+  overlay_s=$(best_ls "$work/ov/merged/big")
+  for i in "${!builds[@]}"; do
+    label="casfs"; [[ ${#builds[@]} -gt 1 ]] && label="build $((i + 1))"
+    printf '%7d entries: %-8s %7.3f s, overlayfs %7.3f s: %6.1fx overlayfs\n' "$count" "$label" \
+      "${casfs_s[$i,$count]}" "$overlay_s" "$(awk -v a="${casfs_s[$i,$count]}" -v b="$overlay_s" 'BEGIN{print a/b}')"
+  done
+done
