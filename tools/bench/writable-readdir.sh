@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Listing a large directory through a writable mount, against overlayfs: ENTRIES empty files are
-# created in one directory of a writable casfs mount and of an overlayfs (both over an empty image,
-# on one new ext4), then `ls -f` lists it ROUNDS times; prints the best of each and the ratio. With
-# CLASSPATH arguments, each build's mount is measured in turn (an A/B of a change to readdir).
+# Filling and listing a large directory through a writable mount, against overlayfs: empty files
+# are created (`xargs touch`, timed) in one directory of a writable casfs mount and of an overlayfs
+# (both over an empty image, on one new ext4) until it holds each count of ENTRIES, and at each
+# count `ls -f` lists it ROUNDS times; prints the times, the best listing and the ratios. With
+# CLASSPATH arguments, each build's mount is measured in turn (an A/B of a change to the mount).
 #
 #   tools/bench/writable-readdir.sh [CLASSPATH...]     ENTRIES (default "20000 100000 200000"), ROUNDS (3)
 set -euo pipefail
@@ -32,13 +33,16 @@ best_ls() {
   echo "$best"
 }
 
-# fill DIR N: DIR holds files 0..N-1 (it may hold a first part already)
+# fill DIR N: creates files until DIR holds 0..N-1 (it may hold a first part already); prints the
+# seconds that took
 fill() {
-  local have; have=$(find "$1" -mindepth 1 -maxdepth 1 | wc -l)
+  local have start; have=$(find "$1" -mindepth 1 -maxdepth 1 | wc -l)
+  start=$(date +%s.%N)
   if ((have < $2)); then (cd "$1" && seq -f 'file-with-a-longish-name-%06g' "$have" $(($2 - 1)) | xargs touch); fi
+  awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN{printf "%.2f", b-a}'
 }
 
-declare -A casfs_s
+declare -A casfs_s casfs_fill
 for i in "${!builds[@]}"; do
   repo="$work/repo-$i" mnt="$work/mnt-$i"
   mkdir -p "$mnt"
@@ -55,7 +59,7 @@ for i in "${!builds[@]}"; do
   mountpoint -q "$mnt" || fail "casfs mount did not come up: $(cat "$work/mount-$i.log")"
   mkdir "$mnt/big"
   for count in $entries; do
-    fill "$mnt/big" "$count"
+    casfs_fill[$i,$count]=$(fill "$mnt/big" "$count")
     casfs_s[$i,$count]=$(best_ls "$mnt/big")
   done
   fusermount -u "$mnt"
@@ -63,11 +67,13 @@ for i in "${!builds[@]}"; do
 done
 mkdir "$work/ov/merged/big"
 for count in $entries; do
-  fill "$work/ov/merged/big" "$count"
+  overlay_fill=$(fill "$work/ov/merged/big" "$count")
   overlay_s=$(best_ls "$work/ov/merged/big")
   for i in "${!builds[@]}"; do
     label="casfs"; [[ ${#builds[@]} -gt 1 ]] && label="build $((i + 1))"
-    printf '%7d entries: %-8s %7.3f s, overlayfs %7.3f s: %6.1fx overlayfs\n' "$count" "$label" \
-      "${casfs_s[$i,$count]}" "$overlay_s" "$(awk -v a="${casfs_s[$i,$count]}" -v b="$overlay_s" 'BEGIN{print a/b}')"
+    printf '%7d entries: %-8s filled %7.2f s, ls -f %7.3f s; overlayfs filled %6.2f s, ls -f %6.3f s: %6.1fx and %6.1fx overlayfs\n' \
+      "$count" "$label" "${casfs_fill[$i,$count]}" "${casfs_s[$i,$count]}" "$overlay_fill" "$overlay_s" \
+      "$(awk -v a="${casfs_fill[$i,$count]}" -v b="$overlay_fill" 'BEGIN{print a/b}')" \
+      "$(awk -v a="${casfs_s[$i,$count]}" -v b="$overlay_s" 'BEGIN{print a/b}')"
   done
 done

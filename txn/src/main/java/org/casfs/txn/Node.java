@@ -29,6 +29,8 @@ final class Node {
   /** Directory: the base tree while not materialized. */
   Hashes baseTree;
   TreeMap<Name, Node> children;
+  /** Directory: how many of its entries are directories, or -1 until counted. */
+  int subdirectories = -1;
   /** The base link group of a hardlinked base file, else 0. */
   long baseGroup;
   int nlink = 1;

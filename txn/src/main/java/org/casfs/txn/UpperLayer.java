@@ -212,19 +212,40 @@ final class UpperLayer {
   /**
    * How many subdirectories {@code dir} holds, without materializing it (a listing stats every
    * child directory, and materializing each would copy every tree it touches into the layer).
+   * Counted once, then kept by {@link #putChild} and {@link #removeChild}: the kernel asks for a
+   * directory's attributes at every file created in it, and counting each time made filling a
+   * directory quadratic (200,000 files: 4 minutes, four fifths of it counting).
    */
   int subdirectories(Node dir) throws IOException {
-    int n = 0;
-    if (dir.children != null) {
-      for (Node c : dir.children.values()) {
-        n += c.isDir() ? 1 : 0;
+    if (dir.subdirectories < 0) {
+      int n = 0;
+      if (dir.children != null) {
+        for (Node c : dir.children.values()) {
+          n += c.isDir() ? 1 : 0;
+        }
+      } else {
+        for (Entry e : objects.readTree(dir.baseTree.id()).entries()) {
+          n += e.isDirectory() ? 1 : 0;
+        }
       }
-      return n;
+      dir.subdirectories = n;
     }
-    for (Entry e : objects.readTree(dir.baseTree.id()).entries()) {
-      n += e.isDirectory() ? 1 : 0;
+    return dir.subdirectories;
+  }
+
+  /** Names {@code child} {@code name} in {@code dir}, in place of what had that name. */
+  private void putChild(Node dir, Name name, Node child) throws IOException {
+    Node replaced = children(dir).put(name, child);
+    if (dir.subdirectories >= 0) {
+      dir.subdirectories += (child.isDir() ? 1 : 0) - (replaced != null && replaced.isDir() ? 1 : 0);
     }
-    return n;
+  }
+
+  private void removeChild(Node dir, Name name) throws IOException {
+    Node removed = children(dir).remove(name);
+    if (dir.subdirectories >= 0 && removed != null && removed.isDir()) {
+      dir.subdirectories--;
+    }
   }
 
   /** The directory that holds (or will hold) the last component of {@code path}. */
@@ -336,7 +357,7 @@ final class UpperLayer {
       default -> throw new IllegalStateException();
     }
     journal.record();
-    children(parent).put(last(names), n);
+    putChild(parent, last(names), n);
     touchDir(parent, op.time());
   }
 
@@ -353,7 +374,7 @@ final class UpperLayer {
     journal.record();
     touchInode(n);
     n.nlink++;
-    children(parent).put(last(names), n);
+    putChild(parent, last(names), n);
     touchDir(parent, op.time());
   }
 
@@ -382,7 +403,7 @@ final class UpperLayer {
       n.nlink--;
       unlinked(n);
     }
-    children(parent).remove(last(names));
+    removeChild(parent, last(names));
     touchDir(parent, op.time());
   }
 
@@ -420,8 +441,8 @@ final class UpperLayer {
       existing.nlink--;
       unlinked(existing);
     }
-    children(fromParent).remove(last(from));
-    children(toParent).put(last(to), n);
+    removeChild(fromParent, last(from));
+    putChild(toParent, last(to), n);
     moved(n, toParent, last(to));
     touchDir(fromParent, op.time());
     touchDir(toParent, op.time());

@@ -244,6 +244,19 @@ class TransactionModelTest {
       assertThat(before == null || before == ino).as("%s keeps its inode number %s", e.getKey(), before).isTrue();
     }
     assertThat(new java.util.HashSet<>(inodes.values())).as("distinct inodes after %s", when).hasSize(inodes.size());
+    // a directory's link count: 2 plus its subdirectories
+    Map<String, Integer> subdirectories = new TreeMap<>();
+    subdirectories.put("", 0);
+    m.paths.forEach((p, n) -> {
+      if (n.type == EntryType.DIRECTORY) {
+        subdirectories.putIfAbsent(p, 0);
+        subdirectories.merge(p.substring(0, p.lastIndexOf('/')), 1, Integer::sum);
+      }
+    });
+    for (Map.Entry<String, Integer> e : subdirectories.entrySet()) {
+      String dir = e.getKey().isEmpty() ? "/" : e.getKey();
+      assertThat(t.getattr(dir).nlink()).as("nlink of directory %s after %s", dir, when).isEqualTo(2 + e.getValue());
+    }
   }
 
   private static void checkSnapshot(Repository repo, ObjectId id, TreeModel m, String when) throws Exception {
