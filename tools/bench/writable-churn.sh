@@ -21,23 +21,14 @@ for ((r = 1; r <= rounds; r++)); do
   for i in "${!builds[@]}"; do
     label="build $((i + 1))"; [[ ${#builds[@]} -gt 1 ]] || label="casfs"
     repo="$work/repo-$r-$i" mnt="$work/mnt-$r-$i"
-    mkdir -p "$mnt"
-    (
-      if [[ -n ${builds[$i]} ]]; then export CASFS_CLASSPATH="${builds[$i]}"; fi
-      export CASFS_REPO="$repo"
-      "$casfs" init >/dev/null
-      "$casfs" import "$corpus/v1" --switch >/dev/null
-      "$casfs" mount "$mnt" --writable >"$work/mount-$r-$i.log" 2>&1 &
-      pid=$!
-      for _ in $(seq 200); do mountpoint -q "$mnt" && break; sleep 0.05; done
-      start=$(date +%s.%N)
-      chroot "$mnt" /bin/sh -c "i=0; while [ \$i -lt $files ]; do dd if=/dev/zero of=/tmp/churn bs=1M count=$mb status=none; rm /tmp/churn; i=\$((i+1)); done"
-      end=$(date +%s.%N)
-      held=$(du -sm "$repo/staging" | cut -f1)
-      "$casfs" umount "$mnt" >/dev/null
-      wait "$pid" || true
-      printf 'round %d: %s: %d x %d MiB written and deleted in %.2f s; the staging directory then held %d MiB\n' \
-        "$r" "$label" "$files" "$mb" "$(awk -v a="$start" -v b="$end" 'BEGIN{print b-a}')" "$held"
-    )
+    writable_mount "$repo" "$mnt" "$corpus/v1" "$work/mount-$r-$i.log" "${builds[$i]}"
+    start=$(date +%s.%N)
+    chroot "$mnt" /bin/sh -c "i=0; while [ \$i -lt $files ]; do dd if=/dev/zero of=/tmp/churn bs=1M count=$mb status=none; rm /tmp/churn; i=\$((i+1)); done"
+    end=$(date +%s.%N)
+    held=$(du -sm "$repo/staging" | cut -f1)
+    CASFS_REPO="$repo" CASFS_CLASSPATH="${builds[$i]}" "$casfs" umount "$mnt" >/dev/null
+    wait "$mount_pid" || true
+    printf 'round %d: %s: %d x %d MiB written and deleted in %.2f s; the staging directory then held %d MiB\n' \
+      "$r" "$label" "$files" "$mb" "$(awk -v a="$start" -v b="$end" 'BEGIN{print b-a}')" "$held"
   done
 done

@@ -14,7 +14,7 @@ builds=("$@"); [[ ${#builds[@]} -gt 0 ]] || builds=("")
 build_casfs
 work_dir work /var/tmp/casfs-bench-readdir.XXXXXX
 export HOME="$work/home"; mkdir -p "$HOME"
-echo "# $(date -u +%FT%TZ) $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?'): ls -f of a directory of ENTRIES files, on $bench_fs; load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# $(date -u +%FT%TZ) $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?'): a directory filled to $entries files and listed, on $bench_fs; load $(cut -d' ' -f1-3 /proc/loadavg)"
 
 mkdir -p "$work/empty" "$work/ov/lower" "$work/ov/upper" "$work/ov/work" "$work/ov/merged"
 mount -t overlay overlay -o "lowerdir=$work/ov/lower,upperdir=$work/ov/upper,workdir=$work/ov/work" "$work/ov/merged"
@@ -44,26 +44,15 @@ fill() {
 
 declare -A casfs_s casfs_fill
 for i in "${!builds[@]}"; do
-  repo="$work/repo-$i" mnt="$work/mnt-$i"
-  mkdir -p "$mnt"
-  (
-    if [[ -n ${builds[$i]} ]]; then export CASFS_CLASSPATH="${builds[$i]}"; fi
-    export CASFS_REPO="$repo"
-    "$casfs" init >/dev/null
-    "$casfs" import "$work/empty" --switch >/dev/null
-  )
-  CASFS_REPO="$repo" CASFS_CLASSPATH="${builds[$i]}" "$casfs" mount "$mnt" --writable >"$work/mount-$i.log" 2>&1 &
-  pid=$!
-  at_exit "mountpoint -q ${mnt@Q} && fusermount -u ${mnt@Q}; wait $pid 2>/dev/null"
-  for _ in $(seq 200); do mountpoint -q "$mnt" && break; sleep 0.05; done
-  mountpoint -q "$mnt" || fail "casfs mount did not come up: $(cat "$work/mount-$i.log")"
+  mnt="$work/mnt-$i"
+  writable_mount "$work/repo-$i" "$mnt" "$work/empty" "$work/mount-$i.log" "${builds[$i]}"
   mkdir "$mnt/big"
   for count in $entries; do
     casfs_fill[$i,$count]=$(fill "$mnt/big" "$count")
     casfs_s[$i,$count]=$(best_ls "$mnt/big")
   done
   fusermount -u "$mnt"
-  wait "$pid" 2>/dev/null || true
+  wait "$mount_pid" 2>/dev/null || true
 done
 mkdir "$work/ov/merged/big"
 for count in $entries; do

@@ -80,6 +80,21 @@ work_dir() {
   bench_fs="$(df --output=fstype "$(dirname "$template")" | tail -1) at $(dirname "$template") (BENCH_FS=here)"
 }
 
+# writable_mount REPO MOUNTPOINT TREE LOG [CLASSPATH]: a new repository at REPO holding TREE as its
+# current version, mounted writable at MOUNTPOINT (its output in LOG) by the build on CLASSPATH
+# (default: this checkout's), and unmounted at exit if still mounted; sets mount_pid.
+writable_mount() {
+  local repo="$1" mnt="$2" tree="$3" log="$4" classpath="${5:-}"
+  mkdir -p "$mnt"
+  CASFS_REPO="$repo" CASFS_CLASSPATH="$classpath" "$casfs" init >/dev/null
+  CASFS_REPO="$repo" CASFS_CLASSPATH="$classpath" "$casfs" import "$tree" --switch >/dev/null
+  CASFS_REPO="$repo" CASFS_CLASSPATH="$classpath" "$casfs" mount "$mnt" --writable >"$log" 2>&1 &
+  mount_pid=$!
+  at_exit "mountpoint -q ${mnt@Q} && fusermount -u ${mnt@Q}; wait $mount_pid 2>/dev/null"
+  for _ in $(seq 200); do mountpoint -q "$mnt" && return; sleep 0.05; done
+  fail "casfs mount did not come up: $(cat "$log")"
+}
+
 # test_classpath MODULE: builds MODULE and the modules it needs (tests compiled, not run), then
 # sets cp to a private snapshot of MODULE's test classes, classes and dependencies (our own
 # module jars copied too), so that a rebuild in the working tree or a re-install into ~/.m2
