@@ -146,9 +146,8 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   }
 
   static Attr attr(Stat s) {
-    long mtime = s.meta().mtimeNanos();
     return new Attr(s.inode(), s.stMode(), s.nlink(), s.meta().uid(), s.meta().gid(),
-        s.rdev(), s.size(), Attr.blocksFor(s.size()), mtime, mtime);
+        s.rdev(), s.size(), Attr.blocksFor(s.size()), s.meta().mtimeNanos(), s.ctimeNanos());
   }
 
   // ---- reads ----------------------------------------------------------------------------------

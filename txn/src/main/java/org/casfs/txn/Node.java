@@ -34,6 +34,12 @@ final class Node {
   /** The base link group of a hardlinked base file, else 0. */
   long baseGroup;
   int nlink = 1;
+  /**
+   * When this inode last changed in this transaction (its bytes, metadata or names; ns since the
+   * epoch), or 0: a version keeps the mtime only, so an inode the transaction has not changed
+   * shows its mtime as its ctime.
+   */
+  long ctime;
   /** Open handles ({@link OpenFile}) on this inode. */
   int opens;
   /** The bytes of an open file that lost its last name ({@link OrphanContent}), or null. */

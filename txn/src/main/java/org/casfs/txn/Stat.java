@@ -15,9 +15,11 @@ import org.casfs.cas.Name;
  *     org.casfs.cas.InodeNumbers}), kept by a file that is renamed for as long as the transaction
  *     lasts
  * @param target the symlink target bytes, or null
+ * @param ctimeNanos when the inode last changed in the transaction (bytes, metadata or names), or
+ *     its mtime if the transaction has not changed it: versions keep the mtime only
  */
 public record Stat(Name name, EntryType type, Metadata meta, long size, long rdev, int nlink, long inode,
-    byte[] target) {
+    byte[] target, long ctimeNanos) {
   /** Full {@code st_mode}: type bits plus permission bits. */
   public int stMode() {
     return type.modeBits() | meta.mode();

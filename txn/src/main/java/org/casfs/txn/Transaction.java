@@ -212,7 +212,12 @@ public final class Transaction {
     // A directory's link count is its own two names and each subdirectory's "..", as on ext4,
     // tmpfs and the read-only mount.
     return new Stat(name, n.type, n.meta, n.isDir() ? 0 : n.size, n.rdev,
-        n.isDir() ? 2 + layer.subdirectories(n) : n.nlink, n.ino, n.target);
+        n.isDir() ? 2 + layer.subdirectories(n) : n.nlink, n.ino, n.target, ctimeOf(n));
+  }
+
+  /** The ctime a stat shows: the inode's last change here, else its mtime. */
+  private static long ctimeOf(Node n) {
+    return n.ctime != 0 ? n.ctime : n.meta.mtimeNanos();
   }
 
   // ---- changes ----
@@ -307,7 +312,7 @@ public final class Transaction {
 
   public synchronized void chmod(String path, int mode) throws IOException {
     check();
-    perform(Op.of(Op.Kind.CHMOD, path).withNumbers(mode, 0));
+    perform(Op.of(Op.Kind.CHMOD, path).withTime(now()).withNumbers(mode, 0));
   }
 
   /** Changes owner and group; -1 leaves one unchanged. */
@@ -316,23 +321,23 @@ public final class Transaction {
     if (uid > 0xffffffffL || gid > 0xffffffffL) {
       throw new FsException(Errno.EINVAL, path, "uid/gid out of range");
     }
-    perform(Op.of(Op.Kind.CHOWN, path).withNumbers(uid, gid));
+    perform(Op.of(Op.Kind.CHOWN, path).withTime(now()).withNumbers(uid, gid));
   }
 
   /** Sets the modification time (ns since the epoch). */
   public synchronized void utimens(String path, long mtimeNanos) throws IOException {
     check();
-    perform(Op.of(Op.Kind.UTIMENS, path).withNumbers(mtimeNanos, 0));
+    perform(Op.of(Op.Kind.UTIMENS, path).withTime(now()).withNumbers(mtimeNanos, 0));
   }
 
   public synchronized void setxattr(String path, String name, byte[] value) throws IOException {
     check();
-    perform(Op.of(Op.Kind.SETXATTR, path).withText(name).withBytes(value.clone()));
+    perform(Op.of(Op.Kind.SETXATTR, path).withTime(now()).withText(name).withBytes(value.clone()));
   }
 
   public synchronized void removexattr(String path, String name) throws IOException {
     check();
-    perform(Op.of(Op.Kind.REMOVEXATTR, path).withText(name));
+    perform(Op.of(Op.Kind.REMOVEXATTR, path).withTime(now()).withText(name));
   }
 
   /** Writes {@code src}'s remaining bytes at {@code offset}, extending the file as needed. */
@@ -514,7 +519,7 @@ public final class Transaction {
     requireOwn(f);
     Node n = f.node;
     detached(f);
-    return new Stat(Name.of("open"), n.type, n.meta, n.size, n.rdev, n.nlink, n.ino, n.target);
+    return new Stat(Name.of("open"), n.type, n.meta, n.size, n.rdev, n.nlink, n.ino, n.target, ctimeOf(n));
   }
 
   /** Reads from an open file (see {@link #read(String, long, ByteBuffer)}). */
@@ -553,6 +558,7 @@ public final class Transaction {
     }
     n.size = Math.max(n.size, offset + len);
     n.meta = n.meta.withMtime(now());
+    n.ctime = n.meta.mtimeNanos();
     return len;
   }
 
@@ -574,6 +580,7 @@ public final class Transaction {
     }
     n.size = size;
     n.meta = n.meta.withMtime(now());
+    n.ctime = n.meta.mtimeNanos();
   }
 
   /** Makes an open file at least {@code size} bytes long (zeros), as fallocate(2) mode 0 does. */

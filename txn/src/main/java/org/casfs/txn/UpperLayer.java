@@ -277,6 +277,14 @@ final class UpperLayer {
 
   private void touchDir(Node dir, long time) {
     dir.meta = dir.meta.withMtime(time);
+    changed(dir, time);
+  }
+
+  /** {@code n} changed at {@code time} (0: a record journaled before ops carried their time). */
+  private static void changed(Node n, long time) {
+    if (time != 0) {
+      n.ctime = time;
+    }
   }
 
   private void touchInode(Node n) {
@@ -357,6 +365,7 @@ final class UpperLayer {
       default -> throw new IllegalStateException();
     }
     journal.record();
+    changed(n, op.time());
     putChild(parent, last(names), n);
     touchDir(parent, op.time());
   }
@@ -374,6 +383,7 @@ final class UpperLayer {
     journal.record();
     touchInode(n);
     n.nlink++;
+    changed(n, op.time());
     putChild(parent, last(names), n);
     touchDir(parent, op.time());
   }
@@ -401,6 +411,7 @@ final class UpperLayer {
     if (op.kind() == Op.Kind.UNLINK) {
       touchInode(n);
       n.nlink--;
+      changed(n, op.time());
       unlinked(n);
     }
     removeChild(parent, last(names));
@@ -439,11 +450,13 @@ final class UpperLayer {
     if (existing != null && !existing.isDir()) {
       touchInode(existing);
       existing.nlink--;
+      changed(existing, op.time());
       unlinked(existing);
     }
     removeChild(fromParent, last(from));
     putChild(toParent, last(to), n);
     moved(n, toParent, last(to));
+    changed(n, op.time());
     touchDir(fromParent, op.time());
     touchDir(toParent, op.time());
   }
@@ -468,6 +481,7 @@ final class UpperLayer {
     journal.record();
     touchInode(n);
     n.meta = m;
+    changed(n, op.time());
   }
 
   private static Metadata setXattr(Metadata m, String path, String name, byte[] value) throws FsException {
@@ -526,6 +540,7 @@ final class UpperLayer {
     }
     n.size = op.kind() == Op.Kind.WRITE ? Math.max(n.size, op.n1() + op.n2()) : op.n1();
     n.meta = n.meta.withMtime(op.time());
+    changed(n, op.time());
   }
 
   private void graft(Op op, Journal journal) throws IOException {
