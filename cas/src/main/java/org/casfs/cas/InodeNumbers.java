@@ -49,14 +49,14 @@ public final class InodeNumbers {
    * ({@link #ROOT_STATE} and {@code parentIsRoot} for the root); {@link #ofState} of it is the
    * number {@link #ofPath} gives the whole path.
    */
-  public static long childState(long parentState, boolean parentIsRoot, byte[] name) {
+  public static long childState(long parentState, boolean parentIsRoot, Name name) {
     long h = parentState;
     if (!parentIsRoot) {
       h ^= '/';
       h *= FNV_PRIME;
     }
-    for (byte b : name) {
-      h ^= b & 0xff;
+    for (int i = 0; i < name.length(); i++) {
+      h ^= name.at(i) & 0xff;
       h *= FNV_PRIME;
     }
     return h;

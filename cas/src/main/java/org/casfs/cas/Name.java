@@ -61,6 +61,11 @@ public final class Name implements Comparable<Name> {
     return bytes.length;
   }
 
+  /** The name's byte at {@code index}, without copying the name. */
+  byte at(int index) {
+    return bytes[index];
+  }
+
   void copyTo(byte[] dst, int offset) {
     System.arraycopy(bytes, 0, dst, offset, bytes.length);
   }

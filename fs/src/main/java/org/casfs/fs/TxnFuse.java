@@ -122,6 +122,19 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
     }
   }
 
+  /** One callback's change to a transaction, which answers nothing but success. */
+  private interface Change {
+    void on(Transaction t) throws IOException, VersionException;
+  }
+
+  /** {@link #run} for a change. */
+  private void change(Change change) throws IOException, VersionException {
+    run(t -> {
+      change.on(t);
+      return null;
+    });
+  }
+
   /** Runs {@code call} on the handle {@code fi.fh} names, moved into the open transaction if need be. */
   private <T> T onFile(FuseFileInfo fi, String pathOrNull, OpenFiles.Call<T> call)
       throws IOException, VersionException {
@@ -332,10 +345,7 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   @Override
   public int truncate(String path, long size) {
     try {
-      run(t -> {
-        t.truncate(path, size);
-        return null;
-      });
+      change(t -> t.truncate(path, size));
       return 0;
     } catch (Throwable t) {
       return fail(t);
@@ -358,10 +368,7 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   @Override
   public int mkdir(String path, long mode) {
     try {
-      run(t -> {
-        t.mkdir(path, (int) mode & 07777, callerUid(), callerGid());
-        return null;
-      });
+      change(t -> t.mkdir(path, (int) mode & 07777, callerUid(), callerGid()));
       return 0;
     } catch (Throwable t) {
       return fail(t);
@@ -375,13 +382,12 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
       if (type == null || type == EntryType.DIRECTORY || type == EntryType.SYMLINK) {
         return -Errno.EINVAL;
       }
-      run(t -> {
+      change(t -> {
         if (type == EntryType.REGULAR) {
           t.createFile(path, (int) mode & 07777, callerUid(), callerGid());
         } else {
           t.mknod(path, type, (int) mode & 07777, type.isDevice() ? rdev : 0, callerUid(), callerGid());
         }
-        return null;
       });
       return 0;
     } catch (Throwable t) {
@@ -395,10 +401,7 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
       if (hidden.remove(path)) {
         return 0;
       }
-      run(t -> {
-        t.unlink(path);
-        return null;
-      });
+      change(t -> t.unlink(path));
       return 0;
     } catch (Throwable t) {
       return fail(t);
@@ -408,10 +411,7 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   @Override
   public int rmdir(String path) {
     try {
-      run(t -> {
-        t.rmdir(path);
-        return null;
-      });
+      change(t -> t.rmdir(path));
       return 0;
     } catch (Throwable t) {
       return fail(t);
@@ -422,10 +422,7 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   public int symlink(String target, String linkPath) {
     try {
       byte[] bytes = target.getBytes(java.nio.charset.Charset.defaultCharset());
-      run(t -> {
-        t.symlink(bytes, linkPath, callerUid(), callerGid());
-        return null;
-      });
+      change(t -> t.symlink(bytes, linkPath, callerUid(), callerGid()));
       return 0;
     } catch (Throwable t) {
       return fail(t);
@@ -435,13 +432,12 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   @Override
   public int rename(String from, String to) {
     try {
-      run(t -> {
+      change(t -> {
         if (HiddenFiles.isHiddenName(to) && files.anyAt(t, from)) {
           hidden.hide(t, from, to);
         } else {
           t.rename(from, to);
         }
-        return null;
       });
       return 0;
     } catch (Throwable t) {
@@ -452,10 +448,7 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   @Override
   public int link(String existing, String newPath) {
     try {
-      run(t -> {
-        t.link(existing, newPath);
-        return null;
-      });
+      change(t -> t.link(existing, newPath));
       return 0;
     } catch (Throwable t) {
       return fail(t);
@@ -465,10 +458,7 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   @Override
   public int chmod(String path, long mode) {
     try {
-      run(t -> {
-        t.chmod(path, (int) mode & 07777);
-        return null;
-      });
+      change(t -> t.chmod(path, (int) mode & 07777));
       return 0;
     } catch (Throwable t) {
       return fail(t);
@@ -478,12 +468,11 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   @Override
   public int chown(String path, long uid, long gid) {
     try {
-      run(t -> {
+      change(t -> {
         Stat s = t.getattr(path);
         long u = (uid & NO_ID) == NO_ID ? s.meta().uid() : uid & NO_ID;
         long g = (gid & NO_ID) == NO_ID ? s.meta().gid() : gid & NO_ID;
         t.chown(path, u, g);
-        return null;
       });
       return 0;
     } catch (Throwable t) {
@@ -494,7 +483,7 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   /**
    * Sets the mtime from {@code timespec[1]} ({@code UTIME_NOW}: now; {@code UTIME_OMIT}: left
    * alone). The atime ({@code timespec[0]}) is not kept: versions store the mtime only, and a
-   * mount shows it as atime and ctime too (fs/README.md).
+   * mount shows it as the atime too (fs/README.md).
    */
   @Override
   public int utimens(String path, Timespec[] timespec) {
@@ -506,10 +495,7 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
       }
       long mtime = nsec == UTIME_NOW ? currentTimeNanos()
           : timespec[1].tv_sec.get() * 1_000_000_000L + nsec;
-      run(t -> {
-        t.utimens(path, mtime);
-        return null;
-      });
+      change(t -> t.utimens(path, mtime));
       return 0;
     } catch (Throwable t) {
       return fail(t);
@@ -562,10 +548,7 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   @Override
   public int fsync(String path, int isdatasync, FuseFileInfo fi) {
     try {
-      run(t -> {
-        t.sync();
-        return null;
-      });
+      change(t -> t.sync());
       return 0;
     } catch (Throwable t) {
       return fail(t);

@@ -50,4 +50,20 @@ final class BlobRanges {
       return total;
     }
   }
+
+  /** Writes the first {@code length} bytes of {@code blob} (fewer if it is shorter) to {@code out} from offset 0. */
+  static void copyPrefix(Repository repo, ObjectId blob, long length, FileChannel out) throws IOException {
+    ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
+    for (long at = 0; at < length; ) {
+      buf.clear().limit((int) Math.min(buf.capacity(), length - at));
+      int r = read(repo, blob, at, buf, buf.remaining());
+      if (r <= 0) {
+        break;
+      }
+      buf.flip();
+      while (buf.hasRemaining()) {
+        at += out.write(buf, at);
+      }
+    }
+  }
 }

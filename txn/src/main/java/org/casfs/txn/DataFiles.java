@@ -81,18 +81,7 @@ final class DataFiles {
     } else {
       try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
           StandardOpenOption.TRUNCATE_EXISTING)) {
-        ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
-        for (long at = 0; at < limit; ) {
-          buf.clear().limit((int) Math.min(buf.capacity(), limit - at));
-          int r = BlobRanges.read(repo, n.blob.id(), at, buf, buf.remaining());
-          if (r <= 0) {
-            break;
-          }
-          buf.flip();
-          while (buf.hasRemaining()) {
-            at += out.write(buf, at);
-          }
-        }
+        BlobRanges.copyPrefix(repo, n.blob.id(), limit, out);
       }
     }
   }

@@ -1,7 +1,6 @@
 package org.casfs.txn;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,18 +31,7 @@ final class OrphanContent {
     FileChannel ch = FileChannel.open(tmp, StandardOpenOption.READ, StandardOpenOption.WRITE);
     try {
       Files.delete(tmp);
-      ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
-      for (long at = 0; at < n.size; ) {
-        buf.clear().limit((int) Math.min(buf.capacity(), n.size - at));
-        int r = BlobRanges.read(repo, n.blob.id(), at, buf, buf.remaining());
-        if (r <= 0) {
-          break;
-        }
-        buf.flip();
-        while (buf.hasRemaining()) {
-          at += ch.write(buf, at);
-        }
-      }
+      BlobRanges.copyPrefix(repo, n.blob.id(), n.size, ch);
       return ch;
     } catch (IOException | RuntimeException e) {
       ch.close();

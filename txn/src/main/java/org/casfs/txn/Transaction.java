@@ -519,7 +519,7 @@ public final class Transaction {
     requireOwn(f);
     Node n = f.node;
     detached(f);
-    return new Stat(Name.of("open"), n.type, n.meta, n.size, n.rdev, n.nlink, n.ino, n.target, ctimeOf(n));
+    return stat(Name.of("open"), n);
   }
 
   /** Reads from an open file (see {@link #read(String, long, ByteBuffer)}). */
@@ -557,8 +557,7 @@ public final class Transaction {
       pos += ch.write(src, pos);
     }
     n.size = Math.max(n.size, offset + len);
-    n.meta = n.meta.withMtime(now());
-    n.ctime = n.meta.mtimeNanos();
+    contentChanged(n);
     return len;
   }
 
@@ -579,8 +578,7 @@ public final class Transaction {
       ch.write(ByteBuffer.allocate(1), size - 1);
     }
     n.size = size;
-    n.meta = n.meta.withMtime(now());
-    n.ctime = n.meta.mtimeNanos();
+    contentChanged(n);
   }
 
   /** Makes an open file at least {@code size} bytes long (zeros), as fallocate(2) mode 0 does. */
@@ -610,6 +608,12 @@ public final class Transaction {
       throw new java.nio.file.NoSuchFileException("(open file)");
     }
     return p;
+  }
+
+  /** An orphan's bytes changed now: its mtime and ctime. */
+  private void contentChanged(Node n) {
+    n.meta = n.meta.withMtime(now());
+    n.ctime = n.meta.mtimeNanos();
   }
 
   private FileChannel orphanChannel(Node n) throws IOException {

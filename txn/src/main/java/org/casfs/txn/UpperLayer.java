@@ -66,7 +66,7 @@ final class UpperLayer {
    * number is its group's ({@code linkGroup}, else 0).
    */
   private Node newNode(Node parent, Name name, long linkGroup, EntryType type, Metadata meta) {
-    long state = InodeNumbers.childState(parent.pathState, parent == root, name.bytes());
+    long state = InodeNumbers.childState(parent.pathState, parent == root, name);
     long ino = linkGroup != 0 ? InodeNumbers.ofLinkGroup(linkGroup) : InodeNumbers.ofState(state);
     while (displaced.contains(ino)) {
       ino = InodeNumbers.next(ino);
@@ -84,7 +84,7 @@ final class UpperLayer {
    * numbered by the new paths.
    */
   private void moved(Node n, Node parent, Name name) {
-    n.pathState = InodeNumbers.childState(parent.pathState, parent == root, name.bytes());
+    n.pathState = InodeNumbers.childState(parent.pathState, parent == root, name);
     if (n.baseGroup == 0) {
       displaced.add(n.ino); // a base link group's number is its group's, whatever its path
     }

@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.casfs.cas.OneByteRead;
 
 /**
  * Makes and decodes the magicless zstd frames inside delta bodies ({@link ZstdDelta} segments, the three
@@ -163,8 +164,7 @@ final class MagiclessFrames {
 
     @Override
     public int read() throws IOException {
-      byte[] b = new byte[1];
-      return read(b, 0, 1) < 0 ? -1 : b[0] & 0xff;
+      return OneByteRead.through(this);
     }
 
     @Override

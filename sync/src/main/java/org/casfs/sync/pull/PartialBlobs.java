@@ -12,6 +12,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.casfs.cas.ObjectId;
+import org.casfs.cas.OneByteRead;
 
 /**
  * The received prefix of large blobs whose transfer broke (a killed pull, a dropped connection),
@@ -100,8 +101,7 @@ final class PartialBlobs {
     return new FilterInputStream(in) {
       @Override
       public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        return OneByteRead.through(this);
       }
 
       @Override
@@ -144,8 +144,7 @@ final class PartialBlobs {
 
     @Override
     public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+      return OneByteRead.through(this);
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.util.Arrays;
 import org.casfs.cas.Hashes;
 import org.casfs.cas.ObjectId;
+import org.casfs.cas.OneByteRead;
 import org.casfs.cas.Sha256;
 
 /**
@@ -56,8 +57,7 @@ public final class FrameReader {
     return new InputStream() {
       @Override
       public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        return OneByteRead.through(this);
       }
 
       @Override
