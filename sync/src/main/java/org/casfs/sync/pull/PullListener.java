@@ -13,5 +13,12 @@ public interface PullListener {
    */
   default void note(String line) {}
 
+  /**
+   * Everything the pull stored up to {@code bytesDone} (as counted by {@link PullProgress}) is now
+   * durable: a pull stopped from here on, by a kill or a power cut, resumes without fetching it
+   * again. Called from the thread that made it durable (a worker thread): thread-safe.
+   */
+  default void durable(long bytesDone) {}
+
   PullListener QUIET = p -> { };
 }

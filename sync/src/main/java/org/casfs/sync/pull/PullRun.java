@@ -37,6 +37,7 @@ final class PullRun {
   /** Counts a stored object; makes what the pull stored durable every so often. */
   void stored(long bytes) throws IOException {
     boolean makeDurable;
+    long durableBytes;
     synchronized (this) {
       bytesDone += bytes;
       objectsDone++;
@@ -50,9 +51,11 @@ final class PullRun {
         lastDurableNanos = now;
         lastDurableBytes = bytesDone;
       }
+      durableBytes = bytesDone;
     }
     if (makeDurable) {
       db.store().flush();
+      listener.durable(durableBytes);
     }
   }
 
