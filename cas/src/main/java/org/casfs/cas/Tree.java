@@ -58,6 +58,17 @@ public final class Tree {
     return entries.size();
   }
 
+  /** How many entries are directories: a directory's link count is 2 and this. */
+  public int subdirectories() {
+    int n = 0;
+    for (Entry e : entries) {
+      if (e.isDirectory()) {
+        n++;
+      }
+    }
+    return n;
+  }
+
   /** The entry with this name, or null. */
   public Entry getOrNull(Name name) {
     int i = indexOf(name);

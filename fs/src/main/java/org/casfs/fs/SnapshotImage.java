@@ -16,7 +16,6 @@ import org.casfs.cas.InodeNumbers;
 import org.casfs.cas.Name;
 import org.casfs.cas.ObjectException;
 import org.casfs.cas.ObjectId;
-import org.casfs.cas.Tree;
 import org.casfs.cas.store.DiskObjectStore;
 import org.casfs.cas.store.ObjectStore;
 import org.casfs.cas.store.ReadFailures;
@@ -93,7 +92,7 @@ public final class SnapshotImage {
     long ino = e.linkGroup() != 0 ? InodeNumbers.ofLinkGroup(e.linkGroup()) : InodeNumbers.ofPath(path);
     int nlink = e.nlink();
     if (e.isDirectory()) {
-      nlink = 2 + subdirectories(s.tree(e));
+      nlink = 2 + s.tree(e).subdirectories();
     }
     return attr(e, ino, nlink);
   }
@@ -103,16 +102,6 @@ public final class SnapshotImage {
     long mtime = e.meta().mtimeNanos();
     return new Attr(ino, e.stMode(), nlink, e.meta().uid(), e.meta().gid(), e.rdev(), size,
         Attr.blocksFor(size), mtime, mtime);
-  }
-
-  private static int subdirectories(Tree t) {
-    int n = 0;
-    for (Entry c : t.entries()) {
-      if (c.isDirectory()) {
-        n++;
-      }
-    }
-    return n;
   }
 
   /** The verified content of the regular file {@code e}, found at {@code path} in {@code s}. */

@@ -69,10 +69,10 @@ public final class Format {
   }
 
   /** One {@code ls -l} line of an entry (numeric owners: the image's users are not this machine's). */
-  public static String lsLine(Entry e, String displayName) {
+  public static String lsLine(Entry e, int links, String displayName) {
     StringBuilder sb = new StringBuilder();
     sb.append(mode(e.type(), e.meta().mode()))
-        .append(String.format(Locale.ROOT, " %3d %5d %5d %10s ", e.isDirectory() ? 1 : e.nlink(),
+        .append(String.format(Locale.ROOT, " %3d %5d %5d %10s ", links,
             e.meta().uid(), e.meta().gid(), sizeColumn(e)))
         .append(time(e.meta().mtimeNanos())).append(' ').append(unambiguous(displayName));
     if (e.type() == EntryType.SYMLINK) {

@@ -38,11 +38,12 @@ class ReadCommandsTest {
     CliRunner.Result r = cli.run("ls", "second", "/");
     assertThat(r.code()).as(r.toString()).isZero();
     assertThat(r.out().lines()).containsExactly(
-        "drwxr-xr-x   1     0     0          0 2023-11-14 22:13:20 bin",
-        "drwxr-xr-x   1     0     0          0 2023-11-14 22:13:20 dev",
-        "drwxr-xr-x   1     0     0          0 2023-11-14 22:13:20 etc",
+        "drwxr-xr-x   2     0     0          0 2023-11-14 22:13:20 bin",
+        "drwxr-xr-x   2     0     0          0 2023-11-14 22:13:20 dev",
+        "drwxr-xr-x   2     0     0          0 2023-11-14 22:13:20 etc",
         "lrwxrwxrwx   1     0     0          7 2023-11-14 22:13:20 lib -> usr/lib",
-        "drwxr-xr-x   1     0     0          0 2023-11-14 22:13:20 usr");
+        "drwxr-xr-x   3     0     0          0 2023-11-14 22:13:20 usr"); // 2 and its subdirectories, as mounted
+    assertThat(cli.run("ls", "second", "usr").out()).startsWith("drwxr-xr-x   2     0     0          0 ");
     assertThat(cli.run("ls", "second", "bin").out()).startsWith("-rwsr-xr-x   1     0     0         20 ");
     assertThat(cli.run("ls", "second", "dev").out()).contains("crw-rw-rw-", "1, 3", "null");
     assertThat(cli.run("ls", "second", "/etc/hostname").out()).endsWith(" 5 2023-11-14 22:13:20 /etc/hostname\n");

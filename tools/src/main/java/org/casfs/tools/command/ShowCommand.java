@@ -98,7 +98,8 @@ public final class ShowCommand extends RepoCommand {
     out.println("tree " + id + "  " + t.size() + " entries");
     for (Entry e : t.entries()) {
       String child = e.childId() == null ? "" : "  " + (e.isDirectory() ? "tree " : "blob ") + e.childId();
-      out.println(Format.lsLine(e, e.name().printable()) + child);
+      int links = e.isDirectory() ? 2 + repo.objectDatabase().readTree(e.childId()).subdirectories() : e.nlink();
+      out.println(Format.lsLine(e, links, e.name().printable()) + child);
     }
   }
 
