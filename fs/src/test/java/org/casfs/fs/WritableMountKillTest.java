@@ -80,15 +80,18 @@ class WritableMountKillTest {
           assertSameExcept(model, mnt, unsettled, "after kill " + round);
           resetModelTo(mnt, model); // the paths in flight hold what the mount kept of them
           boolean last = round == KILLS;
+          int killAfterMillis = 20 + r.nextInt(800);
+          long killDue = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(killAfterMillis);
           if (!last) {
-            killer.schedule(child::destroyForcibly, 20 + r.nextInt(800), TimeUnit.MILLISECONDS);
+            killer.schedule(child::destroyForcibly, killAfterMillis, TimeUnit.MILLISECONDS);
           }
           unsettled = Set.of();
           for (int i = 0; last ? i < 100 : child.isAlive(); i++, operations++) {
             TreeOperation op = TreeOperation.random(r);
             String onMount = op.outcome(mnt);
             trace.add("round " + round + " op " + operations + ": " + op + " -> " + onMount);
-            if (!"ok".equals(onMount) && !last && (!child.isAlive() || child.waitFor(50, TimeUnit.MILLISECONDS))) {
+            // A failure is the kill's only once the kill was due; the child's end may take a while to see.
+            if (!"ok".equals(onMount) && !last && System.nanoTime() >= killDue && child.waitFor(5, TimeUnit.SECONDS)) {
               unsettled = unsettledBy(op, model); // failed as the mount was killed under it: any state
               inFlight++;
               break;

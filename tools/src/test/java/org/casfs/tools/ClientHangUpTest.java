@@ -26,9 +26,10 @@ class ClientHangUpTest {
     CliRunner cli = CliRunner.forRepo(repo);
     ok(cli.run("init"));
     ok(cli.run("import", TestTreeFiles.write(tmp.resolve("small"), 1).toString(), "--label", "kept"));
-    // ~10 GiB to read and hash (a quarter of a minute or more here), sparse: no disk used.
+    // ~10 GiB to read and hash (a quarter of a minute or more on 2 cores; more on more, as the
+    // import hashes on every core), sparse: no disk used.
     Path big = Files.createDirectories(tmp.resolve("big"));
-    for (int i = 0; i < 640; i++) {
+    for (int i = 0; i < 640 * coresPerTwo(); i++) {
       try (RandomAccessFile f = new RandomAccessFile(big.resolve("f" + i).toFile(), "rw")) {
         f.setLength((16L << 20) + i);
       }
@@ -72,9 +73,10 @@ class ClientHangUpTest {
     Path repo = tmp.resolve("repo");
     CliRunner cli = CliRunner.forRepo(repo);
     ok(cli.run("init"));
-    // ~6 GiB to read back and verify, sparse in the store and in the checkout: no disk used.
+    // ~6 GiB to read back and verify (more on more cores), sparse in the store and in the checkout:
+    // no disk used.
     Path big = Files.createDirectories(tmp.resolve("big"));
-    for (int i = 0; i < 400; i++) {
+    for (int i = 0; i < 400 * coresPerTwo(); i++) {
       try (RandomAccessFile f = new RandomAccessFile(big.resolve("f" + i).toFile(), "rw")) {
         f.setLength((16L << 20) + i);
       }
@@ -110,6 +112,11 @@ class ClientHangUpTest {
       }
       serve.stop();
     }
+  }
+
+  /** How many times this machine's cores are two: the work that must still be running scales with it. */
+  private static int coresPerTwo() {
+    return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
   }
 
   /** Something the test polls for. */

@@ -216,7 +216,7 @@ class LauncherTest {
         Thread.sleep(5);
       }
       assertThat(p.isAlive()).as("the checkout is still writing when signalled").isTrue();
-      new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
+      p.destroy(); // SIGTERM, at once
       assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     } finally {
       p.destroyForcibly();

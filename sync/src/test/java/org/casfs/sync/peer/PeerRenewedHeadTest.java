@@ -50,8 +50,9 @@ class PeerRenewedHeadTest {
         long fiveDaysAgo = System.currentTimeMillis() - Duration.ofDays(5).toMillis();
         new Publisher(origin.repo.objectDatabase(), origin.state, origin.key, () -> fiveDaysAgo).trustingThisClock().publish(v2,
             Duration.ofDays(7));
-        waitFor(() -> v2.equals(versions.refs().currentOrNull()), log);
-        assertThat(laptopState.offeredHeadOrNull().headUnverified().sequence()).isEqualTo(2);
+        // A pull switches before it offers the version on: wait for both.
+        waitFor(() -> v2.equals(versions.refs().currentOrNull())
+            && laptopState.offeredHeadOrNull().headUnverified().sequence() == 2, log);
         int flips = versions.refs().history().size();
 
         Publisher.Renewal renewal = new Publisher(origin.repo.objectDatabase(), origin.state, origin.key,
@@ -62,7 +63,8 @@ class PeerRenewedHeadTest {
         assertThat(versions.refs().currentOrNull()).isEqualTo(v2);
         assertThat(versions.refs().history()).as("no flip for a renewed head").hasSize(flips);
         assertThat(versions.refs().getOrNull("previous")).as("the rollback target kept").isEqualTo(v1);
-        assertThat(log).anyMatch(l -> l.startsWith("pulled stable#3 ") && l.contains(": 0 objects"));
+        // The log line follows the offer.
+        waitFor(() -> log.stream().anyMatch(l -> l.startsWith("pulled stable#3 ") && l.contains(": 0 objects")), log);
       }
     }
   }

@@ -38,11 +38,11 @@ class PeerRoundFailuresTest {
 
       Files.delete(blocker);
       Files.createDirectory(blocker);
-      long deadline = System.nanoTime() + 10_000_000_000L;
-      while (!Files.exists(blocker.resolve("peer.status")) && System.nanoTime() < deadline) {
+      long deadline = System.nanoTime() + 10_000_000_000L; // the line follows the write
+      while (!(Files.exists(blocker.resolve("peer.status")) && log.contains("the status file is written again"))
+          && System.nanoTime() < deadline) {
         Thread.sleep(100);
       }
-      Thread.sleep(300);
       assertThat(log).contains("the status file is written again");
     }
   }
