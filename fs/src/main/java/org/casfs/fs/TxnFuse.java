@@ -54,6 +54,7 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   private final OpenFiles files = new OpenFiles();
   private final HiddenFiles hidden = new HiddenFiles();
   private final DirCookies dirs = new DirCookies();
+  private final KeptPages kept = new KeptPages();
 
   /** @param statfsPath statfs reports the filesystem holding it (the repository's); may be null */
   public TxnFuse(Transactions transactions, Transaction txn, java.nio.file.Path statfsPath, Consumer<String> log) {
@@ -255,7 +256,11 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   @Override
   public int open(String path, FuseFileInfo fi) {
     try {
-      fi.fh.set(files.add(run(t -> t.open(path))));
+      OpenFile f = run(t -> t.open(path));
+      fi.fh.set(files.add(f));
+      if (kept.opened(path, f.transaction().unchangedBytesOrNull(f))) {
+        FuseFlags.keepCache(fi);
+      }
       return 0;
     } catch (Throwable t) {
       return fail(t);
@@ -325,6 +330,7 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   public int create(String path, long mode, FuseFileInfo fi) {
     try {
       OpenFile f = run(t -> t.createAndOpen(path, (int) mode & 07777, callerUid(), callerGid()));
+      kept.forget(path);
       fi.fh.set(files.add(f));
       return 0;
     } catch (Throwable t) {
@@ -402,6 +408,7 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
         return 0;
       }
       change(t -> t.unlink(path));
+      kept.forget(path);
       return 0;
     } catch (Throwable t) {
       return fail(t);
@@ -439,6 +446,8 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
           t.rename(from, to);
         }
       });
+      kept.forget(from); // the kernel inodes there moved, with their pages
+      kept.forget(to);
       return 0;
     } catch (Throwable t) {
       return fail(t);
@@ -449,6 +458,7 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
   public int link(String existing, String newPath) {
     try {
       change(t -> t.link(existing, newPath));
+      kept.forget(newPath);
       return 0;
     } catch (Throwable t) {
       return fail(t);

@@ -52,6 +52,11 @@ public final class Transaction {
   final UpperLayer layer;
   private final DataFiles files;
   private long journalSeq;
+  /** Tells this object from every other in this process (ids may repeat within a millisecond). */
+  private static final java.util.concurrent.atomic.AtomicLong INSTANCES = new java.util.concurrent.atomic.AtomicLong();
+  private final long instance = INSTANCES.incrementAndGet();
+  /** How many times {@link #graftRoot} replaced the whole tree: its files' bytes came from elsewhere. */
+  private long grafts;
   // volatile: Transactions reads it without this object's monitor (lock order is always
   // transaction before Transactions, never the reverse).
   private volatile boolean finished;
@@ -401,6 +406,7 @@ public final class Transaction {
   public synchronized void graftRoot(Hashes tree, Metadata rootMeta) throws IOException {
     check();
     perform(Op.of(Op.Kind.GRAFT, "/").withTree(tree, rootMeta));
+    grafts++;
   }
 
   /** Records that an import of {@code sourceDir} runs in this transaction (resumable by rerunning it). */
@@ -513,6 +519,26 @@ public final class Transaction {
     }
     return false;
   }
+
+  /**
+   * What an open file's bytes are while they are a stored blob that this transaction has not
+   * changed: the blob, with this transaction and how many times its whole tree was replaced so
+   * far. Null once the file was written, truncated or given other bytes in any way. Two equal
+   * answers mean the same bytes, and that every change between them replaced names, not bytes
+   * (a write makes it null for the rest of the transaction), so a kernel that cached the file at
+   * the first may keep what it cached ({@link UnchangedBytes}).
+   */
+  public synchronized UnchangedBytes unchangedBytesOrNull(OpenFile f) {
+    requireOwn(f);
+    Node n = f.node;
+    if (n.type != EntryType.REGULAR || n.data >= 0 || n.orphan != null || n.blob == null || finished) {
+      return null;
+    }
+    return new UnchangedBytes(instance, grafts, n.blob);
+  }
+
+  /** See {@link #unchangedBytesOrNull}; {@code transaction} tells this object from any other. */
+  public record UnchangedBytes(long transaction, long grafts, Hashes blob) {}
 
   /** What {@code stat} shows of an open file; nlink 0 once it has no name. */
   public synchronized Stat stat(OpenFile f) throws IOException {

@@ -134,6 +134,34 @@ class TransactionTest {
     }
   }
 
+  /** What tells a mount that an open file's bytes are still the base blob ({@link Transaction#unchangedBytesOrNull}). */
+  @Test
+  void anOpenFileIsUnchangedBytesUntilWrittenAndOnlyWithinItsTransaction() throws Exception {
+    try (Repository repo = TestRepos.init(tmp)) {
+      Versions v = Versions.of(repo);
+      ObjectId base = TestRepos.commit(v, null, "base", "/f", "x", "/g", "x", "/h", "other");
+      Transaction t = v.transactions().begin(base);
+      OpenFile f = t.open("/f");
+      Transaction.UnchangedBytes first = t.unchangedBytesOrNull(f);
+      assertThat(first).isNotNull().isEqualTo(t.unchangedBytesOrNull(t.open("/f")))
+          .isEqualTo(t.unchangedBytesOrNull(t.open("/g"))); // the same bytes
+      assertThat(t.unchangedBytesOrNull(t.open("/h"))).isNotEqualTo(first);
+      t.rename("/h", "/moved");
+      t.chmod("/moved", 0600);
+      assertThat(t.unchangedBytesOrNull(t.open("/moved"))).as("names and metadata are not bytes").isNotNull();
+      t.write("/f", 0, "x".getBytes(StandardCharsets.UTF_8)); // the same byte, but written
+      assertThat(t.unchangedBytesOrNull(f)).isNull();
+      assertThat(t.unchangedBytesOrNull(t.open("/g"))).isEqualTo(first);
+      t.abort();
+      Transaction next = v.transactions().begin(base);
+      Transaction.UnchangedBytes inNext = next.unchangedBytesOrNull(next.open("/g"));
+      assertThat(inNext).as("another transaction").isNotNull().isNotEqualTo(first);
+      org.casfs.cas.Manifest m = repo.objectDatabase().readManifest(base);
+      next.graftRoot(m.root(), m.rootMeta()); // the same tree again, but from elsewhere
+      assertThat(next.unchangedBytesOrNull(next.open("/g"))).as("after a graft").isNotNull().isNotEqualTo(inNext);
+    }
+  }
+
   @Test
   void abortLeavesNothingBehind() throws Exception {
     try (Repository repo = TestRepos.init(tmp)) {

@@ -1,0 +1,142 @@
+package org.casfs.fs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.casfs.cas.ObjectId;
+import org.casfs.txn.Transaction;
+import org.casfs.txn.Versions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A writable mount lets the kernel keep a file's pages between opens while the file is the base
+ * version's, unchanged (a program's binary and libraries are not read again at each start), and
+ * never shows pages that are no longer the file's: after a write, an abort that takes the write
+ * back, a commit, and a rename that brings another inode, with its own pages, to a path.
+ */
+class WritablePageCacheMountTest {
+  private static final String BASE = "base bytes, the same in a and b\n".repeat(300);
+  /**
+   * As long as BASE: a kernel drops a file's pages when it sees its size or mtime change (the
+   * tests set the mtime back), not otherwise.
+   */
+  private static final String SAME_SIZE = BASE.toUpperCase(java.util.Locale.ROOT);
+
+  @TempDir Path tmp;
+
+  private MountedRepo mounted() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("src"));
+    Files.writeString(src.resolve("a"), BASE);
+    Files.writeString(src.resolve("b"), BASE);
+    Files.writeString(src.resolve("c"), "another file\n");
+    MountedRepo m = new MountedRepo(tmp);
+    ObjectId base = m.importDir(src);
+    m.mountImage(Versions.of(m.repo), base, MountOptions.defaults().withWritable(true).withCacheSeconds(0)); // attributes fresh: pages are the question
+    return m;
+  }
+
+  private static long reads(MountedRepo m) {
+    return m.mount.requestCounts()[FuseOpcodes.READ];
+  }
+
+  /** utimensat(2) on the path (Files.setLastModifiedTime opens the file, and touch without -h too). */
+  private static void setMtimeWithoutOpening(Path f, java.nio.file.attribute.FileTime mtime) throws Exception {
+    java.time.Instant t = mtime.toInstant();
+    XattrFeaturesMountTest.Run touch = XattrFeaturesMountTest.run("touch", "-h", "-m", "-d",
+        "@" + t.getEpochSecond() + "." + String.format("%09d", t.getNano()), f.toString());
+    assertThat(touch.code()).as(touch.out()).isZero();
+    assertThat(Files.getLastModifiedTime(f)).isEqualTo(mtime);
+  }
+
+  @Test
+  void anUnchangedFileIsReadThroughTheMountOnceNotAtEveryOpen() throws Exception {
+    try (MountedRepo m = mounted()) {
+      Path a = m.mountPoint.resolve("a");
+      assertThat(Files.readString(a)).isEqualTo(BASE);
+      long after1 = reads(m);
+      for (int i = 0; i < 10; i++) {
+        assertThat(Files.readString(a)).isEqualTo(BASE);
+      }
+      assertThat(reads(m) - after1).as("READs for ten more opens of an unchanged file").isZero();
+
+      Files.writeString(m.mountPoint.resolve("c"), "changed\n");
+      long changed = reads(m);
+      assertThat(Files.readString(m.mountPoint.resolve("c"))).isEqualTo("changed\n");
+      assertThat(Files.readString(m.mountPoint.resolve("c"))).isEqualTo("changed\n");
+      assertThat(reads(m) - changed).as("a changed file is read again at each open").isGreaterThanOrEqualTo(2);
+    }
+  }
+
+  @Test
+  void anAbortTakesBackAWriteAndTheFileShowsItsBaseBytesAgain() throws Exception {
+    try (MountedRepo m = mounted()) {
+      Path a = m.mountPoint.resolve("a");
+      assertThat(Files.readString(a)).isEqualTo(BASE);
+      assertThat(Files.readString(a)).isEqualTo(BASE); // its pages are kept now
+      java.nio.file.attribute.FileTime mtime = Files.getLastModifiedTime(a);
+      Files.writeString(a, SAME_SIZE); // opened while still the base blob: the record says so
+      setMtimeWithoutOpening(a, mtime);
+      m.imageMount.transaction().abort();
+      assertThat(Files.readString(a)).isEqualTo(BASE);
+      assertThat(Files.readString(a)).isEqualTo(BASE);
+    }
+  }
+
+  @Test
+  void aCommitShowsWhatWasWritten() throws Exception {
+    try (MountedRepo m = mounted()) {
+      Path a = m.mountPoint.resolve("a");
+      assertThat(Files.readString(a)).isEqualTo(BASE);
+      assertThat(Files.readString(a)).isEqualTo(BASE);
+      Files.writeString(a, SAME_SIZE);
+      m.imageMount.transaction().commit("t");
+      assertThat(Files.readString(a)).isEqualTo(SAME_SIZE);
+      assertThat(Files.readString(a)).isEqualTo(SAME_SIZE);
+    }
+  }
+
+  /**
+   * b's inode caches a write; an abort takes the write back, so b is the base blob again, as a is
+   * (the same bytes); b is renamed over a. The inode that comes to a holds the write's pages, and
+   * a held the same blob at its last open: only the rename tells them apart.
+   */
+  @Test
+  void aRenameBringsAnotherInodeWhosePagesAreReadAgain() throws Exception {
+    try (MountedRepo m = mounted()) {
+      Path a = m.mountPoint.resolve("a");
+      Path b = m.mountPoint.resolve("b");
+      assertThat(Files.readString(b)).isEqualTo(BASE);
+      java.nio.file.attribute.FileTime mtime = Files.getLastModifiedTime(b);
+      Files.writeString(b, SAME_SIZE);
+      setMtimeWithoutOpening(b, mtime); // as tar and cp -p leave it: the kernel sees no change
+      assertThat(Files.readString(b)).isEqualTo(SAME_SIZE);
+      m.imageMount.transaction().abort();
+      assertThat(Files.readString(a)).isEqualTo(BASE);
+      assertThat(Files.readString(a)).isEqualTo(BASE);
+      Transaction t = m.imageMount.transaction();
+      assertThat(t.isFinished()).isFalse();
+      // rename(2) itself: Files.move unlinks the target first
+      XattrFeaturesMountTest.Run mv = XattrFeaturesMountTest.run("python3", "-c",
+          "import os, sys; os.rename(sys.argv[1], sys.argv[2])", b.toString(), a.toString());
+      assertThat(mv.code()).as(mv.out()).isZero();
+      assertThat(Files.readString(a)).isEqualTo(BASE);
+      assertThat(Files.readString(a)).isEqualTo(BASE);
+    }
+  }
+
+  @Test
+  void aWriteThroughOneHardLinkShowsThroughTheOther() throws Exception {
+    try (MountedRepo m = mounted()) {
+      Path a = m.mountPoint.resolve("a");
+      Path link = m.mountPoint.resolve("link");
+      Files.createLink(link, a);
+      assertThat(Files.readString(link)).isEqualTo(BASE);
+      assertThat(Files.readString(link)).isEqualTo(BASE);
+      assertThat(Files.readString(a)).isEqualTo(BASE);
+      Files.writeString(a, SAME_SIZE);
+      assertThat(Files.readString(link)).isEqualTo(SAME_SIZE);
+    }
+  }
+}
