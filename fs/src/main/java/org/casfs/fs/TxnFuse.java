@@ -258,7 +258,7 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
     try {
       OpenFile f = run(t -> t.open(path));
       fi.fh.set(files.add(f));
-      if (kept.opened(path, f.transaction().unchangedBytesOrNull(f))) {
+      if (kept.opened(path, f.transaction().fileBytesOrNull(f))) {
         FuseFlags.keepCache(fi);
       }
       return 0;
@@ -395,6 +395,7 @@ public final class TxnFuse extends FuseStubFS implements MountableFs {
           t.mknod(path, type, (int) mode & 07777, type.isDevice() ? rdev : 0, callerUid(), callerGid());
         }
       });
+      kept.forget(path);
       return 0;
     } catch (Throwable t) {
       return fail(t);

@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 import org.casfs.cas.Hashes;
-import org.casfs.txn.Transaction.UnchangedBytes;
+import org.casfs.txn.Transaction.FileBytes;
 import org.junit.jupiter.api.Test;
 import ru.serce.jnrfuse.struct.FuseFileInfo;
 
 class KeptPagesTest {
-  private static UnchangedBytes blob(long transaction, int b) {
-    return new UnchangedBytes(transaction, 0, Hashes.of(new byte[] {(byte) b}));
+  private static FileBytes blob(long transaction, int b) {
+    return new FileBytes(transaction, 0, Hashes.of(new byte[] {(byte) b}), -1, 0);
   }
 
   @Test
@@ -21,8 +21,8 @@ class KeptPagesTest {
     assertThat(kept.opened("/a", blob(1, 1))).isTrue();
     assertThat(kept.opened("/a", blob(1, 2))).as("other bytes").isFalse();
     assertThat(kept.opened("/a", blob(2, 2))).as("another transaction").isFalse();
-    assertThat(kept.opened("/a", null)).as("changed").isFalse();
-    assertThat(kept.opened("/a", blob(2, 2))).as("changed at the open before").isFalse();
+    assertThat(kept.opened("/a", null)).as("served apart").isFalse();
+    assertThat(kept.opened("/a", blob(2, 2))).as("served apart at the open before").isFalse();
     assertThat(kept.opened("/a", blob(2, 2))).isTrue();
   }
 

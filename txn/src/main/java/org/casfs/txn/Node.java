@@ -26,6 +26,8 @@ final class Node {
   long size;
   /** Regular file: number of its staging data file, or -1. */
   int data = -1;
+  /** Regular file: how many times its data file's bytes were changed (they may be again). */
+  long bytesChanged;
   /** Directory: the base tree while not materialized. */
   Hashes baseTree;
   TreeMap<Name, Node> children;

@@ -354,6 +354,7 @@ public final class Transaction {
       throw new FsException(Errno.EINVAL, path, "offset out of range");
     }
     int data = n.data >= 0 ? n.data : withRoom(() -> copyUp(n, Long.MAX_VALUE));
+    n.bytesChanged++; // before the bytes: a write that fails half way may have changed some
     int len = src.remaining();
     int start = src.position();
     FileChannel ch = channel(data);
@@ -391,6 +392,7 @@ public final class Transaction {
       throw new FsException(Errno.EINVAL, path, "size out of range");
     }
     int data = n.data >= 0 ? n.data : copyUp(n, size);
+    n.bytesChanged++;
     // Journal first, shrink second: after a crash, replay's size wins and the file is cut to it.
     perform(Op.of(Op.Kind.TRUNCATE, path).withTime(now()).withNumbers(size, 0).withData(data));
     channel(data).truncate(size);
@@ -521,24 +523,28 @@ public final class Transaction {
   }
 
   /**
-   * What an open file's bytes are while they are a stored blob that this transaction has not
-   * changed: the blob, with this transaction and how many times its whole tree was replaced so
-   * far. Null once the file was written, truncated or given other bytes in any way. Two equal
-   * answers mean the same bytes, and that every change between them replaced names, not bytes
-   * (a write makes it null for the rest of the transaction), so a kernel that cached the file at
-   * the first may keep what it cached ({@link UnchangedBytes}).
+   * Names the bytes an open file holds now: the stored blob it still is, or its data file and how
+   * many times the transaction changed that file's bytes; with this transaction object and how
+   * many times its whole tree was replaced so far. Two equal answers mean the same bytes, so a
+   * kernel that cached the file at the first may keep what it cached. Null for a file served
+   * apart (it lost its names, or its transaction finished).
    */
-  public synchronized UnchangedBytes unchangedBytesOrNull(OpenFile f) {
+  public synchronized FileBytes fileBytesOrNull(OpenFile f) {
     requireOwn(f);
     Node n = f.node;
-    if (n.type != EntryType.REGULAR || n.data >= 0 || n.orphan != null || n.blob == null || finished) {
+    if (n.type != EntryType.REGULAR || n.orphan != null || n.nlink == 0 || f.stranded || finished
+        || n.data < 0 && n.blob == null) {
       return null;
     }
-    return new UnchangedBytes(instance, grafts, n.blob);
+    return new FileBytes(instance, grafts, n.data < 0 ? n.blob : null, n.data, n.data < 0 ? 0 : n.bytesChanged);
   }
 
-  /** See {@link #unchangedBytesOrNull}; {@code transaction} tells this object from any other. */
-  public record UnchangedBytes(long transaction, long grafts, Hashes blob) {}
+  /**
+   * See {@link #fileBytesOrNull}: {@code transaction} tells this object from any other; {@code
+   * blob} is null for a file with a data file ({@code data} and {@code changes}), {@code data} -1
+   * for a blob.
+   */
+  public record FileBytes(long transaction, long grafts, Hashes blob, int data, long changes) {}
 
   /** What {@code stat} shows of an open file; nlink 0 once it has no name. */
   public synchronized Stat stat(OpenFile f) throws IOException {

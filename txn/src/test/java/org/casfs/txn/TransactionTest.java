@@ -134,31 +134,42 @@ class TransactionTest {
     }
   }
 
-  /** What tells a mount that an open file's bytes are still the base blob ({@link Transaction#unchangedBytesOrNull}). */
+  /** What tells a mount that an open file holds the bytes it held before ({@link Transaction#fileBytesOrNull}). */
   @Test
-  void anOpenFileIsUnchangedBytesUntilWrittenAndOnlyWithinItsTransaction() throws Exception {
+  void anOpenFilesBytesAreNamedUntilTheyChangeAndOnlyWithinItsTransaction() throws Exception {
     try (Repository repo = TestRepos.init(tmp)) {
       Versions v = Versions.of(repo);
       ObjectId base = TestRepos.commit(v, null, "base", "/f", "x", "/g", "x", "/h", "other");
       Transaction t = v.transactions().begin(base);
       OpenFile f = t.open("/f");
-      Transaction.UnchangedBytes first = t.unchangedBytesOrNull(f);
-      assertThat(first).isNotNull().isEqualTo(t.unchangedBytesOrNull(t.open("/f")))
-          .isEqualTo(t.unchangedBytesOrNull(t.open("/g"))); // the same bytes
-      assertThat(t.unchangedBytesOrNull(t.open("/h"))).isNotEqualTo(first);
+      Transaction.FileBytes first = t.fileBytesOrNull(f);
+      assertThat(first).isNotNull().isEqualTo(t.fileBytesOrNull(t.open("/f")))
+          .isEqualTo(t.fileBytesOrNull(t.open("/g"))); // the same blob
+      assertThat(t.fileBytesOrNull(t.open("/h"))).isNotEqualTo(first);
+      Transaction.FileBytes h = t.fileBytesOrNull(t.open("/h"));
       t.rename("/h", "/moved");
       t.chmod("/moved", 0600);
-      assertThat(t.unchangedBytesOrNull(t.open("/moved"))).as("names and metadata are not bytes").isNotNull();
+      assertThat(t.fileBytesOrNull(t.open("/moved"))).as("names and metadata are not bytes").isEqualTo(h);
+
       t.write("/f", 0, "x".getBytes(StandardCharsets.UTF_8)); // the same byte, but written
-      assertThat(t.unchangedBytesOrNull(f)).isNull();
-      assertThat(t.unchangedBytesOrNull(t.open("/g"))).isEqualTo(first);
+      Transaction.FileBytes written = t.fileBytesOrNull(f);
+      assertThat(written).isNotNull().isNotEqualTo(first).isEqualTo(t.fileBytesOrNull(t.open("/f")));
+      t.write("/f", 0, "x".getBytes(StandardCharsets.UTF_8));
+      assertThat(t.fileBytesOrNull(f)).as("each write").isNotEqualTo(written);
+      Transaction.FileBytes again = t.fileBytesOrNull(f);
+      t.truncate("/f", 1);
+      assertThat(t.fileBytesOrNull(f)).as("each truncate").isNotEqualTo(again);
+      assertThat(t.fileBytesOrNull(t.open("/g"))).isEqualTo(first);
+      t.unlink("/f");
+      assertThat(t.fileBytesOrNull(f)).as("served apart").isNull();
+
       t.abort();
       Transaction next = v.transactions().begin(base);
-      Transaction.UnchangedBytes inNext = next.unchangedBytesOrNull(next.open("/g"));
+      Transaction.FileBytes inNext = next.fileBytesOrNull(next.open("/g"));
       assertThat(inNext).as("another transaction").isNotNull().isNotEqualTo(first);
       org.casfs.cas.Manifest m = repo.objectDatabase().readManifest(base);
       next.graftRoot(m.root(), m.rootMeta()); // the same tree again, but from elsewhere
-      assertThat(next.unchangedBytesOrNull(next.open("/g"))).as("after a graft").isNotNull().isNotEqualTo(inNext);
+      assertThat(next.fileBytesOrNull(next.open("/g"))).as("after a graft").isNotNull().isNotEqualTo(inNext);
     }
   }
 
