@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.casfs.cas.ObjectId;
-import org.casfs.txn.Transaction;
 import org.casfs.txn.Versions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,6 +39,20 @@ class WritablePageCacheMountTest {
 
   private static long reads(MountedRepo m) {
     return m.mount.requestCounts()[FuseOpcodes.READ];
+  }
+
+  /** Reads {@code f} in two opens (the second may keep the pages the first read), each {@code expected}. */
+  private static void readTwice(Path f, String expected) throws Exception {
+    for (int i = 0; i < 2; i++) {
+      assertThat(Files.readString(f)).as("read %d of %s", i + 1, f).isEqualTo(expected);
+    }
+  }
+
+  /** Writes {@code content} to {@code f} and sets its mtime back, as tar and cp -p leave a file. */
+  private static void writeKeepingMtime(Path f, String content) throws Exception {
+    java.nio.file.attribute.FileTime mtime = Files.getLastModifiedTime(f);
+    Files.writeString(f, content); // opened while it held its old bytes
+    setMtimeWithoutOpening(f, mtime);
   }
 
   /** utimensat(2) on the path (Files.setLastModifiedTime opens the file, and touch without -h too). */
@@ -85,14 +98,10 @@ class WritablePageCacheMountTest {
   void anAbortTakesBackAWriteAndTheFileShowsItsBaseBytesAgain() throws Exception {
     try (MountedRepo m = mounted()) {
       Path a = m.mountPoint.resolve("a");
-      assertThat(Files.readString(a)).isEqualTo(BASE);
-      assertThat(Files.readString(a)).isEqualTo(BASE); // its pages are kept now
-      java.nio.file.attribute.FileTime mtime = Files.getLastModifiedTime(a);
-      Files.writeString(a, SAME_SIZE); // opened while still the base blob: the record says so
-      setMtimeWithoutOpening(a, mtime);
+      readTwice(a, BASE); // its pages are kept now
+      writeKeepingMtime(a, SAME_SIZE); // opened while still the base blob: the record says so
       m.imageMount.transaction().abort();
-      assertThat(Files.readString(a)).isEqualTo(BASE);
-      assertThat(Files.readString(a)).isEqualTo(BASE);
+      readTwice(a, BASE);
     }
   }
 
@@ -100,12 +109,10 @@ class WritablePageCacheMountTest {
   void aCommitShowsWhatWasWritten() throws Exception {
     try (MountedRepo m = mounted()) {
       Path a = m.mountPoint.resolve("a");
-      assertThat(Files.readString(a)).isEqualTo(BASE);
-      assertThat(Files.readString(a)).isEqualTo(BASE);
+      readTwice(a, BASE);
       Files.writeString(a, SAME_SIZE);
       m.imageMount.transaction().commit("t");
-      assertThat(Files.readString(a)).isEqualTo(SAME_SIZE);
-      assertThat(Files.readString(a)).isEqualTo(SAME_SIZE);
+      readTwice(a, SAME_SIZE);
     }
   }
 
@@ -120,21 +127,15 @@ class WritablePageCacheMountTest {
       Path a = m.mountPoint.resolve("a");
       Path b = m.mountPoint.resolve("b");
       assertThat(Files.readString(b)).isEqualTo(BASE);
-      java.nio.file.attribute.FileTime mtime = Files.getLastModifiedTime(b);
-      Files.writeString(b, SAME_SIZE);
-      setMtimeWithoutOpening(b, mtime); // as tar and cp -p leave it: the kernel sees no change
+      writeKeepingMtime(b, SAME_SIZE); // the kernel sees no change of size or mtime
       assertThat(Files.readString(b)).isEqualTo(SAME_SIZE);
       m.imageMount.transaction().abort();
-      assertThat(Files.readString(a)).isEqualTo(BASE);
-      assertThat(Files.readString(a)).isEqualTo(BASE);
-      Transaction t = m.imageMount.transaction();
-      assertThat(t.isFinished()).isFalse();
+      readTwice(a, BASE);
       // rename(2) itself: Files.move unlinks the target first
       XattrFeaturesMountTest.Run mv = XattrFeaturesMountTest.run("python3", "-c",
           "import os, sys; os.rename(sys.argv[1], sys.argv[2])", b.toString(), a.toString());
       assertThat(mv.code()).as(mv.out()).isZero();
-      assertThat(Files.readString(a)).isEqualTo(BASE);
-      assertThat(Files.readString(a)).isEqualTo(BASE);
+      readTwice(a, BASE);
     }
   }
 
@@ -144,16 +145,11 @@ class WritablePageCacheMountTest {
       Path a = m.mountPoint.resolve("a");
       Path link = m.mountPoint.resolve("link");
       Files.createLink(link, a);
-      assertThat(Files.readString(link)).isEqualTo(BASE);
-      assertThat(Files.readString(link)).isEqualTo(BASE);
+      readTwice(link, BASE);
       assertThat(Files.readString(a)).isEqualTo(BASE);
-      java.nio.file.attribute.FileTime mtime = Files.getLastModifiedTime(a);
-      Files.writeString(a, SAME_SIZE);
-      setMtimeWithoutOpening(a, mtime);
-      assertThat(Files.readString(link)).isEqualTo(SAME_SIZE);
-      assertThat(Files.readString(link)).isEqualTo(SAME_SIZE); // kept now
-      Files.writeString(a, BASE); // a second write: the file's data file again
-      setMtimeWithoutOpening(a, mtime);
+      writeKeepingMtime(a, SAME_SIZE);
+      readTwice(link, SAME_SIZE); // kept now
+      writeKeepingMtime(a, BASE); // a second write: the file's data file again
       assertThat(Files.readString(link)).isEqualTo(BASE);
     }
   }
