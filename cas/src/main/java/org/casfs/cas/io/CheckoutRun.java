@@ -32,6 +32,7 @@ import org.casfs.cas.posix.HoleWriter;
 import org.casfs.cas.posix.Posix;
 import org.casfs.cas.posix.PosixException;
 import org.casfs.cas.store.ObjectDatabase;
+import org.casfs.cas.store.WrittenFilePages;
 
 /**
  * One checkout: a single thread walks the trees, making directories, symlinks and special files
@@ -56,6 +57,8 @@ final class CheckoutRun {
   private final AtomicLong files = new AtomicLong();
   private final AtomicLong bytes = new AtomicLong();
   private final AtomicLong hardlinks = new AtomicLong();
+  /** The files written, held for their pages to leave the page cache once on disk. */
+  private final WrittenFilePages pages = new WrittenFilePages();
   private long totalEntries;
   private long totalBytes;
   private byte[] tmpDir;
@@ -81,6 +84,8 @@ final class CheckoutRun {
     } catch (IOException | RuntimeException e) {
       undo(base, e);
       throw e;
+    } finally {
+      pages.dropAll();
     }
   }
 
@@ -280,10 +285,25 @@ final class CheckoutRun {
         java.nio.charset.StandardCharsets.US_ASCII));
     try {
       int fd = Posix.createNew(tmp, 0600);
+      int held = -1;
       try {
         copyBlob(fd, tmp, path, e);
+        // Its write-back starts now; a second descriptor lets its pages be dropped once written
+        // (an image would otherwise fill the page cache), while this one's close is checked.
+        Posix.startWriteBack(fd);
+        held = Posix.dupOrMinusOne(fd);
       } finally {
-        Posix.close(fd, tmp);
+        try {
+          Posix.close(fd, tmp);
+        } catch (PosixException x) {
+          if (held >= 0) {
+            Posix.closeIgnoringErrors(held);
+          }
+          throw x;
+        }
+      }
+      if (held >= 0) {
+        pages.add(held, e.size());
       }
       MetadataWriter.apply(tmp, EntryType.REGULAR, e.meta());
       Posix.rename(tmp, path);

@@ -58,6 +58,8 @@ public interface LibC {
 
   int close(int fd);
 
+  int dup(int fd);
+
   @ssize_t long read(int fd, @Out ByteBuffer buf, @size_t long count);
 
   @ssize_t long write(int fd, @In ByteBuffer buf, @size_t long count);

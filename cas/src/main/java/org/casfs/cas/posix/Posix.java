@@ -476,6 +476,14 @@ public final class Posix {
     check(LIBC.close(fd), "close", pathForErrors);
   }
 
+  /**
+   * A second descriptor of the same open file, or -1 if none can be had (the process's limit):
+   * for what needs the file after its first descriptor is closed and its close checked.
+   */
+  public static int dupOrMinusOne(int fd) {
+    return LIBC.dup(fd);
+  }
+
   /** Closes a descriptor whose failure to close tells nothing the caller would act on. */
   public static void closeIgnoringErrors(int fd) {
     LIBC.close(fd);

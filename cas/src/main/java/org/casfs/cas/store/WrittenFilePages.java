@@ -6,13 +6,15 @@ import java.util.List;
 import org.casfs.cas.posix.Posix;
 
 /**
- * Bounds the page cache that the loose files a store writes take: an import or a pull writes a
- * whole image and reads none of it soon after. Each file is handed over open, its write-back
- * started; while more than {@link #BUDGET} bytes are held, the oldest are dropped from the page
- * cache and closed. By then the disk has mostly written them, and the kernel drops only pages on
- * disk (the rest stay until written, as before), so nothing here waits for the disk, and a failed
- * write-back is left for the batch's sync to report. The next files then go into the pages just
- * freed instead of memory the image would take from the programs running beside it.
+ * Bounds the page cache that written files take: the loose files a store writes (an import or a
+ * pull writes a whole image and reads none of it soon after) and the files of a checkout. Each
+ * file is handed over open, its write-back started; while more than {@link #BUDGET} bytes are
+ * held, the oldest are dropped from the page cache and closed. By then the disk has mostly
+ * written them, and the kernel drops only pages on disk (the rest stay until written, as before),
+ * so nothing here waits for the disk, and a failed write-back is left for the batch's sync to
+ * report (a checkout, which does not sync, checks the close of a descriptor of its own). The next
+ * files then go into the pages just freed instead of memory the image would take from the
+ * programs running beside it.
  *
  * <p>An import of Debian v1 left 102 MiB of its 103 MiB of loose files in the page cache, with this
  * none. Writing into freed pages is also cheaper: on this project's benchmark machine, a virtual
@@ -20,9 +22,9 @@ import org.casfs.cas.posix.Posix;
  * of kernel time, into recycled ones in 0.03 s, and a command's import of /usr/lib (3.7 GiB) took
  * 9.4-10.0 s instead of 11.1-12.6 (docs/BENCHMARKS.md). Thread-safe.
  */
-final class WrittenFilePages {
+public final class WrittenFilePages {
   /** Bytes of written files held in the page cache at most, before the oldest are dropped. */
-  static final long BUDGET = 16L << 20;
+  public static final long BUDGET = 16L << 20;
   /**
    * Files held open at most: small blobs would otherwise take a thousand descriptors, the whole
    * of a process's limit where it is left at 1024.
@@ -39,7 +41,7 @@ final class WrittenFilePages {
    * started: it is closed here, now or later. Drops the oldest files held while more than the
    * budget is, or more than {@link #MAX_FILES}.
    */
-  void add(int fd, long bytes) {
+  public void add(int fd, long bytes) {
     List<Held> drop = new ArrayList<>();
     synchronized (held) {
       held.add(new Held(fd, bytes));
@@ -54,7 +56,7 @@ final class WrittenFilePages {
   }
 
   /** Drops and closes every file held; after a sync, all of their pages leave the cache. */
-  void dropAll() {
+  public void dropAll() {
     List<Held> drop;
     synchronized (held) {
       drop = new ArrayList<>(held);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,6 +11,7 @@ import java.util.List;
 import java.util.Random;
 import org.casfs.cas.Hashes;
 import org.casfs.cas.ObjectId;
+import org.casfs.cas.io.PageCache;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -110,15 +110,12 @@ class WrittenFilePagesTest {
     }
   }
 
-  /** The bytes of the files' pages in the page cache (util-linux fincore, mincore(2) underneath). */
+  /** The bytes of the files' pages in the page cache. */
   private static long residentBytes(LooseFiles files, List<ObjectId> ids) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of("fincore", "--bytes", "--noheadings", "--output", "RES"));
+    List<Path> paths = new ArrayList<>();
     for (ObjectId id : ids) {
-      command.add(files.path(id).toString());
+      paths.add(files.path(id));
     }
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor()).as("fincore: " + out).isZero();
-    return out.lines().mapToLong(line -> Long.parseLong(line.trim())).sum();
+    return PageCache.residentBytes(paths);
   }
 }
