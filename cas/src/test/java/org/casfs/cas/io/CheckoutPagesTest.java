@@ -14,8 +14,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A checkout of a whole image leaves a few MiB of it in the page cache, not the image (it would
- * push out what the machine's programs use), holds no descriptor after it, and writes every byte.
+ * A checkout of a whole image leaves a few MiB of its larger files in the page cache, not the
+ * image (it would push out what the machine's programs use), holds no descriptor after it, and
+ * writes every byte.
  */
 class CheckoutPagesTest {
   private ScratchDir work;
