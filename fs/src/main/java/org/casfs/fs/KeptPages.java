@@ -1,6 +1,5 @@
 package org.casfs.fs;
 
-import java.util.Map;
 import java.util.TreeMap;
 import org.casfs.txn.Transaction.FileBytes;
 

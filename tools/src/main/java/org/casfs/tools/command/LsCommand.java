@@ -27,17 +27,12 @@ public final class LsCommand extends RepoCommand {
       Snapshot snap = Snapshot.open(repo.objectDatabase(), id);
       Entry e = Paths.lookup(snap, path, version, false);
       if (!e.isDirectory()) {
-        out().println(Format.lsLine(e, links(snap, e), Paths.printable(path)));
+        out().println(Format.lsLine(e, Paths.links(repo.objectDatabase(), e), Paths.printable(path)));
         return;
       }
       for (Entry child : snap.tree(e).entries()) {
-        out().println(Format.lsLine(child, links(snap, child), child.name().printable()));
+        out().println(Format.lsLine(child, Paths.links(repo.objectDatabase(), child), child.name().printable()));
       }
     }
-  }
-
-  /** The link count {@code ls -l} shows: a directory's is 2 and its subdirectories, as mounted. */
-  private static int links(Snapshot snap, Entry e) throws java.io.IOException {
-    return e.isDirectory() ? 2 + snap.tree(e).subdirectories() : e.nlink();
   }
 }

@@ -9,6 +9,7 @@ import org.casfs.cas.EntryType;
 import org.casfs.cas.Name;
 import org.casfs.cas.ObjectId;
 import org.casfs.cas.Utf8b;
+import org.casfs.cas.store.ObjectDatabase;
 import org.casfs.cas.store.Snapshot;
 import org.casfs.tools.CliException;
 
@@ -48,6 +49,11 @@ final class Paths {
   }
 
   /** The path as typed, escaped as {@code casfs ls} shows names (the bytes it stands for: {@link Utf8b}). */
+  /** The link count {@code ls -l} shows for {@code e}: a directory's is 2 and its subdirectories, as mounted. */
+  static int links(ObjectDatabase db, Entry e) throws IOException {
+    return e.isDirectory() ? 2 + db.readTree(e.childId()).subdirectories() : e.nlink();
+  }
+
   static String printable(String path) {
     return Name.printable(Utf8b.encode(path));
   }

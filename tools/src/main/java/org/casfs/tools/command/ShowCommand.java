@@ -98,8 +98,7 @@ public final class ShowCommand extends RepoCommand {
     out.println("tree " + id + "  " + t.size() + " entries");
     for (Entry e : t.entries()) {
       String child = e.childId() == null ? "" : "  " + (e.isDirectory() ? "tree " : "blob ") + e.childId();
-      int links = e.isDirectory() ? 2 + repo.objectDatabase().readTree(e.childId()).subdirectories() : e.nlink();
-      out.println(Format.lsLine(e, links, e.name().printable()) + child);
+      out.println(Format.lsLine(e, Paths.links(repo.objectDatabase(), e), e.name().printable()) + child);
     }
   }
 
