@@ -16,7 +16,8 @@ import java.util.stream.Stream;
  * taking the directory for one that is not empty, or the half-made database for a damaged one.
  */
 final class InitLeftovers {
-  private static final Set<String> NAMES = Set.of("objects", "db", "staging", "keys", "lock", "reserve", "config.tmp");
+  private static final Set<String> NAMES = Set.of("objects", "db", "staging", "keys", "lock", SpaceReserve.FILE,
+      SpaceReserve.MAKING, "config.tmp");
 
   /**
    * What a database that was only made holds in its write-ahead logs, at most (24 bytes here: its

@@ -19,7 +19,8 @@ import org.casfs.cas.posix.Posix;
 final class SpaceReserve {
   static final String FILE = "reserve";
   static final long BYTES = 32L << 20;
-  private static final String MAKING = FILE + ".new";
+  /** The name the reserve is made under, before it is renamed to {@link #FILE}. */
+  static final String MAKING = FILE + ".new";
 
   private SpaceReserve() {}
 
