@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.casfs.cas.EntryType;
 import org.casfs.cas.Hashes;
 import org.casfs.cas.Metadata;
@@ -53,7 +54,7 @@ public final class Transaction {
   private final DataFiles files;
   private long journalSeq;
   /** Tells this object from every other in this process (ids may repeat within a millisecond). */
-  private static final java.util.concurrent.atomic.AtomicLong INSTANCES = new java.util.concurrent.atomic.AtomicLong();
+  private static final AtomicLong INSTANCES = new AtomicLong();
   private final long instance = INSTANCES.incrementAndGet();
   /** How many times {@link #graftRoot} replaced the whole tree: its files' bytes came from elsewhere. */
   private long grafts;
@@ -536,7 +537,7 @@ public final class Transaction {
         || n.data < 0 && n.blob == null) {
       return null;
     }
-    return new FileBytes(instance, grafts, n.data < 0 ? n.blob : null, n.data, n.data < 0 ? 0 : n.bytesChanged);
+    return new FileBytes(instance, grafts, n.data < 0 ? n.blob : null, n.data, n.bytesChanged);
   }
 
   /**

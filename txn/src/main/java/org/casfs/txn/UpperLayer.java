@@ -224,9 +224,7 @@ final class UpperLayer {
           n += c.isDir() ? 1 : 0;
         }
       } else {
-        for (Entry e : objects.readTree(dir.baseTree.id()).entries()) {
-          n += e.isDirectory() ? 1 : 0;
-        }
+        n = objects.readTree(dir.baseTree.id()).subdirectories();
       }
       dir.subdirectories = n;
     }
