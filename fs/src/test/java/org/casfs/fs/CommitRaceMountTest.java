@@ -8,9 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.casfs.cas.ObjectId;
 import org.casfs.txn.Transaction;
-import org.casfs.txn.Versions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,8 +25,7 @@ class CommitRaceMountTest {
     Path src = Files.createDirectories(tmp.resolve("src"));
     Files.writeString(src.resolve("a"), "a");
     try (MountedRepo m = new MountedRepo(tmp)) {
-      ObjectId base = m.importDir(src);
-      m.mountImage(Versions.of(m.repo), base, MountOptions.defaults().withWritable(true).withCacheSeconds(0));
+      m.mountWritable(src, MountOptions.defaults().withCacheSeconds(0));
       List<Throwable> failures = new CopyOnWriteArrayList<>();
       AtomicBoolean stop = new AtomicBoolean();
       Thread[] writers = new Thread[3];

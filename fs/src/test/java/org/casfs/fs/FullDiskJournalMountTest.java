@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.casfs.cas.ObjectId;
 import org.casfs.cas.io.Tmpfs;
-import org.casfs.txn.Versions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,8 +27,7 @@ class FullDiskJournalMountTest {
     Files.writeString(src.resolve("a"), "a\n");
     try (Tmpfs disk = Tmpfs.mount(tmp.resolve("disk"), "size=24m");
         MountedRepo m = new MountedRepo(disk.dir(), tmp.resolve("mnt"))) {
-      ObjectId base = m.importDir(src);
-      m.mountImage(Versions.of(m.repo), base, MountOptions.defaults().withWritable(true));
+      m.mountWritable(src, MountOptions.defaults());
       Path mnt = m.mountPoint;
 
       Process dd = new ProcessBuilder("dd", "if=/dev/zero", "of=" + mnt.resolve("big"), "bs=1M", "count=64")

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.casfs.cas.ObjectId;
 import org.casfs.cas.io.Tmpfs;
-import org.casfs.txn.Versions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,8 +25,7 @@ class FullDiskMountTest {
     Files.writeString(src.resolve("a"), "a");
     try (Tmpfs disk = Tmpfs.mount(tmp.resolve("disk"), "size=24m");
         MountedRepo m = new MountedRepo(disk.dir(), tmp.resolve("mnt"))) {
-      ObjectId base = m.importDir(src);
-      m.mountImage(Versions.of(m.repo), base, MountOptions.defaults().withWritable(true));
+      m.mountWritable(src, MountOptions.defaults());
 
       Files.write(m.mountPoint.resolve("before"), new byte[1 << 20]);
       Process dd = new ProcessBuilder("dd", "if=/dev/zero", "of=" + m.mountPoint.resolve("big"), "bs=1M",

@@ -8,8 +8,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import org.casfs.cas.ObjectId;
-import org.casfs.txn.Versions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,8 +33,7 @@ class LargeDirectoryMountTest {
     Path src = Files.createDirectories(tmp.resolve("src"));
     Files.writeString(src.resolve("keep"), "keep\n");
     try (MountedRepo m = new MountedRepo(tmp)) {
-      ObjectId base = m.importDir(src);
-      m.mountImage(Versions.of(m.repo), base, MountOptions.defaults().withWritable(true));
+      m.mountWritable(src, MountOptions.defaults());
       Path dir = Files.createDirectories(m.mountPoint.resolve("big"));
       List<String> want = new ArrayList<>();
       for (int i = 0; i < 2500; i++) {

@@ -59,6 +59,11 @@ final class MountedRepo implements Closeable {
     return this;
   }
 
+  /** Imports {@code src} and mounts it writable with {@code options}, as 'casfs mount --writable' does. */
+  MountedRepo mountWritable(Path src, MountOptions options) throws IOException {
+    return mountImage(org.casfs.txn.Versions.of(repo), importDir(src), options.withWritable(true));
+  }
+
   /** Mounts through ImageMount (follows current / pins / writable) as 'casfs mount' does. */
   MountedRepo mountImage(org.casfs.txn.Versions versions, ObjectId pinned, MountOptions options) throws IOException {
     imageMount = ImageMount.start(versions, mountPoint, pinned, options, log::add);

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.casfs.cas.ObjectId;
-import org.casfs.txn.Versions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,8 +55,7 @@ class ReaddirWhileRemovingMountTest {
     Path src = Files.createDirectories(tmp.resolve("src"));
     Files.writeString(src.resolve("keep"), "keep\n");
     try (MountedRepo m = new MountedRepo(tmp)) {
-      ObjectId base = m.importDir(src);
-      m.mountImage(Versions.of(m.repo), base, MountOptions.defaults().withWritable(true));
+      m.mountWritable(src, MountOptions.defaults());
       Path many = Files.createDirectories(m.mountPoint.resolve("many"));
       for (int i = 0; i < 3000; i++) {
         Files.writeString(many.resolve(String.format("file-%05d", i)), "x");

@@ -58,8 +58,7 @@ class TimesAndFallocateMountTest {
     Path src = Files.createDirectories(tmp.resolve("src"));
     Files.writeString(src.resolve("f"), "abc");
     try (MountedRepo m = new MountedRepo(tmp)) {
-      ObjectId base = m.importDir(src);
-      m.mountImage(Versions.of(m.repo), base, MountOptions.defaults().withWritable(true).withCacheSeconds(0));
+      m.mountWritable(src, MountOptions.defaults().withCacheSeconds(0));
       XattrFeaturesMountTest.Run r = XattrFeaturesMountTest.run("python3", "-c", TIMES,
           m.mountPoint.resolve("f").toString());
       assertThat(r.out().split("\n")).as(r.out()).containsExactly(

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.casfs.cas.ObjectId;
-import org.casfs.txn.Versions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,8 +30,7 @@ class WritablePageCacheMountTest {
     Files.writeString(src.resolve("b"), BASE);
     Files.writeString(src.resolve("c"), "another file\n");
     MountedRepo m = new MountedRepo(tmp);
-    ObjectId base = m.importDir(src);
-    m.mountImage(Versions.of(m.repo), base, MountOptions.defaults().withWritable(true).withCacheSeconds(0)); // attributes fresh: pages are the question
+    m.mountWritable(src, MountOptions.defaults().withCacheSeconds(0)); // attributes fresh: pages are the question
     return m;
   }
 
